@@ -1,0 +1,105 @@
+"""Events → the GeoDataFrame the store and dashboard share.
+
+One row per event × place. Multi-valued actor fields are joined with
+`LIST_SEP` so the frame stays flat, filterable and Parquet-friendly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo.model import Event
+
+LIST_SEP = "|"
+
+EVENT_PLACE_COLUMNS = (
+    "event_id",
+    "article_id",
+    "event_type",
+    "date",
+    "date_precision",
+    "actor_ids",
+    "actor_names",
+    "actor_types",
+    "actor_countries",
+    "excerpt",
+    "start",
+    "end",
+    "context_before",
+    "context_after",
+    "source",
+    "url",
+    "published",
+    "title",
+    "place_key",
+    "place_name",
+    "place_kind",
+    "place_country",
+    "geonameid",
+    "gazetteer",
+    "mention",
+    "mention_start",
+    "mention_end",
+    "role",
+)
+
+
+def split_list(value: str | None) -> list[str]:
+    """Inverse of the `LIST_SEP` join; empty and missing give []."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return []
+    return str(value).split(LIST_SEP)
+
+
+def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
+    rows = []
+    geometry = []
+    for event in events:
+        actors = event.actors
+        for ep in event.places:
+            place = ep.place
+            rows.append(
+                {
+                    "event_id": event.id,
+                    "article_id": event.article_id,
+                    "event_type": event.event_type,
+                    "date": pd.Timestamp(event.date),
+                    "date_precision": event.date_precision,
+                    "actor_ids": LIST_SEP.join(a.id for a in actors),
+                    "actor_names": LIST_SEP.join(a.name for a in actors),
+                    "actor_types": LIST_SEP.join(a.type for a in actors),
+                    "actor_countries": LIST_SEP.join(a.country_code or "" for a in actors),
+                    "excerpt": event.excerpt,
+                    "start": event.start,
+                    "end": event.end,
+                    "context_before": event.context_before,
+                    "context_after": event.context_after,
+                    "source": event.source,
+                    "url": event.url,
+                    "published": pd.Timestamp(event.published) if event.published else pd.NaT,
+                    "title": event.title,
+                    "place_key": place.key,
+                    "place_name": place.name,
+                    "place_kind": place.kind,
+                    "place_country": place.country_code,
+                    "geonameid": place.geonameid,
+                    "gazetteer": place.gazetteer,
+                    "mention": ep.mention,
+                    "mention_start": ep.start,
+                    "mention_end": ep.end,
+                    "role": ep.role,
+                }
+            )
+            # shapely points are (x, y) = (lon, lat): the swap happens here.
+            geometry.append(Point(place.lon, place.lat))
+    frame = pd.DataFrame(rows, columns=list(EVENT_PLACE_COLUMNS))
+    frame["geonameid"] = frame["geonameid"].astype("Int64")
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["published"] = pd.to_datetime(frame["published"])
+    for col in ("start", "end", "mention_start", "mention_end"):
+        frame[col] = frame[col].astype("int64")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
