@@ -1,0 +1,828 @@
+"""Stage 1: corpus files -> `Article`s with metadata and boilerplate spans.
+
+Formats, by extension:
+
+* `.txt`: one article; the text is kept exactly as `open(path, encoding="utf-8").read()`
+  gives it (universal newlines, so CRLF becomes LF), less a leading BOM, so
+  character offsets agree with annotations made on that reading.
+* `.html` / `.htm`: one article; the main text is extracted (scripts, styles and
+  page furniture dropped) and title, URL, date and site name are read from the
+  page's meta tags.
+* `.jsonl` / `.csv`: one article a row, streamed so corpora of any size load; the
+  text comes from a `text`, `content`, `body` or `article` field, metadata from
+  `title`, `source`, `url`, `published` (and common synonyms). A bad row is
+  skipped on its own, as `path:line N`.
+
+Non-UTF-8 files are decoded with the encoding charset-normalizer detects, or
+rejected when it is not confident.
+
+Metadata comes from three places, and the rule that merges them is:
+
+1. fields declared by the file itself (HTML meta tags, corpus row columns) are
+   `explicit` and win over what the text says;
+2. what the text says (`geo.metadata`): `explicit` or `inferred`;
+3. the sidecar: a file `articles.csv` next to the corpus files, with a `file`
+   column (the corpus file's name), an optional `id` column (a row's id, for
+   `.jsonl`/`.csv` corpora), any of `title`, `source`, `url`, `published`, and
+   optionally `<field>_provenance` (default `sidecar`), `<field>_evidence` and
+   `override`. A sidecar value fills a field that is unknown or only inferred;
+   a value stated explicitly by the file or its text wins over it unless the
+   sidecar row sets `override` to true.
+
+`Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
+text always gets the same id; the corpus's own row id is kept in `extra`.
+`load_corpus` drops exact duplicates (same id) as skipped files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from geo.boilerplate import find_boilerplate, find_credits
+from geo.metadata import infer_metadata, load_outlets, parse_date
+from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+"""Largest single-article file (.txt/.html); larger ones are not articles but dumps."""
+MAX_LINE_CHARS = 1024 * 1024
+"""Longest line of a .txt article."""
+MAX_ROW_BYTES = 1024 * 1024
+"""Longest line of a .jsonl corpus or row of a .csv corpus."""
+ENCODING_SAMPLE_BYTES = 1024 * 1024
+"""How much of a row corpus is read to decide its encoding."""
+BINARY_SNIFF_BYTES = 8192
+MAX_ENCODING_CHAOS = 0.1
+"""charset-normalizer's mess ratio above which a guessed decoding is refused."""
+WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
+"""English news: among equally clean guesses these win (short texts fit many codecs)."""
+
+DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+ROW_SUFFIXES = frozenset({".jsonl", ".csv"})
+SIDECAR_NAME = "articles.csv"
+METADATA_FIELDS = ("title", "source", "url", "published")
+TEXT_COLUMNS = ("text", "content", "body", "article")
+COLUMN_SYNONYMS = {
+    "id": ("id", "article_id", "doc_id"),
+    "title": ("title", "headline"),
+    "source": ("source", "publisher", "outlet", "site", "site_name"),
+    "url": ("url", "link", "canonical_url"),
+    "published": (
+        "published",
+        "date",
+        "published_at",
+        "publish_date",
+        "published_date",
+        "pubdate",
+        "datetime",
+    ),
+}
+SIDECAR_PROVENANCES: frozenset[Provenance] = frozenset({"explicit", "sidecar", "inferred"})
+_TRUE_WORDS = frozenset({"1", "true", "yes", "y", "override"})
+_HTML_DROPPED = "script, style, noscript, template, svg, iframe, form, nav, header, footer, aside"
+_HTML_BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, blockquote, figcaption, pre"
+_HTML_META = {
+    "title": ('meta[property="og:title"]', 'meta[name="twitter:title"]'),
+    "url": ('link[rel="canonical"]', 'meta[property="og:url"]'),
+    "published": (
+        'meta[property="article:published_time"]',
+        'meta[name="article:published_time"]',
+        'meta[itemprop="datePublished"]',
+        'meta[name="date"]',
+        'meta[name="pubdate"]',
+        'meta[name="publishdate"]',
+        'meta[name="dc.date"]',
+        'meta[name="DC.date.issued"]',
+        'meta[property="og:published_time"]',
+        "time[datetime]",
+    ),
+    "source": ('meta[property="og:site_name"]', 'meta[name="application-name"]'),
+}
+
+
+class ArticleError(Exception):
+    """A corpus file or row that cannot be read as articles; the message says how to fix it."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str, fix: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}. {fix}")
+
+
+class UnreadablePathError(ArticleError):
+    """The path is missing, a directory, a broken link or not readable."""
+
+
+class UnsupportedFileError(ArticleError):
+    """The extension is not one of the corpus formats."""
+
+
+class EmptyFileError(ArticleError):
+    """The file holds no text."""
+
+
+class BinaryFileError(ArticleError):
+    """The file holds binary data, not text."""
+
+
+class UndecodableFileError(ArticleError):
+    """The bytes are not UTF-8 and no other encoding fits them confidently."""
+
+
+class FileTooLargeError(ArticleError):
+    """A single-article file over `MAX_DOCUMENT_BYTES`."""
+
+
+class LineTooLongError(ArticleError):
+    """A line of a .txt article, or a row of a corpus, over the line limit."""
+
+
+class NoMainTextError(ArticleError):
+    """An HTML page with nothing left once scripts, styles and furniture are removed."""
+
+
+class MissingTextColumnError(ArticleError):
+    """A CSV corpus whose header names no text column."""
+
+
+class BadRowError(ArticleError):
+    """One row of a .jsonl/.csv corpus is unusable; the rest of the file still loads."""
+
+
+class SidecarError(ArticleError):
+    """An `articles.csv` sidecar that cannot be applied."""
+
+
+@dataclass(frozen=True)
+class SidecarRow:
+    """What a sidecar declares for one file (or one row of it)."""
+
+    fields: tuple[tuple[str, Sourced], ...]
+    override: bool = False
+
+    def get(self, name: str) -> Sourced | None:
+        return dict(self.fields).get(name)
+
+
+@dataclass(frozen=True, eq=False)
+class Sidecar:
+    """A parsed `articles.csv`: rows keyed by (file name, row id or "")."""
+
+    path: str
+    rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
+
+    def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
+        """The row for one file (or one row of it); a row without id covers the whole file."""
+        found = self.rows.get((file_name, row_id))
+        if found is None and row_id:
+            found = self.rows.get((file_name, ""))
+        return found
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """Metadata a file or row states outside the text (meta tags, columns): explicit."""
+
+    title: Sourced[str] = Sourced.unknown()
+    source: Sourced[str] = Sourced.unknown()
+    url: Sourced[str] = Sourced.unknown()
+    published: Sourced = Sourced.unknown()
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> Corpus:
+    """Every article under `paths` (files or directories); bad files are listed, not raised."""
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    for item in iter_corpus(paths):
+        (articles if isinstance(item, Article) else skipped).append(item)
+    return Corpus(tuple(articles), tuple(skipped))
+
+
+def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | SkippedFile]:
+    """`load_corpus` one item at a time, for corpora too large to hold twice."""
+    if isinstance(paths, str | os.PathLike):
+        raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
+    sidecars: dict[Path, Sidecar | None] = {}
+    seen: dict[str, str] = {}
+    for path, explicit in _corpus_files(paths):
+        if explicit and not path.exists():
+            yield SkippedFile(str(path), str(_missing(path)))
+            continue
+        if path.name == SIDECAR_NAME:
+            if explicit:
+                yield SkippedFile(
+                    str(path), f"{SIDECAR_NAME} is a sidecar of metadata, not articles"
+                )
+            continue
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES | ROW_SUFFIXES:
+            if explicit:
+                yield SkippedFile(str(path), _unsupported(path).problem)
+            continue
+        if path.parent not in sidecars:
+            sidecars[path.parent] = None
+            try:
+                sidecars[path.parent] = find_sidecar(path)
+            except SidecarError as error:
+                yield SkippedFile(error.path, str(error))
+        try:
+            for item in _iter_file(path, sidecars[path.parent]):
+                if isinstance(item, Article):
+                    if item.id in seen:
+                        yield SkippedFile(item.path, f"same text as {seen[item.id]} (duplicate)")
+                        continue
+                    seen[item.id] = item.path
+                yield item
+        except ArticleError as error:
+            yield SkippedFile(str(path), str(error))
+
+
+def _corpus_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, bool]]:
+    """Files named in `paths` (explicit=True) and files found under directories, sorted."""
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            yield path, True
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    yield Path(root) / name, False
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def load_article_file(path: str | os.PathLike[str]) -> list[Article]:
+    """The articles of one corpus file, with its directory's sidecar applied.
+
+    Raises an `ArticleError` subclass for a bad file, and for the first bad row of
+    a .jsonl/.csv corpus (`load_corpus` skips bad rows instead).
+    """
+    path = Path(path)
+    if path.name == SIDECAR_NAME:
+        raise UnsupportedFileError(
+            path, "this is a metadata sidecar, not articles", "Load the corpus files beside it"
+        )
+    sidecar = find_sidecar(path)
+    articles = []
+    for item in _iter_file(path, sidecar, strict=True):
+        assert isinstance(item, Article)
+        articles.append(item)
+    return articles
+
+
+def _iter_file(
+    path: Path, sidecar: Sidecar | None, strict: bool = False
+) -> Iterator[Article | SkippedFile]:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        text, declared = _read_html(path)
+        yield _build_article(text, str(path), declared, _sidecar_row(sidecar, path))
+    elif suffix == ".txt":
+        text = _read_text_file(path)
+        yield _build_article(text, str(path), _Declared(), _sidecar_row(sidecar, path))
+    elif suffix in ROW_SUFFIXES:
+        rows = _jsonl_rows(path) if suffix == ".jsonl" else _csv_rows(path)
+        for line_no, row in rows:
+            where = f"{path}:line {line_no}"
+            try:
+                if isinstance(row, BadRowError):
+                    raise row
+                text, declared = _row_article(row, where)
+            except BadRowError as error:
+                if strict:
+                    raise
+                yield SkippedFile(where, str(error))
+                continue
+            row_id = dict(declared.extra).get("id", "")
+            yield _build_article(text, where, declared, _sidecar_row(sidecar, path, row_id))
+    else:
+        raise _unsupported(path)
+
+
+def _missing(path: Path) -> UnreadablePathError:
+    hint = " (a broken symbolic link)" if path.is_symlink() else ""
+    return UnreadablePathError(path, f"does not exist{hint}", "Check the path")
+
+
+def _unsupported(path: Path) -> UnsupportedFileError:
+    formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+    return UnsupportedFileError(
+        path, f"unsupported extension {path.suffix or '(none)'!r}", f"Use one of {formats}"
+    )
+
+
+def _build_article(
+    text: str, path: str, declared: _Declared, sidecar_row: SidecarRow | None
+) -> Article:
+    outlets = load_outlets()
+    credits = find_credits(text, outlets)
+    credited = [credit.outlets[0] for credit in credits if credit.outlets]
+    found = infer_metadata(text, credited, outlets)
+    fields = {
+        name: _prefer(getattr(declared, name), getattr(found, name)) for name in METADATA_FIELDS
+    }
+    if sidecar_row is not None:
+        for name in METADATA_FIELDS:
+            fields[name] = _apply_sidecar(fields[name], sidecar_row.get(name), sidecar_row.override)
+    extra = list(declared.extra)
+    extra += [("photo_credit", name) for name in dict.fromkeys(credited)]
+    return Article(
+        id=article_id(text),
+        text=text,
+        path=path,
+        boilerplate=find_boilerplate(text, outlets),
+        extra=tuple(extra),
+        **fields,
+    )
+
+
+def article_id(text: str) -> str:
+    """A stable id derived from the text alone."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_RANK = {"explicit": 3, "sidecar": 2, "inferred": 1, "unknown": 0}
+
+
+def _prefer(first: Sourced, second: Sourced) -> Sourced:
+    """The better-evidenced value; `first` wins ties."""
+    if first.value is None:
+        return second
+    if second.value is None:
+        return first
+    return second if _RANK[second.provenance] > _RANK[first.provenance] else first
+
+
+def _apply_sidecar(current: Sourced, declared: Sourced | None, override: bool) -> Sourced:
+    if declared is None or declared.value is None:
+        return current
+    if override or current.value is None or current.provenance in ("unknown", "inferred"):
+        return declared
+    return current
+
+
+# --------------------------------------------------------------------------- reading bytes
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, refusing missing paths, directories and files over `limit`."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        if size > limit:
+            raise FileTooLargeError(
+                path,
+                f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for one article",
+                "Split it, or store many articles as one .jsonl/.csv corpus (streamed)",
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError as error:
+        raise _missing(path) from error
+    except IsADirectoryError as error:
+        raise UnreadablePathError(
+            path, "is a directory", "Pass the directory to load_corpus, which walks it"
+        ) from error
+    except PermissionError as error:
+        raise UnreadablePathError(
+            path, "permission denied", "Make the file readable (chmod a+r)"
+        ) from error
+    except OSError as error:
+        raise UnreadablePathError(path, f"cannot be read ({error})", "Check the file") from error
+    if len(data) > limit:
+        raise FileTooLargeError(path, "grew past the size limit while being read", "Retry")
+    if not data.strip():
+        raise EmptyFileError(path, "the file is empty", "Remove it or fill it with the article")
+    return data
+
+
+def _decode(data: bytes, path: Path, declared_encoding: str | None = None) -> str:
+    """Text of a document's bytes: UTF-8 (BOM stripped), a UTF-16 BOM, else a confident guess."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
+        if data.startswith(bom):
+            return _normalise_newlines(data.decode(codec))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _normalise_newlines(data.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise UndecodableFileError(path, f"bad UTF-16 ({error})", _REENCODE) from error
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise BinaryFileError(path, "holds binary data (NUL bytes)", "Give a text file")
+    try:
+        return _normalise_newlines(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    encoding = _guess_encoding(data, path, declared_encoding)
+    return _normalise_newlines(data.decode(encoding))
+
+
+_REENCODE = "Re-save it as UTF-8 (e.g. `iconv -f <encoding> -t utf-8`)"
+
+
+def _guess_encoding(data: bytes, path: Path, declared: str | None = None) -> str:
+    """The encoding of non-UTF-8 bytes, or UndecodableFileError if no guess is confident."""
+    if declared:
+        try:
+            codec = codecs.lookup(declared).name
+            data.decode(codec)
+            return codec
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    results = [r for r in from_bytes(data) if r.chaos <= MAX_ENCODING_CHAOS]
+    if not results:
+        raise UndecodableFileError(
+            path, "the bytes are not UTF-8 and no encoding fits them confidently", _REENCODE
+        )
+    cleanest = min(r.chaos for r in results)
+    for result in results:
+        if result.chaos <= cleanest and any(
+            codecs.lookup(c).name in WESTERN_ENCODINGS for c in result.could_be_from_charset
+        ):
+            return next(
+                c
+                for c in result.could_be_from_charset
+                if codecs.lookup(c).name in WESTERN_ENCODINGS
+            )
+    return results[0].encoding
+
+
+def _normalise_newlines(text: str) -> str:
+    """What text-mode `open()` would give: universal newlines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _read_text_file(path: Path) -> str:
+    text = _decode(_read_bytes(path, MAX_DOCUMENT_BYTES), path)
+    if not text.strip():
+        raise EmptyFileError(path, "the file holds only whitespace", "Remove it")
+    start = 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise LineTooLongError(
+                path,
+                f"line {line_no} (from character {start}) is {len(line):,} characters long, over "
+                f"the {MAX_LINE_CHARS:,} limit",
+                "This is not prose: split the line or drop the file",
+            )
+        start += len(line) + 1
+    return text
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _read_html(path: Path) -> tuple[str, _Declared]:
+    """The main text of a page and the metadata its head declares."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    data = _read_bytes(path, MAX_DOCUMENT_BYTES)
+    charset = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
+    html = _decode(data, path, charset.group(1).decode("ascii") if charset else None)
+    tree = LexborHTMLParser(html)
+    declared = _html_metadata(tree)
+    for node in tree.css(_HTML_DROPPED):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    text = _html_main_text(root) if root is not None else ""
+    if not text.strip():
+        raise NoMainTextError(
+            path,
+            "no main text remains once scripts, styles and page furniture are removed",
+            "Save the article's rendered page, or give its text as .txt",
+        )
+    return text, declared
+
+
+def _html_main_text(root: LexborNode) -> str:
+    blocks = [
+        " ".join(node.text(deep=True, separator="").split())
+        for node in root.css(_HTML_BLOCKS)
+        if node.css_first(_HTML_BLOCKS) is None
+    ]
+    blocks = [block for block in blocks if block]
+    if not blocks:
+        blocks = [" ".join(line.split()) for line in root.text(separator="\n").split("\n")]
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _html_metadata(tree: LexborHTMLParser) -> _Declared:
+    found: dict[str, Sourced] = {}
+    for name, selectors in _HTML_META.items():
+        for selector in selectors:
+            node = tree.css_first(selector)
+            if node is None:
+                continue
+            attrs = node.attributes
+            value = (
+                attrs.get("content") or attrs.get("href") or attrs.get("datetime") or ""
+            ).strip()
+            if name == "published":
+                date = parse_date(value)
+                if date is None:
+                    continue
+                found[name] = Sourced(date, "explicit", f"HTML {selector} {value!r}")
+            elif value:
+                found[name] = Sourced(value, "explicit", f"HTML {selector}")
+            if name in found:
+                break
+    if "title" not in found:
+        node = tree.css_first("title")
+        title = " ".join(node.text().split()) if node is not None else ""
+        if title:
+            found["title"] = Sourced(title, "explicit", "HTML <title>")
+    return _Declared(**found)
+
+
+# --------------------------------------------------------------------------- row corpora
+
+
+Row = dict[str, str]
+
+
+def _open_rows(path: Path) -> tuple[BinaryIO, str]:
+    """The open file and its encoding, after refusing empty, binary or undecodable files."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        handle = open(path, "rb")  # noqa: SIM115 (closed by the caller's generator)
+    except FileNotFoundError as error:
+        raise _missing(path) from error
+    except IsADirectoryError as error:
+        raise UnreadablePathError(path, "is a directory", "Pass it to load_corpus") from error
+    except PermissionError as error:
+        raise UnreadablePathError(path, "permission denied", "chmod a+r the file") from error
+    sample = handle.read(ENCODING_SAMPLE_BYTES)
+    handle.seek(0)
+    if not sample.strip():
+        handle.close()
+        raise EmptyFileError(path, "the file is empty", "Remove it or add rows")
+    if (
+        sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or b"\x00" in sample[:BINARY_SNIFF_BYTES]
+    ):
+        handle.close()
+        raise BinaryFileError(
+            path, "holds binary data (NUL bytes; UTF-16?)", "Give UTF-8 text, one row a line"
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return handle, "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        encoding = _guess_encoding(sample, path)
+    except UndecodableFileError:
+        handle.close()
+        raise
+    if codecs.lookup(encoding).name.startswith(("utf_16", "utf_32")):
+        handle.close()
+        raise UndecodableFileError(path, f"looks like {encoding}", _REENCODE)
+    return handle, encoding
+
+
+class _Lines:
+    """Decoded physical lines of a row corpus, each capped at `MAX_ROW_BYTES`.
+
+    An over-long or undecodable line raises `BadRowError` from `__next__` after the
+    rest of it has been consumed, so reading resumes cleanly at the next line.
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str, path: Path) -> None:
+        self.handle = handle
+        self.encoding = encoding
+        self.path = path
+        self.line_no = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        raw = self.handle.readline(MAX_ROW_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        self.line_no += 1
+        if len(raw) > MAX_ROW_BYTES and not raw.endswith(b"\n"):
+            while (chunk := self.handle.readline(MAX_ROW_BYTES)) and not chunk.endswith(b"\n"):
+                pass
+            raise BadRowError(
+                f"{self.path}:line {self.line_no}",
+                f"the line is over the {MAX_ROW_BYTES:,}-byte limit for one row",
+                "Shorten the text or drop the row",
+            )
+        try:
+            line = raw.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise BadRowError(
+                f"{self.path}:line {self.line_no}",
+                f"not valid {self.encoding} ({error})",
+                _REENCODE,
+            ) from error
+        return line.removeprefix("\ufeff") if self.line_no == 1 else line
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
+    handle, encoding = _open_rows(path)
+    with handle:
+        lines = _Lines(handle, encoding, path)
+        any_row = False
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                break
+            except BadRowError as error:
+                any_row = True
+                yield lines.line_no, error
+                continue
+            if not line.strip():
+                continue
+            any_row = True
+            yield lines.line_no, _parse_json_row(line, f"{path}:line {lines.line_no}")
+        if not any_row:
+            raise EmptyFileError(path, "no rows", "Add one JSON object per line")
+
+
+def _parse_json_row(line: str, where: str) -> Row | BadRowError:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        return BadRowError(where, f"not JSON ({error.msg})", "Write one JSON object per line")
+    if not isinstance(value, dict):
+        return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
+    row: Row = {}
+    for key, item in value.items():
+        if isinstance(item, str | int | float) and not isinstance(item, bool):
+            row[str(key)] = str(item)
+        elif item is not None:
+            row[str(key)] = json.dumps(item, ensure_ascii=False)
+    return row
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
+    if csv.field_size_limit() < MAX_ROW_BYTES:
+        csv.field_size_limit(MAX_ROW_BYTES)
+    handle, encoding = _open_rows(path)
+    with handle:
+        lines = _Lines(handle, encoding, path)
+        reader = csv.reader(lines)
+        header = _csv_header(reader, path)
+        while True:
+            start = lines.line_no + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except BadRowError as error:
+                yield start, error
+                continue
+            except csv.Error as error:
+                where = f"{path}:line {start}"
+                yield start, BadRowError(where, f"malformed CSV ({error})", "Fix the quoting")
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                yield (
+                    start,
+                    BadRowError(
+                        f"{path}:line {start}",
+                        f"{len(cells)} cells for {len(header)} columns",
+                        "Quote cells that contain commas",
+                    ),
+                )
+                continue
+            yield start, dict(zip(header, cells, strict=False))
+
+
+def _csv_header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration as error:
+        raise EmptyFileError(path, "no header row", "Add a header with a text column") from error
+    except (csv.Error, BadRowError) as error:
+        raise MissingTextColumnError(path, f"unreadable header ({error})", "Fix it") from error
+    if not any(name in header for name in TEXT_COLUMNS):
+        raise MissingTextColumnError(
+            path,
+            f"no text column among {header[:10]}",
+            f"Name the column holding the article text one of: {', '.join(TEXT_COLUMNS)}",
+        )
+    return header
+
+
+def _row_article(row: Row, where: str) -> tuple[str, _Declared]:
+    """A row's text and the metadata its columns declare."""
+    folded = {key.strip().lower(): value for key, value in row.items()}
+    text_key = next((key for key in TEXT_COLUMNS if key in folded), None)
+    if text_key is None:
+        raise BadRowError(
+            where, "no text field", f"Give the article text as one of: {', '.join(TEXT_COLUMNS)}"
+        )
+    text = _normalise_newlines(folded[text_key]).removeprefix("\ufeff")
+    if not text.strip():
+        raise BadRowError(where, f"the {text_key!r} field is empty", "Fill it or drop the row")
+    if len(text) > MAX_ROW_BYTES:
+        raise BadRowError(where, "the text is over the row limit", "Shorten or split it")
+    found: dict[str, Sourced] = {}
+    used = {text_key}
+    extra: list[tuple[str, str]] = []
+    for name, synonyms in COLUMN_SYNONYMS.items():
+        key = next((k for k in synonyms if folded.get(k, "").strip()), None)
+        if key is None:
+            continue
+        used.add(key)
+        value = folded[key].strip()
+        if name == "id":
+            extra.append(("id", value))
+        elif name == "published":
+            date = parse_date(value)
+            found[name] = (
+                Sourced(date, "explicit", f"column {key!r}")
+                if date is not None
+                else Sourced(None, "unknown", f"column {key!r} value {value!r} is not a date")
+            )
+        else:
+            found[name] = Sourced(value, "explicit", f"column {key!r}")
+    extra += [(key, value) for key, value in folded.items() if key not in used and value.strip()]
+    return text, _Declared(extra=tuple(extra), **found)
+
+
+# --------------------------------------------------------------------------- sidecar
+
+
+def find_sidecar(path: str | os.PathLike[str]) -> Sidecar | None:
+    """The `articles.csv` beside a corpus file, parsed, or None if there is none."""
+    candidate = Path(path).parent / SIDECAR_NAME
+    return load_sidecar(candidate) if candidate.is_file() else None
+
+
+def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
+    """Parse a sidecar; raises SidecarError naming the line at fault."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.DictReader(handle))
+            header = [name.strip().lower() for name in (records[0].keys() if records else [])]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error
+    if records and "file" not in header:
+        raise SidecarError(
+            path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
+        )
+    rows = {}
+    for line_no, record in enumerate(records, start=2):
+        folded = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
+        rows[(folded["file"], folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+    return Sidecar(str(path), rows)
+
+
+def _sidecar_row_from(folded: dict[str, str], path: Path, line_no: int) -> SidecarRow:
+    fields = []
+    for name in METADATA_FIELDS:
+        value = folded.get(name, "")
+        if not value:
+            continue
+        provenance = folded.get(f"{name}_provenance") or "sidecar"
+        if provenance not in SIDECAR_PROVENANCES:
+            raise SidecarError(
+                path,
+                f"line {line_no}: {name}_provenance {provenance!r} is not one of "
+                f"{sorted(SIDECAR_PROVENANCES)}",
+                "Fix the value or leave it empty (means 'sidecar')",
+            )
+        evidence = folded.get(f"{name}_evidence") or f"{path.name} line {line_no}"
+        parsed: object = value
+        if name == "published":
+            parsed = parse_date(value)
+            if parsed is None:
+                raise SidecarError(
+                    path, f"line {line_no}: published {value!r} is not a date", "Use YYYY-MM-DD"
+                )
+        fields.append((name, Sourced(parsed, provenance, evidence)))
+    return SidecarRow(tuple(fields), folded.get("override", "").lower() in _TRUE_WORDS)
+
+
+def _sidecar_row(sidecar: Sidecar | None, path: Path, row_id: str = "") -> SidecarRow | None:
+    return sidecar.lookup(path.name, row_id) if sidecar is not None else None

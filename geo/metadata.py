@@ -1,0 +1,519 @@
+"""What an article's own text says about it: title, source, URL and publication date.
+
+Scraped news text carries its metadata in scraps: a feed header (` date 2021-11-09`),
+a feed timestamp line (`2021-11-09 15:45:00Z`), a dateline (`MOSCOW (AA) –`), a
+byline, a raw URL (sometimes a Google News redirect whose payload holds the real
+URL), or an attribution (`she told AFP`). Each finder returns a `Sourced` value
+whose provenance says how strong the evidence is:
+
+* `explicit`: the text states it (header date, feed timestamp, dateline, byline,
+  the article's URL and the outlet that owns its host);
+* `inferred`: indirect evidence (an interview given to an outlet whose photo
+  credits the article also carries; a date in the URL's path);
+* `unknown`: nothing found.
+
+Outlets and agencies are named in the editable table `geo/data/outlets.csv`
+(name, aliases, domains, kind, country), loaded lazily once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from geo.model import Sourced, Span
+
+OutletKind = str
+"""`agency` (wire service), `outlet` (publisher) or `photo` (picture agency)."""
+
+MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 30
+TITLE_CASE_SHARE = 0.6
+"""Share of a line's long words that must be capitalised for it to read as a headline."""
+DATELINE_SEARCH_CHARS = 1500
+"""Datelines open an article: only its first paragraphs are searched."""
+SOCIAL_HOSTS = frozenset(
+    {
+        "twitter.com",
+        "x.com",
+        "t.co",
+        "pic.twitter.com",
+        "facebook.com",
+        "instagram.com",
+        "youtube.com",
+        "youtu.be",
+        "tiktok.com",
+        "t.me",
+    }
+)
+"""Hosts of links embedded in articles that never are the article's own URL."""
+GOOGLE_NEWS_HOST = "news.google.com"
+GOOGLE_NEWS_URL_FIELD = 4
+"""Protobuf field of a Google News article id that holds the canonical URL."""
+
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june"
+    "|july|august|september|october|november|december"
+)
+ISO_TIMESTAMP = (
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
+)
+DATE_TOKEN = (
+    rf"(?:{ISO_TIMESTAMP}"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})"
+)
+HEADER_DATE_RE = re.compile(
+    rf"^[ \t]*(?P<header>(?:date|published|posted|updated|published on|posted on)[ \t]*:?[ \t]+"
+    rf"(?P<date>{DATE_TOKEN}))",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A feed or page header line giving the date: ` date 2021-11-09 Headline...`."""
+FEED_TIMESTAMP_RE = re.compile(
+    r"^[ \t]*(?P<timestamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)[ \t]*$",
+    re.MULTILINE,
+)
+"""A line holding nothing but a timestamp, as feeds print it."""
+RAW_URL_RE = re.compile(r"https?://[^\s<>\"'\u201c\u201d]+")
+URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\u2019"
+_URL_PATH_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)")
+_DATELINE_RE = re.compile(
+    r"^(?P<dateline>(?P<place>[A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])"
+    r"(?:,[^\n()]{1,40}?)?\s*\((?P<agency>[A-Z][^()\n]{0,40})\)\s*[-\u2013\u2014:])",
+    re.MULTILINE,
+)
+"""`MOSCOW (AA) –`, `LONDON, Nov 9 (Reuters) -`: the agency that wrote the story."""
+_BYLINE_RE = re.compile(r"^[ \t]*By[ \t]+(?P<byline>[^\n]{1,100})$", re.MULTILINE)
+_ATTRIBUTION_VERBS = (
+    r"(?:told|tells|telling|said to|speaking to|spoke to|speaking with|spoke with"
+    r"|in an interview with|interviewed by|confirmed to)"
+)
+_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """A news outlet or agency from the outlets table."""
+
+    name: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+    kind: OutletKind
+    country: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class OutletTable:
+    """Lookup of outlets by the names a text uses and by the hosts of their URLs."""
+
+    def __init__(self, outlets: Sequence[Outlet]) -> None:
+        self.outlets = tuple(outlets)
+        self._by_name: dict[str, Outlet] = {}
+        self._by_folded_name: dict[str, Outlet] = {}
+        self._by_domain: dict[str, Outlet] = {}
+        self._patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
+        for outlet in self.outlets:
+            for name in outlet.names:
+                self._by_name.setdefault(name, outlet)
+                self._by_folded_name.setdefault(name.casefold(), outlet)
+            for domain in outlet.domains:
+                self._by_domain.setdefault(domain.lower(), outlet)
+
+    def find(self, name: str) -> Outlet | None:
+        """The outlet called `name`; case matters for short acronyms (AP, AA, RT)."""
+        name = " ".join(name.split())
+        if name in self._by_name:
+            return self._by_name[name]
+        if len(name) >= 4:
+            return self._by_folded_name.get(name.casefold())
+        return None
+
+    def for_host(self, host: str) -> Outlet | None:
+        """The outlet owning `host` or a parent domain of it (`edition.cnn.com` -> CNN)."""
+        labels = host.lower().rstrip(".").removeprefix("www.").split(".")
+        for first in range(len(labels) - 1):
+            outlet = self._by_domain.get(".".join(labels[first:]))
+            if outlet is not None:
+                return outlet
+        return None
+
+    def name_regex(
+        self, kinds: tuple[OutletKind, ...] = ("agency", "outlet", "photo")
+    ) -> re.Pattern[str]:
+        """An alternation of every name of the outlets of `kinds`, longest first (compiled once)."""
+        if kinds not in self._patterns:
+            names = {n for o in self.outlets if o.kind in kinds for n in o.names}
+            variants = set()
+            for name in names:
+                variants.add(re.escape(name))
+                if name.startswith("The "):
+                    variants.add("[Tt]he " + re.escape(name[4:]))
+            alternation = "|".join(sorted(variants, key=len, reverse=True))
+            self._patterns[kinds] = re.compile(alternation or r"(?!x)x")
+        return self._patterns[kinds]
+
+
+@dataclass(frozen=True)
+class TextMetadata:
+    """Everything `infer_metadata` read from a text."""
+
+    title: Sourced[str]
+    source: Sourced[str]
+    url: Sourced[str]
+    published: Sourced[dt.date]
+
+
+def load_outlets(path: str | Path | None = None) -> OutletTable:
+    """The outlets table: `geo/data/outlets.csv` unless another CSV is given."""
+    if path is None:
+        return _default_outlets()
+    with open(path, encoding="utf-8", newline="") as handle:
+        return _parse_outlets(handle, str(path))
+
+
+@cache
+def _default_outlets() -> OutletTable:
+    resource = resources.files("geo") / "data" / "outlets.csv"
+    with resource.open(encoding="utf-8", newline="") as handle:
+        return _parse_outlets(handle, str(resource))
+
+
+def _parse_outlets(lines: Iterator[str], where: str) -> OutletTable:
+    outlets = []
+    for row in csv.DictReader(lines):
+        if not row.get("name"):
+            raise ValueError(f"{where}: a row has no name; fill the 'name' column or delete it")
+        outlets.append(
+            Outlet(
+                name=row["name"].strip(),
+                aliases=_split_list(row.get("aliases")),
+                domains=_split_list(row.get("domains")),
+                kind=(row.get("kind") or "outlet").strip(),
+                country=(row.get("country") or "").strip() or None,
+            )
+        )
+    return OutletTable(outlets)
+
+
+def _split_list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split("|") if part.strip())
+
+
+def infer_metadata(
+    text: str, credited: Sequence[str] = (), outlets: OutletTable | None = None
+) -> TextMetadata:
+    """Title, source, URL and publication date as far as `text` tells them.
+
+    `credited` names the outlets of the article's photo credits (see
+    `geo.boilerplate.find_credits`): they corroborate an attribution.
+    """
+    outlets = outlets or load_outlets()
+    url = find_url(text)
+    return TextMetadata(
+        title=find_title(text),
+        source=find_source(text, url.value, credited, outlets),
+        url=url,
+        published=find_published(text, url.value),
+    )
+
+
+def find_title(text: str) -> Sourced[str]:
+    """A headline-like first line: short, and title case or standing alone before a blank line."""
+    first_end = text.find("\n")
+    first_end = len(text) if first_end < 0 else first_end
+    line_start = len(text[:first_end]) - len(text[:first_end].lstrip())
+    line = text[line_start:first_end]
+    header = HEADER_DATE_RE.match(line)
+    if header:
+        line = line[header.end() :]
+    line = line.strip()
+    if not line or RAW_URL_RE.match(line) or _DATELINE_RE.match(line):
+        return Sourced.unknown()
+    words = _WORD_RE.findall(line)
+    if not words or len(line) > MAX_TITLE_CHARS or len(words) > MAX_TITLE_WORDS:
+        return Sourced.unknown()
+    stands_alone = text[first_end : first_end + 2] == "\n\n" or first_end == len(text)
+    if _is_title_case(words) or (stands_alone and not line.endswith((".", ":", ","))):
+        title = line[:-1] if line.endswith(".") and not line.endswith("..") else line
+        return Sourced(title, "explicit", f"first line {line[:80]!r}")
+    return Sourced.unknown()
+
+
+def _is_title_case(words: Sequence[str]) -> bool:
+    long_words = [w for w in words if len(w) >= 4]
+    if len(long_words) < 2:
+        return False
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return capitalised / len(long_words) >= TITLE_CASE_SHARE
+
+
+def find_published(text: str, url: str | None = None) -> Sourced[dt.date]:
+    """The publication date from a header or feed timestamp line, else from the URL's path."""
+    for line in find_date_lines(text):
+        date = parse_date(line.date_text)
+        if date is not None:
+            return Sourced(date, "explicit", f"{line.kind} {line.date_text!r}")
+    if url:
+        path_date = _URL_PATH_DATE_RE.search(urlsplit(url).path)
+        if path_date:
+            date = _safe_date(*(int(path_date.group(k)) for k in ("y", "m", "d")))
+            if date is not None:
+                return Sourced(date, "inferred", f"date in the URL path {path_date.group(0)!r}")
+    return Sourced.unknown()
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A header (`date 2021-11-09`) or feed timestamp line; `span` is its metadata part."""
+
+    kind: str
+    span: Span
+    date_text: str
+
+
+def find_date_lines(text: str) -> tuple[DateLine, ...]:
+    """Header and feed timestamp lines, in text order: metadata, not article content."""
+    found = [
+        DateLine("header", Span(m.start("header"), m.end("header")), m.group("date"))
+        for m in HEADER_DATE_RE.finditer(text)
+    ]
+    found += [
+        DateLine("feed timestamp", Span(m.start("timestamp"), m.end("timestamp")), m.group(1))
+        for m in FEED_TIMESTAMP_RE.finditer(text)
+    ]
+    return tuple(sorted(found, key=lambda line: line.span.start))
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The calendar date of an ISO, RFC 2822 or `9 November 2021` style string; None if none.
+
+    Times and zones are dropped: the date is the one written.
+    """
+    value = " ".join(value.split()).strip()
+    iso = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if iso:
+        return _safe_date(*(int(g) for g in iso.groups()))
+    compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", value)
+    if compact:
+        return _safe_date(*(int(g) for g in compact.groups()))
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is not None:
+        return parsed.date()
+    cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", value.replace(".", "").replace(",", ""))
+    for fmt in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    if cleaned[:4].lower() == "sept":
+        return parse_date("Sep" + cleaned[4:])
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_url(text: str) -> Sourced[str]:
+    """The article's own URL: the first link standing on a line of its own.
+
+    Google News redirect links are decoded to the publisher's URL; links to social
+    networks are passed over (they point at embedded posts).
+    """
+    for span in find_raw_urls(text):
+        url = text[span.start : span.end]
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start : span.start].strip() or text[span.end : line_end].strip():
+            continue
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if host in SOCIAL_HOSTS:
+            continue
+        decoded = decode_google_news_url(url)
+        if decoded is not None:
+            return Sourced(decoded, "explicit", f"decoded Google News link {url[:60]}...")
+        return Sourced(url, "explicit", "link on its own line")
+    return Sourced.unknown()
+
+
+def find_raw_urls(text: str) -> tuple[Span, ...]:
+    """Every http(s) link in the text, without trailing punctuation."""
+    spans = []
+    for match in RAW_URL_RE.finditer(text):
+        url = match.group(0).rstrip(URL_TRAILING_PUNCTUATION)
+        spans.append(Span(match.start(), match.start() + len(url)))
+    return tuple(spans)
+
+
+def decode_google_news_url(url: str) -> str | None:
+    """The publisher URL inside a `news.google.com/.../articles/<id>` link, or None.
+
+    Only the older ids (`CBMi...`) carry the URL; newer opaque ids need Google's
+    servers and yield None.
+    """
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() != GOOGLE_NEWS_HOST:
+        return None
+    match = re.search(r"/articles/(?P<id>[A-Za-z0-9_-]+)", parts.path)
+    return decode_google_news_id(match.group("id")) if match else None
+
+
+def decode_google_news_id(article_id: str) -> str | None:
+    """The canonical URL in a Google News article id (base64url protobuf, field 4)."""
+    try:
+        payload = base64.urlsafe_b64decode(article_id + "=" * (-len(article_id) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    for field_number, value in _protobuf_fields(payload):
+        if field_number == GOOGLE_NEWS_URL_FIELD and isinstance(value, bytes):
+            try:
+                url = value.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            return url if url.startswith(("http://", "https://")) else None
+    return None
+
+
+def _protobuf_fields(payload: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) pairs of a protobuf message, stopping at the first malformed byte.
+
+    Varints are yielded as ints, length-delimited fields as bytes, fixed-width ones as bytes.
+    """
+    position = 0
+    while position < len(payload):
+        key, position = _read_varint(payload, position)
+        if key is None:
+            return
+        field_number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, position = _read_varint(payload, position)
+            if value is None:
+                return
+            yield field_number, value
+        elif wire_type == 2:
+            length, position = _read_varint(payload, position)
+            if length is None or position + length > len(payload):
+                return
+            yield field_number, payload[position : position + length]
+            position += length
+        elif wire_type in (1, 5):
+            width = 8 if wire_type == 1 else 4
+            if position + width > len(payload):
+                return
+            yield field_number, payload[position : position + width]
+            position += width
+        else:
+            return
+
+
+def _read_varint(payload: bytes, position: int) -> tuple[int | None, int]:
+    result = shift = 0
+    while position < len(payload) and shift < 64:
+        byte = payload[position]
+        position += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, position
+        shift += 7
+    return None, position
+
+
+def find_source(
+    text: str,
+    url: str | None = None,
+    credited: Sequence[str] = (),
+    outlets: OutletTable | None = None,
+) -> Sourced[str]:
+    """Who published or wrote the article.
+
+    In order: the outlet owning the article URL's host, a dateline agency, a byline
+    naming an outlet (all explicit); then an outlet the article's people talked to
+    (`she told AFP`), preferring one its photo credits also name (inferred).
+    Photo credits alone say who took the pictures, not who wrote the story.
+    """
+    outlets = outlets or load_outlets()
+    for finder in (_source_from_url, _source_from_dateline, _source_from_byline):
+        found = finder(text, url, outlets)
+        if found is not None:
+            return found
+    return _source_from_attribution(text, credited, outlets)
+
+
+def _source_from_url(text: str, url: str | None, outlets: OutletTable) -> Sourced[str] | None:
+    if not url:
+        return None
+    outlet = outlets.for_host(urlsplit(url).hostname or "")
+    if outlet is None or outlet.kind == "photo":
+        return None
+    return Sourced(outlet.name, "explicit", f"article URL host {urlsplit(url).hostname}")
+
+
+def _source_from_dateline(text: str, url: str | None, outlets: OutletTable) -> Sourced[str] | None:
+    match = _DATELINE_RE.search(text[:DATELINE_SEARCH_CHARS])
+    if match is None:
+        return None
+    agency = match.group("agency").strip()
+    outlet = outlets.find(agency)
+    name = outlet.name if outlet is not None else agency
+    if outlet is None and len(agency.split()) > 5:
+        return None
+    return Sourced(name, "explicit", f"dateline {match.group('dateline')!r}")
+
+
+def _source_from_byline(text: str, url: str | None, outlets: OutletTable) -> Sourced[str] | None:
+    pattern = outlets.name_regex(("agency", "outlet"))
+    for match in _BYLINE_RE.finditer(text[:DATELINE_SEARCH_CHARS]):
+        byline = match.group("byline").strip()
+        tail = re.search(rf"(?:^|[,|\-\u2013\u2014]\s*|\s)(?P<name>{pattern.pattern})\s*$", byline)
+        if tail is None:
+            continue
+        outlet = outlets.find(tail.group("name"))
+        if outlet is not None:
+            return Sourced(outlet.name, "explicit", f"byline 'By {byline}'")
+    return None
+
+
+def _source_from_attribution(
+    text: str, credited: Sequence[str], outlets: OutletTable
+) -> Sourced[str]:
+    names = outlets.name_regex(("agency", "outlet")).pattern
+    attribution = re.compile(rf"\b{_ATTRIBUTION_VERBS}\s+(?:the\s+)?(?P<name>{names})(?![\w-])")
+    counts: dict[str, int] = {}
+    evidence: dict[str, str] = {}
+    for match in attribution.finditer(text):
+        outlet = outlets.find(match.group("name"))
+        if outlet is None:
+            continue
+        counts[outlet.name] = counts.get(outlet.name, 0) + 1
+        evidence.setdefault(outlet.name, match.group(0))
+    if not counts:
+        return Sourced.unknown()
+    credit_counts = {name: credited.count(name) for name in counts}
+    best = max(
+        counts, key=lambda name: (credit_counts[name] > 0, counts[name], credit_counts[name])
+    )
+    note = f"attribution {evidence[best]!r}"
+    if credit_counts[best]:
+        note += f"; {credit_counts[best]} photo credit(s) name {best}"
+    return Sourced(best, "inferred", note)
