@@ -347,7 +347,7 @@ def _build_article(
         id=article_id(text),
         text=text,
         path=path,
-        boilerplate=find_boilerplate(text, outlets),
+        boilerplate=find_boilerplate(text, outlets, credits),
         extra=tuple(extra),
         **fields,
     )
@@ -364,7 +364,7 @@ _RANK = {"explicit": 3, "sidecar": 2, "inferred": 1, "unknown": 0}
 def _prefer(first: Sourced, second: Sourced) -> Sourced:
     """The better-evidenced value; `first` wins ties."""
     if first.value is None:
-        return second
+        return first if second.value is None and not second.evidence else second
     if second.value is None:
         return first
     return second if _RANK[second.provenance] > _RANK[first.provenance] else first
@@ -519,7 +519,7 @@ def _html_main_text(root: LexborNode) -> str:
     blocks = [
         " ".join(node.text(deep=True, separator="").split())
         for node in root.css(_HTML_BLOCKS)
-        if node.css_first(_HTML_BLOCKS) is None
+        if len(node.css(_HTML_BLOCKS)) == 1  # the node itself: an innermost block
     ]
     blocks = [block for block in blocks if block]
     if not blocks:

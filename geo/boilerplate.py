@@ -26,18 +26,24 @@ MAX_FOOTER_SENTENCE_SHARE = 1 / 3
 MIN_FEED_ID_CHARS = 40
 
 FOOTER_MARKER_RE = re.compile(
-    r"^[ \t]*(?:related (?:posts|articles|stories|news|content|coverage)|read more|read also"
-    r"|see also|also read|more from [^\n]{1,40}|you may also like|you might also like"
+    r"\n[ \t]*(?P<marker>(?i:related (?:posts|articles|stories|news|content|coverage)"
+    r"|read more|read also|see also|also read|more from [^\n]{1,40}"
+    r"|you may also like|you might also like"
     r"|recommended(?: for you| stories| articles)?|more stories|most read|trending now"
     r"|tidak ada komentar|posting komentar|no comments|\d+ comments?|post a comment"
-    r"|leave a (?:reply|comment)|add a comment|share this(?: article)?)[ \t]*:?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"|leave a (?:reply|comment)|add a comment|share this(?: article)?)[ \t]*:?)[ \t]*(?=\n|$)"
 )
-"""A line opening a footer: related links, or a blog's comment section."""
+"""A line opening a footer: related links, or a blog's comment section.
+
+Line patterns start with a newline, which the regex engine scans for fast: they
+are searched in `"\\n" + text`, so their offsets are one too high.
+"""
 FEED_ID_RE = re.compile(
-    rf"^[ \t]*(?P<id>[A-Za-z0-9_-]{{{MIN_FEED_ID_CHARS},}}={{0,2}})[ \t]*$", re.M
+    rf"\n[ \t]*(?P<id>[A-Za-z0-9_-]{{{MIN_FEED_ID_CHARS},}}={{0,2}})[ \t]*(?=\n|$)"
 )
 """A line holding one long base64url token, as feed readers print entry ids."""
+CREDIT_MAX_CHARS = 160
+"""Credits are short: only this much of a caption line's end is searched."""
 CREDIT_LABEL_RE = re.compile(
     r"(?:(?<=\s)|^)(?P<credit>(?:Photo|Image|Picture|Photograph|Credit)s?(?: credit)?[ \t]*:"
     r"[ \t]*[^\n]{1,80})$",
@@ -96,13 +102,20 @@ class Credit:
     outlets: tuple[str, ...]
 
 
-def find_boilerplate(text: str, outlets: OutletTable | None = None) -> tuple[Span, ...]:
-    """Every boilerplate span of `text`, merged and sorted."""
+def find_boilerplate(
+    text: str, outlets: OutletTable | None = None, credits: Sequence[Credit] | None = None
+) -> tuple[Span, ...]:
+    """Every boilerplate span of `text`, merged and sorted.
+
+    `credits`, if the caller already ran `find_credits`, saves finding them again.
+    """
     outlets = outlets or load_outlets()
-    spans: list[Span] = [credit.span for credit in find_credits(text, outlets)]
+    if credits is None:
+        credits = find_credits(text, outlets)
+    spans: list[Span] = [credit.span for credit in credits]
     spans += find_raw_urls(text)
     spans += (line.span for line in find_date_lines(text))
-    spans += (Span(m.start("id"), m.end("id")) for m in FEED_ID_RE.finditer(text))
+    spans += (Span(m.start("id") - 1, m.end("id") - 1) for m in FEED_ID_RE.finditer("\n" + text))
     footer = find_footer(text)
     if footer is not None:
         spans.append(footer)
@@ -111,15 +124,14 @@ def find_boilerplate(text: str, outlets: OutletTable | None = None) -> tuple[Spa
 
 def find_footer(text: str) -> Span | None:
     """From the first footer marker line whose following lines look like links to the end."""
-    for marker in FOOTER_MARKER_RE.finditer(text):
-        rest = [line.strip() for line in text[marker.end() :].split("\n") if line.strip()]
+    for marker in FOOTER_MARKER_RE.finditer("\n" + text):
+        rest = [line.strip() for line in text[marker.end() - 1 :].split("\n") if line.strip()]
         if any(len(line) > MAX_FOOTER_LINE_CHARS for line in rest):
             continue
         sentences = sum(1 for line in rest if line.endswith((".", "!", "?", '."', ".\u201d")))
         if rest and sentences / len(rest) > MAX_FOOTER_SENTENCE_SHARE:
             continue
-        start = marker.start() + len(marker.group(0)) - len(marker.group(0).lstrip())
-        return Span(start, len(text.rstrip()))
+        return Span(marker.start("marker") - 1, len(text.rstrip()))
     return None
 
 
@@ -146,18 +158,30 @@ def _credit_in_line(line: str, outlets: OutletTable) -> tuple[int, int, tuple[st
     stripped = line.rstrip()
     if not stripped or stripped[-1] in ".!?,;:\"'\u201d\u2019":
         return None
+    offset = 0
+    if len(stripped) > CREDIT_MAX_CHARS:
+        # cut just after a space, so a pattern's line start (^) is a word start
+        offset = stripped.find(" ", len(stripped) - CREDIT_MAX_CHARS) + 1
+        if offset == 0:
+            return None
+    tail = stripped[offset:]
     for finder in (_parenthesised_credit, _slash_credit, _labelled_credit, _bare_credit):
-        found = finder(stripped, outlets)
+        found = finder(tail, outlets)
         if found is not None:
-            return found
+            start, end, names = found
+            if finder is _parenthesised_credit and offset + start == 0:
+                return None  # a parenthesised line is an aside, not a caption's credit
+            return offset + start, offset + end, names
     return None
 
 
 def _parenthesised_credit(
     line: str, outlets: OutletTable
 ) -> tuple[int, int, tuple[str, ...]] | None:
+    if not line.endswith(")"):
+        return None
     match = re.search(r"\((?P<inner>[^()\n]{1,80})\)$", line)
-    if match is None or match.start() == 0:
+    if match is None:
         return None
     names = _outlets_named(re.split(r"\s*/\s*|\s+via\s+|,\s*", match.group("inner")), outlets)
     if not names:
@@ -166,6 +190,8 @@ def _parenthesised_credit(
 
 
 def _slash_credit(line: str, outlets: OutletTable) -> tuple[int, int, tuple[str, ...]] | None:
+    if "/" not in line and " via " not in line:
+        return None
     names = outlets.name_regex().pattern
     patterns = _slash_credit_patterns(names)
     for pattern in patterns:
@@ -195,6 +221,8 @@ def _slash_credit_patterns(names: str) -> tuple[re.Pattern[str], ...]:
 
 
 def _labelled_credit(line: str, outlets: OutletTable) -> tuple[int, int, tuple[str, ...]] | None:
+    if ":" not in line:
+        return None
     match = CREDIT_LABEL_RE.search(line)
     if match is None:
         return None
@@ -205,8 +233,10 @@ def _labelled_credit(line: str, outlets: OutletTable) -> tuple[int, int, tuple[s
 
 def _bare_credit(line: str, outlets: OutletTable) -> tuple[int, int, tuple[str, ...]] | None:
     """A lone agency name after a caption: `Iraqi migrants ... airport, Belarus AFP`."""
-    names = outlets.name_regex(("agency", "photo")).pattern
-    match = re.search(rf"(?<=\s)(?P<agency>{names})$", line)
+    words = line.rsplit(None, 3)
+    if not any(outlets.find(" ".join(words[-k:])) for k in range(1, min(len(words), 3) + 1)):
+        return None
+    match = _bare_credit_pattern(outlets.name_regex(("agency", "photo")).pattern).search(line)
     if match is None:
         return None
     before = line[: match.start()].rstrip()
@@ -219,6 +249,11 @@ def _bare_credit(line: str, outlets: OutletTable) -> tuple[int, int, tuple[str, 
     if outlet is None:
         return None
     return match.start(), match.end(), (outlet.name,)
+
+
+@cache
+def _bare_credit_pattern(names: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<=\s)(?P<agency>{names})$")
 
 
 def _outlets_named(parts: Sequence[str], outlets: OutletTable) -> tuple[str, ...]:

@@ -1,0 +1,511 @@
+"""Stage 1: corpus files -> Articles; bad input, formats, sidecar, and the seed gold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import articles
+from geo.articles import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_CHARS,
+    MAX_ROW_BYTES,
+    ArticleError,
+    BinaryFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    LineTooLongError,
+    MissingTextColumnError,
+    NoMainTextError,
+    UndecodableFileError,
+    UnreadablePathError,
+    article_id,
+    load_article_file,
+    load_corpus,
+)
+from geo.model import Article, Span
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+GOLD = json.loads((ROOT / "tests" / "data" / "seeds_gold.json").read_text(encoding="utf-8"))
+GOLD_ARTICLES = {entry["file"]: entry for entry in GOLD["articles"]}
+
+BODY = (
+    "Poland said on Monday it stopped hundreds of migrants from crossing the border.\n\n"
+    "Belarus denied the claim.\n"
+)
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def seed_copy(tmp_path):
+    """The seed texts without the sidecar: what the text alone says."""
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
+def test_empty_file(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(EmptyFileError, match="empty.txt"):
+        load_article_file(path)
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(BinaryFileError, match="binary"):
+        load_article_file(path)
+
+
+def test_undecodable_bytes(tmp_path):
+    noise = random.Random(0).randbytes(4000).replace(b"\x00", b"\x01")
+    path = tmp_path / "noise.txt"
+    path.write_bytes(noise)
+    with pytest.raises(UndecodableFileError, match="UTF-8"):
+        load_article_file(path)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_western_encodings_are_detected(tmp_path, encoding):
+    text = (
+        "Caf\u00e9 owners in Gda\u0144sk said the r\u00e9sum\u00e9 of the na\u00efve plan failed.\n"
+    )
+    text = text.replace("\u0144", "n") * 3
+    if encoding == "cp1252":
+        text += "\u201cWe are ready,\u201d the minister said \u2013 again.\n"
+    path = _write(tmp_path / "western.txt", text, encoding)
+    [article] = load_article_file(path)
+    assert article.text == text
+
+
+def test_file_over_the_size_limit(tmp_path):
+    path = tmp_path / "dump.txt"
+    with open(path, "wb") as handle:
+        handle.write(BODY.encode())
+        handle.truncate(50 * 1024 * 1024)  # sparse: instant, no 50 MB written
+    assert path.stat().st_size > MAX_DOCUMENT_BYTES
+    with pytest.raises(FileTooLargeError, match=r"\.jsonl/\.csv"):
+        load_article_file(path)
+
+
+def test_line_over_the_limit_in_txt(tmp_path):
+    path = _write(tmp_path / "oneline.txt", BODY + "x" * (MAX_LINE_CHARS + 1) + "\n")
+    with pytest.raises(LineTooLongError, match="line 4"):
+        load_article_file(path)
+
+
+def test_html_of_scripts_only(tmp_path):
+    html = "<html><head><script>var a = 1;</script><style>p {}</style></head><body>"
+    html += "<script>" + "x = 1;" * 1000 + "</script><noscript>Enable JS</noscript></body></html>"
+    path = _write(tmp_path / "page.html", html)
+    with pytest.raises(NoMainTextError, match="no main text"):
+        load_article_file(path)
+
+
+def test_csv_without_text_column(tmp_path):
+    path = _write(tmp_path / "corpus.csv", "id,headline\n1,Poland closes border\n")
+    with pytest.raises(MissingTextColumnError, match="text, content, body, article"):
+        load_article_file(path)
+
+
+def test_directory_path(tmp_path):
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(UnreadablePathError, match="directory"):
+        load_article_file(tmp_path / "folder.txt")
+
+
+def test_missing_path_and_broken_symlink(tmp_path):
+    with pytest.raises(UnreadablePathError, match="does not exist"):
+        load_article_file(tmp_path / "missing.txt")
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(UnreadablePathError, match="broken symbolic link"):
+        load_article_file(link)
+
+
+def test_permission_denied(tmp_path, monkeypatch):
+    path = _write(tmp_path / "secret.txt", BODY)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(articles, "open", denied, raising=False)
+    with pytest.raises(UnreadablePathError, match="permission denied"):
+        load_article_file(path)
+
+
+def test_errors_are_article_errors_naming_file_and_fix(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(ArticleError) as caught:
+        load_article_file(path)
+    assert str(path) in str(caught.value)
+    assert "Remove it" in str(caught.value)
+
+
+def test_corpus_skips_bad_files_and_keeps_good_ones(tmp_path):
+    _write(tmp_path / "a_good.txt", BODY)
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "d_dir.txt").mkdir()
+    (tmp_path / "e_link.txt").symlink_to(tmp_path / "nowhere.txt")
+    _write(tmp_path / "notes.md", "# not an article")
+    corpus = load_corpus([tmp_path, tmp_path / "missing.txt", tmp_path / "notes.md"])
+    assert [Path(a.path).name for a in corpus.articles] == ["a_good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"b_empty.txt", "c_binary.txt", "e_link.txt", "missing.txt", "notes.md"}
+    assert "unsupported extension" in reasons["notes.md"]
+    assert "does not exist" in reasons["missing.txt"]
+
+
+def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    _write(tmp_path / "sub" / "b.txt", "Second story about Minsk.\n")
+    _write(tmp_path / "a.txt", "First story about Warsaw.\n")
+    _write(tmp_path / ".hidden" / "c.txt", "Hidden.\n")
+    _write(tmp_path / "readme.md", "ignored")
+    _write(tmp_path / "articles.csv", "file,source\na.txt,Reuters\n")
+    corpus = load_corpus([tmp_path])
+    assert [Path(a.path).relative_to(tmp_path).as_posix() for a in corpus.articles] == [
+        "a.txt",
+        "sub/b.txt",
+    ]
+    assert corpus.skipped == ()
+
+
+def test_load_corpus_wants_a_list(tmp_path):
+    with pytest.raises(TypeError, match="list"):
+        load_corpus(str(tmp_path))
+
+
+def test_duplicate_texts_are_skipped(tmp_path):
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "b.txt", BODY)
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    assert "duplicate" in corpus.skipped[0].reason
+
+
+# --------------------------------------------------------------------------- text fidelity
+
+
+def test_bom_and_crlf_match_text_mode_reading(tmp_path):
+    path = tmp_path / "windows.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + BODY.replace("\n", "\r\n").encode())
+    [article] = load_article_file(path)
+    assert article.text == path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    assert article.text == BODY
+
+
+def test_seed_texts_are_kept_exactly(seed_copy):
+    for path in sorted(seed_copy.glob("*.txt")):
+        [article] = load_article_file(path)
+        assert article.text == path.read_text(encoding="utf-8")
+        assert article.id == article_id(article.text)
+        assert len(article.id) == 16
+
+
+def test_article_id_depends_on_text_only():
+    assert article_id("a") == article_id("a") != article_id("b")
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_jsonl_rows_with_metadata_and_bad_rows_skipped_individually(tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "id": "r1",
+                "text": "Warsaw (AFP) - Poland closed the crossing.",
+                "title": "Poland closes crossing",
+                "source": "AFP",
+                "url": "https://www.afp.com/en/x",
+                "published": "2021-11-09T10:00:00Z",
+                "lang": "en",
+            }
+        ),
+        "{not json",
+        json.dumps(["a list"]),
+        json.dumps({"headline": "no text"}),
+        "",
+        json.dumps({"content": "Lithuania declared an emergency.", "date": "not a date"}),
+        json.dumps({"text": "x" * (MAX_ROW_BYTES + 10)}),
+        json.dumps({"body": "Latvia followed."}),
+    ]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    corpus = load_corpus([tmp_path])
+    first, second, third = corpus.articles
+    assert first.path == f"{path}:line 1"
+    assert first.title.value == "Poland closes crossing"
+    assert (first.source.value, first.source.provenance) == ("AFP", "explicit")
+    assert first.published.value == dt.date(2021, 11, 9)
+    assert first.url.value == "https://www.afp.com/en/x"
+    assert ("id", "r1") in first.extra and ("lang", "en") in first.extra
+    assert second.text == "Lithuania declared an emergency."
+    assert second.published.value is None and "not a date" in second.published.evidence
+    assert third.path == f"{path}:line 8"
+    skipped = {s.path: s.reason for s in corpus.skipped}
+    assert set(skipped) == {f"{path}:line {n}" for n in (2, 3, 4, 7)}
+    assert "not JSON" in skipped[f"{path}:line 2"]
+    assert "byte limit" in skipped[f"{path}:line 7"]
+    with pytest.raises(ArticleError, match="line 2"):
+        load_article_file(path)
+
+
+def test_jsonl_corpus_larger_than_the_single_file_limit_streams(tmp_path):
+    path = tmp_path / "big.jsonl"
+    paragraph = "Migrants gathered at the border near Kuznica on Monday. " * 60
+    rows = 2000
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(rows):
+            handle.write(json.dumps({"id": n, "text": f"{n}. {paragraph}"}) + "\n")
+    assert path.stat().st_size > MAX_DOCUMENT_BYTES
+    corpus = load_corpus([path])
+    assert len(corpus.articles) == rows and corpus.skipped == ()
+
+
+def test_csv_rows_with_quoted_newlines_and_bad_rows(tmp_path):
+    path = tmp_path / "corpus.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ID", "Title", "Content", "Publisher", "Date"])
+        writer.writerow(["a", "First", "Line one.\nLine two.", "Reuters", "9 November 2021"])
+        writer.writerow(["b", "Empty", "", "", ""])
+        writer.writerow(["c", "Long", "y" * (MAX_ROW_BYTES + 5), "", ""])
+        writer.writerow(["d", "Last", "Belarus replied.", "", "2021-11-10"])
+    corpus = load_corpus([path])
+    first, last = corpus.articles
+    assert first.text == "Line one.\nLine two."
+    assert (first.title.value, first.source.value) == ("First", "Reuters")
+    assert first.published.value == dt.date(2021, 11, 9)
+    assert first.path == f"{path}:line 2"
+    # row "a" spans physical lines 2-3, so "b" is line 4, "c" line 5 and "d" line 6
+    assert last.text == "Belarus replied." and last.path == f"{path}:line 6"
+    reasons = {s.path: s.reason for s in corpus.skipped}
+    assert set(reasons) == {f"{path}:line 4", f"{path}:line 5"}
+    assert "empty" in reasons[f"{path}:line 4"]
+    assert "byte limit" in reasons[f"{path}:line 5"]
+
+
+def test_cp1252_csv_is_decoded(tmp_path):
+    line = "\u201cWe are ready\u201d, Caf\u00e9 owners said \u2013 again."
+    path = _write(tmp_path / "old.csv", f'text\n"{line}"\n"{line} Twice."\n', "cp1252")
+    assert [a.text for a in load_article_file(path)] == [line, f"{line} Twice."]
+
+
+def test_html_main_text_and_meta(tmp_path):
+    html = """<!doctype html><html><head><meta charset="utf-8">
+    <title>Page title | Site</title>
+    <meta property="og:title" content="Poland shuts Kuznica crossing">
+    <meta property="og:site_name" content="Notes from Poland">
+    <link rel="canonical" href="https://notesfrompoland.com/2021/11/09/kuznica/">
+    <meta property="article:published_time" content="2021-11-09T08:00:00+01:00">
+    <script>window.tracking = "Minsk";</script><style>.a{}</style></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <article><h1>Poland shuts Kuznica crossing</h1>
+    <p>Poland closed the <b>Kuznica</b> crossing on Tuesday.</p>
+    <figure><figcaption>Guards at the fence</figcaption></figure>
+    <p>Belarus   protested.</p></article>
+    <footer>Copyright</footer></body></html>"""
+    path = _write(tmp_path / "page.html", html)
+    [article] = load_article_file(path)
+    assert article.text == (
+        "Poland shuts Kuznica crossing\n\nPoland closed the Kuznica crossing on Tuesday.\n\n"
+        "Guards at the fence\n\nBelarus protested."
+    )
+    assert (article.title.value, article.title.provenance) == (
+        "Poland shuts Kuznica crossing",
+        "explicit",
+    )
+    assert article.source.value == "Notes from Poland"
+    assert article.url.value == "https://notesfrompoland.com/2021/11/09/kuznica/"
+    assert article.published.value == dt.date(2021, 11, 9)
+
+
+def test_html_without_meta_uses_title_tag_and_body(tmp_path):
+    html = "<html><head><title>Border crisis</title></head><body>Plain text.<br>More.</body></html>"
+    [article] = load_article_file(_write(tmp_path / "plain.htm", html))
+    assert article.title.value == "Border crisis"
+    assert "Plain text." in article.text
+
+
+# --------------------------------------------------------------------------- sidecar
+
+
+def test_sidecar_fills_unknown_and_inferred_fields(tmp_path):
+    _write(tmp_path / "a.txt", "She told AFP the border was calm.\n")
+    _write(
+        tmp_path / "articles.csv",
+        "file,published,source,url,title_provenance,title\n"
+        "a.txt,2021-11-19,Daily Example,https://example.org/a,inferred,A guessed title\n",
+    )
+    [article] = load_article_file(tmp_path / "a.txt")
+    assert (article.published.value, article.published.provenance) == (
+        dt.date(2021, 11, 19),
+        "sidecar",
+    )
+    assert (article.source.value, article.source.provenance) == ("Daily Example", "sidecar")
+    assert (article.title.value, article.title.provenance) == ("A guessed title", "inferred")
+    assert article.url.value == "https://example.org/a"
+
+
+def test_explicit_text_wins_over_sidecar_unless_override(tmp_path):
+    text = " date 2021-11-09 Poland Stops Migrants\n\nBody.\n"
+    _write(tmp_path / "a.txt", text)
+    _write(tmp_path / "b.txt", text.replace("Body", "Other body"))
+    _write(
+        tmp_path / "articles.csv",
+        "file,published,override\na.txt,2021-11-10,\nb.txt,2021-11-10,yes\n",
+    )
+    corpus = load_corpus([tmp_path])
+    kept, overridden = corpus.articles
+    assert (kept.published.value, kept.published.provenance) == (dt.date(2021, 11, 9), "explicit")
+    assert (overridden.published.value, overridden.published.provenance) == (
+        dt.date(2021, 11, 10),
+        "sidecar",
+    )
+
+
+def test_sidecar_rows_by_id_for_row_corpora(tmp_path):
+    _write(
+        tmp_path / "feed.jsonl",
+        json.dumps({"id": "x1", "text": "First."})
+        + "\n"
+        + json.dumps({"id": "x2", "text": "Second."}),
+    )
+    _write(tmp_path / "articles.csv", "file,id,source\nfeed.jsonl,x2,Reuters\nfeed.jsonl,,AFP\n")
+    first, second = load_corpus([tmp_path]).articles
+    assert (first.source.value, second.source.value) == ("AFP", "Reuters")
+
+
+def test_bad_sidecar_is_reported_and_articles_still_load(tmp_path):
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "file,published\na.txt,someday\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1 and corpus.articles[0].published.value is None
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv") and "line 2" in skipped.reason
+
+
+def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
+    sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
+    corpus = load_corpus([sidecar])
+    assert corpus.articles == () and "sidecar" in corpus.skipped[0].reason
+    with pytest.raises(ArticleError, match="sidecar"):
+        load_article_file(sidecar)
+
+
+# --------------------------------------------------------------------------- seeds vs gold
+
+
+def _gold_names(name: str) -> set[str]:
+    """'Anadolu Agency (AA)' -> {'Anadolu Agency (AA)', 'Anadolu Agency', 'AA'}."""
+    names = {name}
+    if name.endswith(")") and " (" in name:
+        outer, inner = name[:-1].split(" (", 1)
+        names |= {outer, inner}
+    return names
+
+
+def _text_only_seeds(seed_copy) -> dict[str, Article]:
+    return {Path(a.path).name: a for a in load_corpus([seed_copy]).articles}
+
+
+def test_seed_metadata_stated_in_the_text_equals_gold(seed_copy):
+    seeds = _text_only_seeds(seed_copy)
+    assert set(seeds) == set(GOLD_ARTICLES)
+    checked = 0
+    for name, gold in GOLD_ARTICLES.items():
+        article = seeds[name]
+        if gold["published"]["confidence"] == "explicit":
+            assert article.published.value == dt.date.fromisoformat(gold["published"]["date"])
+            assert article.published.provenance == "explicit"
+            checked += 1
+        if gold["source"]["confidence"] == "explicit":
+            assert article.source.value in _gold_names(gold["source"]["name"]), name
+            assert article.source.provenance == "explicit"
+            checked += 1
+    assert checked == 4  # 003 and 004 dates, 002 and 003 sources
+
+
+def test_seed_003_google_news_link_decodes_to_sky_news(seed_copy):
+    article = _text_only_seeds(seed_copy)["003_7081c9d606bd5f8e.txt"]
+    assert article.url.value == GOLD_ARTICLES["003_7081c9d606bd5f8e.txt"]["url"]
+    assert (article.source.value, article.source.provenance) == ("Sky News", "explicit")
+
+
+def test_seed_002_dateline_names_anadolu(seed_copy):
+    article = _text_only_seeds(seed_copy)["002_f9ab320def4911fc.txt"]
+    assert article.source.value == "Anadolu Agency"
+    assert "MOSCOW (AA)" in article.source.evidence
+
+
+def test_seed_001_attribution_names_afp(seed_copy):
+    article = _text_only_seeds(seed_copy)["001_998bec829cd9e5dd.txt"]
+    assert (article.source.value, article.source.provenance) == ("AFP", "inferred")
+    assert "told AFP" in article.source.evidence
+
+
+def test_seeds_with_sidecar_have_every_gold_publication_date():
+    corpus = load_corpus([SEEDS])
+    assert corpus.skipped == ()
+    seeds = {Path(a.path).name: a for a in corpus.articles}
+    assert set(seeds) == set(GOLD_ARTICLES)
+    for name, gold in GOLD_ARTICLES.items():
+        assert seeds[name].published.value == dt.date.fromisoformat(gold["published"]["date"]), name
+    assert seeds["004_697f5aa907f9f5fd.txt"].source.value == "Washington Newsday"
+    assert seeds["004_697f5aa907f9f5fd.txt"].published.provenance == "explicit"
+
+
+def _characters(spans) -> set[int]:
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
+def test_seed_boilerplate_covers_gold_and_spares_annotations():
+    seeds = {Path(a.path).name: a for a in load_corpus([SEEDS]).articles}
+    found_total = gold_total = overlap_total = 0
+    for name, gold in GOLD_ARTICLES.items():
+        article = seeds[name]
+        gold_spans = [Span(s["start"], s["end"]) for s in gold["boilerplate_spans"]]
+        for span, entry in zip(gold_spans, gold["boilerplate_spans"], strict=True):
+            assert article.text[span.start : span.end] == entry["text"]
+            assert any(mine.contains(span) for mine in article.boilerplate), (name, entry["text"])
+        for layer in ("toponyms", "actors"):
+            for entry in gold[layer]:
+                assert not article.in_boilerplate(Span(entry["start"], entry["end"])), (
+                    name,
+                    entry["text"],
+                )
+        found, wanted = _characters(article.boilerplate), _characters(gold_spans)
+        found_total += len(found)
+        gold_total += len(wanted)
+        overlap_total += len(found & wanted)
+    recall, precision = overlap_total / gold_total, overlap_total / found_total
+    print(f"seed boilerplate characters: recall {recall:.3f} precision {precision:.3f}")
+    assert recall == 1.0
+    assert precision >= 0.95
+
+
+def test_seed_photo_credits_are_kept_for_provenance():
+    seeds = {Path(a.path).name: a for a in load_corpus([SEEDS]).articles}
+    assert ("photo_credit", "Reuters") in seeds["000_1763675ee976f337.txt"].extra
+    assert seeds["000_1763675ee976f337.txt"].source.value is None
+    assert ("photo_credit", "AFP") in seeds["001_998bec829cd9e5dd.txt"].extra
