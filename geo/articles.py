@@ -70,6 +70,8 @@ WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 ROW_SUFFIXES = frozenset({".jsonl", ".csv"})
+MAX_EXTRA_CHARS = 1000
+"""Longer values of unknown row fields (raw HTML, embeddings) are not kept in `extra`."""
 SIDECAR_NAME = "articles.csv"
 METADATA_FIELDS = ("title", "source", "url", "published")
 TEXT_COLUMNS = ("text", "content", "body", "article")
@@ -504,7 +506,7 @@ def _read_html(path: Path) -> tuple[str, _Declared]:
     declared = _html_metadata(tree)
     for node in tree.css(_HTML_DROPPED):
         node.decompose()
-    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    root = _largest(tree.css("article")) or _largest(tree.css("main")) or tree.body or tree.root
     text = _html_main_text(root) if root is not None else ""
     if not text.strip():
         raise NoMainTextError(
@@ -513,6 +515,11 @@ def _read_html(path: Path) -> tuple[str, _Declared]:
             "Save the article's rendered page, or give its text as .txt",
         )
     return text, declared
+
+
+def _largest(nodes: list[LexborNode]) -> LexborNode | None:
+    """The node with the most text: pages list teaser <article>s beside the story."""
+    return max(nodes, key=lambda node: len(node.text(deep=True)), default=None)
 
 
 def _html_main_text(root: LexborNode) -> str:
@@ -765,7 +772,11 @@ def _row_article(row: Row, where: str) -> tuple[str, _Declared]:
             )
         else:
             found[name] = Sourced(value, "explicit", f"column {key!r}")
-    extra += [(key, value) for key, value in folded.items() if key not in used and value.strip()]
+    extra += [
+        (key, value)
+        for key, value in folded.items()
+        if key not in used and value.strip() and len(value) <= MAX_EXTRA_CHARS
+    ]
     return text, _Declared(extra=tuple(extra), **found)
 
 

@@ -253,7 +253,13 @@ def find_title(text: str) -> Sourced[str]:
     if header:
         line = line[header.end() - 1 :]
     line = line.strip()
-    if not line or RAW_URL_RE.match(line) or _DATELINE_RE.match(line):
+    if (
+        not line
+        or RAW_URL_RE.match(line)
+        or _DATELINE_RE.match(line)
+        or _BYLINE_RE.match(line)
+        or parse_date(line) is not None
+    ):
         return Sourced.unknown()
     if len(line) > MAX_TITLE_CHARS:
         return Sourced.unknown()

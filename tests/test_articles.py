@@ -272,14 +272,23 @@ def test_jsonl_rows_with_metadata_and_bad_rows_skipped_individually(tmp_path):
 
 def test_jsonl_corpus_larger_than_the_single_file_limit_streams(tmp_path):
     path = tmp_path / "big.jsonl"
-    paragraph = "Migrants gathered at the border near Kuznica on Monday. " * 60
-    rows = 2000
+    raw_html = "<p>" + "x" * 200_000 + "</p>"  # bulky field, not processed or kept
+    rows = 30
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(rows):
-            handle.write(json.dumps({"id": n, "text": f"{n}. {paragraph}"}) + "\n")
+            row = {"id": n, "text": f"Story {n} about the border.", "html": raw_html, "lang": "en"}
+            handle.write(json.dumps(row) + "\n")
     assert path.stat().st_size > MAX_DOCUMENT_BYTES
     corpus = load_corpus([path])
     assert len(corpus.articles) == rows and corpus.skipped == ()
+    assert dict(corpus.articles[0].extra) == {"id": "0", "lang": "en"}
+
+
+def test_html_picks_the_largest_article_element(tmp_path):
+    story = "<p>" + "Poland closed the crossing at Kuznica on Tuesday. " * 5 + "</p>"
+    html = f"<body><article><p>Teaser one.</p></article><article>{story}</article></body>"
+    [article] = load_article_file(_write(tmp_path / "teasers.html", html))
+    assert article.text.startswith("Poland closed the crossing") and "Teaser" not in article.text
 
 
 def test_csv_rows_with_quoted_newlines_and_bad_rows(tmp_path):

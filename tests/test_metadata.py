@@ -210,6 +210,8 @@ def test_headline_like_first_line_is_title(text, title):
         "The EU has vowed to impose more sanctions on Belarus and called migrants pawns.\n\nX",
         "MOSCOW (AA) \u2013 The Russian president said.\n\nBody.",
         "https://example.org/story\n\nBody.",
+        "By Jane Doe, Reuters\n\nBody.",
+        "9 November 2021\n\nBody.",
     ],
 )
 def test_body_sentences_are_not_titles(text):
