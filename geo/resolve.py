@@ -1,0 +1,496 @@
+"""Toponym resolution: which gazetteer place each place name in a document means.
+
+Every candidate gets a score made of
+  * a prior: how prominent the place is (population, feature kind, capital),
+  * local cues at its mentions: "X, Y" / "X in Y" containers, a demonym just
+    before it ("the Polish border village of Kosnica"), a kind word ("Bug
+    river", hint_kind),
+  * document context: the countries and first-level regions of the other
+    places (and demonyms) in the text, and distance to the other places.
+Context is recomputed a few times from the current best picks, so clear
+names ("Indiana", "Tbilisi") settle ambiguous ones ("Lafayette", "Georgia").
+All mentions of one surface form share one place (one sense per document).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from geo.gazetteer import Gazetteer, normalize_name
+from geo.model import Place, PlaceKind, ResolvedToponym, Toponym
+
+ROUNDS = 3
+"""Context passes after the first pick; picks stop changing after two or three."""
+
+# Weights of the score terms, in log-odds-like units. A place's prominence
+# (population, kind, capital) is weighed against how well it fits the
+# document; big places need no context, small ones need a lot.
+POPULATION_WEIGHT = 0.6
+KIND_BONUS: dict[str, float] = {
+    "country": 6.0,
+    "continent": 6.0,
+    "admin1": 2.0,
+    "admin2": 0.5,
+    "sea": 6.0,
+    "river": 5.0,
+    "region": 6.0,
+    "crossing": 2.0,
+    "city": 0.0,
+    "village": 0.0,
+    "other": 0.0,
+}
+CAPITAL_BONUS = 3.0
+SHADOWED_REGION = -2.5
+"""A region named like a city inside it ("New York", "Grodno") means the city
+unless the text says region."""
+SHADOW_KM = 50.0
+HINT_MATCH = 4.0
+HINT_MISMATCH = -1.5
+CONTAINER_MATCH = 6.0
+CONTAINER_MISMATCH = -3.0
+CONTAINER_ROLE = 3.0
+"""The name is the Y of "X, Y": a country or region."""
+DEMONYM_MATCH = 4.0
+DEMONYM_MISMATCH = -2.0
+DEMONYM_SELF = 8.0
+"""The mention is itself a demonym ("Russian"): the country."""
+COUNTRY_SHARE_WEIGHT = 1.0
+COUNTRY_PRESENT = 1.0
+ADMIN1_PRESENT = 2.0
+CONTAINS_OTHERS = 3.0
+PROXIMITY_WEIGHT = 1.5
+PROXIMITY_KM = 75.0
+PROXIMITY_NEIGHBOURS = 3
+"""Nearness to up to this many other places of the text adds up."""
+FUZZY_EDIT_PENALTY = 1.5
+EARTH_RADIUS_KM = 6371.0088
+
+HINT_KINDS: dict[str, frozenset[str]] = {
+    "region": frozenset({"admin1", "admin2", "region"}),
+    "admin1": frozenset({"admin1"}),
+    "admin2": frozenset({"admin2"}),
+    "river": frozenset({"river"}),
+    "sea": frozenset({"sea"}),
+    "city": frozenset({"city", "village", "admin2"}),
+    "village": frozenset({"village", "city"}),
+    "country": frozenset({"country"}),
+    "continent": frozenset({"continent"}),
+    "crossing": frozenset({"crossing", "village", "city"}),
+}
+CONTAINER_KINDS = frozenset({"country", "admin1", "admin2", "region"})
+BROAD_KINDS = frozenset({"country", "continent", "region", "sea", "river", "admin1"})
+
+_KIND_WORDS: dict[str, PlaceKind] = {
+    "village": "village",
+    "town": "city",
+    "city": "city",
+    "capital": "city",
+    "region": "region",
+    "province": "region",
+    "oblast": "region",
+    "district": "region",
+    "county": "admin2",
+    "state": "admin1",
+    "river": "river",
+    "sea": "sea",
+    "crossing": "crossing",
+}
+_CLASS_WORDS = frozenset(
+    {*_KIND_WORDS, "township", "borough", "parish", "island", "islands", "valley", "area"}
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+_AFTER_COMMA = re.compile(r"^\s*,\s*((?:[A-Z][A-Za-z.'’-]*\.?)(?:\s+[A-Z][A-Za-z.'’-]*\.?){0,2})")
+_IN_PREP = re.compile(r"^\s+in\s+(?:the\s+)?$")
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+
+
+# --------------------------------------------------------------------------
+# Local cues
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """All mentions of one surface form, with the cues found around them."""
+
+    key: str
+    surface: str
+    indices: list[int] = field(default_factory=list)
+    hint_kinds: set[str] = field(default_factory=set)
+    demonym_countries: set[str] = field(default_factory=set)
+    containers: list[Place] = field(default_factory=list)
+    is_container: bool = False
+    demonym_of: str | None = None
+    candidates: tuple[Place, ...] = ()
+    edits: dict[str, int] = field(default_factory=dict)
+    local: np.ndarray | None = None
+    prior: np.ndarray | None = None
+    pick: int = -1
+    scores: np.ndarray | None = None
+
+
+def _surface(toponym: Toponym) -> str:
+    text = toponym.text.strip()
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return _POSSESSIVE.sub("", text) if len(text) > 3 else text
+
+
+def _preceding_words(text: str, start: int, count: int = 5) -> list[str]:
+    window = text[max(0, start - 60) : start]
+    window = re.split(r"[.;:!?\n]\s", window)[-1]
+    return _WORD.findall(window)[-count:]
+
+
+def _demonym_before(text: str, toponym: Toponym, gazetteer: Gazetteer) -> str | None:
+    """ "the Polish border village of Kosnica" -> "PL": a demonym that heads a
+    short lower-case phrase with a kind word, right before the name."""
+    words = _preceding_words(text, toponym.start, 6)
+    for k in range(len(words) - 1, -1, -1):
+        word = words[k]
+        if not word[:1].isupper():
+            continue
+        between = [w.lower() for w in words[k + 1 :]]
+        if len(between) > 4 or any(w[:1].isupper() for w in words[k + 1 :]):
+            return None
+        if not any(w in _KIND_WORDS or w == "border" for w in between):
+            return None
+        return gazetteer.country_by_demonym(word)
+    return None
+
+
+def _kind_words_around(text: str, toponym: Toponym) -> set[str]:
+    """Kind words right before ("village of X") or after ("X river") a name."""
+    kinds = set()
+    before = [w.lower() for w in _preceding_words(text, toponym.start, 3)]
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in _KIND_WORDS:
+        kinds.add(_KIND_WORDS[before[-2]])
+    after = _WORD.findall(text[toponym.end : toponym.end + 20])[:1]
+    if after and after[0].lower() in _KIND_WORDS:
+        kinds.add(_KIND_WORDS[after[0].lower()])
+    return kinds
+
+
+def _container_after_comma(text: str, end: int, gazetteer: Gazetteer) -> Place | None:
+    """ "Lafayette, Ind." / "Lafayette, IN" / "Gomel, Belarus" -> the container."""
+    match = _AFTER_COMMA.match(text[end : end + 40])
+    if not match:
+        return None
+    words = match.group(1).split()
+    for n in range(len(words), 0, -1):
+        phrase = " ".join(words[:n])
+        if len(phrase) == 2 and phrase.isupper():
+            place = gazetteer.admin1("US", phrase)
+            if place is not None:
+                return place
+            continue
+        containers = [p for p in gazetteer.candidates(phrase) if p.kind in CONTAINER_KINDS]
+        if containers:
+            return max(containers, key=_prominence)
+    return None
+
+
+def _prominence(place: Place) -> float:
+    return KIND_BONUS.get(place.kind, 0.0) + POPULATION_WEIGHT * math.log10(place.population + 1)
+
+
+def _contains(container: Place, place: Place) -> bool:
+    if container.key == place.key:
+        return False
+    if container.kind == "country":
+        return place.country_code == container.country_code
+    if container.kind == "admin1":
+        return place.country_code == container.country_code and place.admin1 == container.admin1
+    if container.kind == "admin2":
+        raw = dict(place.raw)
+        return raw.get("admin2") is not None and raw.get("admin2") == dict(container.raw).get(
+            "admin2"
+        )
+    return _distance_km(container.lat, container.lon, place.lat, place.lon) < 800
+
+
+def _distance_km(lat1: float, lon1: float, lat2, lon2):
+    """Great-circle distance; works on scalars and numpy arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+# --------------------------------------------------------------------------
+# Candidates and scores
+# --------------------------------------------------------------------------
+
+
+def _variants(surface: str) -> list[str]:
+    """Spellings to try when the surface itself is unknown."""
+    out = []
+    if surface.startswith(("St ", "St. ")):
+        out.append("Saint " + surface.split(" ", 1)[1])
+    if surface.startswith("Mt. ") or surface.startswith("Mt "):
+        out.append("Mount " + surface.split(" ", 1)[1])
+    words = surface.split()
+    if len(words) > 1 and words[-1].lower() in _CLASS_WORDS:
+        out.append(" ".join(words[:-1]))
+    if surface.isupper() and len(surface) > 4:
+        out.append(surface.title())
+    return out
+
+
+def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str]) -> None:
+    found = gazetteer.candidates(group.surface)
+    for variant in _variants(group.surface) if not found else ():
+        found = gazetteer.candidates(variant)
+        if found:
+            break
+    if group.demonym_of and not any(p.kind == "country" for p in found):
+        country = gazetteer.country(group.demonym_of)
+        found = found + ((country,) if country is not None else ())
+    if group.demonym_countries and not any(
+        p.country_code in group.demonym_countries for p in found
+    ):
+        found = found + _fuzzy(group, gazetteer, sorted(group.demonym_countries))
+    elif not found:
+        found = _fuzzy(group, gazetteer, doc_countries[:3])
+    group.candidates = found
+
+
+def _fuzzy(group: _Group, gazetteer: Gazetteer, countries: Sequence[str]) -> tuple[Place, ...]:
+    """Misspelt or mistranslated names, only inside countries the text is about."""
+    key = normalize_name(group.surface)
+    if len(key) < 5 or not group.surface[:1].isupper():
+        return ()
+    max_edits = 1 if len(key) < 7 else 2
+    found: list[Place] = []
+    for code in countries:
+        for place, edits in gazetteer.fuzzy_matches(group.surface, max_edits, country_code=code):
+            group.edits[place.key] = edits
+            found.append(place)
+    return tuple(found)
+
+
+def _prior(place: Place) -> float:
+    score = KIND_BONUS.get(place.kind, 0.0) + POPULATION_WEIGHT * math.log10(place.population + 1)
+    if dict(place.raw).get("feature") == "PPLC":
+        score += CAPITAL_BONUS
+    return score
+
+
+def _local_scores(group: _Group) -> np.ndarray:
+    scores = np.zeros(len(group.candidates))
+    allowed = set().union(*(HINT_KINDS.get(k, {k}) for k in group.hint_kinds))
+    cities = [p for p in group.candidates if p.kind in ("city", "village")]
+    for j, place in enumerate(group.candidates):
+        if allowed:
+            scores[j] += HINT_MATCH if place.kind in allowed else HINT_MISMATCH
+        if group.containers:
+            inside = any(_contains(c, place) for c in group.containers)
+            scores[j] += CONTAINER_MATCH if inside else CONTAINER_MISMATCH
+        if group.is_container and place.kind in CONTAINER_KINDS:
+            scores[j] += CONTAINER_ROLE
+        if group.demonym_countries:
+            match = place.country_code in group.demonym_countries
+            scores[j] += DEMONYM_MATCH if match else DEMONYM_MISMATCH
+        if group.demonym_of and place.kind == "country":
+            scores[j] += DEMONYM_SELF if place.country_code == group.demonym_of else 0.0
+        if (
+            place.kind in ("admin1", "admin2")
+            and not allowed
+            and not group.is_container
+            and any(_contains(place, c) or _same_region(place, c) for c in cities)
+        ):
+            scores[j] += SHADOWED_REGION
+        scores[j] -= FUZZY_EDIT_PENALTY * group.edits.get(place.key, 0)
+    return scores
+
+
+def _same_region(region: Place, city: Place) -> bool:
+    if city.country_code != region.country_code:
+        return False
+    if region.kind == "admin1":
+        return city.admin1 == region.admin1
+    return _distance_km(region.lat, region.lon, city.lat, city.lon) < SHADOW_KM
+
+
+@dataclass
+class _Context:
+    countries: Counter
+    admin1s: Counter
+    lats: np.ndarray
+    lons: np.ndarray
+    owners: np.ndarray
+
+
+def _context(groups: Sequence[_Group], demonym_votes: Counter) -> _Context:
+    countries: Counter = Counter(demonym_votes)
+    admin1s: Counter = Counter()
+    lats, lons, owners = [], [], []
+    for g, group in enumerate(groups):
+        if group.pick < 0:
+            continue
+        place = group.candidates[group.pick]
+        weight = len(group.indices)
+        if place.country_code:
+            countries[place.country_code] += weight
+        if place.admin1 and place.kind not in ("country", "admin1"):
+            admin1s[(place.country_code, place.admin1)] += weight
+        if place.kind not in ("country", "continent", "sea", "region"):
+            lats.append(place.lat)
+            lons.append(place.lon)
+            owners.append(g)
+    return _Context(
+        countries, admin1s, np.array(lats), np.array(lons), np.array(owners, dtype=np.int64)
+    )
+
+
+def _context_scores(group: _Group, g: int, ctx: _Context) -> np.ndarray:
+    """Agreement of each candidate with the rest of the document (minus itself)."""
+    weight = len(group.indices)
+    scores = np.zeros(len(group.candidates))
+    own = group.candidates[group.pick] if group.pick >= 0 else None
+    own_country = own.country_code if own is not None else None
+    own_admin1 = (own.country_code, own.admin1) if own is not None else None
+    total = sum(ctx.countries.values()) - (weight if own_country else 0)
+    others = ctx.owners != g
+    lats, lons = ctx.lats[others], ctx.lons[others]
+    for j, place in enumerate(group.candidates):
+        code = place.country_code
+        votes = ctx.countries.get(code, 0) - (weight if code and code == own_country else 0)
+        if code and votes > 0:
+            scores[j] += COUNTRY_PRESENT + COUNTRY_SHARE_WEIGHT * votes / max(total, 1)
+            if place.kind == "country":
+                scores[j] += CONTAINS_OTHERS
+        region = (code, place.admin1)
+        a_votes = ctx.admin1s.get(region, 0) - (weight if region == own_admin1 else 0)
+        if place.admin1 and a_votes > 0:
+            scores[j] += CONTAINS_OTHERS if place.kind == "admin1" else ADMIN1_PRESENT
+        if len(lats) and place.kind not in BROAD_KINDS:
+            km = np.sort(_distance_km(place.lat, place.lon, lats, lons))[:PROXIMITY_NEIGHBOURS]
+            scores[j] += PROXIMITY_WEIGHT * float(np.exp(-km / PROXIMITY_KM).sum())
+    return scores
+
+
+def _demonym_votes(text: str, gazetteer: Gazetteer) -> Counter:
+    votes: Counter = Counter()
+    for word in set(re.findall(r"\b[A-Z][a-z]{3,}\b", text)):
+        code = gazetteer.country_by_demonym(word)
+        if code:
+            votes[code] += 1
+    return votes
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def resolve_toponyms(
+    toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer
+) -> tuple[ResolvedToponym, ...]:
+    """One ResolvedToponym per input toponym, same order; place None when
+    no candidate exists."""
+    if not toponyms:
+        return ()
+    groups = _group(toponyms, text, gazetteer)
+    demonym_votes = _demonym_votes(text, gazetteer)
+    doc_countries = [c for c, _ in demonym_votes.most_common()]
+    for group in groups:
+        if not group.demonym_countries:
+            _candidates(group, gazetteer, ())
+    unambiguous = Counter(
+        group.candidates[0].country_code
+        for group in groups
+        if len(group.candidates) == 1 and group.candidates[0].country_code
+    )
+    doc_countries = [c for c, _ in (unambiguous + demonym_votes).most_common()]
+    for group in groups:
+        if group.demonym_countries or not group.candidates:
+            _candidates(group, gazetteer, doc_countries)
+        group.prior = np.array([_prior(p) for p in group.candidates])
+        group.local = _local_scores(group)
+        group.scores = group.prior + group.local
+        group.pick = int(np.argmax(group.scores)) if len(group.candidates) else -1
+
+    for _ in range(ROUNDS):
+        ctx = _context(groups, demonym_votes)
+        changed = False
+        for g, group in enumerate(groups):
+            if not group.candidates:
+                continue
+            group.scores = group.prior + group.local + _context_scores(group, g, ctx)
+            pick = int(np.argmax(group.scores))
+            changed |= pick != group.pick
+            group.pick = pick
+        if not changed:
+            break
+    return _prepare_result(toponyms, groups)
+
+
+def _group(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> list[_Group]:
+    by_key: dict[str, _Group] = {}
+    groups_in_order: list[_Group] = []
+    for toponym in toponyms:
+        surface = _surface(toponym)
+        key = normalize_name(surface)
+        group = by_key.setdefault(key, _Group(key=key, surface=surface))
+        group.indices.append(len(groups_in_order))
+        groups_in_order.append(group)
+        if toponym.hint_kind:
+            group.hint_kinds.add(toponym.hint_kind)
+        group.hint_kinds |= _kind_words_around(text, toponym)
+        code = _demonym_before(text, toponym, gazetteer)
+        if code:
+            group.demonym_countries.add(code)
+        if surface[:1].isupper():
+            group.demonym_of = gazetteer.country_by_demonym(surface)
+    for i, toponym in enumerate(toponyms):
+        group = groups_in_order[i]
+        containers: list[Place] = []
+        following = toponyms[i + 1] if i + 1 < len(toponyms) else None
+        between = text[toponym.end : following.start] if following else ""
+        if following is not None and (_COMMA_ONLY.match(between) or _IN_PREP.match(between)):
+            containers = [
+                p for p in gazetteer.candidates(_surface(following)) if p.kind in CONTAINER_KINDS
+            ]
+            if containers:
+                groups_in_order[i + 1].is_container = True
+        else:
+            container = _container_after_comma(text, toponym.end, gazetteer)
+            containers = [container] if container is not None else []
+        group.containers.extend(c for c in containers if normalize_name(c.name) != group.key)
+    return list(by_key.values())
+
+
+def _prepare_result(
+    toponyms: Sequence[Toponym], groups: Sequence[_Group]
+) -> tuple[ResolvedToponym, ...]:
+    out: list[ResolvedToponym | None] = [None] * len(toponyms)
+    for group in groups:
+        place, confidence = None, 0.0
+        if group.pick >= 0 and group.scores is not None:
+            place = group.candidates[group.pick]
+            shifted = np.exp(group.scores - group.scores.max())
+            confidence = float(shifted[group.pick] / shifted.sum())
+        for i in group.indices:
+            out[i] = ResolvedToponym(toponyms[i], place, round(confidence, 4))
+    return tuple(r for r in out if r is not None)
+
+
+def rank_candidates(toponym: Toponym, text: str, gazetteer: Gazetteer) -> tuple[Place, ...]:
+    """The candidates of one toponym, best first, judged by its own text."""
+    groups = _group([toponym], text, gazetteer)
+    group = groups[0]
+    _candidates(group, gazetteer, sorted(group.demonym_countries))
+    if not group.candidates:
+        return ()
+    scores = np.array([_prior(p) for p in group.candidates]) + _local_scores(group)
+    order = np.argsort(-scores, kind="stable")
+    return tuple(group.candidates[int(j)] for j in order)
