@@ -221,7 +221,10 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
     seen: dict[str, str] = {}
-    for path, explicit in _corpus_files(paths):
+    for path, explicit, problem in _corpus_files(paths):
+        if problem is not None:
+            yield SkippedFile(str(path), problem)
+            continue
         if explicit and not path.exists():
             yield SkippedFile(str(path), str(_missing(path)))
             continue
@@ -253,18 +256,27 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             yield SkippedFile(str(path), str(error))
 
 
-def _corpus_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, bool]]:
-    """Files named in `paths` (explicit=True) and files found under directories, sorted."""
+def _corpus_files(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[tuple[Path, bool, str | None]]:
+    """(path, named explicitly, problem) for files in `paths` and under its directories, sorted.
+
+    A directory that cannot be listed comes back with its problem.
+    """
     for given in paths:
         path = Path(given)
         if not path.is_dir():
-            yield path, True
+            yield path, True, None
             continue
-        for root, dirs, files in os.walk(path):
+        errors: list[OSError] = []
+        for root, dirs, files in os.walk(path, onerror=errors.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if not name.startswith("."):
-                    yield Path(root) / name, False
+                    yield Path(root) / name, False, None
+        for error in errors:
+            problem = f"cannot list the directory ({error.strerror}). Make it readable"
+            yield Path(error.filename or path), True, problem
 
 
 # --------------------------------------------------------------------------- one file

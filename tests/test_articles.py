@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -190,6 +191,21 @@ def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):
     assert corpus.skipped == ()
 
 
+def test_unlistable_directory_is_reported(tmp_path, monkeypatch):
+    _write(tmp_path / "a.txt", BODY)
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from real_walk(top, onerror=onerror, **kwargs)
+
+    monkeypatch.setattr(articles.os, "walk", walk)
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("locked") and "Permission denied" in skipped.reason
+
+
 def test_load_corpus_wants_a_list(tmp_path):
     with pytest.raises(TypeError, match="list"):
         load_corpus(str(tmp_path))
@@ -347,6 +363,21 @@ def test_html_main_text_and_meta(tmp_path):
     assert article.source.value == "Notes from Poland"
     assert article.url.value == "https://notesfrompoland.com/2021/11/09/kuznica/"
     assert article.published.value == dt.date(2021, 11, 9)
+
+
+def test_html_in_a_declared_legacy_charset(tmp_path):
+    html = '<html><head><meta charset="windows-1252"><title>Caf\u00e9</title></head>'
+    html += "<body><p>\u201cWe are ready,\u201d the na\u00efve minister said.</p></body></html>"
+    [article] = load_article_file(_write(tmp_path / "legacy.html", html, "cp1252"))
+    assert article.text == "\u201cWe are ready,\u201d the na\u00efve minister said."
+    assert article.title.value == "Caf\u00e9"
+
+
+def test_utf16_text_with_bom(tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(BODY.encode("utf-16"))
+    [article] = load_article_file(path)
+    assert article.text == BODY
 
 
 def test_html_without_meta_uses_title_tag_and_body(tmp_path):
