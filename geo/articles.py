@@ -293,12 +293,8 @@ def load_article_file(path: str | os.PathLike[str]) -> list[Article]:
         raise UnsupportedFileError(
             path, "this is a metadata sidecar, not articles", "Load the corpus files beside it"
         )
-    sidecar = find_sidecar(path)
-    articles = []
-    for item in _iter_file(path, sidecar, strict=True):
-        assert isinstance(item, Article)
-        articles.append(item)
-    return articles
+    items = _iter_file(path, find_sidecar(path), strict=True)
+    return [item for item in items if isinstance(item, Article)]  # strict: never skips
 
 
 def _iter_file(
