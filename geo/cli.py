@@ -1,0 +1,329 @@
+"""`python -m geo`: build the store, geocode a name, geoparse JSON lines.
+
+Exit status: 0 success; 1 the command ran but something was left out (skipped
+corpus files, a name with no place); 2 usage or fatal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from geo.model import Place, ResolvedToponym, Toponym
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from geo.gazetteer import Gazetteer
+    from geo.pipeline import BuildSummary
+
+log = logging.getLogger("geo")
+
+GEOPARSE_BATCH = 64
+"""Input lines per nlp.pipe call: output is flushed after each batch."""
+
+
+class UsageError(Exception):
+    """Wrong arguments the parser could not catch itself."""
+
+
+# --------------------------------------------------------------------------
+# build
+# --------------------------------------------------------------------------
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="article", file=sys.stderr, dynamic_ncols=True, leave=True)
+
+    def update(done: int, total: int, message: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(message[-40:], refresh=False)
+        bar.refresh()
+
+    return bar, update
+
+
+def format_summary(summary: BuildSummary) -> str:
+    lines = [
+        f"store:    {summary.data_dir}",
+        f"articles: {summary.articles} ({summary.reused} unchanged, reused)",
+        f"events:   {summary.events} ({summary.event_places} event-place rows on the map)",
+        f"places:   {summary.places}",
+        f"actors:   {summary.actors}",
+        f"skipped files: {len(summary.skipped)}",
+    ]
+    lines += [f"  {s.path}: {s.reason}" for s in summary.skipped]
+    return "\n".join(lines)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from geo.pipeline import build_store
+    from geo.store import default_corpus_paths
+
+    paths = [Path(p) for p in args.paths] or list(default_corpus_paths())
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such corpus path: {', '.join(missing)}")
+    if args.quiet:
+        summary = build_store(paths, args.data_dir, force=args.force)
+    else:
+        bar, update = _progress_bar()
+        try:
+            summary = build_store(paths, args.data_dir, progress=update, force=args.force)
+        finally:
+            bar.close()
+    print(format_summary(summary))
+    return 1 if summary.skipped else 0
+
+
+# --------------------------------------------------------------------------
+# geocode
+# --------------------------------------------------------------------------
+
+PLACE_COLUMNS = ("id", "name", "kind", "country", "lat", "lon", "gazetteer")
+
+
+def _place_row(place: Place) -> tuple[str, ...]:
+    return (
+        place.key,
+        place.name,
+        place.kind,
+        place.country_code or "",
+        f"{place.lat:.4f}",
+        f"{place.lon:.4f}",
+        place.gazetteer,
+    )
+
+
+def format_places(places: Sequence[Place]) -> str:
+    rows = [PLACE_COLUMNS] + [_place_row(p) for p in places]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(PLACE_COLUMNS))]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _online_places(query: str, limit: int) -> list[Place]:
+    try:
+        from geo import geocoders
+    except ImportError as error:
+        raise UsageError("--online needs geo/geocoders.py, which is not installed") from error
+    return list(geocoders.geocode_online(query, limit=limit))
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    if args.online:
+        places = _online_places(args.name, args.limit)
+    else:
+        from geo.gazetteer import load_gazetteer
+        from geo.resolve import rank_candidates
+
+        name = args.name
+        ranked = rank_candidates(Toponym(0, len(name), name, label="query"), name, load_gazetteer())
+        places = list(ranked[: args.limit])
+    if not places:
+        print(f"no place named {args.name!r}", file=sys.stderr)
+        return 1
+    if args.json:
+        for place in places:
+            print(json.dumps(dict(zip(PLACE_COLUMNS, _place_json(place), strict=True))))
+    else:
+        print(format_places(places))
+    return 0
+
+
+def _place_json(place: Place) -> tuple[object, ...]:
+    return (
+        place.key,
+        place.name,
+        place.kind,
+        place.country_code,
+        place.lat,
+        place.lon,
+        place.gazetteer,
+    )
+
+
+# --------------------------------------------------------------------------
+# geoparse
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One input line: a document to geoparse, or why it cannot be."""
+
+    number: int
+    doc_id: object = None
+    text: str = ""
+    gold: tuple[Toponym, ...] | None = None
+    error: str | None = None
+
+
+def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
+    try:
+        record = json.loads(raw)
+    except ValueError as error:
+        return _Line(number, error=f"not JSON: {error}")
+    if not isinstance(record, dict):
+        return _Line(number, error="not a JSON object")
+    doc_id, text = record.get("id"), record.get("text")
+    if not isinstance(text, str):
+        return _Line(number, doc_id, error='no "text" string')
+    if not gold_spans:
+        return _Line(number, doc_id, text)
+    gold = []
+    for item in record.get("toponyms") or []:
+        start, end = item.get("start"), item.get("end")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+            return _Line(number, doc_id, error=f"bad gold span {start}:{end}")
+        gold.append(Toponym(start, end, text[start:end], label="gold"))
+    return _Line(number, doc_id, text, gold=tuple(gold))
+
+
+def _toponym_json(resolved: ResolvedToponym) -> dict[str, object]:
+    t, place = resolved.toponym, resolved.place
+    return {
+        "start": t.start,
+        "end": t.end,
+        "name": t.text,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "geonameid": place.geonameid if place else None,
+        "country_code": place.country_code if place else None,
+        "kind": place.kind if place else None,
+    }
+
+
+def _batched(stream: IO[str], size: int) -> Iterator[list[tuple[int, str]]]:
+    batch: list[tuple[int, str]] = []
+    for number, raw in enumerate(stream, start=1):
+        batch.append((number, raw))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def geoparse_stream(
+    source: IO[str],
+    sink: IO[str],
+    gazetteer: Gazetteer,
+    nlp: Language | None,
+    gold_spans: bool = False,
+) -> int:
+    """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
+    from geo.resolve import resolve_toponyms
+    from geo.toponyms import find_toponyms
+
+    failures = 0
+    for batch in _batched(source, GEOPARSE_BATCH):
+        lines = [_parse_line(n, raw, gold_spans) for n, raw in batch]
+        if nlp is not None:
+            lines = [
+                line
+                if line.error or len(line.text) <= nlp.max_length
+                else _Line(line.number, line.doc_id, error="text too long for the spaCy model")
+                for line in lines
+            ]
+        to_parse = [line for line in lines if line.error is None and line.gold is None]
+        docs = iter(nlp.pipe(line.text for line in to_parse)) if nlp and to_parse else iter(())
+        for line in lines:
+            toponyms: list[dict[str, object]] = []
+            error = line.error
+            if error is None:
+                found = line.gold if line.gold is not None else find_toponyms(next(docs))
+                try:
+                    resolved = resolve_toponyms(found, line.text, gazetteer)
+                except (ValueError, KeyError, IndexError, TypeError) as exc:
+                    error = f"resolution failed: {type(exc).__name__}: {exc}"
+                else:
+                    toponyms = [_toponym_json(r) for r in resolved]
+            if error is not None:
+                failures += 1
+                print(f"geoparse: line {line.number}: {error}", file=sys.stderr)
+            sink.write(json.dumps({"id": line.doc_id, "toponyms": toponyms}, ensure_ascii=False))
+            sink.write("\n")
+        sink.flush()
+    return failures
+
+
+def _geoparse(args: argparse.Namespace) -> int:
+    from geo.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    nlp = None
+    if not args.gold_spans:
+        from geo.nlp import load_nlp
+
+        nlp = load_nlp(gazetteer)
+    failures = geoparse_stream(sys.stdin, sys.stdout, gazetteer, nlp, args.gold_spans)
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="analyse a corpus and write the store")
+    build.add_argument(
+        "paths", nargs="*", help="corpus files or folders (default: seeds/ and data/uploads/)"
+    )
+    build.add_argument("--data-dir", default="data", help="where the store goes (default: data)")
+    build.add_argument("--force", action="store_true", help="analyse every article again")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=_build)
+
+    geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")
+    geocode.add_argument("name")
+    geocode.add_argument("--limit", type=int, default=10)
+    geocode.add_argument("--online", action="store_true", help="ask the online geocoder")
+    geocode.add_argument("--json", action="store_true", help="one JSON object a line")
+    geocode.set_defaults(run=_geocode)
+
+    geoparse = commands.add_parser(
+        "geoparse", help='JSON lines {"id","text"} on stdin -> {"id","toponyms"} on stdout'
+    )
+    geoparse.add_argument(
+        "--gold-spans",
+        action="store_true",
+        help='resolve only the spans in each line\'s "toponyms" (start/end/name)',
+    )
+    geoparse.set_defaults(run=_geoparse)
+    return parser
+
+
+def _fatal_errors() -> tuple[type[BaseException], ...]:
+    from geo.gazetteer import GazetteerError
+    from geo.nlp import ModelNotInstalledError
+    from geo.store import StoreError
+
+    return (UsageError, OSError, StoreError, GazetteerError, ModelNotInstalledError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(format="%(name)s: %(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except _fatal_errors() as error:
+        print(f"geo {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("%s failed unexpectedly", args.command)
+        return 2

@@ -1,0 +1,571 @@
+"""Sentences that report something happening -> `Event`s.
+
+An event is one sentence outside boilerplate whose main verb is an event
+predicate. Its type comes from the editable PLOVER lexicon
+(geo/data/plover.csv); its actors, date and places come from the mentions the
+earlier stages found inside the sentence.
+
+`AnalysedArticle` carries sentences as text spans only, so the dependency parse
+is an optional argument: with the article's spaCy `Doc`, the parse decides
+which verbs are main verbs and which role each place plays; without it (cached
+analyses, tests, other NLP back ends) the same rules run on surface patterns.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from geo.dates import event_date
+from geo.model import (
+    EVENT_TYPES,
+    Actor,
+    AnalysedArticle,
+    Event,
+    EventPlace,
+    PlaceRole,
+    ResolvedToponym,
+    Sentence,
+    Span,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+LEXICON_PATH = Path(__file__).parent / "data" / "plover.csv"
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STATIVE_LEMMAS = _wordset(
+    "be have seem appear remain become consist contain include belong exist lie live know "
+    "believe think want need like mean represent cost weigh look feel hope wish matter "
+    "deserve own possess resemble depend involve concern equal remember"
+)
+"""Main verbs that describe a state, not something happening."""
+
+NEGATED_BECOMES_REJECT = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+)
+"""A refused concession is a rejection: "will not kneel", "did not agree"."""
+
+NEGATED_WEIGHT = 0.3
+"""Other negated predicates ("did not attack") barely count."""
+
+NOUN_WEIGHT = 0.5
+"""A predicate used as a noun ("a hybrid attack") reports less than a verb."""
+
+CLAUSE_WEIGHTS = {
+    "ccomp": 0.8,
+    "xcomp": 0.9,
+    "parataxis": 0.8,
+    "advcl": 0.6,
+    "pcomp": 0.6,
+    "csubj": 0.6,
+    "relcl": 0.5,
+    "acl": 0.5,
+}
+"""How much a predicate counts per clause it is embedded in, by dependency label."""
+
+PHRASE_GAP = 2
+"""Words allowed between the words of a lexicon phrase ("pushed migrants back")."""
+
+LOCATIVE_PREPOSITIONS = _wordset(
+    "in at near on inside outside along across into onto within between around through "
+    "throughout over off beyond via past towards toward to from"
+)
+DIRECTIONAL_PREPOSITIONS = frozenset({"to", "from", "towards", "toward"})
+"""Locative only when attached to a verb: "flew to Minsk" vs "a letter to Warsaw"."""
+
+LOCATION_HEADS = _wordset(
+    "border borders frontier region area city town village capital side territory forest "
+    "camp crossing checkpoint province district coast airport zone outskirts street square "
+    "river bank port county part north south east west centre center vicinity soil airspace "
+    "shore sea lake mountain valley"
+)
+"""Nouns a place name can modify while still locating the event ("on the Poland border")."""
+
+MOTION_VERBS = _wordset(
+    "enter cross leave reach visit flee invade travel tour storm occupy return approach "
+    "patrol bomb shell attack strike hit raid fly evacuate quit land"
+)
+"""Verbs whose direct object is where the event happens ("entered Iraq")."""
+
+PLACE_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod"})
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+VERBAL = frozenset({"VERB", "AUX"})
+MODIFIER_DEPS = frozenset({"amod", "compound"})
+"""A predicate lemma used as a modifier ("freezing conditions") reports nothing."""
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "agent", "expl"})
+"""Metonymic actors ("Warsaw announced"). Passive subjects ("Kuznica was shelled") are not."""
+PASSIVE_AUXILIARIES = frozenset({"is", "was", "were", "are", "been", "being"})
+NEGATION_STOPS = frozenset({"but", "and", "or", "while", ",", ";", ".", ":"})
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+SKIPPED_BEFORE_PLACE = frozenset({"the", "a", "an", "-", "–", "and", ",", "or", "its", "their"})
+CONNECTIVES_AFTER_PLACE = frozenset(
+    {"and", "or", "but", "as", "than", "that", "which", "who", "where", "while", "when"}
+)
+
+_WORD_RE = re.compile(r"\w+?(?=n't\b)|n't|\w+|[^\w\s]")
+_POSSESSIVE_RE = re.compile(r"['’]s?\b|['’](?=\s|$)")
+
+_IRREGULAR = {
+    "meet": "met",
+    "speak": "spoke spoken",
+    "fight": "fought",
+    "leave": "left",
+    "send": "sent",
+    "shoot": "shot",
+    "hold": "held",
+    "take": "took taken",
+    "withdraw": "withdrew withdrawn",
+    "flee": "fled",
+    "seek": "sought",
+    "strike": "struck stricken",
+    "throw": "threw thrown",
+    "give": "gave given",
+    "tell": "told",
+    "say": "said",
+    "beat": "beaten",
+    "build": "built",
+    "begin": "began begun",
+    "fly": "flew flown",
+    "forbid": "forbade forbidden",
+    "freeze": "froze frozen",
+    "write": "wrote written",
+    "shut": "shut",
+    "cut": "cut",
+    "set": "set",
+    "hit": "hit",
+    "bring": "brought",
+    "go": "went gone",
+    "rise": "rose risen",
+    "swear": "swore sworn",
+    "undertake": "undertook undertaken",
+    "overrun": "overran",
+    "lead": "led",
+    "lay": "laid",
+    "pay": "paid",
+    "feed": "fed",
+    "mislead": "misled",
+    "deal": "dealt",
+}
+
+
+LexiconPos = Literal["verb", "noun", ""]
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    category: str
+    lemmas: tuple[str, ...]
+    weight: float = 1.0
+    pos: LexiconPos = ""
+    """Part of speech the first word must have when there is a parse; "" allows any."""
+
+    def fits(self, word: _Word) -> bool:
+        if not word.parsed or not self.pos:
+            return True
+        return word.pos in (VERBAL if self.pos == "verb" else NOMINAL)
+
+
+class EventLexicon:
+    """PLOVER lexicon: entries by first lemma, and word forms for text without a parse."""
+
+    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
+        self.entries = tuple(entries)
+        self._by_first: dict[str, list[LexiconEntry]] = {}
+        self._forms: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.category not in EVENT_TYPES:
+                raise ValueError(
+                    f"unknown event category {entry.category!r} for {' '.join(entry.lemmas)!r}:"
+                    f" use one of {', '.join(EVENT_TYPES)}"
+                )
+            self._by_first.setdefault(entry.lemmas[0], []).append(entry)
+            for lemma in entry.lemmas:
+                for form in _inflections(lemma):
+                    self._forms.setdefault(form, lemma)
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda e: (-len(e.lemmas), -e.weight))
+
+    def lemma_of(self, word: str) -> str:
+        """Crude lemma for text without a parse: exact for every lexicon word form."""
+        lower = word.lower()
+        return self._forms.get(lower, lower)
+
+    def matches(self, words: Sequence[_Word]) -> list[tuple[int, LexiconEntry]]:
+        """(index of first word, entry) for the longest entry starting at each word."""
+        lemmas = [w.lemma for w in words]
+        found = []
+        for i, lemma in enumerate(lemmas):
+            for entry in self._by_first.get(lemma, ()):
+                if entry.fits(words[i]) and _phrase_matches(entry.lemmas, lemmas, i):
+                    found.append((i, entry))
+                    break
+        return found
+
+
+def _phrase_matches(phrase: tuple[str, ...], lemmas: Sequence[str], first: int) -> bool:
+    position = first
+    for lemma in phrase[1:]:
+        window = range(position + 1, min(position + 2 + PHRASE_GAP, len(lemmas)))
+        position = next((j for j in window if lemmas[j] == lemma), -1)
+        if position < 0:
+            return False
+    return True
+
+
+def _inflections(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+    forms.update(_IRREGULAR.get(lemma, "").split())
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        forms.add(lemma + "es")
+    if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if (
+        len(lemma) > 2
+        and lemma[-1] not in "aeiouwxy"
+        and lemma[-2] in "aeiou"
+        and lemma[-3] not in "aeiou"
+    ):
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+@functools.cache
+def load_lexicon(path: str | None = None) -> EventLexicon:
+    """Read the PLOVER lexicon CSV (category, phrase, optional weight; # comments)."""
+    csv_path = Path(path) if path else LEXICON_PATH
+    with csv_path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.lstrip().startswith("#"))
+        entries = []
+        for row in rows:
+            phrase = (row.get("phrase") or "").strip().lower()
+            if not phrase:
+                raise ValueError(
+                    f"{csv_path}: a row of category {row.get('category')!r} has no phrase"
+                )
+            weight = (row.get("weight") or "").strip()
+            pos = (row.get("pos") or "").strip().lower()
+            if pos not in ("verb", "noun", ""):
+                raise ValueError(
+                    f"{csv_path}: pos of {phrase!r} is {pos!r}: use verb, noun or nothing"
+                )
+            entries.append(
+                LexiconEntry(
+                    category=(row.get("category") or "").strip().upper(),
+                    lemmas=tuple(_WORD_RE.findall(phrase)),
+                    weight=float(weight) if weight else 1.0,
+                    pos=pos,  # type: ignore[arg-type]
+                )
+            )
+    return EventLexicon(entries)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A token of one sentence; pos/dep/head are empty without a parse."""
+
+    text: str
+    lemma: str
+    start: int
+    end: int
+    pos: str = ""
+    dep: str = ""
+    head: int = -1
+    """Index of the syntactic head within the sentence; -1 for a root or no parse."""
+    negated: bool = False
+
+    @property
+    def parsed(self) -> bool:
+        return self.pos != ""
+
+
+def _words_from_text(text: str, offset: int, lexicon: EventLexicon) -> list[_Word]:
+    words = []
+    for m in _WORD_RE.finditer(text):
+        words.append(
+            _Word(m.group(), lexicon.lemma_of(m.group()), offset + m.start(), offset + m.end())
+        )
+    negated_at = set()
+    for i, word in enumerate(words):
+        if word.lemma in NEGATORS:
+            for k in range(i + 1, min(i + 4, len(words))):
+                if words[k].lemma in NEGATION_STOPS:
+                    break
+                negated_at.add(k)
+    return [
+        _Word(w.text, w.lemma, w.start, w.end, negated=True) if i in negated_at else w
+        for i, w in enumerate(words)
+    ]
+
+
+def _words_from_doc(doc: Doc, span: Span) -> list[_Word] | None:
+    sent = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if sent is None or len(sent) == 0:
+        return None
+    local = {token.i: k for k, token in enumerate(sent)}
+    return [
+        _Word(
+            text=token.text,
+            lemma=(token.lemma_ or token.text).lower(),
+            start=token.idx,
+            end=token.idx + len(token.text),
+            pos=token.pos_ or "X",
+            dep=token.dep_,
+            head=local.get(token.head.i, -1) if token.head.i != token.i else -1,
+            negated=any(child.dep_ == "neg" for child in token.children),
+        )
+        for token in sent
+    ]
+
+
+def _clause_weight(words: Sequence[_Word], index: int) -> float:
+    weight = 1.0
+    for _ in range(len(words)):
+        word = words[index]
+        if word.head < 0:
+            break
+        weight *= CLAUSE_WEIGHTS.get(word.dep, 1.0)
+        index = word.head
+    return weight
+
+
+def _classify(words: Sequence[_Word], lexicon: EventLexicon) -> str | None:
+    """The sentence's event type, or None when it reports nothing happening."""
+    best: tuple[float, str] | None = None
+    verb_hit = False
+    for index, entry in lexicon.matches(words):
+        word = words[index]
+        category, score = entry.category, entry.weight
+        if word.dep in MODIFIER_DEPS and len(entry.lemmas) == 1:
+            continue
+        if word.parsed:
+            score *= _clause_weight(words, index)
+            if word.pos in NOMINAL and len(entry.lemmas) == 1:
+                score *= NOUN_WEIGHT
+            else:
+                verb_hit = verb_hit or word.pos in VERBAL or len(entry.lemmas) > 1
+        else:
+            verb_hit = True
+        if word.negated:
+            if category in NEGATED_BECOMES_REJECT:
+                category = "REJECT"
+            else:
+                score *= NEGATED_WEIGHT
+        if best is None or score > best[0]:
+            best = (score, category)
+    if not verb_hit and not _has_eventive_root(words):
+        return None
+    return best[1] if best else "OTHER"
+
+
+def _has_eventive_root(words: Sequence[_Word]) -> bool:
+    roots = [i for i, w in enumerate(words) if w.parsed and w.head < 0]
+    return any(
+        words[j].pos == "VERB" and words[j].lemma not in STATIVE_LEMMAS
+        for j in roots + [k for k, w in enumerate(words) if w.dep == "conj" and w.head in roots]
+    )
+
+
+def _role_from_parse(words: Sequence[_Word], index: int, place_words: set[int]) -> PlaceRole | None:
+    for _ in range(len(words)):
+        word = words[index]
+        if word.head < 0:
+            break
+        head = words[word.head]
+        if word.dep in ("conj", "appos"):
+            index = word.head
+        elif word.dep in PLACE_MODIFIER_DEPS:
+            if head.lemma not in LOCATION_HEADS and word.head not in place_words:
+                return "mentioned"
+            index = word.head
+        else:
+            break
+    word = words[index]
+    if word.dep in SUBJECT_DEPS:
+        return "mentioned"
+    if word.dep == "pobj" and word.head >= 0:
+        preposition = words[word.head]
+        if preposition.lemma in DIRECTIONAL_PREPOSITIONS:
+            attached_to_noun = preposition.head >= 0 and words[preposition.head].pos in NOMINAL
+            return "mentioned" if attached_to_noun else "located"
+        return "located" if preposition.lemma in LOCATIVE_PREPOSITIONS else "mentioned"
+    if word.dep == "dobj" and word.head >= 0:
+        return "located" if words[word.head].lemma in MOTION_VERBS else "mentioned"
+    return None
+
+
+def _role_from_text(
+    words: Sequence[_Word], first: int, last: int, place_words: set[int], text_after: str
+) -> PlaceRole | None:
+    if _POSSESSIVE_RE.match(text_after):
+        return "mentioned"
+    before = first - 1
+    while before >= 0 and (words[before].lemma in SKIPPED_BEFORE_PLACE or before in place_words):
+        before -= 1
+    if before >= 0 and words[before].lemma in LOCATIVE_PREPOSITIONS:
+        return "located"
+    if before >= 0 and words[before].lemma in ("of", "by", "against", "for", "with", "about"):
+        return "mentioned"
+    after = last + 1
+    while after < len(words) and (after in place_words or words[after].text in ("-", "–")):
+        after += 1
+    if after < len(words):
+        nxt = words[after]
+        if nxt.text[:1].islower() and nxt.lemma not in CONNECTIVES_AFTER_PLACE:
+            if nxt.lemma in LOCATION_HEADS or nxt.lemma in PASSIVE_AUXILIARIES:
+                return None
+            return "mentioned"
+    return None
+
+
+def _place_roles(
+    words: Sequence[_Word], toponyms: Sequence[ResolvedToponym], sentence_end: int, text: str
+) -> list[PlaceRole]:
+    spans = [
+        [i for i, w in enumerate(words) if w.start < t.toponym.end and t.toponym.start < w.end]
+        for t in toponyms
+    ]
+    place_words = {i for indices in spans for i in indices}
+    distinct_places = {t.place.key for t in toponyms if t.place is not None}
+    roles: list[PlaceRole] = []
+    for resolved, indices in zip(toponyms, spans, strict=True):
+        role: PlaceRole | None = None
+        if indices and words[indices[0]].parsed:
+            inside = set(indices)
+            root = next((i for i in indices if words[i].head not in inside), indices[-1])
+            role = _role_from_parse(words, root, place_words)
+        if role is None and indices:
+            # No parse, or a parse that attaches the name outside the sentence.
+            after = text[resolved.toponym.end : sentence_end]
+            role = _role_from_text(words, indices[0], indices[-1], place_words, after)
+        if role is None:
+            role = "located" if len(distinct_places) == 1 else "mentioned"
+        roles.append(role)
+    return roles
+
+
+def _event_places(
+    toponyms: Sequence[ResolvedToponym], roles: Sequence[PlaceRole]
+) -> tuple[EventPlace, ...]:
+    """One EventPlace per place: its first mention, `located` if any mention is."""
+    by_key: dict[str, EventPlace] = {}
+    for resolved, role in zip(toponyms, roles, strict=True):
+        place, t = resolved.place, resolved.toponym
+        if place is None:
+            continue
+        known = by_key.get(place.key)
+        if known is None:
+            by_key[place.key] = EventPlace(place, t.text, t.start, t.end, role)
+        elif role == "located" and known.role != "located":
+            by_key[place.key] = EventPlace(known.place, known.mention, known.start, known.end, role)
+    return tuple(by_key.values())
+
+
+def _trim_boilerplate(sentence: Sentence, boilerplate: Sequence[Span], text: str) -> Span | None:
+    """The sentence without boilerplate at its edges; None if nothing is left."""
+    start, end = sentence.start, sentence.end
+    changed = True
+    while changed and start < end:
+        changed = False
+        for b in boilerplate:
+            if b.start <= start < b.end:
+                start, changed = b.end, True
+            if b.start < end <= b.end:
+                end, changed = b.start, True
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    if start >= end or not any(c.isalpha() for c in text[start:end]):
+        return None
+    return Span(start, end)
+
+
+def event_id(article_id: str, start: int, end: int) -> str:
+    """Stable across rebuilds: the same sentence of the same article keeps its id."""
+    return hashlib.sha1(f"{article_id}\0{start}\0{end}".encode()).hexdigest()[:16]
+
+
+def _unique_actors(actors: Iterable[Actor]) -> tuple[Actor, ...]:
+    return tuple({actor.id: actor for actor in actors}.values())
+
+
+def extract_events(
+    analysed: AnalysedArticle, doc: Doc | None = None, lexicon: EventLexicon | None = None
+) -> tuple[Event, ...]:
+    """Every sentence of the article that reports something happening, as an Event.
+
+    `doc` is the spaCy parse of `analysed.article.text`; without it the
+    classification and place roles use surface patterns. Events without a
+    resolved place are returned too: the caller decides what to map. An
+    event's date is None when neither its sentence nor the article dates it.
+    A sentence repeated verbatim in the article (duplicated captions) gives
+    one event.
+    """
+    article = analysed.article
+    if doc is not None and doc.text != article.text:
+        raise ValueError(f"doc of article {article.id!r} is not a parse of its text")
+    lexicon = lexicon or load_lexicon()
+    text = article.text
+    spans = [
+        span
+        for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
+        if span is not None
+    ]
+    events = []
+    reported: set[str] = set()
+    for k, span in enumerate(spans):
+        excerpt = text[span.start : span.end]
+        if " ".join(excerpt.split()) in reported:
+            continue  # a repeated caption or pull quote is one event, not two
+        words = (_words_from_doc(doc, span) if doc is not None else None) or _words_from_text(
+            text[span.start : span.end], span.start, lexicon
+        )
+        event_type = _classify(words, lexicon)
+        if event_type is None:
+            continue
+        reported.add(" ".join(excerpt.split()))
+        toponyms = [
+            t for t in analysed.toponyms if span.contains(Span(t.toponym.start, t.toponym.end))
+        ]
+        resolved = [t for t in toponyms if t.place is not None]
+        roles = _place_roles(words, resolved, span.end, text)
+        dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
+        date, precision = event_date(dates, article.published.value)
+        actors = [m.actor for m in analysed.actors if span.contains(Span(m.start, m.end))]
+        events.append(
+            Event(
+                id=event_id(article.id, span.start, span.end),
+                article_id=article.id,
+                event_type=event_type,
+                actors=_unique_actors(actors),
+                date=date,
+                date_precision=precision,
+                places=_event_places(resolved, roles),
+                excerpt=excerpt,
+                start=span.start,
+                end=span.end,
+                context_before=text[spans[k - 1].start : spans[k - 1].end] if k > 0 else "",
+                context_after=text[spans[k + 1].start : spans[k + 1].end]
+                if k + 1 < len(spans)
+                else "",
+                source=article.source.value,
+                url=article.url.value,
+                published=article.published.value,
+                title=article.title.value,
+            )
+        )
+    return tuple(events)

@@ -1,0 +1,242 @@
+"""Articles -> analysed articles -> events -> the store.
+
+`analyse_article` runs the NLP stages on one article; `build_store` runs them
+on a whole corpus with `nlp.pipe` batching, reusing the cached analysis of
+every article that has not changed since the last build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.actors import find_actors
+from geo.articles import iter_corpus
+from geo.dates import find_dates
+from geo.events import extract_events
+from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
+from geo.resolve import resolve_toponyms
+from geo.store import (
+    ArticleCache,
+    CachedArticle,
+    article_cache_key,
+    code_fingerprint,
+    file_states,
+    read_manifest,
+    write_store,
+)
+from geo.toponyms import find_toponyms
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from geo.actors import ActorRegistry
+    from geo.gazetteer import Gazetteer
+
+Progress = Callable[[int, int, str], None]
+"""progress(done, total, message): called as articles are analysed."""
+
+BATCH_SIZE = 32
+"""Texts per nlp.pipe batch: large enough for throughput, small enough for memory."""
+
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    articles: int
+    events: int
+    places: int
+    skipped: tuple[SkippedFile, ...]
+    reused: int
+    """Unchanged articles whose cached analysis was used instead of analysing them again."""
+    event_places: int = 0
+    actors: int = 0
+    data_dir: str = ""
+
+
+def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
+    """spaCy's sentences, also split at line breaks: headlines and captions rarely end in '.'."""
+    text = doc.text
+    sentences = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for piece in _LINE_BREAKS.split(text[sent.start_char : sent.end_char]):
+            begin = text.index(piece, start) if piece else start
+            if piece.strip():
+                sentences.append(Sentence(begin, begin + len(piece), piece))
+            start = begin + len(piece)
+    return tuple(sentences)
+
+
+def _analyse_doc(
+    article: Article, doc: Doc, gazetteer: Gazetteer, registry: ActorRegistry | None
+) -> AnalysedArticle:
+    exclude = article.boilerplate
+    toponyms = find_toponyms(doc, exclude=exclude)
+    resolved = resolve_toponyms(toponyms, article.text, gazetteer)
+    actors = find_actors(
+        doc,
+        exclude=exclude,
+        toponym_spans=tuple(Span(t.start, t.end) for t in toponyms),
+        registry=registry,
+    )
+    dates = find_dates(doc, article.published.value, exclude=exclude)
+    return AnalysedArticle(article, sentences_of(doc), resolved, actors, dates)
+
+
+def analyse_article(
+    article: Article,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    actor_registry: ActorRegistry | None = None,
+) -> AnalysedArticle:
+    """Places, actors, dates and sentences of one article."""
+    return _analyse_doc(article, nlp(article.text), gazetteer, actor_registry)
+
+
+def analyse_articles(
+    articles: Sequence[Article],
+    nlp: Language,
+    gazetteer: Gazetteer,
+    actor_registry: ActorRegistry | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[CachedArticle]:
+    """Analyses and events of each article, in order, parsed in nlp.pipe batches."""
+    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    for article, doc in zip(articles, docs, strict=True):
+        analysed = _analyse_doc(article, doc, gazetteer, actor_registry)
+        yield CachedArticle(analysed, extract_events(analysed, doc))
+
+
+def _content_hash(article: Article) -> str:
+    return hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Planned:
+    """What the build knows of one article before analysing it."""
+
+    key: str
+    content_hash: str
+    path: str
+
+
+def _too_long(article: Article, max_length: int) -> SkippedFile | None:
+    if len(article.text) <= max_length:
+        return None
+    return SkippedFile(
+        article.path,
+        f"article {article.id!r} has {len(article.text)} characters, more than the"
+        f" {max_length} the spaCy pipeline accepts: split it",
+    )
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def build_store(
+    paths: Sequence[Path | str],
+    data_dir: Path | str,
+    *,
+    progress: Progress | None = None,
+    nlp: Language | None = None,
+    gazetteer: Gazetteer | None = None,
+    actor_registry: ActorRegistry | None = None,
+    force: bool = False,
+) -> BuildSummary:
+    """Analyse the corpus under `paths` and write the store to `data_dir`.
+
+    Articles whose content, metadata and analysis code are unchanged since the
+    last build are not analysed again (`force` analyses everything). The model
+    and the gazetteer are loaded only if some article needs analysing. The
+    corpus is streamed twice (plan, then analyse) so that only one batch of
+    article texts is in memory at a time.
+    """
+    data_dir = Path(data_dir)
+    paths = [Path(p) for p in paths]
+    report = progress or (lambda done, total, message: None)
+    previous = read_manifest(data_dir) or {}
+    files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
+    fingerprint = code_fingerprint()
+    cache = ArticleCache(data_dir)
+
+    planned: dict[str, _Planned] = {}
+    skipped: list[SkippedFile] = []
+    for item in iter_corpus(paths):
+        if isinstance(item, SkippedFile):
+            skipped.append(item)
+        else:
+            key = article_cache_key(repr(item), fingerprint)
+            planned[item.id] = _Planned(key, _content_hash(item), item.path)
+    todo_ids = {i for i, p in planned.items() if force or p.key not in cache}
+    total, reused = len(planned), len(planned) - len(todo_ids)
+    report(reused, total, f"{reused} unchanged articles reused")
+
+    if todo_ids:
+        if gazetteer is None:
+            from geo.gazetteer import load_gazetteer
+
+            gazetteer = load_gazetteer()
+        if nlp is None:
+            from geo.nlp import load_nlp
+
+            nlp = load_nlp(gazetteer)
+        done = reused
+        todo = (a for a in iter_corpus(paths) if isinstance(a, Article) and a.id in todo_ids)
+        for batch in _batches(todo, BATCH_SIZE * 4):
+            usable = []
+            for article in batch:
+                problem = _too_long(article, nlp.max_length)
+                if problem is not None:
+                    skipped.append(problem)
+                    del planned[article.id]
+                    done += 1
+                else:
+                    usable.append(article)
+            for article, cached in zip(
+                usable, analyse_articles(usable, nlp, gazetteer, actor_registry), strict=True
+            ):
+                key = article_cache_key(repr(article), fingerprint)
+                planned[article.id] = _Planned(key, _content_hash(article), article.path)
+                cache.put(key, cached)
+                done += 1
+                report(done, total, f"analysed {article.path}")
+
+    kept = [p for p in planned.values() if p.key in cache]
+    report(total, total, "writing the store")
+    counts = write_store(
+        data_dir,
+        ((cache.get(p.key), p.content_hash) for p in kept),
+        {
+            "fingerprint": fingerprint,
+            "paths": [str(p.resolve()) for p in paths],
+            "files": files,
+            "articles": {i: p.key for i, p in planned.items() if p.key in cache},
+            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+        },
+    )
+    cache.prune(p.key for p in kept)
+    return BuildSummary(
+        articles=counts.articles,
+        events=counts.events,
+        places=counts.places,
+        skipped=tuple(skipped),
+        reused=reused,
+        event_places=counts.event_places,
+        actors=counts.actors,
+        data_dir=str(data_dir),
+    )

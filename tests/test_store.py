@@ -1,0 +1,257 @@
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import geo.pipeline as pipeline
+import geo.store as store
+from geo.frame import events_to_geodataframe, split_list
+from geo.model import (
+    Actor,
+    ActorMention,
+    AnalysedArticle,
+    Article,
+    Event,
+    EventPlace,
+    Place,
+    ResolvedToponym,
+    Sentence,
+    Sourced,
+    Toponym,
+)
+from geo.store import (
+    CachedArticle,
+    load_actors,
+    load_articles,
+    load_event_places,
+    load_events,
+    load_places,
+    store_is_stale,
+    write_store,
+)
+
+KUZNICA = Place("Kuźnica", "village", "PL", 53.51, 23.64, "geonames", geonameid=766927)
+MINSK = Place("Minsk", "city", "BY", 53.9, 27.57, "geonames", geonameid=625144)
+LUKASHENKO = Actor("lukashenko", "Alexander Lukashenko", "person", "BY")
+
+
+def _cached(article: Article, with_url: bool = True) -> CachedArticle:
+    """Two events per article: one at Kuźnica (and Minsk), one without a place."""
+    text = article.text
+    first = Sentence(0, len(text) // 2, text[: len(text) // 2])
+    second = Sentence(len(text) // 2, len(text), text[len(text) // 2 :])
+    toponym = ResolvedToponym(Toponym(0, 3, text[:3]), KUZNICA, 1.0)
+    mention = ActorMention(0, 3, text[:3], LUKASHENKO)
+
+    def event(sentence, places):
+        return Event(
+            id=f"{article.id}-{sentence.start}",
+            article_id=article.id,
+            event_type="COERCE",
+            actors=(LUKASHENKO,),
+            date=dt.date(2021, 11, 8),
+            date_precision="day",
+            places=places,
+            excerpt=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            context_before="",
+            context_after="",
+            source="AFP",
+            url="https://example.org" if with_url else None,
+            published=dt.date(2021, 11, 9),
+            title=None,
+        )
+
+    events = (
+        event(
+            first,
+            (
+                EventPlace(KUZNICA, text[:3], 0, 3, "located"),
+                EventPlace(MINSK, "Minsk", 0, 3, "mentioned"),
+            ),
+        ),
+        event(second, ()),
+    )
+    return CachedArticle(
+        AnalysedArticle(article, (first, second), (toponym,), (mention,), ()), events
+    )
+
+
+class CountingAnalyser:
+    """Stands in for the NLP stages: records which articles were analysed."""
+
+    def __init__(self):
+        self.analysed: list[str] = []
+
+    def __call__(self, articles, nlp, gazetteer, actor_registry=None, batch_size=32):
+        for article in articles:
+            self.analysed.append(Path(article.path).name)
+            yield _cached(article)
+
+
+class FakeNlp:
+    max_length = 1_000_000
+
+
+@pytest.fixture
+def analyser(monkeypatch):
+    fake = CountingAnalyser()
+    monkeypatch.setattr(pipeline, "analyse_articles", fake)
+    # The real fingerprint hashes geo/ sources, which may change while tests run.
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v1")
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "code-v1")
+    return fake
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    for i, body in enumerate(["Guards detained migrants.", "Minsk denied it.", "Talks began."]):
+        (directory / f"{i:03d}.txt").write_text(f"Article {i}. {body}\n", encoding="utf-8")
+    return directory
+
+
+def _build(corpus, data_dir, **kwargs):
+    return pipeline.build_store([corpus], data_dir, nlp=FakeNlp(), gazetteer=object(), **kwargs)
+
+
+def _snapshot(data_dir: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(data_dir).as_posix(): p.read_bytes()
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_writes_every_output(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    progress = []
+    summary = _build(corpus, data_dir, progress=lambda *args: progress.append(args))
+    assert (summary.articles, summary.events, summary.places, summary.reused) == (3, 6, 2, 0)
+    assert summary.skipped == ()
+    assert progress[-1][:2] == (3, 3) and max(p[0] for p in progress) == 3
+    places = load_event_places(data_dir)
+    assert len(places) == 6 and places.crs.to_epsg() == 4326
+    kuznica = places[places["place_name"] == "Kuźnica"].iloc[0]
+    assert (kuznica.geometry.x, kuznica.geometry.y) == (23.64, 53.51)
+    events = load_events(data_dir)
+    assert len(events) == 6 and sorted(events["places"]) == [0, 0, 0, 2, 2, 2]
+    articles = load_articles(data_dir)
+    assert {"title_provenance", "published_provenance", "content_hash"} <= set(articles.columns)
+    assert sorted(Path(p).name for p in articles["path"]) == ["000.txt", "001.txt", "002.txt"]
+    actors = load_actors(data_dir)
+    assert actors.set_index("actor_id").loc["lukashenko", "events"] == 6
+    place_table = load_places(data_dir).set_index("place_key")
+    assert place_table.loc[KUZNICA.key, "located_events"] == 3
+    assert place_table.loc[MINSK.key, "located_events"] == 0
+    manifest = json.loads((data_dir / "manifest.json").read_text())
+    assert len(manifest["files"]) == 3 and len(manifest["articles"]) == 3
+    assert not store_is_stale(data_dir, [corpus])
+
+
+def test_second_build_reuses_unchanged_articles(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    assert sorted(analyser.analysed) == ["000.txt", "001.txt", "002.txt"]
+    (corpus / "001.txt").write_text("Article 1. Minsk rejected the claims.\n", encoding="utf-8")
+    assert store_is_stale(data_dir, [corpus])
+    summary = _build(corpus, data_dir)
+    assert analyser.analysed[3:] == ["001.txt"]
+    assert summary.reused == 2 and summary.articles == 3
+    assert not store_is_stale(data_dir, [corpus])
+    excerpts = "".join(load_events(data_dir)["excerpt"])
+    assert "rejected" in excerpts and "denied" not in excerpts
+
+
+def test_unchanged_corpus_needs_neither_model_nor_gazetteer(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    summary = pipeline.build_store([corpus], data_dir)  # would load the real ones if needed
+    assert summary.reused == 3 and len(analyser.analysed) == 3
+
+
+def test_removed_article_leaves_store_and_cache(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (corpus / "002.txt").unlink()
+    assert store_is_stale(data_dir, [corpus])
+    summary = _build(corpus, data_dir)
+    assert summary.articles == 2 and summary.reused == 2
+    assert len(list((data_dir / "cache").glob("*/*.pickle"))) == 2
+
+
+def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser, monkeypatch):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    outputs_before = {
+        name: content for name, content in _snapshot(data_dir).items() if "/" not in name
+    }
+    (corpus / "000.txt").write_text("Article 0. Something else happened.\n", encoding="utf-8")
+
+    def broken(frame, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_write_frame", broken)
+    with pytest.raises(OSError, match="disk full"):
+        _build(corpus, data_dir)
+    outputs_after = {
+        name: content for name, content in _snapshot(data_dir).items() if "/" not in name
+    }
+    assert outputs_after == outputs_before
+    assert not list(data_dir.glob(".staging-*"))
+    assert store_is_stale(data_dir, [corpus])
+
+
+def test_store_is_stale_when_missing_or_code_changed(corpus, tmp_path, analyser, monkeypatch):
+    data_dir = tmp_path / "data"
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert not store_is_stale(data_dir, [corpus])
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v2")
+    assert store_is_stale(data_dir, [corpus])
+
+
+def test_code_fingerprint_is_deterministic():
+    assert store.code_fingerprint() == store.code_fingerprint()
+
+
+def test_new_file_makes_store_stale(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    assert store_is_stale(data_dir, [corpus])
+
+
+def _article(i: int) -> Article:
+    text = f"Article number {i} tells what happened."
+    return Article(id=f"a{i}", text=text, path=f"a{i}.txt", published=Sourced(dt.date(2021, 11, 9)))
+
+
+def test_geoparquet_round_trip_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "CHUNK_ARTICLES", 1)
+    cached = [_cached(_article(0), with_url=False), _cached(_article(1)), _cached(_article(2))]
+    write_store(tmp_path, [(c, "hash") for c in cached], {})
+    loaded = load_event_places(tmp_path)
+    expected = events_to_geodataframe([e for c in cached for e in c.events])
+    assert loaded.crs.to_epsg() == 4326
+    assert list(loaded.columns) == list(expected.columns)
+    assert loaded["event_id"].tolist() == expected["event_id"].tolist()
+    assert loaded.geometry.equals(expected.geometry)
+    assert loaded["url"].isna().tolist() == [True, True, False, False, False, False]
+    assert loaded["geonameid"].tolist() == expected["geonameid"].tolist()
+    assert split_list(loaded["actor_ids"].iloc[0]) == ["lukashenko"]
+
+
+def test_empty_store_is_readable(tmp_path):
+    write_store(tmp_path, [], {})
+    assert len(load_event_places(tmp_path)) == 0
+    assert len(load_events(tmp_path)) == 0
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+
+
+def test_loading_a_missing_store_says_how_to_build_it(tmp_path):
+    with pytest.raises(store.StoreMissingError, match="python -m geo build"):
+        load_event_places(tmp_path)
