@@ -1,0 +1,411 @@
+"""News-event map: `streamlit run dashboard.py`.
+
+Layout only: filtering lives in geo.filters, the map in geo.mapview, assets in
+geo.assets, uploads in geo.uploads, the store in geo.store/geo.pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import streamlit as st
+import streamlit_folium
+
+from geo import filters, mapview
+from geo.assets import asset_urls, install_static_assets
+from geo.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, save_upload
+
+ROOT = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("NEWSMAP_DATA_DIR", ROOT / "data"))
+SEEDS_DIR = Path(os.environ.get("NEWSMAP_SEEDS_DIR", ROOT / "seeds"))
+UPLOADS_DIR = DATA_DIR / "uploads"
+STATIC_DIR = Path(os.environ.get("NEWSMAP_STATIC_DIR", ROOT / "static"))
+# streamlit-folium's iframe lives at /component/<name>/index.html; the app's
+# static files at /app/static/ (server.enableStaticServing). Relative, so a
+# server.baseUrlPath keeps working.
+ASSET_BASE_URL = "../../app/static/newsmap"
+TABLE_ROWS = 500
+MAP_HEIGHT = 560
+ROLE_LABELS = {"located": "Where it happened only", "any": "Also where mentioned"}
+
+KEYS = {
+    "dates": "f_dates",
+    "actors": "f_actors",
+    "actor_countries": "f_actor_countries",
+    "sources": "f_sources",
+    "place_countries": "f_place_countries",
+    "event_types": "f_event_types",
+    "place_role": "f_place_role",
+    "text": "f_text",
+}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def corpus_paths() -> list[Path]:
+    """The corpus folders: the seed articles and, once something was uploaded, the uploads."""
+    return [p for p in (SEEDS_DIR, UPLOADS_DIR) if p.is_dir()]
+
+
+def store_version(data_dir: Path) -> str:
+    """Changes whenever the store files change, so cached data is refreshed."""
+    if not data_dir.is_dir():
+        return "missing"
+    stamps = [
+        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
+        for p in sorted(data_dir.iterdir())
+        if p.is_file()
+    ]
+    return "|".join(stamps)
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer and language model…")
+def pipeline_resources():
+    """The gazetteer and NLP model, loaded once per server process and reused by every build."""
+    from geo.gazetteer import load_gazetteer
+    from geo.nlp import load_nlp
+
+    gazetteer = load_gazetteer()
+    return gazetteer, load_nlp(gazetteer)
+
+
+def ensure_store() -> None:
+    """Build data/ from the corpus when it is missing or stale, showing progress."""
+    from geo import store
+
+    paths = corpus_paths()
+    if not store.store_is_stale(DATA_DIR, paths):
+        return
+    from geo import pipeline
+
+    with st.status("Building the event store from the articles…", expanded=True) as status:
+        bar = st.progress(0.0, text="Loading the gazetteer and language model…")
+        gazetteer, nlp = pipeline_resources()
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.progress(min(1.0, done / total) if total else 1.0, text=message)
+
+        summary = pipeline.build_store(
+            paths, DATA_DIR, progress=progress, nlp=nlp, gazetteer=gazetteer
+        )
+        skipped = f", {len(summary.skipped)} files skipped" if summary.skipped else ""
+        status.update(
+            label=f"Event store built: {summary.articles} articles, {summary.events} events, "
+            f"{summary.places} places{skipped}",
+            state="complete",
+            expanded=False,
+        )
+
+
+@st.cache_data(show_spinner="Loading events…", max_entries=2)
+def load_events(data_dir: str, version: str):
+    from geo import store
+
+    return store.load_event_places(Path(data_dir))
+
+
+@st.cache_resource(max_entries=2)
+def event_index(data_dir: str, version: str) -> filters.EventIndex:
+    """The events with their filter index, shared by all sessions until the store changes."""
+    return filters.build_index(load_events(data_dir, version))
+
+
+@st.cache_resource(max_entries=2)
+def filter_options(data_dir: str, version: str) -> filters.FilterOptions:
+    return filters.filter_options(event_index(data_dir, version))
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _labels(choices: tuple[filters.Choice, ...]) -> dict[str, str]:
+    return {c.value: c.label for c in choices}
+
+
+def default_state(options: filters.FilterOptions) -> dict[str, object]:
+    dates = (options.date_min, options.date_max) if options.date_min else ()
+    return {
+        KEYS["dates"]: dates,
+        KEYS["actors"]: [],
+        KEYS["actor_countries"]: [],
+        KEYS["sources"]: [],
+        KEYS["place_countries"]: [],
+        KEYS["event_types"]: [],
+        KEYS["place_role"]: "any",
+        KEYS["text"]: "",
+    }
+
+
+def state_from_filter(
+    event_filter: filters.EventFilter, options: filters.FilterOptions
+) -> dict[str, object]:
+    """Widget values for a filter, dropping values this data does not have."""
+    state = default_state(options)
+
+    def known(values: tuple[str, ...], choices: tuple[filters.Choice, ...]) -> list[str]:
+        allowed = {c.value for c in choices}
+        return [v for v in values if v in allowed]
+
+    if options.date_min and options.date_max:
+
+        def clamp(day: dt.date | None, fallback: dt.date) -> dt.date:
+            return fallback if day is None else min(max(day, options.date_min), options.date_max)
+
+        state[KEYS["dates"]] = (
+            clamp(event_filter.date_from, options.date_min),
+            clamp(event_filter.date_to, options.date_max),
+        )
+    state[KEYS["actors"]] = known(event_filter.actors, options.actors)
+    state[KEYS["actor_countries"]] = known(event_filter.actor_countries, options.actor_countries)
+    state[KEYS["sources"]] = known(event_filter.sources, options.sources)
+    state[KEYS["place_countries"]] = known(event_filter.place_countries, options.place_countries)
+    state[KEYS["event_types"]] = known(event_filter.event_types, options.event_types)
+    state[KEYS["place_role"]] = event_filter.place_role
+    state[KEYS["text"]] = event_filter.text
+    return state
+
+
+def init_filter_state(options: filters.FilterOptions) -> None:
+    """On a session's first run, take the filters from the URL (a shared link)."""
+    if "filters_initialised" in st.session_state:
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    for key, value in state_from_filter(filters.filter_from_params(params), options).items():
+        st.session_state[key] = value
+    st.session_state["filters_initialised"] = True
+
+
+def reset_filters(options: filters.FilterOptions) -> None:
+    for key, value in default_state(options).items():
+        st.session_state[key] = value
+    st.session_state.pop("selected_place", None)
+
+
+def current_filter(options: filters.FilterOptions) -> filters.EventFilter:
+    state = st.session_state
+    dates = tuple(state.get(KEYS["dates"]) or ())
+    date_from = dates[0] if len(dates) >= 1 else None
+    date_to = dates[1] if len(dates) >= 2 else None
+    if date_from == options.date_min:
+        date_from = None
+    if date_to == options.date_max:
+        date_to = None
+    return filters.EventFilter(
+        date_from=date_from,
+        date_to=date_to,
+        actors=tuple(state.get(KEYS["actors"], ())),
+        actor_countries=tuple(state.get(KEYS["actor_countries"], ())),
+        sources=tuple(state.get(KEYS["sources"], ())),
+        place_countries=tuple(state.get(KEYS["place_countries"], ())),
+        event_types=tuple(state.get(KEYS["event_types"], ())),
+        place_role=state.get(KEYS["place_role"], "any"),
+        text=str(state.get(KEYS["text"], "")),
+    )
+
+
+def sync_query_params(event_filter: filters.EventFilter) -> None:
+    """Mirror the filter into the URL so the page can be shared as a link."""
+    wanted = filters.filter_to_params(event_filter)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
+    sb = st.sidebar
+    sb.header("Filters")
+    if options.date_min and options.date_max:
+        sb.date_input(
+            "Date range",
+            min_value=options.date_min,
+            max_value=options.date_max,
+            key=KEYS["dates"],
+        )
+    multiselects = (
+        ("actors", "Actor", options.actors),
+        ("actor_countries", "Actor country", options.actor_countries),
+        ("sources", "Source", options.sources),
+        ("place_countries", "Place country", options.place_countries),
+        ("event_types", "Event type", options.event_types),
+    )
+    for name, label, choices in multiselects:
+        labels = _labels(choices)
+        sb.multiselect(
+            label,
+            options=list(labels),
+            format_func=lambda value, labels=labels: labels.get(value, value),
+            key=KEYS[name],
+            placeholder="All",
+        )
+    sb.radio(
+        "Place role",
+        options=list(ROLE_LABELS),
+        format_func=ROLE_LABELS.__getitem__,
+        key=KEYS["place_role"],
+        help="Places where the event happened, or also places only named in its sentence.",
+    )
+    sb.text_input("Search excerpts", key=KEYS["text"], placeholder="e.g. water cannon")
+    sb.button("Reset filters", on_click=reset_filters, args=(options,), width="stretch")
+    return current_filter(options)
+
+
+def sidebar_uploads() -> None:
+    sb = st.sidebar
+    sb.header("Add articles")
+    round_ = st.session_state.setdefault("upload_round", 0)
+    files = sb.file_uploader(
+        "Upload .txt, .html or .jsonl",
+        type=[s.lstrip(".") for s in UPLOAD_SUFFIXES],
+        accept_multiple_files=True,
+        key=f"uploader_{round_}",
+        help=f"At most {MAX_UPLOAD_BYTES // 2**20} MB a file. Files are added to data/uploads/.",
+    )
+    if files:
+        results = [save_upload(f.name, f.getvalue(), UPLOADS_DIR) for f in files]
+        st.session_state["upload_results"] = [(r.ok, r.message) for r in results]
+        st.session_state["upload_round"] = round_ + 1
+        st.rerun()
+    for ok, message in st.session_state.get("upload_results", []):
+        (sb.success if ok else sb.error)(message)
+
+
+# --------------------------------------------------------------------------- main area
+
+
+def show_metrics(frame) -> None:
+    counts = filters.metrics(frame)
+    cols = st.columns(4)
+    cols[0].metric("Events", f"{counts.events:,}")
+    cols[1].metric("Articles", f"{counts.articles:,}")
+    cols[2].metric("Places", f"{counts.places:,}")
+    cols[3].metric("Sources", f"{counts.sources:,}")
+
+
+def show_map(frame) -> list[mapview.PlaceMarker]:
+    """Draw the map; returns its markers. A click selects a place for the panel."""
+    markers = mapview.place_markers(frame)
+    if "map_bounds" not in st.session_state:
+        # The first render fits the (URL-)filtered markers; later filter changes
+        # only swap markers, keeping the user's view (no remount, no zoom reset).
+        st.session_state["map_bounds"] = mapview.marker_bounds(markers)
+    base = mapview.build_base_map(st.session_state["map_bounds"], asset_urls(ASSET_BASE_URL))
+    clicked = streamlit_folium.st_folium(
+        base,
+        key="news_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=mapview.build_place_layer(markers),
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+    click = (clicked or {}).get("last_object_clicked")
+    if click and click != st.session_state.get("last_click"):
+        st.session_state["last_click"] = click
+        place = mapview.find_clicked_place(
+            markers, click["lat"], click["lng"], (clicked or {}).get("last_object_clicked_tooltip")
+        )
+        if place is not None:
+            st.session_state["selected_place"] = place.key
+    st.caption(
+        "● a point place (city, village, crossing) · ◇ dashed: a country, region, river "
+        "or sea at a representative point · size: number of events · numbers: clusters"
+    )
+    return markers
+
+
+def show_detail(frame, markers: list[mapview.PlaceMarker]) -> None:
+    st.subheader("Place details")
+    names = {m.key: f"{m.name} ({m.events})" for m in markers}
+    if not names:
+        st.info("No places match the filters.")
+        return
+    selected = st.session_state.get("selected_place")
+    options = list(names)
+    if selected not in names:
+        st.caption("Click a marker on the map, or pick a place:")
+    place_key = st.selectbox(
+        "Place",
+        options=options,
+        index=options.index(selected) if selected in names else None,
+        format_func=names.__getitem__,
+        placeholder="Choose a place",
+    )
+    if place_key is None:
+        return
+    st.session_state["selected_place"] = place_key
+    events = mapview.events_at_place(frame, place_key)
+    name = next(m.name for m in markers if m.key == place_key)
+    with st.container(height=MAP_HEIGHT - 80):
+        st.html(mapview.detail_html(name, events))
+
+
+def show_timeline(frame) -> None:
+    st.subheader("Events per day")
+    per_day = filters.events_per_day(frame)
+    if per_day.empty:
+        st.caption("No dated events.")
+        return
+    st.bar_chart(per_day, x="date", y="events", color="event_type", height=260)
+
+
+def show_table_and_downloads(frame) -> None:
+    table = filters.events_table(frame, limit=TABLE_ROWS)
+    total = filters.metrics(frame).events
+    st.subheader("Events")
+    if total > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS} latest of {total:,} events; download for all of them.")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "url": st.column_config.LinkColumn("url"),
+            "date": st.column_config.DateColumn("date"),
+        },
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        data=lambda: filters.to_csv_bytes(frame),
+        file_name="events.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download GeoJSON",
+        data=lambda: filters.to_geojson_bytes(frame),
+        file_name="events.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="News-event map", page_icon="🗺️", layout="wide")
+    install_static_assets(STATIC_DIR)
+    st.title("News-event map")
+    ensure_store()
+    version = store_version(DATA_DIR)
+    index = event_index(str(DATA_DIR), version)
+    options = filter_options(str(DATA_DIR), version)
+    init_filter_state(options)
+    event_filter = sidebar_filters(options)
+    sidebar_uploads()
+    sync_query_params(event_filter)
+    frame = filters.apply_filter(index, event_filter)
+
+    show_metrics(frame)
+    map_col, detail_col = st.columns([3, 2])
+    with map_col:
+        markers = show_map(frame)
+    with detail_col:
+        show_detail(frame, markers)
+    timeline_col, table_col = st.columns([2, 3])
+    with timeline_col:
+        show_timeline(frame)
+    with table_col:
+        show_table_and_downloads(frame)
+
+
+main()

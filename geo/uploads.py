@@ -1,0 +1,94 @@
+"""Adding uploaded article files to the corpus without ever losing what is there.
+
+A file is checked in a scratch directory first (size, emptiness, decoding and
+parsing through `geo.articles.load_article_file`); only a file that parses is
+moved into the uploads folder, under a content-addressed name, with an atomic
+rename. A bad upload therefore changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""Per file; .streamlit/config.toml's server.maxUploadSize caps the request too."""
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What happened to one uploaded file: saved (with its path) or refused (with why)."""
+
+    name: str
+    saved: Path | None
+    articles: int
+    message: str
+    duplicate: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.saved is not None
+
+
+def safe_file_name(name: str) -> str:
+    """A file name with no directory parts or odd characters, suffix kept lower-case."""
+    base = Path(name.replace("\\", "/")).name
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = _UNSAFE_NAME.sub("_", stem).strip("._") or "upload"
+    return f"{stem[:80]}.{suffix.lower()}" if suffix else stem[:80]
+
+
+def save_upload(
+    name: str, data: bytes, uploads_dir: Path, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> UploadResult:
+    """Validate one uploaded file and, if it parses as articles, add it to `uploads_dir`."""
+    if max_bytes <= 0:
+        raise ValueError("max_bytes must be > 0")
+    clean = safe_file_name(name)
+    suffix = Path(clean).suffix
+    if suffix not in UPLOAD_SUFFIXES:
+        allowed = ", ".join(UPLOAD_SUFFIXES)
+        return UploadResult(name, None, 0, f"{name}: unsupported file type; use one of {allowed}.")
+    if len(data) > max_bytes:
+        return UploadResult(
+            name,
+            None,
+            0,
+            f"{name}: {len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB upload "
+            "limit; split it into smaller files.",
+        )
+    if not data.strip():
+        return UploadResult(name, None, 0, f"{name}: the file is empty; nothing was added.")
+    return _query_save(name, clean, data, Path(uploads_dir))
+
+
+def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> UploadResult:
+    from geo.articles import ArticleError, load_article_file
+
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    target = uploads_dir / f"{digest}_{clean}"
+    if target.exists():
+        return UploadResult(
+            name, target, 0, f"{name}: already in the corpus; nothing changed.", duplicate=True
+        )
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=uploads_dir.parent, prefix=".upload-") as scratch:
+        candidate = Path(scratch) / clean
+        candidate.write_bytes(data)
+        try:
+            articles = load_article_file(candidate)
+        except ArticleError as error:
+            return UploadResult(name, None, 0, f"{name}: not added: {error}")
+        if not articles:
+            return UploadResult(name, None, 0, f"{name}: no article text found; nothing added.")
+        candidate.replace(target)
+    noun = "article" if len(articles) == 1 else "articles"
+    return UploadResult(name, target, len(articles), f"{name}: added {len(articles)} {noun}.")

@@ -1,0 +1,189 @@
+"""Streamlit AppTest tests of dashboard.py over synthetic events (no NLP, no network).
+
+The store is replaced by a fake module returning the fixture frame, and
+streamlit_folium.st_folium by a stand-in that records its arguments and can
+pretend a marker was clicked. Expected counts are computed from the fixture
+Event objects, independently of geo.filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import streamlit_folium
+from streamlit.testing.v1 import AppTest
+from test_dashboard_fixtures import PLACES, hostile_event, sample_events, sample_frame
+
+import geo
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard.py")
+
+
+class FakeFolium:
+    """Stands in for st_folium: remembers the call, returns a scripted click."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.click: dict | None = None
+
+    def __call__(self, fig, **kwargs):
+        self.calls.append(kwargs)
+        if self.click is None:
+            return {"last_object_clicked": None, "last_object_clicked_tooltip": None}
+        return self.click
+
+
+@pytest.fixture
+def events():
+    return sample_events() + [hostile_event()]
+
+
+@pytest.fixture
+def fake_map(monkeypatch):
+    fake = FakeFolium()
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    return fake
+
+
+@pytest.fixture
+def app(monkeypatch, tmp_path, fake_map):
+    frame = sample_frame(hostile=True)
+    store = types.ModuleType("geo.store")
+    store.load_event_places = lambda data_dir: frame.copy()
+    store.store_is_stale = lambda data_dir, paths: False
+    monkeypatch.setitem(sys.modules, "geo.store", store)
+    monkeypatch.setattr(geo, "store", store, raising=False)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    # A distinct store version per test keeps cached data from leaking between tests.
+    (data_dir / "manifest.json").write_text(str(tmp_path))
+    monkeypatch.setenv("NEWSMAP_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NEWSMAP_STATIC_DIR", str(tmp_path / "static"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at
+
+
+def metric(at: AppTest, label: str) -> int:
+    return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
+
+
+def test_app_runs_and_counts_every_event(app, events):
+    app.run()
+    assert not app.exception
+    assert metric(app, "Events") == len(events)
+    assert metric(app, "Articles") == len({e.article_id for e in events})
+    assert metric(app, "Sources") == len({e.source for e in events if e.source})
+    assert metric(app, "Places") == len({p.place.key for e in events for p in e.places})
+
+
+def test_map_does_not_rerun_on_pan_and_keeps_mounted(app, fake_map):
+    app.run()
+    call = fake_map.calls[-1]
+    assert set(call["returned_objects"]) <= {"last_object_clicked", "last_object_clicked_tooltip"}
+    assert call["feature_group_to_add"] is not None
+    assert call["key"] == "news_map"
+
+
+def _expect(events, keep) -> int:
+    return sum(1 for e in events if keep(e))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "keep"),
+    [
+        ("f_actors", ["lukashenko"], lambda e: any(a.id == "lukashenko" for a in e.actors)),
+        ("f_actor_countries", ["BY"], lambda e: any(a.country_code == "BY" for a in e.actors)),
+        ("f_sources", ["BBC"], lambda e: e.source == "BBC"),
+        (
+            "f_place_countries",
+            ["BE"],
+            lambda e: any(p.place.country_code == "BE" for p in e.places),
+        ),
+        ("f_event_types", ["PROTEST", "ASSAULT"], lambda e: e.event_type in ("PROTEST", "ASSAULT")),
+    ],
+)
+def test_each_multiselect_filters_events(app, events, key, value, keep):
+    app.run()
+    app.multiselect(key=key).set_value(value).run()
+    assert not app.exception
+    expected = _expect(events, keep)
+    assert 0 < expected < len(events)
+    assert metric(app, "Events") == expected
+
+
+def test_date_range_filters_events(app, events):
+    app.run()
+    start, end = dt.date(2021, 11, 10), dt.date(2021, 11, 15)
+    app.date_input(key="f_dates").set_value((start, end)).run()
+    assert metric(app, "Events") == _expect(events, lambda e: start <= e.date <= end)
+
+
+def test_text_search_filters_excerpts(app, events):
+    app.run()
+    app.text_input(key="f_text").set_value("WATER cannon").run()
+    assert metric(app, "Events") == _expect(events, lambda e: "water cannon" in e.excerpt.lower())
+
+
+def test_place_role_located_drops_mentioned_places(app, events):
+    app.run()
+    app.radio(key="f_place_role").set_value("located").run()
+    located = {p.place.key for e in events for p in e.places if p.role == "located"}
+    assert metric(app, "Places") == len(located)
+    assert len(located) < len({p.place.key for e in events for p in e.places})
+
+
+def test_reset_button_clears_filters(app, events):
+    app.run()
+    app.multiselect(key="f_sources").set_value(["BBC"]).run()
+    assert metric(app, "Events") < len(events)
+    next(b for b in app.button if b.label == "Reset filters").click().run()
+    assert metric(app, "Events") == len(events)
+    assert app.multiselect(key="f_sources").value == []
+
+
+def test_filters_are_read_from_and_written_to_the_url(app, events):
+    app.query_params["country"] = ["BY"]
+    app.run()
+    assert app.multiselect(key="f_place_countries").value == ["BY"]
+    by = _expect(events, lambda e: any(p.place.country_code == "BY" for p in e.places))
+    assert metric(app, "Events") == by
+    app.multiselect(key="f_sources").set_value(["Reuters"]).run()
+    params = {k: v if isinstance(v, list) else [v] for k, v in app.query_params.items()}
+    assert params["source"] == ["Reuters"]
+    assert params["country"] == ["BY"]
+
+
+def test_marker_click_shows_that_place_in_the_detail_panel(app, fake_map, events):
+    kuznica = PLACES["kuznica"]
+    app.run()
+    fake_map.click = {
+        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
+        "last_object_clicked_tooltip": "Kuźnica · 2 events",
+    }
+    app.run()
+    assert not app.exception
+    panel = " ".join(h.proto.body for h in app.get("html"))
+    at_kuznica = [e for e in events if any(p.place.key == kuznica.key for p in e.places)]
+    elsewhere = [e for e in events if e not in at_kuznica]
+    assert at_kuznica
+    for event in at_kuznica:
+        assert event.context_before in panel
+        assert "<mark>Kuźnica</mark>" in panel
+    for event in elsewhere:
+        assert event.excerpt.split()[0] + " " + event.excerpt.split()[1] not in panel
+
+
+def test_hostile_place_detail_is_escaped(app, fake_map):
+    hostile = hostile_event()
+    place = hostile.places[0].place
+    app.run()
+    fake_map.click = {"last_object_clicked": {"lat": place.lat, "lng": place.lon}}
+    app.run()
+    panel = " ".join(h.proto.body for h in app.get("html"))
+    assert "Hostile text" in panel
+    assert "<img" not in panel and "<script>" not in panel and "${" not in panel
