@@ -1,0 +1,179 @@
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+
+import geo.cli as cli
+import geo.gazetteer
+from geo.gazetteer import Gazetteer
+from geo.model import Place, SkippedFile
+from geo.pipeline import BuildSummary
+from geo.store import MANIFEST_FILE, OUTPUT_FILES, load_event_places, load_events, store_is_stale
+
+ROOT = Path(__file__).resolve().parents[1]
+WARSAW = Place(
+    "Warsaw", "city", "PL", 52.23, 21.01, "geonames", geonameid=756135, population=1_700_000
+)
+WARSAW_IN = Place(
+    "Warsaw", "city", "US", 41.24, -85.85, "geonames", geonameid=4928096, population=14_000
+)
+MINSK = Place(
+    "Minsk", "city", "BY", 53.9, 27.57, "geonames", geonameid=625144, population=2_000_000
+)
+OUTPUT_KEYS = {"start", "end", "name", "lat", "lon", "geonameid", "country_code", "kind"}
+
+
+@pytest.fixture
+def gazetteer():
+    return Gazetteer.from_places([WARSAW, WARSAW_IN, MINSK])
+
+
+@pytest.fixture
+def nlp():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": name} for name in ("Warsaw", "Minsk")])
+    return nlp
+
+
+def _geoparse(lines, gazetteer, nlp, gold_spans=False):
+    out = io.StringIO()
+    failures = cli.geoparse_stream(io.StringIO("".join(lines)), out, gazetteer, nlp, gold_spans)
+    return failures, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_geoparse_writes_one_line_per_input_line(gazetteer, nlp, capsys):
+    lines = [
+        json.dumps({"id": "a", "text": "Police arrested a man in Warsaw and Minsk."}) + "\n",
+        "{not json\n",
+        json.dumps({"id": "c", "title": "no text"}) + "\n",
+        json.dumps({"id": "d", "text": "Nothing here."}) + "\n",
+    ]
+    failures, out = _geoparse(lines, gazetteer, nlp)
+    assert failures == 2
+    assert [o["id"] for o in out] == ["a", None, "c", "d"]
+    first = out[0]["toponyms"]
+    assert [(t["start"], t["end"], t["name"]) for t in first] == [
+        (25, 31, "Warsaw"),
+        (36, 41, "Minsk"),
+    ]
+    assert all(set(t) == OUTPUT_KEYS for t in first)
+    assert first[0]["geonameid"] == 756135 and first[0]["country_code"] == "PL"
+    assert out[1]["toponyms"] == [] and out[2]["toponyms"] == [] and out[3]["toponyms"] == []
+    errors = capsys.readouterr().err
+    assert "line 2" in errors and "line 3" in errors and "line 4" not in errors
+
+
+def test_geoparse_gold_spans_resolves_only_given_spans(gazetteer, capsys):
+    text = "Police in Warsaw said Minsk denied it."
+    lines = [
+        json.dumps(
+            {"id": "g", "text": text, "toponyms": [{"start": 10, "end": 16, "name": "Warsaw"}]}
+        )
+        + "\n",
+        json.dumps({"id": "bad", "text": text, "toponyms": [{"start": 30, "end": 99}]}) + "\n",
+    ]
+    failures, out = _geoparse(lines, gazetteer, nlp=None, gold_spans=True)
+    assert failures == 1
+    assert [(t["name"], t["geonameid"]) for t in out[0]["toponyms"]] == [("Warsaw", 756135)]
+    assert out[1] == {"id": "bad", "toponyms": []}
+    assert "bad gold span" in capsys.readouterr().err
+
+
+def test_geocode_prints_ranked_candidates(gazetteer, monkeypatch, capsys):
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    assert cli.main(["geocode", "Warsaw"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == list(cli.PLACE_COLUMNS)
+    assert [line.split()[0] for line in lines[1:]] == ["geonames:756135", "geonames:4928096"]
+    assert lines[1].split()[2:4] == ["city", "PL"]
+
+
+def test_geocode_json_and_unknown_name(gazetteer, monkeypatch, capsys):
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    assert cli.main(["geocode", "Minsk", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["id"], record["lat"], record["lon"]) == ("geonames:625144", 53.9, 27.57)
+    assert cli.main(["geocode", "Atlantis"]) == 1
+    assert "no place named" in capsys.readouterr().err
+
+
+def test_build_exit_status_and_summary(monkeypatch, tmp_path, capsys):
+    summaries = [
+        BuildSummary(articles=2, events=5, places=3, skipped=(), reused=1),
+        BuildSummary(2, 5, 3, (SkippedFile("x/bad.txt", "the file is empty"),), 0),
+    ]
+    monkeypatch.setattr("geo.pipeline.build_store", lambda *a, **k: summaries.pop(0))
+    assert cli.main(["build", str(tmp_path), "--quiet"]) == 0
+    assert "articles: 2 (1 unchanged, reused)" in capsys.readouterr().out
+    assert cli.main(["build", str(tmp_path), "--quiet"]) == 1
+    assert "x/bad.txt: the file is empty" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([])
+    assert exit_info.value.code == 2
+    assert cli.main(["build", str(tmp_path / "missing"), "--quiet"]) == 2
+    assert "no such corpus path" in capsys.readouterr().err
+
+
+def _run(*args, stdin=None, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_build_seeds_with_a_bad_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02 binary \x00")
+    data_dir = tmp_path / "data"
+    result = _run("build", str(corpus), "--data-dir", str(data_dir), "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert "broken.txt" in result.stdout and "skipped files: 1" in result.stdout
+    assert all((data_dir / name).exists() for name in (*OUTPUT_FILES, MANIFEST_FILE))
+    events = load_events(data_dir)
+    places = load_event_places(data_dir)
+    assert events["article_id"].nunique() == 5
+    assert len(places) > 0 and set(places["role"]) == {"located", "mentioned"}
+    assert set(places["event_id"]) <= set(events["event_id"])
+    assert not store_is_stale(data_dir, [corpus])
+    again = _run("build", str(corpus), "--data-dir", str(data_dir), "--quiet")
+    assert "(5 unchanged, reused)" in again.stdout
+
+
+@pytest.mark.slow
+def test_geoparse_with_real_model():
+    lines = [
+        json.dumps(
+            {"id": "1", "text": "Police in Bialystok detained migrants near the Belarus border."}
+        ),
+        "oops",
+        json.dumps({"id": "3", "text": "Nothing to see."}),
+    ]
+    result = _run("geoparse", stdin="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["1", None, "3"]
+    names = {t["name"]: t for t in out[0]["toponyms"]}
+    assert {"Bialystok", "Belarus"} <= set(names)
+    assert names["Belarus"]["country_code"] == "BY" and names["Belarus"]["kind"] == "country"
+    assert "line 2" in result.stderr
+
+
+@pytest.mark.slow
+def test_geocode_with_real_gazetteer():
+    result = _run("geocode", "Kuznica")
+    assert result.returncode == 0
+    assert "geonames:766927" in result.stdout
