@@ -75,9 +75,10 @@ def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> Upload
 
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = uploads_dir / f"{digest}_{clean}"
-    if target.exists():
+    existing = next(iter(sorted(uploads_dir.glob(f"{digest}_*"))), None)
+    if existing is not None:
         return UploadResult(
-            name, target, 0, f"{name}: already in the corpus; nothing changed.", duplicate=True
+            name, existing, 0, f"{name}: already in the corpus; nothing changed.", duplicate=True
         )
     uploads_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=uploads_dir.parent, prefix=".upload-") as scratch:

@@ -1,0 +1,63 @@
+"""geo.uploads: bad uploads are refused with a message and change nothing on disk."""
+
+from __future__ import annotations
+
+import json
+
+from geo.uploads import safe_file_name, save_upload
+
+ARTICLE = (
+    "Migrants camped near the Kuźnica crossing on the Polish border with Belarus on Monday, "
+    "Polish officials said, as the standoff entered its second week.\n"
+)
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+
+
+def test_good_text_file_is_added(tmp_path):
+    uploads = tmp_path / "uploads"
+    result = save_upload("report.txt", ARTICLE.encode(), uploads)
+    assert result.ok and result.articles == 1
+    assert result.saved.parent == uploads
+    assert result.saved.read_text("utf-8") == ARTICLE
+
+
+def test_jsonl_file_counts_its_articles(tmp_path):
+    rows = [{"text": ARTICLE, "title": "One"}, {"text": ARTICLE + " More.", "title": "Two"}]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    result = save_upload("batch.jsonl", data, tmp_path / "uploads")
+    assert result.ok and result.articles == 2
+
+
+def test_same_file_twice_is_a_duplicate(tmp_path):
+    uploads = tmp_path / "uploads"
+    save_upload("a.txt", ARTICLE.encode(), uploads)
+    again = save_upload("b.txt", ARTICLE.encode(), uploads)
+    assert again.duplicate
+    assert len(list(uploads.iterdir())) == 1
+
+
+def test_bad_files_are_refused_and_nothing_is_lost(tmp_path):
+    uploads = tmp_path / "uploads"
+    save_upload("keep.txt", ARTICLE.encode(), uploads)
+    before = snapshot(uploads)
+    bad = [
+        ("empty.txt", b"   \n", "empty"),
+        ("big.txt", b"x" * 2048, "limit"),
+        ("binary.txt", bytes(range(256)) * 8, "not added"),
+        ("image.png", b"\x89PNG....", "unsupported"),
+    ]
+    for name, data, reason in bad:
+        result = save_upload(name, data, uploads, max_bytes=1024 if name == "big.txt" else 10**6)
+        assert not result.ok, name
+        assert reason in result.message.lower(), result.message
+    assert snapshot(uploads) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".upload-")]
+
+
+def test_safe_file_name_strips_paths_and_odd_characters():
+    assert safe_file_name("../../etc/passwd.TXT") == "passwd.txt"
+    assert safe_file_name("C:\\x\\my report (1).html") == "my_report_1.html"
+    assert safe_file_name("...") == "upload"

@@ -1,0 +1,165 @@
+"""geo.filters: pure filtering of the events frame.
+
+Expected sets are computed from the fixture Event objects, not from the frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from test_dashboard_fixtures import hostile_event, sample_events, sample_frame
+
+from geo import filters
+from geo.filters import EventFilter
+
+
+@pytest.fixture(scope="module")
+def events():
+    return sample_events() + [hostile_event()]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return filters.build_index(sample_frame(hostile=True))
+
+
+def ids(frame) -> set[str]:
+    return set(frame["event_id"])
+
+
+def expected(events, keep) -> set[str]:
+    return {e.id for e in events if keep(e)}
+
+
+def test_empty_filter_keeps_everything(index, events):
+    assert ids(filters.apply_filter(index, EventFilter())) == {e.id for e in events}
+
+
+@pytest.mark.parametrize(
+    ("event_filter", "keep"),
+    [
+        (EventFilter(actors=("lukashenko",)), lambda e: "lukashenko" in [a.id for a in e.actors]),
+        (
+            EventFilter(actors=("eu", "pl_border_guard")),
+            lambda e: {"eu", "pl_border_guard"} & {a.id for a in e.actors},
+        ),
+        (
+            EventFilter(actor_countries=("PL",)),
+            lambda e: "PL" in [a.country_code for a in e.actors],
+        ),
+        (EventFilter(sources=("Reuters",)), lambda e: e.source == "Reuters"),
+        (
+            EventFilter(place_countries=("BY",)),
+            lambda e: "BY" in [p.place.country_code for p in e.places],
+        ),
+        (EventFilter(event_types=("ACCUSE",)), lambda e: e.event_type == "ACCUSE"),
+        (
+            EventFilter(date_from=dt.date(2021, 11, 9), date_to=dt.date(2021, 11, 12)),
+            lambda e: dt.date(2021, 11, 9) <= e.date <= dt.date(2021, 11, 12),
+        ),
+        (EventFilter(text="KUŹNICA"), lambda e: "kuźnica" in e.excerpt.lower()),
+        (
+            EventFilter(sources=("BBC",), actors=("migrants",)),
+            lambda e: e.source == "BBC" and "migrants" in [a.id for a in e.actors],
+        ),
+    ],
+)
+def test_filters_keep_exactly_the_matching_events(index, events, event_filter, keep):
+    want = expected(events, keep)
+    assert want, "fixture must exercise the filter"
+    assert ids(filters.apply_filter(index, event_filter)) == want
+
+
+def test_place_role_located_keeps_only_located_rows(index, events):
+    result = filters.apply_filter(index, EventFilter(place_role="located"))
+    assert set(result["role"]) == {"located"}
+    located = {(e.id, p.place.key) for e in events for p in e.places if p.role == "located"}
+    assert set(zip(result["event_id"], result["place_key"], strict=True)) == located
+
+
+def test_place_country_filter_keeps_only_rows_in_that_country(index):
+    result = filters.apply_filter(index, EventFilter(place_countries=("BE",)))
+    assert set(result["place_country"]) == {"BE"}
+
+
+def test_invalid_filters_are_rejected():
+    with pytest.raises(ValueError):
+        EventFilter(place_role="somewhere")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        EventFilter(date_from=dt.date(2021, 12, 1), date_to=dt.date(2021, 11, 1))
+
+
+def test_build_index_rejects_frames_without_event_columns():
+    import pandas as pd
+
+    with pytest.raises(ValueError, match="lacks columns"):
+        filters.build_index(pd.DataFrame({"event_id": ["x"]}))
+
+
+def test_options_count_distinct_events(index, events):
+    options = filters.filter_options(index)
+    by_actor = {c.value: c.count for c in options.actors}
+    assert by_actor["migrants"] == len(
+        expected(events, lambda e: "migrants" in [a.id for a in e.actors])
+    )
+    place_countries = {c.value: c.label for c in options.place_countries}
+    assert place_countries["BE"].startswith("Belgium")
+    assert options.date_min == min(e.date for e in events)
+    assert options.date_max == max(e.date for e in events)
+
+
+def test_metrics_count_distinct_values(index, events):
+    m = filters.metrics(index.frame)
+    assert m.events == len(events)
+    assert m.articles == len({e.article_id for e in events})
+    assert m.places == len({p.place.key for e in events for p in e.places})
+
+
+def test_events_per_day_sums_to_event_count(index, events):
+    per_day = filters.events_per_day(index.frame)
+    assert per_day["events"].sum() == len(events)
+    assert set(per_day["event_type"]) == {e.event_type for e in events}
+
+
+def test_events_table_one_row_per_event_latest_first(index, events):
+    table = filters.events_table(index.frame, limit=3)
+    assert len(table) == 3
+    assert list(table["date"]) == sorted(table["date"], reverse=True)
+    full = filters.events_table(index.frame)
+    assert len(full) == len(events)
+    e1 = full[full["excerpt"].str.contains("gathered")].iloc[0]
+    assert e1["place_names"] == "Kuźnica, Poland"
+
+
+def test_downloads_round_trip(index):
+    subset = filters.apply_filter(index, EventFilter(sources=("BBC",)))
+    csv = filters.to_csv_bytes(subset).decode("utf-8")
+    assert csv.count("\n") == len(subset) + 1
+    assert "lat" in csv.splitlines()[0]
+    geojson = json.loads(filters.to_geojson_bytes(subset))
+    assert len(geojson["features"]) == len(subset)
+    lon, lat = geojson["features"][0]["geometry"]["coordinates"]
+    assert (lat, lon) in set(zip(subset.geometry.y, subset.geometry.x, strict=True))
+
+
+def test_url_params_round_trip():
+    event_filter = EventFilter(
+        date_from=dt.date(2021, 11, 2),
+        actors=("a", "b"),
+        place_countries=("BY",),
+        place_role="located",
+        text="border",
+    )
+    params = filters.filter_to_params(event_filter)
+    assert params["country"] == ["BY"]
+    assert "to" not in params and "source" not in params
+    assert filters.filter_from_params(params) == event_filter
+
+
+def test_url_params_tolerate_garbage():
+    parsed = filters.filter_from_params(
+        {"from": ["not-a-date"], "role": ["nowhere"], "actor": ["", "x", "x"]}
+    )
+    assert parsed == EventFilter(actors=("x",))

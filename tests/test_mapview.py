@@ -1,0 +1,193 @@
+"""geo.mapview: one marker per place, popups, escaping, the folium map."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
+
+from geo import mapview
+from geo.assets import asset_urls
+
+ASSETS = asset_urls("../../app/static/newsmap")
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return sample_frame(hostile=True)
+
+
+def test_one_marker_per_place_sized_by_event_count(frame):
+    events = sample_events() + [hostile_event()]
+    markers = mapview.place_markers(frame)
+    keys = [m.key for m in markers]
+    assert len(keys) == len(set(keys)) == frame["place_key"].nunique()
+    by_key = {m.key: m for m in markers}
+    kuznica = by_key[PLACES["kuznica"].key]
+    assert kuznica.events == sum(
+        1 for e in events if any(p.place.key == kuznica.key for p in e.places)
+    )
+    minsk = by_key[PLACES["minsk"].key]
+    assert kuznica.events > minsk.events
+    assert kuznica.size > minsk.size
+
+
+def test_marker_size_grows_with_count_and_is_bounded():
+    sizes = [mapview.marker_size(n, 100) for n in (0, 1, 10, 100, 500)]
+    assert sizes == sorted(sizes)
+    assert sizes[0] == mapview.MIN_MARKER_PX and sizes[-1] == mapview.MAX_MARKER_PX
+
+
+def test_area_places_are_styled_differently(frame):
+    markers = {m.key: m for m in mapview.place_markers(frame)}
+    country = markers[PLACES["poland"].key].to_json_obj()
+    river = markers[PLACES["bug"].key].to_json_obj()
+    village = markers[PLACES["kuznica"].key].to_json_obj()
+    assert country[3] == river[3] == "a"
+    assert village[3] == "p"
+
+
+def test_tooltip_has_name_and_count():
+    assert mapview.tooltip_text("Kuźnica", 3) == "Kuźnica · 3 events"
+    assert mapview.tooltip_text("Minsk", 1) == "Minsk · 1 event"
+
+
+def test_popup_lists_events_with_highlighted_place(frame):
+    markers = {m.key: m for m in mapview.place_markers(frame)}
+    popup = markers[PLACES["kuznica"].key].popup
+    assert "<mark>Kuźnica</mark>" in popup
+    assert "BBC" in popup and "Reuters" in popup
+    assert "2021-11-08" in popup
+    assert "Polish Border Guard, Alexander Lukashenko" in popup
+
+
+def test_popups_of_big_places_are_truncated(frame):
+    big = frame[frame["place_key"] == PLACES["kuznica"].key]
+    total = big["event_id"].nunique()
+    markers = mapview.place_markers(big, max_popup_events=1)
+    popup = markers[0].popup
+    assert popup.count("<li>") == 1
+    assert f"Showing the 1 latest of {total}" in popup
+
+
+def test_payload_budget_shrinks_popups(frame):
+    generous = mapview.place_markers(frame)
+    tight = mapview.place_markers(frame, payload_budget=3000)
+    size = sum(len(mapview.safe_json(m.to_json_obj())) for m in tight)
+    assert sum(m.popup.count("<li>") for m in tight) < sum(m.popup.count("<li>") for m in generous)
+    assert all(m.popup.count("<li>") >= 1 for m in tight)
+    assert size < sum(len(mapview.safe_json(m.to_json_obj())) for m in generous)
+
+
+def test_escape_html_neutralises_html_and_template_literals():
+    escaped = mapview.escape_html(HOSTILE)
+    for bad in ("<", ">", "${", "`", "\\"):
+        assert bad not in escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in escaped
+
+
+def test_safe_json_cannot_close_a_script():
+    text = mapview.safe_json(["</script><script>alert(1)</script>", "\u2028"])
+    assert "</script" not in text.lower() and "<" not in text
+    assert json.loads(text) == ["</script><script>alert(1)</script>", "\u2028"]
+
+
+def test_hostile_text_is_inert_everywhere_in_the_map(frame):
+    html = mapview.build_map(frame, ASSETS).get_root().render()
+    script = html[html.index("var places") :]
+    payload = script[script.index("[") : script.index(";\n")]
+    for bad in ("<img", "<script>alert", "${alert", "`x`", "onerror=alert(1)>"):
+        assert bad not in payload
+    data = json.loads(payload)
+    hostile = next(p for p in data if "Hostile" in p[7])
+    # Decoded, the strings are escaped HTML: the browser shows the text, runs nothing.
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in hostile[7]
+    assert "&#36;{alert(3)}" in hostile[7] and "&#96;x&#96;" in hostile[7]
+    assert "<script" not in hostile[6] and "${" not in hostile[6]
+
+
+def test_detail_panel_escapes_and_links_only_http(frame):
+    events = mapview.events_at_place(frame, hostile_event().places[0].place.key)
+    panel = mapview.detail_html(hostile_event().places[0].place.name, events)
+    assert "<img" not in panel and "<script>" not in panel and "${" not in panel
+    assert 'href="https://example.org/?q=&lt;script&gt;' in panel
+    warsaw = mapview.events_at_place(frame, PLACES["warsaw"].key)
+    assert "javascript:" not in mapview.detail_html("Warsaw", warsaw)
+
+
+def test_detail_panel_lists_every_event_with_context(frame):
+    key = PLACES["kuznica"].key
+    events = mapview.events_at_place(frame, key)
+    panel = mapview.detail_html("Kuźnica", events)
+    expected = [e for e in sample_events() if any(p.place.key == key for p in e.places)]
+    assert panel.count('class="nm-detail-event"') == len(expected)
+    for event in expected:
+        assert event.context_before in panel and event.context_after in panel
+    assert 'href="https://www.bbc.co.uk/news/world-europe-1"' in panel
+
+
+def test_highlight_falls_back_to_name_search():
+    row = {
+        "excerpt": "Troops massed near Grodno.",
+        "start": 0,
+        "mention_start": 999,
+        "mention_end": 1005,
+        "mention": "Grodno",
+        "place_name": "Hrodna",
+    }
+    assert mapview.highlighted_excerpt(row) == "Troops massed near <mark>Grodno</mark>."
+
+
+def test_highlight_window_trims_around_the_mention():
+    text = "x" * 300 + " Kuźnica " + "y" * 300
+    row = {
+        "excerpt": text,
+        "start": 0,
+        "mention_start": 301,
+        "mention_end": 308,
+        "mention": "Kuźnica",
+    }
+    trimmed = mapview.highlighted_excerpt(row, window=60)
+    assert trimmed.startswith("…") and trimmed.endswith("…")
+    assert "<mark>Kuźnica</mark>" in trimmed
+    assert len(trimmed) < 100
+
+
+def test_find_clicked_place_uses_coordinates_then_tooltip(frame):
+    markers = mapview.place_markers(frame)
+    kuznica = PLACES["kuznica"]
+    found = mapview.find_clicked_place(markers, kuznica.lat, kuznica.lon, "whatever")
+    assert found is not None and found.key == kuznica.key
+    assert mapview.find_clicked_place(markers, 0.0, 0.0) is None
+
+
+def test_base_map_uses_local_assets_only(frame):
+    m = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    html = m.get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls, "the map must load Leaflet from somewhere"
+    assert all(u.startswith("../../app/static/newsmap/") for u in urls), urls
+    for cdn in ("cdn.jsdelivr", "cdnjs", "bootstrapcdn", "code.jquery"):
+        assert cdn not in html
+    assert "country_outlines.geojson" in html
+
+
+def test_base_map_is_identical_across_builds():
+    # streamlit-folium keeps the map mounted only while the base map's script is unchanged.
+    from streamlit_folium import _get_map_string
+
+    first = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    second = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    first.render()
+    second.render()
+    norm = re.compile(r"_[a-z0-9]{32}")
+    assert norm.sub("", _get_map_string(first)) == norm.sub("", _get_map_string(second))
+
+
+def test_marker_bounds_cover_every_marker(frame):
+    markers = mapview.place_markers(frame)
+    (south, west), (north, east) = mapview.marker_bounds(markers)
+    assert all(south <= m.lat <= north and west <= m.lon <= east for m in markers)
+    assert mapview.marker_bounds([]) == mapview.DEFAULT_BOUNDS
