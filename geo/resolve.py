@@ -64,6 +64,10 @@ COUNTRY_SHARE_WEIGHT = 1.0
 COUNTRY_PRESENT = 1.0
 ADMIN1_PRESENT = 2.0
 CONTAINS_OTHERS = 3.0
+KIND_COHERENCE = 2.0
+"""Lists of states or of countries: the share of other places of the same kind."""
+ADMIN2_BARE = -2.5
+"""A county named without "County" ("Decatur") is rarely the county."""
 PROXIMITY_WEIGHT = 1.5
 PROXIMITY_KM = 75.0
 PROXIMITY_NEIGHBOURS = 3
@@ -129,7 +133,7 @@ class _Group:
     is_container: bool = False
     demonym_of: str | None = None
     candidates: tuple[Place, ...] = ()
-    edits: dict[str, int] = field(default_factory=dict)
+    edits: dict[str, float] = field(default_factory=dict)
     local: np.ndarray | None = None
     prior: np.ndarray | None = None
     pick: int = -1
@@ -259,22 +263,46 @@ def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str
     ):
         found = found + _fuzzy(group, gazetteer, sorted(group.demonym_countries))
     elif not found:
-        found = _fuzzy(group, gazetteer, doc_countries[:3])
+        found = _fuzzy(group, gazetteer, doc_countries[:3], max_edits=1)
     group.candidates = found
 
 
-def _fuzzy(group: _Group, gazetteer: Gazetteer, countries: Sequence[str]) -> tuple[Place, ...]:
-    """Misspelt or mistranslated names, only inside countries the text is about."""
+def _fuzzy(
+    group: _Group, gazetteer: Gazetteer, countries: Sequence[str], max_edits: int = 2
+) -> tuple[Place, ...]:
+    """Misspelt or mistranslated names, only inside countries the text is about:
+    up to two edits after a cue ("Polish border village of"), else one."""
     key = normalize_name(group.surface)
     if len(key) < 5 or not group.surface[:1].isupper():
         return ()
-    max_edits = 1 if len(key) < 7 else 2
+    max_edits = min(max_edits, 1 if len(key) < 7 else 2)
     found: list[Place] = []
     for code in countries:
-        for place, edits in gazetteer.fuzzy_matches(group.surface, max_edits, country_code=code):
-            group.edits[place.key] = edits
+        for place, _ in gazetteer.fuzzy_matches(group.surface, max_edits, country_code=code):
+            group.edits[place.key] = _spelling_distance(key, normalize_name(place.name))
             found.append(place)
     return tuple(found)
+
+
+_SOUND_CLASSES = ("aeiouy", "sz", "ckqg", "vw", "ijy", "dt", "bp", "lr", "mn")
+
+
+def _similar(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in _SOUND_CLASSES)
+
+
+def _spelling_distance(a: str, b: str) -> float:
+    """Edit distance where swapping similar sounds costs half ("Kosnica" is
+    nearer "Kuznica" than "Sosnica"), plus half an edit for a different first
+    letter: transliterations keep the first sound."""
+    previous = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        current = [float(i)]
+        for j, cb in enumerate(b, 1):
+            swap = 0.0 if ca == cb else (0.5 if _similar(ca, cb) else 1.0)
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
+        previous = current
+    return previous[-1] + (0.5 if a[:1] != b[:1] else 0.0)
 
 
 def _prior(place: Place) -> float:
@@ -308,8 +336,15 @@ def _local_scores(group: _Group) -> np.ndarray:
             and any(_contains(place, c) or _same_region(place, c) for c in cities)
         ):
             scores[j] += SHADOWED_REGION
+        if place.kind == "admin2" and not allowed and _bare_admin2(group.key, place):
+            scores[j] += ADMIN2_BARE
         scores[j] -= FUZZY_EDIT_PENALTY * group.edits.get(place.key, 0)
     return scores
+
+
+def _bare_admin2(key: str, place: Place) -> bool:
+    name = normalize_name(place.name)
+    return name != key and name.startswith(key + " ")
 
 
 def _same_region(region: Place, city: Place) -> bool:
@@ -322,60 +357,97 @@ def _same_region(region: Place, city: Place) -> bool:
 
 @dataclass
 class _Context:
+    """What the current picks say about the document. Each distinct place
+    votes once, however often it is mentioned."""
+
     countries: Counter
     admin1s: Counter
+    kinds: Counter
+    places: dict[str, Place]
     lats: np.ndarray
     lons: np.ndarray
-    owners: np.ndarray
+    point_keys: list[str]
 
 
 def _context(groups: Sequence[_Group], demonym_votes: Counter) -> _Context:
     countries: Counter = Counter(demonym_votes)
     admin1s: Counter = Counter()
-    lats, lons, owners = [], [], []
-    for g, group in enumerate(groups):
-        if group.pick < 0:
-            continue
-        place = group.candidates[group.pick]
-        weight = len(group.indices)
+    kinds: Counter = Counter()
+    places: dict[str, Place] = {}
+    for group in groups:
+        if group.pick >= 0:
+            place = group.candidates[group.pick]
+            places[place.key] = place
+    lats, lons, keys = [], [], []
+    for key, place in places.items():
+        kinds[place.kind] += 1
         if place.country_code:
-            countries[place.country_code] += weight
-        if place.admin1 and place.kind not in ("country", "admin1"):
-            admin1s[(place.country_code, place.admin1)] += weight
+            countries[place.country_code] += 1
+        if place.admin1 and place.kind != "country":
+            admin1s[(place.country_code, place.admin1)] += 1
         if place.kind not in ("country", "continent", "sea", "region"):
             lats.append(place.lat)
             lons.append(place.lon)
-            owners.append(g)
-    return _Context(
-        countries, admin1s, np.array(lats), np.array(lons), np.array(owners, dtype=np.int64)
-    )
+            keys.append(key)
+    return _Context(countries, admin1s, kinds, places, np.array(lats), np.array(lons), keys)
 
 
-def _context_scores(group: _Group, g: int, ctx: _Context) -> np.ndarray:
-    """Agreement of each candidate with the rest of the document (minus itself)."""
-    weight = len(group.indices)
+def _without(ctx: _Context, place: Place | None) -> tuple[Counter, Counter, Counter]:
+    """The context's votes minus those of one place."""
+    countries, admin1s, kinds = ctx.countries.copy(), ctx.admin1s.copy(), ctx.kinds.copy()
+    if place is not None and place.key in ctx.places:
+        kinds[place.kind] -= 1
+        if place.country_code:
+            countries[place.country_code] -= 1
+        if place.admin1 and place.kind != "country":
+            admin1s[(place.country_code, place.admin1)] -= 1
+    return countries, admin1s, kinds
+
+
+def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
+    """Agreement of each candidate with the rest of the document: the votes
+    of the other places, never its own or those of its current pick."""
     scores = np.zeros(len(group.candidates))
     own = group.candidates[group.pick] if group.pick >= 0 else None
-    own_country = own.country_code if own is not None else None
-    own_admin1 = (own.country_code, own.admin1) if own is not None else None
-    total = sum(ctx.countries.values()) - (weight if own_country else 0)
-    others = ctx.owners != g
-    lats, lons = ctx.lats[others], ctx.lons[others]
+    base = _without(ctx, own)
     for j, place in enumerate(group.candidates):
+        countries, admin1s, kinds = (
+            base if own is None or place.key == own.key else _without_both(base, ctx, place)
+        )
+        total = sum(countries.values())
         code = place.country_code
-        votes = ctx.countries.get(code, 0) - (weight if code and code == own_country else 0)
-        if code and votes > 0:
+        votes = countries.get(code, 0) if code else 0
+        if votes > 0:
             scores[j] += COUNTRY_PRESENT + COUNTRY_SHARE_WEIGHT * votes / max(total, 1)
             if place.kind == "country":
                 scores[j] += CONTAINS_OTHERS
-        region = (code, place.admin1)
-        a_votes = ctx.admin1s.get(region, 0) - (weight if region == own_admin1 else 0)
-        if place.admin1 and a_votes > 0:
+        if place.admin1 and admin1s.get((code, place.admin1), 0) > 0:
             scores[j] += CONTAINS_OTHERS if place.kind == "admin1" else ADMIN1_PRESENT
-        if len(lats) and place.kind not in BROAD_KINDS:
-            km = np.sort(_distance_km(place.lat, place.lon, lats, lons))[:PROXIMITY_NEIGHBOURS]
-            scores[j] += PROXIMITY_WEIGHT * float(np.exp(-km / PROXIMITY_KM).sum())
+        if place.kind in ("country", "admin1"):
+            others = sum(kinds.values())
+            if others:
+                scores[j] += KIND_COHERENCE * kinds.get(place.kind, 0) / others
+        if len(ctx.point_keys) and place.kind not in BROAD_KINDS:
+            mask = [k != place.key and (own is None or k != own.key) for k in ctx.point_keys]
+            if any(mask):
+                km = _distance_km(place.lat, place.lon, ctx.lats[mask], ctx.lons[mask])
+                km = np.sort(km)[:PROXIMITY_NEIGHBOURS]
+                scores[j] += PROXIMITY_WEIGHT * float(np.exp(-km / PROXIMITY_KM).sum())
     return scores
+
+
+def _without_both(
+    base: tuple[Counter, Counter, Counter], ctx: _Context, place: Place
+) -> tuple[Counter, Counter, Counter]:
+    if place.key not in ctx.places:
+        return base
+    countries, admin1s, kinds = (c.copy() for c in base)
+    kinds[place.kind] -= 1
+    if place.country_code:
+        countries[place.country_code] -= 1
+    if place.admin1 and place.kind not in ("country", "admin1"):
+        admin1s[(place.country_code, place.admin1)] -= 1
+    return countries, admin1s, kinds
 
 
 def _demonym_votes(text: str, gazetteer: Gazetteer) -> Counter:
@@ -422,10 +494,10 @@ def resolve_toponyms(
     for _ in range(ROUNDS):
         ctx = _context(groups, demonym_votes)
         changed = False
-        for g, group in enumerate(groups):
+        for group in groups:
             if not group.candidates:
                 continue
-            group.scores = group.prior + group.local + _context_scores(group, g, ctx)
+            group.scores = group.prior + group.local + _context_scores(group, ctx)
             pick = int(np.argmax(group.scores))
             changed |= pick != group.pick
             group.pick = pick

@@ -1,0 +1,264 @@
+"""geopy-style geocoders: the offline gazetteer, and optionally an online service.
+
+All share one small interface, `Geocoder.geocode(query, exactly_one=True)`,
+returning `geopy.location.Location`, a list of them, or None. The online
+geocoder is off unless asked for (`GEO_ONLINE_GEOCODER`, with a user agent in
+`GEO_USER_AGENT`): it respects the service's rate limit, keeps every answer in
+an on-disk cache that is reused offline, and falls back to the offline
+gazetteer when the service times out or cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geo.model import Place
+
+if TYPE_CHECKING:
+    from geopy.location import Location
+
+    from geo.gazetteer import Gazetteer
+
+USER_AGENT_ENV = "GEO_USER_AGENT"
+SERVICE_ENV = "GEO_ONLINE_GEOCODER"
+DEFAULT_SERVICE = "nominatim"
+
+SERVICE_MIN_DELAY_SECONDS = {"nominatim": 1.0}
+"""Usage policies: Nominatim allows one request per second."""
+DEFAULT_MIN_DELAY_SECONDS = 1.0
+
+
+class GeoError(Exception):
+    """Base of this package's geocoding errors."""
+
+
+class ConfigurationError(GeoError):
+    """The geocoder is set up wrongly; the message says how to fix it."""
+
+
+class Geocoder(ABC):
+    """One small interface for every geocoder (geopy's `geocode` contract)."""
+
+    name: str = "geocoder"
+
+    @abstractmethod
+    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        """The best location for `query`, all of them, or None."""
+
+
+class OfflineGeocoder(Geocoder):
+    """The GeoNames-based gazetteer; loaded on first use."""
+
+    name = "geonames"
+
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, cache_dir: str | os.PathLike[str] | None = None
+    ):
+        self._gazetteer = gazetteer
+        self._cache_dir = cache_dir
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from geo.gazetteer import load_gazetteer
+
+            self._gazetteer = load_gazetteer(self._cache_dir)
+        return self._gazetteer
+
+    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        _validate_query(query)
+        return self.gazetteer.geocode(query, exactly_one=exactly_one)
+
+
+class _AnswerCache:
+    """Online answers by (service, query), in SQLite; "no result" is cached too."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS answers ("
+                " service TEXT, query TEXT, payload TEXT, PRIMARY KEY (service, query))"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._path, timeout=30)
+
+    def get(self, service: str, query: str) -> list[dict[str, Any]] | None:
+        with self._lock, self._connect() as db:
+            row = db.execute(
+                "SELECT payload FROM answers WHERE service = ? AND query = ?", (service, query)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, service: str, query: str, answers: list[dict[str, Any]]) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
+                (service, query, json.dumps(answers, default=str)),
+            )
+
+
+class OnlineGeocoder(Geocoder):
+    """Any geopy geocoder by service name (default Nominatim), rate-limited,
+    cached on disk, and falling back to `fallback` on network trouble."""
+
+    def __init__(
+        self,
+        service: str | None = None,
+        user_agent: str | None = None,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        fallback: Geocoder | None = None,
+        timeout: float = 10.0,
+        min_delay_seconds: float | None = None,
+        geocoder_factory: Callable[..., Any] | None = None,
+        **service_options: Any,
+    ):
+        self.service = (service or os.environ.get(SERVICE_ENV) or DEFAULT_SERVICE).lower()
+        self.name = self.service
+        user_agent = user_agent or os.environ.get(USER_AGENT_ENV)
+        if not user_agent:
+            raise ConfigurationError(
+                f"online geocoding needs a user agent: set {USER_AGENT_ENV}='newsmap/0.1 "
+                "(you@example.org)' or pass user_agent=...; unset "
+                f"{SERVICE_ENV} to stay offline"
+            )
+        factory = geocoder_factory or _geopy_class(self.service)
+        self._service = factory(user_agent=user_agent, timeout=timeout, **service_options)
+        delay = min_delay_seconds
+        if delay is None:
+            delay = SERVICE_MIN_DELAY_SECONDS.get(self.service, DEFAULT_MIN_DELAY_SECONDS)
+        from geopy.extra.rate_limiter import RateLimiter
+
+        self._rate_limited = RateLimiter(
+            self._service.geocode, min_delay_seconds=delay, max_retries=0, swallow_exceptions=False
+        )
+        from geo.gazetteer import default_cache_dir
+
+        directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self._cache = _AnswerCache(directory / "online-answers.sqlite")
+        self._fallback = fallback if fallback is not None else OfflineGeocoder(cache_dir=cache_dir)
+
+    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        _validate_query(query)
+        answers = self._cache.get(self.service, query)
+        if answers is None:
+            try:
+                answers = self._query(query)
+            except _network_errors():
+                return self._fallback.geocode(query, exactly_one=exactly_one)
+            self._cache.put(self.service, query, answers)
+        return _prepare_locations(answers, exactly_one)
+
+    def _query(self, query: str) -> list[dict[str, Any]]:
+        from geopy import exc
+
+        try:
+            found = self._rate_limited(query, exactly_one=False)
+        except (exc.GeocoderAuthenticationFailure, exc.GeocoderInsufficientPrivileges) as error:
+            raise ConfigurationError(
+                f"{self.service} refused the request ({error}): check the API key or "
+                f"user agent ({USER_AGENT_ENV}), or unset {SERVICE_ENV} to stay offline"
+            ) from error
+        return [
+            {
+                "address": loc.address,
+                "lat": loc.latitude,
+                "lon": loc.longitude,
+                "raw": {**dict(loc.raw or {}), "gazetteer": self.service},
+            }
+            for loc in found or []
+        ]
+
+
+def _network_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean "the service is unreachable now", not "you are wrong"."""
+    from geopy import exc
+
+    return (
+        exc.GeocoderTimedOut,
+        exc.GeocoderUnavailable,
+        exc.GeocoderRateLimited,
+        exc.GeocoderParseError,
+        exc.GeocoderServiceError,
+    )
+
+
+def _geopy_class(service: str) -> Callable[..., Any]:
+    from geopy.exc import GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    try:
+        return get_geocoder_for_service(service)
+    except GeocoderNotFound as error:
+        raise ConfigurationError(
+            f"unknown geocoding service {service!r}: set {SERVICE_ENV} to a geopy service "
+            "name such as 'nominatim', 'photon' or 'arcgis'"
+        ) from error
+
+
+def _validate_query(query: str) -> None:
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError(f"geocode needs a non-empty place name, got {query!r}")
+
+
+def _prepare_locations(
+    answers: list[dict[str, Any]], exactly_one: bool
+) -> Location | list[Location] | None:
+    from geopy.location import Location
+
+    locations = [
+        Location(a["address"], (a["lat"], a["lon"]), a["raw"])  # geopy points are (lat, lon)
+        for a in answers
+    ]
+    if not locations:
+        return None
+    return locations[0] if exactly_one else locations
+
+
+def place_from_location(location: Location, kind: str = "other") -> Place:
+    """A Place for an answer of any geocoder; offline answers keep their fields."""
+    raw = dict(location.raw or {})
+    if raw.get("gazetteer") in (None, "geonames", "supplement") and "kind" in raw:
+        return Place(
+            name=raw["name"],
+            kind=raw["kind"],
+            country_code=raw.get("country_code"),
+            lat=raw["lat"],
+            lon=raw["lon"],
+            gazetteer=raw.get("gazetteer", "geonames"),
+            geonameid=raw.get("geonameid"),
+            population=raw.get("population") or 0,
+            admin1=raw.get("admin1"),
+            raw=tuple(raw.items()),
+        )
+    return Place(
+        name=location.address.split(",")[0],
+        kind=kind,  # type: ignore[arg-type]
+        country_code=None,
+        lat=location.latitude,
+        lon=location.longitude,
+        gazetteer=str(raw.get("gazetteer", "online")),
+        raw=tuple((k, v) for k, v in raw.items() if isinstance(v, str | int | float)),
+    )
+
+
+def geocoder_from_config(config: Mapping[str, str] | None = None) -> Geocoder:
+    """Offline unless `GEO_ONLINE_GEOCODER` (or config["online_geocoder"]) names
+    a service; the online one then needs `GEO_USER_AGENT` / config["user_agent"]."""
+    config = dict(config or {})
+    service = config.get("online_geocoder") or os.environ.get(SERVICE_ENV)
+    cache_dir = config.get("cache_dir")
+    if not service:
+        return OfflineGeocoder(cache_dir=cache_dir)
+    return OnlineGeocoder(service, config.get("user_agent"), cache_dir=cache_dir)

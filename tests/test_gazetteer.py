@@ -1,0 +1,158 @@
+"""Gazetteer tests: unit tests on a tiny in-memory gazetteer; the full build is slow-marked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from geopy.location import Location
+
+from geo import gazetteer as gz
+from geo.gazetteer import Gazetteer, load_gazetteer, normalize_name
+from geo.model import Place
+
+KUZNICA = Place("Kuźnica", "village", "PL", 53.51094, 23.64953, "geonames", 766927, 1740, "81")
+SOSNICA = Place("Sośnica", "village", "PL", 49.90083, 22.87469, "geonames", 758558, 1409, "80")
+MINSK = Place("Minsk", "city", "BY", 53.90019, 27.56653, "geonames", 625144, 1742124, "04")
+POLAND = Place("Poland", "country", "PL", 52.0, 20.0, "geonames", 798544, 37978548)
+US = Place("United States", "country", "US", 39.76, -98.5, "geonames", 6252001, 327167434)
+BUG = Place("Western Bug", "river", None, 52.08, 23.63, "supplement")
+
+
+@pytest.fixture()
+def tiny() -> Gazetteer:
+    return Gazetteer.from_places(
+        [KUZNICA, SOSNICA, MINSK, POLAND, US, BUG],
+        aliases={US.key: ["U.S.", "USA"], BUG.key: ["Bug"]},
+        demonyms={"Polish": "PL", "Belarusian": "BY"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Kuźnica", "kuznica"),
+        ("KUZNICA", "kuznica"),
+        ("U.S.", "us"),
+        ("Winston-Salem", "winston salem"),
+        ("Côte d’Ivoire", "cote divoire"),
+        ("Łódź", "lodz"),
+        ("  Washington,  D.C. ", "washington dc"),
+    ],
+)
+def test_normalize_name(raw, key):
+    assert normalize_name(raw) == key
+
+
+def test_alternate_name_filter_drops_codes_and_romanised_scripts():
+    assert gz._usable_alternate("Kuznica Bialost", "Kuźnica")
+    assert not gz._usable_alternate("WAW", "Warsaw")
+    assert not gz._usable_alternate("ge luo de nuo", "Hrodna")
+    assert not gz._usable_alternate("Гродно", "Hrodna")
+
+
+def test_candidates_match_names_and_aliases(tiny):
+    assert tiny.candidates("Kuznica") == (KUZNICA,)
+    assert tiny.candidates("kuźnica") == (KUZNICA,)
+    assert tiny.candidates("U.S.") == (US,)
+    assert tiny.candidates("Bug") == (BUG,)
+    assert tiny.candidates("Atlantis") == ()
+    assert tiny.is_known_name("USA") and not tiny.is_known_name("Atlantis")
+
+
+def test_fuzzy_candidates_find_misspellings_and_respect_country(tiny):
+    found = tiny.fuzzy_candidates("Kosnica", max_edits=2)
+    assert set(found) == {KUZNICA, SOSNICA}
+    assert tiny.fuzzy_candidates("Kosnica", max_edits=2, country_code="BY") == ()
+    assert tiny.fuzzy_candidates("Minskk", max_edits=1, country_code="by") == (MINSK,)
+    matches = dict(tiny.fuzzy_matches("Kosnica", max_edits=2))
+    assert matches[SOSNICA] == 1 and matches[KUZNICA] == 2
+
+
+def test_lookups_by_id_country_and_demonym(tiny):
+    assert tiny.by_geonameid(766927) == KUZNICA
+    assert tiny.by_geonameid(1) is None
+    assert tiny.country("pl") == POLAND
+    assert tiny.country("FR") is None
+    assert tiny.country_by_demonym("Polish") == "PL"
+    assert tiny.country_by_demonym("Belarusians") == "BY"
+    assert tiny.country_by_demonym("Martian") is None
+
+
+def test_geocode_is_geopy_compatible(tiny):
+    location = tiny.geocode("Poland")
+    assert isinstance(location, Location)
+    assert location.point.latitude == 52.0 and location.raw["geonameid"] == 798544
+    assert tiny.geocode("Atlantis") is None
+    assert [loc.raw["name"] for loc in tiny.geocode("Kuznica", exactly_one=False)] == ["Kuźnica"]
+
+
+def test_cache_round_trip(tmp_path, tiny):
+    tables = gz._tables_from_rows(
+        [gz._Row("Kuźnica", "village", "PL", 53.5, 23.6, "geonames", 766927, 1740, "81")],
+        {"polish": "PL"},
+    )
+    gz._save(tables, tmp_path / "g")
+    loaded = gz._load(tmp_path / "g")
+    assert loaded.candidates("Kuznica")[0].geonameid == 766927
+    assert loaded.country_by_demonym("Polish") == "PL"
+    assert not list(tmp_path.glob("g.*")), "temporary build directory left behind"
+
+
+def test_supplement_rows_merge_into_geonames_places(tmp_path):
+    rows = [gz._Row("Hrodzienskaja voblasć", "admin1", "BY", 53.7, 25.07, "geonames", 628035)]
+    supplement = tmp_path / "s.csv"
+    supplement.write_text(
+        "# comment\ngeonameid,name,kind,country_code,lat,lon,population,aliases,note\n"
+        "628035,Hrodna Oblast,admin1,BY,,,,Grodno Region,\n"
+        ",Black Sea,sea,,43.4,34.3,,,\n",
+        "utf-8",
+    )
+    gz._apply_supplement(rows, gz._read_supplement(supplement))
+    assert rows[0].name == "Hrodna Oblast"
+    assert {"Hrodzienskaja voblasć", "Grodno Region"} <= set(rows[0].aliases)
+    assert rows[1].name == "Black Sea" and rows[1].gazetteer == "supplement"
+
+
+def test_supplement_rejects_unknown_kind(tmp_path):
+    supplement = tmp_path / "s.csv"
+    supplement.write_text(
+        "geonameid,name,kind,country_code,lat,lon,population,aliases,note\n,X,lake,,1,1,,,\n",
+        "utf-8",
+    )
+    with pytest.raises(gz.GazetteerBuildError, match="kind"):
+        gz._apply_supplement([], gz._read_supplement(supplement))
+
+
+def test_shipped_supplement_and_demonyms_parse():
+    records = gz._read_supplement(gz.supplement_path())
+    assert len(records) > 50
+    assert all(r["kind"] in gz.KINDS for r in records)
+    assert gz.read_demonyms(gz.demonyms_path())["polish"] == "PL"
+
+
+@pytest.mark.slow
+def test_full_gazetteer_contents_and_cached_load():
+    gazetteer = load_gazetteer()
+    started = time.perf_counter()
+    gz._load_cached.cache_clear()
+    reloaded = load_gazetteer()
+    elapsed = time.perf_counter() - started
+    print(f"cached load: {elapsed:.3f}s for {len(reloaded)} places")
+    assert len(gazetteer) > 250_000
+    poland = gazetteer.country("PL")
+    assert (poland.lat, poland.lon, poland.geonameid) == (52.0, 20.0, 798544)
+    assert (gazetteer.country("RU").lat, gazetteer.country("RU").lon) == (60.0, 100.0)
+    assert (gazetteer.country("DE").lat, gazetteer.country("DE").lon) == (51.5, 10.5)
+    assert (gazetteer.country("US").lat, gazetteer.country("US").lon) == (39.76, -98.5)
+    assert (gazetteer.country("IQ").lat, gazetteer.country("IQ").lon) == (33.0, 44.0)
+    assert (gazetteer.country("BY").lat, gazetteer.country("BY").lon) == (53.0, 28.0)
+    hrodna = gazetteer.by_geonameid(628035)
+    assert hrodna.kind == "admin1" and hrodna.country_code == "BY"
+    assert gazetteer.by_geonameid(766927).kind == "village"
+    assert dict(gazetteer.by_geonameid(625144).raw)["feature"] == "PPLC"
+    assert {p.geonameid for p in gazetteer.candidates("Kuznica")} >= {766927}
+    assert any(p.kind == "river" for p in gazetteer.candidates("Bug"))
+    assert gazetteer.country_by_demonym("Belarusian") == "BY"
+    assert any(p.geonameid == 766927 for p in gazetteer.fuzzy_candidates("Kosnica", 2, "PL"))
+    assert gazetteer.geocode("Poland").raw["geonameid"] == 798544

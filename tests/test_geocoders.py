@@ -1,0 +1,141 @@
+"""Geocoder interface tests: the online service is always a fake (no network)."""
+
+from __future__ import annotations
+
+import pytest
+from geopy import exc
+from geopy.location import Location
+
+from geo.gazetteer import Gazetteer
+from geo.geocoders import (
+    ConfigurationError,
+    GeoError,
+    OfflineGeocoder,
+    OnlineGeocoder,
+    geocoder_from_config,
+    place_from_location,
+)
+from geo.model import Place
+
+WARSAW = Place("Warsaw", "city", "PL", 52.22977, 21.01178, "geonames", 756135, 1702139, "78")
+
+
+class FakeService:
+    """Stands in for a geopy geocoder class: records calls, answers from a script."""
+
+    instances: list[FakeService] = []
+
+    def __init__(self, user_agent: str, timeout: float, answers=None, error=None):
+        self.user_agent = user_agent
+        self.answers = answers if answers is not None else {}
+        self.error = error
+        self.calls: list[str] = []
+        FakeService.instances.append(self)
+
+    def geocode(self, query, exactly_one=True):
+        self.calls.append(query)
+        if self.error is not None:
+            raise self.error
+        found = [
+            Location(f"{query}, Somewhere", (lat, lon), {"osm_id": 1})
+            for lat, lon in self.answers.get(query, [])
+        ]
+        return found or None
+
+
+@pytest.fixture()
+def offline():
+    return OfflineGeocoder(Gazetteer.from_places([WARSAW]))
+
+
+def make_online(tmp_path, offline, **service_options):
+    return OnlineGeocoder(
+        "nominatim",
+        "newsmap-tests/0",
+        cache_dir=tmp_path,
+        fallback=offline,
+        min_delay_seconds=0,
+        geocoder_factory=FakeService,
+        **service_options,
+    )
+
+
+def test_offline_geocoder_returns_geopy_location_with_place_fields(offline):
+    location = offline.geocode("Warsaw")
+    assert isinstance(location, Location)
+    assert (location.latitude, location.longitude) == (52.22977, 21.01178)
+    assert location.raw["geonameid"] == 756135
+    assert location.raw["gazetteer"] == "geonames"
+    assert offline.geocode("Atlantis") is None
+    assert isinstance(offline.geocode("Warsaw", exactly_one=False), list)
+
+
+def test_offline_answer_round_trips_to_place(offline):
+    assert place_from_location(offline.geocode("Warsaw")) == WARSAW
+
+
+def test_online_needs_user_agent(monkeypatch, tmp_path):
+    monkeypatch.delenv("GEO_USER_AGENT", raising=False)
+    with pytest.raises(ConfigurationError, match="GEO_USER_AGENT"):
+        OnlineGeocoder("nominatim", cache_dir=tmp_path, geocoder_factory=FakeService)
+
+
+def test_unknown_service_is_a_configuration_error(tmp_path):
+    with pytest.raises(ConfigurationError, match="GEO_ONLINE_GEOCODER"):
+        OnlineGeocoder("no-such-service", "ua", cache_dir=tmp_path)
+    assert issubclass(ConfigurationError, GeoError)
+
+
+def test_online_answers_are_cached_and_reused(tmp_path, offline):
+    online = make_online(tmp_path, offline, answers={"Kuznica": [(53.51, 23.65)]})
+    first = online.geocode("Kuznica")
+    assert (first.latitude, first.longitude) == (53.51, 23.65)
+    assert first.raw["gazetteer"] == "nominatim"
+    assert online.geocode("Kuznica").address == first.address
+    assert online.geocode("Nowhere at all") is None
+    assert online.geocode("Nowhere at all") is None
+    assert FakeService.instances[-1].calls == ["Kuznica", "Nowhere at all"]
+
+    # A new geocoder whose service is down still answers from the disk cache.
+    down = make_online(tmp_path, offline, error=exc.GeocoderUnavailable("offline"))
+    assert down.geocode("Kuznica").latitude == 53.51
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        exc.GeocoderTimedOut("slow"),
+        exc.GeocoderUnavailable("down"),
+        exc.GeocoderServiceError("5xx"),
+    ],
+)
+def test_network_errors_fall_back_to_offline(tmp_path, offline, error):
+    online = make_online(tmp_path, offline, error=error)
+    location = online.geocode("Warsaw")
+    assert location.raw["geonameid"] == 756135
+    # Failures are not cached: the next call asks the service again.
+    online.geocode("Warsaw")
+    assert FakeService.instances[-1].calls == ["Warsaw", "Warsaw"]
+
+
+def test_refused_credentials_raise_configuration_error(tmp_path, offline):
+    online = make_online(tmp_path, offline, error=exc.GeocoderAuthenticationFailure("403"))
+    with pytest.raises(ConfigurationError, match="user agent"):
+        online.geocode("Warsaw")
+
+
+def test_empty_query_is_rejected(offline):
+    with pytest.raises(ValueError):
+        offline.geocode("  ")
+
+
+def test_config_selects_offline_unless_a_service_is_named(monkeypatch, tmp_path):
+    monkeypatch.delenv("GEO_ONLINE_GEOCODER", raising=False)
+    assert isinstance(geocoder_from_config({"cache_dir": str(tmp_path)}), OfflineGeocoder)
+    monkeypatch.setenv("GEO_ONLINE_GEOCODER", "nominatim")
+    monkeypatch.delenv("GEO_USER_AGENT", raising=False)
+    with pytest.raises(ConfigurationError):
+        geocoder_from_config({"cache_dir": str(tmp_path)})
+    monkeypatch.setenv("GEO_USER_AGENT", "newsmap-tests/0")
+    online = geocoder_from_config({"cache_dir": str(tmp_path)})
+    assert isinstance(online, OnlineGeocoder) and online.service == "nominatim"
