@@ -18,6 +18,7 @@ never the title; leading determiners are left out; spans never overlap.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import difflib
 import re
@@ -59,6 +60,12 @@ TITLE_WORDS = _wordset(
     minister-coordinator representative high economy finance justice health culture
     spokespeople opposition-leader activist journalist correspondent editor reporter"""
 )
+POLICY_AREAS = _wordset(
+    """agriculture education environment trade transport energy labour labor industry
+    development food rural public emergency emergencies situations migration immigration
+    internal external social welfare science technology communications infrastructure
+    housing sport sports tourism work employment digital climate water fisheries"""
+)
 APPOSITION_LINKS = _wordset("in of for at to caretaker interim transitional")
 MEDIA_CUES = _wordset(
     """newspaper daily tabloid broadcaster channel television tv radio magazine outlet portal
@@ -80,14 +87,27 @@ DOMAIN_WORDS = _wordset(
     """defence defense interior state foreign finance justice health cabinet home economy
     treasury"""
 )
+WEEKDAY_WORDS = frozenset(d.lower() for d in calendar.day_name)  # months are also names
 MIGRANT_WORDS = frozenset({"migrants", "refugees", "asylum-seekers"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive key: 'Błaszczak' and 'Blaszczak' agree."""
     return _strip_marks(text).translate(_APOSTROPHES).casefold()
+
+
+def _folded(doc: Doc) -> list[str]:
+    """The folded token texts of `doc`, computed once per Doc."""
+    cached = doc.user_data.get(_FOLDED_KEY)
+    if cached is None or len(cached) != len(doc):
+        cached = doc.user_data[_FOLDED_KEY] = [fold(t.text) for t in doc]
+    return cached
+
+
+_FOLDED_KEY = "geo.actors.folded"
 
 
 def _strip_marks(text: str) -> str:
@@ -298,6 +318,7 @@ class CountryLexicon:
     country_demonyms: Mapping[str, str]  # ISO alpha-2 -> demonym
     capitals: frozenset[str] = frozenset()  # folded capital city names
     max_len: int = 3
+    first_words: frozenset[str] = frozenset()  # first tokens of demonyms and names
 
     def demonym_at(self, doc: Doc, i: int) -> tuple[int, str] | None:
         """(end token, country) of a demonym starting at token i, if any."""
@@ -311,9 +332,11 @@ class CountryLexicon:
     ) -> tuple[int, str] | None:
         if not doc[i].text[:1].isupper():
             return None
+        folded = _folded(doc)
+        if folded[i] not in self.first_words:
+            return None
         for length in range(min(self.max_len, len(doc) - i), 0, -1):
-            key = tuple(fold(t.text) for t in doc[i : i + length])
-            code = table.get(key)
+            code = table.get(tuple(folded[i : i + length]))
             if code is not None:
                 return i + length, code
         return None
@@ -371,7 +394,11 @@ def country_lexicon() -> CountryLexicon:
     table = {key: code for key, (_, code) in demonyms.items()}
     for key, code in table.items():
         country_demonyms.setdefault(code, " ".join(key).title())
-    return CountryLexicon(table, names, country_names, country_demonyms, frozenset(capitals))
+    first_words = frozenset(key[0] for key in [*table, *names] if key)
+    max_len = max(len(key) for key in [*table, *names])
+    return CountryLexicon(
+        table, names, country_names, country_demonyms, frozenset(capitals), max_len, first_words
+    )
 
 
 # --------------------------------------------------------------------------- roles
@@ -385,6 +412,11 @@ class Role:
     type: ActorType
     name_template: str
     phrases: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def _role_first_words() -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in _roles()[0])
 
 
 def _role_by_key(key: str) -> Role:
@@ -409,8 +441,11 @@ def _roles() -> tuple[dict[tuple[str, ...], Role], int]:
 
 def _role_at(doc: Doc, i: int) -> tuple[int, Role] | None:
     table, max_len = _roles()
+    folded = _folded(doc)
+    if folded[i] not in _role_first_words():
+        return None
     for length in range(min(max_len, len(doc) - i), 0, -1):
-        role = table.get(tuple(fold(t.text) for t in doc[i : i + length]))
+        role = table.get(tuple(folded[i : i + length]))
         if role is not None:
             end = i + length
             if _spatial_side(doc, i, end) or doc[end - 1].tag_ == "JJ":
@@ -589,27 +624,40 @@ def _sentence_countries(doc: Doc, sent: SpacySpan, lexicon: CountryLexicon) -> s
 def _entity_candidates(doc: Doc, toponym_spans: Sequence[Span]) -> list[_Candidate]:
     lexicon = country_lexicon()
     found: list[_Candidate] = []
-    ents = list(doc.ents)
-    for n, ent in enumerate(ents):
-        if ent.label_ not in ("PERSON", "ORG"):
-            continue
-        start, end = _clean_entity(doc, ent.start, ent.end, ent.label_ == "PERSON")
-        if ent.label_ == "PERSON":
-            end = _extend_particles(doc, end, ents[n + 1 :])
-        if start >= end or _is_noise(doc, start, end, ent.label_, lexicon):
+    for label, ent_start, ent_end in _entity_ranges(doc):
+        start, end = _clean_entity(doc, ent_start, ent_end, label == "PERSON")
+        if label == "PERSON":
+            end = _extend_particles(doc, end)
+        if start >= end or _is_noise(doc, start, end, label, lexicon):
             continue
         if _mostly_toponym(doc, start, end, toponym_spans):
             continue
-        kind = "person" if ent.label_ == "PERSON" else "org"
+        kind = "person" if label == "PERSON" else "org"
         if kind == "person" and (end - start > 5 or _looks_like_org(doc, start, end)):
             kind = "org"
-        candidate = _Candidate(start, end, 2 if kind == "person" else 1, kind, label=ent.label_)
+        candidate = _Candidate(start, end, 2 if kind == "person" else 1, kind, label=label)
         if kind == "person":
             candidate.start = _with_honorific(doc, start)
         candidate.country = _context_country(doc, start, end, lexicon)
         candidate.media = _has_media_cue(doc, start)
         found.append(candidate)
     return found
+
+
+def _entity_ranges(doc: Doc) -> list[tuple[str, int, int]]:
+    """PERSON and ORG entities; 'Ahlstrom and Soule' is two people."""
+    ranges = []
+    for ent in doc.ents:
+        if ent.label_ == "ORG":
+            ranges.append((ent.label_, ent.start, ent.end))
+        elif ent.label_ == "PERSON":
+            start = ent.start
+            for token in ent:
+                if token.lower_ in ("and", "&"):
+                    ranges.append((ent.label_, start, token.i))
+                    start = token.i + 1
+            ranges.append((ent.label_, start, ent.end))
+    return ranges
 
 
 def _surname_candidates(doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -639,6 +687,10 @@ def _clean_entity(doc: Doc, start: int, end: int, person: bool) -> tuple[int, in
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
             end = i if "\n" in doc[i].text else i + 1
             break
+    for i in range(start, end):
+        if doc[i].text == "(" and not any(t.text == ")" for t in doc[i:end]):
+            end = i  # 'Department of Agriculture (DA': the NER cut the parenthesis
+            break
     while end > start and (doc[end - 1].lower_ in ("'s", "\u2019s", "'") or doc[end - 1].is_punct):
         end -= 1
     while start < end:
@@ -655,7 +707,7 @@ def _clean_entity(doc: Doc, start: int, end: int, person: bool) -> tuple[int, in
     return start, end
 
 
-def _extend_particles(doc: Doc, end: int, later: Sequence[SpacySpan]) -> int:
+def _extend_particles(doc: Doc, end: int) -> int:
     """'Ursula von der' + 'Leyen': the NER often cuts names at particles."""
     if not (doc[end - 1].lower_ in NAME_PARTICLES or (end < len(doc) and _is_particle(doc[end]))):
         return end
@@ -681,18 +733,21 @@ def _is_noise(doc: Doc, start: int, end: int, label: str, lexicon: CountryLexico
         return True
     if "/" in text or "http" in text or not any(c.isalpha() for c in text):
         return True  # credits 'AFP / Name', URLs
+    if label == "PERSON" and any(c.isdigit() for c in text):
+        return True  # 'H5N1': people's names carry no digits
     if end - start == 1 and words[0] in DOMAIN_WORDS:
         return True  # 'Defence' of 'Defence Minister'
     if _is_venue(doc, start, end):
         return True
     if end - start == 1 and doc[start].tag_ == "NNPS":
         return True  # plural proper nouns are peoples ('Slavs'), not persons
+    if words[0] in WEEKDAY_WORDS:
+        return True  # 'Tuesday's' taken for an organisation
     place = lexicon.name_at(doc, start)
-    if label == "ORG" and (
-        (place is not None and place[0] == end) or fold(text) in lexicon.capitals
-    ):
-        return True  # a country or capital the NER took for an organisation
-    return all(lexicon.demonym_at(doc, i) for i in range(start, end))
+    demonym = lexicon.demonym_at(doc, start)
+    if (place is not None and place[0] == end) or (demonym is not None and demonym[0] == end):
+        return True  # 'Sri Lanka', 'Sri Lankan' taken for a person or organisation
+    return label == "ORG" and fold(text) in lexicon.capitals
 
 
 def _mostly_toponym(doc: Doc, start: int, end: int, toponym_spans: Sequence[Span]) -> bool:
@@ -834,8 +889,9 @@ def _prepare_mentions(
             c.cluster.countries.append(c.country)
         span = _char_span(doc, c)
         mentions.append((span, c.cluster))
+    text = doc.text
     return tuple(
-        ActorMention(s.start, s.end, doc.text[s.start : s.end], cl.to_actor()) for s, cl in mentions
+        ActorMention(s.start, s.end, text[s.start : s.end], cl.to_actor()) for s, cl in mentions
     )
 
 
@@ -913,12 +969,27 @@ def _short_name_cluster(
             return None
         kind = _org_type(doc, c)
         actor_id = slug(name)
+        if c.country and _is_generic_designation(doc, c):
+            actor_id = f"{c.country.lower()}_{actor_id}"  # one 'Health Ministry' per country
     if not actor_id:
         return None
     found = clusters.get(actor_id)
     if found is None:
         found = clusters[actor_id] = _Cluster(actor_id, name, kind)  # type: ignore[arg-type]
     return found
+
+
+def _is_generic_designation(doc: Doc, c: _Candidate) -> bool:
+    """'Health Ministry', 'Department of Agriculture': common words only, no proper name."""
+    words = [t.lower_ for t in doc[c.start : c.end]]
+    return any(w in GOVERNMENT_WORDS for w in words) and all(
+        w in GOVERNMENT_WORDS
+        or w in TITLE_WORDS
+        or w in DOMAIN_WORDS
+        or w in POLICY_AREAS
+        or w in ("and", "of", "for", "the", "&")
+        for w in words
+    )
 
 
 def _org_type(doc: Doc, c: _Candidate) -> ActorType:

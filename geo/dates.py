@@ -109,10 +109,11 @@ def find_dates(
 
 
 def _query(doc: Doc, published: dt.date | None, exclude: Sequence[Span]) -> Iterator[DateMention]:
+    text = doc.text
     taken: list[Span] = list(exclude)
     found: list[DateMention] = []
     for kind, pattern in PATTERNS:
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text):
             span = Span(match.start(), match.end())
             if any(span.overlaps(t) for t in taken):
                 continue
@@ -120,13 +121,13 @@ def _query(doc: Doc, published: dt.date | None, exclude: Sequence[Span]) -> Iter
             if resolution is None:
                 continue
             taken.append(span)
-            found.append(_prepare_mention(doc, span, resolution))
+            found.append(_prepare_mention(text, span, resolution))
     yield from sorted(found, key=lambda m: m.start)
 
 
-def _prepare_mention(doc: Doc, span: Span, r: _Resolution) -> DateMention:
+def _prepare_mention(text: str, span: Span, r: _Resolution) -> DateMention:
     return DateMention(
-        span.start, span.end, doc.text[span.start : span.end], r.date, r.precision, r.period
+        span.start, span.end, text[span.start : span.end], r.date, r.precision, r.period
     )
 
 
@@ -171,7 +172,7 @@ def _month_year(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resol
 
 
 def _year(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution | None:
-    before = doc.text[max(0, m.start() - 12) : m.start()].split()
+    before = m.string[max(0, m.start() - 12) : m.start()].split()
     if not before or before[-1].lower().strip("(") not in TEMPORAL_PREPOSITIONS:
         return None  # '2000 migrants' is a count, not a year
     year = int(m["year"])
@@ -238,7 +239,7 @@ def _month(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution
     name = m["month"]
     if name.lower() not in {n for n in MONTHS if len(n) > 3} | {"may"}:
         return None  # bare abbreviations ('Mar', 'Jan') are too often something else
-    if not m["rel"] and not _after_temporal_word(doc.text, m.start()):
+    if not m["rel"] and not _after_temporal_word(m.string, m.start()):
         return None  # 'May' the verb, 'March' the noun
     if published is None:
         return None

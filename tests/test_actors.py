@@ -40,6 +40,11 @@ PATTERNS = [
     ("PERSON", "Twitter"),
     ("PERSON", "Map"),
     ("PERSON", "Jan Nowak"),
+    ("PERSON", "H5N1"),
+    ("PERSON", "Sri Lankan"),
+    ("PERSON", "Tom Ahlstrom and Ann Soule"),
+    ("ORG", "Department of Agriculture (DA"),
+    ("ORG", "Health Ministry"),
     ("ORG", "Belta"),
     ("ORG", "Onet"),
     ("ORG", "Warsaw"),
@@ -152,6 +157,21 @@ def test_boilerplate_venues_noise_and_toponyms_are_not_actors(nlp):
     warsaw = Span(text.index("Warsaw"), text.index("Warsaw") + 6)
     mentions = find_actors(doc, exclude=[credit], toponym_spans=[warsaw])
     assert [m.text for m in mentions] == []
+
+
+def test_ner_noise_is_cleaned(nlp, empty):
+    doc = nlp("The H5N1 virus hit Sri Lankan farms, said Tom Ahlstrom and Ann Soule.")
+    assert [m.text for m in find_actors(doc, registry=empty)] == ["Tom Ahlstrom", "Ann Soule"]
+    doc = nlp("A new Department of Agriculture (DA) rule.")
+    assert [m.text for m in find_actors(doc, registry=empty)] == ["Department of Agriculture"]
+
+
+def test_generic_designations_get_a_country_in_their_id(nlp, empty):
+    doc = nlp("The Egyptian state's Health Ministry said so.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Health Ministry"] == Actor(
+        "eg_health_ministry", "Health Ministry", "government", "EG"
+    )
 
 
 def test_country_named_organisation_is_dropped_without_toponym_spans(nlp, empty):
