@@ -593,7 +593,8 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._country_index: dict[str, int] | None = None
         self._admin1_index: dict[tuple[str, str], int] | None = None
-        self._fuzzy_choices: dict[str | None, tuple[list[str], np.ndarray]] = {}
+        self._key_strings: tuple[bytes, list[int]] | None = None
+        self._fuzzy_choices: dict[str | None, dict[int, tuple[list[str], np.ndarray]]] = {}
 
     # -- construction -----------------------------------------------------
 
@@ -756,17 +757,22 @@ class Gazetteer:
         if not key:
             return ()
         code = country_code.upper() if country_code else None
-        choices, key_ids = self._fuzzy_index(code)
-        matches = process.extract(
-            key, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=None
-        )
+        buckets = self._fuzzy_index(code)
+        matches = []
+        for length in range(len(key) - max_edits, len(key) + max_edits + 1):
+            if length not in buckets:
+                continue
+            choices, key_ids = buckets[length]
+            for _, distance, position in process.extract(
+                key, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=None
+            ):
+                matches.append((distance, int(key_ids[position])))
         offsets = self._a["key_offsets"]
         postings = self._a["postings"]
         country = self._a["country"]
         wanted = self._countries.index(code) if code in self._countries else -1
         ranked: dict[int, tuple[int, int]] = {}
-        for _, distance, position in matches:
-            j = int(key_ids[position])
+        for distance, j in matches:
             for i in postings[offsets[j] : offsets[j + 1]]:
                 i = int(i)
                 if code is not None and int(country[i]) != wanted:
@@ -777,7 +783,9 @@ class Gazetteer:
         ordered = sorted(ranked, key=ranked.__getitem__)
         return tuple((self._place(i), ranked[i][0]) for i in ordered)
 
-    def _fuzzy_index(self, code: str | None) -> tuple[list[str], np.ndarray]:
+    def _fuzzy_index(self, code: str | None) -> dict[int, tuple[list[str], np.ndarray]]:
+        """Normalised names (of one country, or all) bucketed by length, so a
+        query only compares names that can be within reach."""
         cached = self._fuzzy_choices.get(code)
         if cached is not None:
             return cached
@@ -788,11 +796,18 @@ class Gazetteer:
             wanted = self._countries.index(code) if code in self._countries else -1
             hits = np.flatnonzero(self._a["country"][self._a["postings"]] == wanted)
             key_ids = np.unique(np.searchsorted(offsets, hits, side="right") - 1)
-        blob, str_offsets = self._a["key_blob"], self._a["key_str_offsets"]
-        data = bytes(blob)
-        choices = [data[str_offsets[j] : str_offsets[j + 1]].decode("utf-8") for j in key_ids]
-        self._fuzzy_choices[code] = (choices, key_ids)
-        return choices, key_ids
+        if self._key_strings is None:
+            self._key_strings = (bytes(self._a["key_blob"]), self._a["key_str_offsets"].tolist())
+        data, str_offsets = self._key_strings
+        by_length: dict[int, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+        for j in key_ids.tolist():
+            name = data[str_offsets[j] : str_offsets[j + 1]].decode("utf-8")
+            names, ids = by_length[len(name)]
+            names.append(name)
+            ids.append(j)
+        buckets = {n: (names, np.array(ids)) for n, (names, ids) in by_length.items()}
+        self._fuzzy_choices[code] = buckets
+        return buckets
 
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
         """geopy-style: the best place for a bare query (no document context)."""
@@ -855,7 +870,9 @@ def _save(tables: Mapping[str, object], target: Path) -> None:
 
 def _load(directory: Path) -> Gazetteer:
     meta = json.loads((directory / "meta.json").read_text("utf-8"))
-    arrays = {path.stem: np.load(path, mmap_mode="r") for path in directory.glob("*.npy")}
+    arrays = {  # plain ndarray views of the maps: element access on np.memmap is slow
+        path.stem: np.load(path, mmap_mode="r").view(np.ndarray) for path in directory.glob("*.npy")
+    }
     return Gazetteer(arrays, meta)
 
 

@@ -220,7 +220,7 @@ def _contains(container: Place, place: Place) -> bool:
     return _distance_km(container.lat, container.lon, place.lat, place.lon) < 800
 
 
-def _distance_km(lat1: float, lon1: float, lat2, lon2):
+def _distance_km(lat1, lon1, lat2, lon2):
     """Great-circle distance; works on scalars and numpy arrays."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
@@ -333,7 +333,7 @@ def _local_scores(group: _Group) -> np.ndarray:
             place.kind in ("admin1", "admin2")
             and not allowed
             and not group.is_container
-            and any(_contains(place, c) or _same_region(place, c) for c in cities)
+            and any(_same_region(place, c) for c in cities)
         ):
             scores[j] += SHADOWED_REGION
         if place.kind == "admin2" and not allowed and _bare_admin2(group.key, place):
@@ -427,12 +427,30 @@ def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
             others = sum(kinds.values())
             if others:
                 scores[j] += KIND_COHERENCE * kinds.get(place.kind, 0) / others
-        if len(ctx.point_keys) and place.kind not in BROAD_KINDS:
-            mask = [k != place.key and (own is None or k != own.key) for k in ctx.point_keys]
-            if any(mask):
-                km = _distance_km(place.lat, place.lon, ctx.lats[mask], ctx.lons[mask])
-                km = np.sort(km)[:PROXIMITY_NEIGHBOURS]
-                scores[j] += PROXIMITY_WEIGHT * float(np.exp(-km / PROXIMITY_KM).sum())
+    if len(ctx.point_keys):
+        scores += _proximity_scores(group, ctx, own)
+    return scores
+
+
+def _proximity_scores(group: _Group, ctx: _Context, own: Place | None) -> np.ndarray:
+    """Nearness of each local candidate to the other places' points."""
+    local = np.array([p.kind not in BROAD_KINDS for p in group.candidates])
+    scores = np.zeros(len(group.candidates))
+    if not local.any():
+        return scores
+    lats = np.array([p.lat for p in group.candidates])[local]
+    lons = np.array([p.lon for p in group.candidates])[local]
+    km = _distance_km(lats[:, None], lons[:, None], ctx.lats[None, :], ctx.lons[None, :])
+    column = {key: c for c, key in enumerate(ctx.point_keys)}
+    if own is not None and own.key in column:
+        km[:, column[own.key]] = np.inf
+    rows = np.flatnonzero(local)
+    for r, j in enumerate(rows):
+        c = column.get(group.candidates[j].key)
+        if c is not None:
+            km[r, c] = np.inf
+    nearest = np.sort(km, axis=1)[:, :PROXIMITY_NEIGHBOURS]
+    scores[rows] = PROXIMITY_WEIGHT * np.exp(-nearest / PROXIMITY_KM).sum(axis=1)
     return scores
 
 
