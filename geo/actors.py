@@ -511,9 +511,12 @@ def find_actors(
     if not isinstance(doc, Doc):
         raise TypeError(f"find_actors needs a spaCy Doc, got {type(doc).__name__}")
     registry = ActorRegistry.default() if registry is None else registry
-    candidates = _query(doc, registry, toponym_spans)
-    kept = [c for c in _without_overlaps(candidates) if not _excluded(doc, c, exclude)]
-    return _prepare_mentions(doc, kept, registry)
+    try:
+        candidates = _query(doc, registry, toponym_spans)
+        kept = [c for c in _without_overlaps(candidates) if not _excluded(doc, c, exclude)]
+        return _prepare_mentions(doc, kept, registry)
+    finally:
+        doc.user_data.pop(_FOLDED_KEY, None)  # a per-call cache: keep the Doc as it came
 
 
 def _query(doc: Doc, registry: ActorRegistry, toponym_spans: Sequence[Span]) -> list[_Candidate]:

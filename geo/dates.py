@@ -40,6 +40,7 @@ LEXICAL_FUTURE = re.compile(
     r"going to)|plans? to|due to|set to|scheduled (to|for))\b",
     re.IGNORECASE,
 )
+LINKING_WORDS = frozenset({"to", "and", "or", "of", "with"})
 REPORTING = re.compile(r"\b(said|says|told|announced|reported|added|stressed)\b", re.IGNORECASE)
 
 _MONTH_NAME = (
@@ -70,7 +71,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("season", rf"\b{_REL} (?P<season>fall)\b"),
         ("month", rf"\b(?:(?P<rel>last|next|this|early|mid|late)[- ])?{_MONTH_NAME}\b"),
-        ("year", rf"(?<![\d.,-]){_YEAR}(?![\d-]|,\d)"),
+        ("year", rf"(?<![\d.,-]){_YEAR}(?![\d-]|,\d|s\b|'s\b)"),
         ("deictic", r"\b(?P<word>yesterday|tomorrow|Yesterday|Tomorrow)\b"),
     )
 )
@@ -175,6 +176,8 @@ def _year(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution 
     before = m.string[max(0, m.start() - 12) : m.start()].split()
     if not before or before[-1].lower().strip("(") not in TEMPORAL_PREPOSITIONS:
         return None  # '2000 migrants' is a count, not a year
+    if _counts_something(doc, m.start(), m.end()):
+        return None  # 'a total of 2000 people'
     year = int(m["year"])
     return _Resolution(None, "year", (dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
@@ -183,8 +186,8 @@ def _year(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution 
 
 
 def _weekday(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution | None:
-    if published is None:
-        return None
+    if published is None or _after_word(m.string, m.start()) == "the":
+        return None  # 'the Sunday Times'
     target = WEEKDAYS[m["weekday"].lower()]
     rel = (m["rel"] or "").lower()
     back = (published.weekday() - target) % 7
@@ -241,6 +244,8 @@ def _month(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution
         return None  # bare abbreviations ('Mar', 'Jan') are too often something else
     if not m["rel"] and not _after_temporal_word(m.string, m.start()):
         return None  # 'May' the verb, 'March' the noun
+    if name == "May" and not m["rel"] and _after_word(m.string, m.start()) in LINKING_WORDS:
+        return None  # 'spoke to May', 'Johnson and May': the person
     if published is None:
         return None
     month = MONTHS[name.lower()]
@@ -310,8 +315,21 @@ def _distance(period: tuple[dt.date, dt.date], day: dt.date) -> int:
 
 
 def _after_temporal_word(text: str, start: int) -> bool:
-    before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in TEMPORAL_PREPOSITIONS
+    return _after_word(text, start) in TEMPORAL_PREPOSITIONS
+
+
+def _after_word(text: str, start: int) -> str:
+    """The lower-cased word just before `start` ('' at the start of the text)."""
+    before = text[max(0, start - 16) : start].split()
+    return before[-1].lower() if before else ""
+
+
+def _counts_something(doc: Doc, start: int, end: int) -> bool:
+    """With a parse: the number modifies a noun, so it counts ('2000 people')."""
+    span = doc.char_span(start, end)
+    if span is None or not doc.has_annotation("DEP"):
+        return False
+    return span.root.dep_ == "nummod"
 
 
 # ------------------------------------------------------------------------- tense

@@ -121,6 +121,12 @@ def test_years_and_counts(nlp):
     assert found(nlp, "in March 2020")[0][2:] == ("month", (D(2020, 3, 1), D(2020, 3, 31)))
 
 
+def test_names_and_decades_are_not_dates(nlp):
+    text = "The Sunday Times said Johnson spoke to May in the 1990s."
+    assert found(nlp, text) == []
+    assert found(nlp, "Talks resume by May.")[0][0] == "May"
+
+
 def test_vague_expressions_are_not_dates(nlp):
     text = "Is Poland ready today? Recently, overnight and in recent years it was calm for months."
     assert found(nlp, text) == []
@@ -194,3 +200,9 @@ def test_seed_dates_resolve_to_gold():
     assert score.total == 35
     assert score.accuracy >= 0.90
     assert len(score.spurious) <= 3
+
+
+@pytest.mark.slow
+def test_counted_number_after_a_preposition_is_not_a_year(real_nlp):
+    doc = real_nlp("A total of 2000 people crossed, up from 1500 in 2020.")
+    assert [(m.text, m.precision) for m in find_dates(doc, TUESDAY)] == [("2020", "year")]
