@@ -40,6 +40,7 @@ LEXICAL_FUTURE = re.compile(
     r"going to)|plans? to|due to|set to|scheduled (to|for))\b",
     re.IGNORECASE,
 )
+YEAR_PREPOSITIONS = frozenset({"in", "since", "during", "until", "till", "before", "after"})
 LINKING_WORDS = frozenset({"to", "and", "or", "of", "with"})
 REPORTING = re.compile(r"\b(said|says|told|announced|reported|added|stressed)\b", re.IGNORECASE)
 
@@ -325,11 +326,15 @@ def _after_word(text: str, start: int) -> str:
 
 
 def _counts_something(doc: Doc, start: int, end: int) -> bool:
-    """With a parse: the number modifies a noun, so it counts ('2000 people')."""
+    """'a total of 2000 people': a number before a noun counts, unless 'in'/'since' make
+    it a year ('in 2020 people died')."""
     span = doc.char_span(start, end)
-    if span is None or not doc.has_annotation("DEP"):
+    if span is None or span.end >= len(doc) or _after_word(doc.text, start) in YEAR_PREPOSITIONS:
         return False
-    return span.root.dep_ == "nummod"
+    after = doc[span.end]
+    if not (after.is_alpha and after.is_lower):
+        return False
+    return after.tag_ in ("NN", "NNS") if doc.has_annotation("TAG") else not after.is_stop
 
 
 # ------------------------------------------------------------------------- tense
