@@ -61,15 +61,15 @@ DEMONYM_MISMATCH = -2.0
 DEMONYM_SELF = 8.0
 """The mention is itself a demonym ("Russian"): the country."""
 COUNTRY_SHARE_WEIGHT = 1.0
-COUNTRY_PRESENT = 1.0
-ADMIN1_PRESENT = 2.0
+COUNTRY_PRESENT = 1.5
+ADMIN1_PRESENT = 2.5
 CONTAINS_OTHERS = 3.0
 KIND_COHERENCE = 2.0
 """Lists of states or of countries: the share of other places of the same kind."""
 ADMIN2_BARE = -2.5
 """A county named without "County" ("Decatur") is rarely the county."""
 PROXIMITY_WEIGHT = 1.5
-PROXIMITY_KM = 75.0
+PROXIMITY_KM = 100.0
 PROXIMITY_NEIGHBOURS = 3
 """Nearness to up to this many other places of the text adds up."""
 FUZZY_EDIT_PENALTY = 1.5
