@@ -120,6 +120,11 @@ NAME_TAILS = frozenset(
 PROPAGATING_LABELS = frozenset({"GPE", "LOC", "FAC", "compound", "dateline"})
 """Candidates reliable enough to vouch for other mentions of the same name."""
 
+FACILITY_HEADS = frozenset(
+    {"jail", "sheriff", "clerk", "hospital", "airport", "station", "church", "center", "centre"}
+)
+EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"})
+"""Names that may contain a place name ("Nashville Film Festival")."""
 ORGANISATION_HEADS = frozenset(
     {
         "union",
@@ -334,9 +339,9 @@ class ToponymRecogniser:
                 if modifier is not None:
                     yield modifier
                 elif self.policy.embedded:
-                    yield from self._embedded(span)
-            elif self.policy.embedded and label not in PLACE_LABELS:
-                yield from self._embedded(span)
+                    yield from self._embedded(span, evidence)
+            elif self.policy.embedded and label in EMBEDDING_LABELS:
+                yield from self._embedded(span, evidence)
 
     def _place_entity(
         self,
@@ -355,11 +360,22 @@ class ToponymRecogniser:
             return None
         if persons.is_person(span) and not _place_context(doc, span):
             return None
-        if not self._known(text) and len(span) > 1 and span[0].lower_ in DIRECTION_WORDS:
+        if self._known(text) or self.lookup is None:
+            return _Candidate(span.start, span.end, label, hint, 3)
+        if len(span) > 1 and span[0].lower_ in DIRECTION_WORDS:
             rest = span[1:]
             if self._known(rest.text):
                 return _Candidate(rest.start, rest.end, label, hint, 3)
-        return _Candidate(span.start, span.end, label, hint, 3)
+        for end in range(span.end - 1, span.start, -1):
+            head = doc[span.start : end]  # "Butler County Jail" -> "Butler County"
+            tail = doc[end : span.end]
+            if head[-1].is_alpha and self._known(head.text) and _institution(tail):
+                return _Candidate(head.start, head.end, label, hint, 3)
+        # Not in the gazetteer: a misspelling if the context is place-like, else
+        # most often a person or a thing ("Petrova said").
+        if _place_context(doc, span) or _followed_by_known(self, doc, span):
+            return _Candidate(span.start, span.end, f"{label}:unknown", hint, 3)
+        return None
 
     def _facility_entity(self, span: SpacySpan, hint: PlaceKind | None) -> _Candidate | None:
         if self._known(span.text):
@@ -415,15 +431,25 @@ class ToponymRecogniser:
                 return _Candidate(part.start, part.end, "modifier", None, 2)
         return None
 
-    def _embedded(self, span: SpacySpan) -> Iterable[_Candidate]:
-        """Longest known place name opening a name, or after its "of"."""
+    def _embedded(self, span: SpacySpan, evidence: _DocEvidence) -> Iterable[_Candidate]:
+        """Longest known place name opening a multi-word name, or after its "of"
+        ("Columbus Police Department", "University of Toronto"), when the document
+        or the gazetteer vouches for it."""
+        if len(span) < 2:
+            return
         starts = [0] + [i + 1 for i, t in enumerate(span) if t.lower_ == "of"]
         for offset in starts:
             for length in range(min(4, len(span) - offset), 0, -1):
                 part = span[offset : offset + length]
                 if not (part[0].is_title or part[0].is_upper):
                     continue
-                if self._known(part.text) and not self._is_demonym(part.text):
+                if part.end == span.end and offset == 0:
+                    continue
+                if not self._known(part.text) or self._is_demonym(part.text):
+                    continue
+                if part[0].lower_ in DIRECTION_WORDS or part[0].is_stop:
+                    continue
+                if part.text in evidence.place_texts or self._prominence_of(part.text) == 2:
                     yield _Candidate(part.start, part.end, "embedded", None, 1)
                     break
 
@@ -653,6 +679,22 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
     if start >= end:
         return None
     return doc[start:end]
+
+
+def _institution(tail: SpacySpan) -> bool:
+    """The words after a place in a name that make it an institution ("County Jail")."""
+    return any(t.lower_ in ORGANISATION_HEADS or t.lower_ in FACILITY_HEADS for t in tail)
+
+
+def _followed_by_known(recogniser: ToponymRecogniser, doc: Doc, span: SpacySpan) -> bool:
+    """ "Gun Barrel City, Texas": a comma and a known name follow."""
+    end = span.end
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == ","
+        and _is_capitalised(doc[end + 1])
+        and recogniser._known(doc[end + 1].text)
+    )
 
 
 def _before_name_tail(span: SpacySpan) -> bool:

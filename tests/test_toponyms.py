@@ -224,3 +224,24 @@ def test_seeds_gold_f1_and_every_place_in_every_article():
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.95, (precision, recall)
     assert missing == []
+
+
+def test_unknown_gpe_needs_a_place_context():
+    nlp = blank_nlp([("GPE", "Petrova"), ("GPE", "Kosnicza")])
+    assert texts(nlp("Petrova said the show was good.")) == []
+    assert texts(nlp("Migrants camped near Kosnicza overnight.")) == ["Kosnicza"]
+
+
+def test_institution_words_are_cut_from_a_known_place():
+    names = FakeNames(["Butler County"])
+    nlp = blank_nlp([("GPE", "the Butler County Jail")], lookup=names)
+    assert texts(nlp("She was taken to the Butler County Jail on Monday.")) == ["Butler County"]
+
+
+def test_places_inside_names_only_under_the_embedded_policy():
+    names = FakeNames(["Columbus"])
+    patterns = [("GPE", "Columbus"), ("ORG", "Columbus Police Department")]
+    text = "Columbus is calm, the Columbus Police Department said."
+    assert texts(blank_nlp(patterns, lookup=names)(text)) == ["Columbus"]
+    lgl = blank_nlp(patterns, lookup=names, policy=RecognitionPolicy(embedded=True))
+    assert texts(lgl(text)) == ["Columbus", "Columbus"]
