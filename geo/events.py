@@ -13,6 +13,7 @@ analyses, tests, other NLP back ends) the same rules run on surface patterns.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import hashlib
@@ -311,24 +312,54 @@ def _words_from_text(text: str, offset: int, lexicon: EventLexicon) -> list[_Wor
     ]
 
 
-def _words_from_doc(doc: Doc, span: Span) -> list[_Word] | None:
-    sent = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if sent is None or len(sent) == 0:
-        return None
-    local = {token.i: k for k, token in enumerate(sent)}
-    return [
-        _Word(
-            text=token.text,
-            lemma=(token.lemma_ or token.text).lower(),
-            start=token.idx,
-            end=token.idx + len(token.text),
-            pos=token.pos_ or "X",
-            dep=token.dep_,
-            head=local.get(token.head.i, -1) if token.head.i != token.i else -1,
-            negated=any(child.dep_ == "neg" for child in token.children),
-        )
-        for token in sent
-    ]
+class _ParsedDoc:
+    """A Doc's parse as plain columns, read once per article: per-token attribute
+    access from Python would cost more than the rest of event extraction."""
+
+    def __init__(self, doc: Doc) -> None:
+        import numpy as np
+        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, POS
+
+        table = doc.to_array([IDX, LENGTH, LEMMA, POS, DEP, HEAD])
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}
+
+        def name(key: int) -> str:
+            if key not in names:
+                names[key] = strings[key] if key else ""
+            return names[key]
+
+        self.text = doc.text
+        self.starts = table[:, 0].astype(np.int64).tolist()
+        self.ends = (table[:, 0] + table[:, 1]).astype(np.int64).tolist()
+        self.lemmas = [name(int(k)).lower() for k in table[:, 2]]
+        self.pos = [name(int(k)) or "X" for k in table[:, 3]]
+        self.deps = [name(int(k)) for k in table[:, 4]]
+        self.heads = (np.arange(len(doc)) + table[:, 5].astype(np.int64)).tolist()
+        self.negated = {self.heads[i] for i, dep in enumerate(self.deps) if dep == "neg"}
+
+    def words(self, span: Span) -> list[_Word] | None:
+        first = bisect.bisect_right(self.ends, span.start)
+        last = bisect.bisect_left(self.starts, span.end)
+        if first >= last:
+            return None
+        words = []
+        for i in range(first, last):
+            start, end = self.starts[i], self.ends[i]
+            head = self.heads[i]
+            words.append(
+                _Word(
+                    text=self.text[start:end],
+                    lemma=self.lemmas[i] or self.text[start:end].lower(),
+                    start=start,
+                    end=end,
+                    pos=self.pos[i],
+                    dep=self.deps[i],
+                    head=head - first if first <= head < last and head != i else -1,
+                    negated=i in self.negated,
+                )
+            )
+        return words
 
 
 def _clause_weight(words: Sequence[_Word], index: int) -> float:
@@ -516,7 +547,8 @@ def extract_events(
     one event.
     """
     article = analysed.article
-    if doc is not None and doc.text != article.text:
+    parsed = _ParsedDoc(doc) if doc is not None else None
+    if parsed is not None and parsed.text != article.text:
         raise ValueError(f"doc of article {article.id!r} is not a parse of its text")
     lexicon = lexicon or load_lexicon()
     text = article.text
@@ -531,7 +563,7 @@ def extract_events(
         excerpt = text[span.start : span.end]
         if " ".join(excerpt.split()) in reported:
             continue  # a repeated caption or pull quote is one event, not two
-        words = (_words_from_doc(doc, span) if doc is not None else None) or _words_from_text(
+        words = (parsed.words(span) if parsed is not None else None) or _words_from_text(
             text[span.start : span.end], span.start, lexicon
         )
         event_type = _classify(words, lexicon)
