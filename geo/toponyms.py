@@ -121,8 +121,12 @@ PROPAGATING_LABELS = frozenset({"GPE", "LOC", "FAC", "compound", "dateline"})
 """Candidates reliable enough to vouch for other mentions of the same name."""
 
 FACILITY_HEADS = frozenset(
-    {"jail", "sheriff", "clerk", "hospital", "airport", "station", "church", "center", "centre"}
-)
+    {
+        "jail", "sheriff", "clerk", "hospital", "airport", "station", "church", "center",
+        "centre", "fire", "high", "board", "authority", "chamber", "society", "library",
+        "commissioners", "schools", "museum", "zoo", "park",
+    }
+)  # fmt: skip
 EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"})
 """Names that may contain a place name ("Nashville Film Festival")."""
 ORGANISATION_HEADS = frozenset(
@@ -449,7 +453,8 @@ class ToponymRecogniser:
                     continue
                 if part[0].lower_ in DIRECTION_WORDS or part[0].is_stop:
                     continue
-                if part.text in evidence.place_texts or self._prominence_of(part.text) == 2:
+                vouched = part.text in evidence.place_texts or _institution(span[offset + length :])
+                if vouched or self._prominence_of(part.text) == 2:
                     yield _Candidate(part.start, part.end, "embedded", None, 1)
                     break
 
