@@ -73,12 +73,13 @@ def _build(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
+    options = {"force": args.force, "workers": args.workers}
     if args.quiet:
-        summary = build_store(paths, args.data_dir, force=args.force)
+        summary = build_store(paths, args.data_dir, **options)
     else:
         bar, update = _progress_bar()
         try:
-            summary = build_store(paths, args.data_dir, progress=update, force=args.force)
+            summary = build_store(paths, args.data_dir, progress=update, **options)
         finally:
             bar.close()
     print(format_summary(summary))
@@ -276,6 +277,13 @@ def _geoparse(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -287,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--data-dir", default="data", help="where the store goes (default: data)")
     build.add_argument("--force", action="store_true", help="analyse every article again")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="processes analysing articles in parallel (default 1; try the number of cores)",
+    )
     build.set_defaults(run=_build)
 
     geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from geo.store import (
 from geo.toponyms import find_toponyms
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -148,6 +151,49 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+_WORKER_STAGES: tuple[Language, Gazetteer, ActorRegistry | None] | None = None
+"""What forked workers analyse with: set in the parent just before forking."""
+
+
+def _analyse_batch(batch: list[Article]) -> list[CachedArticle]:
+    if _WORKER_STAGES is None:
+        raise RuntimeError("_analyse_batch runs only in build_store's worker processes")
+    nlp, gazetteer, registry = _WORKER_STAGES
+    return list(analyse_articles(batch, nlp, gazetteer, registry))
+
+
+def _analyse_in_parallel(
+    articles: Iterable[Article],
+    nlp: Language,
+    gazetteer: Gazetteer,
+    registry: ActorRegistry | None,
+    workers: int,
+) -> Iterator[tuple[Article, CachedArticle]]:
+    """(article, analysis) in corpus order; at most 2 batches per worker in flight."""
+    if workers == 1:
+        for batch in _batches(articles, BATCH_SIZE):
+            yield from zip(batch, analyse_articles(batch, nlp, gazetteer, registry), strict=True)
+        return
+    import multiprocessing
+
+    global _WORKER_STAGES
+    _WORKER_STAGES = (nlp, gazetteer, registry)
+    try:
+        # fork: workers inherit the loaded model and memory-mapped gazetteer.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            in_flight: deque[tuple[list[Article], AsyncResult]] = deque()
+            for batch in _batches(articles, BATCH_SIZE):
+                in_flight.append((batch, pool.apply_async(_analyse_batch, (batch,))))
+                if len(in_flight) >= 2 * workers:
+                    done, result = in_flight.popleft()
+                    yield from zip(done, result.get(), strict=True)
+            while in_flight:
+                done, result = in_flight.popleft()
+                yield from zip(done, result.get(), strict=True)
+    finally:
+        _WORKER_STAGES = None
+
+
 def build_store(
     paths: Sequence[Path | str],
     data_dir: Path | str,
@@ -157,15 +203,19 @@ def build_store(
     gazetteer: Gazetteer | None = None,
     actor_registry: ActorRegistry | None = None,
     force: bool = False,
+    workers: int = 1,
 ) -> BuildSummary:
     """Analyse the corpus under `paths` and write the store to `data_dir`.
 
     Articles whose content, metadata and analysis code are unchanged since the
     last build are not analysed again (`force` analyses everything). The model
     and the gazetteer are loaded only if some article needs analysing. The
-    corpus is streamed twice (plan, then analyse) so that only one batch of
-    article texts is in memory at a time.
+    corpus is streamed twice (plan, then analyse) so that only a few batches of
+    article texts are in memory at a time. `workers` > 1 analyses batches in
+    forked processes that share the loaded model and gazetteer.
     """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
@@ -196,25 +246,27 @@ def build_store(
 
             nlp = load_nlp(gazetteer)
         done = reused
-        todo = (a for a in iter_corpus(paths) if isinstance(a, Article) and a.id in todo_ids)
-        for batch in _batches(todo, BATCH_SIZE * 4):
-            usable = []
-            for article in batch:
+
+        def analysable() -> Iterator[Article]:
+            nonlocal done
+            for article in iter_corpus(paths):
+                if not isinstance(article, Article) or article.id not in todo_ids:
+                    continue
                 problem = _too_long(article, nlp.max_length)
-                if problem is not None:
+                if problem is None:
+                    yield article
+                else:
                     skipped.append(problem)
                     del planned[article.id]
                     done += 1
-                else:
-                    usable.append(article)
-            for article, cached in zip(
-                usable, analyse_articles(usable, nlp, gazetteer, actor_registry), strict=True
-            ):
-                key = article_cache_key(repr(article), fingerprint)
-                planned[article.id] = _Planned(key, _content_hash(article), article.path)
-                cache.put(key, cached)
-                done += 1
-                report(done, total, f"analysed {article.path}")
+
+        analysed = _analyse_in_parallel(analysable(), nlp, gazetteer, actor_registry, workers)
+        for article, cached in analysed:
+            key = article_cache_key(repr(article), fingerprint)
+            planned[article.id] = _Planned(key, _content_hash(article), article.path)
+            cache.put(key, cached)
+            done += 1
+            report(done, total, f"analysed {article.path}")
 
     kept = [p for p in planned.values() if p.key in cache]
     report(total, total, "writing the store")

@@ -255,3 +255,17 @@ def test_empty_store_is_readable(tmp_path):
 def test_loading_a_missing_store_says_how_to_build_it(tmp_path):
     with pytest.raises(store.StoreMissingError, match="python -m geo build"):
         load_event_places(tmp_path)
+
+
+def test_parallel_workers_write_the_same_store(corpus, tmp_path, analyser):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    _build(corpus, serial)
+    summary = _build(corpus, parallel, workers=2)
+    assert summary.articles == 3 and summary.reused == 0
+    columns = ["event_id", "excerpt", "place_keys"]
+    assert load_events(parallel)[columns].equals(load_events(serial)[columns])
+
+
+def test_workers_must_be_positive(corpus, tmp_path, analyser):
+    with pytest.raises(ValueError, match="workers"):
+        _build(corpus, tmp_path / "data", workers=0)
