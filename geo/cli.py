@@ -114,11 +114,11 @@ def format_places(places: Sequence[Place]) -> str:
 
 
 def _online_places(query: str, limit: int) -> list[Place]:
-    try:
-        from geo import geocoders
-    except ImportError as error:
-        raise UsageError("--online needs geo/geocoders.py, which is not installed") from error
-    return list(geocoders.geocode_online(query, limit=limit))
+    """Ranked answers of the online geocoder (service and user agent from the environment)."""
+    from geo.geocoders import OnlineGeocoder, place_from_location
+
+    locations = OnlineGeocoder().geocode(query, exactly_one=False) or []
+    return [place_from_location(location) for location in locations[:limit]]
 
 
 def _geocode(args: argparse.Namespace) -> int:
@@ -324,10 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _fatal_errors() -> tuple[type[BaseException], ...]:
     from geo.gazetteer import GazetteerError
+    from geo.geocoders import GeoError
     from geo.nlp import ModelNotInstalledError
     from geo.store import StoreError
 
-    return (UsageError, OSError, StoreError, GazetteerError, ModelNotInstalledError)
+    return (UsageError, OSError, StoreError, GazetteerError, GeoError, ModelNotInstalledError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -103,6 +103,28 @@ def test_geocode_json_and_unknown_name(gazetteer, monkeypatch, capsys):
     assert "no place named" in capsys.readouterr().err
 
 
+def test_geocode_online_uses_the_online_geocoder(monkeypatch, capsys):
+    from geopy.location import Location
+
+    import geo.geocoders
+
+    class FakeOnline:
+        def geocode(self, query, exactly_one=True):
+            assert (query, exactly_one) == ("Kuznica", False)
+            return [Location("Kuźnica, Podlaskie, Polska", (53.51, 23.65), {"osm_id": 1})]
+
+    monkeypatch.setattr(geo.geocoders, "OnlineGeocoder", FakeOnline)
+    assert cli.main(["geocode", "Kuznica", "--online"]) == 0
+    row = capsys.readouterr().out.splitlines()[1].split()
+    assert row[1] == "Kuźnica" and row[-3:] == ["53.5100", "23.6500", "online"]
+
+
+def test_geocode_online_without_configuration_is_fatal(monkeypatch, capsys):
+    monkeypatch.delenv("GEO_USER_AGENT", raising=False)
+    assert cli.main(["geocode", "Kuznica", "--online"]) == 2
+    assert "GEO_USER_AGENT" in capsys.readouterr().err
+
+
 def test_build_exit_status_and_summary(monkeypatch, tmp_path, capsys):
     summaries = [
         BuildSummary(articles=2, events=5, places=3, skipped=(), reused=1),
