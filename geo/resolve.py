@@ -73,6 +73,12 @@ PROXIMITY_KM = 100.0
 PROXIMITY_NEIGHBOURS = 3
 """Nearness to up to this many other places of the text adds up."""
 FUZZY_EDIT_PENALTY = 1.5
+ALIAS_ONLY = -3.0
+"""The name is only an alternate name of the place (a former, foreign or
+historical name: "Philadelphia" for Amman, "Franklinton" for Columbus) while
+another candidate bears it as its own name."""
+EXONYM_POPULATION_RATIO = 10.0
+ALIAS_EXEMPT_KINDS = frozenset({"country", "continent", "region", "sea", "river"})
 EARTH_RADIUS_KM = 6371.0088
 
 HINT_KINDS: dict[str, frozenset[str]] = {
@@ -134,6 +140,8 @@ class _Group:
     demonym_of: str | None = None
     candidates: tuple[Place, ...] = ()
     edits: dict[str, float] = field(default_factory=dict)
+    own_name: set[str] = field(default_factory=set)
+    """Keys of the candidates whose own (primary) name is the one looked up."""
     local: np.ndarray | None = None
     prior: np.ndarray | None = None
     pick: int = -1
@@ -239,6 +247,8 @@ def _variants(surface: str) -> list[str]:
     out = []
     if surface.startswith(("St ", "St. ")):
         out.append("Saint " + surface.split(" ", 1)[1])
+    if surface.startswith("Saint "):
+        out.append("St. " + surface.split(" ", 1)[1])
     if surface.startswith("Mt. ") or surface.startswith("Mt "):
         out.append("Mount " + surface.split(" ", 1)[1])
     words = surface.split()
@@ -249,12 +259,28 @@ def _variants(surface: str) -> list[str]:
     return out
 
 
+def _bears_name(place: Place, key: str) -> bool:
+    """The place's own name is `key`, possibly followed by a qualifier
+    ("Washington, D.C.", "New York City", "Henry County")."""
+    name = normalize_name(place.name)
+    return name == key or name.startswith(key + " ")
+
+
 def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str]) -> None:
-    found = gazetteer.candidates(group.surface)
+    looked_up = group.surface
+    found = gazetteer.candidates(looked_up)
     for variant in _variants(group.surface) if not found else ():
         found = gazetteer.candidates(variant)
         if found:
+            looked_up = variant
             break
+    keys = {normalize_name(name) for name in (looked_up, *_variants(looked_up))}
+    own = [p for p in found if any(_bears_name(p, key) for key in keys)]
+    # An exonym of a far bigger place ("Mecca" for Makkah) is its usual English name.
+    exonym_population = EXONYM_POPULATION_RATIO * max([1, *(p.population for p in own)])
+    group.own_name = {p.key for p in own} | {
+        p.key for p in found if own and p.population >= exonym_population
+    }
     if group.demonym_of and not any(p.kind == "country" for p in found):
         country = gazetteer.country(group.demonym_of)
         found = found + ((country,) if country is not None else ())
@@ -339,6 +365,13 @@ def _local_scores(group: _Group) -> np.ndarray:
         if place.kind == "admin2" and not allowed and _bare_admin2(group.key, place):
             scores[j] += ADMIN2_BARE
         scores[j] -= FUZZY_EDIT_PENALTY * group.edits.get(place.key, 0)
+        if (
+            group.own_name
+            and place.key not in group.own_name
+            and place.kind not in ALIAS_EXEMPT_KINDS
+            and place.key not in group.edits
+        ):
+            scores[j] += ALIAS_ONLY
     return scores
 
 
