@@ -100,22 +100,50 @@ def ensure_store() -> None:
         )
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=2)
-def load_events(data_dir: str, version: str):
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
+def event_index(data_dir: str, version: str) -> filters.EventIndex:
+    """The events and their filter index, shared read-only by all sessions.
+
+    A resource, not st.cache_data: pickling 100k events on every rerun would
+    cost a second; everything derived from it per filter is cached as data.
+    """
     from geo import store
 
-    return store.load_event_places(Path(data_dir))
+    return filters.build_index(store.load_event_places(Path(data_dir)))
 
 
-@st.cache_resource(max_entries=2)
-def event_index(data_dir: str, version: str) -> filters.EventIndex:
-    """The events with their filter index, shared by all sessions until the store changes."""
-    return filters.build_index(load_events(data_dir, version))
-
-
-@st.cache_resource(max_entries=2)
+@st.cache_data(max_entries=4)
 def filter_options(data_dir: str, version: str) -> filters.FilterOptions:
     return filters.filter_options(event_index(data_dir, version))
+
+
+FilterKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def filter_key(event_filter: filters.EventFilter) -> FilterKey:
+    """A hashable, stable cache key for a filter."""
+    return tuple((k, tuple(v)) for k, v in sorted(filters.filter_to_params(event_filter).items()))
+
+
+def _rows(data_dir: str, version: str, key: FilterKey):
+    params = {k: list(v) for k, v in key}
+    return filters.filter_rows(event_index(data_dir, version), filters.filter_from_params(params))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_markers(data_dir: str, version: str, key: FilterKey) -> list[mapview.PlaceMarker]:
+    return mapview.place_markers(event_index(data_dir, version), _rows(data_dir, version, key))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def per_day(data_dir: str, version: str, key: FilterKey):
+    return filters.events_per_day(event_index(data_dir, version), _rows(data_dir, version, key))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def table_rows(data_dir: str, version: str, key: FilterKey):
+    index = event_index(data_dir, version)
+    return filters.events_table(index, _rows(data_dir, version, key), limit=TABLE_ROWS)
 
 
 # --------------------------------------------------------------------------- filters
@@ -275,8 +303,8 @@ def sidebar_uploads() -> None:
 # --------------------------------------------------------------------------- main area
 
 
-def show_metrics(frame) -> None:
-    counts = filters.metrics(frame)
+def show_metrics(index: filters.EventIndex, rows) -> None:
+    counts = filters.metrics(index, rows)
     cols = st.columns(4)
     cols[0].metric("Events", f"{counts.events:,}")
     cols[1].metric("Articles", f"{counts.articles:,}")
@@ -284,9 +312,9 @@ def show_metrics(frame) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-def show_map(frame) -> list[mapview.PlaceMarker]:
+def show_map(cache_key: tuple[str, str, FilterKey]) -> list[mapview.PlaceMarker]:
     """Draw the map; returns its markers. A click selects a place for the panel."""
-    markers = mapview.place_markers(frame)
+    markers = map_markers(*cache_key)
     if "map_bounds" not in st.session_state:
         # The first render fits the (URL-)filtered markers; later filter changes
         # only swap markers, keeping the user's view (no remount, no zoom reset).
@@ -315,7 +343,7 @@ def show_map(frame) -> list[mapview.PlaceMarker]:
     return markers
 
 
-def show_detail(frame, markers: list[mapview.PlaceMarker]) -> None:
+def show_detail(index: filters.EventIndex, rows, markers: list[mapview.PlaceMarker]) -> None:
     st.subheader("Place details")
     names = {m.key: f"{m.name} ({m.events})" for m in markers}
     if not names:
@@ -335,24 +363,53 @@ def show_detail(frame, markers: list[mapview.PlaceMarker]) -> None:
     if place_key is None:
         return
     st.session_state["selected_place"] = place_key
-    events = mapview.events_at_place(frame, place_key)
+    events = mapview.events_at_place(index, rows, place_key)
     name = next(m.name for m in markers if m.key == place_key)
     with st.container(height=MAP_HEIGHT - 80):
         st.html(mapview.detail_html(name, events))
 
 
-def show_timeline(frame) -> None:
+def show_timeline(cache_key: tuple[str, str, FilterKey]) -> None:
     st.subheader("Events per day")
-    per_day = filters.events_per_day(frame)
-    if per_day.empty:
+    counts = per_day(*cache_key)
+    if counts.empty:
         st.caption("No dated events.")
         return
-    st.bar_chart(per_day, x="date", y="events", color="event_type", height=260)
+    # A plain Vega-Lite spec: no altair import or chart object on every rerun.
+    st.vega_lite_chart(
+        counts,
+        {
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": {
+                    "field": "date",
+                    "type": "temporal",
+                    "timeUnit": "yearmonthdate",
+                    "title": None,
+                },
+                "y": {
+                    "field": "events",
+                    "type": "quantitative",
+                    "aggregate": "sum",
+                    "title": "events",
+                },
+                "color": {"field": "event_type", "type": "nominal", "title": "event type"},
+                "tooltip": [
+                    {"field": "date", "type": "temporal", "timeUnit": "yearmonthdate"},
+                    {"field": "event_type", "type": "nominal"},
+                    {"field": "events", "type": "quantitative", "aggregate": "sum"},
+                ],
+            },
+            "height": 260,
+        },
+    )
 
 
-def show_table_and_downloads(frame) -> None:
-    table = filters.events_table(frame, limit=TABLE_ROWS)
-    total = filters.metrics(frame).events
+def show_table_and_downloads(
+    index: filters.EventIndex, rows, cache_key: tuple[str, str, FilterKey]
+) -> None:
+    table = table_rows(*cache_key)
+    total = filters.metrics(index, rows).events
     st.subheader("Events")
     if total > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS} latest of {total:,} events; download for all of them.")
@@ -367,14 +424,14 @@ def show_table_and_downloads(frame) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        data=lambda: filters.to_csv_bytes(frame),
+        data=lambda: filters.to_csv_bytes(filters.rows_frame(index, rows)),
         file_name="events.csv",
         mime="text/csv",
         on_click="ignore",
     )
     right.download_button(
         "Download GeoJSON",
-        data=lambda: filters.to_geojson_bytes(frame),
+        data=lambda: filters.to_geojson_bytes(filters.rows_frame(index, rows)),
         file_name="events.geojson",
         mime="application/geo+json",
         on_click="ignore",
@@ -393,19 +450,20 @@ def main() -> None:
     event_filter = sidebar_filters(options)
     sidebar_uploads()
     sync_query_params(event_filter)
-    frame = filters.apply_filter(index, event_filter)
+    rows = filters.filter_rows(index, event_filter)
+    cache_key = (str(DATA_DIR), version, filter_key(event_filter))
 
-    show_metrics(frame)
+    show_metrics(index, rows)
     map_col, detail_col = st.columns([3, 2])
     with map_col:
-        markers = show_map(frame)
+        markers = show_map(cache_key)
     with detail_col:
-        show_detail(frame, markers)
+        show_detail(index, rows, markers)
     timeline_col, table_col = st.columns([2, 3])
     with timeline_col:
-        show_timeline(frame)
+        show_timeline(cache_key)
     with table_col:
-        show_table_and_downloads(frame)
+        show_table_and_downloads(index, rows, cache_key)
 
 
 main()

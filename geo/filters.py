@@ -1,16 +1,17 @@
 """Filtering the events frame: pure functions behind the dashboard's sidebar.
 
 The frame is the one `geo.frame.events_to_geodataframe` makes (one row per
-event × place). Multi-valued actor columns are exploded once into an
-`EventIndex`, so a filter change costs a few vectorised masks, not a string
-split per row.
+event × place). `build_index` codes its columns once (and splits each distinct
+LIST_SEP-joined actor string once), so a filter change costs a few numpy masks
+and bincounts, not string work per row. Filters return row positions; the
+helpers here and in geo.mapview aggregate those rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -19,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.frame import LIST_SEP
+from geo.frame import LIST_SEP, split_list
 
 PlaceRoleFilter = Literal["located", "any"]
 """`located`: only places where the event happened; `any`: also places merely mentioned."""
@@ -53,21 +54,6 @@ class EventFilter:
     @property
     def is_empty(self) -> bool:
         return self == EventFilter()
-
-
-@dataclass(frozen=True)
-class EventIndex:
-    """The events frame plus exploded actor columns, built once per data version."""
-
-    frame: gpd.GeoDataFrame
-    actor_row: np.ndarray = field(repr=False)
-    """Row position of each (row, actor) pair."""
-    actor_id: np.ndarray = field(repr=False)
-    actor_name: np.ndarray = field(repr=False)
-    actor_country: np.ndarray = field(repr=False)
-
-    def __len__(self) -> int:
-        return len(self.frame)
 
 
 @dataclass(frozen=True)
@@ -110,149 +96,312 @@ REQUIRED_COLUMNS = (
     "source",
     "place_key",
     "place_name",
+    "place_kind",
     "place_country",
     "role",
 )
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column as integer codes into its distinct values (-1 for missing)."""
+
+    codes: np.ndarray = field(repr=False)
+    values: np.ndarray = field(repr=False)
+
+    @classmethod
+    def of(cls, column: pd.Series) -> Coded:
+        codes, values = pd.factorize(column, use_na_sentinel=True)
+        return cls(codes.astype(np.int64), np.asarray(values, dtype=object))
+
+    def codes_of(self, wanted: Iterable[str]) -> np.ndarray:
+        lookup = {v: i for i, v in enumerate(self.values)}
+        return np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int64)
+
+    def mask(self, wanted: Iterable[str]) -> np.ndarray:
+        hit = np.zeros(len(self.values) + 1, dtype=bool)
+        hit[self.codes_of(wanted)] = True
+        return hit[self.codes]  # code -1 reads the extra False slot
+
+
+@dataclass(frozen=True)
+class Multi:
+    """A LIST_SEP-joined column: per row a code into distinct strings, each split once."""
+
+    row_string: np.ndarray = field(repr=False)
+    """Per row: index into the distinct joined strings."""
+    owner: np.ndarray = field(repr=False)
+    """Per (string, item) pair: the string it belongs to."""
+    item: np.ndarray = field(repr=False)
+    """Per (string, item) pair: the item's code into `items`."""
+    items: np.ndarray = field(repr=False)
+
+    @classmethod
+    def of(cls, column: pd.Series) -> Multi:
+        row_string, strings = pd.factorize(column.fillna(""), use_na_sentinel=False)
+        owner, parts = _split_joined(strings)
+        item, items = pd.factorize(pd.Series(parts, dtype=object), use_na_sentinel=False)
+        keep = parts != ""
+        # One (string, item) pair each, even if a joined string repeats an item.
+        pairs = np.unique(owner[keep] * (len(items) + 1) + item[keep])
+        return cls(
+            row_string.astype(np.int64),
+            (pairs // (len(items) + 1)).astype(np.int64),
+            (pairs % (len(items) + 1)).astype(np.int64),
+            np.asarray(items, dtype=object),
+        )
+
+    @property
+    def n_strings(self) -> int:
+        return int(self.row_string.max()) + 1 if len(self.row_string) else 0
+
+    def mask(self, wanted: Iterable[str]) -> np.ndarray:
+        wanted_set = set(wanted)
+        item_hit = np.array([v in wanted_set for v in self.items], dtype=bool)
+        string_hit = np.zeros(self.n_strings, dtype=bool)
+        string_hit[self.owner[item_hit[self.item]]] = True
+        return string_hit[self.row_string]
+
+    def event_counts(self, rows: np.ndarray) -> np.ndarray:
+        """Per item: how many of `rows` (one per event) carry it."""
+        per_string = np.bincount(self.row_string[rows], minlength=self.n_strings)
+        return np.bincount(self.item, weights=per_string[self.owner], minlength=len(self.items))
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The events frame plus integer-coded columns, built once per data version.
+
+    Filters become numpy masks over codes; aggregations use bincounts, so a
+    filter change over 100k events costs milliseconds.
+    """
+
+    frame: gpd.GeoDataFrame
+    event: Coded
+    article: Coded
+    place: Coded
+    source: Coded
+    event_type: Coded
+    place_country: Coded
+    actors: Multi
+    actor_countries: Multi
+    day: np.ndarray = field(repr=False)
+    """datetime64[D] per row (NaT when undated)."""
+    located: np.ndarray = field(repr=False)
+    first_of_event: np.ndarray = field(repr=False)
+    """Row positions of each event's first row (one per event)."""
+    lat: np.ndarray = field(repr=False)
+    lon: np.ndarray = field(repr=False)
+    actor_names: dict[str, str] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def all_rows(self) -> np.ndarray:
+        return np.arange(len(self.frame))
+
+
 def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
-    """Validate the frame and explode its actor lists once."""
+    """Validate the frame and code its columns once."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(
             f"events frame lacks columns {missing}: build it with geo.frame.events_to_geodataframe"
         )
     frame = frame.reset_index(drop=True)
-    return EventIndex(frame, *_explode_actors(frame))
-
-
-def _explode_actors(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    ids = frame["actor_ids"].fillna("").astype(str)
-    names = frame["actor_names"].fillna("").astype(str)
-    countries = frame["actor_countries"].fillna("").astype(str)
-    id_lists = ids.str.split(LIST_SEP, regex=False)
-    lengths = id_lists.str.len().to_numpy()
-    has_actor = ids.to_numpy() != ""
-    lengths = np.where(has_actor, lengths, 0)
-    rows = np.repeat(np.arange(len(frame)), lengths)
-
-    def flat(series: pd.Series) -> np.ndarray:
-        lists = series[has_actor].str.split(LIST_SEP, regex=False)
-        # Pad or cut so every list matches the ids (a malformed row must not shift others).
-        fixed = [(v + [""] * n)[:n] for v, n in zip(lists, lengths[has_actor], strict=True)]
-        return np.array([x for v in fixed for x in v], dtype=object)
-
-    return (
-        rows,
-        flat(ids),
-        flat(names),
-        flat(countries),
+    event, place = Coded.of(frame["event_id"]), Coded.of(frame["place_key"])
+    repeated = pd.Series(event.codes * (len(place.values) + 1) + place.codes).duplicated()
+    if repeated.any():  # one row per event × place, as geo.frame promises
+        frame = frame[~repeated.to_numpy()].reset_index(drop=True)
+        event, place = Coded.of(frame["event_id"]), Coded.of(frame["place_key"])
+    _, first = np.unique(event.codes, return_index=True)
+    actors = Multi.of(frame["actor_ids"])
+    return EventIndex(
+        frame=frame,
+        event=event,
+        article=Coded.of(frame["article_id"]),
+        place=place,
+        source=Coded.of(frame["source"]),
+        event_type=Coded.of(frame["event_type"]),
+        place_country=Coded.of(frame["place_country"]),
+        actors=actors,
+        actor_countries=Multi.of(frame["actor_countries"]),
+        day=pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]"),
+        located=(frame["role"] == "located").to_numpy(dtype=bool),
+        first_of_event=np.sort(first),
+        # shapely points are (x, y) = (lon, lat).
+        lat=frame.geometry.y.to_numpy(),
+        lon=frame.geometry.x.to_numpy(),
+        actor_names=_actor_names(frame, actors),
     )
+
+
+def _split_joined(strings) -> tuple[np.ndarray, np.ndarray]:
+    """Split LIST_SEP-joined strings: (index of the source string, part) per part."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(np.asarray(strings, dtype=object), type=pa.string())
+    lists = pc.split_pattern(array, LIST_SEP)
+    owner = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    parts = pc.list_flatten(lists).to_numpy(zero_copy_only=False).astype(object)
+    return owner, parts
+
+
+def _actor_names(frame: pd.DataFrame, actors: Multi) -> dict[str, str]:
+    """Actor id → display name, pairing the i-th id with the i-th name of a row."""
+    _, first = np.unique(actors.row_string, return_index=True)
+    pairs = frame[["actor_ids", "actor_names"]].iloc[first].fillna("")
+    id_owner, ids = _split_joined(pairs["actor_ids"])
+    name_owner, names = _split_joined(pairs["actor_names"])
+    if len(ids) == len(names) and np.array_equal(id_owner, name_owner):
+        table = pd.DataFrame({"id": ids, "name": names})
+    else:  # a malformed row: pair what lines up, row by row
+        rows = []
+        for id_list, name_list in zip(pairs["actor_ids"], pairs["actor_names"], strict=True):
+            split_ids, split_names = split_list(id_list), split_list(name_list)
+            rows += [
+                (i, split_names[k] if k < len(split_names) else i) for k, i in enumerate(split_ids)
+            ]
+        table = pd.DataFrame(rows, columns=["id", "name"])
+    table = table[table["id"] != ""].drop_duplicates("id")
+    return dict(zip(table["id"], table["name"], strict=True))
+
+
+def filter_rows(index: EventIndex, event_filter: EventFilter) -> np.ndarray:
+    """Positions of the rows of `index.frame` that pass every constraint."""
+    if not isinstance(event_filter, EventFilter):
+        raise TypeError(f"expected EventFilter, got {type(event_filter).__name__}")
+    mask = _filter_mask(index, event_filter)
+    return index.all_rows if mask is None else np.flatnonzero(mask)
 
 
 def apply_filter(index: EventIndex, event_filter: EventFilter) -> gpd.GeoDataFrame:
     """The rows of `index.frame` that pass every constraint of `event_filter`."""
-    if not isinstance(event_filter, EventFilter):
-        raise TypeError(f"expected EventFilter, got {type(event_filter).__name__}")
-    mask = _filter_mask(index, event_filter)
-    if mask is None:
+    return rows_frame(index, filter_rows(index, event_filter))
+
+
+def rows_frame(index: EventIndex, rows: np.ndarray) -> gpd.GeoDataFrame:
+    if len(rows) == len(index.frame):
         return index.frame
-    return index.frame[mask]
+    return index.frame.iloc[rows]
 
 
 def _filter_mask(index: EventIndex, f: EventFilter) -> np.ndarray | None:
-    frame = index.frame
-    mask: np.ndarray | None = None
-
-    def combine(part: np.ndarray) -> None:
-        nonlocal mask
-        mask = part if mask is None else (mask & part)
-
+    parts: list[np.ndarray] = []
     if f.date_from is not None or f.date_to is not None:
-        dates = frame["date"].to_numpy(dtype="datetime64[ns]")
-        part = ~np.isnat(dates)
+        day = index.day
+        part = ~np.isnat(day)
         if f.date_from is not None:
-            part &= dates >= np.datetime64(f.date_from, "ns")
+            part &= day >= np.datetime64(f.date_from, "D")
         if f.date_to is not None:
-            part &= dates < np.datetime64(f.date_to + dt.timedelta(days=1), "ns")
-        combine(part)
-    for column, wanted in (
-        ("source", f.sources),
-        ("place_country", f.place_countries),
-        ("event_type", f.event_types),
+            part &= day <= np.datetime64(f.date_to, "D")
+        parts.append(part)
+    for coded, wanted in (
+        (index.source, f.sources),
+        (index.place_country, f.place_countries),
+        (index.event_type, f.event_types),
     ):
         if wanted:
-            combine(frame[column].isin(wanted).to_numpy())
+            parts.append(coded.mask(wanted))
     if f.actors:
-        combine(_rows_with(index, index.actor_id, f.actors))
+        parts.append(index.actors.mask(f.actors))
     if f.actor_countries:
-        combine(_rows_with(index, index.actor_country, f.actor_countries))
+        parts.append(index.actor_countries.mask(f.actor_countries))
     if f.place_role == "located":
-        combine((frame["role"] == "located").to_numpy())
+        parts.append(index.located)
     text = f.text.strip()
     if text:
-        combine(
-            frame["excerpt"]
-            .fillna("")
-            .str.contains(text, case=False, regex=False)
-            .to_numpy(dtype=bool)
-        )
+        parts.append(_text_mask(index, text))
+    if not parts:
+        return None
+    mask = parts[0].copy()
+    for part in parts[1:]:
+        mask &= part
     return mask
 
 
-def _rows_with(index: EventIndex, values: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
-    hit_rows = index.actor_row[pd.Index(values).isin(wanted)]
-    mask = np.zeros(len(index.frame), dtype=bool)
-    mask[hit_rows] = True
-    return mask
+def _text_mask(index: EventIndex, text: str) -> np.ndarray:
+    """Case-insensitive substring search, once per event (its rows share the excerpt)."""
+    first = index.first_of_event
+    excerpts = index.frame["excerpt"].iloc[first].fillna("")
+    hit_first = excerpts.str.contains(text, case=False, regex=False).to_numpy(dtype=bool)
+    hit_event = np.zeros(len(index.event.values), dtype=bool)
+    hit_event[index.event.codes[first][hit_first]] = True
+    return hit_event[index.event.codes]
+
+
+def first_rows_of_events(index: EventIndex, rows: np.ndarray) -> np.ndarray:
+    """One row (the first among `rows`) per distinct event."""
+    _, first = np.unique(index.event.codes[rows], return_index=True)
+    return rows[np.sort(first)]
+
+
+def _distinct(coded: Coded, rows: np.ndarray) -> int:
+    codes = coded.codes[rows]
+    codes = codes[codes >= 0]
+    if not len(codes):
+        return 0
+    return int(np.count_nonzero(np.bincount(codes, minlength=len(coded.values))))
+
+
+def metrics(index: EventIndex, rows: np.ndarray | None = None) -> Metrics:
+    """Headline counts for the rows: distinct events, articles, places, sources."""
+    rows = index.all_rows if rows is None else rows
+    return Metrics(
+        events=_distinct(index.event, rows),
+        articles=_distinct(index.article, rows),
+        places=_distinct(index.place, rows),
+        sources=_distinct(index.source, rows),
+    )
 
 
 def filter_options(index: EventIndex) -> FilterOptions:
     """Every value a filter can take, with how many events carry it."""
-    frame = index.frame
-    dates = frame["date"].dropna()
-    actors = pd.DataFrame(
-        {
-            "row": index.actor_row,
-            "id": index.actor_id,
-            "name": index.actor_name,
-            "country": index.actor_country,
-        }
-    )
-    actors["event_id"] = frame["event_id"].to_numpy()[index.actor_row]
-    actor_counts = (
-        actors[actors["id"] != ""]
-        .groupby("id", sort=False)
-        .agg(name=("name", "first"), count=("event_id", "nunique"))
-        .reset_index()
-    )
-    actor_choices = tuple(
-        Choice(str(r.id), f"{r.name} ({r.count})", int(r.count))
-        for r in actor_counts.sort_values(["count", "name"], ascending=[False, True]).itertuples()
-    )
-    country_counts = actors[actors["country"] != ""].groupby("country")["event_id"].nunique()
+    first = index.first_of_event
+    days = index.day[~np.isnat(index.day)]
+    actor_counts = index.actors.event_counts(first)
+    actors = [
+        (str(actor_id), index.actor_names.get(str(actor_id), str(actor_id)), int(n))
+        for actor_id, n in zip(index.actors.items, actor_counts, strict=True)
+    ]
+    actors.sort(key=lambda t: (-t[2], t[1]))
+    country_counts = index.actor_countries.event_counts(first)
     return FilterOptions(
-        date_min=dates.min().date() if len(dates) else None,
-        date_max=dates.max().date() if len(dates) else None,
-        actors=actor_choices,
-        actor_countries=_country_choices(country_counts),
-        sources=_choices(frame, "source"),
-        place_countries=_country_choices(
-            frame.dropna(subset=["place_country"]).groupby("place_country")["event_id"].nunique()
+        date_min=days.min().astype(dt.date) if len(days) else None,
+        date_max=days.max().astype(dt.date) if len(days) else None,
+        actors=tuple(Choice(i, f"{name} ({n})", n) for i, name, n in actors),
+        actor_countries=_country_choices(
+            dict(zip(index.actor_countries.items, country_counts.astype(int), strict=True))
         ),
-        event_types=_choices(frame, "event_type"),
+        sources=_coded_choices(index.source, first),
+        place_countries=_country_choices(_events_per_value(index, index.place_country)),
+        event_types=_coded_choices(index.event_type, first),
     )
 
 
-def _choices(frame: pd.DataFrame, column: str) -> tuple[Choice, ...]:
-    counts = frame.dropna(subset=[column]).groupby(column)["event_id"].nunique()
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return tuple(Choice(str(v), f"{v} ({n})", int(n)) for v, n in ordered)
+def _events_per_value(index: EventIndex, coded: Coded) -> dict[str, int]:
+    """Distinct events per value of a per-row column."""
+    ok = coded.codes >= 0
+    pairs = np.unique(index.event.codes[ok] * (len(coded.values) + 1) + coded.codes[ok])
+    counts = np.bincount(pairs % (len(coded.values) + 1), minlength=len(coded.values))
+    return {str(v): int(n) for v, n in zip(coded.values, counts, strict=False) if n}
 
 
-def _country_choices(counts: pd.Series) -> tuple[Choice, ...]:
+def _coded_choices(coded: Coded, first: np.ndarray) -> tuple[Choice, ...]:
+    codes = coded.codes[first]
+    counts = np.bincount(codes[codes >= 0], minlength=len(coded.values))
+    ordered = sorted(
+        ((str(v), int(n)) for v, n in zip(coded.values, counts, strict=True) if n),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    return tuple(Choice(v, f"{v} ({n})", n) for v, n in ordered)
+
+
+def _country_choices(counts: Mapping[str, int]) -> tuple[Choice, ...]:
     names = country_names()
-    items = [(str(code), names.get(str(code), str(code)), int(n)) for code, n in counts.items()]
+    items = [(code, names.get(code, code), int(n)) for code, n in counts.items() if n]
     items.sort(key=lambda t: t[1])
     return tuple(Choice(code, f"{name} ({n})", n) for code, name, n in items)
 
@@ -266,33 +415,27 @@ def country_names() -> Mapping[str, str]:
     return {code: info["name"] for code, info in countries.items()}
 
 
-def metrics(frame: pd.DataFrame) -> Metrics:
-    """Headline counts for a (filtered) frame: distinct events, articles, places, sources."""
-    return Metrics(
-        events=int(frame["event_id"].nunique()),
-        articles=int(frame["article_id"].nunique()),
-        places=int(frame["place_key"].nunique()),
-        sources=int(frame["source"].dropna().nunique()),
-    )
+def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Distinct events per day and event type: columns date, event_type, events."""
+    rows = index.all_rows if rows is None else rows
+    first = first_rows_of_events(index, rows)
+    day = index.day[first]
+    dated = ~np.isnat(day)
+    table = pd.DataFrame({"date": day[dated], "type_code": index.event_type.codes[first][dated]})
+    counts = table.groupby(["date", "type_code"]).size().rename("events").reset_index()
+    counts["event_type"] = index.event_type.values[counts["type_code"].to_numpy()]
+    counts["date"] = pd.to_datetime(counts["date"])
+    return counts[["date", "event_type", "events"]]
 
 
-def unique_events(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per event (the first of its places), latest first."""
-    events = frame.drop_duplicates("event_id")
-    return events.sort_values(["date", "event_id"], ascending=[False, True], kind="stable")
-
-
-def events_per_day(frame: pd.DataFrame) -> pd.DataFrame:
-    """Distinct events per day and event type, columns date, event_type, events."""
-    events = frame.drop_duplicates("event_id").dropna(subset=["date"])
-    counts = (
-        events.assign(date=events["date"].dt.normalize())
-        .groupby(["date", "event_type"], observed=True)
-        .size()
-        .rename("events")
-        .reset_index()
-    )
-    return counts
+def latest_events(index: EventIndex, rows: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """One row per distinct event among `rows`, latest first, at most `limit`."""
+    first = first_rows_of_events(index, rows)
+    day = index.day[first].astype("int64")
+    day = np.where(np.isnat(index.day[first]), np.iinfo(np.int64).min, day)
+    order = np.lexsort((index.event.codes[first], -day))
+    ordered = first[order]
+    return ordered if limit is None else ordered[:limit]
 
 
 TABLE_COLUMNS = (
@@ -307,18 +450,21 @@ TABLE_COLUMNS = (
 )
 
 
-def events_table(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+def events_table(
+    index: EventIndex, rows: np.ndarray | None = None, limit: int | None = None
+) -> pd.DataFrame:
     """One row per event with its places joined, latest first; at most `limit` rows."""
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    events = unique_events(frame)
-    if limit is not None:
-        events = events.head(limit)
-    wanted = frame[frame["event_id"].isin(events["event_id"])]
-    places = wanted.groupby("event_id", sort=False)["place_name"].agg(
+    rows = index.all_rows if rows is None else rows
+    chosen = latest_events(index, rows, limit)
+    frame = index.frame
+    table = pd.DataFrame(frame.iloc[chosen].drop(columns="geometry"))
+    wanted = np.isin(index.event.codes[rows], index.event.codes[chosen])
+    same_event = frame.iloc[rows[wanted]]
+    places = same_event.groupby("event_id", sort=False)["place_name"].agg(
         lambda names: ", ".join(dict.fromkeys(names))
     )
-    table = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
     table["place_names"] = table["event_id"].map(places)
     table["actor_names"] = table["actor_names"].fillna("").str.replace(LIST_SEP, ", ", regex=False)
     return table[[c for c in TABLE_COLUMNS if c in table.columns]].reset_index(drop=True)

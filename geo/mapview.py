@@ -5,11 +5,13 @@ happened there and styled by the kind of place. Markers travel as one compact
 JSON array that a small script turns into Leaflet markers, so 10,000 places
 cost a few hundred kilobytes, not folium's few kilobytes each.
 
-Safety: every piece of article text that ends up in HTML goes through
-`escape_html`, which also neutralises `$`, backticks and backslashes so the
-text stays inert even inside a JavaScript template literal (where folium's own
-popups live). The JSON payload additionally escapes `<`, `>` and `&`, so no
-text can close a <script> element.
+Safety: popups are built in the browser with textContent, so article text is
+never parsed as HTML there and never sits in a JavaScript template literal
+(where folium's own popups live). Every piece of text that does reach HTML
+(tooltips, the detail panel) goes through `escape_html`, which also
+neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
+`&`, `$` and backticks, so no text can close a <script> element or start a
+template substitution.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 import html
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -29,21 +31,28 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import AssetUrls
+from geo.filters import EventIndex, latest_events
 from geo.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
 """Kinds shown at a representative point rather than where something stands."""
 
 MAX_POPUP_EVENTS = 20
-PAYLOAD_BUDGET = 1_200_000
+PAYLOAD_BUDGET = 900_000
 """Bytes the marker layer may take in the page; popups shrink to fit it."""
-POPUP_EXCERPT_CHARS = 220
+POPUP_EXCERPT_CHARS = 180
 MIN_MARKER_PX = 14
 MAX_MARKER_PX = 44
 
 _HTML_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;"})
-_JSON_UNSAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_UNSAFE = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("$", "\\u0024"),
+    ("`", "\\u0060"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -56,7 +65,10 @@ def escape_html(text: object) -> str:
 
 def safe_json(value: object) -> str:
     """JSON that can sit inside <script> or be eval'ed without closing anything."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_UNSAFE)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_UNSAFE:
+        text = text.replace(char, escaped)
+    return text
 
 
 def safe_url(url: object) -> str | None:
@@ -76,51 +88,14 @@ def is_area(kind: str | None) -> bool:
 # --------------------------------------------------------------------------- places
 
 
-PLACE_COLUMNS = (
-    "place_key",
-    "place_name",
-    "place_kind",
-    "place_country",
-    "lat",
-    "lon",
-    "events",
-    "latest",
-)
-
-
-def aggregate_places(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per place with its number of distinct events, most events first."""
-    if frame.empty:
-        return pd.DataFrame(columns=list(PLACE_COLUMNS))
-    # shapely points are (x, y) = (lon, lat).
-    coords = pd.DataFrame(
-        {
-            "place_key": frame["place_key"].to_numpy(),
-            "lat": frame.geometry.y.to_numpy(),
-            "lon": frame.geometry.x.to_numpy(),
-        }
-    )
-    grouped = frame.groupby("place_key", sort=False)
-    places = pd.DataFrame(
-        {
-            "place_name": grouped["place_name"].first(),
-            "place_kind": grouped["place_kind"].first(),
-            "place_country": grouped["place_country"].first(),
-            "events": grouped["event_id"].nunique(),
-            "latest": grouped["date"].max(),
-        }
-    )
-    first_coords = coords.groupby("place_key", sort=False)[["lat", "lon"]].first()
-    places = places.join(first_coords).reset_index()
-    places = places.sort_values(["events", "place_name"], ascending=[False, True], kind="stable")
-    return places[list(PLACE_COLUMNS)].reset_index(drop=True)
-
-
-def events_at_place(frame: pd.DataFrame, place_key: str) -> pd.DataFrame:
-    """Every distinct event at one place, latest first."""
-    rows = frame[frame["place_key"] == place_key]
-    rows = rows.drop_duplicates("event_id")
-    return rows.sort_values(["date", "event_id"], ascending=[False, True], kind="stable")
+def events_at_place(index: EventIndex, rows: np.ndarray | None, place_key: str) -> pd.DataFrame:
+    """Every distinct event at one place among `rows`, latest first."""
+    rows = index.all_rows if rows is None else np.asarray(rows)
+    codes = index.place.codes_of([place_key])
+    if not len(codes):
+        return index.frame.iloc[[]]
+    at_place = rows[index.place.codes[rows] == codes[0]]
+    return index.frame.iloc[latest_events(index, at_place)]
 
 
 def marker_size(events: int, max_events: int) -> int:
@@ -134,7 +109,7 @@ def marker_size(events: int, max_events: int) -> int:
 
 
 def tooltip_text(place_name: str, events: int) -> str:
-    """Escaped tooltip: the place name and its event count."""
+    """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count."""
     noun = "event" if events == 1 else "events"
     return f"{escape_html(place_name)} · {events} {noun}"
 
@@ -142,7 +117,7 @@ def tooltip_text(place_name: str, events: int) -> str:
 # --------------------------------------------------------------------------- excerpts
 
 
-def _highlight_span(row: pd.Series | dict) -> tuple[int, int] | None:
+def _highlight_span(row: Mapping) -> tuple[int, int] | None:
     """Where the place mention sits inside the row's excerpt, if it does."""
     excerpt = str(row.get("excerpt") or "")
     try:
@@ -161,8 +136,11 @@ def _highlight_span(row: pd.Series | dict) -> tuple[int, int] | None:
     return None
 
 
-def highlighted_excerpt(row: pd.Series | dict, window: int | None = None) -> str:
-    """Escaped excerpt with the place mention in <mark>; trimmed to `window` chars around it."""
+def excerpt_parts(row: Mapping, window: int | None = None) -> tuple[str, str, str]:
+    """(before, mention, after) of the excerpt, trimmed to `window` chars around the mention.
+
+    Plain text: callers escape it (HTML) or set it as text (the map's popups).
+    """
     excerpt = str(row.get("excerpt") or "")
     span = _highlight_span(row)
     lo, hi = 0, len(excerpt)
@@ -173,17 +151,16 @@ def highlighted_excerpt(row: pd.Series | dict, window: int | None = None) -> str
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(excerpt) else ""
     if span is None or span[0] < lo or span[1] > hi:
-        return prefix + escape_html(excerpt[lo:hi]) + suffix
+        return prefix + excerpt[lo:hi] + suffix, "", ""
     b, e = span
-    return (
-        prefix
-        + escape_html(excerpt[lo:b])
-        + "<mark>"
-        + escape_html(excerpt[b:e])
-        + "</mark>"
-        + escape_html(excerpt[e:hi])
-        + suffix
-    )
+    return prefix + excerpt[lo:b], excerpt[b:e], excerpt[e:hi] + suffix
+
+
+def highlighted_excerpt(row: Mapping, window: int | None = None) -> str:
+    """Escaped excerpt HTML with the place mention in <mark>."""
+    before, mention, after = excerpt_parts(row, window)
+    marked = f"<mark>{escape_html(mention)}</mark>" if mention else ""
+    return escape_html(before) + marked + escape_html(after)
 
 
 def _date_text(value: object) -> str:
@@ -198,45 +175,26 @@ def _actors_text(value: object) -> str:
     return ", ".join(split_list(value if isinstance(value, str) else None))
 
 
-def popup_entry_html(row: pd.Series | dict, window: int = POPUP_EXCERPT_CHARS) -> str:
-    """One event in a place's popup: date, source, actors, trimmed excerpt."""
-    meta = [escape_html(_date_text(row.get("date")))]
-    if row.get("source"):
-        meta.append(escape_html(row["source"]))
-    actors = _actors_text(row.get("actor_names"))
-    if actors:
-        meta.append(escape_html(actors))
-    return (
-        '<li><div class="nm-meta">'
-        + " · ".join(meta)
-        + '</div><div class="nm-excerpt">'
-        + highlighted_excerpt(row, window)
-        + "</div></li>"
-    )
-
-
-def popup_html(
-    place_name: str, rows: Iterable[pd.Series | dict], total: int, window: int = POPUP_EXCERPT_CHARS
-) -> str:
-    """A place's popup: its latest events, and how many more the panel lists."""
-    entries = [popup_entry_html(row, window) for row in rows]
-    noun = "event" if total == 1 else "events"
-    head = f'<div class="nm-popup"><b>{escape_html(place_name)}</b> — {total} {noun}'
-    more = ""
-    if total > len(entries):
-        more = (
-            f'<div class="nm-more">Showing the {len(entries)} latest of {total}; '
-            "the panel beside the map lists them all.</div>"
-        )
-    return head + '<ul class="nm-events">' + "".join(entries) + "</ul>" + more + "</div>"
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
 
 
 # --------------------------------------------------------------------------- markers
 
 
+PopupEntry = tuple[str, str, str, str, str, str]
+"""(date, source, actors, excerpt before, mention, excerpt after): plain text."""
+
+
 @dataclass(frozen=True)
 class PlaceMarker:
-    """Everything the browser needs to draw and explain one place."""
+    """Everything the browser needs to draw and explain one place.
+
+    `entries` are plain text; the browser builds the popup with textContent, so
+    no article text is ever parsed as HTML there.
+    """
 
     key: str
     name: str
@@ -246,7 +204,7 @@ class PlaceMarker:
     events: int
     size: int
     tooltip: str
-    popup: str
+    entries: tuple[PopupEntry, ...]
 
     def to_json_obj(self) -> list:
         # Compact positional form; the script in PlaceLayer unpacks it.
@@ -256,80 +214,147 @@ class PlaceMarker:
             self.size,
             "a" if is_area(self.kind) else "p",
             self.kind,
-            # Escaped too: the browser only sets it as an attribute, but no raw
-            # article text should travel in the page at all.
-            escape_html(self.name),
+            self.name,
             self.tooltip,
-            self.popup,
+            self.events,
+            [list(e) for e in self.entries],
         ]
 
 
+ENTRY_OVERHEAD_BYTES = 90
+PLACE_OVERHEAD_BYTES = 150
+_ENTRY_COLUMNS = (
+    "date",
+    "source",
+    "actor_names",
+    "excerpt",
+    "start",
+    "mention_start",
+    "mention_end",
+    "mention",
+    "place_name",
+)
+
+
 def place_markers(
-    frame: pd.DataFrame,
+    index: EventIndex,
+    rows: np.ndarray | None = None,
     *,
     max_popup_events: int = MAX_POPUP_EVENTS,
     payload_budget: int = PAYLOAD_BUDGET,
     window: int = POPUP_EXCERPT_CHARS,
 ) -> list[PlaceMarker]:
-    """One marker per place; popups list at most `max_popup_events` latest events.
+    """One marker per place among `rows`, most events first.
 
-    When many places would overflow `payload_budget`, every popup keeps fewer
-    events (never fewer than one); the detail panel still lists them all.
+    Popups list each place's latest events: at most `max_popup_events`, fewer
+    when the whole layer would overflow `payload_budget` (busy places keep
+    more); every popup says how many events the detail panel lists.
     """
     if max_popup_events < 1:
         raise ValueError("max_popup_events must be >= 1")
-    if payload_budget < 1:
-        raise ValueError("payload_budget must be > 0")
-    places = aggregate_places(frame)
-    if places.empty:
+    if payload_budget < 1 or window < 20:
+        raise ValueError("payload_budget must be > 0 and window >= 20")
+    rows = index.all_rows if rows is None else np.asarray(rows)
+    if not len(rows):
         return []
-    per_place = _popup_events_per_place(len(places), max_popup_events, payload_budget, window)
-    while True:
-        markers = _query_markers(frame, places, per_place, window)
-        size = sum(len(safe_json(m.to_json_obj())) for m in markers)
-        if size <= payload_budget or per_place == 1:
+    codes = index.place.codes[rows]
+    counts = np.bincount(codes, minlength=len(index.place.values))
+    for _ in range(4):
+        quota = _popup_quota(counts, max_popup_events, payload_budget, window)
+        markers = _query_markers(index, rows, counts, quota, window)
+        size = layer_payload_bytes(markers)
+        if size <= payload_budget or window <= 60:
             return markers
-        per_place = max(1, per_place // 2)
+        window = max(60, int(window * payload_budget / size * 0.9))
+    return markers
 
 
-def _popup_events_per_place(n_places: int, max_events: int, budget: int, window: int) -> int:
-    entry_bytes = window + 160
-    place_bytes = 220
-    fit = (budget - n_places * place_bytes) // max(1, n_places * entry_bytes)
-    return int(max(1, min(max_events, fit)))
+def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
+    """Bytes the markers take in the page (the PlaceLayer's JSON), estimated without encoding.
+
+    Counts characters of every string plus JSON punctuation; `<`, `>`, `&`, `$` and
+    backticks grow to six bytes each when escaped, so they are counted as such.
+    """
+    total = 2
+    for m in markers:
+        texts = [m.kind, m.name, m.tooltip]
+        for entry in m.entries:
+            texts.extend(entry)
+        total += 48 + 7 * len(m.entries) + sum(_json_len(t) for t in texts)
+    return total
+
+
+def _json_len(text: str) -> int:
+    extra = sum(text.count(c) for c in '<>&$`"\\') * 5
+    return len(text.encode("utf-8")) + 3 + extra
+
+
+def _popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) -> np.ndarray:
+    """Events each place's popup may list: busy places more, all at least one."""
+    present = counts > 0
+    wanted = np.minimum(counts, max_events)
+    entries = (budget - int(present.sum()) * PLACE_OVERHEAD_BYTES) // (
+        window + ENTRY_OVERHEAD_BYTES
+    )
+    total = int(wanted.sum())
+    if total <= entries:
+        return wanted
+    scaled = np.floor(wanted * max(entries, 0) / max(total, 1)).astype(np.int64)
+    return np.where(present, np.maximum(scaled, 1), 0)
 
 
 def _query_markers(
-    frame: pd.DataFrame, places: pd.DataFrame, per_place: int, window: int
+    index: EventIndex, rows: np.ndarray, counts: np.ndarray, quota: np.ndarray, window: int
 ) -> list[PlaceMarker]:
-    latest = (
-        frame.sort_values(["date", "event_id"], ascending=[False, True], kind="stable")
-        .drop_duplicates(["place_key", "event_id"])
-        .groupby("place_key", sort=False)
-        .head(per_place)
-    )
-    popup_rows: dict[str, list[dict]] = {}
-    for row in latest.drop(columns="geometry").to_dict("records"):
-        popup_rows.setdefault(row["place_key"], []).append(row)
-    max_events = int(places["events"].max())
-    markers = []
-    for place in places.itertuples(index=False):
-        events = int(place.events)
-        markers.append(
-            PlaceMarker(
-                key=str(place.place_key),
-                name=str(place.place_name),
-                kind=str(place.place_kind),
-                lat=float(place.lat),
-                lon=float(place.lon),
-                events=events,
-                size=marker_size(events, max_events),
-                tooltip=tooltip_text(str(place.place_name), events),
-                popup=popup_html(
-                    str(place.place_name), popup_rows.get(place.place_key, []), events, window
-                ),
+    codes = index.place.codes[rows]
+    day = index.day[rows]
+    day_int = np.where(np.isnat(day), np.iinfo(np.int64).min, day.astype("int64"))
+    order = np.lexsort((index.event.codes[rows], -day_int, codes))
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    chosen = rows[order[rank < quota[sorted_codes]]]
+    place_first = rows[order[starts]]
+
+    frame = index.frame
+    picked = frame.iloc[chosen]
+    columns = {c: picked[c].tolist() for c in _ENTRY_COLUMNS if c in frame.columns}
+    dates = picked["date"].dt.strftime("%Y-%m-%d").fillna("undated").tolist()
+    entries: dict[int, list[PopupEntry]] = {}
+    for i, code in enumerate(index.place.codes[chosen].tolist()):
+        row = {c: values[i] for c, values in columns.items()}
+        before, mention, after = excerpt_parts(row, window)
+        entries.setdefault(code, []).append(
+            (
+                dates[i],
+                _text(row.get("source")),
+                _actors_text(row.get("actor_names")),
+                before,
+                mention,
+                after,
             )
         )
+    meta = frame.iloc[place_first][["place_key", "place_name", "place_kind"]]
+    lats, lons = index.lat[place_first], index.lon[place_first]
+    max_events = int(counts.max())
+    markers = []
+    for i, (key, name, kind) in enumerate(meta.itertuples(index=False, name=None)):
+        code = int(sorted_codes[starts[i]])
+        events = int(counts[code])
+        markers.append(
+            PlaceMarker(
+                key=str(key),
+                name=_text(name),
+                kind=_text(kind),
+                lat=float(lats[i]),
+                lon=float(lons[i]),
+                events=events,
+                size=marker_size(events, max_events),
+                tooltip=tooltip_text(_text(name), events),
+                entries=tuple(entries.get(code, ())),
+            )
+        )
+    markers.sort(key=lambda m: (-m.events, m.name))
     return markers
 
 
@@ -358,13 +383,45 @@ def find_clicked_place(
 
 
 class PlaceLayer(MacroElement):
-    """Markers for places, clustered when crowded, built in the browser from JSON."""
+    """Markers for places, clustered when crowded, built in the browser from JSON.
+
+    Popups are built on demand with textContent: article text is never parsed
+    as HTML and never sits in a template literal. Tooltips are escaped HTML.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function () {
   var places = {{ this.payload }};
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  function popup(p) {
+    var root = el("div", "nm-popup");
+    root.appendChild(el("b", "", p[5]));
+    root.appendChild(document.createTextNode(" — " + p[7] + (p[7] === 1 ? " event" : " events")));
+    var list = el("ul", "nm-events");
+    p[8].forEach(function (e) {
+      var item = el("li");
+      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" · ")));
+      var text = el("div", "nm-excerpt");
+      text.appendChild(document.createTextNode(e[3]));
+      if (e[4]) { text.appendChild(el("mark", "", e[4])); }
+      text.appendChild(document.createTextNode(e[5]));
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    if (p[7] > p[8].length) {
+      root.appendChild(el("div", "nm-more", "Showing the " + p[8].length + " latest of " + p[7] +
+        "; the panel beside the map lists them all."));
+    }
+    return root;
+  }
   var cluster = L.markerClusterGroup({
     maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
     chunkedLoading: true
@@ -374,12 +431,13 @@ class PlaceLayer(MacroElement):
       className: "nm-place nm-" + (p[3] === "a" ? "area" : "point") + " nm-kind-" + p[4],
       iconSize: [p[2], p[2]]
     });
-    var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true, alt: p[5]});
+    var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true});
     marker.on("add", function () {
       if (this._icon) { this._icon.setAttribute("data-place", p[5]); }
     });
     marker.bindTooltip(p[6], {direction: "top"});
-    marker.bindPopup(p[7], {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
+    marker.bindPopup(function () { return popup(p); },
+      {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
     cluster.addLayer(marker);
   });
   {{ this._parent.get_name() }}.addLayer(cluster);
@@ -497,10 +555,14 @@ def build_place_layer(markers: Sequence[PlaceMarker]) -> folium.FeatureGroup:
 
 
 def build_map(
-    frame: pd.DataFrame, assets: AssetUrls, *, tiles: str | None = "OpenStreetMap"
+    index: EventIndex,
+    assets: AssetUrls,
+    rows: np.ndarray | None = None,
+    *,
+    tiles: str | None = "OpenStreetMap",
 ) -> folium.Map:
     """A standalone map (base + markers), e.g. for `Map.save()` or tests."""
-    markers = place_markers(frame)
+    markers = place_markers(index, rows)
     m = build_base_map(marker_bounds(markers), assets, tiles=tiles)
     build_place_layer(markers).add_to(m)
     return m
@@ -565,7 +627,6 @@ __all__ = [
     "OfflineBasemap",
     "PlaceLayer",
     "PlaceMarker",
-    "aggregate_places",
     "build_base_map",
     "build_map",
     "build_place_layer",
@@ -573,11 +634,12 @@ __all__ = [
     "escape_html",
     "events_at_place",
     "find_clicked_place",
+    "excerpt_parts",
     "highlighted_excerpt",
     "marker_bounds",
     "marker_size",
+    "layer_payload_bytes",
     "place_markers",
-    "popup_html",
     "safe_json",
     "safe_url",
     "tooltip_text",

@@ -91,6 +91,24 @@ def test_invalid_filters_are_rejected():
         EventFilter(date_from=dt.date(2021, 12, 1), date_to=dt.date(2021, 11, 1))
 
 
+def test_metrics_of_a_subset(index, events):
+    rows = filters.filter_rows(index, EventFilter(sources=("BBC",)))
+    bbc = [e for e in events if e.source == "BBC"]
+    m = filters.metrics(index, rows)
+    assert (m.events, m.sources) == (len(bbc), 1)
+    assert m.places == len({p.place.key for e in bbc for p in e.places})
+
+
+def test_duplicate_event_place_rows_count_once():
+    import pandas as pd
+
+    frame = sample_frame()
+    doubled = pd.concat([frame, frame.iloc[:2]], ignore_index=True)
+    assert filters.metrics(filters.build_index(doubled)) == filters.metrics(
+        filters.build_index(frame)
+    )
+
+
 def test_build_index_rejects_frames_without_event_columns():
     import pandas as pd
 
@@ -111,23 +129,23 @@ def test_options_count_distinct_events(index, events):
 
 
 def test_metrics_count_distinct_values(index, events):
-    m = filters.metrics(index.frame)
+    m = filters.metrics(index)
     assert m.events == len(events)
     assert m.articles == len({e.article_id for e in events})
     assert m.places == len({p.place.key for e in events for p in e.places})
 
 
 def test_events_per_day_sums_to_event_count(index, events):
-    per_day = filters.events_per_day(index.frame)
+    per_day = filters.events_per_day(index)
     assert per_day["events"].sum() == len(events)
     assert set(per_day["event_type"]) == {e.event_type for e in events}
 
 
 def test_events_table_one_row_per_event_latest_first(index, events):
-    table = filters.events_table(index.frame, limit=3)
+    table = filters.events_table(index, limit=3)
     assert len(table) == 3
     assert list(table["date"]) == sorted(table["date"], reverse=True)
-    full = filters.events_table(index.frame)
+    full = filters.events_table(index)
     assert len(full) == len(events)
     e1 = full[full["excerpt"].str.contains("gathered")].iloc[0]
     assert e1["place_names"] == "Kuźnica, Poland"

@@ -8,7 +8,7 @@ import re
 import pytest
 from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
 
-from geo import mapview
+from geo import filters, mapview
 from geo.assets import asset_urls
 
 ASSETS = asset_urls("../../app/static/newsmap")
@@ -19,9 +19,18 @@ def frame():
     return sample_frame(hostile=True)
 
 
-def test_one_marker_per_place_sized_by_event_count(frame):
+@pytest.fixture(scope="module")
+def index(frame):
+    return filters.build_index(frame)
+
+
+def popup_text(marker: mapview.PlaceMarker) -> str:
+    return " ".join(" ".join(entry) for entry in marker.entries)
+
+
+def test_one_marker_per_place_sized_by_event_count(frame, index):
     events = sample_events() + [hostile_event()]
-    markers = mapview.place_markers(frame)
+    markers = mapview.place_markers(index)
     keys = [m.key for m in markers]
     assert len(keys) == len(set(keys)) == frame["place_key"].nunique()
     by_key = {m.key: m for m in markers}
@@ -40,8 +49,8 @@ def test_marker_size_grows_with_count_and_is_bounded():
     assert sizes[0] == mapview.MIN_MARKER_PX and sizes[-1] == mapview.MAX_MARKER_PX
 
 
-def test_area_places_are_styled_differently(frame):
-    markers = {m.key: m for m in mapview.place_markers(frame)}
+def test_area_places_are_styled_differently(index):
+    markers = {m.key: m for m in mapview.place_markers(index)}
     country = markers[PLACES["poland"].key].to_json_obj()
     river = markers[PLACES["bug"].key].to_json_obj()
     village = markers[PLACES["kuznica"].key].to_json_obj()
@@ -54,31 +63,42 @@ def test_tooltip_has_name_and_count():
     assert mapview.tooltip_text("Minsk", 1) == "Minsk · 1 event"
 
 
-def test_popup_lists_events_with_highlighted_place(frame):
-    markers = {m.key: m for m in mapview.place_markers(frame)}
-    popup = markers[PLACES["kuznica"].key].popup
-    assert "<mark>Kuźnica</mark>" in popup
-    assert "BBC" in popup and "Reuters" in popup
-    assert "2021-11-08" in popup
-    assert "Polish Border Guard, Alexander Lukashenko" in popup
+def test_popup_lists_latest_events_with_highlighted_place(index):
+    markers = {m.key: m for m in mapview.place_markers(index)}
+    kuznica = markers[PLACES["kuznica"].key]
+    dates = [entry[0] for entry in kuznica.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert {entry[4] for entry in kuznica.entries} == {"Kuźnica"}
+    text = popup_text(kuznica)
+    assert "BBC" in text and "Reuters" in text and "2021-11-08" in text
+    assert "Polish Border Guard, Alexander Lukashenko" in text
 
 
-def test_popups_of_big_places_are_truncated(frame):
-    big = frame[frame["place_key"] == PLACES["kuznica"].key]
-    total = big["event_id"].nunique()
-    markers = mapview.place_markers(big, max_popup_events=1)
-    popup = markers[0].popup
-    assert popup.count("<li>") == 1
-    assert f"Showing the 1 latest of {total}" in popup
+def test_popups_of_big_places_are_truncated(index):
+    markers = mapview.place_markers(index, max_popup_events=1)
+    kuznica = next(m for m in markers if m.key == PLACES["kuznica"].key)
+    assert kuznica.events > 1
+    assert len(kuznica.entries) == 1
+    assert (
+        kuznica.entries[0][0]
+        == max(
+            e.date for e in sample_events() if any(p.place.key == kuznica.key for p in e.places)
+        ).isoformat()
+    )
 
 
-def test_payload_budget_shrinks_popups(frame):
-    generous = mapview.place_markers(frame)
-    tight = mapview.place_markers(frame, payload_budget=3000)
-    size = sum(len(mapview.safe_json(m.to_json_obj())) for m in tight)
-    assert sum(m.popup.count("<li>") for m in tight) < sum(m.popup.count("<li>") for m in generous)
-    assert all(m.popup.count("<li>") >= 1 for m in tight)
-    assert size < sum(len(mapview.safe_json(m.to_json_obj())) for m in generous)
+def test_payload_budget_shrinks_popups(index):
+    generous = mapview.place_markers(index)
+    tight = mapview.place_markers(index, payload_budget=2500)
+    assert sum(len(m.entries) for m in tight) < sum(len(m.entries) for m in generous)
+    assert all(len(m.entries) >= 1 for m in tight)
+    assert mapview.layer_payload_bytes(tight) < mapview.layer_payload_bytes(generous)
+
+
+def test_payload_estimate_is_not_below_the_real_size(index):
+    markers = mapview.place_markers(index)
+    real = len(mapview.safe_json([m.to_json_obj() for m in markers]).encode("utf-8"))
+    assert real <= mapview.layer_payload_bytes(markers) <= 1.5 * real
 
 
 def test_escape_html_neutralises_html_and_template_literals():
@@ -94,32 +114,33 @@ def test_safe_json_cannot_close_a_script():
     assert json.loads(text) == ["</script><script>alert(1)</script>", "\u2028"]
 
 
-def test_hostile_text_is_inert_everywhere_in_the_map(frame):
-    html = mapview.build_map(frame, ASSETS).get_root().render()
+def test_hostile_text_is_inert_everywhere_in_the_map(index):
+    html = mapview.build_map(index, ASSETS).get_root().render()
     script = html[html.index("var places") :]
     payload = script[script.index("[") : script.index(";\n")]
     for bad in ("<img", "<script>alert", "${alert", "`x`", "onerror=alert(1)>"):
         assert bad not in payload
     data = json.loads(payload)
-    hostile = next(p for p in data if "Hostile" in p[7])
-    # Decoded, the strings are escaped HTML: the browser shows the text, runs nothing.
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in hostile[7]
-    assert "&#36;{alert(3)}" in hostile[7] and "&#96;x&#96;" in hostile[7]
-    assert "<script" not in hostile[6] and "${" not in hostile[6]
+    hostile = next(p for p in data if p[5].startswith("Kuźnica<img"))
+    # The tooltip is HTML, so it is escaped; popup texts are set with textContent.
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in hostile[6]
+    assert "&#36;{alert(3)}" in hostile[6] and "<" not in hostile[6]
+    assert "${alert(3)}" in " ".join(" ".join(e) for e in hostile[8])
+    assert "textContent" in script and "innerHTML" not in script
 
 
-def test_detail_panel_escapes_and_links_only_http(frame):
-    events = mapview.events_at_place(frame, hostile_event().places[0].place.key)
+def test_detail_panel_escapes_and_links_only_http(index):
+    events = mapview.events_at_place(index, None, hostile_event().places[0].place.key)
     panel = mapview.detail_html(hostile_event().places[0].place.name, events)
     assert "<img" not in panel and "<script>" not in panel and "${" not in panel
     assert 'href="https://example.org/?q=&lt;script&gt;' in panel
-    warsaw = mapview.events_at_place(frame, PLACES["warsaw"].key)
+    warsaw = mapview.events_at_place(index, None, PLACES["warsaw"].key)
     assert "javascript:" not in mapview.detail_html("Warsaw", warsaw)
 
 
-def test_detail_panel_lists_every_event_with_context(frame):
+def test_detail_panel_lists_every_event_with_context(index):
     key = PLACES["kuznica"].key
-    events = mapview.events_at_place(frame, key)
+    events = mapview.events_at_place(index, None, key)
     panel = mapview.detail_html("Kuźnica", events)
     expected = [e for e in sample_events() if any(p.place.key == key for p in e.places)]
     assert panel.count('class="nm-detail-event"') == len(expected)
@@ -140,6 +161,17 @@ def test_highlight_falls_back_to_name_search():
     assert mapview.highlighted_excerpt(row) == "Troops massed near <mark>Grodno</mark>."
 
 
+def test_excerpt_parts_are_plain_text():
+    row = {
+        "excerpt": "a <b> Kuźnica ${x}",
+        "start": 0,
+        "mention_start": 6,
+        "mention_end": 13,
+        "mention": "Kuźnica",
+    }
+    assert mapview.excerpt_parts(row) == ("a <b> ", "Kuźnica", " ${x}")
+
+
 def test_highlight_window_trims_around_the_mention():
     text = "x" * 300 + " Kuźnica " + "y" * 300
     row = {
@@ -155,8 +187,8 @@ def test_highlight_window_trims_around_the_mention():
     assert len(trimmed) < 100
 
 
-def test_find_clicked_place_uses_coordinates_then_tooltip(frame):
-    markers = mapview.place_markers(frame)
+def test_find_clicked_place_uses_coordinates_then_tooltip(index):
+    markers = mapview.place_markers(index)
     kuznica = PLACES["kuznica"]
     found = mapview.find_clicked_place(markers, kuznica.lat, kuznica.lon, "whatever")
     assert found is not None and found.key == kuznica.key
@@ -186,8 +218,8 @@ def test_base_map_is_identical_across_builds():
     assert norm.sub("", _get_map_string(first)) == norm.sub("", _get_map_string(second))
 
 
-def test_marker_bounds_cover_every_marker(frame):
-    markers = mapview.place_markers(frame)
+def test_marker_bounds_cover_every_marker(index):
+    markers = mapview.place_markers(index)
     (south, west), (north, east) = mapview.marker_bounds(markers)
     assert all(south <= m.lat <= north and west <= m.lon <= east for m in markers)
     assert mapview.marker_bounds([]) == mapview.DEFAULT_BOUNDS
