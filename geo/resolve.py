@@ -68,6 +68,9 @@ KIND_COHERENCE = 2.0
 """Lists of states or of countries: the share of other places of the same kind."""
 ADMIN2_BARE = -2.5
 """A county named without "County" ("Decatur") is rarely the county."""
+HOME_WEIGHT = 3.0
+"""The share of the document's (confidently resolved) places in the
+candidate's first-level region."""
 PROXIMITY_WEIGHT = 1.5
 PROXIMITY_KM = 100.0
 PROXIMITY_NEIGHBOURS = 3
@@ -111,6 +114,21 @@ _KIND_WORDS: dict[str, PlaceKind] = {
     "sea": "sea",
     "crossing": "crossing",
 }
+_PLURAL_KIND_WORDS: dict[str, PlaceKind] = {
+    "counties": "admin2",
+    "states": "admin1",
+    "provinces": "region",
+    "regions": "region",
+    "oblasts": "region",
+    "districts": "region",
+    "rivers": "river",
+    "seas": "sea",
+    "countries": "country",
+    "nations": "country",
+    "cities": "city",
+    "towns": "city",
+    "villages": "village",
+}
 _CLASS_WORDS = frozenset(
     {*_KIND_WORDS, "township", "borough", "parish", "island", "islands", "valley", "area"}
 )
@@ -119,6 +137,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 _AFTER_COMMA = re.compile(r"^\s*,\s*((?:[A-Z][A-Za-z.'’-]*\.?)(?:\s+[A-Z][A-Za-z.'’-]*\.?){0,2})")
 _IN_PREP = re.compile(r"^\s+in\s+(?:the\s+)?$")
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
+_LIST_AND = re.compile(r"^\s*,?\s*(?:and|or|&)\s+$")
 
 
 # --------------------------------------------------------------------------
@@ -400,6 +419,17 @@ class _Context:
     lats: np.ndarray
     lons: np.ndarray
     point_keys: list[str]
+    home: Counter = field(default_factory=Counter)
+    """First-level regions weighted by how sure each place's pick is: where
+    the document is at home (a local paper's state)."""
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+def _confidence(group: _Group) -> float:
+    if group.pick < 0 or group.scores is None:
+        return 0.0
+    shifted = np.exp(group.scores - group.scores.max())
+    return float(shifted[group.pick] / shifted.sum())
 
 
 def _context(groups: Sequence[_Group], demonym_votes: Counter) -> _Context:
@@ -407,10 +437,16 @@ def _context(groups: Sequence[_Group], demonym_votes: Counter) -> _Context:
     admin1s: Counter = Counter()
     kinds: Counter = Counter()
     places: dict[str, Place] = {}
+    weights: dict[str, float] = {}
     for group in groups:
         if group.pick >= 0:
             place = group.candidates[group.pick]
             places[place.key] = place
+            weights[place.key] = max(weights.get(place.key, 0.0), _confidence(group))
+    home: Counter = Counter()
+    for key, place in places.items():
+        if place.admin1 and place.kind != "country":
+            home[(place.country_code, place.admin1)] += weights[key]
     lats, lons, keys = [], [], []
     for key, place in places.items():
         kinds[place.kind] += 1
@@ -422,7 +458,9 @@ def _context(groups: Sequence[_Group], demonym_votes: Counter) -> _Context:
             lats.append(place.lat)
             lons.append(place.lon)
             keys.append(key)
-    return _Context(countries, admin1s, kinds, places, np.array(lats), np.array(lons), keys)
+    return _Context(
+        countries, admin1s, kinds, places, np.array(lats), np.array(lons), keys, home, weights
+    )
 
 
 def _without(ctx: _Context, place: Place | None) -> tuple[Counter, Counter, Counter]:
@@ -443,6 +481,10 @@ def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
     scores = np.zeros(len(group.candidates))
     own = group.candidates[group.pick] if group.pick >= 0 else None
     base = _without(ctx, own)
+    home = ctx.home.copy()
+    if own is not None and own.key in ctx.weights and own.admin1 and own.kind != "country":
+        home[(own.country_code, own.admin1)] -= ctx.weights[own.key]
+    home_total = sum(home.values())
     for j, place in enumerate(group.candidates):
         countries, admin1s, kinds = (
             base if own is None or place.key == own.key else _without_both(base, ctx, place)
@@ -456,6 +498,11 @@ def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
                 scores[j] += CONTAINS_OTHERS
         if place.admin1 and admin1s.get((code, place.admin1), 0) > 0:
             scores[j] += CONTAINS_OTHERS if place.kind == "admin1" else ADMIN1_PRESENT
+        if place.admin1 and place.kind != "country" and home_total > 0:
+            votes_home = home.get((code, place.admin1), 0.0)
+            if place.key in ctx.weights and (own is None or place.key != own.key):
+                votes_home -= ctx.weights[place.key]
+            scores[j] += HOME_WEIGHT * max(votes_home, 0.0) / home_total
         if place.kind in ("country", "admin1"):
             others = sum(kinds.values())
             if others:
@@ -574,6 +621,9 @@ def _group(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> list
             group.demonym_countries.add(code)
         if surface[:1].isupper():
             group.demonym_of = gazetteer.country_by_demonym(surface)
+    listed, list_kinds = _listed(toponyms, text)
+    for i, kind in list_kinds.items():
+        groups_in_order[i].hint_kinds.add(kind)
     for i, toponym in enumerate(toponyms):
         group = groups_in_order[i]
         containers: list[Place] = []
@@ -583,6 +633,9 @@ def _group(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> list
             containers = [
                 p for p in gazetteer.candidates(_surface(following)) if p.kind in CONTAINER_KINDS
             ]
+            if listed[i] and _COMMA_ONLY.match(between):
+                peers = {p.kind for p in gazetteer.candidates(_surface(toponym))}
+                containers = [c for c in containers if c.kind not in peers]
             if containers:
                 groups_in_order[i + 1].is_container = True
         else:
@@ -590,6 +643,41 @@ def _group(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> list
             containers = [container] if container is not None else []
         group.containers.extend(c for c in containers if normalize_name(c.name) != group.key)
     return list(by_key.values())
+
+
+def _listed(toponyms: Sequence[Toponym], text: str) -> tuple[list[bool], dict[int, str]]:
+    """Enumerations of names joined by commas and a final "and"/"or".
+
+    Returns which toponyms stand in a list of three or more ("Georgia,
+    Oklahoma, Texas and Ohio": there "X, Y" is two peers, not a place and its
+    container, whenever X can be of Y's kind; "Springfield, Ill., and
+    Columbia, Mo." keeps its containers), and the kind a plural class word
+    right after a list gives all its items ("Clarke, Madison and Oconee
+    counties", "Barrow and Jackson counties")."""
+    flags = [False] * len(toponyms)
+    kinds: dict[int, str] = {}
+    start = 0
+    while start < len(toponyms):
+        end, conjunctions = start, 0
+        while end + 1 < len(toponyms):
+            between = text[toponyms[end].end : toponyms[end + 1].start]
+            if _COMMA_ONLY.match(between):
+                end += 1
+            elif _LIST_AND.match(between):
+                end += 1
+                conjunctions += 1
+            else:
+                break
+        if end - start >= 2 and conjunctions:
+            for i in range(start, end + 1):
+                flags[i] = True
+        if end > start and conjunctions:
+            after = _WORD.findall(text[toponyms[end].end : toponyms[end].end + 20])[:1]
+            kind = _PLURAL_KIND_WORDS.get(after[0].lower()) if after else None
+            if kind:
+                kinds.update(dict.fromkeys(range(start, end + 1), kind))
+        start = end + 1
+    return flags, kinds
 
 
 def _prepare_result(
