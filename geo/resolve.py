@@ -114,6 +114,9 @@ _KIND_WORDS: dict[str, PlaceKind] = {
     "sea": "sea",
     "crossing": "crossing",
 }
+_NAME_QUALIFIERS = frozenset(
+    {"city", "county", "parish", "borough", "township", "town", "village", "dc", "d c"}
+)
 _PLURAL_KIND_WORDS: dict[str, PlaceKind] = {
     "counties": "admin2",
     "states": "admin1",
@@ -282,7 +285,7 @@ def _bears_name(place: Place, key: str) -> bool:
     """The place's own name is `key`, possibly followed by a qualifier
     ("Washington, D.C.", "New York City", "Henry County")."""
     name = normalize_name(place.name)
-    return name == key or name.startswith(key + " ")
+    return name == key or (name.startswith(key + " ") and name[len(key) + 1 :] in _NAME_QUALIFIERS)
 
 
 def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str]) -> None:
