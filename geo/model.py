@@ -230,7 +230,8 @@ class Event:
     article_id: str
     event_type: str
     actors: tuple[Actor, ...]
-    date: dt.date
+    date: dt.date | None
+    """None only when neither the sentence nor the article gives a date."""
     date_precision: DatePrecision
     places: tuple[EventPlace, ...]
     excerpt: str
