@@ -4,6 +4,7 @@ The figures come from bench/seeds_eval.py, which prints the same numbers.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ _EVAL = Path(__file__).resolve().parent.parent / "bench" / "seeds_eval.py"
 def seeds_eval():
     spec = importlib.util.spec_from_file_location("seeds_eval", _EVAL)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
