@@ -122,6 +122,9 @@ _KIND_WORDS: dict[str, PlaceKind] = {
 _NAME_QUALIFIERS = frozenset(
     {"city", "county", "parish", "borough", "township", "town", "village", "dc", "d c"}
 )
+_ABBREVIATED_CLASS_WORDS = {"Co.": "County", "Co": "County", "Twp.": "Township", "Twp": "Township"}
+_INHABITANTS = re.compile(r"^([A-Z][A-Za-z ]+?)(?:ians|ans|ns|ers|ites)$")
+"""Minnesotans, Ohioans, Ontarians, New Londoners: the people of a place."""
 _PLURAL_KIND_WORDS: dict[str, PlaceKind] = {
     "counties": "admin2",
     "states": "admin1",
@@ -279,6 +282,8 @@ def _variants(surface: str) -> list[str]:
     if surface.startswith("Mt. ") or surface.startswith("Mt "):
         out.append("Mount " + surface.split(" ", 1)[1])
     words = surface.split()
+    if len(words) > 1 and words[-1] in _ABBREVIATED_CLASS_WORDS:
+        out.append(" ".join([*words[:-1], _ABBREVIATED_CLASS_WORDS[words[-1]]]))
     if len(words) > 1 and words[-1].lower() in _CLASS_WORDS:
         out.append(" ".join(words[:-1]))
     if surface.isupper() and len(surface) > 4:
@@ -293,6 +298,23 @@ def _bears_name(place: Place, key: str) -> bool:
     return name == key or (name.startswith(key + " ") and name[len(key) + 1 :] in _NAME_QUALIFIERS)
 
 
+def _inhabitants_place(surface: str, gazetteer: Gazetteer) -> tuple[Place, ...]:
+    """ "Ohioans" -> Ohio, "Ontarians" -> Ontario, "Iowans" -> Iowa: the region
+    or country whose people a plural noun names (only broad places: a town's
+    name plus -ans is too often something else)."""
+    match = _INHABITANTS.match(surface)
+    if not match:
+        return ()
+    stem = match.group(1)
+    for ending in ("", "a", "o", "s", "e", "ia", "as"):
+        found = tuple(
+            p for p in gazetteer.candidates(stem + ending) if p.kind in ("admin1", "country")
+        )
+        if found:
+            return found
+    return ()
+
+
 def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str]) -> None:
     looked_up = group.surface
     found = gazetteer.candidates(looked_up)
@@ -301,6 +323,8 @@ def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str
         if found:
             looked_up = variant
             break
+    if not found:
+        found = _inhabitants_place(group.surface, gazetteer)
     keys = {normalize_name(name) for name in (looked_up, *_variants(looked_up))}
     own = [p for p in found if any(_bears_name(p, key) for key in keys)]
     # An exonym of a far bigger place ("Mecca" for Makkah) is its usual English name.

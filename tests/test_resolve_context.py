@@ -113,3 +113,12 @@ def test_plural_class_word_after_a_list_gives_the_kind(tiny, monkeypatch):
     text = "The rate for Clarke and Madison counties stayed low."
     got = resolve(text, tiny, "Clarke", "Madison")
     assert got["Madison"] == MADISON_GA
+
+
+def test_inhabitants_and_abbreviated_county(tiny):
+    text = "Georgians and Texans voted; the Douglas Co. board in Alexandria met."
+    got = resolve(text, tiny, "Georgians", "Texans", "Douglas Co", "Alexandria")
+    assert got["Georgians"] == GEORGIA_US
+    assert got["Texans"] == TEXAS
+    assert got["Douglas Co"] in (DOUGLAS_MN, DOUGLAS_NE)
+    assert resolve("Albanians", tiny, "Albanians")["Albanians"] is None  # a town's -ans is not it
