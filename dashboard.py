@@ -72,8 +72,12 @@ def pipeline_resources():
     return gazetteer, load_nlp(gazetteer)
 
 
-def ensure_store() -> None:
-    """Build data/ from the corpus when it is missing or stale, showing progress."""
+def ensure_store(area) -> None:
+    """Build data/ from the corpus when it is missing or stale, showing progress in `area`.
+
+    `area` is a container the page always has, so the elements after it keep
+    their positions and the map is not remounted once the build is done.
+    """
     from geo import store
 
     paths = corpus_paths()
@@ -81,7 +85,7 @@ def ensure_store() -> None:
         return
     from geo import pipeline
 
-    with st.status("Building the event store from the articles…", expanded=True) as status:
+    with area.status("Building the event store from the articles…", expanded=True) as status:
         bar = st.progress(0.0, text="Loading the gazetteer and language model…")
         gazetteer, nlp = pipeline_resources()
 
@@ -210,6 +214,7 @@ def reset_filters(options: filters.FilterOptions) -> None:
     for key, value in default_state(options).items():
         st.session_state[key] = value
     st.session_state.pop("selected_place", None)
+    st.session_state.pop("last_click", None)
 
 
 def current_filter(options: filters.FilterOptions) -> filters.EventFilter:
@@ -442,7 +447,7 @@ def main() -> None:
     st.set_page_config(page_title="News-event map", page_icon="🗺️", layout="wide")
     install_static_assets(STATIC_DIR)
     st.title("News-event map")
-    ensure_store()
+    ensure_store(st.container())
     version = store_version(DATA_DIR)
     index = event_index(str(DATA_DIR), version)
     options = filter_options(str(DATA_DIR), version)

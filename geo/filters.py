@@ -428,12 +428,15 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
     return counts[["date", "event_type", "events"]]
 
 
+def latest_first_key(day: np.ndarray) -> np.ndarray:
+    """Sort key putting the latest day first and undated rows last."""
+    return np.where(np.isnat(day), np.iinfo(np.int64).max, -day.astype("int64"))
+
+
 def latest_events(index: EventIndex, rows: np.ndarray, limit: int | None = None) -> np.ndarray:
     """One row per distinct event among `rows`, latest first, at most `limit`."""
     first = first_rows_of_events(index, rows)
-    day = index.day[first].astype("int64")
-    day = np.where(np.isnat(index.day[first]), np.iinfo(np.int64).min, day)
-    order = np.lexsort((index.event.codes[first], -day))
+    order = np.lexsort((index.event.codes[first], latest_first_key(index.day[first])))
     ordered = first[order]
     return ordered if limit is None else ordered[:limit]
 

@@ -31,7 +31,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import AssetUrls
-from geo.filters import EventIndex, latest_events
+from geo.filters import EventIndex, latest_events, latest_first_key
 from geo.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -307,9 +307,7 @@ def _query_markers(
     index: EventIndex, rows: np.ndarray, counts: np.ndarray, quota: np.ndarray, window: int
 ) -> list[PlaceMarker]:
     codes = index.place.codes[rows]
-    day = index.day[rows]
-    day_int = np.where(np.isnat(day), np.iinfo(np.int64).min, day.astype("int64"))
-    order = np.lexsort((index.event.codes[rows], -day_int, codes))
+    order = np.lexsort((index.event.codes[rows], latest_first_key(index.day[rows]), codes))
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -576,22 +574,21 @@ def detail_html(place_name: str, events: pd.DataFrame) -> str:
     items = []
     for row in events.drop(columns="geometry", errors="ignore").to_dict("records"):
         meta = [escape_html(_date_text(row.get("date")))]
-        if row.get("event_type"):
-            meta.append(escape_html(row["event_type"]))
-        if row.get("source"):
-            meta.append(escape_html(row["source"]))
+        for field in ("event_type", "source"):
+            if _text(row.get(field)):
+                meta.append(escape_html(row[field]))
         actors = _actors_text(row.get("actor_names"))
         if actors:
             meta.append(escape_html(actors))
-        title = escape_html(row.get("title") or "")
+        title = escape_html(_text(row.get("title")))
         url = safe_url(row.get("url"))
         if url and not title:
             title = "article"
         if url:
             link = f'<a href="{escape_html(url)}" target="_blank" rel="noopener noreferrer">'
             title = f"{link}{title}</a>"
-        before = escape_html(row.get("context_before") or "")
-        after = escape_html(row.get("context_after") or "")
+        before = escape_html(_text(row.get("context_before")))
+        after = escape_html(_text(row.get("context_after")))
         items.append(
             '<div class="nm-detail-event">'
             f'<div class="nm-detail-meta">{" · ".join(meta)}</div>'

@@ -151,6 +151,16 @@ def test_events_table_one_row_per_event_latest_first(index, events):
     assert e1["place_names"] == "Kuźnica, Poland"
 
 
+def test_undated_events_come_last():
+    import pandas as pd
+
+    frame = sample_frame()
+    frame.loc[frame["event_id"] == "e5", "date"] = pd.NaT
+    table = filters.events_table(filters.build_index(frame))
+    assert table["excerpt"].iloc[-1].startswith("Water cannon")
+    assert table["date"].iloc[:-1].notna().all()
+
+
 def test_downloads_round_trip(index):
     subset = filters.apply_filter(index, EventFilter(sources=("BBC",)))
     csv = filters.to_csv_bytes(subset).decode("utf-8")

@@ -1,0 +1,279 @@
+"""Real-browser test of `streamlit run dashboard.py` (Playwright + Debian's chromium).
+
+Runs with no internet: every request that leaves the loopback server is
+answered from the locally installed asset packages (geo.assets.cdn_to_local)
+or refused, tiles included, so the map must stand on its offline basemap.
+The store is built by the real pipeline from seeds/ into a temporary data dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+BUILD_TIMEOUT_S = 300
+
+pytestmark = pytest.mark.browser
+
+HOSTILE_ARTICLE = (
+    "Guards <img src=x onerror=\"window.__xss='title'\"> say ${window.__xss='t2'}\n"
+    "\n"
+    "Polish border guards <img src=x onerror=\"window.__xss='img';alert('img')\"> accused "
+    "Belarus ${window.__xss='tpl';alert('tpl')} of pushing migrants towards Kuźnica "
+    "<script>window.__xss='script';alert('script')</script> on Tuesday, and "
+    "`${alert('backtick')}` officials in Warsaw condemned the attack.\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url}/_stcore/health did not answer in {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    data_dir = tmp_path_factory.mktemp("e2e") / "data"
+    port = _free_port()
+    env = dict(os.environ, NEWSMAP_DATA_DIR=str(data_dir))
+    env.pop("NEWSMAP_STATIC_DIR", None)  # the app's ./static/ is what Streamlit serves
+    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, process)
+        yield url, data_dir
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _offline_routes(context) -> list[str]:
+    """Serve known CDN files locally, refuse everything else that is not loopback."""
+    from geo.assets import cdn_to_local
+
+    local = cdn_to_local()
+    refused: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        elif url in local:
+            route.fulfill(path=str(local[url]))
+        else:
+            refused.append(url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", handle)
+    return refused
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1500, "height": 1200})
+        refused = _offline_routes(context)
+        page = context.new_page()
+        page.dialogs = []  # type: ignore[attr-defined]
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.refused = refused  # type: ignore[attr-defined]
+        page.goto(url)
+        page.get_by_test_id("stMetricValue").first.wait_for(timeout=BUILD_TIMEOUT_S * 1000)
+        yield page
+        browser.close()
+
+
+def _map_frame(page):
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('st_folium'))"
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "st_folium" in frame.url and frame.evaluate(
+                "() => !!(window.map && window.feature_group && window.feature_group.length)"
+            ):
+                return frame
+        time.sleep(0.3)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-e2e-no-map.png"), full_page=True)
+    raise TimeoutError("the map did not render (see test-artifacts/dashboard-e2e-no-map.png)")
+
+
+MARKER_COUNT_JS = """() => {
+  let n = 0;
+  // streamlit-folium keeps replaced groups in window.feature_group; count those on the map.
+  (window.feature_group || []).filter(g => window.map.hasLayer(g)).forEach(g => g.eachLayer(l => {
+    if (l.getLayers) { n += l.getLayers().length; }
+  }));
+  return n;
+}"""
+
+
+def excerpt_parts(row):
+    from geo.mapview import POPUP_EXCERPT_CHARS, excerpt_parts
+
+    return excerpt_parts(row, POPUP_EXCERPT_CHARS)
+
+
+def _store(data_dir: Path):
+    from geo.store import load_event_places
+
+    return load_event_places(data_dir)
+
+
+def _wait_idle(page) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+    )
+    page.wait_for_timeout(500)
+
+
+def _click_place(page, frame, name: str, lat: float, lon: float) -> None:
+    # Zoom in so clustering releases the marker, then click it like a user.
+    frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 14, {{animate: false}})")
+    marker = frame.locator(f'[data-place="{name}"]').first
+    marker.wait_for(timeout=20_000)
+    marker.click()
+
+
+def test_marker_click_shows_excerpt(page, server):
+    _, data_dir = server
+    frame = _map_frame(page)
+    events = _store(data_dir)
+    at_kuznica = events[events["place_name"] == "Kuźnica"]
+    assert len(at_kuznica), "the seeds mention Kuźnica"
+    point = at_kuznica.geometry.iloc[0]
+    _click_place(page, frame, "Kuźnica", point.y, point.x)  # (lat, lon) = (y, x)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    popup_text = popup.inner_text()
+    assert "Kuźnica" in popup_text
+    latest = at_kuznica.sort_values("date", ascending=False).iloc[0]
+    # The popup shows a window of the excerpt around the place name.
+    _, mention, after = excerpt_parts(latest.to_dict())
+    assert mention and (mention + after)[:30] in popup_text.replace("\n", " ")
+    # The click also selects the place in the detail panel beside the map.
+    detail = page.locator(".nm-detail")
+    detail.wait_for(timeout=30_000)
+    assert "Kuźnica" in detail.inner_text()
+    assert latest["excerpt"][:40] in detail.inner_text().replace("\n", " ")
+
+
+def test_country_filter_changes_the_markers(page, server):
+    _, data_dir = server
+    frame = _map_frame(page)
+    before = frame.evaluate(MARKER_COUNT_JS)
+    events = _store(data_dir)
+    belarus_places = events[events["place_country"] == "BY"]["place_key"].nunique()
+    assert 0 < belarus_places < events["place_key"].nunique()
+    select = page.get_by_test_id("stMultiSelect").filter(has_text="Place country")
+    select.locator("input").click()
+    select.locator("input").fill("Belarus")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).getAll('country').includes('BY')",
+        timeout=30_000,
+    )
+    _wait_idle(page)
+    frame = _map_frame(page)
+    page.wait_for_timeout(1000)
+    after = frame.evaluate(MARKER_COUNT_JS)
+    assert before != after
+    assert after == belarus_places
+
+
+def test_hostile_upload_runs_no_script(page, server, tmp_path):
+    _, data_dir = server
+    article = tmp_path / "hostile.txt"
+    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(article))
+    page.get_by_text("added 1 article").wait_for(timeout=BUILD_TIMEOUT_S * 1000)
+    _wait_idle(page)
+    assert (data_dir / "uploads").is_dir() and list((data_dir / "uploads").iterdir())
+    # Reset filters so the new article's places are on the map, then open its popup.
+    page.get_by_role("button", name="Reset filters").click()
+    _wait_idle(page)
+    events = _store(data_dir)
+    hostile = events[events["excerpt"].str.contains("onerror", regex=False)]
+    assert len(hostile), "the hostile article produced events"
+    row = hostile.iloc[0]
+    frame = _map_frame(page)
+    _click_place(page, frame, row["place_name"], row.geometry.y, row.geometry.x)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    page.locator(".nm-detail").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    shown = page.locator(".nm-detail").inner_text() + popup.inner_text()
+    assert "onerror" in shown  # the payload is displayed as text...
+    assert page.dialogs == []  # ...and never runs
+    assert page.evaluate("() => window.__xss") is None
+    assert frame.evaluate("() => window.__xss") is None
+    assert frame.locator(".leaflet-popup-content img, .leaflet-popup-content script").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-e2e.png"), full_page=True)
+    (ARTIFACTS / "dashboard-e2e-refused.json").write_text(json.dumps(page.refused, indent=1))
+
+
+def test_no_cdn_or_tile_request_was_needed_for_the_map(page):
+    # Tiles are refused (offline); nothing else outside loopback should have been asked for.
+    outside = [u for u in page.refused if "tile.openstreetmap.org" not in u]
+    assert outside == []
