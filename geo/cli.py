@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def _build(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
-    options = {"force": args.force, "workers": args.workers}
+    options = {"force": args.force, "workers": args.workers, "online": _online_geocoder(args)}
     if args.quiet:
         summary = build_store(paths, args.data_dir, **options)
     else:
@@ -84,6 +85,15 @@ def _build(args: argparse.Namespace) -> int:
             bar.close()
     print(format_summary(summary))
     return 1 if summary.skipped else 0
+
+
+def _online_geocoder(args: argparse.Namespace):
+    """The online geocoder when `--online` or GEO_ONLINE_GEOCODER turns it on, else None."""
+    from geo.geocoders import SERVICE_ENV, OnlineGeocoder
+
+    if not (args.online or os.environ.get(SERVICE_ENV)):
+        return None
+    return OnlineGeocoder()
 
 
 # --------------------------------------------------------------------------
@@ -295,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--data-dir", default="data", help="where the store goes (default: data)")
     build.add_argument("--force", action="store_true", help="analyse every article again")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--online",
+        action="store_true",
+        help="ask the online geocoder (GEO_ONLINE_GEOCODER, default nominatim; needs "
+        "GEO_USER_AGENT) for names the offline gazetteer lacks; answers are cached",
+    )
     build.add_argument(
         "--workers",
         type=_positive_int,

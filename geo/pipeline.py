@@ -20,7 +20,7 @@ from geo.articles import iter_corpus
 from geo.dates import find_dates
 from geo.events import extract_events
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
-from geo.resolve import resolve_toponyms
+from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
     ArticleCache,
     CachedArticle,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from geo.actors import ActorRegistry
     from geo.gazetteer import Gazetteer
+    from geo.geocoders import Geocoder
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, message): called as articles are analysed."""
@@ -78,11 +79,17 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
 
 
 def _analyse_doc(
-    article: Article, doc: Doc, gazetteer: Gazetteer, registry: ActorRegistry | None
+    article: Article,
+    doc: Doc,
+    gazetteer: Gazetteer,
+    registry: ActorRegistry | None,
+    online: Geocoder | None = None,
 ) -> AnalysedArticle:
     exclude = article.boilerplate
     toponyms = find_toponyms(doc, exclude=exclude)
     resolved = resolve_toponyms(toponyms, article.text, gazetteer)
+    if online is not None:
+        resolved = resolve_unplaced(resolved, online)
     actors = find_actors(
         doc,
         exclude=exclude,
@@ -98,9 +105,10 @@ def analyse_article(
     nlp: Language,
     gazetteer: Gazetteer,
     actor_registry: ActorRegistry | None = None,
+    online: Geocoder | None = None,
 ) -> AnalysedArticle:
     """Places, actors, dates and sentences of one article."""
-    return _analyse_doc(article, nlp(article.text), gazetteer, actor_registry)
+    return _analyse_doc(article, nlp(article.text), gazetteer, actor_registry, online)
 
 
 def analyse_articles(
@@ -109,11 +117,12 @@ def analyse_articles(
     gazetteer: Gazetteer,
     actor_registry: ActorRegistry | None = None,
     batch_size: int = BATCH_SIZE,
+    online: Geocoder | None = None,
 ) -> Iterator[CachedArticle]:
     """Analyses and events of each article, in order, parsed in nlp.pipe batches."""
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
     for article, doc in zip(articles, docs, strict=True):
-        analysed = _analyse_doc(article, doc, gazetteer, actor_registry)
+        analysed = _analyse_doc(article, doc, gazetteer, actor_registry, online)
         yield CachedArticle(analysed, extract_events(analysed, doc))
 
 
@@ -168,11 +177,13 @@ def _analyse_in_parallel(
     gazetteer: Gazetteer,
     registry: ActorRegistry | None,
     workers: int,
+    online: Geocoder | None = None,
 ) -> Iterator[tuple[Article, CachedArticle]]:
     """(article, analysis) in corpus order; at most 2 batches per worker in flight."""
     if workers == 1:
         for batch in _batches(articles, BATCH_SIZE):
-            yield from zip(batch, analyse_articles(batch, nlp, gazetteer, registry), strict=True)
+            analyses = analyse_articles(batch, nlp, gazetteer, registry, online=online)
+            yield from zip(batch, analyses, strict=True)
         return
     import multiprocessing
 
@@ -204,6 +215,7 @@ def build_store(
     actor_registry: ActorRegistry | None = None,
     force: bool = False,
     workers: int = 1,
+    online: Geocoder | None = None,
 ) -> BuildSummary:
     """Analyse the corpus under `paths` and write the store to `data_dir`.
 
@@ -212,16 +224,25 @@ def build_store(
     and the gazetteer are loaded only if some article needs analysing. The
     corpus is streamed twice (plan, then analyse) so that only a few batches of
     article texts are in memory at a time. `workers` > 1 analyses batches in
-    forked processes that share the loaded model and gazetteer.
+    forked processes that share the loaded model and gazetteer. `online`, a
+    geocoder such as `geo.geocoders.OnlineGeocoder`, is asked for the names the
+    gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if online is not None and workers > 1:
+        raise ValueError(
+            "online geocoding runs in one process to respect the service's rate limit: "
+            "build with workers=1 (drop --workers) or without the online geocoder"
+        )
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
     previous = read_manifest(data_dir) or {}
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
     fingerprint = code_fingerprint()
+    # Analyses made with an online geocoder differ from offline ones: cache them apart.
+    analysis_key = fingerprint if online is None else f"{fingerprint}+{online.name}"
     cache = ArticleCache(data_dir)
 
     planned: dict[str, _Planned] = {}
@@ -230,7 +251,7 @@ def build_store(
         if isinstance(item, SkippedFile):
             skipped.append(item)
         else:
-            key = article_cache_key(repr(item), fingerprint)
+            key = article_cache_key(repr(item), analysis_key)
             planned[item.id] = _Planned(key, _content_hash(item), item.path)
     todo_ids = {i for i, p in planned.items() if force or p.key not in cache}
     total, reused = len(planned), len(planned) - len(todo_ids)
@@ -260,9 +281,11 @@ def build_store(
                     del planned[article.id]
                     done += 1
 
-        analysed = _analyse_in_parallel(analysable(), nlp, gazetteer, actor_registry, workers)
+        analysed = _analyse_in_parallel(
+            analysable(), nlp, gazetteer, actor_registry, workers, online
+        )
         for article, cached in analysed:
-            key = article_cache_key(repr(article), fingerprint)
+            key = article_cache_key(repr(article), analysis_key)
             planned[article.id] = _Planned(key, _content_hash(article), article.path)
             cache.put(key, cached)
             done += 1

@@ -19,11 +19,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from geo.gazetteer import Gazetteer, normalize_name
 from geo.model import Place, PlaceKind, ResolvedToponym, Toponym
+
+if TYPE_CHECKING:
+    from geo.geocoders import Geocoder
 
 ROUNDS = 3
 """Context passes after the first pick; picks stop changing after two or three."""
@@ -780,3 +784,24 @@ def rank_candidates(toponym: Toponym, text: str, gazetteer: Gazetteer) -> tuple[
     scores = np.array([_prior(p) for p in group.candidates]) + _local_scores(group)
     order = np.argsort(-scores, kind="stable")
     return tuple(group.candidates[int(j)] for j in order)
+
+
+def resolve_unplaced(
+    resolved: Sequence[ResolvedToponym], geocoder: Geocoder
+) -> tuple[ResolvedToponym, ...]:
+    """Ask another geocoder (the optional online one) for the names the
+    gazetteer has no place for; the offline picks are never replaced."""
+    from geo.geocoders import place_from_location
+
+    answered: dict[str, Place | None] = {}
+    result = []
+    for item in resolved:
+        if item.place is None:
+            name = item.toponym.text
+            if name not in answered:
+                location = geocoder.geocode(name, exactly_one=True)
+                answered[name] = None if location is None else place_from_location(location)
+            if answered[name] is not None:
+                item = ResolvedToponym(item.toponym, answered[name], score=0.0)
+        result.append(item)
+    return tuple(result)

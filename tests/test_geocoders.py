@@ -139,3 +139,38 @@ def test_config_selects_offline_unless_a_service_is_named(monkeypatch, tmp_path)
     monkeypatch.setenv("GEO_USER_AGENT", "newsmap-tests/0")
     online = geocoder_from_config({"cache_dir": str(tmp_path)})
     assert isinstance(online, OnlineGeocoder) and online.service == "nominatim"
+
+
+def test_online_geocoder_places_only_what_the_gazetteer_lacks(tmp_path, offline):
+    from geo.model import ResolvedToponym, Toponym
+    from geo.resolve import resolve_unplaced
+
+    online = make_online(tmp_path, offline, answers={"Lesna Podlaska": [(52.1, 23.0)]})
+    known = ResolvedToponym(Toponym(0, 6, "Warsaw"), WARSAW, 0.9)
+    unknown = Toponym(10, 24, "Lesna Podlaska")
+    again = Toponym(30, 44, "Lesna Podlaska")
+    result = resolve_unplaced(
+        [known, ResolvedToponym(unknown, None), ResolvedToponym(again, None)], online
+    )
+    assert result[0] is known  # offline picks are kept as they are
+    # geopy Locations are (lat, lon); the Place keeps lat and lon by name.
+    assert (result[1].place.lat, result[1].place.lon) == (52.1, 23.0)
+    assert result[1].place.gazetteer == "nominatim" and result[2].place == result[1].place
+    assert FakeService.instances[-1].calls == ["Lesna Podlaska"]  # asked once per name
+
+
+def test_online_geocoder_down_leaves_unknown_names_unplaced(tmp_path, offline):
+    from geo.model import ResolvedToponym, Toponym
+    from geo.resolve import resolve_unplaced
+
+    online = make_online(tmp_path, offline, error=exc.GeocoderUnavailable("down"))
+    result = resolve_unplaced([ResolvedToponym(Toponym(0, 5, "Nowhr"), None)], online)
+    assert result[0].place is None  # the run goes on; nothing is lost
+
+
+def test_build_refuses_online_geocoding_in_parallel_workers(tmp_path, offline):
+    from geo.pipeline import build_store
+
+    online = make_online(tmp_path, offline)
+    with pytest.raises(ValueError, match="rate limit"):
+        build_store([tmp_path], tmp_path / "data", workers=2, online=online)

@@ -85,7 +85,7 @@ class CountingAnalyser:
     def __init__(self):
         self.analysed: list[str] = []
 
-    def __call__(self, articles, nlp, gazetteer, actor_registry=None, batch_size=32):
+    def __call__(self, articles, nlp, gazetteer, actor_registry=None, batch_size=32, online=None):
         for article in articles:
             self.analysed.append(Path(article.path).name)
             yield _cached(article)
