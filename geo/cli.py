@@ -62,7 +62,8 @@ def format_summary(summary: BuildSummary) -> str:
         f"actors:   {summary.actors}",
         f"skipped files: {len(summary.skipped)}",
     ]
-    lines += [f"  {s.path}: {s.reason}" for s in summary.skipped]
+    # An ArticleError's message already starts with the path: say it once.
+    lines += [f"  {s.path}: {s.reason.removeprefix(f'{s.path}: ')}" for s in summary.skipped]
     return "\n".join(lines)
 
 
