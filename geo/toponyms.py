@@ -169,6 +169,20 @@ ORGANISATION_HEADS = frozenset(
     }  # fmt: skip
 )
 """Last words that make an ORG entity an organisation even when a place shares its name."""
+GOVERNMENT_HEADS = frozenset(
+    {
+        "sheriff", "police", "coroner", "court", "courts", "courthouse", "jail", "detention",
+        "commission", "commissioners", "commissioner", "council", "board", "department",
+        "office", "attorney", "prosecutor", "clerk", "auditor", "assessor", "treasurer", "mayor",
+        "judge", "magistrate", "schools", "fire", "health", "emergency", "administration",
+        "government", "legislature", "patrol", "works", "ems", "crimestoppers", "manager",
+        "supervisors", "selectmen", "aldermen", "trustees", "elections", "planning", "zoning",
+    }
+)  # fmt: skip
+"""Words of a public body or office: a place opening its name is its jurisdiction, a
+noun-modifier use like "US Secretary of State" ("Douglas County Sheriff's Office")."""
+SEAT_WORDS = frozenset({"city", "state", "town", "village"})
+"""Words between a place and its public body that are not part of the place name."""
 
 DOC_EXTENSION = "toponyms"
 
@@ -205,14 +219,17 @@ class RecognitionPolicy:
     """Annotation conventions that differ between corpora.
 
     Defaults follow the project's gold (seeds): no demonyms, no place names
-    inside organisation names, no street names. Benchmarks such as LGL also
-    annotate demonyms ("Russian") and places embedded in names ("Columbus
-    Police Department" -> "Columbus").
+    inside organisation names, no street names; but a place opening the name of
+    a public body or office is its jurisdiction, a noun-modifier use like the
+    gold's "US Secretary of State" ("Columbus Police Department" -> "Columbus";
+    `jurisdictions`). Benchmarks such as LGL also annotate demonyms ("Russian")
+    and places embedded in any name ("Nashville Film Festival" -> "Nashville").
     """
 
     demonyms: bool = False
     embedded: bool = False
     streets: bool = False
+    jurisdictions: bool = True
 
 
 @dataclass(frozen=True)
@@ -338,7 +355,13 @@ class ToponymRecogniser:
                 candidate = None
             if candidate is not None:
                 yield candidate
-            elif label == "ORG" and len(span) > 1:
+                continue
+            if label not in PLACE_LABELS and len(span) > 1 and self.policy.jurisdictions:
+                candidate = self._jurisdiction(span, evidence)
+                if candidate is not None:
+                    yield candidate
+                    continue
+            if label == "ORG" and len(span) > 1:
                 modifier = self._leading_modifier(span, evidence)
                 if modifier is not None:
                     yield modifier
@@ -416,6 +439,34 @@ class ToponymRecogniser:
         prepositions = PLACE_PREPOSITIONS if label == "ORG" else STRICT_PLACE_PREPOSITIONS
         if _place_context(doc, span, prepositions):
             return _Candidate(span.start, span.end, label, None, 2)
+        return None
+
+    def _jurisdiction(self, span: SpacySpan, evidence: _DocEvidence) -> _Candidate | None:
+        """ "Douglas County Sheriff's Office" -> "Douglas County", "Fargo City Council"
+        -> "Fargo": a place opening the name of a public body or office. Places after
+        "of" ("Council of Europe"), in private names ("Nashville Film Festival") and before
+        "Department of ..." (a proper name: "Texas Department of Transportation") are not.
+        Common words that are also places ("Superior Court", "Home Office") need evidence:
+        a class word, a prominent place or another mention as a place."""
+        for length in range(min(4, len(span) - 1), 0, -1):
+            part = span[:length]
+            if not all(_is_capitalised(t) for t in part) or not _is_capitalised(span[length]):
+                continue
+            if part[0].lower_ in DIRECTION_WORDS or self._is_demonym(part.text):
+                continue
+            rest = span[length:]
+            if part[-1].lower_ in SEAT_WORDS and len(part) > 1 and _public_body(rest[:1]):
+                part = part[:-1]  # "Dublin City Council", "Illinois State Police"
+            if not self._known(part.text) or not _public_body(rest):
+                continue
+            if any(t.lower_ == "of" for t in rest):
+                return None
+            vouched = (
+                len(part) > 1  # "Douglas County", "Mount Pleasant": not a common word
+                or part.text in evidence.place_texts
+                or self._prominence_of(part.text) > 0
+            )
+            return _Candidate(part.start, part.end, "jurisdiction", None, 2) if vouched else None
         return None
 
     def _leading_modifier(self, span: SpacySpan, evidence: _DocEvidence) -> _Candidate | None:
@@ -689,6 +740,18 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
 def _institution(tail: SpacySpan) -> bool:
     """The words after a place in a name that make it an institution ("County Jail")."""
     return any(t.lower_ in ORGANISATION_HEADS or t.lower_ in FACILITY_HEADS for t in tail)
+
+
+def _public_body(words: SpacySpan) -> bool:
+    """The capitalised words opening `words` name a public body or office."""
+    for token in words:
+        if token.text in POSSESSIVES:
+            continue
+        if not _is_capitalised(token):
+            return False
+        if token.lower_ in GOVERNMENT_HEADS:
+            return True
+    return False
 
 
 def _followed_by_known(recogniser: ToponymRecogniser, doc: Doc, span: SpacySpan) -> bool:

@@ -238,10 +238,33 @@ def test_institution_words_are_cut_from_a_known_place():
     assert texts(nlp("She was taken to the Butler County Jail on Monday.")) == ["Butler County"]
 
 
-def test_places_inside_names_only_under_the_embedded_policy():
+def test_places_inside_private_names_only_under_the_embedded_policy():
     names = FakeNames(["Columbus"])
-    patterns = [("GPE", "Columbus"), ("ORG", "Columbus Police Department")]
-    text = "Columbus is calm, the Columbus Police Department said."
+    patterns = [("GPE", "Columbus"), ("ORG", "Columbus Film Festival")]
+    text = "Columbus is calm, the Columbus Film Festival said."
     assert texts(blank_nlp(patterns, lookup=names)(text)) == ["Columbus"]
     lgl = blank_nlp(patterns, lookup=names, policy=RecognitionPolicy(embedded=True))
     assert texts(lgl(text)) == ["Columbus", "Columbus"]
+
+
+def test_a_place_opening_a_public_body_is_its_jurisdiction():
+    names = FakeNames(["Douglas County", "Columbus", "Dublin", "Superior", "Texas"])
+    patterns = [
+        ("ORG", "the Douglas County Sheriff's Office"),
+        ("ORG", "Columbus Police Department"),
+        ("ORG", "Dublin City Council"),
+        ("ORG", "Superior Court"),
+        ("ORG", "Texas Department of Transportation"),
+        ("GPE", "Columbus"),
+        ("GPE", "Dublin"),
+    ]
+    nlp = blank_nlp(patterns, lookup=names)
+    doc = nlp(
+        "Then the Douglas County Sheriff's Office and Columbus Police Department met in Columbus."
+        " Dublin City Council sued in Superior Court, said Texas Department of Transportation."
+        " Dublin agreed."
+    )
+    # Jurisdictions; not a common word without evidence, nor a name going on with "of".
+    assert texts(doc) == ["Douglas County", "Columbus", "Columbus", "Dublin", "Dublin"]
+    off = blank_nlp(patterns, lookup=names, policy=RecognitionPolicy(jurisdictions=False))
+    assert texts(off("Columbus Police Department said.")) == []
