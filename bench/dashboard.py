@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -278,6 +279,18 @@ def main() -> int:
             raise RuntimeError(app.exception[0].message)
         payload = component_payload_bytes(app)
 
+        # The same store under a new path in this (now warm) process: what a running
+        # server pays after a rebuild, without Python's first imports of folium & co.
+        warm_dir = Path(tmp) / "data-warm"
+        warm_dir.mkdir()
+        shutil.copy(data_dir / EVENT_PLACES_FILE, warm_dir / EVENT_PLACES_FILE)
+        os.environ["NEWSMAP_DATA_DIR"] = str(warm_dir)
+        warm = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        start = time.perf_counter()
+        warm.run()
+        warm_render = time.perf_counter() - start
+        os.environ["NEWSMAP_DATA_DIR"] = str(data_dir)
+
         values = {
             "f_event_types": sorted(frame["event_type"].unique()),
             "f_place_countries": sorted(frame["place_country"].dropna().unique()),
@@ -315,7 +328,8 @@ def main() -> int:
     )
     checks = [
         (
-            f"time to first render from a built store: {first_render:.2f} s",
+            f"time to first render from a built store, fresh process (imports included): "
+            f"{first_render:.2f} s; in a running server: {warm_render:.2f} s",
             first_render <= TARGET_FIRST_RENDER_S,
         ),
         (

@@ -221,7 +221,7 @@ class PlaceMarker:
         ]
 
 
-ENTRY_OVERHEAD_BYTES = 90
+ENTRY_OVERHEAD_BYTES = 100
 PLACE_OVERHEAD_BYTES = 150
 _ENTRY_COLUMNS = (
     "date",
@@ -259,6 +259,9 @@ def place_markers(
         return []
     codes = index.place.codes[rows]
     counts = np.bincount(codes, minlength=len(index.place.values))
+    # Every place lists at least one event: with many places, shorten the excerpts up front.
+    per_place = payload_budget // max(1, int(np.count_nonzero(counts)))
+    window = max(60, min(window, per_place - PLACE_OVERHEAD_BYTES - ENTRY_OVERHEAD_BYTES))
     for _ in range(4):
         quota = _popup_quota(counts, max_popup_events, payload_budget, window)
         markers = _query_markers(index, rows, counts, quota, window)
@@ -272,21 +275,19 @@ def place_markers(
 def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
     """Bytes the markers take in the page (the PlaceLayer's JSON), estimated without encoding.
 
-    Counts characters of every string plus JSON punctuation; `<`, `>`, `&`, `$` and
-    backticks grow to six bytes each when escaped, so they are counted as such.
+    Counts the UTF-8 bytes of every string plus JSON punctuation; characters that
+    safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes, backslashes) count six bytes.
     """
-    total = 2
+    texts: list[str] = []
+    punctuation = 2
     for m in markers:
-        texts = [m.kind, m.name, m.tooltip]
+        texts += (m.kind, m.name, m.tooltip)
+        punctuation += 48 + 7 * len(m.entries) + 3 * (3 + 6 * len(m.entries))
         for entry in m.entries:
-            texts.extend(entry)
-        total += 48 + 7 * len(m.entries) + sum(_json_len(t) for t in texts)
-    return total
-
-
-def _json_len(text: str) -> int:
-    extra = sum(text.count(c) for c in '<>&$`"\\') * 5
-    return len(text.encode("utf-8")) + 3 + extra
+            texts += entry
+    blob = "".join(texts)
+    escaped = sum(blob.count(c) for c in '<>&$`"\\')
+    return len(blob.encode("utf-8")) + 5 * escaped + punctuation
 
 
 def _popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) -> np.ndarray:
