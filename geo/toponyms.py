@@ -184,6 +184,24 @@ noun-modifier use like "US Secretary of State" ("Douglas County Sheriff's Office
 SEAT_WORDS = frozenset({"city", "state", "town", "village"})
 """Words between a place and its public body that are not part of the place name."""
 
+PROPER_TAGS = frozenset({"NNP", "NNPS", ""})
+"""Proper-noun tags; "" when no tagger ran (tests on a blank pipeline)."""
+PARTY_LETTERS = frozenset({"D", "R", "I", "DFL", "D.", "R.", "I."})
+"""Party labels glued to a home district or state: "Rep. Jay Roberts (R-Ocilla)"."""
+RESIDENT_NOUNS = frozenset(
+    {
+        "man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "couple", "family",
+        "resident", "residents", "native", "natives", "police", "officers", "firefighters",
+        "homeowner", "homeowners", "voters", "taxpayers", "businesses", "merchants", "students",
+        "motorist", "driver", "mayor", "officials", "schools", "area", "neighborhood",
+    }
+)  # fmt: skip
+"""Nouns a place name modifies as a place ("A Gainesville man", "Danbury police")."""
+PLURAL_CLASS_WORDS = frozenset(
+    {"counties", "parishes", "townships", "provinces", "states", "regions", "districts"}
+)
+"""Plural class words after a list of names: "Barrow and Jackson counties"."""
+
 DOC_EXTENSION = "toponyms"
 
 
@@ -256,6 +274,7 @@ class ToponymRecogniser:
         self._lookup = lookup
         self.policy = policy or RecognitionPolicy()
         self._prominence: dict[str, bool] = {}
+        self._known_cache: dict[str, bool] = {}
 
     @property
     def lookup(self) -> PlaceNameLookup | None:
@@ -265,9 +284,19 @@ class ToponymRecogniser:
     def lookup(self, value: PlaceNameLookup | None) -> None:
         self._lookup = value
         self._prominence = {}
+        self._known_cache = {}
 
     # -- lookup helpers -------------------------------------------------
     def _known(self, text: str) -> bool:
+        known = self._known_cache.get(text)
+        if known is None:
+            known = self._ask_known(text)
+            if len(self._known_cache) > 200_000:
+                self._known_cache.clear()
+            self._known_cache[text] = known
+        return known
+
+    def _ask_known(self, text: str) -> bool:
         if self.lookup is None or not text:
             return False
         if self.lookup.is_known_name(text):
@@ -315,6 +344,8 @@ class ToponymRecogniser:
         candidates.extend(self._compounds(doc))
         candidates.extend(self._class_word_patterns(doc))
         candidates.extend(self._gazetteer_names(doc))
+        candidates.extend(self._cued_names(doc, evidence))
+        candidates.extend(self._listed_before_plural_class_word(doc))
         chosen = _select(candidates)
         chosen.extend(self._after_comma(doc, chosen))
         chosen = _select(chosen)
@@ -444,8 +475,7 @@ class ToponymRecogniser:
     def _jurisdiction(self, span: SpacySpan, evidence: _DocEvidence) -> _Candidate | None:
         """ "Douglas County Sheriff's Office" -> "Douglas County", "Fargo City Council"
         -> "Fargo": a place opening the name of a public body or office. Places after
-        "of" ("Council of Europe"), in private names ("Nashville Film Festival") and before
-        "Department of ..." (a proper name: "Texas Department of Transportation") are not.
+        "of" ("Council of Europe") and in private names ("Nashville Film Festival") are not.
         Common words that are also places ("Superior Court", "Home Office") need evidence:
         a class word, a prominent place or another mention as a place."""
         for length in range(min(4, len(span) - 1), 0, -1):
@@ -459,8 +489,6 @@ class ToponymRecogniser:
                 part = part[:-1]  # "Dublin City Council", "Illinois State Police"
             if not self._known(part.text) or not _public_body(rest):
                 continue
-            if any(t.lower_ == "of" for t in rest):
-                return None
             vouched = (
                 len(part) > 1  # "Douglas County", "Mount Pleasant": not a common word
                 or part.text in evidence.place_texts
@@ -581,6 +609,73 @@ class ToponymRecogniser:
                 i = found.end
             else:
                 i += 1
+
+    def _cued_names(self, doc: Doc, evidence: _DocEvidence) -> Iterable[_Candidate]:
+        """Known names in cues that news uses only for places, whatever NER said:
+        a party affiliation ("Sen. Ray Miller, D-Columbus"), a dateline ("MANSFIELD --"),
+        a modifier of residents or local things ("A Gainesville man", "Danbury police",
+        "Northbrook-based") and a residence after a person ("Allison Grodin of Squirrel Hill")."""
+        if self.lookup is None:
+            return
+        i = 0
+        while i < len(doc):
+            if not _is_capitalised(doc[i]) or (i > 0 and _is_capitalised(doc[i - 1])):
+                i += 1
+                continue
+            name = self._known_run(doc, i)
+            if name is None:
+                i += 1
+                continue
+            cue = _place_cue(doc, name)
+            if cue is not None and (
+                cue in {"affiliation", "dateline"} or not evidence.persons.is_person(name)
+            ):
+                yield _Candidate(name.start, name.end, cue, None, 3)
+            i = name.end
+
+    def _known_run(self, doc: Doc, start: int) -> SpacySpan | None:
+        """The longest known name (max 4 tokens) of capitalised tokens from `start`, not
+        the opening of a longer capitalised name nor part of an opaque multi-word entity."""
+        for length in range(4, 0, -1):
+            span = doc[start : start + length]
+            if len(span) < length or not all(_is_capitalised(t) for t in span):
+                continue
+            if span.end < len(doc) and _is_capitalised(doc[span.end]):
+                return None
+            if not self._known(span.text) or self._is_demonym(span.text):
+                continue
+            for token in span:
+                if token.ent_type_ in OPAQUE_LABELS and token.ent_iob_ == "I" and token.i == start:
+                    ent = next(e for e in doc.ents if e.start <= token.i < e.end)
+                    if not _party_prefix(doc, ent.start, start):
+                        return None
+            return span
+        return None
+
+    def _listed_before_plural_class_word(self, doc: Doc) -> Iterable[_Candidate]:
+        """ "Barrow and Jackson counties", "Grant, Mahnomen and Wilkin counties"."""
+        for token in doc:
+            if token.text not in PLURAL_CLASS_WORDS or token.i == 0:
+                continue
+            end = token.i
+            while end > 0:
+                start = end
+                while start > 0 and end - start < 3 and _name_word(doc[start - 1]):
+                    start -= 1
+                if start == end:
+                    break
+                name = doc[start:end]
+                if (
+                    self._known(name.text)
+                    and not self._is_demonym(name.text)
+                    and not any(t.ent_type_ == "NORP" for t in name)
+                ):
+                    yield _Candidate(name.start, name.end, "listed", None, 3)
+                if start == 0 or doc[start - 1].lower_ not in {",", "and", "or", "/", "&"}:
+                    break
+                end = start - 1
+                if end > 0 and doc[end - 1].text == "," and doc[end].lower_ in {"and", "or"}:
+                    end -= 1
 
     def _after_comma(self, doc: Doc, chosen: list[_Candidate]) -> Iterable[_Candidate]:
         """ "Minsk airport, Belarus": a known name after a place and a comma."""
@@ -754,6 +849,84 @@ def _public_body(words: SpacySpan) -> bool:
     return False
 
 
+def _party_prefix(doc: Doc, ent_start: int, name_start: int) -> bool:
+    """ "D-Columbus" glued into one entity: a party letter and a hyphen before the name."""
+    return name_start - ent_start == 2 and doc[name_start - 1].text in {"-", "–"}
+
+
+def _place_cue(doc: Doc, name: SpacySpan) -> str | None:
+    """Which place-only cue surrounds `name`, if any (see `_cued_names`)."""
+    before = doc[name.start - 1] if name.start > 0 else None
+    after = doc[name.end] if name.end < len(doc) else None
+    if any(t.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL"} for t in name):
+        return None
+    if (
+        before is not None
+        and before.text in {"-", "–"}
+        and name.start > 1
+        and doc[name.start - 2].text in PARTY_LETTERS
+        and not doc[name.start - 2].whitespace_
+        and not before.whitespace_
+    ):
+        return "affiliation"
+    if _dateline_cue(doc, name):
+        return "dateline"
+    if name[0].is_stop or after is None or not all(t.tag_ in PROPER_TAGS for t in name):
+        return None
+    glued = {"-", "–", "/"}
+    if (before is not None and before.text in glued and not doc[name.start - 2].whitespace_) or (
+        after.text in glued and not after.whitespace_ and doc[name.end + 1].is_title
+    ):
+        return None  # part of a compound name: "Miami-Dade", "Batesburg-Leesville"
+    if name.text.isupper() and len(name.text) <= 4:
+        return None  # acronyms: "PA officials", "SWAT officers"
+    if after.lower_ in RESIDENT_NOUNS or (
+        after.text in {"-", "–"} and name.end + 1 < len(doc) and doc[name.end + 1].lower_ == "based"
+    ):
+        return "resident"
+    if before is not None and before.lower_ in {"of", "from"} and name.start > 2:
+        person_end = doc[name.start - 2]
+        if person_end.text == "," and doc[name.start - 3].is_digit:
+            return "residence"  # "Kevin Fulmer, 31, of Swansea"
+        if person_end.text == ",":
+            person_end = doc[name.start - 3]
+        if (
+            person_end.ent_type_ == "PERSON"
+            and person_end.ent_iob_ != "B"
+            or (
+                person_end.ent_type_ == "PERSON"
+                and person_end.i + 1 < len(doc)
+                and doc[person_end.i + 1].ent_iob_ != "I"
+            )
+        ):
+            return "residence"
+    return None
+
+
+def _dateline_cue(doc: Doc, name: SpacySpan) -> bool:
+    """ "MANSFIELD -- Mayor ...", "ORLANDO, Fla. (AP)": an upper-case name after a line
+    start, a sentence end or a date, before a spaced dash, "(" or ", State"."""
+    if not (name.text.isupper() and len(name.text) > 3) or name.end >= len(doc):
+        return False
+    if name.start > 0:
+        before = doc[name.start - 1]
+        if not (before.is_space or before.like_num or before.text in {".", '"', "”", "’", "'"}):
+            return False
+        if before.text == "." and name.start > 1 and doc[name.start - 2].is_upper:
+            return False  # "ST. PAUL": the end of a longer name
+    after = doc[name.end]
+    if after.text in DATELINE_DASHES - {","}:
+        return bool(name[-1].whitespace_)
+    if after.text == "(":
+        return True
+    return (
+        after.text == ","
+        and name.end + 1 < len(doc)
+        and _is_capitalised(doc[name.end + 1])
+        and doc[name.end + 1].text != doc[name.end + 1].text.upper()
+    )
+
+
 def _followed_by_known(recogniser: ToponymRecogniser, doc: Doc, span: SpacySpan) -> bool:
     """ "Gun Barrel City, Texas": a comma and a known name follow."""
     end = span.end
@@ -826,7 +999,8 @@ def _comma_place_token(token: Token) -> bool:
         return True
     if label == "PERSON":
         ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
-        return ent.end - 1 > token.i and ent[-1].is_upper  # "Belarus AFP"
+        words = [t for t in ent if not t.is_space]
+        return words[-1].i > token.i and words[-1].is_upper  # "Belarus AFP\n\n"
     return False
 
 

@@ -254,17 +254,35 @@ def test_a_place_opening_a_public_body_is_its_jurisdiction():
         ("ORG", "Columbus Police Department"),
         ("ORG", "Dublin City Council"),
         ("ORG", "Superior Court"),
-        ("ORG", "Texas Department of Transportation"),
+        ("ORG", "Texas Film Festival"),
         ("GPE", "Columbus"),
         ("GPE", "Dublin"),
     ]
     nlp = blank_nlp(patterns, lookup=names)
     doc = nlp(
         "Then the Douglas County Sheriff's Office and Columbus Police Department met in Columbus."
-        " Dublin City Council sued in Superior Court, said Texas Department of Transportation."
+        " Dublin City Council sued in Superior Court, said Texas Film Festival."
         " Dublin agreed."
     )
-    # Jurisdictions; not a common word without evidence, nor a name going on with "of".
+    # Jurisdictions; not a common word without evidence, nor a private name.
     assert texts(doc) == ["Douglas County", "Columbus", "Columbus", "Dublin", "Dublin"]
     off = blank_nlp(patterns, lookup=names, policy=RecognitionPolicy(jurisdictions=False))
     assert texts(off("Columbus Police Department said.")) == []
+
+
+def test_place_only_cues_find_names_whatever_ner_said():
+    names = FakeNames(["Columbus", "Mansfield", "Gainesville", "Danbury", "Swansea", "Smith"])
+    patterns = [("PERSON", "Ray Miller"), ("ORG", "Danbury"), ("PERSON", "Kevin Fulmer")]
+    doc = blank_nlp(patterns, lookup=names)(
+        "MANSFIELD -- Sen. Ray Miller, D-Columbus, said a Gainesville man and Danbury police"
+        " met Kevin Fulmer, 31, of Swansea. A Smith said so."
+    )
+    assert texts(doc) == ["MANSFIELD", "Columbus", "Gainesville", "Danbury", "Swansea"]
+
+
+def test_names_listed_before_a_plural_class_word_are_places():
+    names = FakeNames(["Barrow", "Jackson", "Walton"])
+    doc = blank_nlp([("ORG", "Nato")], lookup=names)(
+        "Growth slowed in Walton, Barrow and Jackson counties."
+    )
+    assert texts(doc) == ["Walton", "Barrow", "Jackson"]
