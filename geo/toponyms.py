@@ -343,7 +343,7 @@ class ToponymRecogniser:
         candidates.extend(self._from_entities(doc, evidence))
         candidates.extend(self._compounds(doc))
         candidates.extend(self._class_word_patterns(doc))
-        candidates.extend(self._gazetteer_names(doc))
+        candidates.extend(self._gazetteer_names(doc, evidence))
         candidates.extend(self._cued_names(doc, evidence))
         candidates.extend(self._listed_before_plural_class_word(doc))
         chosen = _select(candidates)
@@ -351,7 +351,7 @@ class ToponymRecogniser:
         chosen = _select(chosen)
         chosen.extend(self._coordinated(doc, chosen))
         chosen = _select(chosen)
-        chosen.extend(self._propagate(doc, chosen))
+        chosen.extend(self._propagate(doc, chosen, evidence))
         chosen = _select(chosen)
         return tuple(
             Toponym(
@@ -583,8 +583,10 @@ class ToponymRecogniser:
             return True  # "the village of Kosnica": the class word vouches for a misspelling
         return not name[0].is_sent_start and all(t.tag_ in {"NNP", "NNPS"} for t in name)
 
-    def _gazetteer_names(self, doc: Doc) -> Iterable[_Candidate]:
-        """Known place names NER missed, in place-like contexts ("in X", datelines)."""
+    def _gazetteer_names(self, doc: Doc, evidence: _DocEvidence) -> Iterable[_Candidate]:
+        """Known place names NER missed, in place-like contexts ("in X", datelines) or
+        countries in title-case headlines, where NER misses most names ("Poland Stops
+        Migrants")."""
         if self.lookup is None:
             return
         i = 0
@@ -606,6 +608,8 @@ class ToponymRecogniser:
                     yield _Candidate(found.start, found.end, "dateline", None, 2)
                 elif _place_context(doc, found) and found[-1].tag_ in {"NNP", "NNPS"}:
                     yield _Candidate(found.start, found.end, "context", None, 1)
+                elif found.start in evidence.title_case and self._prominence_of(found.text) == 2:
+                    yield _Candidate(found.start, found.end, "headline", None, 1)
                 i = found.end
             else:
                 i += 1
@@ -720,8 +724,11 @@ class ToponymRecogniser:
                     frontier.append(new)
         return added
 
-    def _propagate(self, doc: Doc, chosen: list[_Candidate]) -> Iterable[_Candidate]:
-        """One sense per document: repeat accepted names where NER was silent."""
+    def _propagate(
+        self, doc: Doc, chosen: list[_Candidate], evidence: _DocEvidence
+    ) -> Iterable[_Candidate]:
+        """One sense per document: repeat accepted names where NER was silent. In
+        title-case headlines a capitalised neighbour does not make a longer name."""
         names: dict[str, set[tuple[str, ...]]] = {}
         for c in chosen:
             words = tuple(t.text for t in doc[c.start : c.end])
@@ -742,8 +749,9 @@ class ToponymRecogniser:
                 span = doc[token.i : end]
                 if any(t.i in taken or t.ent_type_ in OPAQUE_LABELS for t in span):
                     continue
-                if (end < len(doc) and _is_capitalised(doc[end])) or (
-                    token.i > 0 and _is_capitalised(doc[token.i - 1])
+                if token.i not in evidence.title_case and (
+                    (end < len(doc) and _is_capitalised(doc[end]))
+                    or (token.i > 0 and _is_capitalised(doc[token.i - 1]))
                 ):
                     continue  # part of a longer name: "Washington Newsday", "Mr Wood"
                 if _before_name_tail(span):
@@ -789,12 +797,35 @@ class _DocEvidence:
 
     def __init__(self, doc: Doc, persons: _PersonNames) -> None:
         self.persons = persons
+        self.title_case = _title_case_tokens(doc)
         self.place_texts: set[str] = set()
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
                 span = _trim(ent)
                 if span is not None:
                     self.place_texts.add(span.text)
+
+
+def _title_case_tokens(doc: Doc) -> frozenset[int]:
+    """Token indices of title-case lines ("Poland Stops Migrants at the Border"): most
+    content words capitalised, so capitals there say nothing about names."""
+    found: set[int] = set()
+    start = 0
+    for token in doc:
+        if "\n" not in token.text and not (token.is_sent_start and token.i > start):
+            continue
+        end = token.i if "\n" not in token.text else token.i + 1
+        _mark_title_case(doc, start, end, found)
+        start = end
+    _mark_title_case(doc, start, len(doc), found)
+    return frozenset(found)
+
+
+def _mark_title_case(doc: Doc, start: int, end: int, found: set[int]) -> None:
+    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.is_stop]
+    capitalised = sum(1 for t in words if t.is_title)
+    if capitalised >= 3 and capitalised >= 0.75 * len(words):
+        found.update(range(start, end))
 
 
 def _organisation_like(ent: SpacySpan) -> bool:

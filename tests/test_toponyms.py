@@ -286,3 +286,11 @@ def test_names_listed_before_a_plural_class_word_are_places():
         "Growth slowed in Walton, Barrow and Jackson counties."
     )
     assert texts(doc) == ["Walton", "Barrow", "Jackson"]
+
+
+def test_countries_in_title_case_headlines_are_places():
+    nlp = blank_nlp([("GPE", "Warsaw")])
+    doc = nlp("Poland Stops Migrants Crossing Forests\nWarsaw said so.")
+    assert texts(doc) == ["Poland", "Warsaw"]
+    doc = nlp("Mobile Phones Banned From Schools Across Warsaw\nIt said so.")
+    assert texts(doc) == ["Warsaw"]  # a known name that is not a country needs more
