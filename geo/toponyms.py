@@ -184,6 +184,11 @@ noun-modifier use like "US Secretary of State" ("Douglas County Sheriff's Office
 SEAT_WORDS = frozenset({"city", "state", "town", "village"})
 """Words between a place and its public body that are not part of the place name."""
 
+MOTION_VERBS = frozenset(
+    {"drive", "go", "move", "travel", "return", "head", "come", "fly", "walk", "relocate",
+     "transfer", "bring", "take", "send", "flee", "evacuate", "commute", "ride"}
+)  # fmt: skip
+"""Verbs whose "to X" is a place even when X is labelled a person ("drove to Lanexa")."""
 PROPER_TAGS = frozenset({"NNP", "NNPS", ""})
 """Proper-noun tags; "" when no tagger ran (tests on a blank pipeline)."""
 PARTY_LETTERS = frozenset({"D", "R", "I", "DFL", "D.", "R.", "I."})
@@ -468,7 +473,7 @@ class ToponymRecogniser:
         if text in evidence.place_texts or self._prominence_of(text) > 0:
             return _Candidate(span.start, span.end, label, None, 2)
         prepositions = PLACE_PREPOSITIONS if label == "ORG" else STRICT_PLACE_PREPOSITIONS
-        if _place_context(doc, span, prepositions):
+        if _place_context(doc, span, prepositions) or _motion_goal(doc, span):
             return _Candidate(span.start, span.end, label, None, 2)
         return None
 
@@ -632,7 +637,8 @@ class ToponymRecogniser:
                 continue
             cue = _place_cue(doc, name)
             if cue is not None and (
-                cue in {"affiliation", "dateline"} or not evidence.persons.is_person(name)
+                cue in {"affiliation", "dateline", "residence"}
+                or not evidence.persons.is_person(name, self_ent=_entity_of(name))
             ):
                 yield _Candidate(name.start, name.end, cue, None, 3)
             i = name.end
@@ -911,6 +917,12 @@ def _place_cue(doc: Doc, name: SpacySpan) -> str | None:
         return None  # part of a compound name: "Miami-Dade", "Batesburg-Leesville"
     if name.text.isupper() and len(name.text) <= 4:
         return None  # acronyms: "PA officials", "SWAT officers"
+    if (
+        not name[0].ent_type_
+        and _is_capitalised(after)
+        and _public_body(doc[name.end : name.end + 4])
+    ):
+        return "jurisdiction"  # "Chiefland Police Chief" that NER missed
     if after.lower_ in RESIDENT_NOUNS or (
         after.text in {"-", "–"} and name.end + 1 < len(doc) and doc[name.end + 1].lower_ == "based"
     ):
@@ -934,6 +946,22 @@ def _place_cue(doc: Doc, name: SpacySpan) -> str | None:
     return None
 
 
+def _entity_of(span: SpacySpan) -> SpacySpan | None:
+    """The entity exactly covering `span`, if any."""
+    for ent in span.doc.ents:
+        if ent.start == span.start and ent.end == span.end:
+            return ent
+    return None
+
+
+def _motion_goal(doc: Doc, span: SpacySpan) -> bool:
+    """ "drove to Lanexa", "heading through Bright": the goal of a verb of motion."""
+    i = span.start - 1
+    if i < 1 or doc[i].lower_ not in {"to", "through", "toward", "towards", "into"}:
+        return False
+    return doc[i].head.lemma_ in MOTION_VERBS
+
+
 def _dateline_cue(doc: Doc, name: SpacySpan) -> bool:
     """ "MANSFIELD -- Mayor ...", "ORLANDO, Fla. (AP)": an upper-case name after a line
     start, a sentence end or a date, before a spaced dash, "(" or ", State"."""
@@ -946,9 +974,9 @@ def _dateline_cue(doc: Doc, name: SpacySpan) -> bool:
         if before.text == "." and name.start > 1 and doc[name.start - 2].is_upper:
             return False  # "ST. PAUL": the end of a longer name
     after = doc[name.end]
-    if after.text in DATELINE_DASHES - {","}:
+    if after.text in DATELINE_DASHES - {","} or after.text in {"---", "—-"}:
         return bool(name[-1].whitespace_)
-    if after.text == "(":
+    if after.text in {"(", ":"} or (after.is_space and name.end + 1 < len(doc)):
         return True
     return (
         after.text == ","
