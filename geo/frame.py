@@ -55,33 +55,41 @@ def split_list(value: str | None) -> list[str]:
     return str(value).split(LIST_SEP)
 
 
+def event_fields(event: Event) -> dict[str, object]:
+    """The columns an event gives each of its rows, here and in the flat events table."""
+    actors = event.actors
+    return {
+        "event_id": event.id,
+        "article_id": event.article_id,
+        "event_type": event.event_type,
+        "date": event.date,
+        "date_precision": event.date_precision,
+        "actor_ids": LIST_SEP.join(a.id for a in actors),
+        "actor_names": LIST_SEP.join(a.name for a in actors),
+        "actor_types": LIST_SEP.join(a.type for a in actors),
+        "actor_countries": LIST_SEP.join(a.country_code or "" for a in actors),
+        "excerpt": event.excerpt,
+        "start": event.start,
+        "end": event.end,
+        "context_before": event.context_before,
+        "context_after": event.context_after,
+        "source": event.source,
+        "url": event.url,
+        "published": event.published,
+        "title": event.title,
+    }
+
+
 def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
     rows = []
     geometry = []
     for event in events:
-        actors = event.actors
+        fields = event_fields(event)
         for ep in event.places:
             place = ep.place
             rows.append(
                 {
-                    "event_id": event.id,
-                    "article_id": event.article_id,
-                    "event_type": event.event_type,
-                    "date": pd.Timestamp(event.date),
-                    "date_precision": event.date_precision,
-                    "actor_ids": LIST_SEP.join(a.id for a in actors),
-                    "actor_names": LIST_SEP.join(a.name for a in actors),
-                    "actor_types": LIST_SEP.join(a.type for a in actors),
-                    "actor_countries": LIST_SEP.join(a.country_code or "" for a in actors),
-                    "excerpt": event.excerpt,
-                    "start": event.start,
-                    "end": event.end,
-                    "context_before": event.context_before,
-                    "context_after": event.context_after,
-                    "source": event.source,
-                    "url": event.url,
-                    "published": pd.Timestamp(event.published) if event.published else pd.NaT,
-                    "title": event.title,
+                    **fields,
                     "place_key": place.key,
                     "place_name": place.name,
                     "place_kind": place.kind,

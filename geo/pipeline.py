@@ -25,6 +25,7 @@ from geo.store import (
     ArticleCache,
     CachedArticle,
     article_cache_key,
+    chunked,
     code_fingerprint,
     file_states,
     read_manifest,
@@ -149,17 +150,6 @@ def _too_long(article: Article, max_length: int) -> SkippedFile | None:
     )
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 _WORKER_STAGES: tuple[Language, Gazetteer, ActorRegistry | None] | None = None
 """What forked workers analyse with: set in the parent just before forking."""
 
@@ -181,7 +171,7 @@ def _analyse_in_parallel(
 ) -> Iterator[tuple[Article, CachedArticle]]:
     """(article, analysis) in corpus order; at most 2 batches per worker in flight."""
     if workers == 1:
-        for batch in _batches(articles, BATCH_SIZE):
+        for batch in chunked(articles, BATCH_SIZE):
             analyses = analyse_articles(batch, nlp, gazetteer, registry, online=online)
             yield from zip(batch, analyses, strict=True)
         return
@@ -193,7 +183,7 @@ def _analyse_in_parallel(
         # fork: workers inherit the loaded model and memory-mapped gazetteer.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             in_flight: deque[tuple[list[Article], AsyncResult]] = deque()
-            for batch in _batches(articles, BATCH_SIZE):
+            for batch in chunked(articles, BATCH_SIZE):
                 in_flight.append((batch, pool.apply_async(_analyse_batch, (batch,))))
                 if len(in_flight) >= 2 * workers:
                     done, result = in_flight.popleft()

@@ -25,15 +25,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from geo.frame import LIST_SEP, events_to_geodataframe
+from geo.frame import LIST_SEP, event_fields, events_to_geodataframe
 from geo.model import AnalysedArticle, Event
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
     import pyarrow as pa
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 1
 """Bump when the layout of data/ or of the cached analyses changes."""
@@ -352,24 +354,7 @@ def _article_row(cached: CachedArticle, content_hash: str) -> dict[str, object]:
 
 def _event_row(event: Event) -> dict[str, object]:
     return {
-        "event_id": event.id,
-        "article_id": event.article_id,
-        "event_type": event.event_type,
-        "date": event.date,
-        "date_precision": event.date_precision,
-        "actor_ids": LIST_SEP.join(a.id for a in event.actors),
-        "actor_names": LIST_SEP.join(a.name for a in event.actors),
-        "actor_types": LIST_SEP.join(a.type for a in event.actors),
-        "actor_countries": LIST_SEP.join(a.country_code or "" for a in event.actors),
-        "excerpt": event.excerpt,
-        "start": event.start,
-        "end": event.end,
-        "context_before": event.context_before,
-        "context_after": event.context_after,
-        "source": event.source,
-        "url": event.url,
-        "published": event.published,
-        "title": event.title,
+        **event_fields(event),
         "place_keys": LIST_SEP.join(ep.place.key for ep in event.places),
         "place_names": LIST_SEP.join(ep.place.name for ep in event.places),
         "place_roles": LIST_SEP.join(ep.role for ep in event.places),
@@ -439,8 +424,9 @@ class _GeoParquetStream:
             self._writer.close()
 
 
-def _chunks(items: Iterable[CachedArticle], size: int) -> Iterator[list[CachedArticle]]:
-    chunk: list[CachedArticle] = []
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last may be shorter), read lazily from `items`."""
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -481,7 +467,7 @@ def write_store(
         tally = _Tally()
         article_rows = []
         with pq.ParquetWriter(staging / EVENTS_FILE, events_schema) as events_writer:
-            for chunk in _chunks(articles, CHUNK_ARTICLES):
+            for chunk in chunked(articles, CHUNK_ARTICLES):
                 events = [e for cached, _ in chunk for e in cached.events]
                 for cached, content_hash in chunk:
                     tally.add(cached)
