@@ -90,6 +90,18 @@ DIRECTION_WORDS = frozenset(
         "lower",
     }
 )
+FEATURE_HEADS = frozenset(
+    {"river", "creek", "lake", "lakes", "bay", "island", "islands", "valley", "mountains",
+     "hills", "falls", "canyon", "forest", "wilderness", "park", "peninsula", "sea", "ocean",
+     "harbor", "harbour", "reservoir", "ridge", "basin", "sound", "lakeshore", "swamp"}
+)  # fmt: skip
+FEATURE_OPENERS = frozenset({"lake", "mount", "mt.", "isle", "cape"})
+"""Capitalised words that make a name a natural or park feature ("Neches River", "Lake Lanier")."""
+QUALIFIERS = frozenset(
+    {"historic", "downtown", "uptown", "rural", "suburban", "n.", "s.", "e.", "w.", "n.e.",
+     "n.w.", "s.e.", "s.w.", "ne", "nw", "se", "sw"}
+)  # fmt: skip
+"""Words before a place name that are not part of it ("downtown Greer", "S.E. Paris")."""
 STREET_WORDS = frozenset(
     {
         "road",
@@ -207,6 +219,10 @@ PLURAL_CLASS_WORDS = frozenset(
 )
 """Plural class words after a list of names: "Barrow and Jackson counties"."""
 
+NOT_FEATURE_WORDS = ORGANISATION_HEADS | FACILITY_HEADS | GOVERNMENT_HEADS | STREET_WORDS | {
+    "hotel", "resort", "chamber", "civic", "city", "county", "home", "studios", "apartments"
+}  # fmt: skip
+"""Words that make a name with a feature word something else ("Mount Pleasant City Council")."""
 DOC_EXTENSION = "toponyms"
 
 
@@ -350,6 +366,7 @@ class ToponymRecogniser:
         candidates.extend(self._class_word_patterns(doc))
         candidates.extend(self._gazetteer_names(doc, evidence))
         candidates.extend(self._cued_names(doc, evidence))
+        candidates.extend(_natural_features(doc, evidence))
         candidates.extend(self._listed_before_plural_class_word(doc))
         chosen = _select(candidates)
         chosen.extend(self._after_comma(doc, chosen))
@@ -425,10 +442,13 @@ class ToponymRecogniser:
             return None
         if self._known(text) or self.lookup is None:
             return _Candidate(span.start, span.end, label, hint, 3)
-        if len(span) > 1 and span[0].lower_ in DIRECTION_WORDS:
-            rest = span[1:]
+        if len(span) > 1 and (span[0].lower_ in DIRECTION_WORDS | QUALIFIERS):
+            rest = span[1:]  # "Historic Dublin", "S.E. Paris"
             if self._known(rest.text):
                 return _Candidate(rest.start, rest.end, label, hint, 3)
+        if len(span) > 1 and span[-1].lower_ in SEAT_WORDS and self._known(span[:-1].text):
+            head = span[:-1]  # "Fargo City (Commissioner)", "San Diego State"
+            return _Candidate(head.start, head.end, label, hint, 3)
         for end in range(span.end - 1, span.start, -1):
             head = doc[span.start : end]  # "Butler County Jail" -> "Butler County"
             tail = doc[end : span.end]
@@ -776,10 +796,10 @@ class _PersonNames:
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
-            self.full.add(ent.text)
             self.ends[ent.end] = ent
             words = [t for t in ent if t.is_alpha and t.is_title]
-            if len(words) >= 2:
+            if len(words) >= 2:  # a lone word labelled PERSON is as often a place ("Mansfield")
+                self.full.add(ent.text)
                 self.parts.add(words[-1].text)
 
     def is_person(self, span: SpacySpan, self_ent: SpacySpan | None = None) -> bool:
@@ -944,6 +964,36 @@ def _place_cue(doc: Doc, name: SpacySpan) -> str | None:
         ):
             return "residence"
     return None
+
+
+def _natural_features(doc: Doc, evidence: _DocEvidence) -> Iterable[_Candidate]:
+    """ "the Neches River", "Lake Lanier", "Zion National Park": a capitalised feature
+    word makes the name a place, known to the gazetteer or not, whatever NER said."""
+    for token in doc:
+        lower = token.lower_
+        if not token.is_title or token.i in evidence.title_case:
+            continue
+        start, end = token.i, token.i + 1
+        if lower in FEATURE_HEADS:
+            while start > 0 and token.i - start < 4 and _feature_name_word(doc[start - 1]):
+                start -= 1
+        if start == token.i and lower in FEATURE_OPENERS:
+            while end < len(doc) and end - token.i < 3 and _feature_name_word(doc[end]):
+                end += 1
+        if end - start < 2 or (end < len(doc) and _is_capitalised(doc[end])):
+            continue  # no name, or a longer name: "Lake Street", "Park Service"
+        if start > 0 and doc[start - 1].text in {"-", "–", "'s", "’s"}:
+            continue
+        span = doc[start:end]
+        if any(t.lower_ in NOT_FEATURE_WORDS for t in span):
+            continue  # "Mount Pleasant Civic Center", "Mount Washington Hotel"
+        if len(span) == 2 and span[0].ent_type_ == "PERSON" and span[1].ent_iob_ == "I":
+            continue  # "Robin Lake", a person
+        yield _Candidate(start, end, "feature", None, 3)
+
+
+def _feature_name_word(token: Token) -> bool:
+    return _is_capitalised(token) and not token.is_stop and token.lower_ not in FEATURE_OPENERS
 
 
 def _entity_of(span: SpacySpan) -> SpacySpan | None:

@@ -294,3 +294,26 @@ def test_countries_in_title_case_headlines_are_places():
     assert texts(doc) == ["Poland", "Warsaw"]
     doc = nlp("Mobile Phones Banned From Schools Across Warsaw\nIt said so.")
     assert texts(doc) == ["Warsaw"]  # a known name that is not a country needs more
+
+
+def test_capitalised_feature_words_make_names_places():
+    nlp = blank_nlp([("PERSON", "Robin Lake"), ("ORG", "Mount Pleasant Civic Center")])
+    doc = nlp(
+        "Kayakers who paddled down the Neches River camped by Lake Lanier, but their coach"
+        " Robin Lake stayed in the Mount Pleasant Civic Center, a hall near Lake Street."
+    )
+    assert texts(doc) == ["Neches River", "Lake Lanier"]
+
+
+def test_qualifiers_and_seat_words_are_not_part_of_a_known_name():
+    names = FakeNames(["Dublin", "Fargo"])
+    patterns = [("GPE", "Historic Dublin"), ("GPE", "Fargo City")]
+    doc = blank_nlp(patterns, lookup=names)("In Historic Dublin, Fargo City Commissioner Al spoke.")
+    assert texts(doc) == ["Dublin", "Fargo"]
+
+
+def test_a_lone_word_labelled_person_does_not_make_its_place_mentions_persons():
+    names = FakeNames(["Mansfield"])
+    patterns = [("PERSON", "Mansfield"), ("GPE", "Mansfield")]
+    nlp = blank_nlp(patterns, lookup=names)
+    assert texts(nlp("Mansfield is a city and Mansfield voted.")) == ["Mansfield", "Mansfield"]
