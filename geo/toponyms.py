@@ -211,6 +211,8 @@ RESIDENT_NOUNS = frozenset(
         "resident", "residents", "native", "natives", "police", "officers", "firefighters",
         "homeowner", "homeowners", "voters", "taxpayers", "businesses", "merchants", "students",
         "motorist", "driver", "mayor", "officials", "schools", "area", "neighborhood",
+        "funeral", "apartment", "store", "bar", "restaurant", "mother", "father", "son",
+        "daughter", "teacher", "pastor", "landlord", "company", "firm", "plant", "farmer",
     }
 )  # fmt: skip
 """Nouns a place name modifies as a place ("A Gainesville man", "Danbury police")."""
@@ -648,7 +650,7 @@ class ToponymRecogniser:
             return
         i = 0
         while i < len(doc):
-            if not _is_capitalised(doc[i]) or (i > 0 and _is_capitalised(doc[i - 1])):
+            if not _is_capitalised(doc[i]) or (i > 0 and _name_word(doc[i - 1])):
                 i += 1
                 continue
             name = self._known_run(doc, i)
