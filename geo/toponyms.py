@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from geo.model import PlaceKind, Span, Toponym
+from geo.model import Place, PlaceKind, Span, Toponym
 
 if TYPE_CHECKING:
     from geo.nlp import PlaceNameLookup
@@ -201,6 +201,17 @@ MOTION_VERBS = frozenset(
      "transfer", "bring", "take", "send", "flee", "evacuate", "commute", "ride"}
 )  # fmt: skip
 """Verbs whose "to X" is a place even when X is labelled a person ("drove to Lanexa")."""
+PERSON_TITLES = frozenset(
+    {"Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr.", "Dr", "Sgt.", "Officer", "Judge", "Det.",
+     "Capt.", "Lt.", "Coach", "Deputy", "Trooper", "Pastor", "Rev.", "Miss", "Sen.", "Rep.",
+     "Gov.", "Cpl.", "Pvt.", "Prof."}
+)  # fmt: skip
+"""Titles before a person's name: the name is a person wherever else it occurs."""
+SPEECH_VERBS = frozenset({"say", "tell", "add", "explain", "recall", "note", "testify"})
+STRONG_LABELS = frozenset(
+    {"affiliation", "dateline", "residence", "feature", "jurisdiction", "compound", "listed"}
+)
+"""Candidate labels from cues used only for places; person evidence does not undo them."""
 PROPER_TAGS = frozenset({"NNP", "NNPS", ""})
 """Proper-noun tags; "" when no tagger ran (tests on a blank pipeline)."""
 PARTY_LETTERS = frozenset({"D", "R", "I", "DFL", "D.", "R.", "I."})
@@ -331,7 +342,8 @@ class ToponymRecogniser:
     def _prominence_of(self, text: str) -> int:
         """2: a country or continent; 1: a big region or city; 0: anything else.
 
-        Prominent places are the ones news names metonymically ("Minsk managed").
+        Prominent places are the ones news names metonymically ("Minsk managed");
+        US counties named by one bare word are not ("Bell", "Pierce": surnames).
         Needs a lookup that also offers `candidates(name) -> Sequence[Place]`
         (geo.gazetteer.Gazetteer does); otherwise nothing is prominent.
         """
@@ -347,7 +359,7 @@ class ToponymRecogniser:
             if (
                 place.kind in {"region", "sea"}
                 or (place.kind == "admin1" and place.population >= 1_000_000)
-                or place.population >= 100_000
+                or (place.population >= 100_000 and not _surname_county(text, place))
             ):
                 level = 1
         if len(self._prominence) > 100_000:
@@ -370,13 +382,13 @@ class ToponymRecogniser:
         candidates.extend(self._cued_names(doc, evidence))
         candidates.extend(_natural_features(doc, evidence))
         candidates.extend(self._listed_before_plural_class_word(doc))
-        chosen = _select(candidates)
+        chosen = _select([c for c in candidates if not self._personal(doc, c, evidence)])
         chosen.extend(self._after_comma(doc, chosen))
         chosen = _select(chosen)
         chosen.extend(self._coordinated(doc, chosen))
         chosen = _select(chosen)
         chosen.extend(self._propagate(doc, chosen, evidence))
-        chosen = _select(chosen)
+        chosen = [c for c in _select(chosen) if not self._personal(doc, c, evidence)]
         return tuple(
             Toponym(
                 start=doc[c.start].idx,
@@ -387,6 +399,17 @@ class ToponymRecogniser:
             )
             for c in sorted(chosen, key=lambda c: c.start)
         )
+
+    def _personal(self, doc: Doc, candidate: _Candidate, evidence: _DocEvidence) -> bool:
+        """The document treats this one-word name as a person elsewhere: after a title
+        ("Mrs. Lincoln", "Officer Bell"), or, unless it is a prominent place, as the
+        one who says something ("Petrova said"). Cues used only for places are kept."""
+        if candidate.label in STRONG_LABELS or candidate.end - candidate.start != 1:
+            return False
+        text = doc[candidate.start].text
+        if text in evidence.titled:
+            return True
+        return text in evidence.speakers and self._prominence_of(text) == 0
 
     # -- mechanisms -----------------------------------------------------
     def _from_entities(self, doc: Doc, evidence: _DocEvidence) -> Iterable[_Candidate]:
@@ -826,6 +849,15 @@ class _DocEvidence:
     def __init__(self, doc: Doc, persons: _PersonNames) -> None:
         self.persons = persons
         self.title_case = _title_case_tokens(doc)
+        self.titled: set[str] = set()
+        self.speakers: set[str] = set()
+        for token in doc:
+            if token.text in PERSON_TITLES and token.i + 1 < len(doc):
+                name = doc[token.i + 1]
+                if name.is_title and name.is_alpha:
+                    self.titled.add(name.text)
+            elif token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS and token.is_title:
+                self.speakers.add(token.text)
         self.place_texts: set[str] = set()
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
@@ -894,6 +926,11 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
 def _institution(tail: SpacySpan) -> bool:
     """The words after a place in a name that make it an institution ("County Jail")."""
     return any(t.lower_ in ORGANISATION_HEADS or t.lower_ in FACILITY_HEADS for t in tail)
+
+
+def _surname_county(text: str, place: Place) -> bool:
+    """A US county asked for by one bare word: most such names are surnames."""
+    return place.kind == "admin2" and place.country_code == "US" and " " not in text
 
 
 def _public_body(words: SpacySpan) -> bool:

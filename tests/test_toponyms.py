@@ -317,3 +317,11 @@ def test_a_lone_word_labelled_person_does_not_make_its_place_mentions_persons():
     patterns = [("PERSON", "Mansfield"), ("GPE", "Mansfield")]
     nlp = blank_nlp(patterns, lookup=names)
     assert texts(nlp("Mansfield is a city and Mansfield voted.")) == ["Mansfield", "Mansfield"]
+
+
+def test_a_name_the_document_gives_a_title_is_a_person():
+    names = FakeNames(["Lincoln", "Minsk"])
+    nlp = blank_nlp([("GPE", "Lincoln"), ("GPE", "Minsk")])
+    nlp.get_pipe("toponym_fixer").lookup = names
+    doc = nlp("Mrs. Lincoln arrived from Minsk. Later Lincoln spoke in Minsk.")
+    assert texts(doc) == ["Minsk", "Minsk"]
