@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -388,7 +388,11 @@ class ToponymRecogniser:
         chosen.extend(self._coordinated(doc, chosen))
         chosen = _select(chosen)
         chosen.extend(self._propagate(doc, chosen, evidence))
-        chosen = [c for c in _select(chosen) if not self._personal(doc, c, evidence)]
+        chosen = [
+            self._with_abbreviation_dot(doc, c)
+            for c in _select(chosen)
+            if not self._personal(doc, c, evidence)
+        ]
         return tuple(
             Toponym(
                 start=doc[c.start].idx,
@@ -399,6 +403,18 @@ class ToponymRecogniser:
             )
             for c in sorted(chosen, key=lambda c: c.start)
         )
+
+    def _with_abbreviation_dot(self, doc: Doc, candidate: _Candidate) -> _Candidate:
+        """ "W.Va" + "." -> "W.Va.": the tokenizer gives an abbreviation's last dot to the
+        sentence end."""
+        end = candidate.end
+        if end >= len(doc) or doc[end].text != "." or doc[end - 1].whitespace_:
+            return candidate
+        if "." not in doc[end - 1].text:
+            return candidate
+        if not self._known(doc[candidate.start : end].text + "."):
+            return candidate
+        return replace(candidate, end=end + 1)
 
     def _personal(self, doc: Doc, candidate: _Candidate, evidence: _DocEvidence) -> bool:
         """The document treats this one-word name as a person elsewhere: after a title
@@ -463,7 +479,11 @@ class ToponymRecogniser:
             if self.policy.demonyms:
                 return _Candidate(span.start, span.end, "demonym", None, 2)
             return None
-        if persons.is_person(span) and not _place_context(doc, span):
+        if (
+            persons.is_person(span)
+            and not _place_context(doc, span)
+            and self._prominence_of(text) < 2  # NER also calls "Sri Lanka" a person
+        ):
             return None
         if self._known(text) or self.lookup is None:
             return _Candidate(span.start, span.end, label, hint, 3)

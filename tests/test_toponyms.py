@@ -325,3 +325,14 @@ def test_a_name_the_document_gives_a_title_is_a_person():
     nlp.get_pipe("toponym_fixer").lookup = names
     doc = nlp("Mrs. Lincoln arrived from Minsk. Later Lincoln spoke in Minsk.")
     assert texts(doc) == ["Minsk", "Minsk"]
+
+
+def test_a_country_ner_also_calls_a_person_is_still_a_place():
+    from spacy.tokens import Span as SpacySpan
+
+    names = FakeNames(["Sri Lanka"], prominent={"Sri Lanka": "country"})
+    nlp = blank_nlp([], lookup=names)
+    doc = nlp.make_doc("Sri Lanka voted. It is a week for Sri Lanka today.")
+    doc.ents = [SpacySpan(doc, 0, 2, "PERSON"), SpacySpan(doc, 9, 11, "GPE")]
+    doc = nlp.get_pipe("toponym_fixer")(doc)
+    assert texts(doc) == ["Sri Lanka", "Sri Lanka"]
