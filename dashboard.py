@@ -6,10 +6,13 @@ geo.assets, uploads in geo.uploads, the store in geo.store/geo.pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
+from typing import NamedTuple
 
+import folium.elements
 import streamlit as st
 import streamlit_folium
 
@@ -28,6 +31,8 @@ STATIC_DIR = Path(os.environ.get("NEWSMAP_STATIC_DIR", ROOT / "static"))
 ASSET_BASE_URL = "../../app/static/newsmap"
 TABLE_ROWS = 500
 MAP_HEIGHT = 560
+MAP_KEY = "news_map"
+RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip"]
 ROLE_LABELS = {"located": "Where it happened only", "any": "Also where mentioned"}
 
 KEYS = {
@@ -80,6 +85,12 @@ def ensure_store(area) -> None:
     """
     from geo import store
 
+    # Checked on a session's first run and after an upload, not on every filter
+    # change: hashing the analysis code and the corpus would cost each rerun ~30 ms.
+    if st.session_state.get("store_checked") and not st.session_state.get("corpus_changed"):
+        return
+    st.session_state["store_checked"] = True
+    st.session_state["corpus_changed"] = False
     paths = corpus_paths()
     if not store.store_is_stale(DATA_DIR, paths):
         return
@@ -124,6 +135,11 @@ def filter_options(data_dir: str, version: str) -> filters.FilterOptions:
 FilterKey = tuple[tuple[str, tuple[str, ...]], ...]
 
 
+class MapLayer(NamedTuple):
+    markers: tuple[mapview.PlaceMarker, ...]
+    script: str
+
+
 def filter_key(event_filter: filters.EventFilter) -> FilterKey:
     """A hashable, stable cache key for a filter."""
     return tuple((k, tuple(v)) for k, v in sorted(filters.filter_to_params(event_filter).items()))
@@ -134,9 +150,16 @@ def _rows(data_dir: str, version: str, key: FilterKey):
     return filters.filter_rows(event_index(data_dir, version), filters.filter_from_params(params))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def map_markers(data_dir: str, version: str, key: FilterKey) -> list[mapview.PlaceMarker]:
-    return mapview.place_markers(event_index(data_dir, version), _rows(data_dir, version, key))
+@st.cache_resource(max_entries=32, show_spinner=False)
+def map_layer(data_dir: str, version: str, key: FilterKey) -> MapLayer:
+    """The markers (without popups) and the layer's script for one filter.
+
+    A resource, not data: both are immutable, and unpickling thousands of
+    markers on every rerun would cost more than the rest of the rerun.
+    """
+    markers = mapview.place_markers(event_index(data_dir, version), _rows(data_dir, version, key))
+    script = mapview.place_layer_script(markers)
+    return MapLayer(tuple(dataclasses.replace(m, entries=()) for m in markers), script)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -300,6 +323,7 @@ def sidebar_uploads() -> None:
         results = [save_upload(f.name, f.getvalue(), UPLOADS_DIR) for f in files]
         st.session_state["upload_results"] = [(r.ok, r.message) for r in results]
         st.session_state["upload_round"] = round_ + 1
+        st.session_state["corpus_changed"] = any(r.ok for r in results)
         st.rerun()
     for ok, message in st.session_state.get("upload_results", []):
         (sb.success if ok else sb.error)(message)
@@ -317,22 +341,86 @@ def show_metrics(index: filters.EventIndex, rows) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-def show_map(cache_key: tuple[str, str, FilterKey]) -> list[mapview.PlaceMarker]:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def base_map_args(bounds: tuple[tuple[float, float], ...], asset_base: str) -> dict[str, object]:
+    """st_folium's arguments for the base map, rendered once per view instead of every rerun.
+
+    The same steps as streamlit_folium.st_folium (0.27): rendering the folium
+    map costs tens of milliseconds and compiles a Jinja template per element.
+    tests/test_dashboard.py checks these equal what st_folium passes.
+    """
+    fig = mapview.build_base_map(bounds, asset_urls(asset_base))
+    fig.get_root().render()
+    fig.render()
+    html = streamlit_folium._get_html(fig)
+    header = streamlit_folium._get_header(fig)
+    script = streamlit_folium._get_map_string(fig)
+    (south, west), (north, east) = fig.get_bounds()
+    links = [e for e in _walk(fig) if isinstance(e, folium.elements.JSCSSMixin)]
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": streamlit_folium.get_full_id(fig),
+        "hash": streamlit_folium.generate_js_hash(script, MAP_KEY, False),
+        "bounds": {
+            "_southWest": {"lat": south, "lng": west},
+            "_northEast": {"lat": north, "lng": east},
+        },
+        "zoom": fig.options.get("zoom"),
+        "css_links": list(dict.fromkeys(h for e in links for _, h in e.default_css)),
+        "js_links": list(dict.fromkeys(s for e in links for _, s in e.default_js)),
+    }
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def map_component(base: dict[str, object], layer_script: str, returned: list[str]):
+    """streamlit-folium's component with cached arguments: st_folium without re-rendering."""
+    defaults = {"bounds": base["bounds"], "zoom": base["zoom"]}
+    defaults = {k: defaults.get(k) for k in returned}
+    hash_key = base["hash"]
+
+    def on_change() -> None:
+        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
+
+    return streamlit_folium._component_func(
+        script=base["script"],
+        header=base["header"],
+        html=base["html"],
+        id=base["id"],
+        key=hash_key,
+        height=MAP_HEIGHT,
+        width=None,
+        returned_objects=returned,
+        default=defaults,
+        zoom=None,
+        center=None,
+        feature_group=layer_script,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=base["css_links"],
+        js_links=base["js_links"],
+        on_change=on_change,
+        wrap_longitude=False,
+    )
+
+
+def show_map(cache_key: tuple[str, str, FilterKey]) -> tuple[mapview.PlaceMarker, ...]:
     """Draw the map; returns its markers. A click selects a place for the panel."""
-    markers = map_markers(*cache_key)
+    layer = map_layer(*cache_key)
+    markers = layer.markers
     if "map_bounds" not in st.session_state:
         # The first render fits the (URL-)filtered markers; later filter changes
         # only swap markers, keeping the user's view (no remount, no zoom reset).
         st.session_state["map_bounds"] = mapview.marker_bounds(markers)
-    base = mapview.build_base_map(st.session_state["map_bounds"], asset_urls(ASSET_BASE_URL))
-    clicked = streamlit_folium.st_folium(
-        base,
-        key="news_map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=mapview.build_place_layer(markers),
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-    )
+    base = base_map_args(st.session_state["map_bounds"], ASSET_BASE_URL)
+    clicked = map_component(base, layer.script, RETURNED_OBJECTS)
     click = (clicked or {}).get("last_object_clicked")
     if click and click != st.session_state.get("last_click"):
         st.session_state["last_click"] = click
@@ -348,7 +436,7 @@ def show_map(cache_key: tuple[str, str, FilterKey]) -> list[mapview.PlaceMarker]
     return markers
 
 
-def show_detail(index: filters.EventIndex, rows, markers: list[mapview.PlaceMarker]) -> None:
+def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMarker, ...]) -> None:
     st.subheader("Place details")
     names = {m.key: f"{m.name} ({m.events})" for m in markers}
     if not names:

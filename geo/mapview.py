@@ -381,18 +381,9 @@ def find_clicked_place(
 # --------------------------------------------------------------------------- folium
 
 
-class PlaceLayer(MacroElement):
-    """Markers for places, clustered when crowded, built in the browser from JSON.
-
-    Popups are built on demand with textContent: article text is never parsed
-    as HTML and never sits in a template literal. Tooltips are escaped HTML.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
+PLACE_LAYER_JS = """
 (function () {
-  var places = {{ this.payload }};
+  var places = __PLACES__;
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
@@ -439,10 +430,25 @@ class PlaceLayer(MacroElement):
       {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
     cluster.addLayer(marker);
   });
-  {{ this._parent.get_name() }}.addLayer(cluster);
+  __GROUP__.addLayer(cluster);
 })();
-{% endmacro %}
 """
+"""Builds the markers from `__PLACES__` (safe_json) into the layer named `__GROUP__`."""
+
+
+class PlaceLayer(MacroElement):
+    """Markers for places, clustered when crowded, built in the browser from JSON.
+
+    Popups are built on demand with textContent: article text is never parsed
+    as HTML and never sits in a template literal. Tooltips are escaped HTML.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        + PLACE_LAYER_JS.replace("__GROUP__", "{{ this._parent.get_name() }}").replace(
+            "__PLACES__", "{{ this.payload }}"
+        )
+        + "{% endmacro %}"
     )
 
     def __init__(self, markers: Sequence[PlaceMarker]):
@@ -553,6 +559,29 @@ def build_place_layer(markers: Sequence[PlaceMarker]) -> folium.FeatureGroup:
     return group
 
 
+STREAMLIT_LAYER = "feature_group_feature_group_0"
+"""The name streamlit-folium gives the first `feature_group_to_add` in its frame."""
+
+
+def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div") -> str:
+    """The JS streamlit-folium runs for `feature_group_to_add=build_place_layer(markers)`.
+
+    Written directly: st_folium renders the folium group and runs regexes over
+    the whole payload on every rerun, which costs more than the markers do.
+    tests/test_mapview.py checks it equals what st_folium makes.
+    """
+    group = STREAMLIT_LAYER
+    layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace(
+        "__PLACES__", safe_json([m.to_json_obj() for m in markers]), 1
+    )
+    return (
+        f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
+        f"{map_var}.addLayer({group});\n"
+        f"window.feature_group = window.feature_group || [];\n"
+        f"window.feature_group.push({group});\n"
+    )
+
+
 def build_map(
     index: EventIndex,
     assets: AssetUrls,
@@ -637,6 +666,7 @@ __all__ = [
     "marker_bounds",
     "marker_size",
     "layer_payload_bytes",
+    "place_layer_script",
     "place_markers",
     "safe_json",
     "safe_url",

@@ -1,14 +1,15 @@
 """Streamlit AppTest tests of dashboard.py over synthetic events (no NLP, no network).
 
 The store is replaced by a fake module returning the fixture frame, and
-streamlit_folium.st_folium by a stand-in that records its arguments and can
-pretend a marker was clicked. Expected counts are computed from the fixture
+streamlit-folium's component function by a stand-in that records its
+arguments and can pretend a marker was clicked. Expected counts are computed from the fixture
 Event objects, independently of geo.filters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import types
 from pathlib import Path
@@ -25,13 +26,13 @@ APP = str(ROOT / "dashboard.py")
 
 
 class FakeFolium:
-    """Stands in for st_folium: remembers the call, returns a scripted click."""
+    """Stands in for streamlit-folium's component: remembers the call, returns a scripted click."""
 
     def __init__(self) -> None:
         self.calls: list[dict] = []
         self.click: dict | None = None
 
-    def __call__(self, fig, **kwargs):
+    def __call__(self, **kwargs):
         self.calls.append(kwargs)
         if self.click is None:
             return {"last_object_clicked": None, "last_object_clicked_tooltip": None}
@@ -46,7 +47,7 @@ def events():
 @pytest.fixture
 def fake_map(monkeypatch):
     fake = FakeFolium()
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    monkeypatch.setattr(streamlit_folium, "_component_func", fake)
     return fake
 
 
@@ -85,8 +86,43 @@ def test_map_does_not_rerun_on_pan_and_keeps_mounted(app, fake_map):
     app.run()
     call = fake_map.calls[-1]
     assert set(call["returned_objects"]) <= {"last_object_clicked", "last_object_clicked_tooltip"}
-    assert call["feature_group_to_add"] is not None
-    assert call["key"] == "news_map"
+    assert "markerClusterGroup" in call["feature_group"]
+    app.multiselect(key="f_place_countries").set_value(["BY"]).run()
+    after = fake_map.calls[-1]
+    # Same component key and base map: the browser swaps the markers, no remount.
+    assert after["key"] == call["key"] and after["script"] == call["script"]
+    assert after["feature_group"] != call["feature_group"]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_map_component_gets_what_st_folium_would_pass(app, fake_map, monkeypatch):
+    from geo import filters, mapview
+    from geo.assets import asset_urls
+
+    app.run()
+    ours = fake_map.calls[-1]
+    markers = mapview.place_markers(filters.build_index(sample_frame(hostile=True)))
+    fig = mapview.build_base_map(
+        mapview.marker_bounds(markers), asset_urls("../../app/static/newsmap")
+    )
+    reference = FakeFolium()
+    monkeypatch.setattr(streamlit_folium, "_component_func", reference)
+    streamlit_folium.st_folium(
+        fig,
+        key="news_map",
+        height=ours["height"],
+        use_container_width=True,
+        feature_group_to_add=mapview.build_place_layer(markers),
+        returned_objects=ours["returned_objects"],
+    )
+    theirs = reference.calls[-1]
+    assert set(ours) == set(theirs)
+    for name in set(ours) - {"on_change", "feature_group"}:
+        assert ours[name] == theirs[name], name
+    assert _squeeze(ours["feature_group"]) == _squeeze(theirs["feature_group"])
 
 
 def _expect(events, keep) -> int:
