@@ -212,6 +212,11 @@ STRONG_LABELS = frozenset(
     {"affiliation", "dateline", "residence", "feature", "jurisdiction", "compound", "listed"}
 )
 """Candidate labels from cues used only for places; person evidence does not undo them."""
+PLACE_OF_NOUNS = DIRECTION_WORDS | {
+    "outskirts", "suburbs", "suburb", "outside", "native", "natives", "resident", "residents",
+    "heart", "streets", "downtown", "mayor", "citizens", "people", "parts", "rest",
+}  # fmt: skip
+"""Words whose "of X" names a place: "north of Moorhead", "residents of Kuznica"."""
 PROPER_TAGS = frozenset({"NNP", "NNPS", ""})
 """Proper-noun tags; "" when no tagger ran (tests on a blank pipeline)."""
 PARTY_LETTERS = frozenset({"D", "R", "I", "DFL", "D.", "R.", "I."})
@@ -550,8 +555,11 @@ class ToponymRecogniser:
         a class word, a prominent place or another mention as a place."""
         for length in range(min(4, len(span) - 1), 0, -1):
             part = span[:length]
-            if not all(_is_capitalised(t) for t in part) or not _is_capitalised(span[length]):
-                continue
+            following = span[length]
+            if not all(_is_capitalised(t) for t in part) or not (
+                _is_capitalised(following) or following.text in POSSESSIVES
+            ):
+                continue  # "Alexandria's Circuit Court" is a jurisdiction too
             if part[0].lower_ in DIRECTION_WORDS or self._is_demonym(part.text):
                 continue
             rest = span[length:]
@@ -1203,6 +1211,8 @@ def _place_context(
     i = span.start - 1
     if i >= 0 and doc[i].lower_ in DETERMINERS:
         i -= 1
+    if i >= 1 and doc[i].lower_ == "of" and doc[i - 1].lower_ in PLACE_OF_NOUNS:
+        return True  # "north of Moorhead", "a native of Augusta"
     return i >= 0 and doc[i].lower_ in prepositions
 
 

@@ -336,3 +336,12 @@ def test_a_country_ner_also_calls_a_person_is_still_a_place():
     doc.ents = [SpacySpan(doc, 0, 2, "PERSON"), SpacySpan(doc, 9, 11, "GPE")]
     doc = nlp.get_pipe("toponym_fixer")(doc)
     assert texts(doc) == ["Sri Lanka", "Sri Lanka"]
+
+
+def test_of_after_a_direction_or_residents_is_a_place_context():
+    names = FakeNames(["Moorhead", "Alexandria"])
+    patterns = [("ORG", "Moorhead"), ("ORG", "Alexandria's Circuit Court")]
+    doc = blank_nlp(patterns, lookup=names)(
+        "The farm lies north of Moorhead, and the case went to Alexandria's Circuit Court."
+    )
+    assert texts(doc) == ["Moorhead", "Alexandria"]
