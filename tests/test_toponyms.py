@@ -339,7 +339,7 @@ def test_a_country_ner_also_calls_a_person_is_still_a_place():
 
 
 def test_of_after_a_direction_or_residents_is_a_place_context():
-    names = FakeNames(["Moorhead", "Alexandria"])
+    names = FakeNames(["Moorhead", "Alexandria"], prominent={"Alexandria": "city"})
     patterns = [("ORG", "Moorhead"), ("ORG", "Alexandria's Circuit Court")]
     doc = blank_nlp(patterns, lookup=names)(
         "The farm lies north of Moorhead, and the case went to Alexandria's Circuit Court."
