@@ -717,26 +717,27 @@ class ToponymRecogniser:
             i = name.end
 
     def _known_run(self, doc: Doc, start: int) -> SpacySpan | None:
-        """The longest known name (max 4 tokens) of capitalised tokens from `start`, not
+        """The run of capitalised tokens (max 4) from `start` when it is a known name, not
         the opening of a longer capitalised name nor part of an opaque multi-word entity."""
-        for length in range(4, 0, -1):
-            span = doc[start : start + length]
-            if len(span) < length or not all(_is_capitalised(t) for t in span):
-                continue
-            if span.end < len(doc) and _is_capitalised(doc[span.end]):
+        end = start
+        while end < len(doc) and end - start < 4 and _is_capitalised(doc[end]):
+            end += 1
+        if end == start or (end < len(doc) and _is_capitalised(doc[end])):
+            return None
+        span = doc[start:end]
+        if not self._known(span.text) or self._is_demonym(span.text):
+            return None
+        first = doc[start]
+        if first.ent_type_ in OPAQUE_LABELS and first.ent_iob_ == "I":
+            ent = next(e for e in doc.ents if e.start <= start < e.end)
+            if not _party_prefix(doc, ent.start, start):
                 return None
-            if not self._known(span.text) or self._is_demonym(span.text):
-                continue
-            for token in span:
-                if token.ent_type_ in OPAQUE_LABELS and token.ent_iob_ == "I" and token.i == start:
-                    ent = next(e for e in doc.ents if e.start <= token.i < e.end)
-                    if not _party_prefix(doc, ent.start, start):
-                        return None
-            return span
-        return None
+        return span
 
     def _listed_before_plural_class_word(self, doc: Doc) -> Iterable[_Candidate]:
         """ "Barrow and Jackson counties", "Grant, Mahnomen and Wilkin counties"."""
+        if not any(word in doc.text for word in PLURAL_CLASS_WORDS):
+            return
         for token in doc:
             if token.text not in PLURAL_CLASS_WORDS or token.i == 0:
                 continue
@@ -876,44 +877,39 @@ class _DocEvidence:
 
     def __init__(self, doc: Doc, persons: _PersonNames) -> None:
         self.persons = persons
-        self.title_case = _title_case_tokens(doc)
         self.titled: set[str] = set()
         self.speakers: set[str] = set()
-        for token in doc:
-            if token.text in PERSON_TITLES and token.i + 1 < len(doc):
-                name = doc[token.i + 1]
-                if name.is_title and name.is_alpha:
-                    self.titled.add(name.text)
-            elif token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS and token.is_title:
+        title_case: set[int] = set()
+        start = content = capitalised = 0
+        after_title = False
+        for token in doc:  # one pass: this runs on every article
+            i = token.i
+            newline = "\n" in token.text
+            if newline or (i > start and token.is_sent_start):
+                end = i + 1 if newline else i
+                if capitalised >= 3 and capitalised >= 0.75 * content:
+                    title_case.update(range(start, end))
+                start, content, capitalised = end, 0, 0
+            title = token.is_title
+            if token.is_alpha and len(token) > 3 and not token.is_stop:
+                content += 1
+                capitalised += title
+            if after_title and title and token.is_alpha:
+                self.titled.add(token.text)
+            elif title and token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS:
                 self.speakers.add(token.text)
+            after_title = token.text in PERSON_TITLES
+        if capitalised >= 3 and capitalised >= 0.75 * content:
+            title_case.update(range(start, len(doc)))
+        # Title-case lines ("Poland Stops Migrants at the Border"): most content words
+        # capitalised, so capitals there say nothing about names.
+        self.title_case = frozenset(title_case)
         self.place_texts: set[str] = set()
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
                 span = _trim(ent)
                 if span is not None:
                     self.place_texts.add(span.text)
-
-
-def _title_case_tokens(doc: Doc) -> frozenset[int]:
-    """Token indices of title-case lines ("Poland Stops Migrants at the Border"): most
-    content words capitalised, so capitals there say nothing about names."""
-    found: set[int] = set()
-    start = 0
-    for token in doc:
-        if "\n" not in token.text and not (token.is_sent_start and token.i > start):
-            continue
-        end = token.i if "\n" not in token.text else token.i + 1
-        _mark_title_case(doc, start, end, found)
-        start = end
-    _mark_title_case(doc, start, len(doc), found)
-    return frozenset(found)
-
-
-def _mark_title_case(doc: Doc, start: int, end: int, found: set[int]) -> None:
-    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.is_stop]
-    capitalised = sum(1 for t in words if t.is_title)
-    if capitalised >= 3 and capitalised >= 0.75 * len(words):
-        found.update(range(start, end))
 
 
 def _organisation_like(ent: SpacySpan) -> bool:
