@@ -235,6 +235,7 @@ def geoparse_stream(
     gold_spans: bool = False,
 ) -> int:
     """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
+    from geo.boilerplate import find_boilerplate
     from geo.resolve import resolve_toponyms
     from geo.toponyms import find_toponyms
 
@@ -254,7 +255,12 @@ def geoparse_stream(
             toponyms: list[dict[str, object]] = []
             error = line.error
             if error is None:
-                found = line.gold if line.gold is not None else find_toponyms(next(docs))
+                found = (
+                    line.gold
+                    if line.gold is not None
+                    # Credits, footers and raw links are not the story (as in a build).
+                    else find_toponyms(next(docs), exclude=find_boilerplate(line.text))
+                )
                 try:
                     resolved = resolve_toponyms(found, line.text, gazetteer)
                 except (ValueError, KeyError, IndexError, TypeError) as exc:
