@@ -169,6 +169,109 @@ class Multi:
 
 
 @dataclass(frozen=True)
+class RowTexts:
+    """Per row, the plain-text pieces a popup entry is cut from, computed once per data version.
+
+    A filter change then only picks rows and slices their excerpts around the
+    mention: no date formatting, list splitting or mention search per event.
+    """
+
+    excerpt: np.ndarray = field(repr=False)
+    """The excerpt (object array of str, "" when missing)."""
+    length: np.ndarray = field(repr=False)
+    span_begin: np.ndarray = field(repr=False)
+    """Where the place mention starts inside the excerpt; -1 when it is not found there."""
+    span_end: np.ndarray = field(repr=False)
+    date: np.ndarray = field(repr=False)
+    """YYYY-MM-DD, or "undated"."""
+    source: np.ndarray = field(repr=False)
+    actors: np.ndarray = field(repr=False)
+    """Actor names joined with ", "."""
+
+
+def row_texts(frame: pd.DataFrame) -> RowTexts:
+    """The popup text pieces of every row; see `mention_spans` for where the mention is."""
+    excerpt = frame["excerpt"].fillna("").astype(object).to_numpy()
+    length = frame["excerpt"].fillna("").str.len().to_numpy(dtype=np.int64)
+    begin, end = mention_spans(frame, excerpt, length)
+    return RowTexts(
+        excerpt=excerpt,
+        length=length,
+        span_begin=begin,
+        span_end=end,
+        date=_per_distinct(
+            frame["date"], lambda v: pd.to_datetime(v).strftime("%Y-%m-%d"), "undated"
+        ),
+        source=_per_distinct(frame["source"], lambda v: v.astype(str), ""),
+        actors=_per_distinct(
+            frame["actor_names"],
+            lambda v: pd.Index(v.astype(str)).str.replace(LIST_SEP, ", ", regex=False),
+            "",
+        ),
+    )
+
+
+def _per_distinct(column: pd.Series, convert, missing: str) -> np.ndarray:
+    """`convert` applied to the distinct values only, spread back over the rows."""
+    codes, values = pd.factorize(column, use_na_sentinel=True)
+    texts = np.append(np.asarray(convert(values), dtype=object), missing)
+    return texts[codes]  # code -1 reads the `missing` slot
+
+
+def mention_spans(
+    frame: pd.DataFrame, excerpt: np.ndarray, length: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(begin, end) of the place mention inside each row's excerpt, -1 when absent.
+
+    The stored offsets when they point at the mention; otherwise the first
+    case-insensitive occurrence of the mention, then of the place name.
+    """
+    n = len(frame)
+
+    def offsets(column: str) -> np.ndarray:
+        if column not in frame.columns:
+            return np.full(n, -1, dtype=np.int64)
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        return np.where(np.isnan(values), -1, values).astype(np.int64)
+
+    start = offsets("start")
+    begin = np.where(start >= 0, offsets("mention_start") - start, -1)
+    end = np.where(start >= 0, offsets("mention_end") - start, -1)
+    mention = (
+        frame["mention"].fillna("").astype(object).to_numpy()
+        if "mention" in frame.columns
+        else np.full(n, "", dtype=object)
+    )
+    ok = (begin >= 0) & (begin < end) & (end <= length)
+    candidates = np.flatnonzero(ok)
+    matches = [
+        not m or x[b:e] == m
+        for x, b, e, m in zip(
+            excerpt[candidates].tolist(),
+            begin[candidates].tolist(),
+            end[candidates].tolist(),
+            mention[candidates].tolist(),
+            strict=True,
+        )
+    ]
+    ok[candidates[~np.asarray(matches, dtype=bool)]] = False
+    begin, end = np.where(ok, begin, -1), np.where(ok, end, -1)
+    names = (
+        frame["place_name"].fillna("").astype(object).to_numpy()
+        if "place_name" in frame.columns
+        else np.full(n, "", dtype=object)
+    )
+    for i in np.flatnonzero(~ok).tolist():  # rare: offsets missing or off
+        lowered = excerpt[i].lower()
+        for needle in (mention[i], names[i]):
+            found = lowered.find(needle.lower()) if needle else -1
+            if found >= 0:
+                begin[i], end[i] = found, found + len(needle)
+                break
+    return begin, end
+
+
+@dataclass(frozen=True)
 class EventIndex:
     """The events frame plus integer-coded columns, built once per data version.
 
@@ -193,6 +296,7 @@ class EventIndex:
     lat: np.ndarray = field(repr=False)
     lon: np.ndarray = field(repr=False)
     actor_names: dict[str, str] = field(repr=False)
+    texts: RowTexts = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -234,6 +338,7 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         lat=frame.geometry.y.to_numpy(),
         lon=frame.geometry.x.to_numpy(),
         actor_names=_actor_names(frame, actors),
+        texts=row_texts(frame),
     )
 
 
@@ -462,13 +567,29 @@ def events_table(
     rows = index.all_rows if rows is None else rows
     chosen = latest_events(index, rows, limit)
     frame = index.frame
-    table = pd.DataFrame(frame.iloc[chosen].drop(columns="geometry"))
-    wanted = np.isin(index.event.codes[rows], index.event.codes[chosen])
-    same_event = frame[["event_id", "place_name"]].iloc[rows[wanted]].dropna().drop_duplicates()
-    places = same_event.groupby("event_id", sort=False)["place_name"].agg(", ".join)
-    table["place_names"] = table["event_id"].map(places)
-    table["actor_names"] = table["actor_names"].fillna("").str.replace(LIST_SEP, ", ", regex=False)
+    # Column by column: taking rows of the whole GeoDataFrame copies every column.
+    table = pd.DataFrame(
+        {c: frame[c].iloc[chosen].to_numpy() for c in TABLE_COLUMNS if c in frame.columns}
+    )
+    table["actor_names"] = index.texts.actors[chosen]
+    table["place_names"] = _place_names(index, rows, chosen)
     return table[[c for c in TABLE_COLUMNS if c in table.columns]].reset_index(drop=True)
+
+
+def _place_names(index: EventIndex, rows: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Per chosen event, its places among `rows` joined with ", " (in row order)."""
+    n_events = len(index.event.values)
+    slot = np.full(n_events, -1, dtype=np.int64)
+    slot[index.event.codes[chosen]] = np.arange(len(chosen))
+    same = rows[slot[index.event.codes[rows]] >= 0]
+    names = index.frame["place_name"].iloc[same]
+    pairs = pd.DataFrame(
+        {"slot": slot[index.event.codes[same]], "name": names.to_numpy(dtype=object)}
+    )
+    joined = pairs.dropna().drop_duplicates().groupby("slot", sort=False)["name"].agg(", ".join)
+    out = np.full(len(chosen), None, dtype=object)
+    out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+    return out
 
 
 def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:

@@ -119,16 +119,16 @@ def tooltip_text(place_name: str, events: int) -> str:
 
 def _highlight_span(row: Mapping) -> tuple[int, int] | None:
     """Where the place mention sits inside the row's excerpt, if it does."""
-    excerpt = str(row.get("excerpt") or "")
+    excerpt = _text(row.get("excerpt"))
     try:
         begin = int(row["mention_start"]) - int(row["start"])
         end = int(row["mention_end"]) - int(row["start"])
     except (KeyError, TypeError, ValueError):
         begin = end = -1
-    mention = str(row.get("mention") or "")
+    mention = _text(row.get("mention"))
     if 0 <= begin < end <= len(excerpt) and (not mention or excerpt[begin:end] == mention):
         return begin, end
-    for needle in (mention, str(row.get("place_name") or "")):
+    for needle in (mention, _text(row.get("place_name"))):
         if needle:
             found = excerpt.lower().find(needle.lower())
             if found >= 0:
@@ -141,7 +141,7 @@ def excerpt_parts(row: Mapping, window: int | None = None) -> tuple[str, str, st
 
     Plain text: callers escape it (HTML) or set it as text (the map's popups).
     """
-    excerpt = str(row.get("excerpt") or "")
+    excerpt = _text(row.get("excerpt"))
     span = _highlight_span(row)
     lo, hi = 0, len(excerpt)
     if window is not None and len(excerpt) > window:
@@ -223,17 +223,6 @@ class PlaceMarker:
 
 ENTRY_OVERHEAD_BYTES = 100
 PLACE_OVERHEAD_BYTES = 150
-_ENTRY_COLUMNS = (
-    "date",
-    "source",
-    "actor_names",
-    "excerpt",
-    "start",
-    "mention_start",
-    "mention_end",
-    "mention",
-    "place_name",
-)
 
 
 def place_markers(
@@ -315,29 +304,16 @@ def _query_markers(
     chosen = rows[order[rank < quota[sorted_codes]]]
     place_first = rows[order[starts]]
 
+    entries = _popup_entries(index, chosen, window)
     frame = index.frame
-    picked = frame.iloc[chosen]
-    columns = {c: picked[c].tolist() for c in _ENTRY_COLUMNS if c in frame.columns}
-    dates = picked["date"].dt.strftime("%Y-%m-%d").fillna("undated").tolist()
-    entries: dict[int, list[PopupEntry]] = {}
-    for i, code in enumerate(index.place.codes[chosen].tolist()):
-        row = {c: values[i] for c, values in columns.items()}
-        before, mention, after = excerpt_parts(row, window)
-        entries.setdefault(code, []).append(
-            (
-                dates[i],
-                _text(row.get("source")),
-                _actors_text(row.get("actor_names")),
-                before,
-                mention,
-                after,
-            )
-        )
-    meta = frame.iloc[place_first][["place_key", "place_name", "place_kind"]]
+    meta = zip(
+        *(frame[c].iloc[place_first].tolist() for c in ("place_key", "place_name", "place_kind")),
+        strict=True,
+    )
     lats, lons = index.lat[place_first], index.lon[place_first]
     max_events = int(counts.max())
     markers = []
-    for i, (key, name, kind) in enumerate(meta.itertuples(index=False, name=None)):
+    for i, (key, name, kind) in enumerate(meta):
         code = int(sorted_codes[starts[i]])
         events = int(counts[code])
         markers.append(
@@ -355,6 +331,50 @@ def _query_markers(
         )
     markers.sort(key=lambda m: (-m.events, m.name))
     return markers
+
+
+def _popup_entries(
+    index: EventIndex, chosen: np.ndarray, window: int
+) -> dict[int, list[PopupEntry]]:
+    """Popup entries of `chosen` rows per place code, cut from the index's precomputed texts.
+
+    The same cut as `excerpt_parts(row, window)`, with the window arithmetic
+    done in numpy: per entry only three slices remain.
+    """
+    texts = index.texts
+    length = texts.length[chosen]
+    begin, end = texts.span_begin[chosen], texts.span_end[chosen]
+    found = begin >= 0
+    centre = np.where(found, (begin + end) // 2, 0)
+    cut = length > window
+    lo = np.where(cut, np.maximum(0, np.minimum(centre - window // 2, length - window)), 0)
+    hi = np.where(cut, lo + window, length)
+    inside = found & (begin >= lo) & (end <= hi)
+    prefix = np.where(lo > 0, "…", "")
+    suffix = np.where(hi < length, "…", "")
+    dates, sources, actors = texts.date[chosen], texts.source[chosen], texts.actors[chosen]
+    entries: dict[int, list[PopupEntry]] = {}
+    for code, x, lo_, hi_, b, e, ins, pre, suf, date, source, names in zip(
+        index.place.codes[chosen].tolist(),
+        texts.excerpt[chosen].tolist(),
+        lo.tolist(),
+        hi.tolist(),
+        begin.tolist(),
+        end.tolist(),
+        inside.tolist(),
+        prefix.tolist(),
+        suffix.tolist(),
+        dates.tolist(),
+        sources.tolist(),
+        actors.tolist(),
+        strict=True,
+    ):
+        if ins:
+            parts = (pre + x[lo_:b], x[b:e], x[e:hi_] + suf)
+        else:
+            parts = (pre + x[lo_:hi_] + suf, "", "")
+        entries.setdefault(code, []).append((date, source, names, *parts))
+    return entries
 
 
 def find_clicked_place(

@@ -223,3 +223,26 @@ def test_marker_bounds_cover_every_marker(index):
     (south, west), (north, east) = mapview.marker_bounds(markers)
     assert all(south <= m.lat <= north and west <= m.lon <= east for m in markers)
     assert mapview.marker_bounds([]) == mapview.DEFAULT_BOUNDS
+
+
+@pytest.mark.parametrize("window", [20, 60, 180, None])
+def test_precomputed_popup_cuts_equal_excerpt_parts(frame, window):
+    """The index's vectorised spans and window cuts give what excerpt_parts gives per row."""
+    odd = frame.copy()
+    odd.loc[odd.index[0], "mention_start"] += 3  # offsets off: found by searching
+    odd.loc[odd.index[1], "mention"] = None  # no mention: the stored offsets stand
+    odd.loc[odd.index[2], ["mention", "place_name"]] = "nowhere-to-be-found"
+    odd.loc[odd.index[3], "excerpt"] = None
+    index = filters.build_index(odd)
+    rows = index.all_rows
+    width = int(index.texts.length.max()) + 1 if window is None else window
+    entries = mapview._popup_entries(index, rows, width)
+    expected: dict[int, list] = {}
+    for position, record in zip(rows, index.frame.to_dict("records"), strict=True):
+        code = int(index.place.codes[position])
+        date = record["date"].strftime("%Y-%m-%d") if record["date"] == record["date"] else ""
+        parts = mapview.excerpt_parts(record, width)
+        expected.setdefault(code, []).append((date or "undated", *parts))
+    got = {code: [(e[0], *e[3:]) for e in es] for code, es in entries.items()}
+    assert got == expected
+    assert any(e[4] for es in entries.values() for e in es)  # some mentions were marked
