@@ -582,13 +582,16 @@ def _place_names(index: EventIndex, rows: np.ndarray, chosen: np.ndarray) -> np.
     slot = np.full(n_events, -1, dtype=np.int64)
     slot[index.event.codes[chosen]] = np.arange(len(chosen))
     same = rows[slot[index.event.codes[rows]] >= 0]
-    names = index.frame["place_name"].iloc[same]
-    pairs = pd.DataFrame(
-        {"slot": slot[index.event.codes[same]], "name": names.to_numpy(dtype=object)}
-    )
-    joined = pairs.dropna().drop_duplicates().groupby("slot", sort=False)["name"].agg(", ".join)
+    names = index.frame["place_name"].iloc[same].tolist()
+    # A few names per event: a plain loop beats a pandas groupby-join here.
+    joined: list[list[str]] = [[] for _ in range(len(chosen))]
+    for at, name in zip(slot[index.event.codes[same]].tolist(), names, strict=True):
+        if isinstance(name, str) and name not in joined[at]:
+            joined[at].append(name)
     out = np.full(len(chosen), None, dtype=object)
-    out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+    for at, parts in enumerate(joined):
+        if parts:
+            out[at] = ", ".join(parts)
     return out
 
 
