@@ -145,9 +145,14 @@ def filter_key(event_filter: filters.EventFilter) -> FilterKey:
     return tuple((k, tuple(v)) for k, v in sorted(filters.filter_to_params(event_filter).items()))
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _rows(data_dir: str, version: str, key: FilterKey):
+    """The filtered row positions, computed once per filter (read-only, shared)."""
     params = {k: list(v) for k, v in key}
-    return filters.filter_rows(event_index(data_dir, version), filters.filter_from_params(params))
+    rows = filters.filter_rows(event_index(data_dir, version), filters.filter_from_params(params))
+    rows = rows.copy()  # owns its data, so it can be made read-only
+    rows.flags.writeable = False
+    return rows
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -543,8 +548,8 @@ def main() -> None:
     event_filter = sidebar_filters(options)
     sidebar_uploads()
     sync_query_params(event_filter)
-    rows = filters.filter_rows(index, event_filter)
     cache_key = (str(DATA_DIR), version, filter_key(event_filter))
+    rows = _rows(*cache_key)
 
     show_metrics(index, rows)
     map_col, detail_col = st.columns([3, 2])
