@@ -52,7 +52,9 @@ OUTPUT_FILES = (EVENT_PLACES_FILE, EVENTS_FILE, ARTICLES_FILE, ACTORS_FILE, PLAC
 CHUNK_ARTICLES = 2000
 """Articles per Parquet row group: bounds the memory a build needs for its outputs."""
 
-PRESENTATION_MODULES = frozenset({"assets", "filters", "mapview", "cli", "__main__", "geocoders"})
+PRESENTATION_MODULES = frozenset(
+    {"assets", "filters", "mapview", "uploads", "cli", "__main__", "geocoders"}
+)
 """geo/ modules that do not change what a build produces."""
 
 CODE_PACKAGES = (
