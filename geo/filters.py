@@ -138,17 +138,25 @@ class Multi:
 
     @classmethod
     def of(cls, column: pd.Series) -> Multi:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         row_string, strings = pd.factorize(column.fillna(""), use_na_sentinel=False)
-        owner, parts = _split_joined(strings)
-        item, items = pd.factorize(pd.Series(parts, dtype=object), use_na_sentinel=False)
-        keep = parts != ""
+        # Split the distinct strings and code their items in Arrow: no Python per item.
+        lists = pc.split_pattern(pa.array(np.asarray(strings, dtype=object), pa.string()), LIST_SEP)
+        owner = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+        parts = pc.list_flatten(lists)
+        coded = pc.dictionary_encode(parts)
+        item = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        items = np.asarray(coded.dictionary.to_pylist(), dtype=object)
+        keep = pc.not_equal(parts, "").to_numpy(zero_copy_only=False)
         # One (string, item) pair each, even if a joined string repeats an item.
         pairs = np.unique(owner[keep] * (len(items) + 1) + item[keep])
         return cls(
             row_string.astype(np.int64),
             (pairs // (len(items) + 1)).astype(np.int64),
             (pairs % (len(items) + 1)).astype(np.int64),
-            np.asarray(items, dtype=object),
+            items,
         )
 
     @property
