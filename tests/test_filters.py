@@ -191,3 +191,11 @@ def test_url_params_tolerate_garbage():
         {"from": ["not-a-date"], "role": ["nowhere"], "actor": ["", "x", "x"]}
     )
     assert parsed == EventFilter(actors=("x",))
+
+
+def test_unique_ints_matches_numpy_unique():
+    import numpy as np
+
+    values = np.random.default_rng(3).integers(-50, 50, 500)
+    assert np.array_equal(filters.unique_ints(values), np.unique(values))
+    assert filters.unique_ints(np.array([], dtype=np.int64)).size == 0
