@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import tempfile
@@ -23,18 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from geo.gazetteer import load_gazetteer  # noqa: E402
 from geo.model import Toponym  # noqa: E402
-from geo.resolve import resolve_toponyms  # noqa: E402
+from geo.resolve import distance_km, resolve_toponyms  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def run(corpus: str, errors: int, limit: int | None) -> None:
@@ -63,7 +53,7 @@ def run(corpus: str, errors: int, limit: int | None) -> None:
                     }
                 )
                 if gold.get("lat") is not None:
-                    km = _km((gold["lat"], gold["lon"]), (p.lat, p.lon)) if p else 20039.0
+                    km = distance_km(gold["lat"], gold["lon"], p.lat, p.lon) if p else 20039.0
                     if km >= 161:
                         desc = f"{p.name} {p.kind} {p.country_code}/{p.admin1}" if p else "-"
                         misses.append((gold["name"], desc, gold.get("geonameid"), round(km)))

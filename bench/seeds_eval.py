@@ -26,20 +26,12 @@ for path in (ROOT, ROOT / "bench"):
 from actors_dates_eval import ActorScore, DateScore, score_actors, score_dates  # noqa: E402
 
 from geo.model import AnalysedArticle, Article  # noqa: E402
+from geo.resolve import distance_km  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 SEEDS = ROOT / "seeds"
 AREA_KINDS = {"country", "region", "river", "sea", "continent", "supranational-region"}
 """Gold kinds whose point is a representative one: judged within 161 km, not 25 km."""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass
@@ -100,7 +92,7 @@ def analyse_seeds() -> dict[str, AnalysedArticle]:
 def _place_ok(gold_place: dict, place) -> tuple[bool, float]:
     if place is None:
         return False, math.inf
-    km = haversine_km(gold_place["lat"], gold_place["lon"], place.lat, place.lon)
+    km = distance_km(gold_place["lat"], gold_place["lon"], place.lat, place.lon)
     if gold_place.get("geonameid") is not None and place.geonameid == gold_place["geonameid"]:
         return True, km
     return km <= (161 if gold_place["kind"] in AREA_KINDS else 25), km

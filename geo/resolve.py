@@ -259,10 +259,10 @@ def _contains(container: Place, place: Place) -> bool:
         return raw.get("admin2") is not None and raw.get("admin2") == dict(container.raw).get(
             "admin2"
         )
-    return _distance_km(container.lat, container.lon, place.lat, place.lon) < 800
+    return distance_km(container.lat, container.lon, place.lat, place.lon) < 800
 
 
-def _distance_km(lat1, lon1, lat2, lon2):
+def distance_km(lat1, lon1, lat2, lon2):
     """Great-circle distance; works on scalars and numpy arrays."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
@@ -440,7 +440,7 @@ def _same_region(region: Place, city: Place) -> bool:
         return False
     if region.kind == "admin1":
         return city.admin1 == region.admin1
-    return _distance_km(region.lat, region.lon, city.lat, city.lon) < SHADOW_KM
+    return distance_km(region.lat, region.lon, city.lat, city.lon) < SHADOW_KM
 
 
 @dataclass
@@ -556,7 +556,7 @@ def _proximity_scores(group: _Group, ctx: _Context, own: Place | None) -> np.nda
         return scores
     lats = np.array([p.lat for p in group.candidates])[local]
     lons = np.array([p.lon for p in group.candidates])[local]
-    km = _distance_km(lats[:, None], lons[:, None], ctx.lats[None, :], ctx.lons[None, :])
+    km = distance_km(lats[:, None], lons[:, None], ctx.lats[None, :], ctx.lons[None, :])
     column = {key: c for c, key in enumerate(ctx.point_keys)}
     if own is not None and own.key in column:
         km[:, column[own.key]] = np.inf

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.model import Place, Toponym
-from geo.resolve import rank_candidates, resolve_toponyms
+from geo.resolve import distance_km, rank_candidates, resolve_toponyms
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
@@ -124,22 +123,13 @@ def test_rank_candidates_prefers_countries_and_capitals(tiny):
 # --------------------------------------------------------------------------
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _correct(found: Place | None, gold: dict) -> bool:
     if found is None:
         return False
     if gold.get("geonameid") and found.geonameid == gold["geonameid"]:
         return True
     tolerance = 25 if gold["kind"] in ("city", "village") else 161
-    return _km((gold["lat"], gold["lon"]), (found.lat, found.lon)) < tolerance
+    return distance_km(gold["lat"], gold["lon"], found.lat, found.lon) < tolerance
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +166,7 @@ def test_brief_examples_on_full_gazetteer(full):
     assert _one(full, "Talks in Minsk with Warsaw.", "Minsk").geonameid == 625144
     grodno = _one(full, "Grodno", "Grodno", hint="region")
     assert grodno.geonameid == 628035
-    assert _km((grodno.lat, grodno.lon), (53.7021, 25.0712)) < 161
+    assert distance_km(grodno.lat, grodno.lon, 53.7021, 25.0712) < 161
     politics = "Moscow and Washington traded accusations; Washington said Minsk was to blame."
     assert _one(full, politics, "Washington").geonameid == 4140963
     georgia_ru = "Russia accused Georgia of provocations near Tbilisi."
