@@ -91,6 +91,12 @@ def store_version(data_dir: Path) -> str:
     return "|".join(stamps)
 
 
+@st.cache_resource(show_spinner=False)
+def static_assets(static_dir: str) -> Path:
+    """The map's local JS/CSS and outlines, installed once per server process, not per rerun."""
+    return install_static_assets(Path(static_dir))
+
+
 @st.cache_resource(show_spinner="Loading the gazetteer and language model…")
 def pipeline_resources():
     """The gazetteer and NLP model, loaded once per server process and reused by every build."""
@@ -561,7 +567,7 @@ def show_table_and_downloads(index: filters.EventIndex, view: FilterView) -> Non
 def main() -> None:
     st.set_page_config(page_title="News-event map", page_icon="🗺️", layout="wide")
     where = app_paths()
-    install_static_assets(where.static)
+    static_assets(str(where.static))
     st.title("News-event map")
     ensure_store(st.container())
     version = store_version(where.data)
