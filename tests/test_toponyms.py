@@ -196,12 +196,9 @@ def _gold():
 
 @pytest.mark.slow
 def test_seeds_gold_f1_and_every_place_in_every_article():
+    from geo.gazetteer import load_gazetteer
     from geo.nlp import load_nlp
 
-    try:
-        from geo.gazetteer import load_gazetteer
-    except ImportError:
-        pytest.skip("geo.gazetteer is not available yet")
     nlp = load_nlp(load_gazetteer())
     tp = fp = fn = 0
     missing = []
