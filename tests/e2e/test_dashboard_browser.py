@@ -190,10 +190,21 @@ def _wait_idle(page) -> None:
 
 
 def _click_place(page, frame, name: str, lat: float, lon: float) -> None:
-    # Zoom in so clustering releases the marker, then click it like a user.
-    frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 14, {{animate: false}})")
+    # Zoom in so clustering releases the marker, then click it like a user. The
+    # first render fits the view to the markers once the app settles: wait for
+    # that, and zoom again if a late fit still undid the zoom.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    _wait_idle(page)
     marker = frame.locator(f'[data-place="{name}"]').first
-    marker.wait_for(timeout=20_000)
+    for attempt in range(3):
+        frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 14, {{animate: false}})")
+        try:
+            marker.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     marker.click()
 
 
