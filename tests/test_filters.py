@@ -141,6 +141,37 @@ def test_events_per_day_sums_to_event_count(index, events):
     assert set(per_day["event_type"]) == {e.event_type for e in events}
 
 
+@pytest.mark.parametrize(
+    "event_filter",
+    [EventFilter(), EventFilter(place_countries=("BY",)), EventFilter(sources=("Reuters",))],
+)
+def test_events_per_day_matches_events(index, events, event_filter):
+    """Per (day, type), the distinct events the filter keeps, counted from the Event objects."""
+    from collections import Counter
+
+    kept = ids(filters.apply_filter(index, event_filter))
+    want = Counter((e.date, e.event_type) for e in events if e.id in kept and e.date)
+    rows = filters.filter_rows(index, event_filter)
+    per_day = filters.events_per_day(index, rows)
+    got = Counter(
+        {(d.date(), t): n for d, t, n in per_day.itertuples(index=False, name=None)}
+    )
+    assert got == want
+
+
+def test_events_table_takes_columns_from_the_filtered_rows(index, events):
+    """An event at places in two countries lists only the places the filter kept."""
+    by_events = [e for e in events if "BY" in [p.place.country_code for p in e.places]]
+    assert any(len({p.place.country_code for p in e.places}) > 1 for e in by_events)
+    rows = filters.filter_rows(index, EventFilter(place_countries=("BY",)))
+    table = filters.events_table(index, rows)
+    assert sorted(table["excerpt"]) == sorted(e.excerpt for e in by_events)
+    by_excerpt = {e.excerpt: e for e in by_events}
+    for excerpt, names in zip(table["excerpt"], table["place_names"], strict=True):
+        want = [p.place.name for p in by_excerpt[excerpt].places if p.place.country_code == "BY"]
+        assert names.split(", ") == list(dict.fromkeys(want))
+
+
 def test_events_table_one_row_per_event_latest_first(index, events):
     table = filters.events_table(index, limit=3)
     assert len(table) == 3
