@@ -153,9 +153,7 @@ def test_events_per_day_matches_events(index, events, event_filter):
     want = Counter((e.date, e.event_type) for e in events if e.id in kept and e.date)
     rows = filters.filter_rows(index, event_filter)
     per_day = filters.events_per_day(index, rows)
-    got = Counter(
-        {(d.date(), t): n for d, t, n in per_day.itertuples(index=False, name=None)}
-    )
+    got = Counter({(d.date(), t): n for d, t, n in per_day.itertuples(index=False, name=None)})
     assert got == want
 
 
