@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
 import os
 from pathlib import Path
 from typing import NamedTuple
 
-import folium.elements
 import numpy as np
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 
 from geo import filters, mapview
 from geo.assets import asset_urls, install_static_assets
@@ -379,15 +381,58 @@ def show_metrics(counts: filters.Metrics) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def base_map_args(bounds: tuple[tuple[float, float], ...], asset_base: str) -> dict[str, object]:
-    """st_folium's arguments for the base map, rendered once per view instead of every rerun.
+BASE_MAP_INPUTS = ("geo/foliummap.py", "geo/mapview.py", "geo/assets.py")
+"""Code that shapes the base map: part of its disk-cache key."""
+BASE_MAP_PACKAGES = ("folium", "branca", "streamlit-folium")
 
-    The same steps as streamlit_folium.st_folium (0.27): rendering the folium
-    map costs tens of milliseconds and compiles a Jinja template per element.
+
+def base_map_cache_key(bounds: tuple[tuple[float, float], ...], asset_base: str) -> str:
+    hasher = hashlib.sha256(json.dumps([bounds, asset_base]).encode())
+    for package in BASE_MAP_PACKAGES:
+        hasher.update(importlib.metadata.version(package).encode())
+    for name in BASE_MAP_INPUTS:
+        hasher.update((ROOT / name).read_bytes())
+    return hasher.hexdigest()[:24]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def base_map_args(
+    bounds: tuple[tuple[float, float], ...], asset_base: str, cache_dir: str
+) -> dict[str, object]:
+    """st_folium's arguments for the base map, rendered once instead of every rerun.
+
+    Kept on disk too (in the static folder, keyed by the bounds, the code and
+    the package versions): a new server process then shows its first map
+    without importing folium and streamlit-folium, half a second.
+    """
+    cached = Path(cache_dir) / f"basemap-{base_map_cache_key(bounds, asset_base)}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        cached.unlink(missing_ok=True)  # unreadable or torn: render it again
+    args = render_base_map_args(bounds, asset_base)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    staged = cached.with_suffix(f".{os.getpid()}.tmp")
+    staged.write_text(json.dumps(args), encoding="utf-8")
+    staged.replace(cached)
+    return args
+
+
+def render_base_map_args(
+    bounds: tuple[tuple[float, float], ...], asset_base: str
+) -> dict[str, object]:
+    """The same steps as streamlit_folium.st_folium (0.27) for the base map.
+
     tests/test_dashboard.py checks these equal what st_folium passes.
     """
-    fig = mapview.build_base_map(bounds, asset_urls(asset_base))
+    import folium.elements
+    import streamlit_folium
+
+    from geo import foliummap
+
+    fig = foliummap.build_base_map(bounds, asset_urls(asset_base))
     fig.get_root().render()
     fig.render()
     html = streamlit_folium._get_html(fig)
@@ -417,6 +462,24 @@ def _walk(element):
         yield from _walk(child)
 
 
+@st.cache_resource(show_spinner=False)
+def map_frontend():
+    """streamlit-folium's frontend, declared from its installed build without importing it.
+
+    The same files st_folium serves; importing streamlit_folium would import
+    folium too, which the first render does not otherwise need.
+    """
+    import streamlit.components.v1 as components
+
+    spec = importlib.util.find_spec("streamlit_folium")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(
+            "streamlit-folium is not installed: run `python -m pip install -e .` in the project"
+        )
+    build = Path(spec.origin).parent / "frontend" / "build"
+    return components.declare_component("st_folium", path=str(build))
+
+
 def map_component(base: dict[str, object], layer_script: str, returned: list[str]):
     """streamlit-folium's component with cached arguments: st_folium without re-rendering."""
     defaults = {"bounds": base["bounds"], "zoom": base["zoom"]}
@@ -426,7 +489,7 @@ def map_component(base: dict[str, object], layer_script: str, returned: list[str
     def on_change() -> None:
         st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
 
-    return streamlit_folium._component_func(
+    return map_frontend()(
         script=base["script"],
         header=base["header"],
         html=base["html"],
@@ -456,7 +519,8 @@ def show_map(layer: MapLayer) -> tuple[mapview.PlaceMarker, ...]:
         # The first render fits the (URL-)filtered markers; later filter changes
         # only swap markers, keeping the user's view (no remount, no zoom reset).
         st.session_state["map_bounds"] = mapview.marker_bounds(markers)
-    base = base_map_args(st.session_state["map_bounds"], ASSET_BASE_URL)
+    cache_dir = app_paths().static / "newsmap" / "basemaps"
+    base = base_map_args(st.session_state["map_bounds"], ASSET_BASE_URL, str(cache_dir))
     clicked = map_component(base, layer.script, RETURNED_OBJECTS)
     click = (clicked or {}).get("last_object_clicked")
     if click and click != st.session_state.get("last_click"):

@@ -162,6 +162,9 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
     per_event = rng.choice([1, 1, 1, 2, 2, 3], size=n_events)
     event_of_row = np.repeat(np.arange(n_events), per_event)
     place_of_row = rng.choice(len(places), size=len(event_of_row), p=weights)
+    # One row per event × place, as geo.frame promises (a place drawn twice is one row).
+    unique_pair = ~pd.Series(event_of_row * len(places) + place_of_row).duplicated().to_numpy()
+    event_of_row, place_of_row = event_of_row[unique_pair], place_of_row[unique_pair]
     first_of_event = np.r_[True, event_of_row[1:] != event_of_row[:-1]]
 
     n_actors = 600

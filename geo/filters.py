@@ -129,6 +129,13 @@ class Coded:
         lookup = {v: i for i, v in enumerate(self.values)}
         return np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int64)
 
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The values at `rows` (None where missing)."""
+        codes = self.codes[rows]
+        out = self.values[np.maximum(codes, 0)] if len(self.values) else np.full(len(codes), None)
+        out[codes < 0] = None
+        return out
+
     def mask(self, wanted: Iterable[str]) -> np.ndarray:
         hit = np.zeros(len(self.values) + 1, dtype=bool)
         hit[self.codes_of(wanted)] = True
@@ -321,9 +328,9 @@ class EventIndex:
     lon: np.ndarray = field(repr=False)
     actor_names: dict[str, str] = field(repr=False)
     texts: RowTexts = field(repr=False)
-    table_columns: Mapping[str, np.ndarray] = field(repr=False)
-    """The events table's own columns as numpy arrays: taking 500 rows of a
-    numpy array is microseconds, of a pandas Arrow-string column a millisecond."""
+    table_columns: Mapping[str, Coded | np.ndarray] = field(repr=False)
+    """The events table's own columns, coded (or datetime64): taking 500 rows costs
+    microseconds, through pandas' Arrow strings a millisecond a column."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -348,14 +355,16 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         event, place = Coded.of(frame["event_id"]), Coded.of(frame["place_key"])
     _, first = np.unique(event.codes, return_index=True)
     actors = Multi.of(frame["actor_ids"])
+    source, event_type = Coded.of(frame["source"]), Coded.of(frame["event_type"])
     day = pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]")
+    texts = row_texts(frame)
     return EventIndex(
         frame=frame,
         event=event,
         article=Coded.of(frame["article_id"]),
         place=place,
-        source=Coded.of(frame["source"]),
-        event_type=Coded.of(frame["event_type"]),
+        source=source,
+        event_type=event_type,
         place_country=Coded.of(frame["place_country"]),
         actors=actors,
         actor_countries=Multi.of(frame["actor_countries"]),
@@ -368,13 +377,26 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         lat=frame.geometry.y.to_numpy(),
         lon=frame.geometry.x.to_numpy(),
         actor_names=_actor_names(frame, actors),
-        texts=row_texts(frame),
-        table_columns={
-            c: frame[c].to_numpy(dtype=None if c == "date" else object)
-            for c in TABLE_COLUMNS
-            if c in frame.columns and c not in ("actor_names", "place_names")
-        },
+        texts=texts,
+        table_columns=_table_columns(frame, {"source": source, "event_type": event_type}, texts),
     )
+
+
+def _table_columns(
+    frame: pd.DataFrame, coded: Mapping[str, Coded], texts: RowTexts
+) -> dict[str, Coded | np.ndarray]:
+    """The events table's own columns: dates as datetime64, text coded by distinct value."""
+    columns: dict[str, Coded | np.ndarray] = {}
+    for c in TABLE_COLUMNS:
+        if c not in frame.columns or c in ("actor_names", "place_names"):
+            continue
+        if c == "date":
+            columns[c] = frame[c].to_numpy()
+        elif c == "excerpt":  # nearly one per row: coding it would only cost
+            columns[c] = np.where(texts.excerpt == "", None, texts.excerpt)
+        else:
+            columns[c] = coded[c] if c in coded else Coded.of(frame[c])
+    return columns
 
 
 def _split_joined(strings) -> tuple[np.ndarray, np.ndarray]:
@@ -643,7 +665,10 @@ def events_table(
     rows = index.all_rows if rows is None else rows
     order = index.event_order
     chosen = first_row_among(index, rows)[order[events_present(index, rows)[order]][:limit]]
-    columns = {c: values[chosen] for c, values in index.table_columns.items()}
+    columns = {
+        c: values.take(chosen) if isinstance(values, Coded) else values[chosen]
+        for c, values in index.table_columns.items()
+    }
     columns["actor_names"] = index.texts.actors[chosen]
     columns["place_names"] = _place_names(index, rows, chosen)
     return pd.DataFrame({c: columns[c] for c in TABLE_COLUMNS if c in columns})

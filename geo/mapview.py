@@ -1,4 +1,4 @@
-"""Building the events map: pure functions from the events frame to folium objects.
+"""Building the events map: pure functions from the events frame to markers and their JS.
 
 One marker per place (not per event), sized by how many filtered events
 happened there and styled by the kind of place. Markers travel as one compact
@@ -24,13 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
-from geo.assets import AssetUrls
 from geo.filters import EventIndex, latest_events, latest_first_key
 from geo.frame import split_list
 
@@ -207,7 +203,7 @@ class PlaceMarker:
     entries: tuple[PopupEntry, ...]
 
     def to_json_obj(self) -> list:
-        # Compact positional form; the script in PlaceLayer unpacks it.
+        # Compact positional form; PLACE_LAYER_JS unpacks it.
         return [
             round(self.lat, 5),
             round(self.lon, 5),
@@ -262,7 +258,7 @@ def place_markers(
 
 
 def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
-    """Bytes the markers take in the page (the PlaceLayer's JSON), estimated without encoding.
+    """Bytes the markers take in the page (PLACE_LAYER_JS's JSON), estimated without encoding.
 
     Counts the UTF-8 bytes of every string plus JSON punctuation; characters that
     safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes, backslashes) count six bytes.
@@ -456,77 +452,6 @@ PLACE_LAYER_JS = """
 """Builds the markers from `__PLACES__` (safe_json) into the layer named `__GROUP__`."""
 
 
-class PlaceLayer(MacroElement):
-    """Markers for places, clustered when crowded, built in the browser from JSON.
-
-    Popups are built on demand with textContent: article text is never parsed
-    as HTML and never sits in a template literal. Tooltips are escaped HTML.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        + PLACE_LAYER_JS.replace("__GROUP__", "{{ this._parent.get_name() }}").replace(
-            "__PLACES__", "{{ this.payload }}"
-        )
-        + "{% endmacro %}"
-    )
-
-    def __init__(self, markers: Sequence[PlaceMarker]):
-        super().__init__()
-        self._name = "PlaceLayer"
-        self.payload = safe_json([m.to_json_obj() for m in markers])
-
-
-class OfflineBasemap(MacroElement):
-    """Country outlines under the tiles: visible wherever tiles fail to load."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  if (!map.getPane("nm-outlines")) {
-    map.createPane("nm-outlines");
-    map.getPane("nm-outlines").style.zIndex = 150;
-  }
-  map.getContainer().style.background = "#cfe0ec";
-  fetch({{ this.url_json }})
-    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-    .then(function (data) {
-      L.geoJSON(data, {
-        pane: "nm-outlines", interactive: false,
-        style: {color: "#7d8a96", weight: 0.7, fillColor: "#f4f1e8", fillOpacity: 1}
-      }).addTo(map);
-    })
-    .catch(function (err) { console.warn("offline basemap unavailable", err); });
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, url: str):
-        super().__init__()
-        self._name = "OfflineBasemap"
-        self.url_json = safe_json(url)
-
-
-MAP_CSS = """
-<style>
-.nm-place { border-radius: 50%; box-sizing: border-box; }
-.nm-point { background: rgba(214, 69, 65, 0.78); border: 2px solid #fff;
-  box-shadow: 0 0 0 1px rgba(120, 30, 30, 0.6); }
-.nm-area { background: rgba(52, 107, 168, 0.22); border: 2px dashed #2f5f96;
-  border-radius: 30%; }
-.nm-kind-river, .nm-kind-sea { border-color: #1c8a9e; background: rgba(28, 138, 158, 0.2); }
-.nm-popup { font: 13px/1.35 system-ui, sans-serif; }
-.nm-events { padding-left: 1.1em; margin: 0.4em 0; }
-.nm-events li { margin-bottom: 0.45em; }
-.nm-meta { color: #555; font-size: 11.5px; }
-.nm-excerpt mark { background: #ffe27a; padding: 0 1px; }
-.nm-more { color: #555; font-style: italic; font-size: 11.5px; }
-</style>
-"""
-
 DEFAULT_BOUNDS = ((35.0, -10.0), (60.0, 40.0))
 """(south, west), (north, east) when there is nothing to fit: Europe."""
 
@@ -544,47 +469,12 @@ def marker_bounds(markers: Sequence[PlaceMarker]) -> tuple[tuple[float, float], 
     )
 
 
-def build_base_map(
-    bounds: tuple[tuple[float, float], ...],
-    assets: AssetUrls,
-    *,
-    tiles: str | None = "OpenStreetMap",
-) -> folium.Map:
-    """The part of the map that never changes within a session (tiles, outlines, view).
-
-    Keeping it identical across reruns lets streamlit-folium keep the map mounted
-    while `build_place_layer` swaps the markers.
-    """
-    (south, west), (north, east) = bounds
-    m = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=4,
-        tiles=tiles,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    # Local copies instead of folium's CDN links (and no bootstrap/awesome-markers).
-    m.default_js = list(assets.js)
-    m.default_css = list(assets.css)
-    m.get_root().header.add_child(Element(MAP_CSS), name="newsmap_css")
-    OfflineBasemap(assets.outlines).add_to(m)
-    m.fit_bounds([[south, west], [north, east]], max_zoom=9)
-    return m
-
-
-def build_place_layer(markers: Sequence[PlaceMarker]) -> folium.FeatureGroup:
-    """The markers as a feature group, for st_folium's `feature_group_to_add`."""
-    group = folium.FeatureGroup(name="Events", control=False)
-    PlaceLayer(markers).add_to(group)
-    return group
-
-
 STREAMLIT_LAYER = "feature_group_feature_group_0"
 """The name streamlit-folium gives the first `feature_group_to_add` in its frame."""
 
 
 def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div") -> str:
-    """The JS streamlit-folium runs for `feature_group_to_add=build_place_layer(markers)`.
+    """The JS streamlit-folium runs for `geo.foliummap.build_place_layer(markers)`.
 
     Written directly: st_folium renders the folium group and runs regexes over
     the whole payload on every rerun, which costs more than the markers do.
@@ -600,20 +490,6 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
         f"window.feature_group = window.feature_group || [];\n"
         f"window.feature_group.push({group});\n"
     )
-
-
-def build_map(
-    index: EventIndex,
-    assets: AssetUrls,
-    rows: np.ndarray | None = None,
-    *,
-    tiles: str | None = "OpenStreetMap",
-) -> folium.Map:
-    """A standalone map (base + markers), e.g. for `Map.save()` or tests."""
-    markers = place_markers(index, rows)
-    m = build_base_map(marker_bounds(markers), assets, tiles=tiles)
-    build_place_layer(markers).add_to(m)
-    return m
 
 
 # --------------------------------------------------------------------------- detail panel
@@ -671,12 +547,7 @@ DETAIL_CSS = """<style>
 
 __all__ = [
     "AREA_KINDS",
-    "OfflineBasemap",
-    "PlaceLayer",
     "PlaceMarker",
-    "build_base_map",
-    "build_map",
-    "build_place_layer",
     "detail_html",
     "escape_html",
     "events_at_place",

@@ -46,8 +46,10 @@ def events():
 
 @pytest.fixture
 def fake_map(monkeypatch):
+    import dashboard_app
+
     fake = FakeFolium()
-    monkeypatch.setattr(streamlit_folium, "_component_func", fake)
+    monkeypatch.setattr(dashboard_app, "map_frontend", lambda: fake)
     return fake
 
 
@@ -99,13 +101,13 @@ def _squeeze(text: str) -> str:
 
 
 def test_map_component_gets_what_st_folium_would_pass(app, fake_map, monkeypatch):
-    from geo import filters, mapview
+    from geo import filters, foliummap, mapview
     from geo.assets import asset_urls
 
     app.run()
     ours = fake_map.calls[-1]
     markers = mapview.place_markers(filters.build_index(sample_frame(hostile=True)))
-    fig = mapview.build_base_map(
+    fig = foliummap.build_base_map(
         mapview.marker_bounds(markers), asset_urls("../../app/static/newsmap")
     )
     reference = FakeFolium()
@@ -115,7 +117,7 @@ def test_map_component_gets_what_st_folium_would_pass(app, fake_map, monkeypatch
         key="news_map",
         height=ours["height"],
         use_container_width=True,
-        feature_group_to_add=mapview.build_place_layer(markers),
+        feature_group_to_add=foliummap.build_place_layer(markers),
         returned_objects=ours["returned_objects"],
     )
     theirs = reference.calls[-1]
@@ -223,3 +225,28 @@ def test_hostile_place_detail_is_escaped(app, fake_map):
     panel = " ".join(h.proto.body for h in app.get("html"))
     assert "Hostile text" in panel
     assert "<img" not in panel and "<script>" not in panel and "${" not in panel
+
+
+def test_base_map_is_rendered_once_then_read_from_disk(tmp_path, monkeypatch):
+    """A new server process reuses the rendered base map; a torn cache file is rendered again."""
+    import dashboard_app
+
+    renders = []
+    render = dashboard_app.render_base_map_args
+    monkeypatch.setattr(
+        dashboard_app, "render_base_map_args", lambda *a: renders.append(a) or render(*a)
+    )
+    bounds = ((50.0, 20.0), (55.0, 30.0))
+    dashboard_app.base_map_args.clear()
+    first = dashboard_app.base_map_args(bounds, "../static", str(tmp_path))
+    (cached,) = tmp_path.glob("basemap-*.json")
+    dashboard_app.base_map_args.clear()  # as in a new process
+    assert dashboard_app.base_map_args(bounds, "../static", str(tmp_path)) == first
+    assert len(renders) == 1
+    cached.write_text('{"script": ')
+    dashboard_app.base_map_args.clear()
+    assert dashboard_app.base_map_args(bounds, "../static", str(tmp_path)) == first
+    assert len(renders) == 2
+    other = dashboard_app.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path))
+    assert other["script"] != first["script"] or other["bounds"] != first["bounds"]
+    assert len(list(tmp_path.glob("basemap-*.json"))) == 2

@@ -8,7 +8,7 @@ import re
 import pytest
 from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
 
-from geo import filters, mapview
+from geo import filters, foliummap, mapview
 from geo.assets import asset_urls
 
 ASSETS = asset_urls("../../app/static/newsmap")
@@ -115,7 +115,7 @@ def test_safe_json_cannot_close_a_script():
 
 
 def test_hostile_text_is_inert_everywhere_in_the_map(index):
-    html = mapview.build_map(index, ASSETS).get_root().render()
+    html = foliummap.build_map(index, ASSETS).get_root().render()
     script = html[html.index("var places") :]
     payload = script[script.index("[") : script.index(";\n")]
     for bad in ("<img", "<script>alert", "${alert", "`x`", "onerror=alert(1)>"):
@@ -196,7 +196,7 @@ def test_find_clicked_place_uses_coordinates_then_tooltip(index):
 
 
 def test_base_map_uses_local_assets_only(frame):
-    m = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    m = foliummap.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
     html = m.get_root().render()
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls, "the map must load Leaflet from somewhere"
@@ -210,8 +210,8 @@ def test_base_map_is_identical_across_builds():
     # streamlit-folium keeps the map mounted only while the base map's script is unchanged.
     from streamlit_folium import _get_map_string
 
-    first = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
-    second = mapview.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    first = foliummap.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
+    second = foliummap.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
     first.render()
     second.render()
     norm = re.compile(r"_[a-z0-9]{32}")
