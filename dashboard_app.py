@@ -10,7 +10,6 @@ geo.assets, uploads in geo.uploads, the store in geo.store/geo.pipeline.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import importlib.metadata
@@ -203,12 +202,10 @@ def filter_view(data_dir: str, version: str, key: FilterKey) -> FilterView:
     rows.flags.writeable = False
     markers = mapview.place_markers(index, rows)
     script = mapview.place_layer_script(markers)
-    # Popups live in the script; the markers kept for clicks and the panel need none.
-    bare = tuple(dataclasses.replace(m, entries=()) for m in markers)
     return FilterView(
         rows=rows,
         counts=filters.metrics(index, rows),
-        layer=MapLayer(bare, script),
+        layer=MapLayer(tuple(markers), script),
         per_day=filters.events_per_day(index, rows),
         table=filters.events_table(index, rows, limit=TABLE_ROWS),
     )

@@ -324,6 +324,8 @@ class EventIndex:
     of an event, so per-event views read them there instead of deduplicating rows."""
     event_order: np.ndarray = field(repr=False)
     """Event codes, latest first (undated last, ties by code): the table's order."""
+    place_order: np.ndarray = field(repr=False)
+    """Row positions by place code, then latest first, then event code: the map's order."""
     lat: np.ndarray = field(repr=False)
     lon: np.ndarray = field(repr=False)
     actor_names: dict[str, str] = field(repr=False)
@@ -373,6 +375,7 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         first_of_event=np.sort(first),
         event_row=first,
         event_order=np.lexsort((np.arange(len(first)), latest_first_key(day[first]))),
+        place_order=np.lexsort((event.codes, latest_first_key(day), place.codes)),
         # shapely points are (x, y) = (lon, lat).
         lat=frame.geometry.y.to_numpy(),
         lon=frame.geometry.x.to_numpy(),

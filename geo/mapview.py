@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from geo.filters import EventIndex, latest_events, latest_first_key
+from geo.filters import EventIndex, latest_events
 from geo.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -102,6 +102,15 @@ def marker_size(events: int, max_events: int) -> int:
         return MIN_MARKER_PX
     share = math.sqrt(min(events, max_events) / max_events)
     return round(MIN_MARKER_PX + (MAX_MARKER_PX - MIN_MARKER_PX) * share)
+
+
+def marker_sizes(events: np.ndarray, max_events: int) -> np.ndarray:
+    """`marker_size` of every count at once."""
+    if max_events <= 0:
+        return np.full(len(events), MIN_MARKER_PX, dtype=np.int64)
+    share = np.sqrt(np.minimum(events, max_events) / max_events)
+    # np.round rounds halves to even, Python's round too: the same sizes as marker_size.
+    return np.round(MIN_MARKER_PX + (MAX_MARKER_PX - MIN_MARKER_PX) * share).astype(np.int64)
 
 
 def tooltip_text(place_name: str, events: int) -> str:
@@ -213,7 +222,7 @@ class PlaceMarker:
             self.name,
             self.tooltip,
             self.events,
-            [list(e) for e in self.entries],
+            self.entries,  # tuples: JSON arrays as they are
         ]
 
 
@@ -292,39 +301,48 @@ def _popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) 
 def _query_markers(
     index: EventIndex, rows: np.ndarray, counts: np.ndarray, quota: np.ndarray, window: int
 ) -> list[PlaceMarker]:
-    codes = index.place.codes[rows]
-    order = np.lexsort((index.event.codes[rows], latest_first_key(index.day[rows]), codes))
-    sorted_codes = codes[order]
+    # The index's rows by place, latest first, kept to those in `rows`: no sort per filter.
+    member = np.zeros(len(index), dtype=bool)
+    member[rows] = True
+    ordered = index.place_order[member[index.place_order]]
+    sorted_codes = index.place.codes[ordered]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    chosen = rows[order[rank < quota[sorted_codes]]]
-    place_first = rows[order[starts]]
+    rank = np.arange(len(ordered)) - np.repeat(starts, np.diff(np.r_[starts, len(ordered)]))
+    chosen = ordered[rank < quota[sorted_codes]]
+    place_first = ordered[starts]
 
     entries = _popup_entries(index, chosen, window)
     frame = index.frame
-    meta = zip(
-        *(frame[c].iloc[place_first].tolist() for c in ("place_key", "place_name", "place_kind")),
-        strict=True,
-    )
-    lats, lons = index.lat[place_first], index.lon[place_first]
-    max_events = int(counts.max())
-    markers = []
-    for i, (key, name, kind) in enumerate(meta):
-        code = int(sorted_codes[starts[i]])
-        events = int(counts[code])
-        markers.append(
-            PlaceMarker(
-                key=str(key),
-                name=_text(name),
-                kind=_text(kind),
-                lat=float(lats[i]),
-                lon=float(lons[i]),
-                events=events,
-                size=marker_size(events, max_events),
-                tooltip=tooltip_text(_text(name), events),
-                entries=tuple(entries.get(code, ())),
-            )
+    place_codes = sorted_codes[starts]
+    events = counts[place_codes]
+    sizes = marker_sizes(events, int(counts.max()))
+    names = [_text(n) for n in frame["place_name"].iloc[place_first].tolist()]
+    nouns = np.where(events == 1, "event", "events")
+    markers = [
+        PlaceMarker(
+            key=str(key),
+            name=name,
+            kind=_text(kind),
+            lat=lat,
+            lon=lon,
+            events=n,
+            size=size,
+            tooltip=f"{escape_html(name)} · {n} {noun}",
+            entries=tuple(entries.get(code, ())),
         )
+        for key, name, kind, lat, lon, n, size, noun, code in zip(
+            frame["place_key"].iloc[place_first].tolist(),
+            names,
+            frame["place_kind"].iloc[place_first].tolist(),
+            index.lat[place_first].tolist(),
+            index.lon[place_first].tolist(),
+            events.tolist(),
+            sizes.tolist(),
+            nouns.tolist(),
+            place_codes.tolist(),
+            strict=True,
+        )
+    ]
     markers.sort(key=lambda m: (-m.events, m.name))
     return markers
 
