@@ -205,9 +205,13 @@ class RowTexts:
     excerpt: np.ndarray = field(repr=False)
     """The excerpt (object array of str, "" when missing)."""
     length: np.ndarray = field(repr=False)
-    span_begin: np.ndarray = field(repr=False)
-    """Where the place mention starts inside the excerpt; -1 when it is not found there."""
-    span_end: np.ndarray = field(repr=False)
+    stored_begin: np.ndarray = field(repr=False)
+    """Where the stored offsets put the place mention inside the excerpt (-1: no offsets).
+    Unchecked: `mention_spans` checks them for the rows it is asked about."""
+    stored_end: np.ndarray = field(repr=False)
+    mention: np.ndarray = field(repr=False)
+    """The mention's text ("" when missing)."""
+    place_name: np.ndarray = field(repr=False)
     date: np.ndarray = field(repr=False)
     """YYYY-MM-DD, or "undated"."""
     source: np.ndarray = field(repr=False)
@@ -217,14 +221,32 @@ class RowTexts:
 
 def row_texts(frame: pd.DataFrame) -> RowTexts:
     """The popup text pieces of every row; see `mention_spans` for where the mention is."""
+    n = len(frame)
     excerpt = frame["excerpt"].fillna("").astype(object).to_numpy()
     length = frame["excerpt"].fillna("").str.len().to_numpy(dtype=np.int64)
-    begin, end = mention_spans(frame, excerpt, length)
+
+    def offsets(column: str) -> np.ndarray:
+        if column not in frame.columns:
+            return np.full(n, -1, dtype=np.int64)
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        return np.where(np.isnan(values), -1, values).astype(np.int64)
+
+    def texts(column: str) -> np.ndarray:
+        if column not in frame.columns:
+            return np.full(n, "", dtype=object)
+        return _per_distinct(frame[column], lambda v: np.asarray(v, dtype=object), "")
+
+    start = offsets("start")
+    begin = np.where(start >= 0, offsets("mention_start") - start, -1)
+    end = np.where(start >= 0, offsets("mention_end") - start, -1)
+    inside = (begin >= 0) & (begin < end) & (end <= length)
     return RowTexts(
         excerpt=excerpt,
         length=length,
-        span_begin=begin,
-        span_end=end,
+        stored_begin=np.where(inside, begin, -1),
+        stored_end=np.where(inside, end, -1),
+        mention=texts("mention"),
+        place_name=texts("place_name"),
         date=_per_distinct(
             frame["date"], lambda v: pd.to_datetime(v).strftime("%Y-%m-%d"), "undated"
         ),
@@ -244,52 +266,23 @@ def _per_distinct(column: pd.Series, convert, missing: str) -> np.ndarray:
     return texts[codes]  # code -1 reads the `missing` slot
 
 
-def mention_spans(
-    frame: pd.DataFrame, excerpt: np.ndarray, length: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(begin, end) of the place mention inside each row's excerpt, -1 when absent.
+def mention_spans(texts: RowTexts, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(begin, end) of the place mention inside each of `rows`' excerpts, -1 when absent.
 
     The stored offsets when they point at the mention; otherwise the first
-    case-insensitive occurrence of the mention, then of the place name.
+    case-insensitive occurrence of the mention, then of the place name. Checked
+    per call, for the rows shown, not for every row when the index is built.
     """
-    n = len(frame)
-
-    def offsets(column: str) -> np.ndarray:
-        if column not in frame.columns:
-            return np.full(n, -1, dtype=np.int64)
-        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-        return np.where(np.isnan(values), -1, values).astype(np.int64)
-
-    start = offsets("start")
-    begin = np.where(start >= 0, offsets("mention_start") - start, -1)
-    end = np.where(start >= 0, offsets("mention_end") - start, -1)
-    mention = (
-        frame["mention"].fillna("").astype(object).to_numpy()
-        if "mention" in frame.columns
-        else np.full(n, "", dtype=object)
-    )
-    ok = (begin >= 0) & (begin < end) & (end <= length)
-    candidates = np.flatnonzero(ok)
-    matches = [
-        not m or x[b:e] == m
-        for x, b, e, m in zip(
-            excerpt[candidates].tolist(),
-            begin[candidates].tolist(),
-            end[candidates].tolist(),
-            mention[candidates].tolist(),
-            strict=True,
-        )
-    ]
-    ok[candidates[~np.asarray(matches, dtype=bool)]] = False
-    begin, end = np.where(ok, begin, -1), np.where(ok, end, -1)
-    names = (
-        frame["place_name"].fillna("").astype(object).to_numpy()
-        if "place_name" in frame.columns
-        else np.full(n, "", dtype=object)
-    )
-    for i in np.flatnonzero(~ok).tolist():  # rare: offsets missing or off
-        lowered = excerpt[i].lower()
-        for needle in (mention[i], names[i]):
+    begin, end = texts.stored_begin[rows].copy(), texts.stored_end[rows].copy()
+    excerpts, mentions = texts.excerpt[rows].tolist(), texts.mention[rows].tolist()
+    for i, (x, b, e, m) in enumerate(
+        zip(excerpts, begin.tolist(), end.tolist(), mentions, strict=True)
+    ):
+        if b >= 0 and (not m or x[b:e] == m):
+            continue
+        begin[i] = end[i] = -1
+        lowered = x.lower()
+        for needle in (m, texts.place_name[rows[i]]):  # rare: offsets missing or off
             found = lowered.find(needle.lower()) if needle else -1
             if found >= 0:
                 begin[i], end[i] = found, found + len(needle)

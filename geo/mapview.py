@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from geo.filters import EventIndex, latest_events
+from geo.filters import EventIndex, latest_events, mention_spans
 from geo.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -357,7 +357,7 @@ def _popup_entries(
     """
     texts = index.texts
     length = texts.length[chosen]
-    begin, end = texts.span_begin[chosen], texts.span_end[chosen]
+    begin, end = mention_spans(texts, chosen)
     found = begin >= 0
     centre = np.where(found, (begin + end) // 2, 0)
     cut = length > window
