@@ -10,6 +10,11 @@ Every candidate gets a score made of
 Context is recomputed a few times from the current best picks, so clear
 names ("Indiana", "Tbilisi") settle ambiguous ones ("Lafayette", "Georgia").
 All mentions of one surface form share one place (one sense per document).
+
+The score is linear: a feature vector per candidate (FEATURES) dotted with
+weights learned from synthetic documents sampled from the gazetteer
+(bench/train_ranker.py -> geo/ranker_weights.py; no benchmark data), each
+falling back to the hand-set HAND_WEIGHTS.
 """
 
 from __future__ import annotations
@@ -92,6 +97,88 @@ another candidate bears it as its own name."""
 EXONYM_POPULATION_RATIO = 10.0
 ALIAS_EXEMPT_KINDS = frozenset({"country", "continent", "region", "sea", "river"})
 EARTH_RADIUS_KM = 6371.0088
+
+FEATURES: tuple[str, ...] = (
+    # prior: how prominent the place is
+    "log_population",
+    "kind_country",
+    "kind_continent",
+    "kind_admin1",
+    "kind_admin2",
+    "kind_sea",
+    "kind_river",
+    "kind_region",
+    "kind_crossing",
+    "kind_village",
+    "capital",
+    # local cues at its mentions
+    "hint_match",
+    "hint_mismatch",
+    "container_match",
+    "container_mismatch",
+    "container_role",
+    "demonym_match",
+    "demonym_mismatch",
+    "demonym_self",
+    "shadowed_region",
+    "admin2_bare",
+    "fuzzy_edit",
+    "alias_only",
+    # document context: the other places' votes
+    "country_present",
+    "country_share",
+    "country_contains",
+    "admin1_contains",
+    "admin1_present",
+    "home_share",
+    "kind_coherence",
+    "proximity",
+)
+"""A candidate's score is the dot product of these terms with WEIGHTS."""
+_F = {name: i for i, name in enumerate(FEATURES)}
+_PRIOR_FEATURES = FEATURES[: _F["hint_match"]]
+_LOCAL_FEATURES = FEATURES[_F["hint_match"] : _F["country_present"]]
+_CONTEXT_FEATURES = FEATURES[_F["country_present"] :]
+
+HAND_WEIGHTS: dict[str, float] = {
+    "log_population": POPULATION_WEIGHT,
+    **{
+        f"kind_{kind}": KIND_BONUS.get(kind, 0.0)
+        for kind in (
+            "country",
+            "continent",
+            "admin1",
+            "admin2",
+            "sea",
+            "river",
+            "region",
+            "crossing",
+            "village",
+        )
+    },
+    "capital": CAPITAL_BONUS,
+    "hint_match": HINT_MATCH,
+    "hint_mismatch": HINT_MISMATCH,
+    "container_match": CONTAINER_MATCH,
+    "container_mismatch": CONTAINER_MISMATCH,
+    "container_role": CONTAINER_ROLE,
+    "demonym_match": DEMONYM_MATCH,
+    "demonym_mismatch": DEMONYM_MISMATCH,
+    "demonym_self": DEMONYM_SELF,
+    "shadowed_region": SHADOWED_REGION,
+    "admin2_bare": ADMIN2_BARE,
+    "fuzzy_edit": -FUZZY_EDIT_PENALTY,
+    "alias_only": ALIAS_ONLY,
+    "country_present": COUNTRY_PRESENT,
+    "country_share": COUNTRY_SHARE_WEIGHT,
+    "country_contains": CONTAINS_OTHERS,
+    "admin1_contains": CONTAINS_OTHERS,
+    "admin1_present": ADMIN1_PRESENT,
+    "home_share": HOME_WEIGHT,
+    "kind_coherence": KIND_COHERENCE,
+    "proximity": PROXIMITY_WEIGHT,
+}
+"""The hand-set weights the learned ranker started from (and falls back to)."""
 
 HINT_KINDS: dict[str, frozenset[str]] = {
     "region": frozenset({"admin1", "admin2", "region"}),
@@ -176,8 +263,8 @@ class _Group:
     edits: dict[str, float] = field(default_factory=dict)
     own_name: set[str] = field(default_factory=set)
     """Keys of the candidates whose own (primary) name is the one looked up."""
-    local: np.ndarray | None = None
-    prior: np.ndarray | None = None
+    features: np.ndarray | None = None
+    """Candidates x FEATURES: the terms whose weighted sum is the score."""
     pick: int = -1
     scores: np.ndarray | None = None
 
@@ -386,48 +473,63 @@ def _spelling_distance(a: str, b: str) -> float:
     return previous[-1] + (0.5 if a[:1] != b[:1] else 0.0)
 
 
-def _prior(place: Place) -> float:
-    score = KIND_BONUS.get(place.kind, 0.0) + POPULATION_WEIGHT * math.log10(place.population + 1)
+def weights_vector(weights: dict[str, float] | None = None) -> np.ndarray:
+    """The weights in FEATURES order: the given ones, else the learned ones
+    (geo/ranker_weights.py), each falling back to the hand-set value."""
+    if weights is None:
+        from geo.ranker_weights import LEARNED_WEIGHTS
+
+        weights = LEARNED_WEIGHTS
+    return np.array([weights.get(name, HAND_WEIGHTS[name]) for name in FEATURES])
+
+
+def _prior_features(place: Place) -> np.ndarray:
+    row = np.zeros(len(FEATURES))
+    row[_F["log_population"]] = math.log10(place.population + 1)
+    kind = _F.get(f"kind_{place.kind}")
+    if kind is not None:
+        row[kind] = 1.0
     if dict(place.raw).get("feature") == "PPLC":
-        score += CAPITAL_BONUS
-    return score
+        row[_F["capital"]] = 1.0
+    return row
 
 
-def _local_scores(group: _Group) -> np.ndarray:
-    scores = np.zeros(len(group.candidates))
+def _local_features(group: _Group) -> np.ndarray:
+    rows = np.zeros((len(group.candidates), len(FEATURES)))
     allowed = set().union(*(HINT_KINDS.get(k, {k}) for k in group.hint_kinds))
     cities = [p for p in group.candidates if p.kind in ("city", "village")]
     for j, place in enumerate(group.candidates):
+        row = rows[j]
         if allowed:
-            scores[j] += HINT_MATCH if place.kind in allowed else HINT_MISMATCH
+            row[_F["hint_match" if place.kind in allowed else "hint_mismatch"]] = 1.0
         if group.containers:
             inside = any(_contains(c, place) for c in group.containers)
-            scores[j] += CONTAINER_MATCH if inside else CONTAINER_MISMATCH
+            row[_F["container_match" if inside else "container_mismatch"]] = 1.0
         if group.is_container and place.kind in CONTAINER_KINDS:
-            scores[j] += CONTAINER_ROLE
+            row[_F["container_role"]] = 1.0
         if group.demonym_countries:
             match = place.country_code in group.demonym_countries
-            scores[j] += DEMONYM_MATCH if match else DEMONYM_MISMATCH
+            row[_F["demonym_match" if match else "demonym_mismatch"]] = 1.0
         if group.demonym_of and place.kind == "country":
-            scores[j] += DEMONYM_SELF if place.country_code == group.demonym_of else 0.0
+            row[_F["demonym_self"]] = float(place.country_code == group.demonym_of)
         if (
             place.kind in ("admin1", "admin2")
             and not allowed
             and not group.is_container
             and any(_same_region(place, c) for c in cities)
         ):
-            scores[j] += SHADOWED_REGION
+            row[_F["shadowed_region"]] = 1.0
         if place.kind == "admin2" and not allowed and _bare_admin2(group.key, place):
-            scores[j] += ADMIN2_BARE
-        scores[j] -= FUZZY_EDIT_PENALTY * group.edits.get(place.key, 0)
+            row[_F["admin2_bare"]] = 1.0
+        row[_F["fuzzy_edit"]] = group.edits.get(place.key, 0)
         if (
             group.own_name
             and place.key not in group.own_name
             and place.kind not in ALIAS_EXEMPT_KINDS
             and place.key not in group.edits
         ):
-            scores[j] += ALIAS_ONLY
-    return scores
+            row[_F["alias_only"]] = 1.0
+    return rows
 
 
 def _bare_admin2(key: str, place: Place) -> bool:
@@ -511,10 +613,10 @@ def _without(ctx: _Context, place: Place | None) -> tuple[Counter, Counter, Coun
     return countries, admin1s, kinds
 
 
-def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
+def _context_features(group: _Group, ctx: _Context) -> np.ndarray:
     """Agreement of each candidate with the rest of the document: the votes
     of the other places, never its own or those of its current pick."""
-    scores = np.zeros(len(group.candidates))
+    rows = np.zeros((len(group.candidates), len(FEATURES)))
     own = group.candidates[group.pick] if group.pick >= 0 else None
     base = _without(ctx, own)
     home = ctx.home.copy()
@@ -522,6 +624,7 @@ def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
         home[(own.country_code, own.admin1)] -= ctx.weights[own.key]
     home_total = sum(home.values())
     for j, place in enumerate(group.candidates):
+        row = rows[j]
         countries, admin1s, kinds = (
             base if own is None or place.key == own.key else _without_both(base, ctx, place)
         )
@@ -529,26 +632,27 @@ def _context_scores(group: _Group, ctx: _Context) -> np.ndarray:
         code = place.country_code
         votes = countries.get(code, 0) if code else 0
         if votes > 0:
-            scores[j] += COUNTRY_PRESENT + COUNTRY_SHARE_WEIGHT * votes / max(total, 1)
+            row[_F["country_present"]] = 1.0
+            row[_F["country_share"]] = votes / max(total, 1)
             if place.kind == "country":
-                scores[j] += CONTAINS_OTHERS
+                row[_F["country_contains"]] = 1.0
         if place.admin1 and admin1s.get((code, place.admin1), 0) > 0:
-            scores[j] += CONTAINS_OTHERS if place.kind == "admin1" else ADMIN1_PRESENT
+            row[_F["admin1_contains" if place.kind == "admin1" else "admin1_present"]] = 1.0
         if place.admin1 and place.kind != "country" and home_total > 0:
             votes_home = home.get((code, place.admin1), 0.0)
             if place.key in ctx.weights and (own is None or place.key != own.key):
                 votes_home -= ctx.weights[place.key]
-            scores[j] += HOME_WEIGHT * max(votes_home, 0.0) / home_total
+            row[_F["home_share"]] = max(votes_home, 0.0) / home_total
         if place.kind in ("country", "admin1"):
             others = sum(kinds.values())
             if others:
-                scores[j] += KIND_COHERENCE * kinds.get(place.kind, 0) / others
+                row[_F["kind_coherence"]] = kinds.get(place.kind, 0) / others
     if len(ctx.point_keys):
-        scores += _proximity_scores(group, ctx, own)
-    return scores
+        rows[:, _F["proximity"]] = _proximity(group, ctx, own)
+    return rows
 
 
-def _proximity_scores(group: _Group, ctx: _Context, own: Place | None) -> np.ndarray:
+def _proximity(group: _Group, ctx: _Context, own: Place | None) -> np.ndarray:
     """Nearness of each local candidate to the other places' points."""
     local = np.array([p.kind not in BROAD_KINDS for p in group.candidates])
     scores = np.zeros(len(group.candidates))
@@ -566,7 +670,7 @@ def _proximity_scores(group: _Group, ctx: _Context, own: Place | None) -> np.nda
         if c is not None:
             km[r, c] = np.inf
     nearest = np.sort(km, axis=1)[:, :PROXIMITY_NEIGHBOURS]
-    scores[rows] = PROXIMITY_WEIGHT * np.exp(-nearest / PROXIMITY_KM).sum(axis=1)
+    scores[rows] = np.exp(-nearest / PROXIMITY_KM).sum(axis=1)
     return scores
 
 
@@ -599,12 +703,54 @@ def _demonym_votes(text: str, gazetteer: Gazetteer) -> Counter:
 
 
 def resolve_toponyms(
-    toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer
+    toponyms: Sequence[Toponym],
+    text: str,
+    gazetteer: Gazetteer,
+    weights: np.ndarray | None = None,
 ) -> tuple[ResolvedToponym, ...]:
     """One ResolvedToponym per input toponym, same order; place None when
-    no candidate exists."""
+    no candidate exists. `weights` (FEATURES order) defaults to the shipped ones."""
     if not toponyms:
         return ()
+    groups = _resolve_groups(toponyms, text, gazetteer, weights)
+    return _prepare_result(toponyms, groups)
+
+
+@dataclass(frozen=True)
+class CandidateFeatures:
+    """One surface form's candidates and their final score terms (training data)."""
+
+    surface: str
+    candidates: tuple[Place, ...]
+    features: np.ndarray
+    pick: int
+
+
+def candidate_features(
+    toponyms: Sequence[Toponym],
+    text: str,
+    gazetteer: Gazetteer,
+    weights: np.ndarray | None = None,
+) -> tuple[CandidateFeatures, ...]:
+    """Resolve as resolve_toponyms does and return each surface form's
+    feature matrix of the last round: what a ranker is trained on."""
+    if not toponyms:
+        return ()
+    groups = _resolve_groups(toponyms, text, gazetteer, weights)
+    return tuple(
+        CandidateFeatures(g.surface, g.candidates, g.features, g.pick)
+        for g in groups
+        if g.features is not None and len(g.candidates)
+    )
+
+
+def _resolve_groups(
+    toponyms: Sequence[Toponym],
+    text: str,
+    gazetteer: Gazetteer,
+    weights: np.ndarray | None,
+) -> list[_Group]:
+    w = weights_vector() if weights is None else weights
     groups = _group(toponyms, text, gazetteer)
     demonym_votes = _demonym_votes(text, gazetteer)
     doc_countries = [c for c, _ in demonym_votes.most_common()]
@@ -620,9 +766,8 @@ def resolve_toponyms(
     for group in groups:
         if group.demonym_countries or not group.candidates:
             _candidates(group, gazetteer, doc_countries)
-        group.prior = np.array([_prior(p) for p in group.candidates])
-        group.local = _local_scores(group)
-        group.scores = group.prior + group.local
+        group.features = _static_features(group)
+        group.scores = group.features @ w
         group.pick = int(np.argmax(group.scores)) if len(group.candidates) else -1
 
     home = _home_region(groups)
@@ -632,19 +777,29 @@ def resolve_toponyms(
             if inside.any():
                 group.pick = int(np.argmax(group.scores + HOME_BONUS * inside))
 
+    static = {id(group): group.features for group in groups}
     for _ in range(ROUNDS):
         ctx = _context(groups, demonym_votes)
         changed = False
         for group in groups:
             if not group.candidates:
                 continue
-            group.scores = group.prior + group.local + _context_scores(group, ctx)
+            group.features = static[id(group)] + _context_features(group, ctx)
+            group.scores = group.features @ w
             pick = int(np.argmax(group.scores))
             changed |= pick != group.pick
             group.pick = pick
         if not changed:
             break
-    return _prepare_result(toponyms, groups)
+    return groups
+
+
+def _static_features(group: _Group) -> np.ndarray:
+    """Prior and local terms: what does not depend on the other picks."""
+    if not group.candidates:
+        return np.zeros((0, len(FEATURES)))
+    prior = np.array([_prior_features(p) for p in group.candidates])
+    return prior + _local_features(group)
 
 
 def _in_region(place: Place, region: tuple[str | None, str | None]) -> bool:
@@ -781,7 +936,7 @@ def rank_candidates(toponym: Toponym, text: str, gazetteer: Gazetteer) -> tuple[
     _candidates(group, gazetteer, sorted(group.demonym_countries))
     if not group.candidates:
         return ()
-    scores = np.array([_prior(p) for p in group.candidates]) + _local_scores(group)
+    scores = _static_features(group) @ weights_vector()
     order = np.argsort(-scores, kind="stable")
     return tuple(group.candidates[int(j)] for j in order)
 

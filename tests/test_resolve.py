@@ -11,7 +11,16 @@ import pytest
 
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.model import Place, Toponym
-from geo.resolve import distance_km, rank_candidates, resolve_toponyms
+from geo.ranker_weights import LEARNED_WEIGHTS
+from geo.resolve import (
+    FEATURES,
+    HAND_WEIGHTS,
+    candidate_features,
+    distance_km,
+    rank_candidates,
+    resolve_toponyms,
+    weights_vector,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
@@ -116,6 +125,23 @@ def test_same_surface_gets_same_place(tiny):
 def test_rank_candidates_prefers_countries_and_capitals(tiny):
     assert rank_candidates(Toponym(0, 7, "Georgia"), "Georgia", tiny)[0] == GEORGIA_COUNTRY
     assert tiny.geocode("Georgia").raw["geonameid"] == GEORGIA_COUNTRY.geonameid
+
+
+def test_scores_are_weighted_feature_sums(tiny):
+    """The ranker is linear: each pick is the argmax of features @ weights,
+    and both weight sets (hand-set, learned) name only known terms."""
+    assert set(HAND_WEIGHTS) == set(FEATURES)
+    assert set(LEARNED_WEIGHTS) <= set(FEATURES)
+    text = "Lafayette and Georgia, far from Tbilisi."
+    for weights in (weights_vector(HAND_WEIGHTS), weights_vector()):
+        items = candidate_features(
+            toponyms_in(text, "Lafayette", "Georgia", "Tbilisi"), text, tiny, weights
+        )
+        assert [item.surface for item in items] == ["Lafayette", "Georgia", "Tbilisi"]
+        for item in items:
+            assert item.features.shape == (len(item.candidates), len(FEATURES))
+            assert item.pick == int((item.features @ weights).argmax())
+        assert items[1].candidates[items[1].pick] == GEORGIA_COUNTRY
 
 
 # --------------------------------------------------------------------------
