@@ -98,18 +98,14 @@ def marker_size(events: int, max_events: int) -> int:
     """Icon diameter in pixels, area proportional to the event count."""
     if events < 0 or max_events < 0:
         raise ValueError("event counts must be >= 0")
-    if max_events == 0:
-        return MIN_MARKER_PX
-    share = math.sqrt(min(events, max_events) / max_events)
-    return round(MIN_MARKER_PX + (MAX_MARKER_PX - MIN_MARKER_PX) * share)
+    return int(marker_sizes(np.array([events]), max_events)[0])
 
 
 def marker_sizes(events: np.ndarray, max_events: int) -> np.ndarray:
-    """`marker_size` of every count at once."""
+    """`marker_size` of every count at once (the one formula)."""
     if max_events <= 0:
         return np.full(len(events), MIN_MARKER_PX, dtype=np.int64)
     share = np.sqrt(np.minimum(events, max_events) / max_events)
-    # np.round rounds halves to even, Python's round too: the same sizes as marker_size.
     return np.round(MIN_MARKER_PX + (MAX_MARKER_PX - MIN_MARKER_PX) * share).astype(np.int64)
 
 
@@ -317,7 +313,6 @@ def _query_markers(
     events = counts[place_codes]
     sizes = marker_sizes(events, int(counts.max()))
     names = [_text(n) for n in frame["place_name"].iloc[place_first].tolist()]
-    nouns = np.where(events == 1, "event", "events")
     markers = [
         PlaceMarker(
             key=str(key),
@@ -327,10 +322,10 @@ def _query_markers(
             lon=lon,
             events=n,
             size=size,
-            tooltip=f"{escape_html(name)} · {n} {noun}",
+            tooltip=tooltip_text(name, n),
             entries=tuple(entries.get(code, ())),
         )
-        for key, name, kind, lat, lon, n, size, noun, code in zip(
+        for key, name, kind, lat, lon, n, size, code in zip(
             frame["place_key"].iloc[place_first].tolist(),
             names,
             frame["place_kind"].iloc[place_first].tolist(),
@@ -338,7 +333,6 @@ def _query_markers(
             index.lon[place_first].tolist(),
             events.tolist(),
             sizes.tolist(),
-            nouns.tolist(),
             place_codes.tolist(),
             strict=True,
         )
