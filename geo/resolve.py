@@ -181,7 +181,8 @@ HAND_WEIGHTS: dict[str, float] = {
 """The hand-set weights the learned ranker started from (and falls back to)."""
 
 HINT_KINDS: dict[str, frozenset[str]] = {
-    "region": frozenset({"admin1", "admin2", "region"}),
+    # "the Pacific region", "the Baltic region": a sea names a region too.
+    "region": frozenset({"admin1", "admin2", "region", "sea"}),
     "admin1": frozenset({"admin1"}),
     "admin2": frozenset({"admin2"}),
     "river": frozenset({"river"}),
@@ -305,9 +306,9 @@ def _kind_words_around(text: str, toponym: Toponym) -> set[str]:
     before = [w.lower() for w in _preceding_words(text, toponym.start, 3)]
     if len(before) >= 2 and before[-1] == "of" and before[-2] in _KIND_WORDS:
         kinds.add(_KIND_WORDS[before[-2]])
-    after = _WORD.findall(text[toponym.end : toponym.end + 20])[:1]
-    if after and after[0].lower() in _KIND_WORDS:
-        kinds.add(_KIND_WORDS[after[0].lower()])
+    after = [w.lower().rstrip(".") for w in _WORD.findall(text[toponym.end : toponym.end + 20])[:1]]
+    if after and after[0] in _KIND_WORDS:  # "the Grodno region." ends a sentence
+        kinds.add(_KIND_WORDS[after[0]])
     return kinds
 
 
@@ -501,7 +502,8 @@ def _local_features(group: _Group) -> np.ndarray:
     for j, place in enumerate(group.candidates):
         row = rows[j]
         if allowed:
-            row[_F["hint_match" if place.kind in allowed else "hint_mismatch"]] = 1.0
+            match = place.kind in allowed and _hint_fits_class_word(group, place)
+            row[_F["hint_match" if match else "hint_mismatch"]] = 1.0
         if group.containers:
             inside = any(_contains(c, place) for c in group.containers)
             row[_F["container_match" if inside else "container_mismatch"]] = 1.0
@@ -530,6 +532,16 @@ def _local_features(group: _Group) -> np.ndarray:
         ):
             row[_F["alias_only"]] = 1.0
     return rows
+
+
+def _hint_fits_class_word(group: _Group, place: Place) -> bool:
+    """A county met without its class word ("the Houston region" for Houston
+    County) takes a kind word only if it is that class word's kind: a writer
+    who means the county names it a county."""
+    if place.kind != "admin2" or not _bare_admin2(group.key, place):
+        return True
+    class_word = normalize_name(place.name).rsplit(" ", 1)[-1]
+    return _KIND_WORDS.get(class_word, "admin2") in group.hint_kinds
 
 
 def _bare_admin2(key: str, place: Place) -> bool:

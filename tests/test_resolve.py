@@ -111,6 +111,29 @@ def test_region_hint_and_kind_words(tiny):
     assert resolve("Grodno hospital said.", tiny, "Grodno")["Grodno"] == HRODNA_CITY
 
 
+def test_region_after_a_name_is_not_a_county_met_without_its_class_word():
+    houston = place("Houston", "city", "US", 29.76, -95.36, 4699066, 2_314_157, "TX")
+    houston_county = place("Houston County", "admin2", "US", 31.32, -95.42, 4699048, 22_066, "TX")
+    pacific_ocean = place("Pacific Ocean", "sea", None, 0.0, -160.0, 2363254)
+    pacific_county = place("Pacific County", "admin2", "US", 46.55, -123.78, 5805441, 8_281, "WA")
+    g = Gazetteer.from_places(
+        [houston, houston_county, pacific_ocean, pacific_county],
+        {
+            houston_county.key: ["Houston"],
+            pacific_county.key: ["Pacific"],
+            pacific_ocean.key: ["Pacific"],
+        },
+    )
+    for end in (".", " on Monday."):  # a kind word ending the sentence counts too
+        metro = f"Nine cases were found in the Houston region{end}"
+        assert resolve(metro, g, "Houston")["Houston"] == houston
+        ocean = f"El Nino warms the tropical Pacific region{end}"
+        assert resolve(ocean, g, "Pacific")["Pacific"] == pacific_ocean
+        # The county's own class word still points at it.
+        county = f"Rain hit Houston County{end}"
+        assert resolve(county, g, "Houston")["Houston"] == houston_county
+
+
 def test_demonym_restricts_country_and_allows_fuzzy_match(tiny):
     text = "Camps near the Polish border village of Kosnica, not far from Grodno."
     assert resolve(text, tiny, "Kosnica", "Grodno")["Kosnica"] == KUZNICA
