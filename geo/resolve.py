@@ -235,6 +235,11 @@ _PLURAL_KIND_WORDS: dict[str, PlaceKind] = {
 _CLASS_WORDS = frozenset(
     {*_KIND_WORDS, "township", "borough", "parish", "island", "islands", "valley", "area"}
 )
+TOWN_PART_MIN_POPULATION = 100_000
+_TOWN_PART_WORDS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"northern", "southern", "eastern", "western", "central", "downtown", "uptown"}
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 _AFTER_COMMA = re.compile(r"^\s*,\s*((?:[A-Z][A-Za-z.'’-]*\.?)(?:\s+[A-Z][A-Za-z.'’-]*\.?){0,2})")
@@ -407,6 +412,23 @@ def _inhabitants_place(surface: str, gazetteer: Gazetteer) -> tuple[Place, ...]:
     return ()
 
 
+def _town_part(surface: str, gazetteer: Gazetteer) -> tuple[str, tuple[Place, ...]] | None:
+    """ "North Dallas", "Downtown Houston": an unknown part of a known city lies
+    in the city. Only cities big enough to have named parts ("Western Kasai" is
+    not in Kasai, Japan) and only cities ("Eastern Ukraine" is not at Ukraine's
+    point)."""
+    words = surface.split()
+    if len(words) < 2 or words[0].lower() not in _TOWN_PART_WORDS:
+        return None
+    rest = " ".join(words[1:])
+    towns = tuple(
+        p
+        for p in gazetteer.candidates(rest)
+        if p.kind == "city" and p.population >= TOWN_PART_MIN_POPULATION
+    )
+    return (rest, towns) if towns else None
+
+
 def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str]) -> None:
     looked_up = group.surface
     found = gazetteer.candidates(looked_up)
@@ -417,6 +439,8 @@ def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str
             break
     if not found:
         found = _inhabitants_place(group.surface, gazetteer)
+    if not found:
+        looked_up, found = _town_part(group.surface, gazetteer) or (looked_up, ())
     keys = {normalize_name(name) for name in (looked_up, *_variants(looked_up))}
     own = [p for p in found if any(_bears_name(p, key) for key in keys)]
     # An exonym of a far bigger place ("Mecca" for Makkah) is its usual English name.

@@ -134,6 +134,18 @@ def test_region_after_a_name_is_not_a_county_met_without_its_class_word():
         assert resolve(county, g, "Houston")["Houston"] == houston_county
 
 
+def test_an_unknown_part_of_a_big_city_is_placed_in_the_city():
+    dallas = place("Dallas", "city", "US", 32.78, -96.81, 4684888, 1_300_000, "TX")
+    kasai = place("Kasai", "city", "JP", 34.93, 134.83, 1859307, 44_000, "28")
+    ukraine = place("Ukraine", "country", "UA", 49.0, 32.0, 690791, 45_000_000)
+    g = Gazetteer.from_places([dallas, kasai, ukraine], {})
+    text = "Planes will spray North Dallas and Western Kasai, far from Eastern Ukraine."
+    found = resolve(text, g, "North Dallas", "Western Kasai", "Eastern Ukraine")
+    assert found["North Dallas"] == dallas
+    assert found["Western Kasai"] is None  # a town too small to have named parts
+    assert found["Eastern Ukraine"] is None  # a country's part is not at its point
+
+
 def test_demonym_restricts_country_and_allows_fuzzy_match(tiny):
     text = "Camps near the Polish border village of Kosnica, not far from Grodno."
     assert resolve(text, tiny, "Kosnica", "Grodno")["Kosnica"] == KUZNICA
