@@ -271,6 +271,25 @@ def init_filter_state(options: filters.FilterOptions) -> None:
     st.session_state["filters_initialised"] = True
 
 
+def refit_dates(options: filters.FilterOptions) -> None:
+    """Keep the date range inside the data's days when the store changes under a session.
+
+    st.date_input raises on a value outside its bounds, and the store can lose days
+    (a rebuild) while a page is open.
+    """
+    state = st.session_state
+    bounds = (options.date_min, options.date_max)
+    old, state["date_bounds"] = state.get("date_bounds"), bounds
+    if old is None or old == bounds:
+        return
+    if options.date_min is None or options.date_max is None:
+        state[KEYS["dates"]] = ()
+        return
+    low, high = options.date_min, options.date_max
+    dates = tuple(state.get(KEYS["dates"]) or ())
+    state[KEYS["dates"]] = tuple(min(max(day, low), high) for day in dates) or (low, high)
+
+
 def reset_filters(options: filters.FilterOptions) -> None:
     for key, value in default_state(options).items():
         st.session_state[key] = value
@@ -635,6 +654,7 @@ def main() -> None:
     index = event_index(str(where.data), version)
     options = filter_options(str(where.data), version)
     init_filter_state(options)
+    refit_dates(options)
     event_filter = sidebar_filters(options)
     sidebar_uploads()
     sync_query_params(event_filter)

@@ -1,0 +1,33 @@
+"""AppTest checks of what a user can do to the dashboard: stale links, stores that change
+under an open page, empty results, resets. Same fixtures as tests/test_dashboard.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import test_dashboard
+from test_dashboard_fixtures import sample_frame
+
+app, fake_map = test_dashboard.app, test_dashboard.fake_map  # the fixtures
+metric = test_dashboard.metric
+
+
+def replace_store(frame) -> None:
+    """The store changes under the open page (an upload, or `python -m geo build`)."""
+    sys.modules["geo.store"].load_event_places = lambda data_dir: frame.copy()
+    manifest = Path(os.environ["NEWSMAP_DATA_DIR"]) / "manifest.json"
+    manifest.write_text(manifest.read_text() + "+changed")
+
+
+def test_store_losing_the_selected_days_shows_no_raw_exception(app):
+    app.run()
+    app.date_input(key="f_dates").set_value((dt.date(2021, 11, 16), dt.date(2021, 11, 20))).run()
+    frame = sample_frame()  # without the hostile event of 20 November: the data ends on the 16th
+    replace_store(frame)
+    app.run()
+    assert not app.exception
+    assert app.date_input(key="f_dates").value == (dt.date(2021, 11, 16), dt.date(2021, 11, 16))
+    assert metric(app, "Events") == 1
