@@ -274,8 +274,9 @@ def init_filter_state(options: filters.FilterOptions) -> None:
 def refit_dates(options: filters.FilterOptions) -> None:
     """Keep the date range inside the data's days when the store changes under a session.
 
-    st.date_input raises on a value outside its bounds, and the store can lose days
-    (a rebuild) while a page is open.
+    A range that spanned all days keeps spanning them, so the new days of an upload
+    are shown; a narrowed one is clamped, as st.date_input raises on a value outside
+    its bounds and the store can lose days (a rebuild) while a page is open.
     """
     state = st.session_state
     bounds = (options.date_min, options.date_max)
@@ -287,7 +288,10 @@ def refit_dates(options: filters.FilterOptions) -> None:
         return
     low, high = options.date_min, options.date_max
     dates = tuple(state.get(KEYS["dates"]) or ())
-    state[KEYS["dates"]] = tuple(min(max(day, low), high) for day in dates) or (low, high)
+    if not dates or dates == old:
+        state[KEYS["dates"]] = (low, high)
+        return
+    state[KEYS["dates"]] = tuple(min(max(day, low), high) for day in dates)
 
 
 def reset_filters(options: filters.FilterOptions) -> None:

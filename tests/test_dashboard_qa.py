@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import test_dashboard
-from test_dashboard_fixtures import sample_frame
+from test_dashboard_fixtures import _event, hostile_event, sample_events, sample_frame
 
-app, fake_map = test_dashboard.app, test_dashboard.fake_map  # the fixtures
+from geo.frame import events_to_geodataframe
+
+app, fake_map, events = test_dashboard.app, test_dashboard.fake_map, test_dashboard.events
 metric = test_dashboard.metric
 
 
@@ -31,3 +33,14 @@ def test_store_losing_the_selected_days_shows_no_raw_exception(app):
     assert not app.exception
     assert app.date_input(key="f_dates").value == (dt.date(2021, 11, 16), dt.date(2021, 11, 16))
     assert metric(app, "Events") == 1
+
+
+def test_events_added_after_the_last_day_are_shown_not_hidden_by_the_old_range(app, events):
+    app.run()
+    later = _event(9, "PROTEST", 28, ("migrants",), (("minsk", "located"),), "Minsk protest.", "X")
+    replace_store(events_to_geodataframe([*sample_events(), hostile_event(), later]))
+    app.run()  # e.g. after an upload: the range the user never narrowed follows the data
+    assert not app.exception
+    assert metric(app, "Events") == len(events) + 1
+    assert app.date_input(key="f_dates").value == (dt.date(2021, 11, 8), dt.date(2021, 11, 28))
+    assert "to" not in app.query_params
