@@ -87,9 +87,17 @@ def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> Upload
         try:
             articles = load_article_file(candidate)
         except ArticleError as error:
-            return UploadResult(name, None, 0, f"{name}: not added: {error}")
+            return UploadResult(name, None, 0, f"{name}: not added: {_problem(error, candidate)}")
         if not articles:
             return UploadResult(name, None, 0, f"{name}: no article text found; nothing added.")
         candidate.replace(target)
     noun = "article" if len(articles) == 1 else "articles"
     return UploadResult(name, target, len(articles), f"{name}: added {len(articles)} {noun}.")
+
+
+def _problem(error: Exception, scratch: Path) -> str:
+    """The error without the scratch copy's path: the user knows the file by its own name."""
+    text = str(error)
+    if text.startswith(str(scratch)):
+        text = text[len(str(scratch)) :].lstrip(": ")
+    return text

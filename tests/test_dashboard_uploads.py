@@ -61,3 +61,15 @@ def test_safe_file_name_strips_paths_and_odd_characters():
     assert safe_file_name("../../etc/passwd.TXT") == "passwd.txt"
     assert safe_file_name("C:\\x\\my report (1).html") == "my_report_1.html"
     assert safe_file_name("...") == "upload"
+
+
+def test_refusals_name_the_uploaded_file_not_the_scratch_copy(tmp_path):
+    uploads = tmp_path / "uploads"
+    binary = save_upload("photo.txt", bytes(range(256)) * 8, uploads)
+    rows = json.dumps({"text": ARTICLE}) + "\n{not json\n"
+    jsonl = save_upload("batch.jsonl", rows.encode(), uploads)
+    for result in (binary, jsonl):
+        assert not result.ok
+        assert str(tmp_path) not in result.message and ".upload-" not in result.message
+    assert binary.message.startswith("photo.txt: not added: holds binary data"), binary.message
+    assert jsonl.message.startswith("batch.jsonl: not added: line 2: not JSON"), jsonl.message
