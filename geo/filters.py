@@ -698,7 +698,9 @@ def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
     for column in table.columns:
         table[column] = defuse_formulas(table[column])
     buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
+    # RFC 4180's CRLF: Python's csv quotes a field holding any line-terminator character,
+    # so a bare \r in article text is quoted too instead of splitting the row.
+    table.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 

@@ -259,3 +259,17 @@ def test_csv_download_defuses_spreadsheet_formulas():
     assert filters.defuse_formulas(mixed).tolist() == [dt.date(2021, 11, 8), "'=1+1", None, -5]
     empty = filters.to_csv_bytes(frame.iloc[[]]).decode("utf-8")
     assert empty.splitlines() == [",".join([*frame.columns.drop("geometry"), "lat", "lon"])]
+
+
+def test_csv_download_keeps_rows_whole_when_text_holds_line_breaks():
+    import csv
+    import io
+
+    frame = sample_frame()
+    frame.loc[0, "excerpt"] = "Old Mac text\rwith a bare carriage return"
+    frame.loc[1, "excerpt"] = "Windows text\r\nand a unix\nbreak"
+    text = filters.to_csv_bytes(frame).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(frame)
+    assert [r["excerpt"] for r in rows[:2]] == frame["excerpt"].iloc[:2].tolist()
+    assert [r["event_id"] for r in rows] == frame["event_id"].tolist()
