@@ -297,8 +297,9 @@ def refit_dates(options: filters.FilterOptions) -> None:
 def reset_filters(options: filters.FilterOptions) -> None:
     for key, value in default_state(options).items():
         st.session_state[key] = value
+    # "last_click" stays: the map reports its last click on every rerun, and without it
+    # that old click would select its place again at once.
     st.session_state.pop("selected_place", None)
-    st.session_state.pop("last_click", None)
 
 
 def current_filter(options: filters.FilterOptions) -> filters.EventFilter:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import test_dashboard
-from test_dashboard_fixtures import _event, hostile_event, sample_events, sample_frame
+from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
 from geo.frame import events_to_geodataframe
 
@@ -44,3 +44,18 @@ def test_events_added_after_the_last_day_are_shown_not_hidden_by_the_old_range(a
     assert metric(app, "Events") == len(events) + 1
     assert app.date_input(key="f_dates").value == (dt.date(2021, 11, 8), dt.date(2021, 11, 28))
     assert "to" not in app.query_params
+
+
+def test_reset_clears_the_clicked_place_for_good(app, fake_map):
+    """The map keeps reporting its last click on every rerun; Reset must not take it as new."""
+    kuznica = PLACES["kuznica"]
+    app.run()
+    fake_map.click = {
+        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
+        "last_object_clicked_tooltip": "Kuźnica · 2 events",
+    }
+    app.run()
+    assert app.selectbox[0].value == kuznica.key
+    next(b for b in app.button if b.label == "Reset filters").click().run()
+    assert app.selectbox[0].value is None
+    assert "nm-detail" not in " ".join(h.proto.body for h in app.get("html"))
