@@ -261,13 +261,53 @@ def state_from_filter(
     return state
 
 
+MULTI_FIELDS = ("actors", "actor_countries", "sources", "place_countries", "event_types")
+
+
+def link_problems(
+    params: dict[str, list[str]], event_filter: filters.EventFilter, options: filters.FilterOptions
+) -> list[str]:
+    """What a shared link asks for that this data cannot show, named by URL parameter.
+
+    The values themselves are not repeated: they are anyone's text, and the notice is Markdown.
+    """
+    problems = []
+    for field in MULTI_FIELDS:
+        allowed = {c.value for c in getattr(options, field)}
+        unknown = [v for v in getattr(event_filter, field) if v not in allowed]
+        if unknown:
+            param = filters.PARAM_NAMES[field]
+            problems.append(f"{len(unknown)} '{param}' value(s) this data does not have")
+    for field in ("date_from", "date_to"):
+        param = filters.PARAM_NAMES[field]
+        if any(params.get(param, [])) and getattr(event_filter, field) is None:
+            problems.append(f"'{param}' is not a date (YYYY-MM-DD)")
+    role = params.get(filters.PARAM_NAMES["place_role"], [])
+    if role and role[0] not in filters.PLACE_ROLE_FILTERS:
+        problems.append(f"'role' is not one of {', '.join(filters.PLACE_ROLE_FILTERS)}")
+    low, high = options.date_min, options.date_max
+    start, end = event_filter.date_from, event_filter.date_to
+    if low and high and ((start and start > high) or (end and end < low)):
+        problems.append(
+            f"the dates {start or '…'} to {end or '…'} are outside the data's {low} to {high}, "
+            "so the nearest day is shown"
+        )
+    return problems
+
+
 def init_filter_state(options: filters.FilterOptions) -> None:
     """On a session's first run, take the filters from the URL (a shared link)."""
     if "filters_initialised" in st.session_state:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    for key, value in state_from_filter(filters.filter_from_params(params), options).items():
+    event_filter = filters.filter_from_params(params)
+    for key, value in state_from_filter(event_filter, options).items():
         st.session_state[key] = value
+    problems = link_problems(params, event_filter, options)
+    if problems:
+        st.session_state["link_notice"] = (
+            "This link's filters could not all be applied: " + "; ".join(problems) + "."
+        )
     st.session_state["filters_initialised"] = True
 
 
@@ -300,6 +340,7 @@ def reset_filters(options: filters.FilterOptions) -> None:
     # "last_click" stays: the map reports its last click on every rerun, and without it
     # that old click would select its place again at once.
     st.session_state.pop("selected_place", None)
+    st.session_state.pop("link_notice", None)
 
 
 def current_filter(options: filters.FilterOptions) -> filters.EventFilter:
@@ -335,6 +376,8 @@ def sync_query_params(event_filter: filters.EventFilter) -> None:
 def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     sb = st.sidebar
     sb.header("Filters")
+    if "link_notice" in st.session_state:
+        sb.warning(st.session_state["link_notice"])
     if options.date_min and options.date_max:
         sb.date_input(
             "Date range",

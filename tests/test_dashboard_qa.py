@@ -59,3 +59,27 @@ def test_reset_clears_the_clicked_place_for_good(app, fake_map):
     next(b for b in app.button if b.label == "Reset filters").click().run()
     assert app.selectbox[0].value is None
     assert "nm-detail" not in " ".join(h.proto.body for h in app.get("html"))
+
+
+def test_a_stale_link_says_what_it_could_not_apply(app, events):
+    app.query_params["actor"] = ["nobody", "[x](javascript:alert(1))"]
+    app.query_params["source"] = ["Gone Gazette"]
+    app.query_params["from"] = ["2030-01-01"]
+    app.query_params["to"] = ["not-a-date"]
+    app.query_params["utm_source"] = ["newsletter"]  # not ours: ignored without a word
+    app.run()
+    assert not app.exception
+    (notice,) = [w.value for w in app.warning]
+    for part in ("actor", "source", "2030-01-01", "2021-11-08", "2021-11-20", "to"):
+        assert part in notice, part
+    assert "javascript" not in notice and "nobody" not in notice  # link text is not echoed
+    assert "utm_source" not in notice
+    next(b for b in app.button if b.label == "Reset filters").click().run()
+    assert not app.warning
+
+
+def test_a_good_link_gets_no_notice(app):
+    app.query_params["country"] = ["BY"]
+    app.query_params["from"] = ["2021-11-09"]
+    app.run()
+    assert not app.warning
