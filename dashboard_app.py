@@ -627,10 +627,10 @@ def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMar
         st.html(mapview.detail_html(name, events))
 
 
-def show_timeline(counts: pd.DataFrame) -> None:
+def show_timeline(counts: pd.DataFrame, events: int) -> None:
     st.subheader("Events per day")
     if counts.empty:
-        st.caption("No dated events.")
+        st.caption("No dated events." if events else "No events match the filters.")
         return
     # A plain Vega-Lite spec: no altair import or chart object on every rerun.
     st.vega_lite_chart(
@@ -716,6 +716,6 @@ def main() -> None:
         show_detail(index, view.rows, markers)
     timeline_col, table_col = st.columns([2, 3])
     with timeline_col:
-        show_timeline(view.per_day)
+        show_timeline(view.per_day, view.counts.events)
     with table_col:
         show_table_and_downloads(index, view)

@@ -83,3 +83,15 @@ def test_a_good_link_gets_no_notice(app):
     app.query_params["from"] = ["2021-11-09"]
     app.run()
     assert not app.warning
+
+
+def test_no_matching_events_is_said_so_everywhere_and_the_map_still_shows(app, fake_map):
+    app.query_params["q"] = ["no such words anywhere"]
+    app.run()
+    assert not app.exception
+    assert metric(app, "Events") == 0
+    assert fake_map.calls and "var places = [];" in fake_map.calls[-1]["feature_group"]
+    captions = [c.value for c in app.caption]
+    assert "No dated events." not in captions  # there are none at all, dated or not
+    assert "No events match the filters." in captions
+    assert len(app.dataframe[0].value) == 0
