@@ -202,12 +202,15 @@ def filter_view(data_dir: str, version: str, key: FilterKey) -> FilterView:
     rows.flags.writeable = False
     markers = mapview.place_markers(index, rows)
     script = mapview.place_layer_script(markers)
+    table = filters.events_table(index, rows, limit=TABLE_ROWS)
+    if "url" in table.columns:  # a link column: http(s) only, as in the detail panel
+        table["url"] = table["url"].map(mapview.safe_url)
     return FilterView(
         rows=rows,
         counts=filters.metrics(index, rows),
         layer=MapLayer(tuple(markers), script),
         per_day=filters.events_per_day(index, rows),
-        table=filters.events_table(index, rows, limit=TABLE_ROWS),
+        table=table,
     )
 
 
