@@ -16,6 +16,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -416,6 +417,15 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     return current_filter(options)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
+    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
 def sidebar_uploads() -> None:
     sb = st.sidebar
     sb.header("Add articles")
@@ -434,7 +444,7 @@ def sidebar_uploads() -> None:
         st.session_state["corpus_changed"] = any(r.ok for r in results)
         st.rerun()
     for ok, message in st.session_state.get("upload_results", []):
-        (sb.success if ok else sb.error)(message)
+        (sb.success if ok else sb.error)(markdown_text(message))
 
 
 # --------------------------------------------------------------------------- main area

@@ -11,6 +11,7 @@ from pathlib import Path
 import test_dashboard
 from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
+import dashboard_app
 from geo.frame import events_to_geodataframe
 
 app, fake_map, events = test_dashboard.app, test_dashboard.fake_map, test_dashboard.events
@@ -102,3 +103,16 @@ def test_events_table_offers_no_script_links(app):
     app.run()
     urls = [u for u in app.dataframe[0].value["url"].tolist() if isinstance(u, str)]
     assert urls and all(u.startswith(("http://", "https://")) for u in urls), urls
+
+
+def test_upload_messages_show_file_names_as_text_not_markdown(app):
+    """st.success/st.error render Markdown: a file name must not become a link or LaTeX."""
+    name = "[click](https://evil.example) **b** :red[x] $x$.txt"
+    article = "Migrants camped near the Kuźnica crossing on the Polish border on Monday.\n"
+    app.run()
+    app.file_uploader[0].set_value([(name, article.encode(), "text/plain")]).run()
+    (message,) = [m.value for m in app.success]
+    assert dashboard_app.markdown_text(name) in message
+    assert dashboard_app.markdown_text("a*b_c[d](e)$f$:g`h") == (
+        "a\\*b\\_c\\[d\\]\\(e\\)\\$f\\$\\:g\\`h"
+    )
