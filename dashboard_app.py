@@ -16,6 +16,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -202,12 +203,15 @@ def filter_view(data_dir: str, version: str, key: FilterKey) -> FilterView:
     rows.flags.writeable = False
     markers = mapview.place_markers(index, rows)
     script = mapview.place_layer_script(markers)
+    table = filters.events_table(index, rows, limit=TABLE_ROWS)
+    if "url" in table.columns:  # a link column: http(s) only, as in the detail panel
+        table["url"] = table["url"].map(mapview.safe_url)
     return FilterView(
         rows=rows,
         counts=filters.metrics(index, rows),
         layer=MapLayer(tuple(markers), script),
         per_day=filters.events_per_day(index, rows),
-        table=filters.events_table(index, rows, limit=TABLE_ROWS),
+        table=table,
     )
 
 
@@ -261,21 +265,86 @@ def state_from_filter(
     return state
 
 
+MULTI_FIELDS = ("actors", "actor_countries", "sources", "place_countries", "event_types")
+
+
+def link_problems(
+    params: dict[str, list[str]], event_filter: filters.EventFilter, options: filters.FilterOptions
+) -> list[str]:
+    """What a shared link asks for that this data cannot show, named by URL parameter.
+
+    The values themselves are not repeated: they are anyone's text, and the notice is Markdown.
+    """
+    problems = []
+    for field in MULTI_FIELDS:
+        allowed = {c.value for c in getattr(options, field)}
+        unknown = [v for v in getattr(event_filter, field) if v not in allowed]
+        if unknown:
+            param = filters.PARAM_NAMES[field]
+            problems.append(f"{len(unknown)} '{param}' value(s) this data does not have")
+    for field in ("date_from", "date_to"):
+        param = filters.PARAM_NAMES[field]
+        if any(params.get(param, [])) and getattr(event_filter, field) is None:
+            problems.append(f"'{param}' is not a date (YYYY-MM-DD)")
+    role = params.get(filters.PARAM_NAMES["place_role"], [])
+    if role and role[0] not in filters.PLACE_ROLE_FILTERS:
+        problems.append(f"'role' is not one of {', '.join(filters.PLACE_ROLE_FILTERS)}")
+    low, high = options.date_min, options.date_max
+    start, end = event_filter.date_from, event_filter.date_to
+    if low and high and ((start and start > high) or (end and end < low)):
+        problems.append(
+            f"the dates {start or '…'} to {end or '…'} are outside the data's {low} to {high}, "
+            "so the nearest day is shown"
+        )
+    return problems
+
+
 def init_filter_state(options: filters.FilterOptions) -> None:
     """On a session's first run, take the filters from the URL (a shared link)."""
     if "filters_initialised" in st.session_state:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    for key, value in state_from_filter(filters.filter_from_params(params), options).items():
+    event_filter = filters.filter_from_params(params)
+    for key, value in state_from_filter(event_filter, options).items():
         st.session_state[key] = value
+    problems = link_problems(params, event_filter, options)
+    if problems:
+        st.session_state["link_notice"] = (
+            "This link's filters could not all be applied: " + "; ".join(problems) + "."
+        )
     st.session_state["filters_initialised"] = True
+
+
+def refit_dates(options: filters.FilterOptions) -> None:
+    """Keep the date range inside the data's days when the store changes under a session.
+
+    A range that spanned all days keeps spanning them, so the new days of an upload
+    are shown; a narrowed one is clamped, as st.date_input raises on a value outside
+    its bounds and the store can lose days (a rebuild) while a page is open.
+    """
+    state = st.session_state
+    bounds = (options.date_min, options.date_max)
+    old, state["date_bounds"] = state.get("date_bounds"), bounds
+    if old is None or old == bounds:
+        return
+    if options.date_min is None or options.date_max is None:
+        state[KEYS["dates"]] = ()
+        return
+    low, high = options.date_min, options.date_max
+    dates = tuple(state.get(KEYS["dates"]) or ())
+    if not dates or dates == old:
+        state[KEYS["dates"]] = (low, high)
+        return
+    state[KEYS["dates"]] = tuple(min(max(day, low), high) for day in dates)
 
 
 def reset_filters(options: filters.FilterOptions) -> None:
     for key, value in default_state(options).items():
         st.session_state[key] = value
+    # "last_click" stays: the map reports its last click on every rerun, and without it
+    # that old click would select its place again at once.
     st.session_state.pop("selected_place", None)
-    st.session_state.pop("last_click", None)
+    st.session_state.pop("link_notice", None)
 
 
 def current_filter(options: filters.FilterOptions) -> filters.EventFilter:
@@ -311,6 +380,8 @@ def sync_query_params(event_filter: filters.EventFilter) -> None:
 def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     sb = st.sidebar
     sb.header("Filters")
+    if "link_notice" in st.session_state:
+        sb.warning(st.session_state["link_notice"])
     if options.date_min and options.date_max:
         sb.date_input(
             "Date range",
@@ -346,6 +417,15 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     return current_filter(options)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
+    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
 def sidebar_uploads() -> None:
     sb = st.sidebar
     sb.header("Add articles")
@@ -364,7 +444,7 @@ def sidebar_uploads() -> None:
         st.session_state["corpus_changed"] = any(r.ok for r in results)
         st.rerun()
     for ok, message in st.session_state.get("upload_results", []):
-        (sb.success if ok else sb.error)(message)
+        (sb.success if ok else sb.error)(markdown_text(message))
 
 
 # --------------------------------------------------------------------------- main area
@@ -560,10 +640,10 @@ def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMar
         st.html(mapview.detail_html(name, events))
 
 
-def show_timeline(counts: pd.DataFrame) -> None:
+def show_timeline(counts: pd.DataFrame, events: int) -> None:
     st.subheader("Events per day")
     if counts.empty:
-        st.caption("No dated events.")
+        st.caption("No dated events." if events else "No events match the filters.")
         return
     # A plain Vega-Lite spec: no altair import or chart object on every rerun.
     st.vega_lite_chart(
@@ -635,6 +715,7 @@ def main() -> None:
     index = event_index(str(where.data), version)
     options = filter_options(str(where.data), version)
     init_filter_state(options)
+    refit_dates(options)
     event_filter = sidebar_filters(options)
     sidebar_uploads()
     sync_query_params(event_filter)
@@ -648,6 +729,6 @@ def main() -> None:
         show_detail(index, view.rows, markers)
     timeline_col, table_col = st.columns([2, 3])
     with timeline_col:
-        show_timeline(view.per_day)
+        show_timeline(view.per_day, view.counts.events)
     with table_col:
         show_table_and_downloads(index, view)

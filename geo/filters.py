@@ -695,9 +695,37 @@ def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
     # shapely points are (x, y) = (lon, lat).
     table["lat"] = frame.geometry.y.to_numpy()
     table["lon"] = frame.geometry.x.to_numpy()
+    for column in table.columns:
+        table[column] = defuse_formulas(table[column])
     buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
+    # RFC 4180's CRLF: Python's csv quotes a field holding any line-terminator character,
+    # so a bare \r in article text is quoted too instead of splitting the row.
+    table.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
+
+
+def defuse_formulas(column: pd.Series) -> pd.Series:
+    """Text cells that a spreadsheet would run as formulas, prefixed with ' so they read as text.
+
+    Article text is untrusted: an excerpt starting "=HYPERLINK(" must not become a link.
+    """
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":  # first character and isin: a regex per cell costs five times more
+        first = column.str[:1]
+    elif kind.startswith("mixed"):  # text among other values: only the text can be a formula
+        first = column.map(lambda v: v[:1] if isinstance(v, str) else "")
+    else:
+        return column
+    risky = first.isin(FORMULA_START).to_numpy(dtype=bool)
+    if not risky.any():
+        return column
+    out = column.astype(object).copy()
+    out[risky] = "'" + column[risky].astype(str)
+    return out
 
 
 def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:

@@ -46,6 +46,13 @@ def safe_file_name(name: str) -> str:
     return f"{stem[:80]}.{suffix.lower()}" if suffix else stem[:80]
 
 
+def _megabytes(size: int) -> str:
+    """Size in MB of 2**20 bytes (Streamlit's server.maxUploadSize unit), rounded up: a file
+    one byte over the limit must not read as the limit itself."""
+    tenths = -(-size * 10 // 2**20)
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+
+
 def save_upload(
     name: str, data: bytes, uploads_dir: Path, *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> UploadResult:
@@ -62,7 +69,7 @@ def save_upload(
             name,
             None,
             0,
-            f"{name}: {len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB upload "
+            f"{name}: {_megabytes(len(data))} MB is over the {_megabytes(max_bytes)} MB upload "
             "limit; split it into smaller files.",
         )
     if not data.strip():
@@ -87,9 +94,17 @@ def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> Upload
         try:
             articles = load_article_file(candidate)
         except ArticleError as error:
-            return UploadResult(name, None, 0, f"{name}: not added: {error}")
+            return UploadResult(name, None, 0, f"{name}: not added: {_problem(error, candidate)}")
         if not articles:
             return UploadResult(name, None, 0, f"{name}: no article text found; nothing added.")
         candidate.replace(target)
     noun = "article" if len(articles) == 1 else "articles"
     return UploadResult(name, target, len(articles), f"{name}: added {len(articles)} {noun}.")
+
+
+def _problem(error: Exception, scratch: Path) -> str:
+    """The error without the scratch copy's path: the user knows the file by its own name."""
+    text = str(error)
+    if text.startswith(str(scratch)):
+        text = text[len(str(scratch)) :].lstrip(": ")
+    return text

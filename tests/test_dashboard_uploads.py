@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo.uploads import safe_file_name, save_upload
+from geo.uploads import MAX_UPLOAD_BYTES, safe_file_name, save_upload
 
 ARTICLE = (
     "Migrants camped near the Kuźnica crossing on the Polish border with Belarus on Monday, "
@@ -61,3 +61,25 @@ def test_safe_file_name_strips_paths_and_odd_characters():
     assert safe_file_name("../../etc/passwd.TXT") == "passwd.txt"
     assert safe_file_name("C:\\x\\my report (1).html") == "my_report_1.html"
     assert safe_file_name("...") == "upload"
+
+
+def test_refusals_name_the_uploaded_file_not_the_scratch_copy(tmp_path):
+    uploads = tmp_path / "uploads"
+    binary = save_upload("photo.txt", bytes(range(256)) * 8, uploads)
+    rows = json.dumps({"text": ARTICLE}) + "\n{not json\n"
+    jsonl = save_upload("batch.jsonl", rows.encode(), uploads)
+    for result in (binary, jsonl):
+        assert not result.ok
+        assert str(tmp_path) not in result.message and ".upload-" not in result.message
+    assert binary.message.startswith("photo.txt: not added: holds binary data"), binary.message
+    assert jsonl.message.startswith("batch.jsonl: not added: line 2: not JSON"), jsonl.message
+
+
+def test_size_limit_message_uses_the_units_of_the_limit_it_names(tmp_path):
+    """The sidebar says "at most 20 MB"; one byte over must not read "21.0 MB is over 21 MB"."""
+    at_limit = save_upload("batch.jsonl", b" " * MAX_UPLOAD_BYTES, tmp_path / "uploads")
+    assert "limit" not in at_limit.message  # refused as empty, not as too big
+    over = save_upload("batch.jsonl", b" " * (MAX_UPLOAD_BYTES + 1), tmp_path / "uploads")
+    assert not over.ok
+    assert f"over the {MAX_UPLOAD_BYTES // 2**20} MB upload limit" in over.message, over.message
+    assert over.message.startswith("batch.jsonl: 20.1 MB is over"), over.message

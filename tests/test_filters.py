@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from test_dashboard_fixtures import hostile_event, sample_events, sample_frame
 
@@ -228,3 +229,47 @@ def test_unique_ints_matches_numpy_unique():
     values = np.random.default_rng(3).integers(-50, 50, 500)
     assert np.array_equal(filters.unique_ints(values), np.unique(values))
     assert filters.unique_ints(np.array([], dtype=np.int64)).size == 0
+
+
+def test_csv_download_defuses_spreadsheet_formulas():
+    """Article text starting with = + - @ (or a tab before one) must not run in a spreadsheet."""
+    import csv
+    import io
+
+    from shapely.geometry import Point
+
+    frame = sample_frame()
+    hostile = {
+        "excerpt": '=HYPERLINK("https://evil.example","click")',
+        "title": "+1+cmd|' /C calc'!A0",
+        "source": "@SUM(1+1)",
+        "actor_names": "-2+3",
+        "context_before": "\t=1+1",
+    }
+    for column, value in hostile.items():
+        frame.loc[0, column] = value
+    frame.loc[1, "geometry"] = Point(-3.7038, 40.4168)  # numbers keep their minus sign
+    text = filters.to_csv_bytes(frame).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    for column, value in hostile.items():
+        assert rows[0][column] == "'" + value, column
+    assert float(rows[1]["lon"]) == -3.7038
+    assert rows[2]["excerpt"] == frame["excerpt"].iloc[2]  # ordinary text is untouched
+    mixed = pd.Series([dt.date(2021, 11, 8), "=1+1", None, -5], dtype=object)
+    assert filters.defuse_formulas(mixed).tolist() == [dt.date(2021, 11, 8), "'=1+1", None, -5]
+    empty = filters.to_csv_bytes(frame.iloc[[]]).decode("utf-8")
+    assert empty.splitlines() == [",".join([*frame.columns.drop("geometry"), "lat", "lon"])]
+
+
+def test_csv_download_keeps_rows_whole_when_text_holds_line_breaks():
+    import csv
+    import io
+
+    frame = sample_frame()
+    frame.loc[0, "excerpt"] = "Old Mac text\rwith a bare carriage return"
+    frame.loc[1, "excerpt"] = "Windows text\r\nand a unix\nbreak"
+    text = filters.to_csv_bytes(frame).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(frame)
+    assert [r["excerpt"] for r in rows[:2]] == frame["excerpt"].iloc[:2].tolist()
+    assert [r["event_id"] for r in rows] == frame["event_id"].tolist()
