@@ -24,6 +24,7 @@ from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
     ArticleCache,
     CachedArticle,
+    EmptyCorpusError,
     article_cache_key,
     chunked,
     code_fingerprint,
@@ -195,6 +196,22 @@ def _analyse_in_parallel(
         _WORKER_STAGES = None
 
 
+def _refuse_to_empty(
+    previous: dict[str, object], paths: Sequence[Path], data_dir: Path, skipped: list[SkippedFile]
+) -> None:
+    """Raise EmptyCorpusError if data_dir holds articles: a wrong path must not wipe them."""
+    stored = previous.get("counts", {}).get("articles", 0)  # type: ignore[union-attr]
+    if not stored:
+        return
+    reasons = "; ".join(s.reason for s in skipped[:5])
+    why = f" ({len(skipped)} skipped: {reasons})" if skipped else ""
+    raise EmptyCorpusError(
+        f"no articles under {', '.join(map(str, paths))}{why}; the store in {data_dir}"
+        f" ({stored} articles) was left unchanged. Check the paths, or delete {data_dir}"
+        " to start an empty store"
+    )
+
+
 def build_store(
     paths: Sequence[Path | str],
     data_dir: Path | str,
@@ -282,6 +299,8 @@ def build_store(
             report(done, total, f"analysed {article.path}")
 
     kept = [p for p in planned.values() if p.key in cache]
+    if not kept:
+        _refuse_to_empty(previous, paths, data_dir, skipped)
     report(total, total, "writing the store")
     counts = write_store(
         data_dir,

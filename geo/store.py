@@ -75,6 +75,10 @@ class StoreMissingError(StoreError):
     """data/ holds no complete store."""
 
 
+class EmptyCorpusError(StoreError):
+    """A build found no article, and writing would replace a store that holds some."""
+
+
 # --------------------------------------------------------------------------
 # Corpus files and fingerprints
 # --------------------------------------------------------------------------

@@ -199,3 +199,12 @@ def test_geocode_with_real_gazetteer():
     result = _run("geocode", "Kuznica")
     assert result.returncode == 0
     assert "geonames:766927" in result.stdout
+
+
+def test_build_without_articles_says_so_and_exits_1(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.pdf").write_bytes(b"%PDF-1.4")
+    assert cli.main(["build", str(corpus), "--quiet", "--data-dir", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr().out
+    assert "no articles" in out and ".txt" in out

@@ -269,3 +269,23 @@ def test_parallel_workers_write_the_same_store(corpus, tmp_path, analyser):
 def test_workers_must_be_positive(corpus, tmp_path, analyser):
     with pytest.raises(ValueError, match="workers"):
         _build(corpus, tmp_path / "data", workers=0)
+
+
+def test_a_corpus_without_articles_leaves_the_previous_store(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = _snapshot(data_dir)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (other / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(store.EmptyCorpusError, match=r"no articles.*empty\.txt.*left unchanged"):
+        _build(other, data_dir)
+    assert _snapshot(data_dir) == before
+
+
+def test_a_first_build_of_an_empty_corpus_writes_an_empty_store(tmp_path, analyser):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    summary = _build(empty, tmp_path / "data")
+    assert summary.articles == 0 and len(load_events(tmp_path / "data")) == 0
