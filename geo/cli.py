@@ -10,7 +10,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,10 @@ GEOPARSE_BATCH = 64
 
 class UsageError(Exception):
     """Wrong arguments the parser could not catch itself."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so `finally` blocks (staging cleanup) still run."""
 
 
 # --------------------------------------------------------------------------
@@ -360,14 +366,43 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
     return (UsageError, OSError, StoreError, GazetteerError, GeoError, ModelNotInstalledError)
 
 
+def _sigterm_handler(main_pid: int):
+    """Raise Terminated in this process; forked workers die of SIGTERM as they would by default."""
+
+    def handle(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    return handle
+
+
+def _interrupted(command: str, code: int) -> int:
+    note = ": the previous store is kept; analyses done so far are reused next time"
+    print(f"geo {command}: interrupted{note if command == 'build' else ''}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="%(name)s: %(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        previous = signal.signal(signal.SIGTERM, _sigterm_handler(os.getpid()))
     try:
         return args.run(args)
     except _fatal_errors() as error:
         print(f"geo {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return _interrupted(args.command, 128 + signal.SIGINT)
+    except Terminated:
+        return _interrupted(args.command, 128 + signal.SIGTERM)
     except Exception:
         log.exception("%s failed unexpectedly", args.command)
         return 2
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)

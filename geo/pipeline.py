@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -162,6 +163,11 @@ def _analyse_batch(batch: list[Article]) -> list[CachedArticle]:
     return list(analyse_articles(batch, nlp, gazetteer, registry))
 
 
+def _ignore_ctrl_c() -> None:
+    """In workers: Ctrl-C reaches the whole process group, but only the parent should stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _analyse_in_parallel(
     articles: Iterable[Article],
     nlp: Language,
@@ -182,7 +188,8 @@ def _analyse_in_parallel(
     _WORKER_STAGES = (nlp, gazetteer, registry)
     try:
         # fork: workers inherit the loaded model and memory-mapped gazetteer.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_ctrl_c)
+        with pool:
             in_flight: deque[tuple[list[Article], AsyncResult]] = deque()
             for batch in chunked(articles, BATCH_SIZE):
                 in_flight.append((batch, pool.apply_async(_analyse_batch, (batch,))))

@@ -1,8 +1,11 @@
 import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +211,38 @@ def test_build_without_articles_says_so_and_exits_1(tmp_path, capsys):
     assert cli.main(["build", str(corpus), "--quiet", "--data-dir", str(tmp_path / "data")]) == 1
     out = capsys.readouterr().out
     assert "no articles" in out and ".txt" in out
+
+
+def test_ctrl_c_during_a_build_exits_130_without_a_traceback(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("geo.pipeline.build_store", interrupted)
+    assert cli.main(["build", str(tmp_path), "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "store" in err and "Traceback" not in err
+
+
+def test_sigterm_during_a_build_unwinds_like_ctrl_c(monkeypatch, tmp_path, capsys):
+    """Cleanup (`finally`, e.g. the store's staging directory) must run on SIGTERM too."""
+    cleaned = []
+
+    def terminated(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        finally:
+            cleaned.append(True)
+
+    def not_handled_by_main(signum, frame):
+        raise AssertionError("main() did not handle SIGTERM")
+
+    monkeypatch.setattr("geo.pipeline.build_store", terminated)
+    before = signal.signal(signal.SIGTERM, not_handled_by_main)
+    try:
+        assert cli.main(["build", str(tmp_path), "--quiet"]) == 143
+        assert signal.getsignal(signal.SIGTERM) == not_handled_by_main
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert cleaned == [True]
+    assert "interrupted" in capsys.readouterr().err

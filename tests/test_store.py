@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,15 @@ def test_a_first_build_of_an_empty_corpus_writes_an_empty_store(tmp_path, analys
     empty.mkdir()
     summary = _build(empty, tmp_path / "data")
     assert summary.articles == 0 and len(load_events(tmp_path / "data")) == 0
+
+
+def test_parallel_workers_leave_ctrl_c_to_the_parent(corpus, tmp_path, monkeypatch):
+    """Else every worker prints its own KeyboardInterrupt traceback on Ctrl-C."""
+
+    def analyse(articles, *args, **kwargs):
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        for article in articles:
+            yield _cached(article)
+
+    monkeypatch.setattr(pipeline, "analyse_articles", analyse)
+    assert _build(corpus, tmp_path / "data", workers=2).articles == 3
