@@ -8,6 +8,7 @@ every article that has not changed since the last build.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import signal
 from collections import deque
@@ -26,6 +27,7 @@ from geo.store import (
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
+    StoreCorruptError,
     article_cache_key,
     chunked,
     code_fingerprint,
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from geo.actors import ActorRegistry
     from geo.gazetteer import Gazetteer
     from geo.geocoders import Geocoder
+
+log = logging.getLogger("geo")
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, message): called as articles are analysed."""
@@ -203,6 +207,15 @@ def _analyse_in_parallel(
         _WORKER_STAGES = None
 
 
+def _previous_manifest(data_dir: Path) -> dict[str, object]:
+    """The last build's manifest; a damaged one is reported and rewritten, as if absent."""
+    try:
+        return read_manifest(data_dir) or {}
+    except StoreCorruptError as error:
+        log.warning("%s; rebuilding it from the corpus", error)
+        return {}
+
+
 def _refuse_to_empty(
     previous: dict[str, object], paths: Sequence[Path], data_dir: Path, skipped: list[SkippedFile]
 ) -> None:
@@ -252,7 +265,7 @@ def build_store(
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
-    previous = read_manifest(data_dir) or {}
+    previous = _previous_manifest(data_dir)
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.

@@ -75,6 +75,10 @@ class StoreMissingError(StoreError):
     """data/ holds no complete store."""
 
 
+class StoreCorruptError(StoreError):
+    """A file of the store is damaged (truncated, overwritten); a build rewrites it."""
+
+
 class EmptyCorpusError(StoreError):
     """A build found no article, and writing would replace a store that holds some."""
 
@@ -170,16 +174,28 @@ def article_cache_key(article_repr: str, fingerprint: str) -> str:
 
 
 def read_manifest(data_dir: Path | str) -> dict[str, object] | None:
+    """The manifest, None if there is none; StoreCorruptError if it is damaged."""
     path = Path(data_dir) / MANIFEST_FILE
     if not path.exists():
         return None
-    return json.loads(path.read_text("utf-8"))
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except ValueError as error:  # JSON or UTF-8 errors
+        raise StoreCorruptError(
+            f"{path} is damaged ({error}): run `python -m geo build`"
+        ) from error
+    if not isinstance(manifest, dict):
+        raise StoreCorruptError(f"{path} is damaged (not a JSON object): run `python -m geo build`")
+    return manifest
 
 
 def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
     """True if the store is missing, or the corpus files or the analysis code changed."""
     data_dir = Path(data_dir)
-    manifest = read_manifest(data_dir)
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreCorruptError:
+        return True  # a build rewrites it
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
         return True
     if not all((data_dir / name).exists() for name in OUTPUT_FILES):

@@ -302,3 +302,18 @@ def test_parallel_workers_leave_ctrl_c_to_the_parent(corpus, tmp_path, monkeypat
 
     monkeypatch.setattr(pipeline, "analyse_articles", analyse)
     assert _build(corpus, tmp_path / "data", workers=2).articles == 3
+
+
+@pytest.mark.parametrize("content", ['{"format": 1, "fil', "[]", "\udcff"])
+def test_a_corrupt_manifest_is_named_and_the_next_build_rewrites_it(
+    corpus, tmp_path, analyser, content
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (data_dir / "manifest.json").write_bytes(content.encode("utf-8", "surrogateescape"))
+    with pytest.raises(store.StoreCorruptError, match="manifest.json"):
+        store.read_manifest(data_dir)
+    assert store_is_stale(data_dir, [corpus])
+    summary = _build(corpus, data_dir)
+    assert (summary.articles, summary.reused) == (3, 3)
+    assert not store_is_stale(data_dir, [corpus])
