@@ -223,6 +223,19 @@ class CachedArticle:
     events: tuple[Event, ...]
 
 
+_UNPICKLING_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    TypeError,
+)
+"""What pickle.load raises on truncated or foreign bytes."""
+
+
 class ArticleCache:
     """Pickled CachedArticles under data/cache/, one file per cache key."""
 
@@ -236,10 +249,19 @@ class ArticleCache:
         return self._path(key).exists()
 
     def get(self, key: str) -> CachedArticle:
-        with self._path(key).open("rb") as f:
-            value = pickle.load(f)
+        """The cached analysis; a damaged entry is deleted (analysed anew next build) and raised."""
+        path = self._path(key)
+        with path.open("rb") as f:
+            try:
+                value = pickle.load(f)
+            except _UNPICKLING_ERRORS as error:
+                path.unlink()
+                raise StoreCorruptError(
+                    f"{path} is damaged ({type(error).__name__}: {error}) and was deleted: "
+                    "run the build again to analyse its article anew"
+                ) from error
         if not isinstance(value, CachedArticle):
-            raise StoreError(f"{self._path(key)} is not a cached article: delete {self.directory}")
+            raise StoreError(f"{path} is not a cached article: delete {self.directory}")
         return value
 
     def put(self, key: str, value: CachedArticle) -> None:

@@ -317,3 +317,17 @@ def test_a_corrupt_manifest_is_named_and_the_next_build_rewrites_it(
     summary = _build(corpus, data_dir)
     assert (summary.articles, summary.reused) == (3, 3)
     assert not store_is_stale(data_dir, [corpus])
+
+
+def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    entry = next((data_dir / "cache").glob("*/*.pickle"))
+    entry.write_bytes(entry.read_bytes()[:50])
+    outputs = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    with pytest.raises(store.StoreCorruptError, match=entry.name):
+        _build(corpus, data_dir)
+    assert {n: d for n, d in _snapshot(data_dir).items() if "/" not in n} == outputs
+    summary = _build(corpus, data_dir)
+    assert (summary.articles, summary.reused) == (4, 3)  # 003.txt was cached before the error
