@@ -189,6 +189,20 @@ def read_manifest(data_dir: Path | str) -> dict[str, object] | None:
     return manifest
 
 
+def _readable_parquet(path: Path) -> bool:
+    """The file exists and ends in a Parquet footer (a truncated or foreign file does not)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        return False
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError):
+        return False
+    return True
+
+
 def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
     """True if the store is missing, or the corpus files or the analysis code changed."""
     data_dir = Path(data_dir)
@@ -198,7 +212,7 @@ def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
         return True  # a build rewrites it
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
         return True
-    if not all((data_dir / name).exists() for name in OUTPUT_FILES):
+    if not all(_readable_parquet(data_dir / name) for name in OUTPUT_FILES):
         return True
     if manifest.get("fingerprint") != code_fingerprint():
         return True
@@ -598,11 +612,24 @@ def _existing(data_dir: Path | str, name: str) -> Path:
     return path
 
 
+def _read(data_dir: Path | str, name: str, reader: Callable[[Path], T]) -> T:
+    """reader(path) for one store file; a damaged file raises StoreCorruptError naming it."""
+    import pyarrow as pa
+
+    path = _existing(data_dir, name)
+    try:
+        return reader(path)
+    except (pa.ArrowException, ValueError) as error:
+        raise StoreCorruptError(
+            f"{path} is damaged ({error}): run `python -m geo build` to rewrite the store"
+        ) from error
+
+
 def load_event_places(data_dir: Path | str) -> gpd.GeoDataFrame:
     """One row per event x place (the map's data), in EPSG:4326."""
     import geopandas as gpd
 
-    frame = gpd.read_parquet(_existing(data_dir, EVENT_PLACES_FILE))
+    frame = _read(data_dir, EVENT_PLACES_FILE, gpd.read_parquet)
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise StoreError(f"{data_dir}/{EVENT_PLACES_FILE} is not in EPSG:4326: rebuild the store")
     return frame
@@ -612,22 +639,22 @@ def load_events(data_dir: Path | str) -> pd.DataFrame:
     """Every event, with or without a place, one row each."""
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, EVENTS_FILE))
+    return _read(data_dir, EVENTS_FILE, pd.read_parquet)
 
 
 def load_articles(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, ARTICLES_FILE))
+    return _read(data_dir, ARTICLES_FILE, pd.read_parquet)
 
 
 def load_actors(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, ACTORS_FILE))
+    return _read(data_dir, ACTORS_FILE, pd.read_parquet)
 
 
 def load_places(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, PLACES_FILE))
+    return _read(data_dir, PLACES_FILE, pd.read_parquet)

@@ -331,3 +331,21 @@ def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp
     assert {n: d for n, d in _snapshot(data_dir).items() if "/" not in n} == outputs
     summary = _build(corpus, data_dir)
     assert (summary.articles, summary.reused) == (4, 3)  # 003.txt was cached before the error
+
+
+def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
+    corpus, tmp_path, analyser
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    geoparquet = data_dir / "events.geoparquet"
+    geoparquet.write_bytes(geoparquet.read_bytes()[:1000])
+    (data_dir / "places.parquet").write_text("not parquet", encoding="utf-8")
+    with pytest.raises(store.StoreCorruptError, match=r"events\.geoparquet.*python -m geo build"):
+        load_event_places(data_dir)
+    with pytest.raises(store.StoreCorruptError, match=r"places\.parquet"):
+        load_places(data_dir)
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert not store_is_stale(data_dir, [corpus])
+    assert len(load_event_places(data_dir)) == 6 and len(load_places(data_dir)) == 2
