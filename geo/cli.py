@@ -7,6 +7,7 @@ corpus files, a name with no place); 2 usage or fatal errors.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -193,6 +194,18 @@ class _Line:
     error: str | None = None
 
 
+_NOT_UNICODE = "is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape)"
+
+
+def _is_unicode(text: str) -> bool:
+    """False for lone surrogates: JSON escapes like \\ud800, or input bytes that were not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     try:
         record = json.loads(raw)
@@ -201,8 +214,12 @@ def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     if not isinstance(record, dict):
         return _Line(number, error="not a JSON object")
     doc_id, text = record.get("id"), record.get("text")
+    if not _is_unicode(json.dumps(doc_id, ensure_ascii=False)):
+        return _Line(number, error=f'"id" {_NOT_UNICODE}')
     if not isinstance(text, str):
         return _Line(number, doc_id, error='no "text" string')
+    if not _is_unicode(text):
+        return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
     if not gold_spans:
         return _Line(number, doc_id, text)
     gold = []
@@ -288,8 +305,19 @@ def geoparse_stream(
     return failures
 
 
+def _use_utf8_streams() -> None:
+    """JSON Lines are UTF-8 whatever the locale; bytes that are not reach `_parse_line` as
+    surrogates and fail their own line, not the run. A leading BOM is dropped."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8-sig", errors="surrogateescape")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
+
+
 def _geoparse(args: argparse.Namespace) -> int:
     from geo.gazetteer import load_gazetteer
+
+    _use_utf8_streams()
 
     gazetteer = load_gazetteer()
     nlp = None

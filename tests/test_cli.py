@@ -246,3 +246,38 @@ def test_sigterm_during_a_build_unwinds_like_ctrl_c(monkeypatch, tmp_path, capsy
         signal.signal(signal.SIGTERM, before)
     assert cleaned == [True]
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_geoparse_reports_text_that_is_not_unicode_per_line(gazetteer, nlp, capsys):
+    """A lone surrogate (a JSON escape, or stdin bytes that are not UTF-8) failed the whole run."""
+    lines = [
+        json.dumps({"id": "a", "text": "Riots in \ud800 Warsaw."}) + "\n",
+        '{"id": "b", "text": "caf\udce9 in Warsaw"}\n',
+        json.dumps({"id": "\udfff", "text": "Minsk"}) + "\n",
+        json.dumps({"id": "d", "text": "Police in Minsk."}) + "\n",
+    ]
+    failures, out = _geoparse(lines, gazetteer, nlp)
+    assert failures == 3
+    assert [o["id"] for o in out] == ["a", "b", None, "d"]
+    assert [t["name"] for t in out[3]["toponyms"]] == ["Minsk"]
+    errors = capsys.readouterr().err
+    assert all(f"line {n}: " in errors and "Unicode" in errors for n in (1, 2, 3))
+
+
+def test_geoparse_reads_and_writes_utf8_whatever_the_locale(gazetteer, nlp, monkeypatch):
+    raw = (
+        '\ufeff{"id": "Kuźnica-1", "text": "Police in Warsaw."}\n'.encode()
+        + b'{"id": 2, "text": "caf\xe9 in Minsk"}\n'
+        + b'{"id": 3, "text": "Police in Minsk."}\n'
+    )
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="ascii"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr("geo.nlp.load_nlp", lambda lookup=None: nlp)
+    assert cli.main(["geoparse"]) == 1
+    stdout.flush()
+    out = [json.loads(line) for line in stdout.buffer.getvalue().decode("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["Kuźnica-1", 2, 3]
+    assert [t["name"] for t in out[0]["toponyms"]] == ["Warsaw"]
+    assert out[1]["toponyms"] == [] and [t["name"] for t in out[2]["toponyms"]] == ["Minsk"]
