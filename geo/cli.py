@@ -206,6 +206,11 @@ def _is_unicode(text: str) -> bool:
     return True
 
 
+def _offset(value: object) -> bool:
+    """A character offset: a non-negative int (JSON true/false are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     try:
         record = json.loads(raw)
@@ -222,10 +227,15 @@ def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
         return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
     if not gold_spans:
         return _Line(number, doc_id, text)
+    items = record.get("toponyms") or []
+    if not isinstance(items, list):
+        return _Line(number, doc_id, error='"toponyms" is not a list')
     gold = []
-    for item in record.get("toponyms") or []:
+    for item in items:
+        if not isinstance(item, dict):
+            return _Line(number, doc_id, error=f"gold span {item!r} is not an object")
         start, end = item.get("start"), item.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+        if not (_offset(start) and _offset(end) and start <= end <= len(text)):
             return _Line(number, doc_id, error=f"bad gold span {start}:{end}")
         gold.append(Toponym(start, end, text[start:end], label="gold"))
     return _Line(number, doc_id, text, gold=tuple(gold))

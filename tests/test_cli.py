@@ -281,3 +281,20 @@ def test_geoparse_reads_and_writes_utf8_whatever_the_locale(gazetteer, nlp, monk
     assert [o["id"] for o in out] == ["Kuźnica-1", 2, 3]
     assert [t["name"] for t in out[0]["toponyms"]] == ["Warsaw"]
     assert out[1]["toponyms"] == [] and [t["name"] for t in out[2]["toponyms"]] == ["Minsk"]
+
+
+def test_geoparse_gold_spans_refuses_malformed_toponyms_per_line(gazetteer, capsys):
+    text = "Police in Warsaw."
+    records = [
+        {"id": 1, "text": text, "toponyms": ["Warsaw"]},
+        {"id": 2, "text": text, "toponyms": {"start": 10, "end": 16}},
+        {"id": 3, "text": text, "toponyms": [{"start": True, "end": 3}]},
+        {"id": 4, "text": text, "toponyms": [{"start": 10, "end": 16}]},
+    ]
+    lines = [json.dumps(record) + "\n" for record in records]
+    failures, out = _geoparse(lines, gazetteer, nlp=None, gold_spans=True)
+    assert failures == 3
+    assert [o["id"] for o in out] == [1, 2, 3, 4]
+    assert out[2]["toponyms"] == [] and [t["name"] for t in out[3]["toponyms"]] == ["Warsaw"]
+    errors = capsys.readouterr().err
+    assert all(f"line {n}: " in errors for n in (1, 2, 3)) and "line 4" not in errors
