@@ -221,6 +221,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
     seen: dict[str, str] = {}
+    read: set[Path] = set()
     for path, explicit, problem in _corpus_files(paths):
         if problem is not None:
             yield SkippedFile(str(path), problem)
@@ -238,6 +239,9 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
+        if path.resolve() in read:
+            continue  # reached twice (`build corpus/ corpus/a.txt`): not its own duplicate
+        read.add(path.resolve())
         if path.parent not in sidecars:
             sidecars[path.parent] = None
             try:

@@ -549,3 +549,9 @@ def test_seed_photo_credits_are_kept_for_provenance():
     assert ("photo_credit", "Reuters") in seeds["000_1763675ee976f337.txt"].extra
     assert seeds["000_1763675ee976f337.txt"].source.value is None
     assert ("photo_credit", "AFP") in seeds["001_998bec829cd9e5dd.txt"].extra
+
+
+def test_a_file_named_twice_is_read_once_not_a_duplicate_of_itself(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    corpus = load_corpus([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
+    assert len(corpus.articles) == 1 and corpus.skipped == ()
