@@ -156,6 +156,13 @@ def _too_long(article: Article, max_length: int) -> SkippedFile | None:
     )
 
 
+def _changed_while_reading(path: str) -> SkippedFile:
+    """An article planned in the first pass over the corpus but gone from the second."""
+    return SkippedFile(
+        path, "changed or disappeared while the build was reading it: run the build again"
+    )
+
+
 _WORKER_STAGES: tuple[Language, Gazetteer, ActorRegistry | None] | None = None
 """What forked workers analyse with: set in the parent just before forking."""
 
@@ -311,12 +318,16 @@ def build_store(
         analysed = _analyse_in_parallel(
             analysable(), nlp, gazetteer, actor_registry, workers, online
         )
+        analysed_ids = set()
         for article, cached in analysed:
             key = article_cache_key(repr(article), analysis_key)
             planned[article.id] = _Planned(key, _content_hash(article), article.path)
             cache.put(key, cached)
+            analysed_ids.add(article.id)
             done += 1
             report(done, total, f"analysed {article.path}")
+        for article_id in sorted(todo_ids & planned.keys() - analysed_ids):
+            skipped.append(_changed_while_reading(planned.pop(article_id).path))
 
     kept = [p for p in planned.values() if p.key in cache]
     if not kept:

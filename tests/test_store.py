@@ -349,3 +349,27 @@ def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
     assert len(load_event_places(data_dir)) == 6 and len(load_places(data_dir)) == 2
+
+
+@pytest.mark.parametrize("change", ["delete", "rewrite"])
+def test_a_file_that_changes_during_the_build_is_reported_not_dropped(
+    corpus, tmp_path, analyser, monkeypatch, change
+):
+    """The corpus is read twice (plan, then analyse): what changed in between is skipped."""
+    read = pipeline.iter_corpus
+    passes = []
+
+    def iter_corpus(paths):
+        passes.append(paths)
+        if len(passes) == 2:
+            victim = corpus / "001.txt"
+            victim.unlink() if change == "delete" else victim.write_text("New.", encoding="utf-8")
+        return read(paths)
+
+    monkeypatch.setattr(pipeline, "iter_corpus", iter_corpus)
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 2
+    assert [(Path(s.path).name, "run the build again" in s.reason) for s in summary.skipped] == [
+        ("001.txt", True)
+    ]
+    assert store_is_stale(tmp_path / "data", [corpus])
