@@ -687,7 +687,11 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as error:
-        return BadRowError(where, f"not JSON ({error.msg})", "Write one JSON object per line")
+        return BadRowError(
+            where,
+            f"not JSON ({error.msg}: column {error.colno})",
+            "Write one JSON object per line",
+        )
     if not isinstance(value, dict):
         return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
     row: Row = {}

@@ -555,3 +555,12 @@ def test_a_file_named_twice_is_read_once_not_a_duplicate_of_itself(tmp_path):
     (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
     corpus = load_corpus([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
     assert len(corpus.articles) == 1 and corpus.skipped == ()
+
+
+def test_a_malformed_jsonl_line_says_where_it_breaks(tmp_path):
+    """json's bare msg reads 'Invalid control character at' and stops: give the column."""
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "Minsk said."}\n{"id": 2, "text": "broken\n', encoding="utf-8")
+    (skipped,) = load_corpus([path]).skipped
+    assert skipped.path.endswith("c.jsonl:line 2")
+    assert "not JSON (Invalid control character at: column 26)" in skipped.reason
