@@ -694,6 +694,14 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
         )
     if not isinstance(value, dict):
         return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
+    try:  # JSON escapes can spell a lone surrogate (\ud800), which is not text
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        return BadRowError(
+            where,
+            f"holds a lone surrogate escape ({error.object[error.start]!r}), not text",
+            "Fix the encoder that wrote it, or drop the row",
+        )
     row: Row = {}
     for key, item in value.items():
         if isinstance(item, str | int | float) and not isinstance(item, bool):

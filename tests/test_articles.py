@@ -564,3 +564,15 @@ def test_a_malformed_jsonl_line_says_where_it_breaks(tmp_path):
     (skipped,) = load_corpus([path]).skipped
     assert skipped.path.endswith("c.jsonl:line 2")
     assert "not JSON (Invalid control character at: column 26)" in skipped.reason
+
+
+def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_path):
+    """'\\ud800' is valid JSON but not text: hashing or parsing it raised UnicodeEncodeError."""
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        '{"text": "Police in Warsaw \\ud800 said."}\n{"text": "Minsk said."}\n', encoding="utf-8"
+    )
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Minsk said."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
