@@ -378,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")
     geocode.add_argument("name")
-    geocode.add_argument("--limit", type=int, default=10)
+    geocode.add_argument("--limit", type=_positive_int, default=10)
     geocode.add_argument("--online", action="store_true", help="ask the online geocoder")
     geocode.add_argument("--json", action="store_true", help="one JSON object a line")
     geocode.set_defaults(run=_geocode)

@@ -298,3 +298,13 @@ def test_geoparse_gold_spans_refuses_malformed_toponyms_per_line(gazetteer, caps
     assert out[2]["toponyms"] == [] and [t["name"] for t in out[3]["toponyms"]] == ["Warsaw"]
     errors = capsys.readouterr().err
     assert all(f"line {n}: " in errors for n in (1, 2, 3)) and "line 4" not in errors
+
+
+def test_geocode_limit_must_be_positive(gazetteer, monkeypatch, capsys):
+    """--limit 0 said 'no place named' and --limit -3 dropped the three last candidates."""
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    for limit in ("0", "-3"):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(["geocode", "Warsaw", "--limit", limit])
+        assert exit_info.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
