@@ -417,6 +417,17 @@ def _sigterm_handler(main_pid: int):
     return handle
 
 
+def _reader_gone() -> int:
+    """stdout's reader left (`| head`): stop quietly, as Unix tools do, exit 128 + SIGPIPE."""
+    code = 128 + signal.SIGPIPE
+    try:
+        stdout = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file descriptor (tests, embedding): no exit flush
+        return code
+    os.dup2(os.open(os.devnull, os.O_WRONLY), stdout)  # else the flush at exit fails again
+    return code
+
+
 def _interrupted(command: str, code: int) -> int:
     note = ": the previous store is kept; analyses done so far are reused next time"
     print(f"geo {command}: interrupted{note if command == 'build' else ''}", file=sys.stderr)
@@ -431,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _sigterm_handler(os.getpid()))
     try:
         return args.run(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except _fatal_errors() as error:
         print(f"geo {args.command}: error: {error}", file=sys.stderr)
         return 2

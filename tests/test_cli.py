@@ -308,3 +308,16 @@ def test_geocode_limit_must_be_positive(gazetteer, monkeypatch, capsys):
             cli.main(["geocode", "Warsaw", "--limit", limit])
         assert exit_info.value.code == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(gazetteer, monkeypatch, capsys):
+    """`python -m geo geocode Warsaw | head -1` printed 'error: [Errno 32] Broken pipe'."""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    assert cli.main(["geocode", "Warsaw"]) == 141
+    assert capsys.readouterr().err == ""
