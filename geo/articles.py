@@ -717,7 +717,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
     handle, encoding = _open_rows(path)
     with handle:
         lines = _Lines(handle, encoding, path)
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, strict=True)  # lenient mode hides an unclosed quote
         header = _csv_header(reader, path)
         while True:
             start = lines.line_no + 1
@@ -730,7 +730,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 continue
             except csv.Error as error:
                 where = f"{path}:line {start}"
-                yield start, BadRowError(where, f"malformed CSV ({error})", "Fix the quoting")
+                problem = f"malformed CSV ({error})"
+                if "unexpected end of data" in str(error):
+                    problem += f": an unclosed quote; lines {start}-{lines.line_no} were not read"
+                yield start, BadRowError(where, problem, "Fix the quoting")
                 continue
             if not any(cell.strip() for cell in cells):
                 continue

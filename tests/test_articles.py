@@ -576,3 +576,15 @@ def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_pat
     assert [a.text for a in corpus.articles] == ["Minsk said."]
     (skipped,) = corpus.skipped
     assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
+
+
+def test_an_unclosed_quote_in_a_csv_is_reported_not_merged_into_one_article(tmp_path):
+    """csv's lenient mode read every row after an unclosed quote as that one cell, silently."""
+    rows = ["title,text", 'T1,"Police in Warsaw arrested a man."', 'T2,"He said no in Minsk.']
+    rows += [f"T{i},Article {i} about Grodno." for i in range(3, 6)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Police in Warsaw arrested a man."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.csv:line 3") and "unclosed quote" in skipped.reason
