@@ -821,7 +821,7 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle))
+            records = list(csv.DictReader(handle, strict=True))  # lenient: unclosed quotes hide
             header = [name.strip().lower() for name in (records[0].keys() if records else [])]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error

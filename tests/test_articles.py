@@ -588,3 +588,14 @@ def test_an_unclosed_quote_in_a_csv_is_reported_not_merged_into_one_article(tmp_
     assert [a.text for a in corpus.articles] == ["Police in Warsaw arrested a man."]
     (skipped,) = corpus.skipped
     assert skipped.path.endswith("c.csv:line 3") and "unclosed quote" in skipped.reason
+
+
+def test_a_sidecar_with_an_unclosed_quote_is_reported_not_half_applied(tmp_path):
+    """a.txt got the title 'Title A\\nb.txt,Title B' and b.txt none, with no message."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "b.txt", BODY.replace("Monday", "Tuesday"))
+    _write(tmp_path / "articles.csv", 'file,title\na.txt,"Title A\nb.txt,Title B\n')
+    corpus = load_corpus([tmp_path])
+    assert [Path(s.path).name for s in corpus.skipped] == ["articles.csv"]
+    assert "unexpected end of data" in corpus.skipped[0].reason
+    assert all("b.txt" not in (a.title.value or "") for a in corpus.articles)
