@@ -702,6 +702,13 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
             f"holds a lone surrogate escape ({error.object[error.start]!r}), not text",
             "Fix the encoder that wrote it, or drop the row",
         )
+    folded = {str(key).strip().lower(): item for key, item in value.items()}
+    text_key = next((key for key in TEXT_COLUMNS if key in folded), None)
+    if text_key is not None and not isinstance(folded[text_key], str | None):
+        kind = type(folded[text_key]).__name__
+        return BadRowError(
+            where, f"the {text_key!r} field is a {kind}, not a string", "Give the text as a string"
+        )
     row: Row = {}
     for key, item in value.items():
         if isinstance(item, str | int | float) and not isinstance(item, bool):

@@ -599,3 +599,15 @@ def test_a_sidecar_with_an_unclosed_quote_is_reported_not_half_applied(tmp_path)
     assert [Path(s.path).name for s in corpus.skipped] == ["articles.csv"]
     assert "unexpected end of data" in corpus.skipped[0].reason
     assert all("b.txt" not in (a.title.value or "") for a in corpus.articles)
+
+
+@pytest.mark.parametrize("value", [["Police in Warsaw.", "Minsk said."], 12345, True, {"en": "x"}])
+def test_a_jsonl_text_that_is_not_a_string_is_skipped(tmp_path, value):
+    """It was analysed as its JSON rendering: '["Police in Warsaw.", ...]', '12345', 'true'."""
+    path = tmp_path / "c.jsonl"
+    rows = [{"id": 1, "Text": value}, {"id": 2, "text": "Minsk said."}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Minsk said."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.jsonl:line 1") and "not a string" in skipped.reason
