@@ -98,7 +98,14 @@ def default_corpus_paths(root: Path | str = ".") -> tuple[Path, ...]:
 
 
 def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Every non-hidden file under `paths` (directories recursively), sorted and absolute."""
+    """The files a build reads under `paths` (directories recursively), sorted and absolute.
+
+    In directories only corpus formats and sidecars count: other files are never
+    read, and a store kept inside the corpus folder must not make itself stale.
+    """
+    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+
+    read = DOCUMENT_SUFFIXES | ROW_SUFFIXES
     files: set[Path] = set()
     for raw in paths:
         path = Path(raw).resolve()
@@ -106,7 +113,8 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
             files.update(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                if (p.suffix.lower() in read or p.name == SIDECAR_NAME)
+                and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():

@@ -373,3 +373,14 @@ def test_a_file_that_changes_during_the_build_is_reported_not_dropped(
         ("001.txt", True)
     ]
     assert store_is_stale(tmp_path / "data", [corpus])
+
+
+def test_a_store_inside_the_corpus_folder_is_not_stale_because_of_itself(
+    corpus, tmp_path, analyser
+):
+    """The store's own Parquet, manifest and cache files were hashed as corpus files."""
+    data_dir = corpus / "data"
+    _build(corpus, data_dir)
+    _build(corpus, data_dir)
+    assert not store_is_stale(data_dir, [corpus])
+    assert len(json.loads((data_dir / "manifest.json").read_text())["files"]) == 3
