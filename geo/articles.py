@@ -221,6 +221,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
     seen: dict[str, str] = {}
+    read: set[Path] = set()
     for path, explicit, problem in _corpus_files(paths):
         if problem is not None:
             yield SkippedFile(str(path), problem)
@@ -238,6 +239,9 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
+        if path.resolve() in read:
+            continue  # reached twice (`build corpus/ corpus/a.txt`): not its own duplicate
+        read.add(path.resolve())
         if path.parent not in sidecars:
             sidecars[path.parent] = None
             try:
@@ -683,9 +687,28 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as error:
-        return BadRowError(where, f"not JSON ({error.msg})", "Write one JSON object per line")
+        return BadRowError(
+            where,
+            f"not JSON ({error.msg}: column {error.colno})",
+            "Write one JSON object per line",
+        )
     if not isinstance(value, dict):
         return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
+    try:  # JSON escapes can spell a lone surrogate (\ud800), which is not text
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        return BadRowError(
+            where,
+            f"holds a lone surrogate escape ({error.object[error.start]!r}), not text",
+            "Fix the encoder that wrote it, or drop the row",
+        )
+    folded = {str(key).strip().lower(): item for key, item in value.items()}
+    text_key = next((key for key in TEXT_COLUMNS if key in folded), None)
+    if text_key is not None and not isinstance(folded[text_key], str | None):
+        kind = type(folded[text_key]).__name__
+        return BadRowError(
+            where, f"the {text_key!r} field is a {kind}, not a string", "Give the text as a string"
+        )
     row: Row = {}
     for key, item in value.items():
         if isinstance(item, str | int | float) and not isinstance(item, bool):
@@ -701,7 +724,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
     handle, encoding = _open_rows(path)
     with handle:
         lines = _Lines(handle, encoding, path)
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, strict=True)  # lenient mode hides an unclosed quote
         header = _csv_header(reader, path)
         while True:
             start = lines.line_no + 1
@@ -714,7 +737,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 continue
             except csv.Error as error:
                 where = f"{path}:line {start}"
-                yield start, BadRowError(where, f"malformed CSV ({error})", "Fix the quoting")
+                problem = f"malformed CSV ({error})"
+                if "unexpected end of data" in str(error):
+                    problem += f": an unclosed quote; lines {start}-{lines.line_no} were not read"
+                yield start, BadRowError(where, problem, "Fix the quoting")
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
@@ -802,7 +828,7 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle))
+            records = list(csv.DictReader(handle, strict=True))  # lenient: unclosed quotes hide
             header = [name.strip().lower() for name in (records[0].keys() if records else [])]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error

@@ -7,10 +7,13 @@ corpus files, a name with no place); 2 usage or fatal errors.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,10 @@ GEOPARSE_BATCH = 64
 
 class UsageError(Exception):
     """Wrong arguments the parser could not catch itself."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so `finally` blocks (staging cleanup) still run."""
 
 
 # --------------------------------------------------------------------------
@@ -85,6 +92,12 @@ def _build(args: argparse.Namespace) -> int:
         finally:
             bar.close()
     print(format_summary(summary))
+    if not summary.articles:
+        from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES
+
+        formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+        print(f"no articles found: the corpus paths hold no readable {formats} files")
+        return 1
     return 1 if summary.skipped else 0
 
 
@@ -181,6 +194,23 @@ class _Line:
     error: str | None = None
 
 
+_NOT_UNICODE = "is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape)"
+
+
+def _is_unicode(text: str) -> bool:
+    """False for lone surrogates: JSON escapes like \\ud800, or input bytes that were not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _offset(value: object) -> bool:
+    """A character offset: a non-negative int (JSON true/false are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     try:
         record = json.loads(raw)
@@ -189,14 +219,23 @@ def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     if not isinstance(record, dict):
         return _Line(number, error="not a JSON object")
     doc_id, text = record.get("id"), record.get("text")
+    if not _is_unicode(json.dumps(doc_id, ensure_ascii=False)):
+        return _Line(number, error=f'"id" {_NOT_UNICODE}')
     if not isinstance(text, str):
         return _Line(number, doc_id, error='no "text" string')
+    if not _is_unicode(text):
+        return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
     if not gold_spans:
         return _Line(number, doc_id, text)
+    items = record.get("toponyms") or []
+    if not isinstance(items, list):
+        return _Line(number, doc_id, error='"toponyms" is not a list')
     gold = []
-    for item in record.get("toponyms") or []:
+    for item in items:
+        if not isinstance(item, dict):
+            return _Line(number, doc_id, error=f"gold span {item!r} is not an object")
         start, end = item.get("start"), item.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+        if not (_offset(start) and _offset(end) and start <= end <= len(text)):
             return _Line(number, doc_id, error=f"bad gold span {start}:{end}")
         gold.append(Toponym(start, end, text[start:end], label="gold"))
     return _Line(number, doc_id, text, gold=tuple(gold))
@@ -276,8 +315,19 @@ def geoparse_stream(
     return failures
 
 
+def _use_utf8_streams() -> None:
+    """JSON Lines are UTF-8 whatever the locale; bytes that are not reach `_parse_line` as
+    surrogates and fail their own line, not the run. A leading BOM is dropped."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8-sig", errors="surrogateescape")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
+
+
 def _geoparse(args: argparse.Namespace) -> int:
     from geo.gazetteer import load_gazetteer
+
+    _use_utf8_streams()
 
     gazetteer = load_gazetteer()
     nlp = None
@@ -328,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")
     geocode.add_argument("name")
-    geocode.add_argument("--limit", type=int, default=10)
+    geocode.add_argument("--limit", type=_positive_int, default=10)
     geocode.add_argument("--online", action="store_true", help="ask the online geocoder")
     geocode.add_argument("--json", action="store_true", help="one JSON object a line")
     geocode.set_defaults(run=_geocode)
@@ -354,14 +404,56 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
     return (UsageError, OSError, StoreError, GazetteerError, GeoError, ModelNotInstalledError)
 
 
+def _sigterm_handler(main_pid: int):
+    """Raise Terminated in this process; forked workers die of SIGTERM as they would by default."""
+
+    def handle(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    return handle
+
+
+def _reader_gone() -> int:
+    """stdout's reader left (`| head`): stop quietly, as Unix tools do, exit 128 + SIGPIPE."""
+    code = 128 + signal.SIGPIPE
+    try:
+        stdout = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file descriptor (tests, embedding): no exit flush
+        return code
+    os.dup2(os.open(os.devnull, os.O_WRONLY), stdout)  # else the flush at exit fails again
+    return code
+
+
+def _interrupted(command: str, code: int) -> int:
+    note = ": the previous store is kept; analyses done so far are reused next time"
+    print(f"geo {command}: interrupted{note if command == 'build' else ''}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="%(name)s: %(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        previous = signal.signal(signal.SIGTERM, _sigterm_handler(os.getpid()))
     try:
         return args.run(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except _fatal_errors() as error:
         print(f"geo {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return _interrupted(args.command, 128 + signal.SIGINT)
+    except Terminated:
+        return _interrupted(args.command, 128 + signal.SIGTERM)
     except Exception:
         log.exception("%s failed unexpectedly", args.command)
         return 2
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)

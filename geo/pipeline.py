@@ -8,7 +8,9 @@ every article that has not changed since the last build.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
     ArticleCache,
     CachedArticle,
+    EmptyCorpusError,
+    StoreCorruptError,
     article_cache_key,
     chunked,
     code_fingerprint,
@@ -42,6 +46,8 @@ if TYPE_CHECKING:
     from geo.actors import ActorRegistry
     from geo.gazetteer import Gazetteer
     from geo.geocoders import Geocoder
+
+log = logging.getLogger("geo")
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, message): called as articles are analysed."""
@@ -150,6 +156,13 @@ def _too_long(article: Article, max_length: int) -> SkippedFile | None:
     )
 
 
+def _changed_while_reading(path: str) -> SkippedFile:
+    """An article planned in the first pass over the corpus but gone from the second."""
+    return SkippedFile(
+        path, "changed or disappeared while the build was reading it: run the build again"
+    )
+
+
 _WORKER_STAGES: tuple[Language, Gazetteer, ActorRegistry | None] | None = None
 """What forked workers analyse with: set in the parent just before forking."""
 
@@ -159,6 +172,11 @@ def _analyse_batch(batch: list[Article]) -> list[CachedArticle]:
         raise RuntimeError("_analyse_batch runs only in build_store's worker processes")
     nlp, gazetteer, registry = _WORKER_STAGES
     return list(analyse_articles(batch, nlp, gazetteer, registry))
+
+
+def _ignore_ctrl_c() -> None:
+    """In workers: Ctrl-C reaches the whole process group, but only the parent should stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _analyse_in_parallel(
@@ -181,7 +199,8 @@ def _analyse_in_parallel(
     _WORKER_STAGES = (nlp, gazetteer, registry)
     try:
         # fork: workers inherit the loaded model and memory-mapped gazetteer.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_ctrl_c)
+        with pool:
             in_flight: deque[tuple[list[Article], AsyncResult]] = deque()
             for batch in chunked(articles, BATCH_SIZE):
                 in_flight.append((batch, pool.apply_async(_analyse_batch, (batch,))))
@@ -193,6 +212,31 @@ def _analyse_in_parallel(
                 yield from zip(done, result.get(), strict=True)
     finally:
         _WORKER_STAGES = None
+
+
+def _previous_manifest(data_dir: Path) -> dict[str, object]:
+    """The last build's manifest; a damaged one is reported and rewritten, as if absent."""
+    try:
+        return read_manifest(data_dir) or {}
+    except StoreCorruptError as error:
+        log.warning("%s; rebuilding it from the corpus", error)
+        return {}
+
+
+def _refuse_to_empty(
+    previous: dict[str, object], paths: Sequence[Path], data_dir: Path, skipped: list[SkippedFile]
+) -> None:
+    """Raise EmptyCorpusError if data_dir holds articles: a wrong path must not wipe them."""
+    stored = previous.get("counts", {}).get("articles", 0)  # type: ignore[union-attr]
+    if not stored:
+        return
+    reasons = "; ".join(s.reason for s in skipped[:5])
+    why = f" ({len(skipped)} skipped: {reasons})" if skipped else ""
+    raise EmptyCorpusError(
+        f"no articles under {', '.join(map(str, paths))}{why}; the store in {data_dir}"
+        f" ({stored} articles) was left unchanged. Check the paths, or delete {data_dir}"
+        " to start an empty store"
+    )
 
 
 def build_store(
@@ -228,7 +272,7 @@ def build_store(
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
-    previous = read_manifest(data_dir) or {}
+    previous = _previous_manifest(data_dir)
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.
@@ -274,14 +318,20 @@ def build_store(
         analysed = _analyse_in_parallel(
             analysable(), nlp, gazetteer, actor_registry, workers, online
         )
+        analysed_ids = set()
         for article, cached in analysed:
             key = article_cache_key(repr(article), analysis_key)
             planned[article.id] = _Planned(key, _content_hash(article), article.path)
             cache.put(key, cached)
+            analysed_ids.add(article.id)
             done += 1
             report(done, total, f"analysed {article.path}")
+        for article_id in sorted(todo_ids & planned.keys() - analysed_ids):
+            skipped.append(_changed_while_reading(planned.pop(article_id).path))
 
     kept = [p for p in planned.values() if p.key in cache]
+    if not kept:
+        _refuse_to_empty(previous, paths, data_dir, skipped)
     report(total, total, "writing the store")
     counts = write_store(
         data_dir,

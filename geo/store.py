@@ -75,6 +75,14 @@ class StoreMissingError(StoreError):
     """data/ holds no complete store."""
 
 
+class StoreCorruptError(StoreError):
+    """A file of the store is damaged (truncated, overwritten); a build rewrites it."""
+
+
+class EmptyCorpusError(StoreError):
+    """A build found no article, and writing would replace a store that holds some."""
+
+
 # --------------------------------------------------------------------------
 # Corpus files and fingerprints
 # --------------------------------------------------------------------------
@@ -90,7 +98,14 @@ def default_corpus_paths(root: Path | str = ".") -> tuple[Path, ...]:
 
 
 def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Every non-hidden file under `paths` (directories recursively), sorted and absolute."""
+    """The files a build reads under `paths` (directories recursively), sorted and absolute.
+
+    In directories only corpus formats and sidecars count: other files are never
+    read, and a store kept inside the corpus folder must not make itself stale.
+    """
+    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+
+    read = DOCUMENT_SUFFIXES | ROW_SUFFIXES
     files: set[Path] = set()
     for raw in paths:
         path = Path(raw).resolve()
@@ -98,7 +113,8 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
             files.update(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                if (p.suffix.lower() in read or p.name == SIDECAR_NAME)
+                and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():
@@ -166,19 +182,45 @@ def article_cache_key(article_repr: str, fingerprint: str) -> str:
 
 
 def read_manifest(data_dir: Path | str) -> dict[str, object] | None:
+    """The manifest, None if there is none; StoreCorruptError if it is damaged."""
     path = Path(data_dir) / MANIFEST_FILE
     if not path.exists():
         return None
-    return json.loads(path.read_text("utf-8"))
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except ValueError as error:  # JSON or UTF-8 errors
+        raise StoreCorruptError(
+            f"{path} is damaged ({error}): run `python -m geo build`"
+        ) from error
+    if not isinstance(manifest, dict):
+        raise StoreCorruptError(f"{path} is damaged (not a JSON object): run `python -m geo build`")
+    return manifest
+
+
+def _readable_parquet(path: Path) -> bool:
+    """The file exists and ends in a Parquet footer (a truncated or foreign file does not)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        return False
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError):
+        return False
+    return True
 
 
 def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
     """True if the store is missing, or the corpus files or the analysis code changed."""
     data_dir = Path(data_dir)
-    manifest = read_manifest(data_dir)
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreCorruptError:
+        return True  # a build rewrites it
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
         return True
-    if not all((data_dir / name).exists() for name in OUTPUT_FILES):
+    if not all(_readable_parquet(data_dir / name) for name in OUTPUT_FILES):
         return True
     if manifest.get("fingerprint") != code_fingerprint():
         return True
@@ -203,6 +245,19 @@ class CachedArticle:
     events: tuple[Event, ...]
 
 
+_UNPICKLING_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    TypeError,
+)
+"""What pickle.load raises on truncated or foreign bytes."""
+
+
 class ArticleCache:
     """Pickled CachedArticles under data/cache/, one file per cache key."""
 
@@ -216,10 +271,19 @@ class ArticleCache:
         return self._path(key).exists()
 
     def get(self, key: str) -> CachedArticle:
-        with self._path(key).open("rb") as f:
-            value = pickle.load(f)
+        """The cached analysis; a damaged entry is deleted (analysed anew next build) and raised."""
+        path = self._path(key)
+        with path.open("rb") as f:
+            try:
+                value = pickle.load(f)
+            except _UNPICKLING_ERRORS as error:
+                path.unlink()
+                raise StoreCorruptError(
+                    f"{path} is damaged ({type(error).__name__}: {error}) and was deleted: "
+                    "run the build again to analyse its article anew"
+                ) from error
         if not isinstance(value, CachedArticle):
-            raise StoreError(f"{self._path(key)} is not a cached article: delete {self.directory}")
+            raise StoreError(f"{path} is not a cached article: delete {self.directory}")
         return value
 
     def put(self, key: str, value: CachedArticle) -> None:
@@ -556,11 +620,24 @@ def _existing(data_dir: Path | str, name: str) -> Path:
     return path
 
 
+def _read(data_dir: Path | str, name: str, reader: Callable[[Path], T]) -> T:
+    """reader(path) for one store file; a damaged file raises StoreCorruptError naming it."""
+    import pyarrow as pa
+
+    path = _existing(data_dir, name)
+    try:
+        return reader(path)
+    except (pa.ArrowException, ValueError) as error:
+        raise StoreCorruptError(
+            f"{path} is damaged ({error}): run `python -m geo build` to rewrite the store"
+        ) from error
+
+
 def load_event_places(data_dir: Path | str) -> gpd.GeoDataFrame:
     """One row per event x place (the map's data), in EPSG:4326."""
     import geopandas as gpd
 
-    frame = gpd.read_parquet(_existing(data_dir, EVENT_PLACES_FILE))
+    frame = _read(data_dir, EVENT_PLACES_FILE, gpd.read_parquet)
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise StoreError(f"{data_dir}/{EVENT_PLACES_FILE} is not in EPSG:4326: rebuild the store")
     return frame
@@ -570,22 +647,22 @@ def load_events(data_dir: Path | str) -> pd.DataFrame:
     """Every event, with or without a place, one row each."""
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, EVENTS_FILE))
+    return _read(data_dir, EVENTS_FILE, pd.read_parquet)
 
 
 def load_articles(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, ARTICLES_FILE))
+    return _read(data_dir, ARTICLES_FILE, pd.read_parquet)
 
 
 def load_actors(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, ACTORS_FILE))
+    return _read(data_dir, ACTORS_FILE, pd.read_parquet)
 
 
 def load_places(data_dir: Path | str) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_parquet(_existing(data_dir, PLACES_FILE))
+    return _read(data_dir, PLACES_FILE, pd.read_parquet)

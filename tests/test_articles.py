@@ -549,3 +549,65 @@ def test_seed_photo_credits_are_kept_for_provenance():
     assert ("photo_credit", "Reuters") in seeds["000_1763675ee976f337.txt"].extra
     assert seeds["000_1763675ee976f337.txt"].source.value is None
     assert ("photo_credit", "AFP") in seeds["001_998bec829cd9e5dd.txt"].extra
+
+
+def test_a_file_named_twice_is_read_once_not_a_duplicate_of_itself(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    corpus = load_corpus([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
+    assert len(corpus.articles) == 1 and corpus.skipped == ()
+
+
+def test_a_malformed_jsonl_line_says_where_it_breaks(tmp_path):
+    """json's bare msg reads 'Invalid control character at' and stops: give the column."""
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "Minsk said."}\n{"id": 2, "text": "broken\n', encoding="utf-8")
+    (skipped,) = load_corpus([path]).skipped
+    assert skipped.path.endswith("c.jsonl:line 2")
+    assert "not JSON (Invalid control character at: column 26)" in skipped.reason
+
+
+def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_path):
+    """'\\ud800' is valid JSON but not text: hashing or parsing it raised UnicodeEncodeError."""
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        '{"text": "Police in Warsaw \\ud800 said."}\n{"text": "Minsk said."}\n', encoding="utf-8"
+    )
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Minsk said."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
+
+
+def test_an_unclosed_quote_in_a_csv_is_reported_not_merged_into_one_article(tmp_path):
+    """csv's lenient mode read every row after an unclosed quote as that one cell, silently."""
+    rows = ["title,text", 'T1,"Police in Warsaw arrested a man."', 'T2,"He said no in Minsk.']
+    rows += [f"T{i},Article {i} about Grodno." for i in range(3, 6)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Police in Warsaw arrested a man."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.csv:line 3") and "unclosed quote" in skipped.reason
+
+
+def test_a_sidecar_with_an_unclosed_quote_is_reported_not_half_applied(tmp_path):
+    """a.txt got the title 'Title A\\nb.txt,Title B' and b.txt none, with no message."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "b.txt", BODY.replace("Monday", "Tuesday"))
+    _write(tmp_path / "articles.csv", 'file,title\na.txt,"Title A\nb.txt,Title B\n')
+    corpus = load_corpus([tmp_path])
+    assert [Path(s.path).name for s in corpus.skipped] == ["articles.csv"]
+    assert "unexpected end of data" in corpus.skipped[0].reason
+    assert all("b.txt" not in (a.title.value or "") for a in corpus.articles)
+
+
+@pytest.mark.parametrize("value", [["Police in Warsaw.", "Minsk said."], 12345, True, {"en": "x"}])
+def test_a_jsonl_text_that_is_not_a_string_is_skipped(tmp_path, value):
+    """It was analysed as its JSON rendering: '["Police in Warsaw.", ...]', '12345', 'true'."""
+    path = tmp_path / "c.jsonl"
+    rows = [{"id": 1, "Text": value}, {"id": 2, "text": "Minsk said."}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    corpus = load_corpus([path])
+    assert [a.text for a in corpus.articles] == ["Minsk said."]
+    (skipped,) = corpus.skipped
+    assert skipped.path.endswith("c.jsonl:line 1") and "not a string" in skipped.reason

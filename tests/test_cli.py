@@ -1,8 +1,11 @@
 import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,122 @@ def test_geocode_with_real_gazetteer():
     result = _run("geocode", "Kuznica")
     assert result.returncode == 0
     assert "geonames:766927" in result.stdout
+
+
+def test_build_without_articles_says_so_and_exits_1(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.pdf").write_bytes(b"%PDF-1.4")
+    assert cli.main(["build", str(corpus), "--quiet", "--data-dir", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr().out
+    assert "no articles" in out and ".txt" in out
+
+
+def test_ctrl_c_during_a_build_exits_130_without_a_traceback(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("geo.pipeline.build_store", interrupted)
+    assert cli.main(["build", str(tmp_path), "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "store" in err and "Traceback" not in err
+
+
+def test_sigterm_during_a_build_unwinds_like_ctrl_c(monkeypatch, tmp_path, capsys):
+    """Cleanup (`finally`, e.g. the store's staging directory) must run on SIGTERM too."""
+    cleaned = []
+
+    def terminated(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        finally:
+            cleaned.append(True)
+
+    def not_handled_by_main(signum, frame):
+        raise AssertionError("main() did not handle SIGTERM")
+
+    monkeypatch.setattr("geo.pipeline.build_store", terminated)
+    before = signal.signal(signal.SIGTERM, not_handled_by_main)
+    try:
+        assert cli.main(["build", str(tmp_path), "--quiet"]) == 143
+        assert signal.getsignal(signal.SIGTERM) == not_handled_by_main
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert cleaned == [True]
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_geoparse_reports_text_that_is_not_unicode_per_line(gazetteer, nlp, capsys):
+    """A lone surrogate (a JSON escape, or stdin bytes that are not UTF-8) failed the whole run."""
+    lines = [
+        json.dumps({"id": "a", "text": "Riots in \ud800 Warsaw."}) + "\n",
+        '{"id": "b", "text": "caf\udce9 in Warsaw"}\n',
+        json.dumps({"id": "\udfff", "text": "Minsk"}) + "\n",
+        json.dumps({"id": "d", "text": "Police in Minsk."}) + "\n",
+    ]
+    failures, out = _geoparse(lines, gazetteer, nlp)
+    assert failures == 3
+    assert [o["id"] for o in out] == ["a", "b", None, "d"]
+    assert [t["name"] for t in out[3]["toponyms"]] == ["Minsk"]
+    errors = capsys.readouterr().err
+    assert all(f"line {n}: " in errors and "Unicode" in errors for n in (1, 2, 3))
+
+
+def test_geoparse_reads_and_writes_utf8_whatever_the_locale(gazetteer, nlp, monkeypatch):
+    raw = (
+        '\ufeff{"id": "Kuźnica-1", "text": "Police in Warsaw."}\n'.encode()
+        + b'{"id": 2, "text": "caf\xe9 in Minsk"}\n'
+        + b'{"id": 3, "text": "Police in Minsk."}\n'
+    )
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="ascii"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr("geo.nlp.load_nlp", lambda lookup=None: nlp)
+    assert cli.main(["geoparse"]) == 1
+    stdout.flush()
+    out = [json.loads(line) for line in stdout.buffer.getvalue().decode("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["Kuźnica-1", 2, 3]
+    assert [t["name"] for t in out[0]["toponyms"]] == ["Warsaw"]
+    assert out[1]["toponyms"] == [] and [t["name"] for t in out[2]["toponyms"]] == ["Minsk"]
+
+
+def test_geoparse_gold_spans_refuses_malformed_toponyms_per_line(gazetteer, capsys):
+    text = "Police in Warsaw."
+    records = [
+        {"id": 1, "text": text, "toponyms": ["Warsaw"]},
+        {"id": 2, "text": text, "toponyms": {"start": 10, "end": 16}},
+        {"id": 3, "text": text, "toponyms": [{"start": True, "end": 3}]},
+        {"id": 4, "text": text, "toponyms": [{"start": 10, "end": 16}]},
+    ]
+    lines = [json.dumps(record) + "\n" for record in records]
+    failures, out = _geoparse(lines, gazetteer, nlp=None, gold_spans=True)
+    assert failures == 3
+    assert [o["id"] for o in out] == [1, 2, 3, 4]
+    assert out[2]["toponyms"] == [] and [t["name"] for t in out[3]["toponyms"]] == ["Warsaw"]
+    errors = capsys.readouterr().err
+    assert all(f"line {n}: " in errors for n in (1, 2, 3)) and "line 4" not in errors
+
+
+def test_geocode_limit_must_be_positive(gazetteer, monkeypatch, capsys):
+    """--limit 0 said 'no place named' and --limit -3 dropped the three last candidates."""
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    for limit in ("0", "-3"):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(["geocode", "Warsaw", "--limit", limit])
+        assert exit_info.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(gazetteer, monkeypatch, capsys):
+    """`python -m geo geocode Warsaw | head -1` printed 'error: [Errno 32] Broken pipe'."""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(geo.gazetteer, "load_gazetteer", lambda: gazetteer)
+    assert cli.main(["geocode", "Warsaw"]) == 141
+    assert capsys.readouterr().err == ""

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,117 @@ def test_parallel_workers_write_the_same_store(corpus, tmp_path, analyser):
 def test_workers_must_be_positive(corpus, tmp_path, analyser):
     with pytest.raises(ValueError, match="workers"):
         _build(corpus, tmp_path / "data", workers=0)
+
+
+def test_a_corpus_without_articles_leaves_the_previous_store(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = _snapshot(data_dir)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (other / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(store.EmptyCorpusError, match=r"no articles.*empty\.txt.*left unchanged"):
+        _build(other, data_dir)
+    assert _snapshot(data_dir) == before
+
+
+def test_a_first_build_of_an_empty_corpus_writes_an_empty_store(tmp_path, analyser):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    summary = _build(empty, tmp_path / "data")
+    assert summary.articles == 0 and len(load_events(tmp_path / "data")) == 0
+
+
+def test_parallel_workers_leave_ctrl_c_to_the_parent(corpus, tmp_path, monkeypatch):
+    """Else every worker prints its own KeyboardInterrupt traceback on Ctrl-C."""
+
+    def analyse(articles, *args, **kwargs):
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        for article in articles:
+            yield _cached(article)
+
+    monkeypatch.setattr(pipeline, "analyse_articles", analyse)
+    assert _build(corpus, tmp_path / "data", workers=2).articles == 3
+
+
+@pytest.mark.parametrize("content", ['{"format": 1, "fil', "[]", "\udcff"])
+def test_a_corrupt_manifest_is_named_and_the_next_build_rewrites_it(
+    corpus, tmp_path, analyser, content
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (data_dir / "manifest.json").write_bytes(content.encode("utf-8", "surrogateescape"))
+    with pytest.raises(store.StoreCorruptError, match="manifest.json"):
+        store.read_manifest(data_dir)
+    assert store_is_stale(data_dir, [corpus])
+    summary = _build(corpus, data_dir)
+    assert (summary.articles, summary.reused) == (3, 3)
+    assert not store_is_stale(data_dir, [corpus])
+
+
+def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    entry = next((data_dir / "cache").glob("*/*.pickle"))
+    entry.write_bytes(entry.read_bytes()[:50])
+    outputs = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    with pytest.raises(store.StoreCorruptError, match=entry.name):
+        _build(corpus, data_dir)
+    assert {n: d for n, d in _snapshot(data_dir).items() if "/" not in n} == outputs
+    summary = _build(corpus, data_dir)
+    assert (summary.articles, summary.reused) == (4, 3)  # 003.txt was cached before the error
+
+
+def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
+    corpus, tmp_path, analyser
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    geoparquet = data_dir / "events.geoparquet"
+    geoparquet.write_bytes(geoparquet.read_bytes()[:1000])
+    (data_dir / "places.parquet").write_text("not parquet", encoding="utf-8")
+    with pytest.raises(store.StoreCorruptError, match=r"events\.geoparquet.*python -m geo build"):
+        load_event_places(data_dir)
+    with pytest.raises(store.StoreCorruptError, match=r"places\.parquet"):
+        load_places(data_dir)
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert not store_is_stale(data_dir, [corpus])
+    assert len(load_event_places(data_dir)) == 6 and len(load_places(data_dir)) == 2
+
+
+@pytest.mark.parametrize("change", ["delete", "rewrite"])
+def test_a_file_that_changes_during_the_build_is_reported_not_dropped(
+    corpus, tmp_path, analyser, monkeypatch, change
+):
+    """The corpus is read twice (plan, then analyse): what changed in between is skipped."""
+    read = pipeline.iter_corpus
+    passes = []
+
+    def iter_corpus(paths):
+        passes.append(paths)
+        if len(passes) == 2:
+            victim = corpus / "001.txt"
+            victim.unlink() if change == "delete" else victim.write_text("New.", encoding="utf-8")
+        return read(paths)
+
+    monkeypatch.setattr(pipeline, "iter_corpus", iter_corpus)
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 2
+    assert [(Path(s.path).name, "run the build again" in s.reason) for s in summary.skipped] == [
+        ("001.txt", True)
+    ]
+    assert store_is_stale(tmp_path / "data", [corpus])
+
+
+def test_a_store_inside_the_corpus_folder_is_not_stale_because_of_itself(
+    corpus, tmp_path, analyser
+):
+    """The store's own Parquet, manifest and cache files were hashed as corpus files."""
+    data_dir = corpus / "data"
+    _build(corpus, data_dir)
+    _build(corpus, data_dir)
+    assert not store_is_stale(data_dir, [corpus])
+    assert len(json.loads((data_dir / "manifest.json").read_text())["files"]) == 3
