@@ -136,9 +136,15 @@ def ensure_store(area) -> None:
         def progress(done: int, total: int, message: str) -> None:
             bar.progress(min(1.0, done / total) if total else 1.0, text=message)
 
-        summary = pipeline.build_store(
-            paths, data_dir, progress=progress, nlp=nlp, gazetteer=gazetteer
-        )
+        try:
+            summary = pipeline.build_store(
+                paths, data_dir, progress=progress, nlp=nlp, gazetteer=gazetteer
+            )
+        except (store.StoreError, OSError) as error:
+            # The build writes atomically: the last store built, if any, is still whole.
+            status.update(label="The event store could not be rebuilt", state="error")
+            st.error(f"{error}. The map shows the last store built, if there is one.")
+            return
         skipped = f", {len(summary.skipped)} files skipped" if summary.skipped else ""
         status.update(
             label=f"Event store built: {summary.articles} articles, {summary.events} events, "
@@ -712,7 +718,13 @@ def main() -> None:
     st.title("News-event map")
     ensure_store(st.container())
     version = store_version(where.data)
-    index = event_index(str(where.data), version)
+    from geo import store
+
+    try:
+        index = event_index(str(where.data), version)
+    except store.StoreError as error:
+        st.error(f"There is no event store to show: {error}")
+        st.stop()
     options = filter_options(str(where.data), version)
     init_filter_state(options)
     refit_dates(options)

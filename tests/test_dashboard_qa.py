@@ -13,6 +13,7 @@ from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events
 
 import dashboard_app
 from geo.frame import events_to_geodataframe
+from geo.store import EmptyCorpusError, StoreError, StoreMissingError
 
 app, fake_map, events = test_dashboard.app, test_dashboard.fake_map, test_dashboard.events
 metric = test_dashboard.metric
@@ -116,3 +117,39 @@ def test_upload_messages_show_file_names_as_text_not_markdown(app):
     assert dashboard_app.markdown_text("a*b_c[d](e)$f$:g`h") == (
         "a\\*b\\_c\\[d\\]\\(e\\)\\$f\\$\\:g\\`h"
     )
+
+
+def add_store_errors(monkeypatch) -> None:
+    """The real store's error classes on the fake store module the `app` fixture installs."""
+    fake = sys.modules["geo.store"]
+    for error in (StoreError, StoreMissingError, EmptyCorpusError):
+        monkeypatch.setattr(fake, error.__name__, error, raising=False)
+
+
+def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeypatch):
+    add_store_errors(monkeypatch)
+    sys.modules["geo.store"].store_is_stale = lambda data_dir, paths: True
+    pipeline = type(sys)("geo.pipeline")
+
+    def build_store(*args, **kwargs):
+        raise EmptyCorpusError("no articles under seeds; the store was left unchanged")
+
+    pipeline.build_store = build_store
+    monkeypatch.setitem(sys.modules, "geo.pipeline", pipeline)
+    monkeypatch.setattr(dashboard_app, "pipeline_resources", lambda: (None, None))
+    app.run()
+    assert not app.exception
+    assert any("no articles under seeds" in e.value for e in app.error)
+    assert metric(app, "Events") == len(events)  # the last store is still shown
+
+
+def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
+    add_store_errors(monkeypatch)
+
+    def missing(data_dir):
+        raise StoreMissingError(f"{data_dir} holds no event store")
+
+    sys.modules["geo.store"].load_event_places = missing
+    app.run()
+    assert not app.exception
+    assert any("holds no event store" in e.value for e in app.error)
