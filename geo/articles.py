@@ -405,7 +405,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
             raise FileTooLargeError(
                 path,
                 f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for one article",
-                "Split it, or store many articles as one .jsonl/.csv corpus (streamed)",
+                "Split it, or store many articles as rows of one .jsonl corpus (streamed)",
             )
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
