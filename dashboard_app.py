@@ -26,7 +26,7 @@ import streamlit as st
 
 from geo import filters, mapview
 from geo.assets import asset_urls, install_static_assets
-from geo.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, save_upload
+from geo.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, note_left_off, save_upload
 
 ROOT = Path(__file__).resolve().parent
 
@@ -145,6 +145,8 @@ def ensure_store(area) -> None:
             status.update(label="The event store could not be rebuilt", state="error")
             st.error(f"{error}. The map shows the last store built, if there is one.")
             return
+        uploads = st.session_state.get("upload_results", ())
+        st.session_state["upload_results"] = note_left_off(uploads, summary.skipped)
         skipped = f", {len(summary.skipped)} files skipped" if summary.skipped else ""
         status.update(
             label=f"Event store built: {summary.articles} articles, {summary.events} events, "
@@ -445,12 +447,13 @@ def sidebar_uploads() -> None:
     )
     if files:
         results = [save_upload(f.name, f.getvalue(), app_paths().uploads) for f in files]
-        st.session_state["upload_results"] = [(r.ok, r.message) for r in results]
+        st.session_state["upload_results"] = tuple(results)
         st.session_state["upload_round"] = round_ + 1
         st.session_state["corpus_changed"] = any(r.ok for r in results)
         st.rerun()
-    for ok, message in st.session_state.get("upload_results", []):
-        (sb.success if ok else sb.error)(markdown_text(message))
+    for result in st.session_state.get("upload_results", ()):
+        show = sb.error if not result.ok else sb.warning if result.left_off else sb.success
+        show(markdown_text(result.message))
 
 
 # --------------------------------------------------------------------------- main area

@@ -11,8 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.model import SkippedFile
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -30,6 +35,8 @@ class UploadResult:
     articles: int
     message: str
     duplicate: bool = False
+    left_off: str | None = None
+    """Saved, but the build then left it (or some of its rows) off the map: why."""
 
     @property
     def ok(self) -> bool:
@@ -108,3 +115,28 @@ def _problem(error: Exception, scratch: Path) -> str:
     if text.startswith(str(scratch)):
         text = text[len(str(scratch)) :].lstrip(": ")
     return text
+
+
+def note_left_off(
+    results: Sequence[UploadResult], skipped: Sequence[SkippedFile]
+) -> tuple[UploadResult, ...]:
+    """Saved uploads the build skipped (the same text as an article already in the corpus, a
+    bad row), told as such: "added" alone would promise markers that never appear."""
+    by_file: dict[str, list[SkippedFile]] = {}
+    for item in skipped:  # a row of a .jsonl corpus is reported as "<file>:line <n>"
+        by_file.setdefault(str(Path(item.path.rsplit(":line ", 1)[0]).resolve()), []).append(item)
+    out = []
+    for result in results:
+        found = by_file.get(str(result.saved.resolve())) if result.saved else None
+        if not found:
+            out.append(result)
+            continue
+        whole = any(":line " not in item.path for item in found)
+        what = "it" if whole else f"{len(found)} of its rows"
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        message = (
+            f"{result.name}: saved in data/uploads, but the build left {what} off the map: "
+            f"{found[0].reason}{more}"
+        )
+        out.append(replace(result, message=message, left_off=found[0].reason))
+    return tuple(out)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from geo.uploads import MAX_UPLOAD_BYTES, safe_file_name, save_upload
+from geo.articles import iter_corpus
+from geo.model import SkippedFile
+from geo.uploads import MAX_UPLOAD_BYTES, note_left_off, safe_file_name, save_upload
 
 ARTICLE = (
     "Migrants camped near the Kuźnica crossing on the Polish border with Belarus on Monday, "
@@ -83,3 +85,21 @@ def test_size_limit_message_uses_the_units_of_the_limit_it_names(tmp_path):
     assert not over.ok
     assert f"over the {MAX_UPLOAD_BYTES // 2**20} MB upload limit" in over.message, over.message
     assert over.message.startswith("batch.jsonl: 20.1 MB is over"), over.message
+
+
+def test_an_upload_the_build_skips_is_told_as_left_off_the_map(tmp_path):
+    corpus, uploads = tmp_path / "seeds", tmp_path / "data" / "uploads"
+    corpus.mkdir()
+    (corpus / "seed.txt").write_text(ARTICLE, "utf-8")
+    copy = save_upload("my copy.txt", ARTICLE.encode(), uploads)  # the seed under another name
+    other = ARTICLE.replace("Monday", "Tuesday")
+    rows = [{"text": other}, {"text": ARTICLE}]  # its second row repeats the seed
+    batch = save_upload("batch.jsonl", "\n".join(json.dumps(r) for r in rows).encode(), uploads)
+    fresh = save_upload("fresh.txt", ARTICLE.replace("Monday", "Friday").encode(), uploads)
+    assert copy.ok and batch.ok and fresh.ok and "added" in copy.message
+    skipped = [s for s in iter_corpus([corpus, uploads]) if isinstance(s, SkippedFile)]
+    told = note_left_off([copy, batch, fresh], skipped)
+    assert told[0].left_off and "left it off the map" in told[0].message
+    assert "duplicate" in told[0].message and told[0].message.startswith("my copy.txt: ")
+    assert told[1].left_off and "left 1 of its rows off the map" in told[1].message
+    assert told[2] == fresh  # nothing to say about a file the build used
