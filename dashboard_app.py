@@ -649,6 +649,18 @@ def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMar
         st.html(mapview.detail_html(name, events))
 
 
+DAILY_TICKS_MAX_DAYS = 14
+
+
+def timeline_axis(counts: pd.DataFrame) -> dict[str, object]:
+    """One tick a day over a short span: Vega's own ticks there fall every few hours, so
+    one day reads "Nov 19, Nov 19, Nov 20". Longer spans keep Vega's choice."""
+    days = (counts["date"].max() - counts["date"].min()).days
+    if days > DAILY_TICKS_MAX_DAYS:
+        return {}
+    return {"tickCount": {"interval": "day", "step": 1}, "format": "%b %d", "labelAngle": 0}
+
+
 def show_timeline(counts: pd.DataFrame, events: int) -> None:
     st.subheader("Events per day")
     if counts.empty:
@@ -665,6 +677,7 @@ def show_timeline(counts: pd.DataFrame, events: int) -> None:
                     "type": "temporal",
                     "timeUnit": "yearmonthdate",
                     "title": None,
+                    "axis": timeline_axis(counts),
                 },
                 "y": {
                     "field": "events",

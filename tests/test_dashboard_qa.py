@@ -153,3 +153,14 @@ def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
     app.run()
     assert not app.exception
     assert any("holds no event store" in e.value for e in app.error)
+
+
+def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
+    import pandas as pd
+
+    def counts(*days):
+        return pd.DataFrame({"date": pd.to_datetime(days), "event_type": "X", "events": 1})
+
+    one_day = dashboard_app.timeline_axis(counts("2021-11-19"))
+    assert one_day["tickCount"] == {"interval": "day", "step": 1}
+    assert dashboard_app.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
