@@ -706,8 +706,14 @@ def show_table_and_downloads(index: filters.EventIndex, view: FilterView) -> Non
         table,
         hide_index=True,
         column_config={
-            "url": st.column_config.LinkColumn("url"),
-            "date": st.column_config.DateColumn("date"),
+            "date": st.column_config.DateColumn("Date"),
+            "event_type": "Event type",
+            "actor_names": "Actors",
+            "source": "Source",
+            "place_names": "Places",
+            "excerpt": st.column_config.TextColumn("Excerpt", width="large"),
+            "title": "Title",
+            "url": st.column_config.LinkColumn("Article"),
         },
     )
     left, right = st.columns(2)
