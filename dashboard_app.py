@@ -57,7 +57,13 @@ ASSET_BASE_URL = "../../app/static/newsmap"
 TABLE_ROWS = 500
 MAP_HEIGHT = 560
 MAP_KEY = "news_map"
-RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip"]
+RETURNED_OBJECTS = [
+    "last_object_clicked",
+    "last_object_clicked_tooltip",
+    "last_object_clicked_count",
+]
+"""Clicks only (panning and zooming must not rerun the app). The count tells a second click
+on the same marker from the map reporting its last click again on a rerun."""
 ROLE_LABELS = {"located": "Where it happened only", "any": "Also where mentioned"}
 
 KEYS = {
@@ -609,8 +615,9 @@ def show_map(layer: MapLayer) -> tuple[mapview.PlaceMarker, ...]:
     base = base_map_args(st.session_state["map_bounds"], ASSET_BASE_URL, str(cache_dir))
     clicked = map_component(base, layer.script, RETURNED_OBJECTS)
     click = (clicked or {}).get("last_object_clicked")
-    if click and click != st.session_state.get("last_click"):
-        st.session_state["last_click"] = click
+    stamp = (click, (clicked or {}).get("last_object_clicked_count"))
+    if click and stamp != st.session_state.get("last_click"):
+        st.session_state["last_click"] = stamp
         place = mapview.find_clicked_place(
             markers, click["lat"], click["lng"], (clicked or {}).get("last_object_clicked_tooltip")
         )
@@ -623,26 +630,36 @@ def show_map(layer: MapLayer) -> tuple[mapview.PlaceMarker, ...]:
     return markers
 
 
+PLACE_PICK_KEY = "place_pick"
+
+
+def _place_picked() -> None:
+    st.session_state["selected_place"] = st.session_state[PLACE_PICK_KEY]
+
+
 def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMarker, ...]) -> None:
     st.subheader("Place details")
     names = {m.key: f"{m.name} ({m.events})" for m in markers}
     if not names:
         st.info("No places match the filters.")
         return
+    # "selected_place" is the user's choice, kept while a filter hides it; the widget shows it
+    # when it is on the map. Set before the widget exists, so a map click moves it even after
+    # the user picked another place in the list.
     selected = st.session_state.get("selected_place")
-    options = list(names)
+    st.session_state[PLACE_PICK_KEY] = selected if selected in names else None
     if selected not in names:
         st.caption("Click a marker on the map, or pick a place:")
     place_key = st.selectbox(
         "Place",
-        options=options,
-        index=options.index(selected) if selected in names else None,
+        options=list(names),
         format_func=names.__getitem__,
         placeholder="Choose a place",
+        key=PLACE_PICK_KEY,
+        on_change=_place_picked,
     )
     if place_key is None:
         return
-    st.session_state["selected_place"] = place_key
     events = mapview.events_at_place(index, rows, place_key)
     name = next(m.name for m in markers if m.key == place_key)
     with st.container(height=MAP_HEIGHT - 80):

@@ -87,7 +87,12 @@ def test_app_runs_and_counts_every_event(app, events):
 def test_map_does_not_rerun_on_pan_and_keeps_mounted(app, fake_map):
     app.run()
     call = fake_map.calls[-1]
-    assert set(call["returned_objects"]) <= {"last_object_clicked", "last_object_clicked_tooltip"}
+    clicks_only = {
+        "last_object_clicked",
+        "last_object_clicked_tooltip",
+        "last_object_clicked_count",
+    }
+    assert set(call["returned_objects"]) <= clicks_only
     assert "markerClusterGroup" in call["feature_group"]
     app.multiselect(key="f_place_countries").set_value(["BY"]).run()
     after = fake_map.calls[-1]

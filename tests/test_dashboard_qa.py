@@ -164,3 +164,20 @@ def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
     one_day = dashboard_app.timeline_axis(counts("2021-11-19"))
     assert one_day["tickCount"] == {"interval": "day", "step": 1}
     assert dashboard_app.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
+
+
+def test_clicking_a_marker_again_after_picking_another_place_selects_it_again(app, fake_map):
+    kuznica, minsk = PLACES["kuznica"], PLACES["minsk"]
+    app.run()
+    fake_map.click = {
+        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
+        "last_object_clicked_tooltip": "Kuźnica · 2 events",
+        "last_object_clicked_count": 1,
+    }
+    app.run()
+    assert app.selectbox[0].value == kuznica.key
+    app.selectbox[0].set_value(minsk.key).run()  # the map still reports its last click
+    assert app.selectbox[0].value == minsk.key
+    fake_map.click = {**fake_map.click, "last_object_clicked_count": 2}  # the same marker again
+    app.run()
+    assert app.selectbox[0].value == kuznica.key
