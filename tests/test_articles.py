@@ -101,7 +101,7 @@ def test_file_over_the_size_limit(tmp_path):
         handle.write(BODY.encode())
         handle.truncate(50 * 1024 * 1024)  # sparse: instant, no 50 MB written
     assert path.stat().st_size > MAX_DOCUMENT_BYTES
-    with pytest.raises(FileTooLargeError, match=r"\.jsonl/\.csv"):
+    with pytest.raises(FileTooLargeError, match=r"rows of one \.jsonl corpus"):
         load_article_file(path)
 
 

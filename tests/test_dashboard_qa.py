@@ -12,6 +12,7 @@ import test_dashboard
 from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
 import dashboard_app
+import geo
 from geo.frame import events_to_geodataframe
 from geo.store import EmptyCorpusError, StoreError, StoreMissingError
 
@@ -136,6 +137,8 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
 
     pipeline.build_store = build_store
     monkeypatch.setitem(sys.modules, "geo.pipeline", pipeline)
+    # `from geo import pipeline` reads the package attribute once another test imported it.
+    monkeypatch.setattr(geo, "pipeline", pipeline, raising=False)
     monkeypatch.setattr(dashboard_app, "pipeline_resources", lambda: (None, None))
     app.run()
     assert not app.exception
