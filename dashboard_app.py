@@ -199,6 +199,7 @@ class FilterView(NamedTuple):
     counts: filters.Metrics
     layer: MapLayer
     per_day: pd.DataFrame
+    without_a_day: int
     table: pd.DataFrame
 
 
@@ -225,6 +226,7 @@ def filter_view(data_dir: str, version: str, key: FilterKey) -> FilterView:
         counts=filters.metrics(index, rows),
         layer=MapLayer(tuple(markers), script),
         per_day=filters.events_per_day(index, rows),
+        without_a_day=filters.events_without_a_day(index, rows),
         table=table,
     )
 
@@ -678,8 +680,12 @@ def timeline_axis(counts: pd.DataFrame) -> dict[str, object]:
     return {"tickCount": {"interval": "day", "step": 1}, "format": "%b %d", "labelAngle": 0}
 
 
-def show_timeline(counts: pd.DataFrame, events: int) -> None:
+def show_timeline(counts: pd.DataFrame, events: int, without_a_day: int = 0) -> None:
     st.subheader("Events per day")
+    if without_a_day:
+        st.caption(
+            f"{without_a_day:,} events dated only to a week, month, season or year are not drawn."
+        )
     if counts.empty:
         st.caption("No dated events." if events else "No events match the filters.")
         return
@@ -780,6 +786,6 @@ def main() -> None:
         show_detail(index, view.rows, markers)
     timeline_col, table_col = st.columns([2, 3])
     with timeline_col:
-        show_timeline(view.per_day, view.counts.events)
+        show_timeline(view.per_day, view.counts.events, view.without_a_day)
     with table_col:
         show_table_and_downloads(index, view)

@@ -309,6 +309,9 @@ class EventIndex:
     actor_countries: Multi
     day: np.ndarray = field(repr=False)
     """datetime64[D] per row (NaT when undated)."""
+    day_exact: np.ndarray = field(repr=False)
+    """Per row: the date names a day (or is the publication day), not a week, month, season or
+    year stored as its first day. Only these belong on a per-day timeline."""
     located: np.ndarray = field(repr=False)
     first_of_event: np.ndarray = field(repr=False)
     """Row positions of each event's first row (one per event), ascending."""
@@ -333,6 +336,15 @@ class EventIndex:
     @property
     def all_rows(self) -> np.ndarray:
         return np.arange(len(self.frame))
+
+
+DAY_PRECISIONS = ("day", "publication")
+
+
+def _day_exact(frame: pd.DataFrame) -> np.ndarray:
+    if "date_precision" not in frame.columns:  # frames from before precisions were stored
+        return np.ones(len(frame), dtype=bool)
+    return frame["date_precision"].isin(DAY_PRECISIONS).to_numpy(dtype=bool)
 
 
 def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
@@ -364,6 +376,7 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         actors=actors,
         actor_countries=Multi.of(frame["actor_countries"]),
         day=day,
+        day_exact=_day_exact(frame),
         located=(frame["role"] == "located").to_numpy(dtype=bool),
         first_of_event=np.sort(first),
         event_row=first,
@@ -592,8 +605,16 @@ def first_row_among(index: EventIndex, rows: np.ndarray) -> np.ndarray:
 UNKNOWN_TYPE = "unknown"
 
 
+def events_without_a_day(index: EventIndex, rows: np.ndarray | None = None) -> int:
+    """Dated events whose date is only a week, month, season or year: not on the timeline."""
+    rows = index.all_rows if rows is None else rows
+    first = index.event_row[np.flatnonzero(events_present(index, rows))]
+    return int(np.count_nonzero(~np.isnat(index.day[first]) & ~index.day_exact[first]))
+
+
 def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Distinct events per day and event type: columns date, event_type, events.
+    """Distinct events per day and event type: columns date, event_type, events. Events
+    dated only to a week, month, season or year are left out (`events_without_a_day`).
 
     One bincount over (day, type) slots of the present events: a filter change
     pays no sort or groupby over the rows.
@@ -601,7 +622,7 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
     rows = index.all_rows if rows is None else rows
     first = index.event_row[np.flatnonzero(events_present(index, rows))]
     day = index.day[first]
-    dated = ~np.isnat(day)
+    dated = ~np.isnat(day) & index.day_exact[first]  # a month is not its first day
     days = day[dated].astype(np.int64)
     n_slots = len(index.event_type.values) + 1  # the last slot: events without a type
     types = index.event_type.codes[first][dated]

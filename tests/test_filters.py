@@ -158,6 +158,21 @@ def test_events_per_day_matches_events(index, events, event_filter):
     assert got == want
 
 
+def test_a_month_or_year_is_not_drawn_as_its_first_day(events):
+    """ "In October" is stored as 1 October: counting it there would make a false spike."""
+    import dataclasses
+
+    from geo.frame import events_to_geodataframe
+
+    loose = [dataclasses.replace(events[0], id="m1", date_precision="month"),
+             dataclasses.replace(events[1], id="y1", date_precision="year"),
+             dataclasses.replace(events[2], id="p1", date_precision="publication")]  # fmt: skip
+    index = filters.build_index(events_to_geodataframe([*events, *loose]))
+    per_day = filters.events_per_day(index)
+    assert per_day["events"].sum() == len(events) + 1  # the publication day is a day
+    assert filters.events_without_a_day(index) == 2
+
+
 def test_events_table_takes_columns_from_the_filtered_rows(index, events):
     """An event at places in two countries lists only the places the filter kept."""
     by_events = [e for e in events if "BY" in [p.place.country_code for p in e.places]]
