@@ -126,15 +126,11 @@ class OnlineGeocoder(Geocoder):
     ):
         self.service = (service or os.environ.get(SERVICE_ENV) or DEFAULT_SERVICE).lower()
         self.name = self.service
-        user_agent = user_agent or os.environ.get(USER_AGENT_ENV)
-        if not user_agent:
-            raise ConfigurationError(
-                f"online geocoding needs a user agent: set {USER_AGENT_ENV}='newsmap/0.1 "
-                "(you@example.org)' or pass user_agent=...; unset "
-                f"{SERVICE_ENV} to stay offline"
-            )
+        user_agent = _checked_user_agent(user_agent or os.environ.get(USER_AGENT_ENV))
         factory = geocoder_factory or _geopy_class(self.service)
-        self._service = factory(user_agent=user_agent, timeout=timeout, **service_options)
+        self._service = _make_service(
+            self.service, factory, user_agent=user_agent, timeout=timeout, **service_options
+        )
         delay = min_delay_seconds
         if delay is None:
             delay = SERVICE_MIN_DELAY_SECONDS.get(self.service, DEFAULT_MIN_DELAY_SECONDS)
@@ -179,6 +175,44 @@ class OnlineGeocoder(Geocoder):
             }
             for loc in found or []
         ]
+
+
+_USER_AGENT_HINT = (
+    f"set {USER_AGENT_ENV} to your application and a real contact, such as "
+    "'newsmap/0.1 (jane@university.edu)', or pass user_agent=...; unset "
+    f"{SERVICE_ENV} (and drop --online) to stay offline"
+)
+
+
+def _checked_user_agent(user_agent: str | None) -> str:
+    """Services such as Nominatim block requests without a real, contactable user agent."""
+    user_agent = (user_agent or "").strip()
+    if not user_agent:
+        raise ConfigurationError(f"online geocoding needs a user agent: {_USER_AGENT_HINT}")
+    if "@example." in user_agent.lower():
+        raise ConfigurationError(
+            f"the user agent {user_agent!r} has the documentation's placeholder contact: "
+            f"{_USER_AGENT_HINT}"
+        )
+    return user_agent
+
+
+def _make_service(service: str, factory: Callable[..., Any], **options: Any) -> Any:
+    """The geopy geocoder; its own setup errors (a sample user agent, a missing
+    API key) become this package's ConfigurationError."""
+    from geopy import exc
+
+    try:
+        return factory(**options)
+    except exc.ConfigurationError as error:
+        if "user_agent" in str(error):
+            raise ConfigurationError(
+                f"{service} refuses the user agent {options.get('user_agent')!r} (a default "
+                f"or sample one breaks its usage policy): {_USER_AGENT_HINT}"
+            ) from error
+        raise ConfigurationError(
+            f"{service} cannot be set up: {error}; or unset {SERVICE_ENV} to stay offline"
+        ) from error
 
 
 def _network_errors() -> tuple[type[Exception], ...]:
