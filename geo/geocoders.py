@@ -11,6 +11,8 @@ gazetteer when the service times out or cannot be reached.
 from __future__ import annotations
 
 import json
+import logging
+import math
 import os
 import sqlite3
 import threading
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from geopy.location import Location
 
     from geo.gazetteer import Gazetteer
+
+log = logging.getLogger("geo")
 
 USER_AGENT_ENV = "GEO_USER_AGENT"
 SERVICE_ENV = "GEO_ONLINE_GEOCODER"
@@ -166,6 +170,25 @@ class OnlineGeocoder(Geocoder):
                 f"{self.service} refused the request ({error}): check the API key or "
                 f"user agent ({USER_AGENT_ENV}), or unset {SERVICE_ENV} to stay offline"
             ) from error
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            # geopy's parser on a body that is not the service's usual JSON.
+            raise exc.GeocoderParseError(
+                f"{self.service} sent a malformed answer for {query!r} ({error!r})"
+            ) from error
+        found = list(found or [])
+        kept = [loc for loc in found if self._plausible(loc)]
+        if found and not kept:
+            raise exc.GeocoderParseError(
+                f"{self.service} answered {query!r} with no usable coordinates"
+            )
+        if len(kept) < len(found):
+            log.warning(
+                "%s: dropped %d of %d answers for %r with missing or impossible coordinates",
+                self.service,
+                len(found) - len(kept),
+                len(found),
+                query,
+            )
         return [
             {
                 "address": loc.address,
@@ -173,8 +196,27 @@ class OnlineGeocoder(Geocoder):
                 "lon": loc.longitude,
                 "raw": {**dict(loc.raw or {}), "gazetteer": self.service},
             }
-            for loc in found or []
+            for loc in kept
         ]
+
+    def _plausible(self, location: Location) -> bool:
+        """An address, and coordinates on the globe that are the ones the service
+        sent: geopy reads a missing pair as (0, 0) and wraps longitudes past 180."""
+        lat, lon = location.latitude, location.longitude
+        if not isinstance(location.address, str) or not location.address.strip():
+            return False
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return False
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return False
+        raw = location.raw if isinstance(location.raw, Mapping) else {}
+        if "lat" not in raw and "lon" not in raw and self.service != "nominatim":
+            return True  # this service keeps its coordinates elsewhere in raw
+        try:
+            sent = float(raw["lat"]), float(raw["lon"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return math.isclose(sent[0], lat, abs_tol=1e-7) and math.isclose(sent[1], lon, abs_tol=1e-7)
 
 
 _USER_AGENT_HINT = (

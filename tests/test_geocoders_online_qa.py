@@ -70,3 +70,44 @@ def nominatim(tmp_path, offline, http, **options):
 def test_default_sample_or_blank_user_agent_is_a_configuration_error(tmp_path, user_agent):
     with pytest.raises(ConfigurationError, match="GEO_USER_AGENT"):
         OnlineGeocoder("nominatim", user_agent, cache_dir=tmp_path, adapter_factory=fake_http())
+
+
+def test_nominatim_answers_keep_latitude_and_longitude_apart(tmp_path, offline):
+    from geo.geocoders import place_from_location
+
+    http = fake_http({"Lesna Podlaska": [{"lat": "52.1", "lon": "23.0", "display_name": "L, PL"}]})
+    location = nominatim(tmp_path, offline, http).geocode("Lesna Podlaska")
+    assert (location.latitude, location.longitude) == (52.1, 23.0)
+    place = place_from_location(location)
+    assert (place.lat, place.lon, place.name, place.gazetteer) == (52.1, 23.0, "L", "nominatim")
+
+
+MALFORMED = {
+    "no coordinates": [{"display_name": "X"}],
+    "latitude only": [{"display_name": "X", "lat": "1"}],
+    "latitude off the globe": [{"display_name": "X", "lat": "200", "lon": "10"}],
+    "longitude off the globe": [{"display_name": "X", "lat": "20", "lon": "500"}],
+    "not a number": [{"display_name": "X", "lat": "nan", "lon": "10"}],
+    "not numeric": [{"display_name": "X", "lat": "abc", "lon": "10"}],
+    "no address": [{"lat": "1", "lon": "2"}],
+    "a string": "hello",
+}
+
+
+@pytest.mark.filterwarnings("ignore:Latitude normalization:UserWarning")
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_answer_falls_back_and_is_not_cached(tmp_path, offline, body):
+    http = fake_http({"Warsaw": body})
+    online = nominatim(tmp_path, offline, http)
+    assert online.geocode("Warsaw").raw["gazetteer"] == "geonames"  # the offline answer
+    online.geocode("Warsaw")
+    assert http.calls == ["Warsaw", "Warsaw"]  # asked again: not cached as "no result"
+
+
+def test_implausible_candidates_are_dropped_and_the_rest_kept(tmp_path, offline):
+    good = {"display_name": "Kuznica, PL", "lat": "53.51", "lon": "23.65"}
+    http = fake_http({"Kuznica": [{"display_name": "Null", "lat": "20", "lon": "500"}, good]})
+    online = nominatim(tmp_path, offline, http)
+    assert [(x.latitude, x.longitude) for x in online.geocode("Kuznica", exactly_one=False)] == [
+        (53.51, 23.65)
+    ]
