@@ -17,7 +17,8 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,31 +82,74 @@ class OfflineGeocoder(Geocoder):
         return self.gazetteer.geocode(query, exactly_one=exactly_one)
 
 
+class GeocoderCacheError(GeoError):
+    """The online answers' cache cannot be read or written; the message says how to fix it."""
+
+
+_CACHE_COLUMNS = ("service", "query", "payload")
+
+
 class _AnswerCache:
     """Online answers by (service, query), in SQLite; "no result" is cached too."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._lock = threading.Lock()
-        with self._connect() as db:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise self._error(error) from error
+        with self._database() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS answers ("
                 " service TEXT, query TEXT, payload TEXT, PRIMARY KEY (service, query))"
             )
+            columns = tuple(row[1] for row in db.execute("PRAGMA table_info(answers)"))
+        if columns != _CACHE_COLUMNS:
+            raise self._error(f"its answers table has columns {columns}, not {_CACHE_COLUMNS}")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=30)
 
+    @contextmanager
+    def _database(self) -> Iterator[sqlite3.Connection]:
+        """A committed, closed connection; SQLite's errors name the cache file."""
+        try:
+            with self._lock, closing(self._connect()) as db, db:
+                yield db
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    def _error(self, problem: object) -> GeocoderCacheError:
+        return GeocoderCacheError(
+            f"the online geocoder's cache {self._path} cannot be used ({problem}): delete it "
+            "(only cached answers are lost; they are asked again), or point GEO_CACHE_DIR at "
+            "a writable folder"
+        )
+
     def get(self, service: str, query: str) -> list[dict[str, Any]] | None:
-        with self._lock, self._connect() as db:
+        with self._database() as db:
             row = db.execute(
                 "SELECT payload FROM answers WHERE service = ? AND query = ?", (service, query)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            answers = json.loads(row[0])
+            _prepare_locations(answers, exactly_one=False)
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            log.warning(
+                "%s: the cached %s answer for %r is damaged (%r); asking again",
+                self._path,
+                service,
+                query,
+                error,
+            )
+            return None
+        return answers
 
     def put(self, service: str, query: str, answers: list[dict[str, Any]]) -> None:
-        with self._lock, self._connect() as db:
+        with self._database() as db:
             db.execute(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
                 (service, query, json.dumps(answers, default=str)),

@@ -111,3 +111,69 @@ def test_implausible_candidates_are_dropped_and_the_rest_kept(tmp_path, offline)
     assert [(x.latitude, x.longitude) for x in online.geocode("Kuznica", exactly_one=False)] == [
         (53.51, 23.65)
     ]
+
+
+CACHE_NAME = "online-answers.sqlite"
+
+
+def test_a_corrupt_cache_is_a_clear_error_and_is_left_as_it_was(tmp_path, offline):
+    from geo.geocoders import GeoError
+
+    (tmp_path / CACHE_NAME).write_bytes(b"not a database" * 100)
+    with pytest.raises(GeoError, match=rf"{CACHE_NAME}.*delete"):
+        nominatim(tmp_path, offline, fake_http())
+    assert (tmp_path / CACHE_NAME).read_bytes() == b"not a database" * 100
+
+
+def test_a_cache_of_another_format_is_a_clear_error(tmp_path, offline):
+    import sqlite3
+    from contextlib import closing
+
+    from geo.geocoders import GeoError
+
+    with closing(sqlite3.connect(tmp_path / CACHE_NAME)) as db, db:
+        db.execute("CREATE TABLE answers (query TEXT PRIMARY KEY, payload TEXT)")
+    with pytest.raises(GeoError, match=rf"{CACHE_NAME}.*delete"):
+        nominatim(tmp_path, offline, fake_http())
+
+
+def test_a_cache_dir_that_is_a_file_is_a_clear_error(tmp_path, offline):
+    from geo.geocoders import GeoError
+
+    (tmp_path / "cache").write_text("")
+    with pytest.raises(GeoError, match="GEO_CACHE_DIR"):
+        nominatim(tmp_path / "cache", offline, fake_http())
+
+
+def test_an_unwritable_cache_is_a_clear_error(tmp_path, offline, monkeypatch):
+    import sqlite3
+
+    from geo.geocoders import GeoError, _AnswerCache
+
+    http = fake_http({"Kuznica": [{"display_name": "K", "lat": "53.5", "lon": "23.6"}]})
+    online = nominatim(tmp_path, offline, http)
+    read_only = f"file:{tmp_path / CACHE_NAME}?mode=ro"
+    monkeypatch.setattr(_AnswerCache, "_connect", lambda self: sqlite3.connect(read_only, uri=True))
+    with pytest.raises(GeoError, match=rf"{CACHE_NAME}.*GEO_CACHE_DIR"):
+        online.geocode("Kuznica")
+
+
+def test_a_damaged_cached_answer_is_asked_again_and_replaced(tmp_path, offline, caplog):
+    import sqlite3
+    from contextlib import closing
+
+    http = fake_http({"Kuznica": [{"display_name": "K", "lat": "53.5", "lon": "23.6"}]})
+    online = nominatim(tmp_path, offline, http)
+    with closing(sqlite3.connect(tmp_path / CACHE_NAME)) as db, db:
+        db.execute("INSERT INTO answers VALUES ('nominatim', 'Kuznica', '[{\"address\": 1}]')")
+    assert online.geocode("Kuznica").latitude == 53.5
+    assert "Kuznica" in caplog.text and "damaged" in caplog.text
+    assert online.geocode("Kuznica").latitude == 53.5
+    assert http.calls == ["Kuznica"]
+
+
+def test_two_geocoders_share_one_cache(tmp_path, offline):
+    http = fake_http({"Kuznica": [{"display_name": "K", "lat": "53.5", "lon": "23.6"}]})
+    first, second = nominatim(tmp_path, offline, http), nominatim(tmp_path, offline, http)
+    assert first.geocode("Kuznica").latitude == second.geocode("Kuznica").latitude == 53.5
+    assert http.calls == ["Kuznica"]
