@@ -5,7 +5,9 @@ returning `geopy.location.Location`, a list of them, or None. The online
 geocoder is off unless asked for (`GEO_ONLINE_GEOCODER`, with a user agent in
 `GEO_USER_AGENT`): it respects the service's rate limit, keeps every answer in
 an on-disk cache that is reused offline, and falls back to the offline
-gazetteer when the service times out or cannot be reached.
+gazetteer when the service times out or cannot be reached: each such failure
+is logged, and after a few in a row (or one "too many requests") the run stops
+asking the service.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ DEFAULT_SERVICE = "nominatim"
 SERVICE_MIN_DELAY_SECONDS = {"nominatim": 1.0}
 """Usage policies: Nominatim allows one request per second."""
 DEFAULT_MIN_DELAY_SECONDS = 1.0
+MAX_CONSECUTIVE_FAILURES = 3
+"""Failed requests in a row after which a run stops asking: each may wait out a time-out."""
 
 
 class GeoError(Exception):
@@ -52,6 +56,8 @@ class Geocoder(ABC):
     """One small interface for every geocoder (geopy's `geocode` contract)."""
 
     name: str = "geocoder"
+    failures: int = 0
+    """Queries a service could not answer (another geocoder answered them instead)."""
 
     @abstractmethod
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
@@ -192,17 +198,50 @@ class OnlineGeocoder(Geocoder):
         directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._cache = _AnswerCache(directory / "online-answers.sqlite")
         self._fallback = fallback if fallback is not None else OfflineGeocoder(cache_dir=cache_dir)
+        self.failures = 0
+        self._consecutive_failures = 0
+        self._gave_up = False
 
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
         _validate_query(query)
         answers = self._cache.get(self.service, query)
         if answers is None:
+            if self._gave_up:
+                self.failures += 1
+                return self._fallback.geocode(query, exactly_one=exactly_one)
             try:
                 answers = self._query(query)
-            except _network_errors():
+            except _network_errors() as error:
+                self._failed(query, error)
                 return self._fallback.geocode(query, exactly_one=exactly_one)
+            self._consecutive_failures = 0
             self._cache.put(self.service, query, answers)
         return _prepare_locations(answers, exactly_one)
+
+    def _failed(self, query: str, error: Exception) -> None:
+        """Tell the failure; after a few in a row, or a "slow down", stop asking in this run."""
+        from geopy import exc
+
+        self.failures += 1
+        self._consecutive_failures += 1
+        if isinstance(error, exc.GeocoderQuotaExceeded) or (
+            self._consecutive_failures >= MAX_CONSECUTIVE_FAILURES
+        ):
+            self._gave_up = True
+            log.warning(
+                "%s could not answer %r (%s); not asking it again in this run: names it is "
+                "not asked are left to the offline gazetteer and asked again next time",
+                self.service,
+                query,
+                error,
+            )
+        else:
+            log.warning(
+                "%s could not answer %r (%s); using the offline gazetteer for it",
+                self.service,
+                query,
+                error,
+            )
 
     def _query(self, query: str) -> list[dict[str, Any]]:
         from geopy import exc

@@ -177,3 +177,73 @@ def test_two_geocoders_share_one_cache(tmp_path, offline):
     first, second = nominatim(tmp_path, offline, http), nominatim(tmp_path, offline, http)
     assert first.geocode("Kuznica").latitude == second.geocode("Kuznica").latitude == 53.5
     assert http.calls == ["Kuznica"]
+
+
+def test_a_failure_is_told_and_answered_offline(tmp_path, offline, caplog):
+    from geopy import exc
+
+    online = nominatim(tmp_path, offline, fake_http({"Warsaw": exc.GeocoderTimedOut("slow")}))
+    assert online.geocode("Warsaw").raw["gazetteer"] == "geonames"
+    assert "nominatim" in caplog.text and "Warsaw" in caplog.text and "slow" in caplog.text
+    assert online.failures == 1
+
+
+def test_a_service_that_keeps_failing_is_not_asked_for_every_name(tmp_path, offline, caplog):
+    """A build with hundreds of unknown names must not wait out a time-out for each."""
+    from geopy import exc
+
+    http = fake_http(default=exc.GeocoderUnavailable("Connection refused"))
+    online = nominatim(tmp_path, offline, http)
+    for name in ("A", "B", "C", "D", "E"):
+        online.geocode(name)
+    assert http.calls == ["A", "B", "C"]
+    assert online.failures == 5
+    assert "not asking" in caplog.text
+
+
+def test_a_success_between_failures_keeps_the_service_on(tmp_path, offline):
+    from geopy import exc
+
+    down = exc.GeocoderTimedOut("slow")
+    http = fake_http({"A": down, "B": down, "D": down, "E": down, "F": down})
+    online = nominatim(tmp_path, offline, http)
+    for name in ("A", "B", "C", "D", "E", "F", "G"):
+        online.geocode(name)
+    assert http.calls == ["A", "B", "C", "D", "E", "F"]
+
+
+@pytest.mark.parametrize("status", [429, 402])
+def test_rate_limited_or_over_quota_stops_asking_at_once(tmp_path, offline, status, caplog):
+    http = fake_http({"A": status})
+    online = nominatim(tmp_path, offline, http)
+    online.geocode("A")
+    online.geocode("B")
+    assert http.calls == ["A"]
+    assert online.failures == 2 and "not asking" in caplog.text
+
+
+def test_one_request_a_second_across_misses_failures_and_cache_hits(tmp_path, offline):
+    from geopy import exc
+
+    clock = [100.0]
+    asked_at: list[float] = []
+    http = fake_http({"B": exc.GeocoderTimedOut("slow"), "C": [], "A": []})
+    online = OnlineGeocoder(
+        "nominatim", USER_AGENT, cache_dir=tmp_path, fallback=offline, adapter_factory=http
+    )
+    limiter = online._rate_limited
+    limiter._clock = lambda: clock[0]
+    limiter._sleep = lambda seconds: clock.__setitem__(0, clock[0] + seconds)
+    inner = limiter.func
+
+    def timed(*args, **kwargs):
+        asked_at.append(clock[0])
+        clock[0] += 0.2  # the request itself takes a little time
+        return inner(*args, **kwargs)
+
+    limiter.func = timed
+    for name in ("A", "A", "B", "C", "A", "B"):
+        online.geocode(name)
+    assert http.calls == ["A", "B", "C", "B"]  # A cached (as "no result"); B not cached
+    gaps = [b - a for a, b in zip(asked_at, asked_at[1:], strict=False)]
+    assert gaps and min(gaps) >= 1.0
