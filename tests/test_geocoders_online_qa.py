@@ -247,3 +247,73 @@ def test_one_request_a_second_across_misses_failures_and_cache_hits(tmp_path, of
     assert http.calls == ["A", "B", "C", "B"]  # A cached (as "no result"); B not cached
     gaps = [b - a for a, b in zip(asked_at, asked_at[1:], strict=False)]
     assert gaps and min(gaps) >= 1.0
+
+
+class FlakyService:
+    """An online geocoder that cannot answer while `down`; counts its failures."""
+
+    name = "flaky"
+
+    def __init__(self):
+        self.down = True
+        self.failures = 0
+
+    def geocode(self, query, exactly_one=True):
+        if self.down:
+            self.failures += 1
+        return None
+
+
+@pytest.fixture()
+def fake_analysis(monkeypatch):
+    """Analysis that asks the online geocoder for every article's first word."""
+    import geo.pipeline as pipeline
+    import geo.store as store
+    from geo.model import AnalysedArticle
+    from geo.store import CachedArticle
+
+    analysed: list[str] = []
+
+    def analyse(articles, nlp, gazetteer, actor_registry=None, batch_size=32, online=None):
+        for article in articles:
+            analysed.append(article.text.split()[0])
+            if online is not None and article.text.startswith("Lesna"):
+                online.geocode("Lesna")
+            yield CachedArticle(AnalysedArticle(article, (), (), (), ()), ())
+
+    monkeypatch.setattr(pipeline, "analyse_articles", analyse)
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v1")
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "code-v1")
+    return analysed
+
+
+class FakeNlp:
+    max_length = 1_000_000
+
+
+def test_articles_analysed_while_the_service_failed_are_analysed_again(tmp_path, fake_analysis):
+    from geo.cli import format_summary
+    from geo.pipeline import build_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Lesna Podlaska was flooded.\n")
+    (corpus / "b.txt").write_text("Warsaw was calm.\n")
+    online = FlakyService()
+
+    def build():
+        fake_analysis.clear()
+        return build_store(
+            [corpus], tmp_path / "data", nlp=FakeNlp(), gazetteer=object(), online=online
+        )
+
+    summary = build()
+    assert summary.articles == 2  # nothing is lost: the article is stored with offline places
+    assert summary.online_failures == 1
+    assert "flaky" in format_summary(summary) and "again" in format_summary(summary)
+    online.down = False
+    summary = build()
+    assert fake_analysis == ["Lesna"]  # asked again, not reused as if complete
+    assert summary.online_failures == 0 and "flaky" not in format_summary(summary)
+    build()
+    assert fake_analysis == []
