@@ -114,6 +114,11 @@ def _online_geocoder(args: argparse.Namespace):
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
+    if args.workers > 1:
+        raise UsageError(
+            "online geocoding runs in one process to respect the service's rate limit: "
+            f"drop --workers, or drop --online and unset {SERVICE_ENV} to build offline"
+        )
     return OnlineGeocoder()
 
 

@@ -317,3 +317,18 @@ def test_articles_analysed_while_the_service_failed_are_analysed_again(tmp_path,
     assert summary.online_failures == 0 and "flaky" not in format_summary(summary)
     build()
     assert fake_analysis == []
+
+
+@pytest.mark.parametrize("turned_on", [["--online"], []])
+def test_build_online_with_workers_is_a_usage_error(tmp_path, monkeypatch, capsys, turned_on):
+    from geo import cli
+
+    monkeypatch.setenv("GEO_USER_AGENT", USER_AGENT)
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    if not turned_on:
+        monkeypatch.setenv("GEO_ONLINE_GEOCODER", "nominatim")
+    (tmp_path / "a.txt").write_text("Floods hit Warsaw.\n")
+    argv = ["build", str(tmp_path), "--data-dir", str(tmp_path / "data"), "--workers", "2"]
+    assert cli.main([*argv, "--quiet", *turned_on]) == 2
+    err = capsys.readouterr().err
+    assert "--workers" in err and "GEO_ONLINE_GEOCODER" in err and "Traceback" not in err
