@@ -181,6 +181,8 @@ class OnlineGeocoder(Geocoder):
         self.service = (service or os.environ.get(SERVICE_ENV) or DEFAULT_SERVICE).lower()
         self.name = self.service
         user_agent = _checked_user_agent(user_agent or os.environ.get(USER_AGENT_ENV))
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout}")
         factory = geocoder_factory or _geopy_class(self.service)
         self._service = _make_service(
             self.service, factory, user_agent=user_agent, timeout=timeout, **service_options
@@ -188,10 +190,18 @@ class OnlineGeocoder(Geocoder):
         delay = min_delay_seconds
         if delay is None:
             delay = SERVICE_MIN_DELAY_SECONDS.get(self.service, DEFAULT_MIN_DELAY_SECONDS)
+        if not (math.isfinite(delay) and delay >= 0):
+            raise ConfigurationError(
+                f"min_delay_seconds must be a finite number of seconds >= 0, got {delay}"
+            )
         from geopy.extra.rate_limiter import RateLimiter
 
         self._rate_limited = RateLimiter(
-            self._service.geocode, min_delay_seconds=delay, max_retries=0, swallow_exceptions=False
+            self._service.geocode,
+            min_delay_seconds=delay,
+            max_retries=0,
+            error_wait_seconds=delay,  # unused without retries; geopy wants it >= the delay
+            swallow_exceptions=False,
         )
         from geo.gazetteer import default_cache_dir
 

@@ -332,3 +332,34 @@ def test_build_online_with_workers_is_a_usage_error(tmp_path, monkeypatch, capsy
     assert cli.main([*argv, "--quiet", *turned_on]) == 2
     err = capsys.readouterr().err
     assert "--workers" in err and "GEO_ONLINE_GEOCODER" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("delay", [-1.0, float("nan"), float("inf")])
+def test_a_bad_rate_limit_is_a_configuration_error(tmp_path, offline, delay):
+    with pytest.raises(ConfigurationError, match="min_delay_seconds"):
+        OnlineGeocoder(
+            "nominatim",
+            USER_AGENT,
+            cache_dir=tmp_path,
+            fallback=offline,
+            min_delay_seconds=delay,
+            adapter_factory=fake_http(),
+        )
+
+
+def test_a_slower_rate_limit_than_geopys_error_wait_is_accepted(tmp_path, offline):
+    online = OnlineGeocoder(
+        "nominatim",
+        USER_AGENT,
+        cache_dir=tmp_path,
+        fallback=offline,
+        min_delay_seconds=10,
+        adapter_factory=fake_http(),
+    )
+    assert online._rate_limited.min_delay_seconds == 10
+
+
+@pytest.mark.parametrize("timeout", [0, -5, float("nan")])
+def test_a_bad_timeout_is_a_configuration_error(tmp_path, offline, timeout):
+    with pytest.raises(ConfigurationError, match="timeout"):
+        nominatim(tmp_path, offline, fake_http(), timeout=timeout)
