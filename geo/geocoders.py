@@ -263,6 +263,12 @@ class OnlineGeocoder(Geocoder):
                 f"{self.service} refused the request ({error}): check the API key or "
                 f"user agent ({USER_AGENT_ENV}), or unset {SERVICE_ENV} to stay offline"
             ) from error
+        except exc.GeocoderQueryError as error:
+            # The query itself is refused (HTTP 400, 414): asking again cannot help.
+            log.warning(
+                "%s rejected the query %r (%s); recorded as no result", self.service, query, error
+            )
+            return []
         except (ValueError, TypeError, AttributeError, KeyError) as error:
             # geopy's parser on a body that is not the service's usual JSON.
             raise exc.GeocoderParseError(

@@ -363,3 +363,14 @@ def test_a_slower_rate_limit_than_geopys_error_wait_is_accepted(tmp_path, offlin
 def test_a_bad_timeout_is_a_configuration_error(tmp_path, offline, timeout):
     with pytest.raises(ConfigurationError, match="timeout"):
         nominatim(tmp_path, offline, fake_http(), timeout=timeout)
+
+
+@pytest.mark.parametrize("answer", [400, 414, {"error": "Query too long"}])
+def test_a_query_the_service_rejects_is_cached_as_no_result(tmp_path, offline, answer, caplog):
+    """Asking again cannot help; not caching it would re-analyse its articles every build."""
+    http = fake_http({"Warsaw": answer})
+    online = nominatim(tmp_path, offline, http)
+    assert online.geocode("Warsaw") is None
+    assert online.geocode("Warsaw") is None
+    assert http.calls == ["Warsaw"] and online.failures == 0
+    assert "Warsaw" in caplog.text and "rejected" in caplog.text
