@@ -73,8 +73,8 @@ def format_summary(summary: BuildSummary) -> str:
         lines.insert(
             -1,
             f"online:   {summary.online_service} could not answer {summary.online_failures}"
-            " names (the offline gazetteer answered them); their articles are analysed again"
-            " at the next build",
+            f" name{'s' if summary.online_failures != 1 else ''} (the offline gazetteer"
+            " answered instead); their articles are analysed again at the next build",
         )
     # An ArticleError's message already starts with the path: say it once.
     lines += [f"  {s.path}: {s.reason.removeprefix(f'{s.path}: ')}" for s in summary.skipped]
