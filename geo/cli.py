@@ -69,6 +69,13 @@ def format_summary(summary: BuildSummary) -> str:
         f"actors:   {summary.actors}",
         f"skipped files: {len(summary.skipped)}",
     ]
+    if summary.online_failures:
+        lines.insert(
+            -1,
+            f"online:   {summary.online_service} could not answer {summary.online_failures}"
+            f" name{'s' if summary.online_failures != 1 else ''} (the offline gazetteer"
+            " answered instead); their articles are analysed again at the next build",
+        )
     # An ArticleError's message already starts with the path: say it once.
     lines += [f"  {s.path}: {s.reason.removeprefix(f'{s.path}: ')}" for s in summary.skipped]
     return "\n".join(lines)
@@ -107,6 +114,11 @@ def _online_geocoder(args: argparse.Namespace):
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
+    if args.workers > 1:
+        raise UsageError(
+            "online geocoding runs in one process to respect the service's rate limit: "
+            f"drop --workers, or drop --online and unset {SERVICE_ENV} to build offline"
+        )
     return OnlineGeocoder()
 
 

@@ -69,6 +69,9 @@ class BuildSummary:
     event_places: int = 0
     actors: int = 0
     data_dir: str = ""
+    online_failures: int = 0
+    """Names the online geocoder could not answer (left to the offline gazetteer)."""
+    online_service: str = ""
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
@@ -281,6 +284,7 @@ def build_store(
 
     planned: dict[str, _Planned] = {}
     skipped: list[SkippedFile] = []
+    online_failures = 0
     for item in iter_corpus(paths):
         if isinstance(item, SkippedFile):
             skipped.append(item)
@@ -319,13 +323,19 @@ def build_store(
             analysable(), nlp, gazetteer, actor_registry, workers, online
         )
         analysed_ids = set()
+        failures_before = failures_seen = _online_failures(online)
         for article, cached in analysed:
             key = article_cache_key(repr(article), analysis_key)
+            if _online_failures(online) > failures_seen:
+                # Stored for this build, but not reused as if complete: asked again next time.
+                key = article_cache_key(repr(article), f"{analysis_key}+online-failed")
+                failures_seen = _online_failures(online)
             planned[article.id] = _Planned(key, _content_hash(article), article.path)
             cache.put(key, cached)
             analysed_ids.add(article.id)
             done += 1
             report(done, total, f"analysed {article.path}")
+        online_failures = failures_seen - failures_before
         for article_id in sorted(todo_ids & planned.keys() - analysed_ids):
             skipped.append(_changed_while_reading(planned.pop(article_id).path))
 
@@ -354,4 +364,10 @@ def build_store(
         event_places=counts.event_places,
         actors=counts.actors,
         data_dir=str(data_dir),
+        online_failures=online_failures,
+        online_service="" if online is None else online.name,
     )
+
+
+def _online_failures(online: Geocoder | None) -> int:
+    return 0 if online is None else online.failures

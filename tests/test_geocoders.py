@@ -37,7 +37,9 @@ class FakeService:
         if self.error is not None:
             raise self.error
         found = [
-            Location(f"{query}, Somewhere", (lat, lon), {"osm_id": 1})
+            Location(
+                f"{query}, Somewhere", (lat, lon), {"osm_id": 1, "lat": str(lat), "lon": str(lon)}
+            )
             for lat, lon in self.answers.get(query, [])
         ]
         return found or None
