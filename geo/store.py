@@ -102,6 +102,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
 
     In directories only corpus formats and sidecars count: other files are never
     read, and a store kept inside the corpus folder must not make itself stale.
+    A file named on its own brings the sidecar beside it, which the build reads too.
     """
     from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
 
@@ -119,6 +120,9 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
             )
         elif path.exists():
             files.add(path)
+            sidecar = path.parent / SIDECAR_NAME
+            if sidecar.is_file():
+                files.add(sidecar)
     return sorted(files)
 
 

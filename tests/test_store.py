@@ -384,3 +384,17 @@ def test_a_store_inside_the_corpus_folder_is_not_stale_because_of_itself(
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
     assert len(json.loads((data_dir / "manifest.json").read_text())["files"]) == 3
+
+
+def test_a_sidecar_beside_a_file_named_on_its_own_counts_as_corpus(corpus, tmp_path, analyser):
+    """`build corpus/000.txt` reads corpus/articles.csv too: editing it makes the store stale."""
+    data_dir, named = tmp_path / "data", corpus / "000.txt"
+    _build(named, data_dir)
+    assert not store_is_stale(data_dir, [named])
+    sidecar = corpus / "articles.csv"
+    sidecar.write_text("file,source\n000.txt,AFP\n", encoding="utf-8")
+    assert store_is_stale(data_dir, [named])
+    _build(named, data_dir)
+    assert not store_is_stale(data_dir, [named])
+    sidecar.write_text("file,source\n000.txt,Reuters\n", encoding="utf-8")
+    assert store_is_stale(data_dir, [named])
