@@ -24,6 +24,7 @@ from geo.events import extract_events
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
+    FORMAT_VERSION,
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
@@ -32,6 +33,7 @@ from geo.store import (
     chunked,
     code_fingerprint,
     file_states,
+    outputs_readable,
     read_manifest,
     write_store,
 )
@@ -226,6 +228,49 @@ def _previous_manifest(data_dir: Path) -> dict[str, object]:
         return {}
 
 
+def _unchanged_since(
+    previous: dict[str, object],
+    paths: Sequence[Path],
+    files: dict[str, dict[str, object]],
+    analysis_key: str,
+    data_dir: Path,
+) -> bool:
+    """The last build read this same corpus with this same code and left a whole store.
+
+    Files compare by content hash, so a touched file does not count. A build that
+    left work for the next one does not qualify: files that changed under it (the
+    manifest holds their earlier states), names the online geocoder failed on.
+    """
+
+    def hashes(states: object) -> dict[str, object]:
+        return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
+
+    return (
+        previous.get("format") == FORMAT_VERSION
+        and previous.get("analysis") == analysis_key
+        and previous.get("read_again") == 0
+        and previous.get("paths") == [str(p.resolve()) for p in paths]
+        and hashes(previous.get("files")) == hashes(files)
+        and outputs_readable(data_dir)
+    )
+
+
+def _summary_of_previous(previous: dict[str, object], data_dir: Path) -> BuildSummary:
+    """What the last build reported, for a build that found nothing to do."""
+    counts: dict[str, int] = previous["counts"]  # type: ignore[assignment]
+    skipped: list[dict[str, str]] = previous.get("skipped", [])  # type: ignore[assignment]
+    return BuildSummary(
+        articles=counts["articles"],
+        events=counts["events"],
+        places=counts["places"],
+        skipped=tuple(SkippedFile(s["path"], s["reason"]) for s in skipped),
+        reused=counts["articles"],
+        event_places=counts["event_places"],
+        actors=counts["actors"],
+        data_dir=str(data_dir),
+    )
+
+
 def _refuse_to_empty(
     previous: dict[str, object], paths: Sequence[Path], data_dir: Path, skipped: list[SkippedFile]
 ) -> None:
@@ -258,7 +303,9 @@ def build_store(
 
     Articles whose content, metadata and analysis code are unchanged since the
     last build are not analysed again (`force` analyses everything). The model
-    and the gazetteer are loaded only if some article needs analysing. The
+    and the gazetteer are loaded only if some article needs analysing; when
+    neither the corpus files nor the code changed and the last store is whole,
+    nothing is read or written and the last build's summary is returned. The
     corpus is streamed twice (plan, then analyse) so that only a few batches of
     article texts are in memory at a time. `workers` > 1 analyses batches in
     forked processes that share the loaded model and gazetteer. `online`, a
@@ -280,6 +327,10 @@ def build_store(
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.
     analysis_key = fingerprint if online is None else f"{fingerprint}+{online.name}"
+    if not force and _unchanged_since(previous, paths, files, analysis_key, data_dir):
+        summary = _summary_of_previous(previous, data_dir)
+        report(summary.articles, summary.articles, "nothing changed since the last build")
+        return summary
     cache = ArticleCache(data_dir)
 
     planned: dict[str, _Planned] = {}
@@ -294,6 +345,7 @@ def build_store(
     todo_ids = {i for i, p in planned.items() if force or p.key not in cache}
     total, reused = len(planned), len(planned) - len(todo_ids)
     report(reused, total, f"{reused} unchanged articles reused")
+    changed_while_reading = 0
 
     if todo_ids:
         if gazetteer is None:
@@ -338,6 +390,7 @@ def build_store(
         online_failures = failures_seen - failures_before
         for article_id in sorted(todo_ids & planned.keys() - analysed_ids):
             skipped.append(_changed_while_reading(planned.pop(article_id).path))
+            changed_while_reading += 1
 
     kept = [p for p in planned.values() if p.key in cache]
     if not kept:
@@ -348,6 +401,9 @@ def build_store(
         ((cache.get(p.key), p.content_hash) for p in kept),
         {
             "fingerprint": fingerprint,
+            "analysis": analysis_key,
+            # What the next build must read again, though no file changes.
+            "read_again": changed_while_reading + online_failures,
             "paths": [str(p.resolve()) for p in paths],
             "files": files,
             "articles": {i: p.key for i, p in planned.items() if p.key in cache},

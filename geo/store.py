@@ -215,6 +215,11 @@ def _readable_parquet(path: Path) -> bool:
     return True
 
 
+def outputs_readable(data_dir: Path | str) -> bool:
+    """Every output file of the store exists and ends in a Parquet footer."""
+    return all(_readable_parquet(Path(data_dir) / name) for name in OUTPUT_FILES)
+
+
 def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
     """True if the store is missing, or the corpus files or the analysis code changed."""
     data_dir = Path(data_dir)
@@ -224,7 +229,7 @@ def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
         return True  # a build rewrites it
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
         return True
-    if not all(_readable_parquet(data_dir / name) for name in OUTPUT_FILES):
+    if not outputs_readable(data_dir):
         return True
     if manifest.get("fingerprint") != code_fingerprint():
         return True

@@ -1,7 +1,9 @@
 import datetime as dt
 import json
+import os
 import signal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -398,3 +400,76 @@ def test_a_sidecar_beside_a_file_named_on_its_own_counts_as_corpus(corpus, tmp_p
     assert not store_is_stale(data_dir, [named])
     sidecar.write_text("file,source\n000.txt,Reuters\n", encoding="utf-8")
     assert store_is_stale(data_dir, [named])
+
+
+def _no_reading(monkeypatch):
+    """Makes reading the corpus or writing the store fail the test."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("an unchanged corpus was read or its store rewritten")
+
+    monkeypatch.setattr(pipeline, "iter_corpus", fail)
+    monkeypatch.setattr(pipeline, "write_store", fail)
+
+
+def test_an_unchanged_corpus_is_neither_read_nor_rewritten(corpus, tmp_path, analyser, monkeypatch):
+    """A no-op build of 100k articles read and rewrote everything: minutes for nothing."""
+    data_dir = tmp_path / "data"
+    (corpus / "bad.txt").write_bytes(b"")
+    first = _build(corpus, data_dir)
+    os.utime(corpus / "001.txt")  # touched, not changed
+    _no_reading(monkeypatch)
+    progress = []
+    again = _build(corpus, data_dir, progress=lambda *args: progress.append(args))
+    assert (again.articles, again.events, again.event_places, again.places, again.actors) == (
+        first.articles,
+        first.events,
+        first.event_places,
+        first.places,
+        first.actors,
+    )
+    assert again.reused == 3 and again.skipped == first.skipped and len(again.skipped) == 1
+    assert progress[-1][:2] == (3, 3)
+
+
+@pytest.mark.parametrize("change", ["force", "online", "paths", "damaged output"])
+def test_a_build_with_anything_changed_reads_the_corpus(corpus, tmp_path, analyser, change):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    other = tmp_path / "other"
+    other.mkdir()
+    options: dict[str, object] = {}
+    paths = [corpus]
+    if change == "force":
+        options["force"] = True
+    elif change == "online":
+        options["online"] = SimpleNamespace(name="fake-geocoder", failures=0)
+    elif change == "paths":
+        paths = [corpus, other]
+    else:
+        (data_dir / "events.parquet").write_text("not parquet", encoding="utf-8")
+    pipeline.build_store(paths, data_dir, nlp=FakeNlp(), gazetteer=object(), **options)
+    assert len(analyser.analysed) == (3 if change in ("paths", "damaged output") else 6)
+    assert len(load_events(data_dir)) == 6
+
+
+def test_a_file_restored_after_changing_during_the_build_is_read_again(
+    corpus, tmp_path, analyser, monkeypatch
+):
+    """Its recorded state matches the corpus again, yet the store lacks it."""
+    victim = corpus / "001.txt"
+    original = victim.read_bytes()
+    read = pipeline.iter_corpus
+    passes = []
+
+    def iter_corpus(paths):
+        passes.append(paths)
+        if len(passes) == 2:
+            victim.write_text("New.", encoding="utf-8")
+        return read(paths)
+
+    monkeypatch.setattr(pipeline, "iter_corpus", iter_corpus)
+    assert _build(corpus, tmp_path / "data").articles == 2
+    victim.write_bytes(original)
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 3 and summary.skipped == ()
