@@ -2,6 +2,7 @@ import datetime as dt
 import json
 import os
 import signal
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -234,7 +235,7 @@ def _article(i: int) -> Article:
 
 
 def test_geoparquet_round_trip_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "CHUNK_ARTICLES", 1)
+    monkeypatch.setattr(store, "CHUNK_EVENTS", 1)
     cached = [_cached(_article(0), with_url=False), _cached(_article(1)), _cached(_article(2))]
     write_store(tmp_path, [(c, "hash") for c in cached], {})
     loaded = load_event_places(tmp_path)
@@ -473,3 +474,23 @@ def test_a_file_restored_after_changing_during_the_build_is_read_again(
     victim.write_bytes(original)
     summary = _build(corpus, tmp_path / "data")
     assert summary.articles == 3 and summary.skipped == ()
+
+
+def test_writing_keeps_only_a_chunk_of_events_not_the_analyses(tmp_path, monkeypatch):
+    """A chunk of 2,000 whole analyses (texts, sentences, mentions) took ~400 MB to write."""
+    monkeypatch.setattr(store, "CHUNK_EVENTS", 3)
+    alive: list[weakref.ref] = []
+
+    def stream():
+        for i in range(6):
+            # The writer still holds the article it took last, and no older one.
+            assert all(ref() is None for ref in alive[:-1])
+            cached = _cached(_article(i))
+            alive.append(weakref.ref(cached.analysed))
+            yield cached, "hash"
+
+    counts = write_store(tmp_path, stream(), {})
+    assert (counts.articles, counts.events) == (6, 12)
+    assert load_events(tmp_path)["event_id"].tolist() == [
+        f"a{i}-{start}" for i in range(6) for start in (0, len(_article(i).text) // 2)
+    ]
