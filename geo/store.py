@@ -335,7 +335,11 @@ def _write_atomically(path: Path, write: Callable[[io.BufferedWriter], object]) 
 
 @dataclass
 class _Tally:
-    """Distinct actors/places with counts, gathered while the events stream past."""
+    """Distinct actors/places with counts, gathered while the events stream past.
+
+    Each article comes once, so a row counts articles by the last one that named it,
+    not by a set of ids: those sets grew with every mention of the corpus.
+    """
 
     actors: dict[str, dict[str, object]] = field(default_factory=dict)
     places: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -345,14 +349,10 @@ class _Tally:
     def add(self, cached: CachedArticle) -> None:
         article_id = cached.analysed.article.id
         for mention in cached.analysed.actors:
-            row = self._actor(mention.actor)
-            row["mentions"] += 1
-            row["_articles"].add(article_id)
+            _count_mention(self._actor(mention.actor), article_id)
         for resolved in cached.analysed.toponyms:
             if resolved.place is not None:
-                row = self._place(resolved.place)
-                row["mentions"] += 1
-                row["_articles"].add(article_id)
+                _count_mention(self._place(resolved.place), article_id)
         for event in cached.events:
             self.events += 1
             self.event_places += len(event.places)
@@ -373,7 +373,8 @@ class _Tally:
                 "country_code": actor.country_code,
                 "mentions": 0,
                 "events": 0,
-                "_articles": set(),
+                "articles": 0,
+                "_last_article": None,
             }
         return row
 
@@ -394,18 +395,22 @@ class _Tally:
                 "mentions": 0,
                 "events": 0,
                 "located_events": 0,
-                "_articles": set(),
+                "articles": 0,
+                "_last_article": None,
             }
         return row
 
 
-def _rows_with_article_counts(rows: Iterable[dict[str, object]]) -> list[dict[str, object]]:
-    out = []
-    for row in rows:
-        row = dict(row)
-        row["articles"] = len(row.pop("_articles"))  # type: ignore[arg-type]
-        out.append(row)
-    return out
+def _count_mention(row: dict[str, object], article_id: str) -> None:
+    row["mentions"] += 1  # type: ignore[operator]
+    if row["_last_article"] != article_id:
+        row["articles"] += 1  # type: ignore[operator]
+        row["_last_article"] = article_id
+
+
+def _table_rows(rows: Iterable[dict[str, object]]) -> list[dict[str, object]]:
+    """Tally rows without their bookkeeping."""
+    return [{k: v for k, v in row.items() if k != "_last_article"} for row in rows]
 
 
 def _article_row(cached: CachedArticle, content_hash: str) -> dict[str, object]:
@@ -531,7 +536,8 @@ def write_store(
 ) -> StoreCounts:
     """Write every output from (cached analysis, content hash) pairs, then the manifest.
 
-    On any error data/ keeps its previous complete store.
+    `articles` is read once, lazily, and holds each article once. On any error
+    data/ keeps its previous complete store.
     """
     import pandas as pd
     import pyarrow as pa
@@ -564,8 +570,8 @@ def write_store(
                 write_events(events)
         geo_stream.close()
         _write_frame(pd.DataFrame(article_rows, columns=_ARTICLE_COLUMNS), staging / ARTICLES_FILE)
-        actors = _rows_with_article_counts(tally.actors.values())
-        places = _rows_with_article_counts(tally.places.values())
+        actors = _table_rows(tally.actors.values())
+        places = _table_rows(tally.places.values())
         _write_frame(pd.DataFrame(actors, columns=_ACTOR_COLUMNS), staging / ACTORS_FILE)
         places_frame = pd.DataFrame(places, columns=_PLACE_COLUMNS)
         places_frame["geonameid"] = places_frame["geonameid"].astype("Int64")

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -494,3 +495,23 @@ def test_writing_keeps_only_a_chunk_of_events_not_the_analyses(tmp_path, monkeyp
     assert load_events(tmp_path)["event_id"].tolist() == [
         f"a{i}-{start}" for i in range(6) for start in (0, len(_article(i).text) // 2)
     ]
+
+
+def test_place_and_actor_tables_count_distinct_articles(tmp_path):
+    twice = _cached(_article(0))
+    analysed = twice.analysed
+    twice = dataclasses.replace(
+        twice,
+        analysed=dataclasses.replace(
+            analysed,
+            toponyms=analysed.toponyms * 2,
+            actors=analysed.actors * 3,
+        ),
+    )
+    cached = [twice, _cached(_article(1)), _cached(_article(2))]
+    write_store(tmp_path, [(c, "hash") for c in cached], {})
+    places = load_places(tmp_path).set_index("place_key")
+    assert places.loc[KUZNICA.key, ["mentions", "articles"]].tolist() == [4, 3]
+    assert places.loc[MINSK.key, ["mentions", "articles", "events"]].tolist() == [0, 0, 3]
+    actors = load_actors(tmp_path).set_index("actor_id")
+    assert actors.loc["lukashenko", ["mentions", "articles", "events"]].tolist() == [5, 3, 6]
