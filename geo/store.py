@@ -55,6 +55,8 @@ CHUNK_EVENTS = 10_000
 Only the events of a chunk are held while writing, not the articles' analyses:
 2,000 of those took ~180 MB as Python objects, ~400 MB at peak.
 """
+CHUNK_ARTICLE_ROWS = 10_000
+"""Rows per row group of the articles table, written as the articles stream past."""
 
 PRESENTATION_MODULES = frozenset(
     {"assets", "filters", "mapview", "uploads", "cli", "__main__", "geocoders"}
@@ -446,6 +448,21 @@ def _event_row(event: Event) -> dict[str, object]:
     }
 
 
+def _articles_schema() -> pa.Schema:
+    """The articles table's columns, typed as pandas wrote them before it was streamed."""
+    import pyarrow as pa
+
+    counts = _ARTICLE_COLUMNS[_ARTICLE_COLUMNS.index("characters") :]
+    types = {"published": pa.date32(), **{name: pa.int64() for name in counts}}
+    return pa.schema([(name, types.get(name, pa.large_string())) for name in _ARTICLE_COLUMNS])
+
+
+def _table(rows: list[dict[str, object]], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
 def _events_schema() -> pa.Schema:
     import pyarrow as pa
 
@@ -550,8 +567,13 @@ def write_store(
         geo_stream = _GeoParquetStream(staging / EVENT_PLACES_FILE)
         events_schema = _events_schema()
         tally = _Tally()
-        article_rows = []
-        with pq.ParquetWriter(staging / EVENTS_FILE, events_schema) as events_writer:
+        article_rows: list[dict[str, object]] = []
+        articles_schema = _articles_schema()
+        written_articles = 0
+        with (
+            pq.ParquetWriter(staging / EVENTS_FILE, events_schema) as events_writer,
+            pq.ParquetWriter(staging / ARTICLES_FILE, articles_schema) as articles_writer,
+        ):
 
             def write_events(events: list[Event]) -> None:
                 geo_stream.write(events)
@@ -566,10 +588,16 @@ def write_store(
                 if len(events) >= CHUNK_EVENTS:
                     write_events(events)
                     events = []
+                if len(article_rows) >= CHUNK_ARTICLE_ROWS:
+                    articles_writer.write_table(_table(article_rows, articles_schema))
+                    written_articles += len(article_rows)
+                    article_rows = []
             if events:
                 write_events(events)
+            if article_rows:
+                articles_writer.write_table(_table(article_rows, articles_schema))
+                written_articles += len(article_rows)
         geo_stream.close()
-        _write_frame(pd.DataFrame(article_rows, columns=_ARTICLE_COLUMNS), staging / ARTICLES_FILE)
         actors = _table_rows(tally.actors.values())
         places = _table_rows(tally.places.values())
         _write_frame(pd.DataFrame(actors, columns=_ACTOR_COLUMNS), staging / ACTORS_FILE)
@@ -577,7 +605,7 @@ def write_store(
         places_frame["geonameid"] = places_frame["geonameid"].astype("Int64")
         _write_frame(places_frame, staging / PLACES_FILE)
         counts = StoreCounts(
-            articles=len(article_rows),
+            articles=written_articles,
             events=tally.events,
             event_places=tally.event_places,
             places=len(places),

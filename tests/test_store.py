@@ -515,3 +515,23 @@ def test_place_and_actor_tables_count_distinct_articles(tmp_path):
     assert places.loc[MINSK.key, ["mentions", "articles", "events"]].tolist() == [0, 0, 3]
     actors = load_actors(tmp_path).set_index("actor_id")
     assert actors.loc["lukashenko", ["mentions", "articles", "events"]].tolist() == [5, 3, 6]
+
+
+def test_the_articles_table_is_written_in_chunks_not_held_whole(tmp_path, monkeypatch):
+    """Its rows (~2 KB an article in Python) were all held until the end of the build."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(store, "CHUNK_ARTICLE_ROWS", 2)
+    write_store(tmp_path, [(_cached(_article(i)), f"hash{i}") for i in range(5)], {})
+    assert pq.ParquetFile(tmp_path / "articles.parquet").num_row_groups == 3
+    articles = load_articles(tmp_path)
+    assert articles["article_id"].tolist() == [f"a{i}" for i in range(5)]
+    assert articles["content_hash"].tolist() == [f"hash{i}" for i in range(5)]
+    assert articles["published"].tolist() == [dt.date(2021, 11, 9)] * 5
+    assert articles["events"].tolist() == [2] * 5 and articles["title"].isna().all()
+
+
+def test_an_empty_store_has_a_typed_articles_table(tmp_path):
+    write_store(tmp_path, [], {})
+    articles = load_articles(tmp_path)
+    assert len(articles) == 0 and "published_provenance" in articles.columns
