@@ -312,13 +312,7 @@ def build_store(
     geocoder such as `geo.geocoders.OnlineGeocoder`, is asked for the names the
     gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
-    if online is not None and workers > 1:
-        raise ValueError(
-            "online geocoding runs in one process to respect the service's rate limit: "
-            "build with workers=1 (drop --workers) or without the online geocoder"
-        )
+    _check_workers(workers, online)
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
@@ -332,22 +326,9 @@ def build_store(
         report(summary.articles, summary.articles, "nothing changed since the last build")
         return summary
     cache = ArticleCache(data_dir)
-
-    planned: dict[str, _Planned] = {}
-    skipped: list[SkippedFile] = []
-    online_failures = 0
-    for item in iter_corpus(paths):
-        if isinstance(item, SkippedFile):
-            skipped.append(item)
-        else:
-            key = article_cache_key(repr(item), analysis_key)
-            planned[item.id] = _Planned(key, _content_hash(item), item.path)
-    todo_ids = {i for i, p in planned.items() if force or p.key not in cache}
-    total, reused = len(planned), len(planned) - len(todo_ids)
-    report(reused, total, f"{reused} unchanged articles reused")
-    changed_while_reading = 0
-
-    if todo_ids:
+    plan = _plan_build(paths, analysis_key, cache, force)
+    report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
+    if plan.todo_ids:
         if gazetteer is None:
             from geo.gazetteer import load_gazetteer
 
@@ -356,46 +337,23 @@ def build_store(
             from geo.nlp import load_nlp
 
             nlp = load_nlp(gazetteer)
-        done = reused
-
-        def analysable() -> Iterator[Article]:
-            nonlocal done
-            for article in iter_corpus(paths):
-                if not isinstance(article, Article) or article.id not in todo_ids:
-                    continue
-                problem = _too_long(article, nlp.max_length)
-                if problem is None:
-                    yield article
-                else:
-                    skipped.append(problem)
-                    del planned[article.id]
-                    done += 1
-
-        analysed = _analyse_in_parallel(
-            analysable(), nlp, gazetteer, actor_registry, workers, online
+        _analyse_planned(
+            plan,
+            paths,
+            analysis_key,
+            cache,
+            report,
+            nlp,
+            gazetteer,
+            actor_registry,
+            workers,
+            online,
         )
-        analysed_ids = set()
-        failures_before = failures_seen = _online_failures(online)
-        for article, cached in analysed:
-            key = article_cache_key(repr(article), analysis_key)
-            if _online_failures(online) > failures_seen:
-                # Stored for this build, but not reused as if complete: asked again next time.
-                key = article_cache_key(repr(article), f"{analysis_key}+online-failed")
-                failures_seen = _online_failures(online)
-            planned[article.id] = _Planned(key, _content_hash(article), article.path)
-            cache.put(key, cached)
-            analysed_ids.add(article.id)
-            done += 1
-            report(done, total, f"analysed {article.path}")
-        online_failures = failures_seen - failures_before
-        for article_id in sorted(todo_ids & planned.keys() - analysed_ids):
-            skipped.append(_changed_while_reading(planned.pop(article_id).path))
-            changed_while_reading += 1
 
-    kept = [p for p in planned.values() if p.key in cache]
+    kept = [p for p in plan.planned.values() if p.key in cache]
     if not kept:
-        _refuse_to_empty(previous, paths, data_dir, skipped)
-    report(total, total, "writing the store")
+        _refuse_to_empty(previous, paths, data_dir, plan.skipped)
+    report(plan.total, plan.total, "writing the store")
     counts = write_store(
         data_dir,
         ((cache.get(p.key), p.content_hash) for p in kept),
@@ -403,11 +361,11 @@ def build_store(
             "fingerprint": fingerprint,
             "analysis": analysis_key,
             # What the next build must read again, though no file changes.
-            "read_again": changed_while_reading + online_failures,
+            "read_again": plan.changed_while_reading + plan.online_failures,
             "paths": [str(p.resolve()) for p in paths],
             "files": files,
-            "articles": {i: p.key for i, p in planned.items() if p.key in cache},
-            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+            "articles": {i: p.key for i, p in plan.planned.items() if p.key in cache},
+            "skipped": [{"path": s.path, "reason": s.reason} for s in plan.skipped],
         },
     )
     cache.prune(p.key for p in kept)
@@ -415,14 +373,101 @@ def build_store(
         articles=counts.articles,
         events=counts.events,
         places=counts.places,
-        skipped=tuple(skipped),
-        reused=reused,
+        skipped=tuple(plan.skipped),
+        reused=plan.reused,
         event_places=counts.event_places,
         actors=counts.actors,
         data_dir=str(data_dir),
-        online_failures=online_failures,
+        online_failures=plan.online_failures,
         online_service="" if online is None else online.name,
     )
+
+
+def _check_workers(workers: int, online: Geocoder | None) -> None:
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if online is not None and workers > 1:
+        raise ValueError(
+            "online geocoding runs in one process to respect the service's rate limit: "
+            "build with workers=1 (drop --workers) or without the online geocoder"
+        )
+
+
+@dataclass
+class _BuildPlan:
+    """The first pass over the corpus, completed by the analysis pass."""
+
+    planned: dict[str, _Planned]
+    skipped: list[SkippedFile]
+    todo_ids: set[str]
+    total: int
+    reused: int
+    changed_while_reading: int = 0
+    online_failures: int = 0
+
+
+def _plan_build(
+    paths: Sequence[Path], analysis_key: str, cache: ArticleCache, force: bool
+) -> _BuildPlan:
+    """Every article's cache key, without keeping its text: which ones need analysing."""
+    planned: dict[str, _Planned] = {}
+    skipped: list[SkippedFile] = []
+    for item in iter_corpus(paths):
+        if isinstance(item, SkippedFile):
+            skipped.append(item)
+        else:
+            key = article_cache_key(repr(item), analysis_key)
+            planned[item.id] = _Planned(key, _content_hash(item), item.path)
+    todo_ids = {i for i, p in planned.items() if force or p.key not in cache}
+    return _BuildPlan(planned, skipped, todo_ids, len(planned), len(planned) - len(todo_ids))
+
+
+def _analyse_planned(
+    plan: _BuildPlan,
+    paths: Sequence[Path],
+    analysis_key: str,
+    cache: ArticleCache,
+    report: Progress,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    actor_registry: ActorRegistry | None,
+    workers: int,
+    online: Geocoder | None,
+) -> None:
+    """The second pass: analyse the articles the plan marked, caching each analysis."""
+    done = plan.reused
+
+    def analysable() -> Iterator[Article]:
+        nonlocal done
+        for article in iter_corpus(paths):
+            if not isinstance(article, Article) or article.id not in plan.todo_ids:
+                continue
+            problem = _too_long(article, nlp.max_length)
+            if problem is None:
+                yield article
+            else:
+                plan.skipped.append(problem)
+                del plan.planned[article.id]
+                done += 1
+
+    analysed = _analyse_in_parallel(analysable(), nlp, gazetteer, actor_registry, workers, online)
+    analysed_ids = set()
+    failures_before = failures_seen = _online_failures(online)
+    for article, cached in analysed:
+        key = article_cache_key(repr(article), analysis_key)
+        if _online_failures(online) > failures_seen:
+            # Stored for this build, but not reused as if complete: asked again next time.
+            key = article_cache_key(repr(article), f"{analysis_key}+online-failed")
+            failures_seen = _online_failures(online)
+        plan.planned[article.id] = _Planned(key, _content_hash(article), article.path)
+        cache.put(key, cached)
+        analysed_ids.add(article.id)
+        done += 1
+        report(done, plan.total, f"analysed {article.path}")
+    plan.online_failures = failures_seen - failures_before
+    for article_id in sorted(plan.todo_ids & plan.planned.keys() - analysed_ids):
+        plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))
+        plan.changed_while_reading += 1
 
 
 def _online_failures(online: Geocoder | None) -> int:
