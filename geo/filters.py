@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import numpy as np
@@ -391,6 +392,22 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
     )
 
 
+def safe_url(url: object) -> str | None:
+    """The URL if it is http(s), else None (no javascript: or data: links)."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    parsed = urlparse(url.strip())
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        return None
+    return url.strip()
+
+
+def _safe_urls(column: Coded) -> Coded:
+    """The table's link column, checked once per distinct URL when the index is built."""
+    values = np.array([safe_url(v) for v in column.values], dtype=object)
+    return Coded(np.where(pd.isna(values)[column.codes], -1, column.codes), values)
+
+
 def _table_columns(
     frame: pd.DataFrame, coded: Mapping[str, Coded], texts: RowTexts
 ) -> dict[str, Coded | np.ndarray]:
@@ -403,6 +420,8 @@ def _table_columns(
             columns[c] = frame[c].to_numpy()
         elif c == "excerpt":  # nearly one per row: coding it would only cost
             columns[c] = np.where(texts.excerpt == "", None, texts.excerpt)
+        elif c == "url":
+            columns[c] = _safe_urls(Coded.of(frame[c]))
         else:
             columns[c] = coded[c] if c in coded else Coded.of(frame[c])
     return columns

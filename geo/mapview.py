@@ -22,12 +22,11 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 
-from geo.filters import EventIndex, latest_events, mention_spans
+from geo.filters import EventIndex, latest_events, mention_spans, safe_url
 from geo.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -65,16 +64,6 @@ def safe_json(value: object) -> str:
     for char, escaped in _JSON_UNSAFE:
         text = text.replace(char, escaped)
     return text
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is http(s), else None (no javascript: or data: links)."""
-    if not isinstance(url, str) or not url.strip():
-        return None
-    parsed = urlparse(url.strip())
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
-        return None
-    return url.strip()
 
 
 def is_area(kind: str | None) -> bool:
