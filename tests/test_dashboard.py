@@ -32,6 +32,14 @@ class FakeFolium:
         self.calls: list[dict] = []
         self.click: dict | None = None
 
+    def click_on(self, place, count: int = 1) -> None:
+        """The map's report of a click on `place`'s marker, the `count`th click of the page."""
+        self.click = {
+            "last_object_clicked": {"lat": place.lat, "lng": place.lon},
+            "last_object_clicked_tooltip": f"{place.name} · 2 events",
+            "last_object_clicked_count": count,
+        }
+
     def __call__(self, **kwargs):
         self.calls.append(kwargs)
         if self.click is None:
@@ -204,10 +212,7 @@ def test_filters_are_read_from_and_written_to_the_url(app, events):
 def test_marker_click_shows_that_place_in_the_detail_panel(app, fake_map, events):
     kuznica = PLACES["kuznica"]
     app.run()
-    fake_map.click = {
-        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
-        "last_object_clicked_tooltip": "Kuźnica · 2 events",
-    }
+    fake_map.click_on(kuznica)
     app.run()
     assert not app.exception
     panel = " ".join(h.proto.body for h in app.get("html"))

@@ -53,10 +53,7 @@ def test_reset_clears_the_clicked_place_for_good(app, fake_map):
     """The map keeps reporting its last click on every rerun; Reset must not take it as new."""
     kuznica = PLACES["kuznica"]
     app.run()
-    fake_map.click = {
-        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
-        "last_object_clicked_tooltip": "Kuźnica · 2 events",
-    }
+    fake_map.click_on(kuznica)
     app.run()
     assert app.selectbox[0].value == kuznica.key
     next(b for b in app.button if b.label == "Reset filters").click().run()
@@ -172,15 +169,11 @@ def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
 def test_clicking_a_marker_again_after_picking_another_place_selects_it_again(app, fake_map):
     kuznica, minsk = PLACES["kuznica"], PLACES["minsk"]
     app.run()
-    fake_map.click = {
-        "last_object_clicked": {"lat": kuznica.lat, "lng": kuznica.lon},
-        "last_object_clicked_tooltip": "Kuźnica · 2 events",
-        "last_object_clicked_count": 1,
-    }
+    fake_map.click_on(kuznica)
     app.run()
     assert app.selectbox[0].value == kuznica.key
     app.selectbox[0].set_value(minsk.key).run()  # the map still reports its last click
     assert app.selectbox[0].value == minsk.key
-    fake_map.click = {**fake_map.click, "last_object_clicked_count": 2}  # the same marker again
+    fake_map.click_on(kuznica, count=2)  # the same marker again
     app.run()
     assert app.selectbox[0].value == kuznica.key
