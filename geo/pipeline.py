@@ -326,6 +326,7 @@ def build_store(
         report(summary.articles, summary.articles, "nothing changed since the last build")
         return summary
     cache = ArticleCache(data_dir)
+    cache.check_writable()
     plan = _plan_build(paths, analysis_key, cache, force)
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
     if plan.todo_ids:

@@ -282,6 +282,18 @@ class ArticleCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
+    def check_writable(self) -> None:
+        """Fail before the model loads and the first batch is analysed, not after."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.directory, prefix=".probe-"):
+                pass
+        except OSError as error:
+            raise StoreError(
+                f"cannot write the store under {self.directory.parent} "
+                f"({error.strerror or error}): choose a writable --data-dir"
+            ) from error
+
     def __contains__(self, key: str) -> bool:
         return self._path(key).exists()
 

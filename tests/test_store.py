@@ -27,6 +27,7 @@ from geo.model import (
 )
 from geo.store import (
     CachedArticle,
+    StoreError,
     load_actors,
     load_articles,
     load_event_places,
@@ -176,6 +177,19 @@ def test_unchanged_corpus_needs_neither_model_nor_gazetteer(corpus, tmp_path, an
     _build(corpus, data_dir)
     summary = pipeline.build_store([corpus], data_dir)  # would load the real ones if needed
     assert summary.reused == 3 and len(analyser.analysed) == 3
+
+
+def test_an_unwritable_data_dir_fails_before_the_model_loads(corpus, tmp_path, monkeypatch):
+    import geo.nlp
+
+    def load_nlp(*args, **kwargs):
+        raise AssertionError("the model was loaded before the store was found unwritable")
+
+    monkeypatch.setattr(geo.nlp, "load_nlp", load_nlp)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")  # root ignores permissions; a file in the path does not
+    with pytest.raises(StoreError, match="choose a writable --data-dir"):
+        pipeline.build_store([corpus], blocker / "data", gazetteer=object())
 
 
 def test_removed_article_leaves_store_and_cache(corpus, tmp_path, analyser):
