@@ -473,8 +473,9 @@ def show_metrics(counts: filters.Metrics) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-BASE_MAP_INPUTS = ("geo/foliummap.py", "geo/mapview.py", "geo/assets.py")
-"""Code that shapes the base map: part of its disk-cache key."""
+BASE_MAP_INPUTS = ("geo/foliummap.py", "geo/mapview.py", "geo/assets.py", "dashboard_app.py")
+"""Code that shapes the base map: part of its disk-cache key (this file holds
+render_base_map_args and MAP_KEY)."""
 BASE_MAP_PACKAGES = ("folium", "branca", "streamlit-folium")
 
 
