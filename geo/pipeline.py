@@ -250,6 +250,8 @@ def _unchanged_since(
         and previous.get("analysis") == analysis_key
         and previous.get("read_again") == 0
         and previous.get("paths") == [str(p.resolve()) for p in paths]
+        # Articles keep their paths as typed: "corpus" and "./corpus" store different ones.
+        and previous.get("paths_as_given") == [str(p) for p in paths]
         and hashes(previous.get("files")) == hashes(files)
         and outputs_readable(data_dir)
     )
@@ -364,6 +366,7 @@ def build_store(
             # What the next build must read again, though no file changes.
             "read_again": plan.changed_while_reading + plan.online_failures,
             "paths": [str(p.resolve()) for p in paths],
+            "paths_as_given": [str(p) for p in paths],
             "files": files,
             "articles": {i: p.key for i, p in plan.planned.items() if p.key in cache},
             "skipped": [{"path": s.path, "reason": s.reason} for s in plan.skipped],

@@ -448,8 +448,10 @@ def test_an_unchanged_corpus_is_neither_read_nor_rewritten(corpus, tmp_path, ana
     assert progress[-1][:2] == (3, 3)
 
 
-@pytest.mark.parametrize("change", ["force", "online", "paths", "damaged output"])
-def test_a_build_with_anything_changed_reads_the_corpus(corpus, tmp_path, analyser, change):
+@pytest.mark.parametrize("change", ["force", "online", "paths", "spelled", "damaged output"])
+def test_a_build_with_anything_changed_reads_the_corpus(
+    corpus, tmp_path, analyser, change, monkeypatch
+):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
     other = tmp_path / "other"
@@ -462,11 +464,19 @@ def test_a_build_with_anything_changed_reads_the_corpus(corpus, tmp_path, analys
         options["online"] = SimpleNamespace(name="fake-geocoder", failures=0)
     elif change == "paths":
         paths = [corpus, other]
+    elif change == "spelled":  # the same folder typed another way: articles keep the spelling
+        monkeypatch.chdir(tmp_path)
+        paths = [Path(corpus.name)]
     else:
         (data_dir / "events.parquet").write_text("not parquet", encoding="utf-8")
+    read = pipeline.iter_corpus
+    passes = []
+    monkeypatch.setattr(pipeline, "iter_corpus", lambda p: passes.append(p) or read(p))
     pipeline.build_store(paths, data_dir, nlp=FakeNlp(), gazetteer=object(), **options)
-    assert len(analyser.analysed) == (3 if change in ("paths", "damaged output") else 6)
+    assert passes, "the build took the nothing-changed shortcut"
     assert len(load_events(data_dir)) == 6
+    if change == "spelled":
+        assert sorted(load_articles(data_dir)["path"]) == [f"corpus/{i:03d}.txt" for i in range(3)]
 
 
 def test_a_file_restored_after_changing_during_the_build_is_read_again(
