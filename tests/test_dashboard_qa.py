@@ -98,7 +98,7 @@ def test_no_matching_events_is_said_so_everywhere_and_the_map_still_shows(app, f
 
 
 def test_events_table_offers_no_script_links(app):
-    """The detail panel drops javascript: URLs (mapview.safe_url); the table's link column too."""
+    """The detail panel drops javascript: URLs (filters.safe_url); the table's link column too."""
     app.run()
     urls = [u for u in app.dataframe[0].value["url"].tolist() if isinstance(u, str)]
     assert urls and all(u.startswith(("http://", "https://")) for u in urls), urls
