@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
@@ -583,6 +583,8 @@ class Gazetteer:
         self._admin1_index: dict[tuple[str, str], int] | None = None
         self._key_strings: tuple[bytes, list[int]] | None = None
         self._fuzzy_choices: dict[str | None, dict[int, tuple[list[str], np.ndarray]]] = {}
+        self._fallback_loader: Callable[[], Gazetteer] | None = None
+        self._fallback: Gazetteer | None = None
 
     # -- construction -----------------------------------------------------
 
@@ -679,6 +681,19 @@ class Gazetteer:
 
     def is_known_name(self, name: str) -> bool:
         return len(self._lookup(normalize_name(name))) > 0
+
+    def set_fallback(self, loader: Callable[[], Gazetteer] | None) -> None:
+        """A second gazetteer, loaded on first need, for names this one lacks
+        (geo.postal's post towns); never consulted by `candidates`, so recognition
+        and ranking among this gazetteer's places are unchanged."""
+        self._fallback_loader, self._fallback = loader, None
+
+    def fallback_candidates(self, name: str) -> tuple[Place, ...]:
+        if self._fallback_loader is None:
+            return ()
+        if self._fallback is None:
+            self._fallback = self._fallback_loader()
+        return self._fallback.candidates(name)
 
     def by_geonameid(self, geonameid: int) -> Place | None:
         ids = self._a["geonameid"]
@@ -881,6 +896,13 @@ def _load_cached(cache_dir: str, key: str) -> Gazetteer:
 
 
 def load_gazetteer(cache_dir: str | os.PathLike[str] | None = None) -> Gazetteer:
-    """The full gazetteer: built and cached on first use, memory-mapped after."""
+    """The full gazetteer: built and cached on first use, memory-mapped after;
+    its fallback for names it lacks is geo.postal's post towns."""
+    from geo.postal import postal_fallback
+
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    return _load_cached(str(directory), cache_key())
+    key = cache_key()
+    gazetteer = _load_cached(str(directory), key)
+    if gazetteer._fallback_loader is None:
+        gazetteer.set_fallback(postal_fallback(directory, key, gazetteer))
+    return gazetteer

