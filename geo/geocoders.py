@@ -401,10 +401,14 @@ def _prepare_locations(
     return locations[0] if exactly_one else locations
 
 
+OFFLINE_GAZETTEERS = (None, "geonames", "supplement", "geonames-postal")
+"""Gazetteers whose answers carry a Place's own fields in `Location.raw`."""
+
+
 def place_from_location(location: Location, kind: str = "other") -> Place:
     """A Place for an answer of any geocoder; offline answers keep their fields."""
     raw = dict(location.raw or {})
-    if raw.get("gazetteer") in (None, "geonames", "supplement") and "kind" in raw:
+    if raw.get("gazetteer") in OFFLINE_GAZETTEERS and "kind" in raw:
         return Place(
             name=raw["name"],
             kind=raw["kind"],

@@ -139,3 +139,19 @@ def test_a_name_the_text_calls_a_river_or_county_is_not_a_post_town(
     assert _resolve_one("Lanexa County", "Lanexa County voted.", gazetteer) is None
     town = _resolve_one("Lanexa Township", "Lanexa Township voted.", gazetteer)
     assert town is not None and town.name == "Lanexa"
+
+
+def test_an_offline_answer_from_a_post_town_keeps_its_fields(
+    main: Gazetteer, post_towns: Gazetteer
+):
+    # The online geocoder falls back to the offline one; its answers become Places again.
+    from geo.geocoders import OfflineGeocoder, place_from_location
+
+    location = OfflineGeocoder(_with_fallback(main, post_towns)).geocode("Lanexa")
+    lanexa = place_from_location(location)
+    assert (lanexa.gazetteer, lanexa.kind, lanexa.country_code, lanexa.admin1) == (
+        POSTAL_GAZETTEER,
+        "village",
+        "US",
+        "VA",
+    )
