@@ -147,7 +147,10 @@ def ensure_store(area) -> None:
         except (store.StoreError, OSError) as error:
             # The build writes atomically: the last store built, if any, is still whole.
             status.update(label="The event store could not be rebuilt", state="error")
-            st.error(f"{error}. The map shows the last store built, if there is one.")
+            st.error(
+                f"{mapview.markdown_text(str(error))}. "
+                "The map shows the last store built, if there is one."
+            )
             return
         uploads = st.session_state.get("upload_results", ())
         st.session_state["upload_results"] = note_left_off(uploads, summary.skipped)
@@ -688,7 +691,7 @@ def main() -> None:
     try:
         index = event_index(str(where.data), version)
     except store.StoreError as error:
-        st.error(f"There is no event store to show: {error}")
+        st.error(f"There is no event store to show: {mapview.markdown_text(str(error))}")
         st.stop()
     options = filter_options(str(where.data), version)
     init_filter_state(options)

@@ -115,6 +115,10 @@ def test_upload_messages_show_file_names_as_text_not_markdown(app):
     assert markdown_text(name) in message
 
 
+HOSTILE_PATH = "seeds/[click](https://evil.example) **b** :red[x] $x$"
+"""A folder name in a store error: Streamlit renders st.error as Markdown."""
+
+
 def add_store_errors(monkeypatch) -> None:
     """The real store's error classes on the fake store module the `app` fixture installs."""
     fake = sys.modules["geo.store"]
@@ -128,7 +132,7 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
     pipeline = type(sys)("geo.pipeline")
 
     def build_store(*args, **kwargs):
-        raise EmptyCorpusError("no articles under seeds; the store was left unchanged")
+        raise EmptyCorpusError(f"no articles under {HOSTILE_PATH}; the store was left unchanged")
 
     pipeline.build_store = build_store
     monkeypatch.setitem(sys.modules, "geo.pipeline", pipeline)
@@ -137,7 +141,8 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
     monkeypatch.setattr(dashboard_app, "pipeline_resources", lambda: (None, None))
     app.run()
     assert not app.exception
-    assert any("no articles under seeds" in e.value for e in app.error)
+    (error,) = [e.value for e in app.error]
+    assert markdown_text(f"no articles under {HOSTILE_PATH}; the store was left unchanged") in error
     assert metric(app, "Events") == len(events)  # the last store is still shown
 
 
@@ -145,12 +150,13 @@ def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
     add_store_errors(monkeypatch)
 
     def missing(data_dir):
-        raise StoreMissingError(f"{data_dir} holds no event store")
+        raise StoreMissingError(f"{HOSTILE_PATH} holds no event store")
 
     sys.modules["geo.store"].load_event_places = missing
     app.run()
     assert not app.exception
-    assert any("holds no event store" in e.value for e in app.error)
+    (error,) = [e.value for e in app.error]
+    assert markdown_text(f"{HOSTILE_PATH} holds no event store") in error
 
 
 def test_clicking_a_marker_again_after_picking_another_place_selects_it_again(app, fake_map):
