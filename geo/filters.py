@@ -522,12 +522,6 @@ def _text_mask(index: EventIndex, text: str) -> np.ndarray:
     return hit_event[index.event.codes]
 
 
-def first_rows_of_events(index: EventIndex, rows: np.ndarray) -> np.ndarray:
-    """One row (the first among `rows`) per distinct event."""
-    _, first = np.unique(index.event.codes[rows], return_index=True)
-    return rows[np.sort(first)]
-
-
 def _distinct(coded: Coded, rows: np.ndarray) -> int:
     codes = coded.codes[rows]
     codes = codes[codes >= 0]
@@ -687,11 +681,10 @@ def latest_first_key(day: np.ndarray) -> np.ndarray:
 
 
 def latest_events(index: EventIndex, rows: np.ndarray, limit: int | None = None) -> np.ndarray:
-    """One row per distinct event among `rows`, latest first, at most `limit`."""
-    first = first_rows_of_events(index, rows)
-    order = np.lexsort((index.event.codes[first], latest_first_key(index.day[first])))
-    ordered = first[order]
-    return ordered if limit is None else ordered[:limit]
+    """One row (its lowest among `rows`) per distinct event among `rows`, latest first, at
+    most `limit`: the order `build_index` sorted once (`event_order`), not a sort per call."""
+    order = index.event_order
+    return first_row_among(index, rows)[order[events_present(index, rows)[order]][:limit]]
 
 
 TABLE_COLUMNS = (
@@ -713,8 +706,7 @@ def events_table(
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
     rows = index.all_rows if rows is None else rows
-    order = index.event_order
-    chosen = first_row_among(index, rows)[order[events_present(index, rows)[order]][:limit]]
+    chosen = latest_events(index, rows, limit)
     columns = {
         c: values.take(chosen) if isinstance(values, Coded) else values[chosen]
         for c, values in index.table_columns.items()

@@ -206,6 +206,22 @@ def test_undated_events_come_last():
     assert table["date"].iloc[:-1].notna().all()
 
 
+def test_latest_events_gives_each_event_once_latest_first_undated_last():
+    import numpy as np
+
+    frame = sample_frame()
+    frame.loc[frame["event_id"] == "e5", "date"] = pd.NaT
+    index = filters.build_index(frame)
+    rows = filters.filter_rows(index, EventFilter(place_countries=("BY", "PL")))
+    chosen = filters.latest_events(index, rows)
+    events = index.frame["event_id"]
+    assert sorted(events.iloc[chosen]) == sorted(set(events.iloc[rows]))
+    assert all(r == min(rows[events.iloc[rows] == events.iloc[r]]) for r in chosen)
+    dates = index.frame["date"].iloc[chosen]
+    assert dates.iloc[-1] is pd.NaT and dates.iloc[:-1].is_monotonic_decreasing
+    assert np.array_equal(filters.latest_events(index, rows, limit=2), chosen[:2])
+
+
 def test_downloads_round_trip(index):
     subset = filters.apply_filter(index, EventFilter(sources=("BBC",)))
     csv = filters.to_csv_bytes(subset).decode("utf-8")
