@@ -618,10 +618,16 @@ def first_row_among(index: EventIndex, rows: np.ndarray) -> np.ndarray:
 UNKNOWN_TYPE = "unknown"
 
 
+def present_event_rows(index: EventIndex, rows: np.ndarray | None) -> np.ndarray:
+    """Each event among `rows` (all rows when None) once, by its first row in the index:
+    enough for what every row of an event shares (date, precision, type)."""
+    rows = index.all_rows if rows is None else rows
+    return index.event_row[np.flatnonzero(events_present(index, rows))]
+
+
 def events_without_a_day(index: EventIndex, rows: np.ndarray | None = None) -> int:
     """Dated events whose date is only a week, month, season or year: not on the timeline."""
-    rows = index.all_rows if rows is None else rows
-    first = index.event_row[np.flatnonzero(events_present(index, rows))]
+    first = present_event_rows(index, rows)
     return int(np.count_nonzero(~np.isnat(index.day[first]) & ~index.day_exact[first]))
 
 
@@ -632,8 +638,7 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
     One bincount over (day, type) slots of the present events: a filter change
     pays no sort or groupby over the rows.
     """
-    rows = index.all_rows if rows is None else rows
-    first = index.event_row[np.flatnonzero(events_present(index, rows))]
+    first = present_event_rows(index, rows)
     day = index.day[first]
     dated = ~np.isnat(day) & index.day_exact[first]  # a month is not its first day
     days = day[dated].astype(np.int64)
