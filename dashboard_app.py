@@ -10,13 +10,11 @@ geo.assets, uploads in geo.uploads, the store in geo.store/geo.pipeline.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import os
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -149,7 +147,10 @@ def ensure_store(area) -> None:
         except (store.StoreError, OSError) as error:
             # The build writes atomically: the last store built, if any, is still whole.
             status.update(label="The event store could not be rebuilt", state="error")
-            st.error(f"{error}. The map shows the last store built, if there is one.")
+            st.error(
+                f"{mapview.markdown_text(str(error))}. "
+                "The map shows the last store built, if there is one."
+            )
             return
         uploads = st.session_state.get("upload_results", ())
         st.session_state["upload_results"] = note_left_off(uploads, summary.skipped)
@@ -254,63 +255,18 @@ def state_from_filter(
     event_filter: filters.EventFilter, options: filters.FilterOptions
 ) -> dict[str, object]:
     """Widget values for a filter, dropping values this data does not have."""
+    fitted = filters.fit_filter(event_filter, options)
     state = default_state(options)
-
-    def known(values: tuple[str, ...], choices: tuple[filters.Choice, ...]) -> list[str]:
-        allowed = {c.value for c in choices}
-        return [v for v in values if v in allowed]
-
     if options.date_min and options.date_max:
-
-        def clamp(day: dt.date | None, fallback: dt.date) -> dt.date:
-            return fallback if day is None else min(max(day, options.date_min), options.date_max)
-
         state[KEYS["dates"]] = (
-            clamp(event_filter.date_from, options.date_min),
-            clamp(event_filter.date_to, options.date_max),
+            fitted.date_from or options.date_min,
+            fitted.date_to or options.date_max,
         )
-    state[KEYS["actors"]] = known(event_filter.actors, options.actors)
-    state[KEYS["actor_countries"]] = known(event_filter.actor_countries, options.actor_countries)
-    state[KEYS["sources"]] = known(event_filter.sources, options.sources)
-    state[KEYS["place_countries"]] = known(event_filter.place_countries, options.place_countries)
-    state[KEYS["event_types"]] = known(event_filter.event_types, options.event_types)
-    state[KEYS["place_role"]] = event_filter.place_role
-    state[KEYS["text"]] = event_filter.text
+    for name in filters.CHOICE_FIELDS:
+        state[KEYS[name]] = list(getattr(fitted, name))
+    state[KEYS["place_role"]] = fitted.place_role
+    state[KEYS["text"]] = fitted.text
     return state
-
-
-MULTI_FIELDS = ("actors", "actor_countries", "sources", "place_countries", "event_types")
-
-
-def link_problems(
-    params: dict[str, list[str]], event_filter: filters.EventFilter, options: filters.FilterOptions
-) -> list[str]:
-    """What a shared link asks for that this data cannot show, named by URL parameter.
-
-    The values themselves are not repeated: they are anyone's text, and the notice is Markdown.
-    """
-    problems = []
-    for field in MULTI_FIELDS:
-        allowed = {c.value for c in getattr(options, field)}
-        unknown = [v for v in getattr(event_filter, field) if v not in allowed]
-        if unknown:
-            param = filters.PARAM_NAMES[field]
-            problems.append(f"{len(unknown)} '{param}' value(s) this data does not have")
-    for field in ("date_from", "date_to"):
-        param = filters.PARAM_NAMES[field]
-        if any(params.get(param, [])) and getattr(event_filter, field) is None:
-            problems.append(f"'{param}' is not a date (YYYY-MM-DD)")
-    role = params.get(filters.PARAM_NAMES["place_role"], [])
-    if role and role[0] not in filters.PLACE_ROLE_FILTERS:
-        problems.append(f"'role' is not one of {', '.join(filters.PLACE_ROLE_FILTERS)}")
-    low, high = options.date_min, options.date_max
-    start, end = event_filter.date_from, event_filter.date_to
-    if low and high and ((start and start > high) or (end and end < low)):
-        problems.append(
-            f"the dates {start or '…'} to {end or '…'} are outside the data's {low} to {high}, "
-            "so the nearest day is shown"
-        )
-    return problems
 
 
 def init_filter_state(options: filters.FilterOptions) -> None:
@@ -321,7 +277,7 @@ def init_filter_state(options: filters.FilterOptions) -> None:
     event_filter = filters.filter_from_params(params)
     for key, value in state_from_filter(event_filter, options).items():
         st.session_state[key] = value
-    problems = link_problems(params, event_filter, options)
+    problems = filters.link_problems(params, event_filter, options)
     if problems:
         st.session_state["link_notice"] = (
             "This link's filters could not all be applied: " + "; ".join(problems) + "."
@@ -330,26 +286,15 @@ def init_filter_state(options: filters.FilterOptions) -> None:
 
 
 def refit_dates(options: filters.FilterOptions) -> None:
-    """Keep the date range inside the data's days when the store changes under a session.
-
-    A range that spanned all days keeps spanning them, so the new days of an upload
-    are shown; a narrowed one is clamped, as st.date_input raises on a value outside
-    its bounds and the store can lose days (a rebuild) while a page is open.
-    """
+    """Keep the date range inside the data's days when the store changes under a session:
+    st.date_input raises on a value outside its bounds (see filters.refit_date_range)."""
     state = st.session_state
     bounds = (options.date_min, options.date_max)
     old, state["date_bounds"] = state.get("date_bounds"), bounds
     if old is None or old == bounds:
         return
-    if options.date_min is None or options.date_max is None:
-        state[KEYS["dates"]] = ()
-        return
-    low, high = options.date_min, options.date_max
     dates = tuple(state.get(KEYS["dates"]) or ())
-    if not dates or dates == old:
-        state[KEYS["dates"]] = (low, high)
-        return
-    state[KEYS["dates"]] = tuple(min(max(day, low), high) for day in dates)
+    state[KEYS["dates"]] = filters.refit_date_range(dates, old, bounds)
 
 
 def reset_filters(options: filters.FilterOptions) -> None:
@@ -431,15 +376,6 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     return current_filter(options)
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def markdown_text(text: str) -> str:
-    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
-    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
 def sidebar_uploads() -> None:
     sb = st.sidebar
     sb.header("Add articles")
@@ -459,7 +395,7 @@ def sidebar_uploads() -> None:
         st.rerun()
     for result in st.session_state.get("upload_results", ()):
         show = sb.error if not result.ok else sb.warning if result.left_off else sb.success
-        show(markdown_text(result.message))
+        show(mapview.markdown_text(result.message))
 
 
 # --------------------------------------------------------------------------- main area
@@ -667,19 +603,6 @@ def show_detail(index: filters.EventIndex, rows, markers: tuple[mapview.PlaceMar
         st.html(mapview.detail_html(name, events))
 
 
-DAILY_TICKS_MAX_DAYS = 14
-
-
-def timeline_axis(counts: pd.DataFrame) -> dict[str, object]:
-    """One tick a day over a short span: Vega's own ticks there fall every few hours, so
-    one day reads "Nov 19, Nov 19, Nov 20". Longer spans keep Vega's choice."""
-    day_numbers = counts["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    days = int(day_numbers.max() - day_numbers.min())
-    if days > DAILY_TICKS_MAX_DAYS:
-        return {}
-    return {"tickCount": {"interval": "day", "step": 1}, "format": "%b %d", "labelAngle": 0}
-
-
 def show_timeline(counts: pd.DataFrame, events: int, without_a_day: int = 0) -> None:
     st.subheader("Events per day")
     if without_a_day:
@@ -700,7 +623,7 @@ def show_timeline(counts: pd.DataFrame, events: int, without_a_day: int = 0) -> 
                     "type": "temporal",
                     "timeUnit": "yearmonthdate",
                     "title": None,
-                    "axis": timeline_axis(counts),
+                    "axis": filters.timeline_axis(counts),
                 },
                 "y": {
                     "field": "events",
@@ -768,7 +691,7 @@ def main() -> None:
     try:
         index = event_index(str(where.data), version)
     except store.StoreError as error:
-        st.error(f"There is no event store to show: {error}")
+        st.error(f"There is no event store to show: {mapview.markdown_text(str(error))}")
         st.stop()
     options = filter_options(str(where.data), version)
     init_filter_state(options)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlparse
@@ -522,12 +522,6 @@ def _text_mask(index: EventIndex, text: str) -> np.ndarray:
     return hit_event[index.event.codes]
 
 
-def first_rows_of_events(index: EventIndex, rows: np.ndarray) -> np.ndarray:
-    """One row (the first among `rows`) per distinct event."""
-    _, first = np.unique(index.event.codes[rows], return_index=True)
-    return rows[np.sort(first)]
-
-
 def _distinct(coded: Coded, rows: np.ndarray) -> int:
     codes = coded.codes[rows]
     codes = codes[codes >= 0]
@@ -624,10 +618,16 @@ def first_row_among(index: EventIndex, rows: np.ndarray) -> np.ndarray:
 UNKNOWN_TYPE = "unknown"
 
 
+def present_event_rows(index: EventIndex, rows: np.ndarray | None) -> np.ndarray:
+    """Each event among `rows` (all rows when None) once, by its first row in the index:
+    enough for what every row of an event shares (date, precision, type)."""
+    rows = index.all_rows if rows is None else rows
+    return index.event_row[np.flatnonzero(events_present(index, rows))]
+
+
 def events_without_a_day(index: EventIndex, rows: np.ndarray | None = None) -> int:
     """Dated events whose date is only a week, month, season or year: not on the timeline."""
-    rows = index.all_rows if rows is None else rows
-    first = index.event_row[np.flatnonzero(events_present(index, rows))]
+    first = present_event_rows(index, rows)
     return int(np.count_nonzero(~np.isnat(index.day[first]) & ~index.day_exact[first]))
 
 
@@ -638,8 +638,7 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
     One bincount over (day, type) slots of the present events: a filter change
     pays no sort or groupby over the rows.
     """
-    rows = index.all_rows if rows is None else rows
-    first = index.event_row[np.flatnonzero(events_present(index, rows))]
+    first = present_event_rows(index, rows)
     day = index.day[first]
     dated = ~np.isnat(day) & index.day_exact[first]  # a month is not its first day
     days = day[dated].astype(np.int64)
@@ -667,17 +666,30 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
     )
 
 
+DAILY_TICKS_MAX_DAYS = 14
+
+
+def timeline_axis(per_day: pd.DataFrame) -> dict[str, object]:
+    """The Vega-Lite x axis for `events_per_day`'s frame (not empty): one tick a day over a
+    short span, as Vega's own ticks there fall every few hours, so one day reads
+    "Nov 19, Nov 19, Nov 20". Longer spans keep Vega's choice."""
+    day_numbers = per_day["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    days = int(day_numbers.max() - day_numbers.min())
+    if days > DAILY_TICKS_MAX_DAYS:
+        return {}
+    return {"tickCount": {"interval": "day", "step": 1}, "format": "%b %d", "labelAngle": 0}
+
+
 def latest_first_key(day: np.ndarray) -> np.ndarray:
     """Sort key putting the latest day first and undated rows last."""
     return np.where(np.isnat(day), np.iinfo(np.int64).max, -day.astype("int64"))
 
 
 def latest_events(index: EventIndex, rows: np.ndarray, limit: int | None = None) -> np.ndarray:
-    """One row per distinct event among `rows`, latest first, at most `limit`."""
-    first = first_rows_of_events(index, rows)
-    order = np.lexsort((index.event.codes[first], latest_first_key(index.day[first])))
-    ordered = first[order]
-    return ordered if limit is None else ordered[:limit]
+    """One row (its lowest among `rows`) per distinct event among `rows`, latest first, at
+    most `limit`: the order `build_index` sorted once (`event_order`), not a sort per call."""
+    order = index.event_order
+    return first_row_among(index, rows)[order[events_present(index, rows)[order]][:limit]]
 
 
 TABLE_COLUMNS = (
@@ -699,8 +711,7 @@ def events_table(
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
     rows = index.all_rows if rows is None else rows
-    order = index.event_order
-    chosen = first_row_among(index, rows)[order[events_present(index, rows)[order]][:limit]]
+    chosen = latest_events(index, rows, limit)
     columns = {
         c: values.take(chosen) if isinstance(values, Coded) else values[chosen]
         for c, values in index.table_columns.items()
@@ -843,3 +854,86 @@ def filter_from_params(params: Mapping[str, Sequence[str]]) -> EventFilter:
         place_role=role if role in PLACE_ROLE_FILTERS else "any",  # type: ignore[arg-type]
         text=text,
     )
+
+
+# --------------------------------------------------------------------------- shared links
+
+CHOICE_FIELDS = ("actors", "actor_countries", "sources", "place_countries", "event_types")
+"""EventFilter fields whose values are picked from the FilterOptions field of the same name."""
+
+DateBounds = tuple[dt.date | None, dt.date | None]
+"""The data's first and last day (both None when no event has a date)."""
+
+
+def known_values(values: Sequence[str], choices: Sequence[Choice]) -> tuple[str, ...]:
+    """The values this data offers as a choice, in their order."""
+    allowed = {c.value for c in choices}
+    return tuple(v for v in values if v in allowed)
+
+
+def clamp_day(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
+    return min(max(day, low), high)
+
+
+def fit_filter(event_filter: EventFilter, options: FilterOptions) -> EventFilter:
+    """The filter as this data can show it: values it lacks dropped, dates moved into its days.
+
+    A shared link may come from other data; `link_problems` tells the user what it lost.
+    """
+    fitted: dict[str, object] = {
+        name: known_values(getattr(event_filter, name), getattr(options, name))
+        for name in CHOICE_FIELDS
+    }
+    low, high = options.date_min, options.date_max
+    if low and high:
+        for name in ("date_from", "date_to"):
+            day = getattr(event_filter, name)
+            fitted[name] = None if day is None else clamp_day(day, low, high)
+    return replace(event_filter, **fitted)
+
+
+def link_problems(
+    params: Mapping[str, Sequence[str]], event_filter: EventFilter, options: FilterOptions
+) -> list[str]:
+    """What a shared link asks for that this data cannot show, named by URL parameter.
+
+    `event_filter` is `filter_from_params(params)`. The values themselves are not
+    repeated: they are anyone's text, and the dashboard shows the notice as Markdown.
+    """
+    problems = []
+    for name in CHOICE_FIELDS:
+        values = getattr(event_filter, name)
+        unknown = len(values) - len(known_values(values, getattr(options, name)))
+        if unknown:
+            problems.append(f"{unknown} '{PARAM_NAMES[name]}' value(s) this data does not have")
+    for name in ("date_from", "date_to"):
+        param = PARAM_NAMES[name]
+        if any(params.get(param, [])) and getattr(event_filter, name) is None:
+            problems.append(f"'{param}' is not a date (YYYY-MM-DD)")
+    role = params.get(PARAM_NAMES["place_role"], [])
+    if role and role[0] not in PLACE_ROLE_FILTERS:
+        problems.append(f"'role' is not one of {', '.join(PLACE_ROLE_FILTERS)}")
+    low, high = options.date_min, options.date_max
+    start, end = event_filter.date_from, event_filter.date_to
+    if low and high and ((start and start > high) or (end and end < low)):
+        problems.append(
+            f"the dates {start or '…'} to {end or '…'} are outside the data's {low} to {high}, "
+            "so the nearest day is shown"
+        )
+    return problems
+
+
+def refit_date_range(
+    dates: Sequence[dt.date], old: DateBounds, new: DateBounds
+) -> tuple[dt.date, ...]:
+    """A date range picked within the data's `old` days, moved inside its `new` days.
+
+    A range that spanned all days keeps spanning them, so the new days of an upload
+    are shown; a narrowed one is clamped, as the store can lose days (a rebuild).
+    """
+    low, high = new
+    if low is None or high is None:
+        return ()
+    if not dates or tuple(dates) == tuple(old):
+        return (low, high)
+    return tuple(clamp_day(day, low, high) for day in dates)

@@ -11,7 +11,8 @@ never parsed as HTML there and never sits in a JavaScript template literal
 (tooltips, the detail panel) goes through `escape_html`, which also
 neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
 `&`, `$` and backticks, so no text can close a <script> element or start a
-template substitution.
+template substitution. Text the dashboard shows where Streamlit renders
+Markdown (alerts) goes through `markdown_text`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +66,15 @@ def safe_json(value: object) -> str:
     for char, escaped in _JSON_UNSAFE:
         text = text.replace(char, escaped)
     return text
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
+    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def is_area(kind: str | None) -> bool:

@@ -206,6 +206,22 @@ def test_undated_events_come_last():
     assert table["date"].iloc[:-1].notna().all()
 
 
+def test_latest_events_gives_each_event_once_latest_first_undated_last():
+    import numpy as np
+
+    frame = sample_frame()
+    frame.loc[frame["event_id"] == "e5", "date"] = pd.NaT
+    index = filters.build_index(frame)
+    rows = filters.filter_rows(index, EventFilter(place_countries=("BY", "PL")))
+    chosen = filters.latest_events(index, rows)
+    events = index.frame["event_id"]
+    assert sorted(events.iloc[chosen]) == sorted(set(events.iloc[rows]))
+    assert all(r == min(rows[events.iloc[rows] == events.iloc[r]]) for r in chosen)
+    dates = index.frame["date"].iloc[chosen]
+    assert dates.iloc[-1] is pd.NaT and dates.iloc[:-1].is_monotonic_decreasing
+    assert np.array_equal(filters.latest_events(index, rows, limit=2), chosen[:2])
+
+
 def test_downloads_round_trip(index):
     subset = filters.apply_filter(index, EventFilter(sources=("BBC",)))
     csv = filters.to_csv_bytes(subset).decode("utf-8")
@@ -236,6 +252,80 @@ def test_url_params_tolerate_garbage():
         {"from": ["not-a-date"], "role": ["nowhere"], "actor": ["", "x", "x"]}
     )
     assert parsed == EventFilter(actors=("x",))
+
+
+def link_options(**choices: tuple[str, ...]) -> filters.FilterOptions:
+    """Options of data from 8 to 20 November 2021 offering `choices` per CHOICE_FIELDS field."""
+    fields = {
+        f: tuple(filters.Choice(v, v, 1) for v in choices.get(f, ())) for f in filters.CHOICE_FIELDS
+    }
+    return filters.FilterOptions(dt.date(2021, 11, 8), dt.date(2021, 11, 20), **fields)
+
+
+def test_a_link_is_fitted_to_the_values_and_days_this_data_has():
+    options = link_options(actors=("migrants", "eu"), sources=("BBC",))
+    link = EventFilter(
+        date_from=dt.date(2021, 11, 1),
+        date_to=dt.date(2021, 11, 12),
+        actors=("nobody", "eu", "migrants"),
+        sources=("Gone Gazette",),
+        place_role="located",
+        text="border",
+    )
+    assert filters.fit_filter(link, options) == EventFilter(
+        date_from=dt.date(2021, 11, 8),
+        date_to=dt.date(2021, 11, 12),
+        actors=("eu", "migrants"),
+        place_role="located",
+        text="border",
+    )
+    late = EventFilter(date_from=dt.date(2030, 1, 1))
+    assert filters.fit_filter(late, options).date_from == dt.date(2021, 11, 20)
+    undated = filters.FilterOptions(None, None, *(() for _ in filters.CHOICE_FIELDS))
+    assert filters.fit_filter(late, undated) == late  # no days to move the dates into
+
+
+def test_link_problems_name_parameters_not_the_values_they_hold():
+    options = link_options(actors=("migrants",))
+    params = {
+        "actor": ["nobody", "[x](javascript:alert(1))", "migrants"],
+        "source": ["Gone Gazette"],
+        "from": ["2030-01-01"],
+        "to": ["not-a-date"],
+        "role": ["nowhere"],
+        "utm_source": ["newsletter"],
+    }
+    problems = filters.link_problems(params, filters.filter_from_params(params), options)
+    assert problems == [
+        "2 'actor' value(s) this data does not have",
+        "1 'source' value(s) this data does not have",
+        "'to' is not a date (YYYY-MM-DD)",
+        "'role' is not one of located, any",
+        "the dates 2030-01-01 to … are outside the data's 2021-11-08 to 2021-11-20, "
+        "so the nearest day is shown",
+    ]
+    good = {"actor": ["migrants"], "from": ["2021-11-09"]}
+    assert filters.link_problems(good, filters.filter_from_params(good), options) == []
+
+
+def test_a_date_range_follows_the_data_when_its_days_change():
+    nov = dt.date(2021, 11, 8), dt.date(2021, 11, 20)
+    refit = filters.refit_date_range
+    assert refit(nov, nov, (nov[0], dt.date(2021, 11, 28))) == (nov[0], dt.date(2021, 11, 28))
+    assert refit((), nov, (nov[0], nov[0])) == (nov[0], nov[0])
+    narrowed = (dt.date(2021, 11, 16), dt.date(2021, 11, 20))
+    assert refit(narrowed, nov, (nov[0], dt.date(2021, 11, 16))) == (narrowed[0], narrowed[0])
+    assert refit((nov[0],), nov, (dt.date(2021, 11, 10), nov[1])) == (dt.date(2021, 11, 10),)
+    assert refit(narrowed, nov, (None, None)) == ()
+
+
+def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
+    def counts(*days):
+        return pd.DataFrame({"date": pd.to_datetime(days), "event_type": "X", "events": 1})
+
+    one_day = filters.timeline_axis(counts("2021-11-19"))
+    assert one_day["tickCount"] == {"interval": "day", "step": 1}
+    assert filters.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
 
 
 def test_unique_ints_matches_numpy_unique():

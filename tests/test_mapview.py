@@ -108,6 +108,12 @@ def test_escape_html_neutralises_html_and_template_literals():
     assert "&lt;img src=x onerror=alert(1)&gt;" in escaped
 
 
+def test_markdown_text_escapes_every_markdown_mark():
+    """Streamlit alerts render Markdown: a file name must not become a link or LaTeX."""
+    marks = "a*b_c[d](e)$f$:g`h"
+    assert mapview.markdown_text(marks) == "a\\*b\\_c\\[d\\]\\(e\\)\\$f\\$\\:g\\`h"
+
+
 def test_safe_json_cannot_close_a_script():
     text = mapview.safe_json(["</script><script>alert(1)</script>", "\u2028"])
     assert "</script" not in text.lower() and "<" not in text
