@@ -24,7 +24,6 @@ from geo.events import extract_events
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
-    FORMAT_VERSION,
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
@@ -33,8 +32,8 @@ from geo.store import (
     chunked,
     code_fingerprint,
     file_states,
-    outputs_readable,
     read_manifest,
+    store_matches,
     write_store,
 )
 from geo.toponyms import find_toponyms
@@ -237,23 +236,18 @@ def _unchanged_since(
 ) -> bool:
     """The last build read this same corpus with this same code and left a whole store.
 
-    Files compare by content hash, so a touched file does not count. A build that
-    left work for the next one does not qualify: files that changed under it (the
-    manifest holds their earlier states), names the online geocoder failed on.
+    Beyond `store_matches`: the same analysis key (code and online geocoder) and the
+    same paths. A build that left work for the next one does not qualify: files that
+    changed under it (the manifest holds their earlier states), names the online
+    geocoder failed on.
     """
-
-    def hashes(states: object) -> dict[str, object]:
-        return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
-
     return (
-        previous.get("format") == FORMAT_VERSION
-        and previous.get("analysis") == analysis_key
+        previous.get("analysis") == analysis_key
         and previous.get("read_again") == 0
         and previous.get("paths") == [str(p.resolve()) for p in paths]
         # Articles keep their paths as typed: "corpus" and "./corpus" store different ones.
         and previous.get("paths_as_given") == [str(p) for p in paths]
-        and hashes(previous.get("files")) == hashes(files)
-        and outputs_readable(data_dir)
+        and store_matches(previous, files, data_dir)
     )
 
 
