@@ -114,11 +114,6 @@ def _online_geocoder(args: argparse.Namespace):
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
-    if args.workers > 1:
-        raise UsageError(
-            "online geocoding runs in one process to respect the service's rate limit: "
-            f"drop --workers, or drop --online and unset {SERVICE_ENV} to build offline"
-        )
     return OnlineGeocoder()
 
 
@@ -411,9 +406,18 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
     from geo.gazetteer import GazetteerError
     from geo.geocoders import GeoError
     from geo.nlp import ModelNotInstalledError
+    from geo.pipeline import BuildOptionsError
     from geo.store import StoreError
 
-    return (UsageError, OSError, StoreError, GazetteerError, GeoError, ModelNotInstalledError)
+    return (
+        UsageError,
+        OSError,
+        StoreError,
+        GazetteerError,
+        GeoError,
+        ModelNotInstalledError,
+        BuildOptionsError,
+    )
 
 
 def _sigterm_handler(main_pid: int):

@@ -21,6 +21,7 @@ from geo.actors import find_actors
 from geo.articles import iter_corpus
 from geo.dates import find_dates
 from geo.events import extract_events
+from geo.geocoders import SERVICE_ENV
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
@@ -381,13 +382,18 @@ def build_store(
     )
 
 
+class BuildOptionsError(ValueError):
+    """build_store's options do not go together; the message says which to drop."""
+
+
 def _check_workers(workers: int, online: Geocoder | None) -> None:
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
+        raise BuildOptionsError(f"workers must be at least 1, got {workers}")
     if online is not None and workers > 1:
-        raise ValueError(
+        raise BuildOptionsError(
             "online geocoding runs in one process to respect the service's rate limit: "
-            "build with workers=1 (drop --workers) or without the online geocoder"
+            "build with workers=1 (drop --workers), or offline (drop --online and unset "
+            f"{SERVICE_ENV})"
         )
 
 

@@ -171,8 +171,8 @@ def test_online_geocoder_down_leaves_unknown_names_unplaced(tmp_path, offline):
 
 
 def test_build_refuses_online_geocoding_in_parallel_workers(tmp_path, offline):
-    from geo.pipeline import build_store
+    from geo.pipeline import BuildOptionsError, build_store
 
     online = make_online(tmp_path, offline)
-    with pytest.raises(ValueError, match="rate limit"):
+    with pytest.raises(BuildOptionsError, match="rate limit"):
         build_store([tmp_path], tmp_path / "data", workers=2, online=online)
