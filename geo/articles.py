@@ -694,12 +694,11 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
         )
     if not isinstance(value, dict):
         return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
-    try:  # JSON escapes can spell a lone surrogate (\ud800), which is not text
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as error:
+    surrogate = lone_surrogate(json.dumps(value, ensure_ascii=False))
+    if surrogate is not None:
         return BadRowError(
             where,
-            f"holds a lone surrogate escape ({error.object[error.start]!r}), not text",
+            f"holds a lone surrogate escape ({surrogate!r}), not text",
             "Fix the encoder that wrote it, or drop the row",
         )
     folded = {str(key).strip().lower(): item for key, item in value.items()}
@@ -716,6 +715,19 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
         elif item is not None:
             row[str(key)] = json.dumps(item, ensure_ascii=False)
     return row
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first unpaired UTF-16 surrogate in `text`, or None.
+
+    JSON escapes can spell one (\\ud800), and bytes that are not UTF-8 read with
+    errors="surrogateescape" become them: such text cannot be written out as UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.object[error.start]
+    return None
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:

@@ -204,21 +204,14 @@ class _Line:
 _NOT_UNICODE = "is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape)"
 
 
-def _is_unicode(text: str) -> bool:
-    """False for lone surrogates: JSON escapes like \\ud800, or input bytes that were not UTF-8."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _offset(value: object) -> bool:
     """A character offset: a non-negative int (JSON true/false are not)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
+    from geo.articles import lone_surrogate
+
     try:
         record = json.loads(raw)
     except ValueError as error:
@@ -226,11 +219,11 @@ def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     if not isinstance(record, dict):
         return _Line(number, error="not a JSON object")
     doc_id, text = record.get("id"), record.get("text")
-    if not _is_unicode(json.dumps(doc_id, ensure_ascii=False)):
+    if lone_surrogate(json.dumps(doc_id, ensure_ascii=False)) is not None:
         return _Line(number, error=f'"id" {_NOT_UNICODE}')
     if not isinstance(text, str):
         return _Line(number, doc_id, error='no "text" string')
-    if not _is_unicode(text):
+    if lone_surrogate(text) is not None:
         return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
     if not gold_spans:
         return _Line(number, doc_id, text)

@@ -29,6 +29,7 @@ from geo.articles import (
     article_id,
     load_article_file,
     load_corpus,
+    lone_surrogate,
 )
 from geo.model import Article, Span
 
@@ -576,6 +577,12 @@ def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_pat
     assert [a.text for a in corpus.articles] == ["Minsk said."]
     (skipped,) = corpus.skipped
     assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
+
+
+def test_lone_surrogate_names_the_first_unpaired_surrogate():
+    assert lone_surrogate("Warsaw \U0001f30d Minsk") is None  # a real astral character
+    assert lone_surrogate("Warsaw \ud800 \udcff") == "\ud800"
+    assert lone_surrogate(b"caf\xe9".decode("utf-8", "surrogateescape")) == "\udce9"
 
 
 def test_an_unclosed_quote_in_a_csv_is_reported_not_merged_into_one_article(tmp_path):
