@@ -70,6 +70,8 @@ WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 ROW_SUFFIXES = frozenset({".jsonl", ".csv"})
+CORPUS_SUFFIXES = DOCUMENT_SUFFIXES | ROW_SUFFIXES
+"""The extensions of corpus files (compared lower-cased); other files in a folder are not read."""
 MAX_EXTRA_CHARS = 1000
 """Longer values of unknown row fields (raw HTML, embeddings) are not kept in `extra`."""
 SIDECAR_NAME = "articles.csv"
@@ -235,7 +237,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                     str(path), f"{SIDECAR_NAME} is a sidecar of metadata, not articles"
                 )
             continue
-        if path.suffix.lower() not in DOCUMENT_SUFFIXES | ROW_SUFFIXES:
+        if path.suffix.lower() not in CORPUS_SUFFIXES:
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
@@ -336,7 +338,7 @@ def _missing(path: Path) -> UnreadablePathError:
 
 
 def _unsupported(path: Path) -> UnsupportedFileError:
-    formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+    formats = ", ".join(sorted(CORPUS_SUFFIXES))
     return UnsupportedFileError(
         path, f"unsupported extension {path.suffix or '(none)'!r}", f"Use one of {formats}"
     )

@@ -100,9 +100,9 @@ def _build(args: argparse.Namespace) -> int:
             bar.close()
     print(format_summary(summary))
     if not summary.articles:
-        from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES
+        from geo.articles import CORPUS_SUFFIXES
 
-        formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+        formats = ", ".join(sorted(CORPUS_SUFFIXES))
         print(f"no articles found: the corpus paths hold no readable {formats} files")
         return 1
     return 1 if summary.skipped else 0

@@ -112,9 +112,8 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
     read, and a store kept inside the corpus folder must not make itself stale.
     A file named on its own brings the sidecar beside it, which the build reads too.
     """
-    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+    from geo.articles import CORPUS_SUFFIXES, SIDECAR_NAME
 
-    read = DOCUMENT_SUFFIXES | ROW_SUFFIXES
     files: set[Path] = set()
     for raw in paths:
         path = Path(raw).resolve()
@@ -122,7 +121,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
             files.update(
                 p
                 for p in path.rglob("*")
-                if (p.suffix.lower() in read or p.name == SIDECAR_NAME)
+                if (p.suffix.lower() in CORPUS_SUFFIXES or p.name == SIDECAR_NAME)
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
