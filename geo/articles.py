@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from geo.boilerplate import find_boilerplate, find_credits
 from geo.metadata import infer_metadata, load_outlets, parse_date
-from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced
+from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_path
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -316,7 +316,7 @@ def _iter_file(
     elif suffix in ROW_SUFFIXES:
         rows = _jsonl_rows(path) if suffix == ".jsonl" else _csv_rows(path)
         for line_no, row in rows:
-            where = f"{path}:line {line_no}"
+            where = row_path(path, line_no)
             try:
                 if isinstance(row, BadRowError):
                     raise row
@@ -648,7 +648,7 @@ class _Lines:
             while (chunk := self.handle.readline(MAX_ROW_BYTES)) and not chunk.endswith(b"\n"):
                 pass
             raise BadRowError(
-                f"{self.path}:line {self.line_no}",
+                row_path(self.path, self.line_no),
                 f"the line is over the {MAX_ROW_BYTES:,}-byte limit for one row",
                 "Shorten the text or drop the row",
             )
@@ -656,7 +656,7 @@ class _Lines:
             line = raw.decode(self.encoding)
         except UnicodeDecodeError as error:
             raise BadRowError(
-                f"{self.path}:line {self.line_no}",
+                row_path(self.path, self.line_no),
                 f"not valid {self.encoding} ({error})",
                 _REENCODE,
             ) from error
@@ -680,7 +680,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
             if not line.strip():
                 continue
             any_row = True
-            yield lines.line_no, _parse_json_row(line, f"{path}:line {lines.line_no}")
+            yield lines.line_no, _parse_json_row(line, row_path(path, lines.line_no))
         if not any_row:
             raise EmptyFileError(path, "no rows", "Add one JSON object per line")
 
@@ -750,7 +750,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 yield start, error
                 continue
             except csv.Error as error:
-                where = f"{path}:line {start}"
+                where = row_path(path, start)
                 problem = f"malformed CSV ({error})"
                 if "unexpected end of data" in str(error):
                     problem += f": an unclosed quote; lines {start}-{lines.line_no} were not read"
@@ -762,7 +762,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 yield (
                     start,
                     BadRowError(
-                        f"{path}:line {start}",
+                        row_path(path, start),
                         f"{len(cells)} cells for {len(header)} columns",
                         "Quote cells that contain commas",
                     ),

@@ -123,15 +123,15 @@ def note_left_off(
     """Saved uploads the build skipped (the same text as an article already in the corpus, a
     bad row), told as such: "added" alone would promise markers that never appear."""
     by_file: dict[str, list[SkippedFile]] = {}
-    for item in skipped:  # a row of a .jsonl corpus is reported as "<file>:line <n>"
-        by_file.setdefault(str(Path(item.path.rsplit(":line ", 1)[0]).resolve()), []).append(item)
+    for item in skipped:
+        by_file.setdefault(str(Path(item.file).resolve()), []).append(item)
     out = []
     for result in results:
         found = by_file.get(str(result.saved.resolve())) if result.saved else None
         if not found:
             out.append(result)
             continue
-        whole = any(":line " not in item.path for item in found)
+        whole = any(item.line is None for item in found)
         what = "it" if whole else f"{len(found)} of its rows"
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         message = (

@@ -579,6 +579,17 @@ def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_pat
     assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
 
 
+def test_a_skipped_row_and_a_skipped_file_name_their_file_and_line(tmp_path):
+    folder = tmp_path / "odd:line 7"  # a folder name is not taken for a row's line
+    folder.mkdir()
+    (folder / "c.jsonl").write_text('{"text": "Minsk said."}\nnot json\n', encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    row, whole = load_corpus([folder]).skipped
+    assert (row.file, row.line) == (str(folder / "c.jsonl"), 2)
+    assert row.path == f"{folder / 'c.jsonl'}:line 2"
+    assert (whole.file, whole.line) == (str(folder / "empty.txt"), None)
+
+
 def test_lone_surrogate_names_the_first_unpaired_surrogate():
     assert lone_surrogate("Warsaw \U0001f30d Minsk") is None  # a real astral character
     assert lone_surrogate("Warsaw \ud800 \udcff") == "\ud800"
