@@ -121,6 +121,7 @@ class ArticleError(Exception):
     def __init__(self, path: str | os.PathLike[str], problem: str, fix: str) -> None:
         self.path = str(path)
         self.problem = problem
+        self.fix = fix
         super().__init__(f"{path}: {problem}. {fix}")
 
 
