@@ -27,7 +27,8 @@ Metadata comes from three places, and the rule that merges them is:
    optionally `<field>_provenance` (default `sidecar`), `<field>_evidence` and
    `override`. A sidecar value fills a field that is unknown or only inferred;
    a value stated explicitly by the file or its text wins over it unless the
-   sidecar row sets `override` to true.
+   sidecar row sets `override` to true. A row naming no file beside the sidecar
+   is logged as a warning.
 
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
@@ -40,6 +41,7 @@ import codecs
 import csv
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -53,6 +55,8 @@ from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_pat
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+log = logging.getLogger("geo")
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """Largest single-article file (.txt/.html); larger ones are not articles but dumps."""
@@ -186,6 +190,8 @@ class Sidecar:
 
     path: str
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
+    unmatched: tuple[tuple[int, str], ...] = ()
+    """(line, file) of rows naming no file beside the sidecar: they apply to nothing."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -218,8 +224,14 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> Corpus:
     return Corpus(tuple(articles), tuple(skipped))
 
 
-def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | SkippedFile]:
-    """`load_corpus` one item at a time, for corpora too large to hold twice."""
+def iter_corpus(
+    paths: Sequence[str | os.PathLike[str]], *, warn: bool = True
+) -> Iterator[Article | SkippedFile]:
+    """`load_corpus` one item at a time, for corpora too large to hold twice.
+
+    Sidecar rows naming no file are logged as warnings; `warn=False` leaves that to
+    an earlier pass over the same corpus.
+    """
     if isinstance(paths, str | os.PathLike):
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
@@ -251,6 +263,8 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 sidecars[path.parent] = find_sidecar(path)
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
+            if warn and sidecars[path.parent] is not None:
+                _warn_unmatched(sidecars[path.parent])
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
@@ -852,10 +866,29 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
             path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
         )
     rows = {}
+    unmatched = []
     for line_no, record in enumerate(records, start=2):
         folded = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
         rows[(folded["file"], folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
-    return Sidecar(str(path), rows)
+        if not _is_file_beside(path, folded["file"]):
+            unmatched.append((line_no, folded["file"]))
+    return Sidecar(str(path), rows, tuple(unmatched))
+
+
+def _is_file_beside(sidecar: Path, name: str) -> bool:
+    """Rows apply to the files in the sidecar's own folder, looked up by name."""
+    return bool(name) and Path(name).name == name and (sidecar.parent / name).is_file()
+
+
+def _warn_unmatched(sidecar: Sidecar) -> None:
+    """A row for a renamed or misspelt file would otherwise be ignored without a word."""
+    for line_no, name in sidecar.unmatched:
+        log.warning(
+            "%s: line %d names the file %r, which is not beside it: the row is not applied",
+            sidecar.path,
+            line_no,
+            name,
+        )
 
 
 def _sidecar_row_from(folded: dict[str, str], path: Path, line_no: int) -> SidecarRow:

@@ -446,6 +446,29 @@ def test_bad_sidecar_is_reported_and_articles_still_load(tmp_path):
     assert skipped.path.endswith("articles.csv") and "line 2" in skipped.reason
 
 
+def test_sidecar_rows_naming_no_file_beside_it_are_warned_about(tmp_path, caplog):
+    """A renamed or misspelt file's row was ignored without a word."""
+    _write(tmp_path / "a.txt", BODY)
+    (tmp_path / "sub").mkdir()
+    _write(tmp_path / "sub" / "b.txt", BODY + "More.\n")
+    sidecar = _write(
+        tmp_path / "articles.csv", "file,source\na.txt,AFP\na-old.txt,AFP\nsub/b.txt,AFP\n"
+    )
+    with caplog.at_level("WARNING", logger="geo"):
+        corpus = load_corpus([tmp_path])
+    assert corpus.articles[0].source.value == "AFP" and corpus.skipped == ()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{sidecar}: line 3 names the file 'a-old.txt', which is not beside it: "
+        "the row is not applied",
+        f"{sidecar}: line 4 names the file 'sub/b.txt', which is not beside it: "
+        "the row is not applied",
+    ]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="geo"):
+        list(articles.iter_corpus([tmp_path], warn=False))
+    assert caplog.records == []
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
