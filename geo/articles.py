@@ -27,7 +27,8 @@ Metadata comes from three places, and the rule that merges them is:
    optionally `<field>_provenance` (default `sidecar`), `<field>_evidence` and
    `override`. A sidecar value fills a field that is unknown or only inferred;
    a value stated explicitly by the file or its text wins over it unless the
-   sidecar row sets `override` to true.
+   sidecar row sets `override` to true. A row naming no file beside the sidecar
+   is logged as a warning.
 
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
@@ -40,6 +41,7 @@ import codecs
 import csv
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,10 +51,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from geo.boilerplate import find_boilerplate, find_credits
 from geo.metadata import infer_metadata, load_outlets, parse_date
-from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced
+from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_path
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+log = logging.getLogger("geo")
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """Largest single-article file (.txt/.html); larger ones are not articles but dumps."""
@@ -70,6 +74,8 @@ WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 ROW_SUFFIXES = frozenset({".jsonl", ".csv"})
+CORPUS_SUFFIXES = DOCUMENT_SUFFIXES | ROW_SUFFIXES
+"""The extensions of corpus files (compared lower-cased); other files in a folder are not read."""
 MAX_EXTRA_CHARS = 1000
 """Longer values of unknown row fields (raw HTML, embeddings) are not kept in `extra`."""
 SIDECAR_NAME = "articles.csv"
@@ -119,6 +125,7 @@ class ArticleError(Exception):
     def __init__(self, path: str | os.PathLike[str], problem: str, fix: str) -> None:
         self.path = str(path)
         self.problem = problem
+        self.fix = fix
         super().__init__(f"{path}: {problem}. {fix}")
 
 
@@ -183,6 +190,8 @@ class Sidecar:
 
     path: str
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
+    unmatched: tuple[tuple[int, str], ...] = ()
+    """(line, file) of rows naming no file beside the sidecar: they apply to nothing."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -215,8 +224,14 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> Corpus:
     return Corpus(tuple(articles), tuple(skipped))
 
 
-def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | SkippedFile]:
-    """`load_corpus` one item at a time, for corpora too large to hold twice."""
+def iter_corpus(
+    paths: Sequence[str | os.PathLike[str]], *, warn: bool = True
+) -> Iterator[Article | SkippedFile]:
+    """`load_corpus` one item at a time, for corpora too large to hold twice.
+
+    Sidecar rows naming no file are logged as warnings; `warn=False` leaves that to
+    an earlier pass over the same corpus.
+    """
     if isinstance(paths, str | os.PathLike):
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
@@ -235,7 +250,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                     str(path), f"{SIDECAR_NAME} is a sidecar of metadata, not articles"
                 )
             continue
-        if path.suffix.lower() not in DOCUMENT_SUFFIXES | ROW_SUFFIXES:
+        if path.suffix.lower() not in CORPUS_SUFFIXES:
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
@@ -248,6 +263,8 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 sidecars[path.parent] = find_sidecar(path)
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
+            if warn and sidecars[path.parent] is not None:
+                _warn_unmatched(sidecars[path.parent])
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
@@ -314,7 +331,7 @@ def _iter_file(
     elif suffix in ROW_SUFFIXES:
         rows = _jsonl_rows(path) if suffix == ".jsonl" else _csv_rows(path)
         for line_no, row in rows:
-            where = f"{path}:line {line_no}"
+            where = row_path(path, line_no)
             try:
                 if isinstance(row, BadRowError):
                     raise row
@@ -336,7 +353,7 @@ def _missing(path: Path) -> UnreadablePathError:
 
 
 def _unsupported(path: Path) -> UnsupportedFileError:
-    formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+    formats = ", ".join(sorted(CORPUS_SUFFIXES))
     return UnsupportedFileError(
         path, f"unsupported extension {path.suffix or '(none)'!r}", f"Use one of {formats}"
     )
@@ -646,7 +663,7 @@ class _Lines:
             while (chunk := self.handle.readline(MAX_ROW_BYTES)) and not chunk.endswith(b"\n"):
                 pass
             raise BadRowError(
-                f"{self.path}:line {self.line_no}",
+                row_path(self.path, self.line_no),
                 f"the line is over the {MAX_ROW_BYTES:,}-byte limit for one row",
                 "Shorten the text or drop the row",
             )
@@ -654,7 +671,7 @@ class _Lines:
             line = raw.decode(self.encoding)
         except UnicodeDecodeError as error:
             raise BadRowError(
-                f"{self.path}:line {self.line_no}",
+                row_path(self.path, self.line_no),
                 f"not valid {self.encoding} ({error})",
                 _REENCODE,
             ) from error
@@ -678,7 +695,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
             if not line.strip():
                 continue
             any_row = True
-            yield lines.line_no, _parse_json_row(line, f"{path}:line {lines.line_no}")
+            yield lines.line_no, _parse_json_row(line, row_path(path, lines.line_no))
         if not any_row:
             raise EmptyFileError(path, "no rows", "Add one JSON object per line")
 
@@ -694,12 +711,11 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
         )
     if not isinstance(value, dict):
         return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
-    try:  # JSON escapes can spell a lone surrogate (\ud800), which is not text
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as error:
+    surrogate = lone_surrogate(json.dumps(value, ensure_ascii=False))
+    if surrogate is not None:
         return BadRowError(
             where,
-            f"holds a lone surrogate escape ({error.object[error.start]!r}), not text",
+            f"holds a lone surrogate escape ({surrogate!r}), not text",
             "Fix the encoder that wrote it, or drop the row",
         )
     folded = {str(key).strip().lower(): item for key, item in value.items()}
@@ -716,6 +732,19 @@ def _parse_json_row(line: str, where: str) -> Row | BadRowError:
         elif item is not None:
             row[str(key)] = json.dumps(item, ensure_ascii=False)
     return row
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first unpaired UTF-16 surrogate in `text`, or None.
+
+    JSON escapes can spell one (\\ud800), and bytes that are not UTF-8 read with
+    errors="surrogateescape" become them: such text cannot be written out as UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.object[error.start]
+    return None
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
@@ -736,7 +765,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 yield start, error
                 continue
             except csv.Error as error:
-                where = f"{path}:line {start}"
+                where = row_path(path, start)
                 problem = f"malformed CSV ({error})"
                 if "unexpected end of data" in str(error):
                     problem += f": an unclosed quote; lines {start}-{lines.line_no} were not read"
@@ -748,7 +777,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
                 yield (
                     start,
                     BadRowError(
-                        f"{path}:line {start}",
+                        row_path(path, start),
                         f"{len(cells)} cells for {len(header)} columns",
                         "Quote cells that contain commas",
                     ),
@@ -837,10 +866,29 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
             path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
         )
     rows = {}
+    unmatched = []
     for line_no, record in enumerate(records, start=2):
         folded = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
         rows[(folded["file"], folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
-    return Sidecar(str(path), rows)
+        if not _is_file_beside(path, folded["file"]):
+            unmatched.append((line_no, folded["file"]))
+    return Sidecar(str(path), rows, tuple(unmatched))
+
+
+def _is_file_beside(sidecar: Path, name: str) -> bool:
+    """Rows apply to the files in the sidecar's own folder, looked up by name."""
+    return bool(name) and Path(name).name == name and (sidecar.parent / name).is_file()
+
+
+def _warn_unmatched(sidecar: Sidecar) -> None:
+    """A row for a renamed or misspelt file would otherwise be ignored without a word."""
+    for line_no, name in sidecar.unmatched:
+        log.warning(
+            "%s: line %d names the file %r, which is not beside it: the row is not applied",
+            sidecar.path,
+            line_no,
+            name,
+        )
 
 
 def _sidecar_row_from(folded: dict[str, str], path: Path, line_no: int) -> SidecarRow:

@@ -100,9 +100,9 @@ def _build(args: argparse.Namespace) -> int:
             bar.close()
     print(format_summary(summary))
     if not summary.articles:
-        from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES
+        from geo.articles import CORPUS_SUFFIXES
 
-        formats = ", ".join(sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES))
+        formats = ", ".join(sorted(CORPUS_SUFFIXES))
         print(f"no articles found: the corpus paths hold no readable {formats} files")
         return 1
     return 1 if summary.skipped else 0
@@ -114,11 +114,6 @@ def _online_geocoder(args: argparse.Namespace):
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
-    if args.workers > 1:
-        raise UsageError(
-            "online geocoding runs in one process to respect the service's rate limit: "
-            f"drop --workers, or drop --online and unset {SERVICE_ENV} to build offline"
-        )
     return OnlineGeocoder()
 
 
@@ -209,21 +204,14 @@ class _Line:
 _NOT_UNICODE = "is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape)"
 
 
-def _is_unicode(text: str) -> bool:
-    """False for lone surrogates: JSON escapes like \\ud800, or input bytes that were not UTF-8."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _offset(value: object) -> bool:
     """A character offset: a non-negative int (JSON true/false are not)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
+    from geo.articles import lone_surrogate
+
     try:
         record = json.loads(raw)
     except ValueError as error:
@@ -231,11 +219,11 @@ def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
     if not isinstance(record, dict):
         return _Line(number, error="not a JSON object")
     doc_id, text = record.get("id"), record.get("text")
-    if not _is_unicode(json.dumps(doc_id, ensure_ascii=False)):
+    if lone_surrogate(json.dumps(doc_id, ensure_ascii=False)) is not None:
         return _Line(number, error=f'"id" {_NOT_UNICODE}')
     if not isinstance(text, str):
         return _Line(number, doc_id, error='no "text" string')
-    if not _is_unicode(text):
+    if lone_surrogate(text) is not None:
         return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
     if not gold_spans:
         return _Line(number, doc_id, text)
@@ -411,9 +399,18 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
     from geo.gazetteer import GazetteerError
     from geo.geocoders import GeoError
     from geo.nlp import ModelNotInstalledError
+    from geo.pipeline import BuildOptionsError
     from geo.store import StoreError
 
-    return (UsageError, OSError, StoreError, GazetteerError, GeoError, ModelNotInstalledError)
+    return (
+        UsageError,
+        OSError,
+        StoreError,
+        GazetteerError,
+        GeoError,
+        ModelNotInstalledError,
+        BuildOptionsError,
+    )
 
 
 def _sigterm_handler(main_pid: int):

@@ -133,7 +133,8 @@ class _AnswerCache:
             "a writable folder"
         )
 
-    def get(self, service: str, query: str) -> list[dict[str, Any]] | None:
+    def get(self, service: str, query: str) -> list[Location] | None:
+        """The cached answer ([] for "no result"), None if there is none or it is damaged."""
         with self._database() as db:
             row = db.execute(
                 "SELECT payload FROM answers WHERE service = ? AND query = ?", (service, query)
@@ -141,8 +142,7 @@ class _AnswerCache:
         if row is None:
             return None
         try:
-            answers = json.loads(row[0])
-            _prepare_locations(answers, exactly_one=False)
+            return _locations(json.loads(row[0]))
         except (ValueError, TypeError, KeyError, IndexError) as error:
             log.warning(
                 "%s: the cached %s answer for %r is damaged (%r); asking again",
@@ -152,7 +152,6 @@ class _AnswerCache:
                 error,
             )
             return None
-        return answers
 
     def put(self, service: str, query: str, answers: list[dict[str, Any]]) -> None:
         with self._database() as db:
@@ -214,8 +213,8 @@ class OnlineGeocoder(Geocoder):
 
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
         _validate_query(query)
-        answers = self._cache.get(self.service, query)
-        if answers is None:
+        locations = self._cache.get(self.service, query)
+        if locations is None:
             if self._gave_up:
                 self.failures += 1
                 return self._fallback.geocode(query, exactly_one=exactly_one)
@@ -226,7 +225,10 @@ class OnlineGeocoder(Geocoder):
                 return self._fallback.geocode(query, exactly_one=exactly_one)
             self._consecutive_failures = 0
             self._cache.put(self.service, query, answers)
-        return _prepare_locations(answers, exactly_one)
+            locations = _locations(answers)
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
 
     def _failed(self, query: str, error: Exception) -> None:
         """Tell the failure; after a few in a row, or a "slow down", stop asking in this run."""
@@ -387,18 +389,14 @@ def _validate_query(query: str) -> None:
         raise ValueError(f"geocode needs a non-empty place name, got {query!r}")
 
 
-def _prepare_locations(
-    answers: list[dict[str, Any]], exactly_one: bool
-) -> Location | list[Location] | None:
+def _locations(answers: list[dict[str, Any]]) -> list[Location]:
+    """geopy Locations of stored answers; raises on a damaged one (a missing key, a bad point)."""
     from geopy.location import Location
 
-    locations = [
+    return [
         Location(a["address"], (a["lat"], a["lon"]), a["raw"])  # geopy points are (lat, lon)
         for a in answers
     ]
-    if not locations:
-        return None
-    return locations[0] if exactly_one else locations
 
 
 OFFLINE_GAZETTEERS = (None, "geonames", "supplement", "geonames-postal")

@@ -8,6 +8,7 @@ All types are frozen: a stage derives new values, it never edits old ones.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
@@ -112,12 +113,37 @@ class Article:
         return any(b.overlaps(span) for b in self.boilerplate)
 
 
+def row_path(file: str | os.PathLike[str], line: int) -> str:
+    """Where one row of a .jsonl/.csv corpus is: "<file>:line <n>", the `path` of its
+    Article, or of its SkippedFile and error when it is bad."""
+    return f"{file}:line {line}"
+
+
+def split_row_path(path: str) -> tuple[str, int | None]:
+    """(file, line) of a `row_path`; (path, None) for the path of a whole file."""
+    file, mark, line = path.rpartition(":line ")
+    if mark and line.isdigit():
+        return file, int(line)
+    return path, None
+
+
 @dataclass(frozen=True)
 class SkippedFile:
     """A corpus file (or row) that could not be used, and why."""
 
     path: str
+    """The file, or `row_path` for a row: what a person is told."""
     reason: str
+
+    @property
+    def file(self) -> str:
+        """The corpus file, also when only one of its rows was skipped."""
+        return split_row_path(self.path)[0]
+
+    @property
+    def line(self) -> int | None:
+        """The skipped row's line; None when the whole file was skipped."""
+        return split_row_path(self.path)[1]
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from geo.actors import find_actors
 from geo.articles import iter_corpus
 from geo.dates import find_dates
 from geo.events import extract_events
+from geo.geocoders import SERVICE_ENV
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.resolve import resolve_toponyms, resolve_unplaced
 from geo.store import (
-    FORMAT_VERSION,
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
@@ -33,8 +33,8 @@ from geo.store import (
     chunked,
     code_fingerprint,
     file_states,
-    outputs_readable,
     read_manifest,
+    store_matches,
     write_store,
 )
 from geo.toponyms import find_toponyms
@@ -237,23 +237,18 @@ def _unchanged_since(
 ) -> bool:
     """The last build read this same corpus with this same code and left a whole store.
 
-    Files compare by content hash, so a touched file does not count. A build that
-    left work for the next one does not qualify: files that changed under it (the
-    manifest holds their earlier states), names the online geocoder failed on.
+    Beyond `store_matches`: the same analysis key (code and online geocoder) and the
+    same paths. A build that left work for the next one does not qualify: files that
+    changed under it (the manifest holds their earlier states), names the online
+    geocoder failed on.
     """
-
-    def hashes(states: object) -> dict[str, object]:
-        return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
-
     return (
-        previous.get("format") == FORMAT_VERSION
-        and previous.get("analysis") == analysis_key
+        previous.get("analysis") == analysis_key
         and previous.get("read_again") == 0
         and previous.get("paths") == [str(p.resolve()) for p in paths]
         # Articles keep their paths as typed: "corpus" and "./corpus" store different ones.
         and previous.get("paths_as_given") == [str(p) for p in paths]
-        and hashes(previous.get("files")) == hashes(files)
-        and outputs_readable(data_dir)
+        and store_matches(previous, files, data_dir)
     )
 
 
@@ -387,13 +382,18 @@ def build_store(
     )
 
 
+class BuildOptionsError(ValueError):
+    """build_store's options do not go together; the message says which to drop."""
+
+
 def _check_workers(workers: int, online: Geocoder | None) -> None:
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
+        raise BuildOptionsError(f"workers must be at least 1, got {workers}")
     if online is not None and workers > 1:
-        raise ValueError(
+        raise BuildOptionsError(
             "online geocoding runs in one process to respect the service's rate limit: "
-            "build with workers=1 (drop --workers) or without the online geocoder"
+            "build with workers=1 (drop --workers), or offline (drop --online and unset "
+            f"{SERVICE_ENV})"
         )
 
 
@@ -443,7 +443,7 @@ def _analyse_planned(
 
     def analysable() -> Iterator[Article]:
         nonlocal done
-        for article in iter_corpus(paths):
+        for article in iter_corpus(paths, warn=False):  # the plan's pass warned
             if not isinstance(article, Article) or article.id not in plan.todo_ids:
                 continue
             problem = _too_long(article, nlp.max_length)

@@ -112,9 +112,8 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
     read, and a store kept inside the corpus folder must not make itself stale.
     A file named on its own brings the sidecar beside it, which the build reads too.
     """
-    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+    from geo.articles import CORPUS_SUFFIXES, SIDECAR_NAME
 
-    read = DOCUMENT_SUFFIXES | ROW_SUFFIXES
     files: set[Path] = set()
     for raw in paths:
         path = Path(raw).resolve()
@@ -122,7 +121,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
             files.update(
                 p
                 for p in path.rglob("*")
-                if (p.suffix.lower() in read or p.name == SIDECAR_NAME)
+                if (p.suffix.lower() in CORPUS_SUFFIXES or p.name == SIDECAR_NAME)
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
@@ -228,25 +227,43 @@ def outputs_readable(data_dir: Path | str) -> bool:
     return all(_readable_parquet(Path(data_dir) / name) for name in OUTPUT_FILES)
 
 
+def _content_hashes(states: object) -> dict[str, object]:
+    """Path -> SHA-256 of file states: a touched file (new mtime, same bytes) does not count."""
+    return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
+
+
+def store_matches(
+    manifest: Mapping[str, object],
+    files: Mapping[str, Mapping[str, object]],
+    data_dir: Path | str,
+) -> bool:
+    """The store `manifest` describes has this format, is whole, and was built from corpus
+    files with the contents `files` (from `file_states`) has now.
+
+    What "current" means to both `store_is_stale` and a build's nothing-changed shortcut;
+    each adds its own check of the code.
+    """
+    return (
+        manifest.get("format") == FORMAT_VERSION
+        and _content_hashes(manifest.get("files")) == _content_hashes(files)
+        and outputs_readable(data_dir)
+    )
+
+
 def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
-    """True if the store is missing, or the corpus files or the analysis code changed."""
-    data_dir = Path(data_dir)
+    """True if the store is missing, or the corpus files or the analysis code changed.
+
+    The code is compared by fingerprint, not by the build's analysis key: a store built
+    with the online geocoder is current, not something to rebuild offline.
+    """
     try:
         manifest = read_manifest(data_dir)
     except StoreCorruptError:
         return True  # a build rewrites it
-    if manifest is None or manifest.get("format") != FORMAT_VERSION:
+    if manifest is None or manifest.get("fingerprint") != code_fingerprint():
         return True
-    if not outputs_readable(data_dir):
-        return True
-    if manifest.get("fingerprint") != code_fingerprint():
-        return True
-    recorded = manifest.get("files", {})
-    current = file_states(paths, recorded)  # type: ignore[arg-type]
-    return {p: s["sha256"] for p, s in current.items()} != {
-        p: s["sha256"]
-        for p, s in recorded.items()  # type: ignore[union-attr]
-    }
+    files = file_states(paths, manifest.get("files"))  # type: ignore[arg-type]
+    return not store_matches(manifest, files, data_dir)
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.model import split_row_path
+
 if TYPE_CHECKING:
+    from geo.articles import ArticleError
     from geo.model import SkippedFile
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -101,7 +104,7 @@ def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> Upload
         try:
             articles = load_article_file(candidate)
         except ArticleError as error:
-            return UploadResult(name, None, 0, f"{name}: not added: {_problem(error, candidate)}")
+            return UploadResult(name, None, 0, f"{name}: not added: {_problem(error)}")
         if not articles:
             return UploadResult(name, None, 0, f"{name}: no article text found; nothing added.")
         candidate.replace(target)
@@ -109,12 +112,11 @@ def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> Upload
     return UploadResult(name, target, len(articles), f"{name}: added {len(articles)} {noun}.")
 
 
-def _problem(error: Exception, scratch: Path) -> str:
-    """The error without the scratch copy's path: the user knows the file by its own name."""
-    text = str(error)
-    if text.startswith(str(scratch)):
-        text = text[len(str(scratch)) :].lstrip(": ")
-    return text
+def _problem(error: ArticleError) -> str:
+    """The error without its path, the scratch copy's: the user knows the file by its own name."""
+    line = split_row_path(error.path)[1]
+    where = "" if line is None else f"line {line}: "
+    return f"{where}{error.problem}. {error.fix}"
 
 
 def note_left_off(
@@ -123,15 +125,15 @@ def note_left_off(
     """Saved uploads the build skipped (the same text as an article already in the corpus, a
     bad row), told as such: "added" alone would promise markers that never appear."""
     by_file: dict[str, list[SkippedFile]] = {}
-    for item in skipped:  # a row of a .jsonl corpus is reported as "<file>:line <n>"
-        by_file.setdefault(str(Path(item.path.rsplit(":line ", 1)[0]).resolve()), []).append(item)
+    for item in skipped:
+        by_file.setdefault(str(Path(item.file).resolve()), []).append(item)
     out = []
     for result in results:
         found = by_file.get(str(result.saved.resolve())) if result.saved else None
         if not found:
             out.append(result)
             continue
-        whole = any(":line " not in item.path for item in found)
+        whole = any(item.line is None for item in found)
         what = "it" if whole else f"{len(found)} of its rows"
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         message = (

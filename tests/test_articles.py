@@ -29,6 +29,7 @@ from geo.articles import (
     article_id,
     load_article_file,
     load_corpus,
+    lone_surrogate,
 )
 from geo.model import Article, Span
 
@@ -445,6 +446,29 @@ def test_bad_sidecar_is_reported_and_articles_still_load(tmp_path):
     assert skipped.path.endswith("articles.csv") and "line 2" in skipped.reason
 
 
+def test_sidecar_rows_naming_no_file_beside_it_are_warned_about(tmp_path, caplog):
+    """A renamed or misspelt file's row was ignored without a word."""
+    _write(tmp_path / "a.txt", BODY)
+    (tmp_path / "sub").mkdir()
+    _write(tmp_path / "sub" / "b.txt", BODY + "More.\n")
+    sidecar = _write(
+        tmp_path / "articles.csv", "file,source\na.txt,AFP\na-old.txt,AFP\nsub/b.txt,AFP\n"
+    )
+    with caplog.at_level("WARNING", logger="geo"):
+        corpus = load_corpus([tmp_path])
+    assert corpus.articles[0].source.value == "AFP" and corpus.skipped == ()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{sidecar}: line 3 names the file 'a-old.txt', which is not beside it: "
+        "the row is not applied",
+        f"{sidecar}: line 4 names the file 'sub/b.txt', which is not beside it: "
+        "the row is not applied",
+    ]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="geo"):
+        list(articles.iter_corpus([tmp_path], warn=False))
+    assert caplog.records == []
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
@@ -576,6 +600,23 @@ def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_pat
     assert [a.text for a in corpus.articles] == ["Minsk said."]
     (skipped,) = corpus.skipped
     assert skipped.path.endswith("c.jsonl:line 1") and "surrogate" in skipped.reason
+
+
+def test_a_skipped_row_and_a_skipped_file_name_their_file_and_line(tmp_path):
+    folder = tmp_path / "odd:line 7"  # a folder name is not taken for a row's line
+    folder.mkdir()
+    (folder / "c.jsonl").write_text('{"text": "Minsk said."}\nnot json\n', encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    row, whole = load_corpus([folder]).skipped
+    assert (row.file, row.line) == (str(folder / "c.jsonl"), 2)
+    assert row.path == f"{folder / 'c.jsonl'}:line 2"
+    assert (whole.file, whole.line) == (str(folder / "empty.txt"), None)
+
+
+def test_lone_surrogate_names_the_first_unpaired_surrogate():
+    assert lone_surrogate("Warsaw \U0001f30d Minsk") is None  # a real astral character
+    assert lone_surrogate("Warsaw \ud800 \udcff") == "\ud800"
+    assert lone_surrogate(b"caf\xe9".decode("utf-8", "surrogateescape")) == "\udce9"
 
 
 def test_an_unclosed_quote_in_a_csv_is_reported_not_merged_into_one_article(tmp_path):

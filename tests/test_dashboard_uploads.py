@@ -75,6 +75,7 @@ def test_refusals_name_the_uploaded_file_not_the_scratch_copy(tmp_path):
         assert str(tmp_path) not in result.message and ".upload-" not in result.message
     assert binary.message.startswith("photo.txt: not added: holds binary data"), binary.message
     assert jsonl.message.startswith("batch.jsonl: not added: line 2: not JSON"), jsonl.message
+    assert jsonl.message.endswith(". Write one JSON object per line"), jsonl.message  # the fix
 
 
 def test_size_limit_message_uses_the_units_of_the_limit_it_names(tmp_path):

@@ -103,6 +103,23 @@ def test_online_answers_are_cached_and_reused(tmp_path, offline):
     assert down.geocode("Kuznica").latitude == 53.51
 
 
+def test_a_cached_answer_is_the_answer_the_service_gave(tmp_path, offline):
+    """A cache hit builds its Locations from the stored JSON: the same ones, either way asked."""
+    answers = {"Kuznica": [(53.51, 23.65), (50.2, 19.1)]}
+    fresh = make_online(tmp_path / "a", offline, answers=answers)
+    asked = {
+        (query, one): fresh.geocode(query, exactly_one=one)
+        for query in ("Kuznica", "Nowhere at all")
+        for one in (True, False)
+    }
+    cached = make_online(tmp_path / "a", offline, error=exc.GeocoderUnavailable("down"))
+    for (query, one), location in asked.items():
+        assert cached.geocode(query, exactly_one=one) == location
+    assert len(asked["Kuznica", False]) == 2 and asked["Nowhere at all", False] is None
+    assert asked["Kuznica", True] == asked["Kuznica", False][0]
+    assert FakeService.instances[-1].calls == [] and cached.failures == 0
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -171,8 +188,8 @@ def test_online_geocoder_down_leaves_unknown_names_unplaced(tmp_path, offline):
 
 
 def test_build_refuses_online_geocoding_in_parallel_workers(tmp_path, offline):
-    from geo.pipeline import build_store
+    from geo.pipeline import BuildOptionsError, build_store
 
     online = make_online(tmp_path, offline)
-    with pytest.raises(ValueError, match="rate limit"):
+    with pytest.raises(BuildOptionsError, match="rate limit"):
         build_store([tmp_path], tmp_path / "data", workers=2, online=online)

@@ -377,12 +377,12 @@ def test_a_file_that_changes_during_the_build_is_reported_not_dropped(
     read = pipeline.iter_corpus
     passes = []
 
-    def iter_corpus(paths):
+    def iter_corpus(paths, **options):
         passes.append(paths)
         if len(passes) == 2:
             victim = corpus / "001.txt"
             victim.unlink() if change == "delete" else victim.write_text("New.", encoding="utf-8")
-        return read(paths)
+        return read(paths, **options)
 
     monkeypatch.setattr(pipeline, "iter_corpus", iter_corpus)
     summary = _build(corpus, tmp_path / "data")
@@ -402,6 +402,20 @@ def test_a_store_inside_the_corpus_folder_is_not_stale_because_of_itself(
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
     assert len(json.loads((data_dir / "manifest.json").read_text())["files"]) == 3
+
+
+def test_a_sidecar_row_naming_no_file_is_warned_about_once_per_build(
+    corpus, tmp_path, analyser, caplog
+):
+    """The build reads the corpus twice (plan, analyse): the warning is the plan's alone."""
+    (corpus / "articles.csv").write_text("file,source\n000.txt,AFP\n009.txt,AFP\n", "utf-8")
+    with caplog.at_level("WARNING", logger="geo"):
+        summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 3 and summary.skipped == ()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{corpus / 'articles.csv'}: line 3 names the file '009.txt', which is not beside it: "
+        "the row is not applied"
+    ]
 
 
 def test_a_sidecar_beside_a_file_named_on_its_own_counts_as_corpus(corpus, tmp_path, analyser):
@@ -471,7 +485,9 @@ def test_a_build_with_anything_changed_reads_the_corpus(
         (data_dir / "events.parquet").write_text("not parquet", encoding="utf-8")
     read = pipeline.iter_corpus
     passes = []
-    monkeypatch.setattr(pipeline, "iter_corpus", lambda p: passes.append(p) or read(p))
+    monkeypatch.setattr(
+        pipeline, "iter_corpus", lambda p, **options: passes.append(p) or read(p, **options)
+    )
     pipeline.build_store(paths, data_dir, nlp=FakeNlp(), gazetteer=object(), **options)
     assert passes, "the build took the nothing-changed shortcut"
     assert len(load_events(data_dir)) == 6
@@ -488,11 +504,11 @@ def test_a_file_restored_after_changing_during_the_build_is_read_again(
     read = pipeline.iter_corpus
     passes = []
 
-    def iter_corpus(paths):
+    def iter_corpus(paths, **options):
         passes.append(paths)
         if len(passes) == 2:
             victim.write_text("New.", encoding="utf-8")
-        return read(paths)
+        return read(paths, **options)
 
     monkeypatch.setattr(pipeline, "iter_corpus", iter_corpus)
     assert _build(corpus, tmp_path / "data").articles == 2
