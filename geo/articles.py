@@ -828,8 +828,13 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle, strict=True))  # lenient: unclosed quotes hide
-            header = [name.strip().lower() for name in (records[0].keys() if records else [])]
+            reader = csv.reader(handle, strict=True)  # lenient mode hides an unclosed quote
+            header = [name.strip().lower() for name in next(reader, [])]
+            records: list[tuple[int, list[str]]] = []
+            start = reader.line_num + 1
+            for cells in reader:
+                records.append((start, cells))
+                start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error
     if records and "file" not in header:
@@ -837,9 +842,19 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
             path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
         )
     rows = {}
-    for line_no, record in enumerate(records, start=2):
-        folded = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
-        rows[(folded["file"], folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+    for line_no, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise SidecarError(
+                path,
+                f"line {line_no}: {len(cells)} cells for {len(header)} columns",
+                "Quote cells that contain commas",
+            )
+        folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        rows[(folded.get("file", ""), folded.get("id", ""))] = _sidecar_row_from(
+            folded, path, line_no
+        )
     return Sidecar(str(path), rows)
 
 

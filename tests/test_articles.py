@@ -445,6 +445,17 @@ def test_bad_sidecar_is_reported_and_articles_still_load(tmp_path):
     assert skipped.path.endswith("articles.csv") and "line 2" in skipped.reason
 
 
+def test_a_sidecar_row_with_more_cells_than_columns_is_reported(tmp_path):
+    """An unquoted comma in a title made load_sidecar raise AttributeError (a traceback)."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "file,title\na.txt,Floods, then fires\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv")
+    assert "line 2: 3 cells for 2 columns" in skipped.reason and "Quote" in skipped.reason
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
