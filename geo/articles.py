@@ -90,6 +90,10 @@ COLUMN_SYNONYMS = {
         "datetime",
     ),
 }
+SIDECAR_COLUMNS = frozenset(
+    {"file", "id", "override", *METADATA_FIELDS}
+    | {f"{name}_{part}" for name in METADATA_FIELDS for part in ("provenance", "evidence")}
+)
 SIDECAR_PROVENANCES: frozenset[Provenance] = frozenset({"explicit", "sidecar", "inferred"})
 _TRUE_WORDS = frozenset({"1", "true", "yes", "y", "override"})
 _HTML_DROPPED = "script, style, noscript, template, svg, iframe, form, nav, header, footer, aside"
@@ -837,10 +841,8 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
                 start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error
-    if records and "file" not in header:
-        raise SidecarError(
-            path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
-        )
+    if header:
+        _check_sidecar_header(header, path)
     rows = {}
     for line_no, cells in records:
         if not any(cell.strip() for cell in cells):
@@ -856,6 +858,32 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
             folded, path, line_no
         )
     return Sidecar(str(path), rows)
+
+
+def _check_sidecar_header(header: list[str], path: Path) -> None:
+    """A column the sidecar does not know would drop its values without a word."""
+    if "file" not in header:
+        raise SidecarError(
+            path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
+        )
+    unknown = [name for name in header if name and name not in SIDECAR_COLUMNS]
+    if not unknown:
+        return
+    renames = [
+        f"{name!r} is called {field!r} here"
+        for name in unknown
+        for field, synonyms in COLUMN_SYNONYMS.items()
+        if name in synonyms
+    ]
+    known = (
+        "file, id, title, source, url, published, override, <field>_provenance, <field>_evidence"
+    )
+    fix = "".join(f"{rename}. " for rename in renames) + f"A sidecar's columns are {known}"
+    raise SidecarError(
+        path,
+        f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
+        fix,
+    )
 
 
 def _sidecar_row_from(folded: dict[str, str], path: Path, line_no: int) -> SidecarRow:

@@ -456,6 +456,33 @@ def test_a_sidecar_row_with_more_cells_than_columns_is_reported(tmp_path):
     assert "line 2: 3 cells for 2 columns" in skipped.reason and "Quote" in skipped.reason
 
 
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [("file,date", "'date'"), ("file,headline", "'headline'"), ("file,title,notes", "'notes'")],
+)
+def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, header, named):
+    """A `date` column (the row corpora's synonym) was silently dropped with its values."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", f"{header}\na.txt,2021-11-19\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv") and f"unknown column {named}" in skipped.reason
+
+
+def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
+    _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
+    with pytest.raises(articles.SidecarError, match="'date' is called 'published' here"):
+        articles.load_sidecar(tmp_path / "articles.csv")
+
+
+def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "name,title\n")
+    [skipped] = load_corpus([tmp_path]).skipped
+    assert "no 'file' column" in skipped.reason
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
