@@ -187,6 +187,8 @@ class Sidecar:
 
     path: str
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
+    unmatched: tuple[tuple[int, str], ...] = ()
+    """(line, file name) of rows naming no file beside the sidecar: their metadata goes unused."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -252,6 +254,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 sidecars[path.parent] = find_sidecar(path)
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
+            yield from _unmatched_sidecar_rows(sidecars[path.parent])
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
@@ -262,6 +265,16 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 yield item
         except ArticleError as error:
             yield SkippedFile(str(path), str(error))
+
+
+def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
+    for line_no, name in sidecar.unmatched if sidecar is not None else ():
+        what = f"names {name!r}, which is not a file beside it" if name else "has no file name"
+        yield SkippedFile(
+            f"{sidecar.path}:line {line_no}",
+            f"{what}: its metadata is not used. Give the name of a corpus file in"
+            f" {Path(sidecar.path).parent}, or drop the row",
+        )
 
 
 def _corpus_files(
@@ -844,6 +857,7 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
     if header:
         _check_sidecar_header(header, path)
     rows = {}
+    unmatched = []
     for line_no, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
@@ -854,10 +868,12 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
                 "Quote cells that contain commas",
             )
         folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
-        rows[(folded.get("file", ""), folded.get("id", ""))] = _sidecar_row_from(
-            folded, path, line_no
-        )
-    return Sidecar(str(path), rows)
+        name = folded.get("file", "")
+        rows[(name, folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+        # Rows match by bare file name: "sub/a.txt" never matches, nor does a misspelling.
+        if Path(name).name != name or not (path.parent / name).is_file():
+            unmatched.append((line_no, name))
+    return Sidecar(str(path), rows, tuple(unmatched))
 
 
 def _check_sidecar_header(header: list[str], path: Path) -> None:

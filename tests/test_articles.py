@@ -483,6 +483,18 @@ def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):
     assert "no 'file' column" in skipped.reason
 
 
+def test_a_sidecar_row_naming_a_file_not_in_its_folder_is_reported(tmp_path):
+    """A misspelt file name left its metadata unused without a word."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n\nA.TXT,Reuters\n")
+    corpus = load_corpus([tmp_path])
+    [article] = corpus.articles
+    assert article.source.value == "AFP"
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv:line 4")
+    assert "'A.TXT', which is not a file beside it" in skipped.reason
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
