@@ -28,7 +28,7 @@ Metadata comes from three places, and the rule that merges them is:
    `override`. A sidecar value fills a field that is unknown or only inferred;
    a value stated explicitly by the file or its text wins over it unless the
    sidecar row sets `override` to true. A row naming no file beside the sidecar
-   is logged as a warning.
+   is reported as skipped.
 
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
@@ -41,7 +41,6 @@ import codecs
 import csv
 import hashlib
 import json
-import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,8 +54,6 @@ from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_pat
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-log = logging.getLogger("geo")
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """Largest single-article file (.txt/.html); larger ones are not articles but dumps."""
@@ -96,6 +93,10 @@ COLUMN_SYNONYMS = {
         "datetime",
     ),
 }
+SIDECAR_COLUMNS = frozenset(
+    {"file", "id", "override", *METADATA_FIELDS}
+    | {f"{name}_{part}" for name in METADATA_FIELDS for part in ("provenance", "evidence")}
+)
 SIDECAR_PROVENANCES: frozenset[Provenance] = frozenset({"explicit", "sidecar", "inferred"})
 _TRUE_WORDS = frozenset({"1", "true", "yes", "y", "override"})
 _HTML_DROPPED = "script, style, noscript, template, svg, iframe, form, nav, header, footer, aside"
@@ -191,7 +192,7 @@ class Sidecar:
     path: str
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
     unmatched: tuple[tuple[int, str], ...] = ()
-    """(line, file) of rows naming no file beside the sidecar: they apply to nothing."""
+    """(line, file name) of rows naming no file beside the sidecar: their metadata goes unused."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -224,14 +225,8 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> Corpus:
     return Corpus(tuple(articles), tuple(skipped))
 
 
-def iter_corpus(
-    paths: Sequence[str | os.PathLike[str]], *, warn: bool = True
-) -> Iterator[Article | SkippedFile]:
-    """`load_corpus` one item at a time, for corpora too large to hold twice.
-
-    Sidecar rows naming no file are logged as warnings; `warn=False` leaves that to
-    an earlier pass over the same corpus.
-    """
+def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | SkippedFile]:
+    """`load_corpus` one item at a time, for corpora too large to hold twice."""
     if isinstance(paths, str | os.PathLike):
         raise TypeError("load_corpus takes a list of paths: wrap a single path in [ ]")
     sidecars: dict[Path, Sidecar | None] = {}
@@ -263,8 +258,7 @@ def iter_corpus(
                 sidecars[path.parent] = find_sidecar(path)
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
-            if warn and sidecars[path.parent] is not None:
-                _warn_unmatched(sidecars[path.parent])
+            yield from _unmatched_sidecar_rows(sidecars[path.parent])
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
@@ -275,6 +269,16 @@ def iter_corpus(
                 yield item
         except ArticleError as error:
             yield SkippedFile(str(path), str(error))
+
+
+def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
+    for line_no, name in sidecar.unmatched if sidecar is not None else ():
+        what = f"names {name!r}, which is not a file beside it" if name else "has no file name"
+        yield SkippedFile(
+            row_path(sidecar.path, line_no),
+            f"{what}: its metadata is not used. Give the name of a corpus file in"
+            f" {Path(sidecar.path).parent}, or drop the row",
+        )
 
 
 def _corpus_files(
@@ -857,38 +861,61 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle, strict=True))  # lenient: unclosed quotes hide
-            header = [name.strip().lower() for name in (records[0].keys() if records else [])]
+            reader = csv.reader(handle, strict=True)  # lenient mode hides an unclosed quote
+            header = [name.strip().lower() for name in next(reader, [])]
+            records: list[tuple[int, list[str]]] = []
+            start = reader.line_num + 1
+            for cells in reader:
+                records.append((start, cells))
+                start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error
-    if records and "file" not in header:
-        raise SidecarError(
-            path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
-        )
+    if header:
+        _check_sidecar_header(header, path)
     rows = {}
     unmatched = []
-    for line_no, record in enumerate(records, start=2):
-        folded = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
-        rows[(folded["file"], folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
-        if not _is_file_beside(path, folded["file"]):
-            unmatched.append((line_no, folded["file"]))
+    for line_no, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise SidecarError(
+                path,
+                f"line {line_no}: {len(cells)} cells for {len(header)} columns",
+                "Quote cells that contain commas",
+            )
+        folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        name = folded.get("file", "")
+        rows[(name, folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+        # Rows match by bare file name: "sub/a.txt" never matches, nor does a misspelling.
+        if Path(name).name != name or not (path.parent / name).is_file():
+            unmatched.append((line_no, name))
     return Sidecar(str(path), rows, tuple(unmatched))
 
 
-def _is_file_beside(sidecar: Path, name: str) -> bool:
-    """Rows apply to the files in the sidecar's own folder, looked up by name."""
-    return bool(name) and Path(name).name == name and (sidecar.parent / name).is_file()
-
-
-def _warn_unmatched(sidecar: Sidecar) -> None:
-    """A row for a renamed or misspelt file would otherwise be ignored without a word."""
-    for line_no, name in sidecar.unmatched:
-        log.warning(
-            "%s: line %d names the file %r, which is not beside it: the row is not applied",
-            sidecar.path,
-            line_no,
-            name,
+def _check_sidecar_header(header: list[str], path: Path) -> None:
+    """A column the sidecar does not know would drop its values without a word."""
+    if "file" not in header:
+        raise SidecarError(
+            path, "no 'file' column", "Add a 'file' column naming each corpus file beside it"
         )
+    unknown = [name for name in header if name and name not in SIDECAR_COLUMNS]
+    if not unknown:
+        return
+    renames = [
+        f"{name!r} is called {field!r} here"
+        for name in unknown
+        for field, synonyms in COLUMN_SYNONYMS.items()
+        if name in synonyms
+    ]
+    known = (
+        "file, id, title, source, url, published, override, <field>_provenance, <field>_evidence"
+    )
+    fix = "".join(f"{rename}. " for rename in renames) + f"A sidecar's columns are {known}"
+    raise SidecarError(
+        path,
+        f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
+        fix,
+    )
 
 
 def _sidecar_row_from(folded: dict[str, str], path: Path, line_no: int) -> SidecarRow:

@@ -15,11 +15,11 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from geo.model import Place, ResolvedToponym, Toponym
+from geo.model import Place, ResolvedToponym, SkippedFile, Toponym
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -98,6 +98,10 @@ def _build(args: argparse.Namespace) -> int:
             summary = build_store(paths, args.data_dir, progress=update, **options)
         finally:
             bar.close()
+    # Only folders the user named: the default uploads folder may be empty.
+    unread = folders_without_articles([Path(p) for p in args.paths])
+    if unread:
+        summary = replace(summary, skipped=(*unread, *summary.skipped))
     print(format_summary(summary))
     if not summary.articles:
         from geo.articles import CORPUS_SUFFIXES
@@ -106,6 +110,31 @@ def _build(args: argparse.Namespace) -> int:
         print(f"no articles found: the corpus paths hold no readable {formats} files")
         return 1
     return 1 if summary.skipped else 0
+
+
+def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
+    """Folders among `paths` holding no corpus file, which a build passes over in silence
+    (a .json export, .docx or .pdf files, a folder still empty), with a few of their files."""
+    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+
+    formats = sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES)
+    wanted = f"{', '.join(formats[:-1])} or {formats[-1]} file"
+    found = []
+    for path in filter(Path.is_dir, paths):
+        others: list[str] = []
+        for file in path.rglob("*"):
+            relative = file.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+                continue  # the build skips hidden files too
+            if file.suffix.lower() in formats and file.name != SIDECAR_NAME:
+                break
+            others.append(str(relative))
+        else:
+            others.sort()
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            listed = f", only {', '.join(others[:3])}{more}" if others else ""
+            found.append(SkippedFile(str(path), f"holds no {wanted}{listed}"))
+    return found
 
 
 def _online_geocoder(args: argparse.Namespace):

@@ -443,7 +443,7 @@ def _analyse_planned(
 
     def analysable() -> Iterator[Article]:
         nonlocal done
-        for article in iter_corpus(paths, warn=False):  # the plan's pass warned
+        for article in iter_corpus(paths):
             if not isinstance(article, Article) or article.id not in plan.todo_ids:
                 continue
             problem = _too_long(article, nlp.max_length)

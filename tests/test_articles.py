@@ -446,27 +446,58 @@ def test_bad_sidecar_is_reported_and_articles_still_load(tmp_path):
     assert skipped.path.endswith("articles.csv") and "line 2" in skipped.reason
 
 
-def test_sidecar_rows_naming_no_file_beside_it_are_warned_about(tmp_path, caplog):
-    """A renamed or misspelt file's row was ignored without a word."""
+def test_a_sidecar_row_with_more_cells_than_columns_is_reported(tmp_path):
+    """An unquoted comma in a title made load_sidecar raise AttributeError (a traceback)."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "file,title\na.txt,Floods, then fires\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv")
+    assert "line 2: 3 cells for 2 columns" in skipped.reason and "Quote" in skipped.reason
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [("file,date", "'date'"), ("file,headline", "'headline'"), ("file,title,notes", "'notes'")],
+)
+def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, header, named):
+    """A `date` column (the row corpora's synonym) was silently dropped with its values."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", f"{header}\na.txt,2021-11-19\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv") and f"unknown column {named}" in skipped.reason
+
+
+def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
+    _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
+    with pytest.raises(articles.SidecarError, match="'date' is called 'published' here"):
+        articles.load_sidecar(tmp_path / "articles.csv")
+
+
+def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "name,title\n")
+    [skipped] = load_corpus([tmp_path]).skipped
+    assert "no 'file' column" in skipped.reason
+
+
+def test_a_sidecar_row_naming_a_file_not_in_its_folder_is_reported(tmp_path):
+    """A misspelt file name left its metadata unused without a word."""
     _write(tmp_path / "a.txt", BODY)
     (tmp_path / "sub").mkdir()
     _write(tmp_path / "sub" / "b.txt", BODY + "More.\n")
-    sidecar = _write(
-        tmp_path / "articles.csv", "file,source\na.txt,AFP\na-old.txt,AFP\nsub/b.txt,AFP\n"
-    )
-    with caplog.at_level("WARNING", logger="geo"):
-        corpus = load_corpus([tmp_path])
-    assert corpus.articles[0].source.value == "AFP" and corpus.skipped == ()
-    assert [r.getMessage() for r in caplog.records] == [
-        f"{sidecar}: line 3 names the file 'a-old.txt', which is not beside it: "
-        "the row is not applied",
-        f"{sidecar}: line 4 names the file 'sub/b.txt', which is not beside it: "
-        "the row is not applied",
+    _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n\nA.TXT,Reuters\nsub/b.txt,AP\n")
+    corpus = load_corpus([tmp_path])
+    assert [a.source.value for a in corpus.articles] == ["AFP", None]
+    assert [s.path.rsplit("/", 1)[-1] for s in corpus.skipped] == [
+        "articles.csv:line 4",
+        "articles.csv:line 5",
     ]
-    caplog.clear()
-    with caplog.at_level("WARNING", logger="geo"):
-        list(articles.iter_corpus([tmp_path], warn=False))
-    assert caplog.records == []
+    assert "'A.TXT', which is not a file beside it" in corpus.skipped[0].reason
+    assert "'sub/b.txt', which is not a file beside it" in corpus.skipped[1].reason
 
 
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):

@@ -134,10 +134,40 @@ def test_build_exit_status_and_summary(monkeypatch, tmp_path, capsys):
         BuildSummary(2, 5, 3, (SkippedFile("x/bad.txt", "the file is empty"),), 0),
     ]
     monkeypatch.setattr("geo.pipeline.build_store", lambda *a, **k: summaries.pop(0))
+    (tmp_path / "a.txt").write_text("Police in Warsaw.", encoding="utf-8")
     assert cli.main(["build", str(tmp_path), "--quiet"]) == 0
     assert "articles: 2 (1 unchanged, reused)" in capsys.readouterr().out
     assert cli.main(["build", str(tmp_path), "--quiet"]) == 1
     assert "x/bad.txt: the file is empty" in capsys.readouterr().out
+
+
+def test_build_reports_a_named_folder_without_articles(monkeypatch, tmp_path, capsys):
+    """`build seeds/ my-articles/` with nothing, or only .json files, in my-articles/ exited 0
+    without a word about it."""
+    good, empty, other = tmp_path / "good", tmp_path / "empty", tmp_path / "other"
+    for folder in (good, empty, other):
+        folder.mkdir()
+    (good / "a.txt").write_text("Police in Warsaw.", encoding="utf-8")
+    (other / "feed.json").write_text("[]", encoding="utf-8")
+    (other / "articles.csv").write_text("file,title\n", encoding="utf-8")
+    monkeypatch.setattr("geo.pipeline.build_store", lambda *a, **k: BuildSummary(1, 1, 1, (), 0))
+    assert cli.main(["build", str(good), str(empty), str(other), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "skipped files: 2" in out
+    assert f"{empty}: holds no .csv, .htm, .html, .jsonl or .txt file" in out
+    assert f"{other}: holds no .csv, .htm, .html, .jsonl or .txt file" in out
+    assert "feed.json" in out and f"{good}:" not in out
+
+
+def test_build_by_default_passes_over_an_empty_uploads_folder(monkeypatch, tmp_path, capsys):
+    """The dashboard leaves data/uploads/ behind after a refused upload: not a user's mistake."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("Police in Warsaw.", encoding="utf-8")
+    (tmp_path / "data" / "uploads").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("geo.pipeline.build_store", lambda *a, **k: BuildSummary(1, 1, 1, (), 0))
+    assert cli.main(["build", "--quiet"]) == 0
+    assert "skipped files: 0" in capsys.readouterr().out
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):

@@ -404,18 +404,14 @@ def test_a_store_inside_the_corpus_folder_is_not_stale_because_of_itself(
     assert len(json.loads((data_dir / "manifest.json").read_text())["files"]) == 3
 
 
-def test_a_sidecar_row_naming_no_file_is_warned_about_once_per_build(
-    corpus, tmp_path, analyser, caplog
-):
-    """The build reads the corpus twice (plan, analyse): the warning is the plan's alone."""
+def test_a_sidecar_row_naming_no_file_is_reported_once_per_build(corpus, tmp_path, analyser):
+    """The build reads the corpus twice (plan, analyse): the report is the plan's alone."""
     (corpus / "articles.csv").write_text("file,source\n000.txt,AFP\n009.txt,AFP\n", "utf-8")
-    with caplog.at_level("WARNING", logger="geo"):
-        summary = _build(corpus, tmp_path / "data")
-    assert summary.articles == 3 and summary.skipped == ()
-    assert [r.getMessage() for r in caplog.records] == [
-        f"{corpus / 'articles.csv'}: line 3 names the file '009.txt', which is not beside it: "
-        "the row is not applied"
-    ]
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 3
+    [skipped] = summary.skipped
+    assert skipped.path == f"{corpus / 'articles.csv'}:line 3"
+    assert "'009.txt', which is not a file beside it" in skipped.reason
 
 
 def test_a_sidecar_beside_a_file_named_on_its_own_counts_as_corpus(corpus, tmp_path, analyser):
