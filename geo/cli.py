@@ -115,9 +115,9 @@ def _build(args: argparse.Namespace) -> int:
 def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
     """Folders among `paths` holding no corpus file, which a build passes over in silence
     (a .json export, .docx or .pdf files, a folder still empty), with a few of their files."""
-    from geo.articles import DOCUMENT_SUFFIXES, ROW_SUFFIXES, SIDECAR_NAME
+    from geo.articles import CORPUS_SUFFIXES, SIDECAR_NAME
 
-    formats = sorted(DOCUMENT_SUFFIXES | ROW_SUFFIXES)
+    formats = sorted(CORPUS_SUFFIXES)
     wanted = f"{', '.join(formats[:-1])} or {formats[-1]} file"
     found = []
     for path in filter(Path.is_dir, paths):
