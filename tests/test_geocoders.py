@@ -193,3 +193,14 @@ def test_build_refuses_online_geocoding_in_parallel_workers(tmp_path, offline):
     online = make_online(tmp_path, offline)
     with pytest.raises(BuildOptionsError, match="rate limit"):
         build_store([tmp_path], tmp_path / "data", workers=2, online=online)
+
+
+def test_online_answers_of_one_name_at_two_points_are_two_places():
+    """Online answers carry no id, country or region: the key used to be "online:<name>",
+    so two Springfields in one store became one marker at the first one's point."""
+    illinois = place_from_location(Location("Springfield, Illinois", (39.7990, -89.6440), {}))
+    missouri = place_from_location(Location("Springfield, Missouri", (37.2090, -93.2923), {}))
+    assert illinois.name == missouri.name == "Springfield"
+    assert illinois.key != missouri.key
+    again = place_from_location(Location("Springfield, IL, USA", (39.7990, -89.6440), {}))
+    assert again.key == illinois.key
