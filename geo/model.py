@@ -169,15 +169,13 @@ class Place:
 
     @property
     def key(self) -> str:
-        """Stable identity for joins: the GeoNames id, else gazetteer, country,
-        admin-1 and name (post towns of one name lie in many states), else gazetteer,
-        name and point (an online answer knows neither: two Springfields stay two)."""
+        """Stable identity for joins: the GeoNames id, else gazetteer, country, admin-1,
+        name and point. Post towns of one name lie in many states, and two online
+        answers of one name ("Springfield") may share a state or know none."""
         if self.geonameid is not None:
             return f"geonames:{self.geonameid}"
-        where = ":".join(part for part in (self.country_code, self.admin1) if part)
-        if where:
-            return f"{self.gazetteer}:{where}:{self.name}"
-        return f"{self.gazetteer}:{self.name}@{self.lat:.4f},{self.lon:.4f}"  # lat, lon order
+        where = "".join(f"{part}:" for part in (self.country_code, self.admin1) if part)
+        return f"{self.gazetteer}:{where}{self.name}@{self.lat:.4f},{self.lon:.4f}"  # lat, lon
 
 
 @dataclass(frozen=True)
