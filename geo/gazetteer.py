@@ -695,6 +695,22 @@ class Gazetteer:
             self._fallback = self._fallback_loader()
         return self._fallback.candidates(name)
 
+    def nearest_settlement(self, lat: float, lon: float, max_km: float = 25.0) -> Place | None:
+        """The city or village nearest a point, within `max_km`: the country and region of
+        an online answer, which carries neither. A scan of every point (milliseconds):
+        online answers come one a second at most."""
+        a = self._a
+        settlements = (a["kind"] == _KIND_ORDER["city"]) | (a["kind"] == _KIND_ORDER["village"])
+        near = settlements & (np.abs(a["lat"] - lat) <= max_km / 111.0)  # 111 km a degree of lat
+        rows = np.flatnonzero(near)
+        if not len(rows):
+            return None
+        from geo.resolve import distance_km
+
+        km = distance_km(lat, lon, a["lat"][rows], a["lon"][rows])
+        best = int(np.argmin(km))
+        return self._place(int(rows[best])) if km[best] <= max_km else None
+
     def by_geonameid(self, geonameid: int) -> Place | None:
         ids = self._a["geonameid"]
         order = self._a["gid_order"]

@@ -101,7 +101,7 @@ def _analyse_doc(
     toponyms = find_toponyms(doc, exclude=exclude)
     resolved = resolve_toponyms(toponyms, article.text, gazetteer)
     if online is not None:
-        resolved = resolve_unplaced(resolved, online)
+        resolved = resolve_unplaced(resolved, online, gazetteer)
     actors = find_actors(
         doc,
         exclude=exclude,

@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -998,10 +998,12 @@ def rank_candidates(toponym: Toponym, text: str, gazetteer: Gazetteer) -> tuple[
 
 
 def resolve_unplaced(
-    resolved: Sequence[ResolvedToponym], geocoder: Geocoder
+    resolved: Sequence[ResolvedToponym], geocoder: Geocoder, gazetteer: Gazetteer | None = None
 ) -> tuple[ResolvedToponym, ...]:
     """Ask another geocoder (the optional online one) for the names the
-    gazetteer has no place for; the offline picks are never replaced."""
+    gazetteer has no place for; the offline picks are never replaced. An answer
+    with no country takes the country and region of the gazetteer's nearest
+    settlement, so the country filter and the place key know it."""
     from geo.geocoders import place_from_location
 
     answered: dict[str, Place | None] = {}
@@ -1011,8 +1013,18 @@ def resolve_unplaced(
             name = item.toponym.text
             if name not in answered:
                 location = geocoder.geocode(name, exactly_one=True)
-                answered[name] = None if location is None else place_from_location(location)
+                place = None if location is None else place_from_location(location)
+                if place is not None and place.country_code is None and gazetteer is not None:
+                    place = _with_region_of_nearest(place, gazetteer)
+                answered[name] = place
             if answered[name] is not None:
                 item = ResolvedToponym(item.toponym, answered[name], score=0.0)
         result.append(item)
     return tuple(result)
+
+
+def _with_region_of_nearest(place: Place, gazetteer: Gazetteer) -> Place:
+    nearest = gazetteer.nearest_settlement(place.lat, place.lon)
+    if nearest is None:
+        return place
+    return replace(place, country_code=nearest.country_code, admin1=nearest.admin1)

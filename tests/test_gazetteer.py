@@ -79,6 +79,17 @@ def test_lookups_by_id_country_and_demonym(tiny):
     assert tiny.country_by_demonym("Martian") is None
 
 
+def test_nearest_settlement_within_a_distance(tiny):
+    # A point 3 km from Kuźnica, in Poland: its country and region.
+    assert tiny.nearest_settlement(53.53, 23.68) == KUZNICA
+    # 12 km from Minsk; 40 km is beyond reach (25 km by default), unless asked.
+    assert tiny.nearest_settlement(53.85, 27.4) == MINSK
+    assert tiny.nearest_settlement(53.8, 27.0) is None
+    assert tiny.nearest_settlement(53.8, 27.0, max_km=50) == MINSK
+    assert tiny.nearest_settlement(52.08, 23.63) is None  # the Bug's point, no town within 25 km
+    assert tiny.nearest_settlement(0.0, 0.0) is None
+
+
 def test_geocode_is_geopy_compatible(tiny):
     location = tiny.geocode("Poland")
     assert isinstance(location, Location)

@@ -178,6 +178,22 @@ def test_online_geocoder_places_only_what_the_gazetteer_lacks(tmp_path, offline)
     assert FakeService.instances[-1].calls == ["Lesna Podlaska"]  # asked once per name
 
 
+def test_an_online_answer_takes_the_country_and_region_of_the_nearest_town(tmp_path, offline):
+    """Online answers carry no country: the place-country filter never listed them."""
+    from geo.model import ResolvedToponym, Toponym
+    from geo.resolve import resolve_unplaced
+
+    online = make_online(
+        tmp_path, offline, answers={"Wola": [(52.23, 20.98)], "Open sea": [(55.0, 19.0)]}
+    )
+    unplaced = [ResolvedToponym(Toponym(0, 4, "Wola"), None)]
+    unplaced.append(ResolvedToponym(Toponym(10, 18, "Open sea"), None))
+    wola, sea = (r.place for r in resolve_unplaced(unplaced, online, offline.gazetteer))
+    assert (wola.country_code, wola.admin1) == ("PL", "78")  # Warsaw's, 2 km away
+    assert (wola.lat, wola.lon, wola.gazetteer) == (52.23, 20.98, "nominatim")
+    assert (sea.country_code, sea.admin1) == (None, None)  # no town within reach
+
+
 def test_online_geocoder_down_leaves_unknown_names_unplaced(tmp_path, offline):
     from geo.model import ResolvedToponym, Toponym
     from geo.resolve import resolve_unplaced
