@@ -688,12 +688,16 @@ class Gazetteer:
         and ranking among this gazetteer's places are unchanged."""
         self._fallback_loader, self._fallback = loader, None
 
-    def fallback_candidates(self, name: str) -> tuple[Place, ...]:
-        if self._fallback_loader is None:
-            return ()
-        if self._fallback is None:
+    def load_fallback(self) -> Gazetteer | None:
+        """The fallback, loaded now: worker processes forked after this share it, where
+        each would otherwise build or map its own (geo.postal's takes 1.2 GB to build)."""
+        if self._fallback is None and self._fallback_loader is not None:
             self._fallback = self._fallback_loader()
-        return self._fallback.candidates(name)
+        return self._fallback
+
+    def fallback_candidates(self, name: str) -> tuple[Place, ...]:
+        fallback = self.load_fallback()
+        return fallback.candidates(name) if fallback is not None else ()
 
     def nearest_settlement(self, lat: float, lon: float, max_km: float = 25.0) -> Place | None:
         """The city or village nearest a point, within `max_km`: the country and region of

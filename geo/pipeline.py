@@ -200,8 +200,12 @@ def _analyse_in_parallel(
         return
     import multiprocessing
 
+    from geo.gazetteer import Gazetteer
+
     global _WORKER_STAGES
     _WORKER_STAGES = (nlp, gazetteer, registry)
+    if isinstance(gazetteer, Gazetteer):
+        gazetteer.load_fallback()
     try:
         # fork: workers inherit the loaded model and memory-mapped gazetteer.
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_ctrl_c)

@@ -285,6 +285,33 @@ def test_parallel_workers_write_the_same_store(corpus, tmp_path, analyser):
     assert load_events(parallel)[columns].equals(load_events(serial)[columns])
 
 
+def test_parallel_workers_share_the_fallback_gazetteer_loaded_before_the_fork(
+    corpus, tmp_path, monkeypatch
+):
+    """Else each worker builds or maps the post-town table on its first unknown name."""
+    from geo.gazetteer import Gazetteer
+
+    parent, loads = os.getpid(), []
+
+    def load_post_towns() -> Gazetteer:
+        loads.append(os.getpid())
+        return Gazetteer.from_places([])
+
+    gazetteer = Gazetteer.from_places([])
+    gazetteer.set_fallback(load_post_towns)
+
+    def analyse(articles, nlp, gazetteer, *args, **kwargs):
+        gazetteer.fallback_candidates("Lanexa")  # a name the main gazetteer lacks
+        for article in articles:
+            yield _cached(article)
+
+    monkeypatch.setattr(pipeline, "analyse_articles", analyse)
+    summary = pipeline.build_store(
+        [corpus], tmp_path / "data", nlp=FakeNlp(), gazetteer=gazetteer, workers=2
+    )
+    assert summary.articles == 3 and loads == [parent]
+
+
 def test_workers_must_be_positive(corpus, tmp_path, analyser):
     with pytest.raises(ValueError, match="workers"):
         _build(corpus, tmp_path / "data", workers=0)
