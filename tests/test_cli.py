@@ -125,7 +125,7 @@ def test_geocode_online_uses_the_online_geocoder(monkeypatch, capsys):
 def test_geocode_online_without_configuration_is_fatal(monkeypatch, capsys):
     monkeypatch.delenv("GEO_USER_AGENT", raising=False)
     assert cli.main(["geocode", "Kuznica", "--online"]) == 2
-    assert "GEO_USER_AGENT" in capsys.readouterr().err
+    assert "export GEO_USER_AGENT=" in capsys.readouterr().err
 
 
 def test_build_exit_status_and_summary(monkeypatch, tmp_path, capsys):
