@@ -11,7 +11,8 @@ Formats, by extension:
 * `.jsonl` / `.csv`: one article a row, streamed so corpora of any size load; the
   text comes from a `text`, `content`, `body` or `article` field, metadata from
   `title`, `source`, `url`, `published` (and common synonyms). A bad row is
-  skipped on its own, as `path:line N`.
+  skipped on its own, as `path:line N`; a `.jsonl` file that is one JSON document
+  (an array, a pretty-printed object) is refused whole.
 
 Non-UTF-8 files are decoded with the encoding charset-normalizer detects, or
 rejected when it is not confident.
@@ -164,6 +165,10 @@ class NoMainTextError(ArticleError):
 
 class MissingTextColumnError(ArticleError):
     """A CSV corpus whose header names no text column."""
+
+
+class NotJsonLinesError(ArticleError):
+    """A .jsonl file holding one JSON document (an array, or an object over many lines)."""
 
 
 class BadRowError(ArticleError):
@@ -685,6 +690,15 @@ class _Lines:
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
     handle, encoding = _open_rows(path)
     with handle:
+        kind = _json_document_kind(handle, encoding)
+        if kind is not None:
+            raise NotJsonLinesError(
+                path,
+                f"is one JSON {kind}, not JSON Lines (one JSON object per line)",
+                'Write each article as one {"text": ...} object on a line of its own, '
+                "e.g. `jq -c '.[]' in.json > out.jsonl` for an array, "
+                "`jq -c . in.json > out.jsonl` for one object",
+            )
         lines = _Lines(handle, encoding, path)
         any_row = False
         while True:
@@ -702,6 +716,28 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
             yield lines.line_no, _parse_json_row(line, row_path(path, lines.line_no))
         if not any_row:
             raise EmptyFileError(path, "no rows", "Add one JSON object per line")
+
+
+def _json_document_kind(handle: BinaryIO, encoding: str) -> str | None:
+    """ "array" or "object" when the file is one JSON document, which read line by line
+    would give an error for every line: a bare "[" or "{" first, or a whole file that
+    parses as an array, or as an object over several lines (pretty-printed)."""
+    head = handle.read(ENCODING_SAMPLE_BYTES)
+    whole = len(head) < ENCODING_SAMPLE_BYTES
+    handle.seek(0)
+    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[0] in ("[", "{"):
+        return "array" if lines[0] == "[" else "object"
+    if not whole or not lines or lines[0][0] not in "[{":
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) and len(lines) > 1 else None
 
 
 def _parse_json_row(line: str, where: str) -> Row | BadRowError:

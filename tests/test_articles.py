@@ -621,6 +621,37 @@ def test_a_malformed_jsonl_line_says_where_it_breaks(tmp_path):
     assert "not JSON (Invalid control character at: column 26)" in skipped.reason
 
 
+ROWS = [{"text": "Police in Minsk said."}, {"text": "Fighting near Kharkiv.", "id": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (json.dumps(ROWS, indent=2), "array"),
+        ("[\n" + ",\n".join(json.dumps(row) for row in ROWS) + "\n]\n", "array"),
+        (json.dumps(ROWS), "array"),
+        (json.dumps(ROWS[0], indent=4), "object"),
+        ('{"text": "Police in Minsk said.",\n "title": "Minsk"}\n', "object"),
+    ],
+    ids=["pretty-array", "array-of-lines", "one-line-array", "pretty-object", "object-2-lines"],
+)
+def test_a_json_document_saved_as_jsonl_is_one_error_naming_the_file(tmp_path, content, kind):
+    """Read line by line, a pretty-printed array gave one 'not JSON' error per line."""
+    path = _write(tmp_path / "feed.jsonl", content)
+    (skipped,) = load_corpus([path]).skipped
+    assert skipped.path == str(path) and skipped.line is None
+    assert f"is one JSON {kind}, not JSON Lines" in skipped.reason
+    assert 'one {"text": ...} object on a line of its own' in skipped.reason
+    with pytest.raises(articles.NotJsonLinesError):
+        load_article_file(path)
+
+
+def test_jsonl_whose_first_row_is_broken_is_still_read_row_by_row(tmp_path):
+    path = _write(tmp_path / "feed.jsonl", '{"text": "Minsk\n' + json.dumps(ROWS[1]) + "\n")
+    corpus = load_corpus([path])
+    assert len(corpus.articles) == 1 and corpus.skipped[0].path.endswith("feed.jsonl:line 1")
+
+
 def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_path):
     """'\\ud800' is valid JSON but not text: hashing or parsing it raised UnicodeEncodeError."""
     path = tmp_path / "c.jsonl"
