@@ -11,8 +11,9 @@ Formats, by extension:
 * `.jsonl` / `.csv`: one article a row, streamed so corpora of any size load; the
   text comes from a `text`, `content`, `body` or `article` field, metadata from
   `title`, `source`, `url`, `published` (and common synonyms). A bad row is
-  skipped on its own, as `path:line N`; a `.jsonl` file that is one JSON document
-  (an array, a pretty-printed object) is refused whole.
+  skipped on its own, as `path:line N`; a file where no row has a text field, or a
+  `.jsonl` file that is one JSON document (an array, a pretty-printed object), is
+  refused whole.
 
 Non-UTF-8 files are decoded with the encoding charset-normalizer detects, or
 rejected when it is not confident.
@@ -173,6 +174,10 @@ class NotJsonLinesError(ArticleError):
 
 class BadRowError(ArticleError):
     """One row of a .jsonl/.csv corpus is unusable; the rest of the file still loads."""
+
+
+class NoTextFieldError(BadRowError):
+    """A row with none of `TEXT_COLUMNS` (when no row has one, the file gets one error)."""
 
 
 class SidecarError(ArticleError):
@@ -339,17 +344,13 @@ def _iter_file(
         yield _build_article(text, str(path), _Declared(), _sidecar_row(sidecar, path))
     elif suffix in ROW_SUFFIXES:
         rows = _jsonl_rows(path) if suffix == ".jsonl" else _csv_rows(path)
-        for line_no, row in rows:
-            where = row_path(path, line_no)
-            try:
-                if isinstance(row, BadRowError):
-                    raise row
-                text, declared = _row_article(row, where)
-            except BadRowError as error:
+        for where, parsed in _parsed_rows(path, rows):
+            if isinstance(parsed, BadRowError):
                 if strict:
-                    raise
-                yield SkippedFile(where, str(error))
+                    raise parsed
+                yield SkippedFile(where, str(parsed))
                 continue
+            text, declared = parsed
             row_id = dict(declared.extra).get("id", "")
             yield _build_article(text, where, declared, _sidecar_row(sidecar, path, row_id))
     else:
@@ -842,14 +843,71 @@ def _csv_header(reader: Iterator[list[str]], path: Path) -> list[str]:
     return header
 
 
+def _parsed_rows(
+    path: Path, rows: Iterable[tuple[int, Row | BadRowError]]
+) -> Iterator[tuple[str, tuple[str, _Declared] | BadRowError]]:
+    """(where, the row's text and metadata, or why it is unusable), in file order.
+
+    Until a row has a text field, problems are held back (rows without one by line
+    number only): if no row has one, the text is under another name, and the file gets
+    one `MissingTextColumnError` instead of an error per row.
+    """
+    held: list[int | BadRowError] | None = []
+    first_fields: list[str] | None = None
+    for line_no, row in rows:
+        where = row_path(path, line_no)
+        if isinstance(row, BadRowError):
+            parsed: tuple[str, _Declared] | BadRowError = row
+        else:
+            try:
+                parsed = _row_article(row, where)
+            except BadRowError as error:
+                parsed = error
+        if held is None:
+            yield where, parsed
+        elif isinstance(row, BadRowError):
+            held.append(row)
+        elif isinstance(parsed, NoTextFieldError):
+            held.append(line_no)
+            first_fields = list(row) if first_fields is None else first_fields
+        else:
+            yield from _released(path, held)
+            held = None
+            yield where, parsed
+    if held is None:
+        return
+    if first_fields is None:
+        yield from _released(path, held)
+        return
+    yield from _released(path, [item for item in held if not isinstance(item, int)])
+    named = ", ".join(repr(name) for name in first_fields[:10]) or "none"
+    raise MissingTextColumnError(
+        path,
+        f"no row has a text field (the first such row's fields: {named})",
+        f"Name the field holding the article text one of: {', '.join(TEXT_COLUMNS)}",
+    )
+
+
+def _released(path: Path, held: list[int | BadRowError]) -> Iterator[tuple[str, BadRowError]]:
+    for item in held:
+        if isinstance(item, BadRowError):
+            yield item.path, item
+        else:
+            yield row_path(path, item), _no_text_field(row_path(path, item))
+
+
+def _no_text_field(where: str) -> NoTextFieldError:
+    return NoTextFieldError(
+        where, "no text field", f"Give the article text as one of: {', '.join(TEXT_COLUMNS)}"
+    )
+
+
 def _row_article(row: Row, where: str) -> tuple[str, _Declared]:
     """A row's text and the metadata its columns declare."""
     folded = {key.strip().lower(): value for key, value in row.items()}
     text_key = next((key for key in TEXT_COLUMNS if key in folded), None)
     if text_key is None:
-        raise BadRowError(
-            where, "no text field", f"Give the article text as one of: {', '.join(TEXT_COLUMNS)}"
-        )
+        raise _no_text_field(where)
     text = _normalise_newlines(folded[text_key]).removeprefix("\ufeff")
     if not text.strip():
         raise BadRowError(where, f"the {text_key!r} field is empty", "Fill it or drop the row")

@@ -287,6 +287,36 @@ def test_jsonl_rows_with_metadata_and_bad_rows_skipped_individually(tmp_path):
         load_article_file(path)
 
 
+def test_a_jsonl_corpus_where_no_row_has_a_text_field_is_one_error_for_the_file(tmp_path):
+    """The text is under another name: one error saying so, not 'no text field' per row."""
+    rows = [{"headline": f"Story {n}", "summary": "Police in Minsk said."} for n in range(50)]
+    lines = [json.dumps(row) for row in rows[:20]] + ["{broken"] + [json.dumps({})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines + [json.dumps(r) for r in rows[20:]]))
+    corpus = load_corpus([path])
+    assert corpus.articles == ()
+    assert [s.path for s in corpus.skipped] == [f"{path}:line 21", str(path)]
+    reason = corpus.skipped[1].reason
+    assert "no row has a text field (the first such row's fields: 'headline', 'summary')" in reason
+    assert "one of: text, content, body, article" in reason
+    with pytest.raises(ArticleError, match="line 21"):
+        load_article_file(path)
+    _write(path, "\n".join(json.dumps(row) for row in rows))
+    with pytest.raises(MissingTextColumnError, match="no row has a text field"):
+        load_article_file(path)
+
+
+def test_rows_without_text_before_the_first_text_row_are_each_reported_in_order(tmp_path):
+    lines = [json.dumps({"headline": "a"}), "{broken", json.dumps({}), json.dumps({"text": BODY})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join([*lines, json.dumps({"title": "b"})]))
+    corpus = load_corpus([path])
+    assert [a.path for a in corpus.articles] == [f"{path}:line 4"]
+    assert [s.path for s in corpus.skipped] == [f"{path}:line {n}" for n in (1, 2, 3, 5)]
+    reasons = [s.reason for s in corpus.skipped]
+    assert all("no text field" in reasons[n] for n in (0, 2, 3)) and "not JSON" in reasons[1]
+    with pytest.raises(ArticleError, match="line 1: no text field"):
+        load_article_file(path)
+
+
 def test_jsonl_corpus_larger_than_the_single_file_limit_streams(tmp_path):
     path = tmp_path / "big.jsonl"
     raw_html = "<p>" + "x" * 200_000 + "</p>"  # bulky field, not processed or kept
