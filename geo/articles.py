@@ -29,8 +29,8 @@ Metadata comes from three places, and the rule that merges them is:
    optionally `<field>_provenance` (default `sidecar`), `<field>_evidence` and
    `override`. A sidecar value fills a field that is unknown or only inferred;
    a value stated explicitly by the file or its text wins over it unless the
-   sidecar row sets `override` to true. A row naming no file beside the sidecar
-   is reported as skipped.
+   sidecar row sets `override` to true. A row naming no file beside the sidecar,
+   or a row id that no loaded row of its file has, is reported as skipped.
 
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
@@ -203,6 +203,9 @@ class Sidecar:
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
     unmatched: tuple[tuple[int, str], ...] = ()
     """(line, file name) of rows naming no file beside the sidecar: their metadata goes unused."""
+    row_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    """file name -> {row id: line} of the rows that name one row of a file, to report the
+    ids no row of it has."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -269,9 +272,11 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
             yield from _unmatched_sidecar_rows(sidecars[path.parent])
+        row_ids: set[str] = set()
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
+                    row_ids.add(dict(item.extra).get("id", ""))
                     if item.id in seen:
                         yield SkippedFile(item.path, f"same text as {seen[item.id]} (duplicate)")
                         continue
@@ -279,6 +284,8 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 yield item
         except ArticleError as error:
             yield SkippedFile(str(path), str(error))
+        else:
+            yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
 
 
 def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
@@ -288,6 +295,26 @@ def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
             row_path(sidecar.path, line_no),
             f"{what}: its metadata is not used. Give the name of a corpus file in"
             f" {Path(sidecar.path).parent}, or drop the row",
+        )
+
+
+def _unused_sidecar_ids(
+    sidecar: Sidecar | None, path: Path, loaded: set[str]
+) -> Iterator[SkippedFile]:
+    """Sidecar rows for `path` with an id that none of its loaded rows has."""
+    if sidecar is None:
+        return
+    for row_id, line_no in sidecar.row_ids.get(path.name, {}).items():
+        if row_id in loaded:
+            continue
+        if path.suffix.lower() in ROW_SUFFIXES:
+            what = f"names row id {row_id!r}, but no row of {path.name} with that id was loaded"
+            fix = "Give the id of one of its rows (its id, article_id or doc_id), or drop the row"
+        else:
+            what = f"gives a row id ({row_id!r}) for {path.name}, a single-article file"
+            fix = "Leave the id empty: ids name rows of .jsonl and .csv corpora"
+        yield SkippedFile(
+            row_path(sidecar.path, line_no), f"{what}: its metadata is not used. {fix}"
         )
 
 
@@ -968,6 +995,7 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
         _check_sidecar_header(header, path)
     rows = {}
     unmatched = []
+    row_ids: dict[str, dict[str, int]] = {}
     for line_no, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
@@ -978,12 +1006,14 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
                 "Quote cells that contain commas",
             )
         folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
-        name = folded.get("file", "")
-        rows[(name, folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+        name, row_id = folded.get("file", ""), folded.get("id", "")
+        rows[(name, row_id)] = _sidecar_row_from(folded, path, line_no)
         # Rows match by bare file name: "sub/a.txt" never matches, nor does a misspelling.
         if Path(name).name != name or not (path.parent / name).is_file():
             unmatched.append((line_no, name))
-    return Sidecar(str(path), rows, tuple(unmatched))
+        elif row_id:
+            row_ids.setdefault(name, {})[row_id] = line_no
+    return Sidecar(str(path), rows, tuple(unmatched), row_ids)
 
 
 def _check_sidecar_header(header: list[str], path: Path) -> None:

@@ -530,6 +530,36 @@ def test_a_sidecar_row_naming_a_file_not_in_its_folder_is_reported(tmp_path):
     assert "'sub/b.txt', which is not a file beside it" in corpus.skipped[1].reason
 
 
+def test_a_sidecar_row_whose_id_matches_no_row_is_reported(tmp_path):
+    """A mistyped id (or one for a .txt file) left the row's metadata unused in silence."""
+    rows = [{"id": "x1", "text": "First."}, {"id": 2, "text": "Second."}, {"id": "x3", "text": ""}]
+    _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(row) for row in rows))
+    _write(tmp_path / "a.txt", BODY)
+    _write(
+        tmp_path / "articles.csv",
+        "file,id,source\nfeed.jsonl,x1,AFP\nfeed.jsonl,X1,AP\nfeed.jsonl,2,Reuters\n"
+        "feed.jsonl,x3,BBC\nfeed.jsonl,,DPA\na.txt,x1,TASS\n",
+    )
+    corpus = load_corpus([tmp_path])
+    assert [a.source.value for a in corpus.articles] == [None, "AFP", "Reuters"]  # a.txt first
+    sidecar = tmp_path / "articles.csv"
+    unused = {s.path: s.reason for s in corpus.skipped if s.file == str(sidecar)}
+    assert set(unused) == {f"{sidecar}:line {n}" for n in (3, 5, 7)}
+    assert unused[f"{sidecar}:line 3"].startswith(
+        "names row id 'X1', but no row of feed.jsonl with that id was loaded: its metadata is"
+        " not used."
+    )
+    assert "'x3'" in unused[f"{sidecar}:line 5"]  # the row is there, but skipped (empty text)
+    assert "'x1') for a.txt, a single-article file" in unused[f"{sidecar}:line 7"]
+
+
+def test_a_sidecar_is_not_checked_against_a_corpus_file_that_could_not_be_read(tmp_path):
+    _write(tmp_path / "feed.jsonl", json.dumps([{"id": "x1", "text": "First."}], indent=1))
+    _write(tmp_path / "articles.csv", "file,id,source\nfeed.jsonl,x1,AFP\n")
+    (skipped,) = load_corpus([tmp_path]).skipped
+    assert skipped.path == str(tmp_path / "feed.jsonl")
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
