@@ -15,8 +15,9 @@ Formats, by extension:
   `.jsonl` file that is one JSON document (an array, a pretty-printed object), is
   refused whole.
 
-Non-UTF-8 files are decoded with the encoding charset-normalizer detects, or
-rejected when it is not confident.
+Non-UTF-8 files are decoded with the ASCII-compatible encoding charset-normalizer
+detects, or rejected when it is not confident. Text with many control characters
+(binary data that happened to decode) or U+FFFD replacement characters is refused.
 
 Metadata comes from three places, and the rule that merges them is:
 
@@ -68,6 +69,14 @@ ENCODING_SAMPLE_BYTES = 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
 MAX_ENCODING_CHAOS = 0.1
 """charset-normalizer's mess ratio above which a guessed decoding is refused."""
+MAX_CONTROL_SHARE = 0.05
+"""Share of control characters (not tab, newline, CR, FF, VT) above which decoded bytes are
+binary data: prose has next to none, random bytes about one in ten (7-bit: one in five)."""
+MAX_REPLACEMENT_SHARE = 0.25
+"""Share of U+FFFD above which a file's text was lost by a lossy decoding before it was saved."""
+_ASCII_PROBE = b"The Minister said: 'Yes', 100 (A-Z, a-z) are \"here\"; why?\n\tOK!\r\n"
+"""Text every encoding of English news reads as ASCII: UTF-16/32 and EBCDIC do not."""
+_CONTROL_CHARS = sorted(set(map(chr, [*range(0x20), 0x7F])) - set("\t\n\r\f\v"))
 WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
 """English news: among equally clean guesses these win (short texts fit many codecs)."""
 
@@ -483,6 +492,13 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 
 def _decode(data: bytes, path: Path, declared_encoding: str | None = None) -> str:
+    """Text of a document's bytes, refused when it reads as binary data or lost text."""
+    text = _decode_bytes(data, path, declared_encoding)
+    _refuse_non_text(text, path)
+    return text
+
+
+def _decode_bytes(data: bytes, path: Path, declared_encoding: str | None = None) -> str:
     """Text of a document's bytes: UTF-8 (BOM stripped), a UTF-16 BOM, else a confident guess."""
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
         if data.startswith(bom):
@@ -505,9 +521,43 @@ def _decode(data: bytes, path: Path, declared_encoding: str | None = None) -> st
 _REENCODE = "Re-save it as UTF-8 (e.g. `iconv -f <encoding> -t utf-8`)"
 
 
+def _refuse_non_text(text: str, path: Path) -> None:
+    """Bytes without NULs can still fit some encoding (random bytes; 7-bit ones even as
+    UTF-8) without being prose: too many control or replacement characters say so."""
+    if not text:
+        return
+    controls = sum(map(text.count, _CONTROL_CHARS))
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise BinaryFileError(
+            path,
+            f"holds binary data ({controls / len(text):.0%} of its characters are control "
+            "characters)",
+            "Give a text file",
+        )
+    replaced = text.count("\ufffd")
+    if replaced > MAX_REPLACEMENT_SHARE * len(text):
+        raise UndecodableFileError(
+            path,
+            f"{replaced / len(text):.0%} of its characters are U+FFFD replacement characters: "
+            "its text was lost by a decoding that replaced what it could not read",
+            "Convert the original file to UTF-8 again, without replacing characters",
+        )
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
+        return False
+
+
 def _guess_encoding(data: bytes, path: Path, declared: str | None = None) -> str:
-    """The encoding of non-UTF-8 bytes, or UndecodableFileError if no guess is confident."""
-    if declared:
+    """The encoding of non-UTF-8 bytes, or UndecodableFileError if no guess is confident.
+
+    Only ASCII-compatible encodings are guessed: short or random bytes often fit UTF-16
+    or EBCDIC, and news in them without a BOM (or NUL bytes) does not occur.
+    """
+    if declared and _ascii_compatible(declared):
         try:
             codec = codecs.lookup(declared).name
             data.decode(codec)
@@ -516,7 +566,11 @@ def _guess_encoding(data: bytes, path: Path, declared: str | None = None) -> str
             pass
     from charset_normalizer import from_bytes
 
-    results = [r for r in from_bytes(data) if r.chaos <= MAX_ENCODING_CHAOS]
+    results = [
+        r
+        for r in from_bytes(data)
+        if r.chaos <= MAX_ENCODING_CHAOS and _ascii_compatible(r.encoding)
+    ]
     if not results:
         raise UndecodableFileError(
             path, "the bytes are not UTF-8 and no encoding fits them confidently", _REENCODE
@@ -648,31 +702,32 @@ def _open_rows(path: Path) -> tuple[BinaryIO, str]:
         raise UnreadablePathError(path, "permission denied", "chmod a+r the file") from error
     sample = handle.read(ENCODING_SAMPLE_BYTES)
     handle.seek(0)
-    if not sample.strip():
+    try:
+        return handle, _rows_encoding(sample, path)
+    except ArticleError:
         handle.close()
+        raise
+
+
+def _rows_encoding(sample: bytes, path: Path) -> str:
+    """The encoding of a row corpus from its first bytes, refusing empty, binary or
+    undecodable files."""
+    if not sample.strip():
         raise EmptyFileError(path, "the file is empty", "Remove it or add rows")
     if (
         sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         or b"\x00" in sample[:BINARY_SNIFF_BYTES]
     ):
-        handle.close()
         raise BinaryFileError(
             path, "holds binary data (NUL bytes; UTF-16?)", "Give UTF-8 text, one row a line"
         )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return handle, "utf-8-sig"
+        encoding = "utf-8-sig"
     except UnicodeDecodeError:
-        pass
-    try:
         encoding = _guess_encoding(sample, path)
-    except UndecodableFileError:
-        handle.close()
-        raise
-    if codecs.lookup(encoding).name.startswith(("utf_16", "utf_32")):
-        handle.close()
-        raise UndecodableFileError(path, f"looks like {encoding}", _REENCODE)
-    return handle, encoding
+    _refuse_non_text(sample.decode(encoding, errors="replace"), path)
+    return encoding
 
 
 class _Lines:

@@ -83,6 +83,82 @@ def test_undecodable_bytes(tmp_path):
         load_article_file(path)
 
 
+def _noise(seed: int, size: int, low: int = 1, high: int = 256) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(low, high) for _ in range(size))
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        *(_noise(seed, size) for seed in range(12) for size in (16, 32, 64)),  # some fit UTF-16
+        _noise(1, 50, low=0x80),  # fitted EBCDIC (cp037)
+        _noise(2, 3000, high=0x80),  # 7-bit: valid UTF-8, one character in five a control
+    ],
+)
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".jsonl", ".csv"])
+def test_random_bytes_without_nul_are_refused_not_read_as_a_garbled_article(
+    tmp_path, noise, suffix
+):
+    """Only ASCII-compatible encodings are guessed, and text with many control characters is
+    binary. (A few dozen random bytes can still fit a single-byte code page as 'text'.)"""
+    path = tmp_path / f"noise{suffix}"
+    path.write_bytes(noise)
+    corpus = load_corpus([path])
+    assert corpus.articles == ()
+    (skipped,) = corpus.skipped
+    assert skipped.path == str(path)
+    assert "binary data" in skipped.reason or "no encoding fits" in skipped.reason
+
+
+def test_text_lost_to_replacement_characters_is_refused(tmp_path):
+    lost = "".join("\ufffd" if ord(c) > 0x60 else c for c in BODY)
+    path = _write(tmp_path / "lost.txt", lost)
+    with pytest.raises(UndecodableFileError, match="U\\+FFFD replacement characters"):
+        load_article_file(path)
+
+
+POLISH = (
+    "Straż Graniczna poinformowała w środę, że w pobliżu "
+    "Kuźnicy zatrzymano grupę migrantów. Według rzecznika żołnierze "
+    "i policjanci pilnują granicy z Białorusią przez całą dobę.\n"
+)
+RUSSIAN = (
+    "В среду пограничная служба Польши сообщила о задержании группы мигрантов у деревни Кузница.\n"
+)
+ARABIC = (
+    "أعلنت حرس الحدود البولندية يوم الأربعاء أنها أوقفت مجموعة من المهاجرين قرب قرية كوزنيتسا.\n"
+)
+ENGLISH = (
+    "WARSAW — Poland’s border guard said on Wednesday the “very tense” "
+    "situation cost €2 million a day, a spokesman for the café owners said.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        *((text, "utf-8") for text in (POLISH, RUSSIAN, ARABIC, ENGLISH)),
+        (POLISH, "cp1250"),
+        (RUSSIAN, "cp1251"),
+        (RUSSIAN, "koi8_r"),
+        (ARABIC, "cp1256"),
+        (ENGLISH, "cp1252"),
+        (ENGLISH + "\f" + ENGLISH + "\x1a", "cp1252"),  # a page break, a DOS end-of-file mark
+        (ENGLISH.replace("’", "\x92"), "utf-8"),  # cp1252 read as latin-1: C1 controls
+    ],
+    ids=lambda value: value if value.isascii() and len(value) < 8 else value[:6],
+)
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_non_english_and_legacy_encoded_text_is_not_taken_for_binary(
+    tmp_path, text, encoding, suffix
+):
+    text = text * 2
+    content = f'text\n"{text}"\n' if suffix == ".csv" else text
+    [article] = load_article_file(_write(tmp_path / f"article{suffix}", content, encoding))
+    assert article.text == text
+
+
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
 def test_western_encodings_are_detected(tmp_path, encoding):
     text = (
