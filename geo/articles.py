@@ -11,10 +11,13 @@ Formats, by extension:
 * `.jsonl` / `.csv`: one article a row, streamed so corpora of any size load; the
   text comes from a `text`, `content`, `body` or `article` field, metadata from
   `title`, `source`, `url`, `published` (and common synonyms). A bad row is
-  skipped on its own, as `path:line N`.
+  skipped on its own, as `path:line N`; a file where no row has a text field, or a
+  `.jsonl` file that is one JSON document (an array, a pretty-printed object), is
+  refused whole.
 
-Non-UTF-8 files are decoded with the encoding charset-normalizer detects, or
-rejected when it is not confident.
+Non-UTF-8 files are decoded with the ASCII-compatible encoding charset-normalizer
+detects, or rejected when it is not confident. Text with many control characters
+(binary data that happened to decode) or U+FFFD replacement characters is refused.
 
 Metadata comes from three places, and the rule that merges them is:
 
@@ -27,8 +30,8 @@ Metadata comes from three places, and the rule that merges them is:
    optionally `<field>_provenance` (default `sidecar`), `<field>_evidence` and
    `override`. A sidecar value fills a field that is unknown or only inferred;
    a value stated explicitly by the file or its text wins over it unless the
-   sidecar row sets `override` to true. A row naming no file beside the sidecar
-   is reported as skipped.
+   sidecar row sets `override` to true. A row naming no file beside the sidecar,
+   or a row id that no loaded row of its file has, is reported as skipped.
 
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
@@ -66,6 +69,14 @@ ENCODING_SAMPLE_BYTES = 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
 MAX_ENCODING_CHAOS = 0.1
 """charset-normalizer's mess ratio above which a guessed decoding is refused."""
+MAX_CONTROL_SHARE = 0.05
+"""Share of control characters (not tab, newline, CR, FF, VT) above which decoded bytes are
+binary data: prose has next to none, random bytes about one in ten (7-bit: one in five)."""
+MAX_REPLACEMENT_SHARE = 0.25
+"""Share of U+FFFD above which a file's text was lost by a lossy decoding before it was saved."""
+_ASCII_PROBE = b"The Minister said: 'Yes', 100 (A-Z, a-z) are \"here\"; why?\n\tOK!\r\n"
+"""Text every encoding of English news reads as ASCII: UTF-16/32 and EBCDIC do not."""
+_CONTROL_CHARS = sorted(set(map(chr, [*range(0x20), 0x7F])) - set("\t\n\r\f\v"))
 WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_8")
 """English news: among equally clean guesses these win (short texts fit many codecs)."""
 
@@ -166,8 +177,16 @@ class MissingTextColumnError(ArticleError):
     """A CSV corpus whose header names no text column."""
 
 
+class NotJsonLinesError(ArticleError):
+    """A .jsonl file holding one JSON document (an array, or an object over many lines)."""
+
+
 class BadRowError(ArticleError):
     """One row of a .jsonl/.csv corpus is unusable; the rest of the file still loads."""
+
+
+class NoTextFieldError(BadRowError):
+    """A row with none of `TEXT_COLUMNS` (when no row has one, the file gets one error)."""
 
 
 class SidecarError(ArticleError):
@@ -193,6 +212,9 @@ class Sidecar:
     rows: dict[tuple[str, str], SidecarRow] = field(default_factory=dict)
     unmatched: tuple[tuple[int, str], ...] = ()
     """(line, file name) of rows naming no file beside the sidecar: their metadata goes unused."""
+    row_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    """file name -> {row id: line} of the rows that name one row of a file, to report the
+    ids no row of it has."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -259,9 +281,11 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
             yield from _unmatched_sidecar_rows(sidecars[path.parent])
+        row_ids: set[str] = set()
         try:
             for item in _iter_file(path, sidecars[path.parent]):
                 if isinstance(item, Article):
+                    row_ids.add(dict(item.extra).get("id", ""))
                     if item.id in seen:
                         yield SkippedFile(item.path, f"same text as {seen[item.id]} (duplicate)")
                         continue
@@ -269,6 +293,8 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 yield item
         except ArticleError as error:
             yield SkippedFile(str(path), str(error))
+        else:
+            yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
 
 
 def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
@@ -278,6 +304,26 @@ def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
             row_path(sidecar.path, line_no),
             f"{what}: its metadata is not used. Give the name of a corpus file in"
             f" {Path(sidecar.path).parent}, or drop the row",
+        )
+
+
+def _unused_sidecar_ids(
+    sidecar: Sidecar | None, path: Path, loaded: set[str]
+) -> Iterator[SkippedFile]:
+    """Sidecar rows for `path` with an id that none of its loaded rows has."""
+    if sidecar is None:
+        return
+    for row_id, line_no in sidecar.row_ids.get(path.name, {}).items():
+        if row_id in loaded:
+            continue
+        if path.suffix.lower() in ROW_SUFFIXES:
+            what = f"names row id {row_id!r}, but no row of {path.name} with that id was loaded"
+            fix = "Give the id of one of its rows (its id, article_id or doc_id), or drop the row"
+        else:
+            what = f"gives a row id ({row_id!r}) for {path.name}, a single-article file"
+            fix = "Leave the id empty: ids name rows of .jsonl and .csv corpora"
+        yield SkippedFile(
+            row_path(sidecar.path, line_no), f"{what}: its metadata is not used. {fix}"
         )
 
 
@@ -334,17 +380,13 @@ def _iter_file(
         yield _build_article(text, str(path), _Declared(), _sidecar_row(sidecar, path))
     elif suffix in ROW_SUFFIXES:
         rows = _jsonl_rows(path) if suffix == ".jsonl" else _csv_rows(path)
-        for line_no, row in rows:
-            where = row_path(path, line_no)
-            try:
-                if isinstance(row, BadRowError):
-                    raise row
-                text, declared = _row_article(row, where)
-            except BadRowError as error:
+        for where, parsed in _parsed_rows(path, rows):
+            if isinstance(parsed, BadRowError):
                 if strict:
-                    raise
-                yield SkippedFile(where, str(error))
+                    raise parsed
+                yield SkippedFile(where, str(parsed))
                 continue
+            text, declared = parsed
             row_id = dict(declared.extra).get("id", "")
             yield _build_article(text, where, declared, _sidecar_row(sidecar, path, row_id))
     else:
@@ -450,6 +492,13 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 
 def _decode(data: bytes, path: Path, declared_encoding: str | None = None) -> str:
+    """Text of a document's bytes, refused when it reads as binary data or lost text."""
+    text = _decode_bytes(data, path, declared_encoding)
+    _refuse_non_text(text, path)
+    return text
+
+
+def _decode_bytes(data: bytes, path: Path, declared_encoding: str | None = None) -> str:
     """Text of a document's bytes: UTF-8 (BOM stripped), a UTF-16 BOM, else a confident guess."""
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
         if data.startswith(bom):
@@ -472,9 +521,43 @@ def _decode(data: bytes, path: Path, declared_encoding: str | None = None) -> st
 _REENCODE = "Re-save it as UTF-8 (e.g. `iconv -f <encoding> -t utf-8`)"
 
 
+def _refuse_non_text(text: str, path: Path) -> None:
+    """Bytes without NULs can still fit some encoding (random bytes; 7-bit ones even as
+    UTF-8) without being prose: too many control or replacement characters say so."""
+    if not text:
+        return
+    controls = sum(map(text.count, _CONTROL_CHARS))
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise BinaryFileError(
+            path,
+            f"holds binary data ({controls / len(text):.0%} of its characters are control "
+            "characters)",
+            "Give a text file",
+        )
+    replaced = text.count("\ufffd")
+    if replaced > MAX_REPLACEMENT_SHARE * len(text):
+        raise UndecodableFileError(
+            path,
+            f"{replaced / len(text):.0%} of its characters are U+FFFD replacement characters: "
+            "its text was lost by a decoding that replaced what it could not read",
+            "Convert the original file to UTF-8 again, without replacing characters",
+        )
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
+        return False
+
+
 def _guess_encoding(data: bytes, path: Path, declared: str | None = None) -> str:
-    """The encoding of non-UTF-8 bytes, or UndecodableFileError if no guess is confident."""
-    if declared:
+    """The encoding of non-UTF-8 bytes, or UndecodableFileError if no guess is confident.
+
+    Only ASCII-compatible encodings are guessed: short or random bytes often fit UTF-16
+    or EBCDIC, and news in them without a BOM (or NUL bytes) does not occur.
+    """
+    if declared and _ascii_compatible(declared):
         try:
             codec = codecs.lookup(declared).name
             data.decode(codec)
@@ -483,7 +566,11 @@ def _guess_encoding(data: bytes, path: Path, declared: str | None = None) -> str
             pass
     from charset_normalizer import from_bytes
 
-    results = [r for r in from_bytes(data) if r.chaos <= MAX_ENCODING_CHAOS]
+    results = [
+        r
+        for r in from_bytes(data)
+        if r.chaos <= MAX_ENCODING_CHAOS and _ascii_compatible(r.encoding)
+    ]
     if not results:
         raise UndecodableFileError(
             path, "the bytes are not UTF-8 and no encoding fits them confidently", _REENCODE
@@ -615,31 +702,32 @@ def _open_rows(path: Path) -> tuple[BinaryIO, str]:
         raise UnreadablePathError(path, "permission denied", "chmod a+r the file") from error
     sample = handle.read(ENCODING_SAMPLE_BYTES)
     handle.seek(0)
-    if not sample.strip():
+    try:
+        return handle, _rows_encoding(sample, path)
+    except ArticleError:
         handle.close()
+        raise
+
+
+def _rows_encoding(sample: bytes, path: Path) -> str:
+    """The encoding of a row corpus from its first bytes, refusing empty, binary or
+    undecodable files."""
+    if not sample.strip():
         raise EmptyFileError(path, "the file is empty", "Remove it or add rows")
     if (
         sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         or b"\x00" in sample[:BINARY_SNIFF_BYTES]
     ):
-        handle.close()
         raise BinaryFileError(
             path, "holds binary data (NUL bytes; UTF-16?)", "Give UTF-8 text, one row a line"
         )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return handle, "utf-8-sig"
+        encoding = "utf-8-sig"
     except UnicodeDecodeError:
-        pass
-    try:
         encoding = _guess_encoding(sample, path)
-    except UndecodableFileError:
-        handle.close()
-        raise
-    if codecs.lookup(encoding).name.startswith(("utf_16", "utf_32")):
-        handle.close()
-        raise UndecodableFileError(path, f"looks like {encoding}", _REENCODE)
-    return handle, encoding
+    _refuse_non_text(sample.decode(encoding, errors="replace"), path)
+    return encoding
 
 
 class _Lines:
@@ -685,6 +773,15 @@ class _Lines:
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
     handle, encoding = _open_rows(path)
     with handle:
+        kind = _json_document_kind(handle, encoding)
+        if kind is not None:
+            raise NotJsonLinesError(
+                path,
+                f"is one JSON {kind}, not JSON Lines (one JSON object per line)",
+                'Write each article as one {"text": ...} object on a line of its own, '
+                "e.g. `jq -c '.[]' in.json > out.jsonl` for an array, "
+                "`jq -c . in.json > out.jsonl` for one object",
+            )
         lines = _Lines(handle, encoding, path)
         any_row = False
         while True:
@@ -702,6 +799,28 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
             yield lines.line_no, _parse_json_row(line, row_path(path, lines.line_no))
         if not any_row:
             raise EmptyFileError(path, "no rows", "Add one JSON object per line")
+
+
+def _json_document_kind(handle: BinaryIO, encoding: str) -> str | None:
+    """ "array" or "object" when the file is one JSON document, which read line by line
+    would give an error for every line: a bare "[" or "{" first, or a whole file that
+    parses as an array, or as an object over several lines (pretty-printed)."""
+    head = handle.read(ENCODING_SAMPLE_BYTES)
+    whole = len(head) < ENCODING_SAMPLE_BYTES
+    handle.seek(0)
+    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[0] in ("[", "{"):
+        return "array" if lines[0] == "[" else "object"
+    if not whole or not lines or lines[0][0] not in "[{":
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) and len(lines) > 1 else None
 
 
 def _parse_json_row(line: str, where: str) -> Row | BadRowError:
@@ -806,14 +925,71 @@ def _csv_header(reader: Iterator[list[str]], path: Path) -> list[str]:
     return header
 
 
+def _parsed_rows(
+    path: Path, rows: Iterable[tuple[int, Row | BadRowError]]
+) -> Iterator[tuple[str, tuple[str, _Declared] | BadRowError]]:
+    """(where, the row's text and metadata, or why it is unusable), in file order.
+
+    Until a row has a text field, problems are held back (rows without one by line
+    number only): if no row has one, the text is under another name, and the file gets
+    one `MissingTextColumnError` instead of an error per row.
+    """
+    held: list[int | BadRowError] | None = []
+    first_fields: list[str] | None = None
+    for line_no, row in rows:
+        where = row_path(path, line_no)
+        if isinstance(row, BadRowError):
+            parsed: tuple[str, _Declared] | BadRowError = row
+        else:
+            try:
+                parsed = _row_article(row, where)
+            except BadRowError as error:
+                parsed = error
+        if held is None:
+            yield where, parsed
+        elif isinstance(row, BadRowError):
+            held.append(row)
+        elif isinstance(parsed, NoTextFieldError):
+            held.append(line_no)
+            first_fields = list(row) if first_fields is None else first_fields
+        else:
+            yield from _released(path, held)
+            held = None
+            yield where, parsed
+    if held is None:
+        return
+    if first_fields is None:
+        yield from _released(path, held)
+        return
+    yield from _released(path, [item for item in held if not isinstance(item, int)])
+    named = ", ".join(repr(name) for name in first_fields[:10]) or "none"
+    raise MissingTextColumnError(
+        path,
+        f"no row has a text field (the first such row's fields: {named})",
+        f"Name the field holding the article text one of: {', '.join(TEXT_COLUMNS)}",
+    )
+
+
+def _released(path: Path, held: list[int | BadRowError]) -> Iterator[tuple[str, BadRowError]]:
+    for item in held:
+        if isinstance(item, BadRowError):
+            yield item.path, item
+        else:
+            yield row_path(path, item), _no_text_field(row_path(path, item))
+
+
+def _no_text_field(where: str) -> NoTextFieldError:
+    return NoTextFieldError(
+        where, "no text field", f"Give the article text as one of: {', '.join(TEXT_COLUMNS)}"
+    )
+
+
 def _row_article(row: Row, where: str) -> tuple[str, _Declared]:
     """A row's text and the metadata its columns declare."""
     folded = {key.strip().lower(): value for key, value in row.items()}
     text_key = next((key for key in TEXT_COLUMNS if key in folded), None)
     if text_key is None:
-        raise BadRowError(
-            where, "no text field", f"Give the article text as one of: {', '.join(TEXT_COLUMNS)}"
-        )
+        raise _no_text_field(where)
     text = _normalise_newlines(folded[text_key]).removeprefix("\ufeff")
     if not text.strip():
         raise BadRowError(where, f"the {text_key!r} field is empty", "Fill it or drop the row")
@@ -874,6 +1050,7 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
         _check_sidecar_header(header, path)
     rows = {}
     unmatched = []
+    row_ids: dict[str, dict[str, int]] = {}
     for line_no, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
@@ -884,12 +1061,14 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
                 "Quote cells that contain commas",
             )
         folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
-        name = folded.get("file", "")
-        rows[(name, folded.get("id", ""))] = _sidecar_row_from(folded, path, line_no)
+        name, row_id = folded.get("file", ""), folded.get("id", "")
+        rows[(name, row_id)] = _sidecar_row_from(folded, path, line_no)
         # Rows match by bare file name: "sub/a.txt" never matches, nor does a misspelling.
         if Path(name).name != name or not (path.parent / name).is_file():
             unmatched.append((line_no, name))
-    return Sidecar(str(path), rows, tuple(unmatched))
+        elif row_id:
+            row_ids.setdefault(name, {})[row_id] = line_no
+    return Sidecar(str(path), rows, tuple(unmatched), row_ids)
 
 
 def _check_sidecar_header(header: list[str], path: Path) -> None:

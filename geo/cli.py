@@ -85,7 +85,7 @@ def _build(args: argparse.Namespace) -> int:
     from geo.pipeline import build_store
     from geo.store import default_corpus_paths
 
-    paths = [Path(p) for p in args.paths] or list(default_corpus_paths())
+    paths = [Path(p) for p in args.paths] or list(default_corpus_paths(args.data_dir))
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
@@ -386,7 +386,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="analyse a corpus and write the store")
     build.add_argument(
-        "paths", nargs="*", help="corpus files or folders (default: seeds/ and data/uploads/)"
+        "paths",
+        nargs="*",
+        help="corpus files or folders (default: seeds/ and DATA_DIR/uploads/, where the "
+        "dashboard saves uploads)",
     )
     build.add_argument("--data-dir", default="data", help="where the store goes (default: data)")
     build.add_argument("--force", action="store_true", help="analyse every article again")

@@ -321,9 +321,10 @@ class OnlineGeocoder(Geocoder):
 
 
 _USER_AGENT_HINT = (
-    f"set {USER_AGENT_ENV} to your application and a real contact, such as "
-    "'newsmap/0.1 (jane@university.edu)', or pass user_agent=...; unset "
-    f"{SERVICE_ENV} (and drop --online) to stay offline"
+    f"for `python -m geo`, set the environment variable {USER_AGENT_ENV} to a string naming "
+    "your application and a real contact address, e.g. "
+    f"export {USER_AGENT_ENV}='newsmap/0.1 (jane@university.edu)'; from Python, pass "
+    f"OnlineGeocoder(user_agent=...). To stay offline, drop --online and unset {SERVICE_ENV}"
 )
 
 

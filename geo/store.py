@@ -96,12 +96,13 @@ class EmptyCorpusError(StoreError):
 # --------------------------------------------------------------------------
 
 
-def default_corpus_paths(root: Path | str = ".") -> tuple[Path, ...]:
-    """seeds/ and, when it exists, data/uploads/ (the dashboard's upload folder)."""
-    root = Path(root)
-    paths = [root / "seeds"]
-    if (root / "data" / "uploads").is_dir():
-        paths.append(root / "data" / "uploads")
+def default_corpus_paths(data_dir: Path | str = "data", root: Path | str = ".") -> tuple[Path, ...]:
+    """seeds/ under `root` and, when it exists, `data_dir`/uploads/: the dashboard saves
+    uploads beside the store they go into, so another store has its own uploads."""
+    paths = [Path(root) / "seeds"]
+    uploads = Path(data_dir) / "uploads"
+    if uploads.is_dir():
+        paths.append(uploads)
     return tuple(paths)
 
 

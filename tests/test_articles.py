@@ -83,6 +83,82 @@ def test_undecodable_bytes(tmp_path):
         load_article_file(path)
 
 
+def _noise(seed: int, size: int, low: int = 1, high: int = 256) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(low, high) for _ in range(size))
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        *(_noise(seed, size) for seed in range(12) for size in (16, 32, 64)),  # some fit UTF-16
+        _noise(1, 50, low=0x80),  # fitted EBCDIC (cp037)
+        _noise(2, 3000, high=0x80),  # 7-bit: valid UTF-8, one character in five a control
+    ],
+)
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".jsonl", ".csv"])
+def test_random_bytes_without_nul_are_refused_not_read_as_a_garbled_article(
+    tmp_path, noise, suffix
+):
+    """Only ASCII-compatible encodings are guessed, and text with many control characters is
+    binary. (A few dozen random bytes can still fit a single-byte code page as 'text'.)"""
+    path = tmp_path / f"noise{suffix}"
+    path.write_bytes(noise)
+    corpus = load_corpus([path])
+    assert corpus.articles == ()
+    (skipped,) = corpus.skipped
+    assert skipped.path == str(path)
+    assert "binary data" in skipped.reason or "no encoding fits" in skipped.reason
+
+
+def test_text_lost_to_replacement_characters_is_refused(tmp_path):
+    lost = "".join("\ufffd" if ord(c) > 0x60 else c for c in BODY)
+    path = _write(tmp_path / "lost.txt", lost)
+    with pytest.raises(UndecodableFileError, match="U\\+FFFD replacement characters"):
+        load_article_file(path)
+
+
+POLISH = (
+    "Straż Graniczna poinformowała w środę, że w pobliżu "
+    "Kuźnicy zatrzymano grupę migrantów. Według rzecznika żołnierze "
+    "i policjanci pilnują granicy z Białorusią przez całą dobę.\n"
+)
+RUSSIAN = (
+    "В среду пограничная служба Польши сообщила о задержании группы мигрантов у деревни Кузница.\n"
+)
+ARABIC = (
+    "أعلنت حرس الحدود البولندية يوم الأربعاء أنها أوقفت مجموعة من المهاجرين قرب قرية كوزنيتسا.\n"
+)
+ENGLISH = (
+    "WARSAW — Poland’s border guard said on Wednesday the “very tense” "
+    "situation cost €2 million a day, a spokesman for the café owners said.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        *((text, "utf-8") for text in (POLISH, RUSSIAN, ARABIC, ENGLISH)),
+        (POLISH, "cp1250"),
+        (RUSSIAN, "cp1251"),
+        (RUSSIAN, "koi8_r"),
+        (ARABIC, "cp1256"),
+        (ENGLISH, "cp1252"),
+        (ENGLISH + "\f" + ENGLISH + "\x1a", "cp1252"),  # a page break, a DOS end-of-file mark
+        (ENGLISH.replace("’", "\x92"), "utf-8"),  # cp1252 read as latin-1: C1 controls
+    ],
+    ids=lambda value: value if value.isascii() and len(value) < 8 else value[:6],
+)
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_non_english_and_legacy_encoded_text_is_not_taken_for_binary(
+    tmp_path, text, encoding, suffix
+):
+    text = text * 2
+    content = f'text\n"{text}"\n' if suffix == ".csv" else text
+    [article] = load_article_file(_write(tmp_path / f"article{suffix}", content, encoding))
+    assert article.text == text
+
+
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
 def test_western_encodings_are_detected(tmp_path, encoding):
     text = (
@@ -284,6 +360,36 @@ def test_jsonl_rows_with_metadata_and_bad_rows_skipped_individually(tmp_path):
     assert "not JSON" in skipped[f"{path}:line 2"]
     assert "byte limit" in skipped[f"{path}:line 7"]
     with pytest.raises(ArticleError, match="line 2"):
+        load_article_file(path)
+
+
+def test_a_jsonl_corpus_where_no_row_has_a_text_field_is_one_error_for_the_file(tmp_path):
+    """The text is under another name: one error saying so, not 'no text field' per row."""
+    rows = [{"headline": f"Story {n}", "summary": "Police in Minsk said."} for n in range(50)]
+    lines = [json.dumps(row) for row in rows[:20]] + ["{broken"] + [json.dumps({})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines + [json.dumps(r) for r in rows[20:]]))
+    corpus = load_corpus([path])
+    assert corpus.articles == ()
+    assert [s.path for s in corpus.skipped] == [f"{path}:line 21", str(path)]
+    reason = corpus.skipped[1].reason
+    assert "no row has a text field (the first such row's fields: 'headline', 'summary')" in reason
+    assert "one of: text, content, body, article" in reason
+    with pytest.raises(ArticleError, match="line 21"):
+        load_article_file(path)
+    _write(path, "\n".join(json.dumps(row) for row in rows))
+    with pytest.raises(MissingTextColumnError, match="no row has a text field"):
+        load_article_file(path)
+
+
+def test_rows_without_text_before_the_first_text_row_are_each_reported_in_order(tmp_path):
+    lines = [json.dumps({"headline": "a"}), "{broken", json.dumps({}), json.dumps({"text": BODY})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join([*lines, json.dumps({"title": "b"})]))
+    corpus = load_corpus([path])
+    assert [a.path for a in corpus.articles] == [f"{path}:line 4"]
+    assert [s.path for s in corpus.skipped] == [f"{path}:line {n}" for n in (1, 2, 3, 5)]
+    reasons = [s.reason for s in corpus.skipped]
+    assert all("no text field" in reasons[n] for n in (0, 2, 3)) and "not JSON" in reasons[1]
+    with pytest.raises(ArticleError, match="line 1: no text field"):
         load_article_file(path)
 
 
@@ -500,6 +606,36 @@ def test_a_sidecar_row_naming_a_file_not_in_its_folder_is_reported(tmp_path):
     assert "'sub/b.txt', which is not a file beside it" in corpus.skipped[1].reason
 
 
+def test_a_sidecar_row_whose_id_matches_no_row_is_reported(tmp_path):
+    """A mistyped id (or one for a .txt file) left the row's metadata unused in silence."""
+    rows = [{"id": "x1", "text": "First."}, {"id": 2, "text": "Second."}, {"id": "x3", "text": ""}]
+    _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(row) for row in rows))
+    _write(tmp_path / "a.txt", BODY)
+    _write(
+        tmp_path / "articles.csv",
+        "file,id,source\nfeed.jsonl,x1,AFP\nfeed.jsonl,X1,AP\nfeed.jsonl,2,Reuters\n"
+        "feed.jsonl,x3,BBC\nfeed.jsonl,,DPA\na.txt,x1,TASS\n",
+    )
+    corpus = load_corpus([tmp_path])
+    assert [a.source.value for a in corpus.articles] == [None, "AFP", "Reuters"]  # a.txt first
+    sidecar = tmp_path / "articles.csv"
+    unused = {s.path: s.reason for s in corpus.skipped if s.file == str(sidecar)}
+    assert set(unused) == {f"{sidecar}:line {n}" for n in (3, 5, 7)}
+    assert unused[f"{sidecar}:line 3"].startswith(
+        "names row id 'X1', but no row of feed.jsonl with that id was loaded: its metadata is"
+        " not used."
+    )
+    assert "'x3'" in unused[f"{sidecar}:line 5"]  # the row is there, but skipped (empty text)
+    assert "'x1') for a.txt, a single-article file" in unused[f"{sidecar}:line 7"]
+
+
+def test_a_sidecar_is_not_checked_against_a_corpus_file_that_could_not_be_read(tmp_path):
+    _write(tmp_path / "feed.jsonl", json.dumps([{"id": "x1", "text": "First."}], indent=1))
+    _write(tmp_path / "articles.csv", "file,id,source\nfeed.jsonl,x1,AFP\n")
+    (skipped,) = load_corpus([tmp_path]).skipped
+    assert skipped.path == str(tmp_path / "feed.jsonl")
+
+
 def test_sidecar_given_as_a_corpus_file_is_not_an_article(tmp_path):
     sidecar = _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n")
     corpus = load_corpus([sidecar])
@@ -619,6 +755,37 @@ def test_a_malformed_jsonl_line_says_where_it_breaks(tmp_path):
     (skipped,) = load_corpus([path]).skipped
     assert skipped.path.endswith("c.jsonl:line 2")
     assert "not JSON (Invalid control character at: column 26)" in skipped.reason
+
+
+ROWS = [{"text": "Police in Minsk said."}, {"text": "Fighting near Kharkiv.", "id": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (json.dumps(ROWS, indent=2), "array"),
+        ("[\n" + ",\n".join(json.dumps(row) for row in ROWS) + "\n]\n", "array"),
+        (json.dumps(ROWS), "array"),
+        (json.dumps(ROWS[0], indent=4), "object"),
+        ('{"text": "Police in Minsk said.",\n "title": "Minsk"}\n', "object"),
+    ],
+    ids=["pretty-array", "array-of-lines", "one-line-array", "pretty-object", "object-2-lines"],
+)
+def test_a_json_document_saved_as_jsonl_is_one_error_naming_the_file(tmp_path, content, kind):
+    """Read line by line, a pretty-printed array gave one 'not JSON' error per line."""
+    path = _write(tmp_path / "feed.jsonl", content)
+    (skipped,) = load_corpus([path]).skipped
+    assert skipped.path == str(path) and skipped.line is None
+    assert f"is one JSON {kind}, not JSON Lines" in skipped.reason
+    assert 'one {"text": ...} object on a line of its own' in skipped.reason
+    with pytest.raises(articles.NotJsonLinesError):
+        load_article_file(path)
+
+
+def test_jsonl_whose_first_row_is_broken_is_still_read_row_by_row(tmp_path):
+    path = _write(tmp_path / "feed.jsonl", '{"text": "Minsk\n' + json.dumps(ROWS[1]) + "\n")
+    corpus = load_corpus([path])
+    assert len(corpus.articles) == 1 and corpus.skipped[0].path.endswith("feed.jsonl:line 1")
 
 
 def test_a_jsonl_row_with_a_lone_surrogate_escape_is_skipped_not_a_crash(tmp_path):

@@ -125,7 +125,7 @@ def test_geocode_online_uses_the_online_geocoder(monkeypatch, capsys):
 def test_geocode_online_without_configuration_is_fatal(monkeypatch, capsys):
     monkeypatch.delenv("GEO_USER_AGENT", raising=False)
     assert cli.main(["geocode", "Kuznica", "--online"]) == 2
-    assert "GEO_USER_AGENT" in capsys.readouterr().err
+    assert "export GEO_USER_AGENT=" in capsys.readouterr().err
 
 
 def test_build_exit_status_and_summary(monkeypatch, tmp_path, capsys):
@@ -168,6 +168,27 @@ def test_build_by_default_passes_over_an_empty_uploads_folder(monkeypatch, tmp_p
     monkeypatch.setattr("geo.pipeline.build_store", lambda *a, **k: BuildSummary(1, 1, 1, (), 0))
     assert cli.main(["build", "--quiet"]) == 0
     assert "skipped files: 0" in capsys.readouterr().out
+
+
+def test_build_by_default_reads_the_uploads_of_its_own_data_dir(monkeypatch, tmp_path):
+    """The dashboard saves uploads in <data dir>/uploads: a build into another store must not
+    take ./data/uploads (another store's uploads) and leave its own out."""
+    for folder in ("seeds", "data/uploads", "other/uploads"):
+        (tmp_path / folder).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    built = []
+
+    def fake_build(paths, data_dir, **options):
+        built.append(([str(p) for p in paths], str(data_dir)))
+        return BuildSummary(1, 1, 1, (), 0)
+
+    monkeypatch.setattr("geo.pipeline.build_store", fake_build)
+    assert cli.main(["build", "--quiet", "--data-dir", "other"]) == 0
+    assert cli.main(["build", "--quiet"]) == 0
+    assert built == [
+        (["seeds", str(Path("other") / "uploads")], "other"),
+        (["seeds", str(Path("data") / "uploads")], "data"),
+    ]
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):

@@ -77,9 +77,13 @@ def test_offline_answer_round_trips_to_place(offline):
 
 
 def test_online_needs_user_agent(monkeypatch, tmp_path):
+    """The fix is said for both audiences: a user_agent= argument means nothing on the CLI."""
     monkeypatch.delenv("GEO_USER_AGENT", raising=False)
-    with pytest.raises(ConfigurationError, match="GEO_USER_AGENT"):
+    with pytest.raises(ConfigurationError, match="GEO_USER_AGENT") as error:
         OnlineGeocoder("nominatim", cache_dir=tmp_path, geocoder_factory=FakeService)
+    message = str(error.value)
+    assert "python -m geo" in message and "export GEO_USER_AGENT='newsmap/0.1 (" in message
+    assert "from Python, pass OnlineGeocoder(user_agent=...)" in message
 
 
 def test_unknown_service_is_a_configuration_error(tmp_path):
