@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from geo.dates import event_date
+from geo.metadata import find_dateline_agency
 from geo.model import (
     EVENT_TYPES,
     Actor,
@@ -557,6 +558,7 @@ def extract_events(
         for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
         if span is not None
     ]
+    agency = find_dateline_agency(text)
     events = []
     reported: set[str] = set()
     for k, span in enumerate(spans):
@@ -577,7 +579,12 @@ def extract_events(
         roles = _place_roles(words, resolved, span.end, text)
         dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
         date, precision = event_date(dates, article.published.value)
-        actors = [m.actor for m in analysed.actors if span.contains(Span(m.start, m.end))]
+        actors = [
+            m.actor
+            for m in analysed.actors
+            if span.contains(Span(m.start, m.end))
+            and not (agency is not None and agency.contains(Span(m.start, m.end)))
+        ]
         events.append(
             Event(
                 id=event_id(article.id, span.start, span.end),

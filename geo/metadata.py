@@ -491,6 +491,15 @@ def _source_from_url(text: str, url: str | None, outlets: OutletTable) -> Source
     return Sourced(outlet.name, "explicit", f"article URL host {urlsplit(url).hostname}")
 
 
+def find_dateline_agency(text: str) -> Span | None:
+    """Where the dateline names its agency (`AP` in `KYIV, Ukraine (AP) —`), or None.
+
+    The agency wrote the story: it is the article's source, not a party to what it reports.
+    """
+    match = _DATELINE_RE.search(text[:DATELINE_SEARCH_CHARS])
+    return None if match is None else Span(match.start("agency"), match.end("agency"))
+
+
 def _source_from_dateline(text: str, url: str | None, outlets: OutletTable) -> Sourced[str] | None:
     match = _DATELINE_RE.search(text[:DATELINE_SEARCH_CHARS])
     if match is None:

@@ -332,3 +332,19 @@ def test_repeated_caption_is_one_event():
     caption = "Migrants gathered near Kuznica."
     events = extract_events(_analysed([caption, "Minsk denied it.", caption]))
     assert [e.excerpt for e in events] == [caption, "Minsk denied it."]
+
+
+def test_dateline_agency_is_no_party_to_the_event():
+    analysed = _analysed(["KYIV (AP) — Lukashenko met Putin in Minsk."])
+    agency = Actor("associated_press", "Associated Press", "media", "US")
+    start = analysed.article.text.index("AP")
+    mention = ActorMention(start, start + 2, "AP", agency)
+    analysed = AnalysedArticle(
+        analysed.article,
+        analysed.sentences,
+        analysed.toponyms,
+        tuple(sorted((*analysed.actors, mention), key=lambda a: a.start)),
+        analysed.dates,
+    )
+    event = _only(extract_events(analysed))
+    assert [a.id for a in event.actors] == ["lukashenko", "putin"]
