@@ -87,6 +87,8 @@ FEED_TIMESTAMP_RE = re.compile(
     r"\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)[ \t]*(?=\n|$)"
 )
 """A line holding nothing but a timestamp, as feeds print it."""
+_BARE_DATE_RE = re.compile(rf"[ \t]*(?i:{DATE_TOKEN})[ \t]*")
+"""A line holding nothing but a date or timestamp."""
 RAW_URL_RE = re.compile(r"https?://[^\s<>\"'\u201c\u201d]+")
 URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\u2019"
 _URL_PATH_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)")
@@ -244,11 +246,12 @@ def infer_metadata(
 
 
 def find_title(text: str) -> Sourced[str]:
-    """A headline-like first line: short, and title case or standing alone before a blank line."""
-    first_end = text.find("\n")
-    first_end = len(text) if first_end < 0 else first_end
-    line_start = len(text[:first_end]) - len(text[:first_end].lstrip())
-    line = text[line_start:first_end]
+    """A headline-like first line (after a line that only dates the article): short, and
+    title case or set apart from the body by a blank line, a byline, a dateline or a date line.
+    """
+    line, line_end = _line_at(text, 0)
+    if _only_dates(line) and line_end < len(text):
+        line, line_end = _line_at(text, line_end + 1)
     header = HEADER_DATE_RE.match("\n" + line)
     if header:
         line = line[header.end() - 1 :]
@@ -266,11 +269,40 @@ def find_title(text: str) -> Sourced[str]:
     words = _WORD_RE.findall(line)
     if not words or len(words) > MAX_TITLE_WORDS:
         return Sourced.unknown()
-    stands_alone = text[first_end : first_end + 2] == "\n\n" or first_end == len(text)
-    if _is_title_case(words) or (stands_alone and not line.endswith((".", ":", ","))):
+    next_line = _line_at(text, line_end + 1)[0] if line_end < len(text) else ""
+    set_apart = (
+        not next_line.strip()
+        or _is_byline(next_line)
+        or _DATELINE_RE.match(next_line) is not None
+        or _only_dates(next_line)
+    )
+    if _is_title_case(words) or (set_apart and not line.endswith((".", ":", ","))):
         title = line[:-1] if line.endswith(".") and not line.endswith("..") else line
         return Sourced(title, "explicit", f"first line {line[:80]!r}")
     return Sourced.unknown()
+
+
+def _line_at(text: str, start: int) -> tuple[str, int]:
+    """The line starting at `start` and the offset of its end."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return text[start:end], end
+
+
+def _is_byline(line: str) -> bool:
+    """`By Jane Doe, Reuters`, not a sentence opening with "By" (`By then it was dark.`)."""
+    match = _BYLINE_RE.match(line)
+    if match is None:
+        return False
+    byline = match.group("byline").strip()
+    return byline[:1].isupper() and not byline.endswith((".", "!", "?", '"', "\u201d"))
+
+
+def _only_dates(line: str) -> bool:
+    """A line saying only when: a header date (`Published: May 1, 2024`) or a bare date."""
+    if HEADER_DATE_RE.fullmatch("\n" + line.rstrip()) is not None:
+        return True
+    return _BARE_DATE_RE.fullmatch(line) is not None and parse_date(line) is not None
 
 
 def _is_title_case(words: Sequence[str]) -> bool:

@@ -196,6 +196,26 @@ def test_url_inside_a_sentence_is_not_the_article_url():
             "Poland Closes Border Crossing at Kuznica\nBody follows on the next line.",
             "Poland Closes Border Crossing at Kuznica",
         ),
+        (
+            "posted 2021-11-09\nGuards push migrants back into the forest\nBy Jan Nowak\n\nBody.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "9 November 2021\nGuards push migrants back into the forest\n\nBody.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nBy Jan Nowak\nWARSAW (AP) \u2014 Body.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nWARSAW (AP) \u2014 Guards said so.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nPublished: Nov. 9, 2021\nBody.",
+            "Guards push migrants back into the forest",
+        ),
     ],
 )
 def test_headline_like_first_line_is_title(text, title):
@@ -212,6 +232,8 @@ def test_headline_like_first_line_is_title(text, title):
         "https://example.org/story\n\nBody.",
         "By Jane Doe, Reuters\n\nBody.",
         "9 November 2021\n\nBody.",
+        "2021-11-09\nPoland on Friday reported that hundreds of migrants had tried.\nMore.",
+        "Guards pushed the migrants back into the forest on Monday\nBy then it was dark.",
     ],
 )
 def test_body_sentences_are_not_titles(text):
