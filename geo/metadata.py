@@ -1,12 +1,13 @@
 """What an article's own text says about it: title, source, URL and publication date.
 
 Scraped news text carries its metadata in scraps: a feed header (` date 2021-11-09`),
-a feed timestamp line (`2021-11-09 15:45:00Z`), a dateline (`MOSCOW (AA) –`), a
+a feed timestamp line (`2021-11-09 15:45:00Z`), a bare date line under the
+headline (`May 23, 2024`), a dateline (`MOSCOW (AA) –`), a
 byline, a raw URL (sometimes a Google News redirect whose payload holds the real
 URL), or an attribution (`she told AFP`). Each finder returns a `Sourced` value
 whose provenance says how strong the evidence is:
 
-* `explicit`: the text states it (header date, feed timestamp, dateline, byline,
+* `explicit`: the text states it (header date, feed timestamp, date line, dateline, byline,
   the article's URL and the outlet that owns its host);
 * `inferred`: indirect evidence (an interview given to an outlet whose photo
   credits the article also carries; a date in the URL's path);
@@ -40,6 +41,8 @@ MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
 TITLE_CASE_SHARE = 0.6
 """Share of a line's long words that must be capitalised for it to read as a headline."""
+HEAD_LINES = 4
+"""Non-blank lines at the top of an article where a bare date line dates the article."""
 DATELINE_SEARCH_CHARS = 1500
 """Datelines open an article: only its first paragraphs are searched."""
 SOCIAL_HOSTS = frozenset(
@@ -89,6 +92,7 @@ FEED_TIMESTAMP_RE = re.compile(
 """A line holding nothing but a timestamp, as feeds print it."""
 _BARE_DATE_RE = re.compile(rf"[ \t]*(?i:{DATE_TOKEN})[ \t]*")
 """A line holding nothing but a date or timestamp."""
+_NON_BLANK_LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
 RAW_URL_RE = re.compile(r"https?://[^\s<>\"'\u201c\u201d]+")
 URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\u2019"
 _URL_PATH_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)")
@@ -348,7 +352,23 @@ def find_date_lines(text: str) -> tuple[DateLine, ...]:
         DateLine("feed timestamp", Span(m.start(1) - 1, m.end(1) - 1), m.group(1))
         for m in FEED_TIMESTAMP_RE.finditer(lines)
     ]
+    stamped = {line.span.start for line in found}
+    found += [line for line in _head_date_lines(text) if line.span.start not in stamped]
     return tuple(sorted(found, key=lambda line: line.span.start))
+
+
+def _head_date_lines(text: str) -> Iterator[DateLine]:
+    """Bare dates (`2024-02-12`, `May 23, 2024`) standing on one of the article's first lines.
+
+    Further down, a line holding only a date heads a timeline entry, not the article.
+    """
+    for count, match in enumerate(_NON_BLANK_LINE_RE.finditer(text)):
+        if count >= HEAD_LINES:
+            return
+        line = match.group(0).strip()
+        if _BARE_DATE_RE.fullmatch(line) and parse_date(line) is not None:
+            first = match.start() + match.group(0).index(line)
+            yield DateLine("date line", Span(first, first + len(line)), line)
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -121,6 +121,17 @@ def test_published_line_with_month_name():
     assert found.value == dt.date(2021, 11, 9)
 
 
+@pytest.mark.parametrize("line", ["2021-11-09", "  Nov. 9, 2021 ", "9 November 2021"])
+def test_bare_date_line_under_the_headline_is_explicit_publication_date(line):
+    found = find_published(f"Guards push migrants back\n\n{line}\n\nWARSAW \u2014 Body.")
+    assert (found.value, found.provenance) == (dt.date(2021, 11, 9), "explicit")
+
+
+def test_bare_date_line_deep_in_the_article_heads_a_timeline_entry():
+    text = "Headline\n\nFirst.\n\nSecond.\n\nThird.\n\n2020-03-01\nThe first case was found."
+    assert find_published(text).value is None
+
+
 def test_date_inside_a_sentence_is_not_a_publication_date():
     assert find_published("On 2021-11-09 the talks began in Minsk.").value is None
 
@@ -368,3 +379,9 @@ def test_header_date_span_excludes_the_headline():
 def test_merge_spans_joins_overlaps_and_sorts():
     merged = merge_spans([Span(10, 20), Span(0, 5), Span(15, 30), Span(5, 6)])
     assert merged == (Span(0, 6), Span(10, 30))
+
+
+def test_bare_date_line_under_the_headline_is_boilerplate():
+    text = "Guards push migrants back\n2021-11-09\nWARSAW \u2014 Body."
+    start = text.index("2021")
+    assert Span(start, start + len("2021-11-09")) in find_boilerplate(text)
