@@ -902,6 +902,12 @@ def _name_words(doc: Doc, c: _Candidate) -> list[str]:
     return [t.text for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS]
 
 
+def _name_text(doc: Doc, c: _Candidate) -> str:
+    """The name as written, less honorifics: 'Lai Ching-te', not the tokens 'Lai Ching - te'."""
+    written = "".join(t.text_with_ws for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS)
+    return " ".join(written.split())
+
+
 def _role_cluster(
     c: _Candidate,
     registry: ActorRegistry,
@@ -928,7 +934,7 @@ def _role_cluster(
 def _full_name_cluster(
     doc: Doc, c: _Candidate, registry: ActorRegistry, clusters: dict[str, _Cluster]
 ) -> _Cluster:
-    name = " ".join(_name_words(doc, c))
+    name = _name_text(doc, c)
     actor = registry.lookup(name) or registry.similar_person(name)
     if actor is not None:
         found = clusters.get(actor.id)
@@ -950,7 +956,7 @@ def _short_name_cluster(
     full_names: list[tuple[int, _Cluster]],
 ) -> _Cluster | None:
     words = _name_words(doc, c)
-    name = " ".join(words)
+    name = _name_text(doc, c)
     if len(words) == 1:
         key = fold(words[0])
         same = [(pos, cl) for pos, cl in full_names if fold(cl.name).split()[-1] == key]

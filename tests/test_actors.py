@@ -50,6 +50,11 @@ PATTERNS = [
     ("ORG", "Warsaw"),
     ("ORG", "Defence"),
     ("ORG", "Kremlin"),
+    ("PERSON", "Jean-Luc Moreau"),
+    ("PERSON", "Maria Elena Garcia Lopez"),
+    ("PERSON", "Garcia Lopez"),
+    ("ORG", "Rapid Support Forces"),
+    ("ORG", "RSF"),
 ]
 
 
@@ -99,6 +104,11 @@ def test_surname_seen_before_the_full_name_also_links(nlp, empty):
     doc = nlp("Kowalska spoke first. Then Anna Kowalska added more.")
     actors = by_text(find_actors(doc, registry=empty))
     assert actors["Kowalska"].id == actors["Anna Kowalska"].id == "anna_kowalska"
+
+
+def test_hyphenated_name_keeps_its_spelling(nlp, empty):
+    actors = by_text(find_actors(nlp("Jean-Luc Moreau spoke on Friday."), registry=empty))
+    assert actors["Jean-Luc Moreau"].name == "Jean-Luc Moreau"
 
 
 def test_country_from_title_and_from_apposition(nlp, empty):
