@@ -865,6 +865,11 @@ def _prepare_mentions(
             found = clusters[actor.id] = _Cluster(actor.id, actor.name, actor.type, fixed=actor)
         return found
 
+    long_names = [
+        _folded_name(doc, c)
+        for c in kept
+        if c.kind == "person" or (c.kind == "registry" and c.actor and c.actor.type == "person")
+    ]
     # Pass 1: everything that names its actor outright.
     for c in kept:
         if c.kind == "registry" and c.actor is not None:
@@ -878,9 +883,11 @@ def _prepare_mentions(
         elif c.kind == "group":
             c.cluster = cluster_for(Actor("migrants", "Migrants", "group"))
         elif c.kind == "person" and len(_name_words(doc, c)) >= 2:
+            if _is_name_tail(_folded_name(doc, c), long_names):
+                continue  # 'Lopez Obrador' of 'Andres Manuel Lopez Obrador': pass 2
             c.cluster = _full_name_cluster(doc, c, registry, clusters)
             full_names.append((c.start, c.cluster))
-    # Pass 2: surnames and one-word names link to a full name of the same article.
+    # Pass 2: surnames and other short forms link to a full name of the same article.
     for c in kept:
         if c.cluster is None and c.kind in ("person", "org", "registry"):
             c.cluster = _short_name_cluster(doc, c, registry, clusters, full_names)
@@ -906,6 +913,15 @@ def _name_text(doc: Doc, c: _Candidate) -> str:
     """The name as written, less honorifics: 'Lai Ching-te', not the tokens 'Lai Ching - te'."""
     written = "".join(t.text_with_ws for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS)
     return " ".join(written.split())
+
+
+def _folded_name(doc: Doc, c: _Candidate) -> tuple[str, ...]:
+    return tuple(fold(_name_text(doc, c)).split())
+
+
+def _is_name_tail(words: tuple[str, ...], names: Sequence[tuple[str, ...]]) -> bool:
+    """`words` end a longer name: a surname, or a two-part one ('Lopez Obrador')."""
+    return any(len(name) > len(words) and name[-len(words) :] == words for name in names)
 
 
 def _role_cluster(
@@ -957,9 +973,14 @@ def _short_name_cluster(
 ) -> _Cluster | None:
     words = _name_words(doc, c)
     name = _name_text(doc, c)
-    if len(words) == 1:
-        key = fold(words[0])
-        same = [(pos, cl) for pos, cl in full_names if fold(cl.name).split()[-1] == key]
+    if len(words) == 1 or c.kind == "person":
+        key = _folded_name(doc, c)
+        same = [
+            (pos, cl)
+            for pos, cl in full_names
+            if _is_name_tail(key, [tuple(fold(cl.name).split())])
+            or (len(key) == 1 and fold(cl.name).split()[-1] == key[0])
+        ]
         if same:
             before = [item for item in same if item[0] < c.start]
             return (before[-1] if before else same[0])[1]

@@ -100,6 +100,13 @@ def test_surname_links_to_full_name_of_the_same_article_without_registry(nlp, em
     assert actors["Polish border guard"].id == "pl_border_guard"
 
 
+def test_two_word_short_form_links_to_the_full_name(nlp, empty):
+    doc = nlp("Maria Elena Garcia Lopez met the minister. Garcia Lopez said the talks went well.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Garcia Lopez"] == actors["Maria Elena Garcia Lopez"]
+    assert actors["Garcia Lopez"].id == "maria_elena_garcia_lopez"
+
+
 def test_surname_seen_before_the_full_name_also_links(nlp, empty):
     doc = nlp("Kowalska spoke first. Then Anna Kowalska added more.")
     actors = by_text(find_actors(doc, registry=empty))
