@@ -88,6 +88,7 @@ DOMAIN_WORDS = _wordset(
     treasury"""
 )
 WEEKDAY_WORDS = frozenset(d.lower() for d in calendar.day_name)  # months are also names
+ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 MIGRANT_WORDS = frozenset({"migrants", "refugees", "asylum-seekers"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -888,9 +889,14 @@ def _prepare_mentions(
             c.cluster = _full_name_cluster(doc, c, registry, clusters)
             full_names.append((c.start, c.cluster))
     # Pass 2: surnames and other short forms link to a full name of the same article.
-    for c in kept:
-        if c.cluster is None and c.kind in ("person", "org", "registry"):
+    spelled_out = _acronym_expansions(doc, kept)
+    for k, c in enumerate(kept):
+        if c.cluster is None and c.kind in ("person", "org", "registry") and k not in spelled_out:
             c.cluster = _short_name_cluster(doc, c, registry, clusters, full_names)
+    # Pass 3: an acronym ('RSF') is the organisation it abbreviates ('Rapid Support Forces').
+    for k, expansion in spelled_out.items():
+        c = kept[k]
+        c.cluster = expansion.cluster or _short_name_cluster(doc, c, registry, clusters, full_names)
     mentions = []
     for c in kept:
         if c.cluster is None:
@@ -913,6 +919,34 @@ def _name_text(doc: Doc, c: _Candidate) -> str:
     """The name as written, less honorifics: 'Lai Ching-te', not the tokens 'Lai Ching - te'."""
     written = "".join(t.text_with_ws for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS)
     return " ".join(written.split())
+
+
+def _acronym_expansions(doc: Doc, kept: list[_Candidate]) -> dict[int, _Candidate]:
+    """Unlinked acronyms ('RSF') -> the organisation of the article they abbreviate.
+
+    The nearest spelled-out name before the acronym wins, else the first after it.
+    """
+    names = [
+        (k, c, _initials(doc, c))
+        for k, c in enumerate(kept)
+        if c.end - c.start >= 2
+        and (c.kind == "org" or (c.kind == "registry" and c.actor and c.actor.type != "person"))
+    ]
+    found = {}
+    for k, c in enumerate(kept):
+        token = doc[c.start]
+        if c.kind != "org" or c.end - c.start != 1 or not ACRONYM_RE.fullmatch(token.text):
+            continue
+        matching = [(j, other) for j, other, initials in names if initials == token.text]
+        before = [other for j, other in matching if j < k]
+        if matching:
+            found[k] = before[-1] if before else matching[0][1]
+    return found
+
+
+def _initials(doc: Doc, c: _Candidate) -> str:
+    """'Rapid Support Forces' -> 'RSF'; lower-case words ('of', 'for') do not count."""
+    return "".join(t.text[0] for t in doc[c.start : c.end] if t.text[:1].isupper())
 
 
 def _folded_name(doc: Doc, c: _Candidate) -> tuple[str, ...]:

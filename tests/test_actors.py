@@ -107,6 +107,24 @@ def test_two_word_short_form_links_to_the_full_name(nlp, empty):
     assert actors["Garcia Lopez"].id == "maria_elena_garcia_lopez"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army accused the Rapid Support Forces of the attack. The RSF denied it.",
+        "The RSF denied it. The army had accused the Rapid Support Forces of the attack.",
+    ],
+)
+def test_acronym_links_to_the_organisation_it_abbreviates(nlp, empty, text):
+    actors = by_text(find_actors(nlp(text), registry=empty))
+    assert actors["RSF"] == actors["Rapid Support Forces"]
+    assert actors["RSF"].name == "Rapid Support Forces"
+
+
+def test_acronym_of_no_organisation_in_the_article_stays_its_own_actor(nlp, empty):
+    actors = by_text(find_actors(nlp("The RSF denied it. The Kremlin said so."), registry=empty))
+    assert actors["RSF"].id == "rsf"
+
+
 def test_surname_seen_before_the_full_name_also_links(nlp, empty):
     doc = nlp("Kowalska spoke first. Then Anna Kowalska added more.")
     actors = by_text(find_actors(doc, registry=empty))
