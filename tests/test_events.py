@@ -348,3 +348,27 @@ def test_dateline_agency_is_no_party_to_the_event():
     )
     event = _only(extract_events(analysed))
     assert [a.id for a in event.actors] == ["lukashenko", "putin"]
+
+
+def test_parse_action_taken_in_protest_is_a_protest():
+    # "Farmers blocked roads near Warsaw in protest ."
+    doc = _parsed(
+        ["Farmers", "blocked", "roads", "near", "Warsaw", "in", "protest", "."],
+        [1, 1, 1, 1, 3, 1, 5, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "prep", "pobj", "punct"],
+        ["NOUN", "VERB", "NOUN", "ADP", "PROPN", "ADP", "NOUN", "PUNCT"],
+        ["farmer", "block", "road", "near", "Warsaw", "in", "protest", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "PROTEST"
+
+
+def test_parse_launching_drills_is_mobilising():
+    # "Minsk launched military drills near Kuznica ."
+    doc = _parsed(
+        ["Minsk", "launched", "military", "drills", "near", "Kuznica", "."],
+        [1, 1, 3, 1, 3, 4, 1],
+        ["nsubj", "ROOT", "amod", "dobj", "prep", "pobj", "punct"],
+        ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"],
+        ["Minsk", "launch", "military", "drill", "near", "Kuznica", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "MOBILIZE"
