@@ -17,6 +17,7 @@ import bisect
 import csv
 import functools
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -396,11 +397,21 @@ def _classify(words: Sequence[_Word], lexicon: EventLexicon) -> str | None:
                 category = "REJECT"
             else:
                 score *= NEGATED_WEIGHT
-        if best is None or score > best[0]:
+        if _outranks(score, category, best):
             best = (score, category)
     if not verb_hit and not _has_eventive_root(words):
         return None
     return best[1] if best else "OTHER"
+
+
+def _outranks(score: float, category: str, best: tuple[float, str] | None) -> bool:
+    """Higher score wins; at equal scores a PLOVER class beats OTHER, which only says
+    something happened ('launched' against 'drills' in 'launched large-scale drills')."""
+    if best is None:
+        return True
+    if math.isclose(score, best[0]):
+        return best[1] == "OTHER" and category != "OTHER"
+    return score > best[0]
 
 
 def _has_eventive_root(words: Sequence[_Word]) -> bool:

@@ -372,3 +372,15 @@ def test_parse_launching_drills_is_mobilising():
         ["Minsk", "launch", "military", "drill", "near", "Kuznica", "."],
     )
     assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "MOBILIZE"
+
+
+def test_parse_a_plover_class_beats_other_at_equal_weight():
+    # "Minsk launched large - scale military drills near Kuznica ."
+    doc = _parsed(
+        ["Minsk", "launched", "large", "-", "scale", "military", "drills", "near", "Kuznica", "."],
+        [1, 1, 4, 4, 6, 6, 1, 1, 7, 1],
+        ["nsubj", "ROOT", "amod", "punct", "compound", "amod", "dobj", "prep", "pobj", "punct"],
+        ["PROPN", "VERB", "ADJ", "PUNCT", "NOUN", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"],
+        ["Minsk", "launch", "large", "-", "scale", "military", "drill", "near", "Kuznica", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "MOBILIZE"
