@@ -953,6 +953,18 @@ def _folded_name(doc: Doc, c: _Candidate) -> tuple[str, ...]:
     return tuple(fold(_name_text(doc, c)).split())
 
 
+def _given_name_matches(
+    word: str, full_names: list[tuple[int, _Cluster]]
+) -> list[tuple[int, _Cluster]]:
+    """The full names of one person the article has that open with `word`, else none.
+
+    'Lai' after 'Lai Ching-te' (family name first) or 'Hunter' after 'Hunter Biden';
+    with two people named 'Donald' a lone 'Donald' stays unlinked.
+    """
+    same = [(pos, cl) for pos, cl in full_names if fold(cl.name).split()[0] == word]
+    return same if len({cl.id for _, cl in same}) == 1 else []
+
+
 def _is_name_tail(words: tuple[str, ...], names: Sequence[tuple[str, ...]]) -> bool:
     """`words` end a longer name: a surname, or a two-part one ('Lopez Obrador')."""
     return any(len(name) > len(words) and name[-len(words) :] == words for name in names)
@@ -1015,6 +1027,8 @@ def _short_name_cluster(
             if _is_name_tail(key, [tuple(fold(cl.name).split())])
             or (len(key) == 1 and fold(cl.name).split()[-1] == key[0])
         ]
+        if not same and len(key) == 1 and c.kind == "person":
+            same = _given_name_matches(key[0], full_names)
         if same:
             before = [item for item in same if item[0] < c.start]
             return (before[-1] if before else same[0])[1]

@@ -51,6 +51,11 @@ PATTERNS = [
     ("ORG", "Defence"),
     ("ORG", "Kremlin"),
     ("PERSON", "Jean-Luc Moreau"),
+    ("PERSON", "Lai Ching-te"),
+    ("PERSON", "Lai"),
+    ("PERSON", "Donald Tusk"),
+    ("PERSON", "Donald Trump"),
+    ("PERSON", "Donald"),
     ("PERSON", "Maria Elena Garcia Lopez"),
     ("PERSON", "Garcia Lopez"),
     ("ORG", "Rapid Support Forces"),
@@ -123,6 +128,18 @@ def test_acronym_links_to_the_organisation_it_abbreviates(nlp, empty, text):
 def test_acronym_of_no_organisation_in_the_article_stays_its_own_actor(nlp, empty):
     actors = by_text(find_actors(nlp("The RSF denied it. The Kremlin said so."), registry=empty))
     assert actors["RSF"].id == "rsf"
+
+
+def test_family_name_first_links_to_the_only_full_name_opening_with_it(nlp, empty):
+    doc = nlp("President Lai Ching-te was sworn in. Lai said Taiwan would stand firm.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Lai"] == actors["Lai Ching-te"]
+
+
+def test_first_name_shared_by_two_people_stays_unlinked(nlp, empty):
+    doc = nlp("Donald Tusk met Donald Trump. Donald said nothing.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Donald"].id not in ("donald_tusk", "donald_trump")
 
 
 def test_surname_seen_before_the_full_name_also_links(nlp, empty):
