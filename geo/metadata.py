@@ -43,6 +43,8 @@ TITLE_CASE_SHARE = 0.6
 """Share of a line's long words that must be capitalised for it to read as a headline."""
 HEAD_LINES = 4
 """Non-blank lines at the top of an article where a bare date line dates the article."""
+MAX_BYLINE_OUTLET_WORDS = 5
+"""Longest line under a byline read as its outlet (`AP Diplomatic Writer`)."""
 DATELINE_SEARCH_CHARS = 1500
 """Datelines open an article: only its first paragraphs are searched."""
 SOCIAL_HOSTS = frozenset(
@@ -574,7 +576,28 @@ def _source_from_byline(text: str, url: str | None, outlets: OutletTable) -> Sou
         outlet = outlets.find(tail.group("name"))
         if outlet is not None:
             return Sourced(outlet.name, "explicit", f"byline 'By {byline}'")
+    for match in _BYLINE_RE.finditer(text[:DATELINE_SEARCH_CHARS]):
+        if _is_byline(match.group(0)):
+            found = _outlet_line_under_byline(text, match.end(), pattern, outlets)
+            if found is not None:
+                return found
     return None
+
+
+def _outlet_line_under_byline(
+    text: str, byline_end: int, pattern: re.Pattern[str], outlets: OutletTable
+) -> Sourced[str] | None:
+    """The outlet on the line below a byline: `By Ahmed Saleh` / `Associated Press` or
+    `AP Diplomatic Writer`."""
+    line, _ = _line_at(text, byline_end + 1) if byline_end < len(text) else ("", 0)
+    line = line.strip()
+    if not line or len(line.split()) > MAX_BYLINE_OUTLET_WORDS or line.endswith((".", ":")):
+        return None
+    head = re.match(rf"(?P<name>{pattern.pattern})(?:\s|$)", line)
+    outlet = outlets.find(head.group("name")) if head else None
+    if outlet is None:
+        return None
+    return Sourced(outlet.name, "explicit", f"line under the byline {line!r}")
 
 
 def _matches_at_cues(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

@@ -163,6 +163,23 @@ def test_byline_naming_an_outlet_is_explicit():
     assert (found.value, found.provenance) == ("Reuters", "explicit")
 
 
+@pytest.mark.parametrize("line", ["Associated Press", "AP Diplomatic Writer"])
+def test_outlet_on_the_line_under_a_byline_is_explicit(line):
+    found = find_source(f"Headline\nBy Jane Doe\n{line}\n\nWARSAW \u2014 Poland said.")
+    assert (found.value, found.provenance) == ("Associated Press", "explicit")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Headline\nBy Jane Doe\nReuters said on Monday that troops had moved.\n\nBody.",
+        "Headline\nBy then it was dark.\nReuters\n\nBody.",
+    ],
+)
+def test_sentence_under_a_byline_names_no_source(text):
+    assert find_source(text).value is None
+
+
 def test_attribution_is_inferred():
     found = find_source("The minister said. She told AFP about the incident.")
     assert (found.value, found.provenance) == ("AFP", "inferred")
