@@ -88,6 +88,7 @@ DOMAIN_WORDS = _wordset(
     treasury"""
 )
 WEEKDAY_WORDS = frozenset(d.lower() for d in calendar.day_name)  # months are also names
+ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 MIGRANT_WORDS = frozenset({"migrants", "refugees", "asylum-seekers"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -865,6 +866,11 @@ def _prepare_mentions(
             found = clusters[actor.id] = _Cluster(actor.id, actor.name, actor.type, fixed=actor)
         return found
 
+    long_names = [
+        _folded_name(doc, c)
+        for c in kept
+        if c.kind == "person" or (c.kind == "registry" and c.actor and c.actor.type == "person")
+    ]
     # Pass 1: everything that names its actor outright.
     for c in kept:
         if c.kind == "registry" and c.actor is not None:
@@ -878,12 +884,19 @@ def _prepare_mentions(
         elif c.kind == "group":
             c.cluster = cluster_for(Actor("migrants", "Migrants", "group"))
         elif c.kind == "person" and len(_name_words(doc, c)) >= 2:
+            if _is_name_tail(_folded_name(doc, c), long_names):
+                continue  # 'Lopez Obrador' of 'Andres Manuel Lopez Obrador': pass 2
             c.cluster = _full_name_cluster(doc, c, registry, clusters)
             full_names.append((c.start, c.cluster))
-    # Pass 2: surnames and one-word names link to a full name of the same article.
-    for c in kept:
-        if c.cluster is None and c.kind in ("person", "org", "registry"):
+    # Pass 2: surnames and other short forms link to a full name of the same article.
+    spelled_out = _acronym_expansions(doc, kept)
+    for k, c in enumerate(kept):
+        if c.cluster is None and c.kind in ("person", "org", "registry") and k not in spelled_out:
             c.cluster = _short_name_cluster(doc, c, registry, clusters, full_names)
+    # Pass 3: an acronym ('RSF') is the organisation it abbreviates ('Rapid Support Forces').
+    for k, expansion in spelled_out.items():
+        c = kept[k]
+        c.cluster = expansion.cluster or _short_name_cluster(doc, c, registry, clusters, full_names)
     mentions = []
     for c in kept:
         if c.cluster is None:
@@ -900,6 +913,61 @@ def _prepare_mentions(
 
 def _name_words(doc: Doc, c: _Candidate) -> list[str]:
     return [t.text for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS]
+
+
+def _name_text(doc: Doc, c: _Candidate) -> str:
+    """The name as written, less honorifics: 'Lai Ching-te', not the tokens 'Lai Ching - te'."""
+    written = "".join(t.text_with_ws for t in doc[c.start : c.end] if t.lower_ not in HONORIFICS)
+    return " ".join(written.split())
+
+
+def _acronym_expansions(doc: Doc, kept: list[_Candidate]) -> dict[int, _Candidate]:
+    """Unlinked acronyms ('RSF') -> the organisation of the article they abbreviate.
+
+    The nearest spelled-out name before the acronym wins, else the first after it.
+    """
+    names = [
+        (k, c, _initials(doc, c))
+        for k, c in enumerate(kept)
+        if c.end - c.start >= 2
+        and (c.kind == "org" or (c.kind == "registry" and c.actor and c.actor.type != "person"))
+    ]
+    found = {}
+    for k, c in enumerate(kept):
+        token = doc[c.start]
+        if c.kind != "org" or c.end - c.start != 1 or not ACRONYM_RE.fullmatch(token.text):
+            continue
+        matching = [(j, other) for j, other, initials in names if initials == token.text]
+        before = [other for j, other in matching if j < k]
+        if matching:
+            found[k] = before[-1] if before else matching[0][1]
+    return found
+
+
+def _initials(doc: Doc, c: _Candidate) -> str:
+    """'Rapid Support Forces' -> 'RSF'; lower-case words ('of', 'for') do not count."""
+    return "".join(t.text[0] for t in doc[c.start : c.end] if t.text[:1].isupper())
+
+
+def _folded_name(doc: Doc, c: _Candidate) -> tuple[str, ...]:
+    return tuple(fold(_name_text(doc, c)).split())
+
+
+def _given_name_matches(
+    word: str, full_names: list[tuple[int, _Cluster]]
+) -> list[tuple[int, _Cluster]]:
+    """The full names of one person the article has that open with `word`, else none.
+
+    'Lai' after 'Lai Ching-te' (family name first) or 'Hunter' after 'Hunter Biden';
+    with two people named 'Donald' a lone 'Donald' stays unlinked.
+    """
+    same = [(pos, cl) for pos, cl in full_names if fold(cl.name).split()[0] == word]
+    return same if len({cl.id for _, cl in same}) == 1 else []
+
+
+def _is_name_tail(words: tuple[str, ...], names: Sequence[tuple[str, ...]]) -> bool:
+    """`words` end a longer name: a surname, or a two-part one ('Lopez Obrador')."""
+    return any(len(name) > len(words) and name[-len(words) :] == words for name in names)
 
 
 def _role_cluster(
@@ -928,7 +996,7 @@ def _role_cluster(
 def _full_name_cluster(
     doc: Doc, c: _Candidate, registry: ActorRegistry, clusters: dict[str, _Cluster]
 ) -> _Cluster:
-    name = " ".join(_name_words(doc, c))
+    name = _name_text(doc, c)
     actor = registry.lookup(name) or registry.similar_person(name)
     if actor is not None:
         found = clusters.get(actor.id)
@@ -950,10 +1018,17 @@ def _short_name_cluster(
     full_names: list[tuple[int, _Cluster]],
 ) -> _Cluster | None:
     words = _name_words(doc, c)
-    name = " ".join(words)
-    if len(words) == 1:
-        key = fold(words[0])
-        same = [(pos, cl) for pos, cl in full_names if fold(cl.name).split()[-1] == key]
+    name = _name_text(doc, c)
+    if len(words) == 1 or c.kind == "person":
+        key = _folded_name(doc, c)
+        same = [
+            (pos, cl)
+            for pos, cl in full_names
+            if _is_name_tail(key, [tuple(fold(cl.name).split())])
+            or (len(key) == 1 and fold(cl.name).split()[-1] == key[0])
+        ]
+        if not same and len(key) == 1 and c.kind == "person":
+            same = _given_name_matches(key[0], full_names)
         if same:
             before = [item for item in same if item[0] < c.start]
             return (before[-1] if before else same[0])[1]

@@ -4,8 +4,9 @@ News writes "on Tuesday", "last week", "in October": relative to when the
 article appeared. Weekdays resolve to the most recent such day on or before
 publication unless the clause points forward ("will meet on Wednesday", "is
 to visit on Thursday"), then to the next such day. Calendar-relative phrases
-("last week", "this year") become periods; vague ones ("today" meaning
-nowadays, "recently", "overnight") are left out on purpose.
+("last week", "this year", "three months ago") become periods, "two days ago" a
+day; vague ones ("today" meaning nowadays, "recently", "overnight") are left out
+on purpose.
 
 Spans leave out leading prepositions and determiners ("on Tuesday" ->
 "Tuesday", "the summer" -> "summer") but keep meaning-changing modifiers
@@ -53,6 +54,14 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _REL = r"(?P<rel>last|this|next|Last|This|Next)"
 _PART = r"(?P<part>late|early|Late|Early)"
+COUNT_WORDS = {
+    word: n
+    for n, words in enumerate(
+        ("", "a an one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+    for word in words.split()
+}
+_COUNT = r"(?P<count>(?i:" + "|".join(COUNT_WORDS) + r")|\d{1,2})"
 
 # Longer, more specific patterns first: a later pattern never overlaps an earlier hit.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -64,6 +73,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day_month", rf"\b{_DAY} {_MONTH_NAME}(?![\w-])"),
         ("day_month", rf"\b{_MONTH} {_DAY}\b(?![\d,:])"),
         ("month_year", rf"\b(?:(?P<part>early|mid|late)[- ])?{_MONTH},? {_YEAR}\b"),
+        ("ago", rf"\b{_COUNT} (?P<unit>day|week|month|year)s? ago\b"),
         ("weekday", rf"\b(?:{_PART} )?(?:{_REL} )?{_WEEKDAY}\b"),
         ("relative", rf"\b{_REL} (?P<unit>week|month|year)\b"),
         (
@@ -220,6 +230,25 @@ def _relative(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolut
     return _Resolution(None, "year", (dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
+def _ago(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution | None:
+    """'two days ago' is a day; 'a week ago', 'three months ago' the week or month it fell in."""
+    if published is None:
+        return None
+    count = m["count"].lower()
+    n = int(count) if count.isdigit() else COUNT_WORDS[count]
+    unit = m["unit"]
+    if unit == "day":
+        return _Resolution(published - dt.timedelta(days=n), "day")
+    if unit == "week":
+        start = _week_start(published - dt.timedelta(weeks=n))
+        return _Resolution(None, "week", (start, start + dt.timedelta(days=6)))
+    if unit == "month":
+        year, month = divmod(published.year * 12 + published.month - 1 - n, 12)
+        return _Resolution(None, "month", _month_period(year, month + 1))
+    year = published.year - n
+    return _Resolution(None, "year", (dt.date(year, 1, 1), dt.date(year, 12, 31)))
+
+
 def _season(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution | None:
     first_month = SEASON_MONTHS[m["season"].lower()]
     if m.groupdict().get("year"):
@@ -275,6 +304,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], Doc, dt.date | None], _Resolution 
     "iso": _iso,
     "day_month": _day_month,
     "month_year": _month_year,
+    "ago": _ago,
     "weekday": _weekday,
     "relative": _relative,
     "season": _season,

@@ -17,6 +17,7 @@ import bisect
 import csv
 import functools
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from geo.dates import event_date
+from geo.metadata import find_dateline_agency
 from geo.model import (
     EVENT_TYPES,
     Actor,
@@ -395,11 +397,21 @@ def _classify(words: Sequence[_Word], lexicon: EventLexicon) -> str | None:
                 category = "REJECT"
             else:
                 score *= NEGATED_WEIGHT
-        if best is None or score > best[0]:
+        if _outranks(score, category, best):
             best = (score, category)
     if not verb_hit and not _has_eventive_root(words):
         return None
     return best[1] if best else "OTHER"
+
+
+def _outranks(score: float, category: str, best: tuple[float, str] | None) -> bool:
+    """Higher score wins; at equal scores a PLOVER class beats OTHER, which only says
+    something happened ('launched' against 'drills' in 'launched large-scale drills')."""
+    if best is None:
+        return True
+    if math.isclose(score, best[0]):
+        return best[1] == "OTHER" and category != "OTHER"
+    return score > best[0]
 
 
 def _has_eventive_root(words: Sequence[_Word]) -> bool:
@@ -557,6 +569,7 @@ def extract_events(
         for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
         if span is not None
     ]
+    agency = find_dateline_agency(text)
     events = []
     reported: set[str] = set()
     for k, span in enumerate(spans):
@@ -577,7 +590,12 @@ def extract_events(
         roles = _place_roles(words, resolved, span.end, text)
         dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
         date, precision = event_date(dates, article.published.value)
-        actors = [m.actor for m in analysed.actors if span.contains(Span(m.start, m.end))]
+        actors = [
+            m.actor
+            for m in analysed.actors
+            if span.contains(Span(m.start, m.end))
+            and not (agency is not None and agency.contains(Span(m.start, m.end)))
+        ]
         events.append(
             Event(
                 id=event_id(article.id, span.start, span.end),

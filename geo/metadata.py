@@ -1,12 +1,13 @@
 """What an article's own text says about it: title, source, URL and publication date.
 
 Scraped news text carries its metadata in scraps: a feed header (` date 2021-11-09`),
-a feed timestamp line (`2021-11-09 15:45:00Z`), a dateline (`MOSCOW (AA) –`), a
+a feed timestamp line (`2021-11-09 15:45:00Z`), a bare date line under the
+headline (`May 23, 2024`), a dateline (`MOSCOW (AA) –`), a
 byline, a raw URL (sometimes a Google News redirect whose payload holds the real
 URL), or an attribution (`she told AFP`). Each finder returns a `Sourced` value
 whose provenance says how strong the evidence is:
 
-* `explicit`: the text states it (header date, feed timestamp, dateline, byline,
+* `explicit`: the text states it (header date, feed timestamp, date line, dateline, byline,
   the article's URL and the outlet that owns its host);
 * `inferred`: indirect evidence (an interview given to an outlet whose photo
   credits the article also carries; a date in the URL's path);
@@ -40,6 +41,10 @@ MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
 TITLE_CASE_SHARE = 0.6
 """Share of a line's long words that must be capitalised for it to read as a headline."""
+HEAD_LINES = 4
+"""Non-blank lines at the top of an article where a bare date line dates the article."""
+MAX_BYLINE_OUTLET_WORDS = 5
+"""Longest line under a byline read as its outlet (`AP Diplomatic Writer`)."""
 DATELINE_SEARCH_CHARS = 1500
 """Datelines open an article: only its first paragraphs are searched."""
 SOCIAL_HOSTS = frozenset(
@@ -87,6 +92,9 @@ FEED_TIMESTAMP_RE = re.compile(
     r"\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)[ \t]*(?=\n|$)"
 )
 """A line holding nothing but a timestamp, as feeds print it."""
+_BARE_DATE_RE = re.compile(rf"[ \t]*(?i:{DATE_TOKEN})[ \t]*")
+"""A line holding nothing but a date or timestamp."""
+_NON_BLANK_LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
 RAW_URL_RE = re.compile(r"https?://[^\s<>\"'\u201c\u201d]+")
 URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\u2019"
 _URL_PATH_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|$)")
@@ -244,11 +252,12 @@ def infer_metadata(
 
 
 def find_title(text: str) -> Sourced[str]:
-    """A headline-like first line: short, and title case or standing alone before a blank line."""
-    first_end = text.find("\n")
-    first_end = len(text) if first_end < 0 else first_end
-    line_start = len(text[:first_end]) - len(text[:first_end].lstrip())
-    line = text[line_start:first_end]
+    """A headline-like first line (after a line that only dates the article): short, and
+    title case or set apart from the body by a blank line, a byline, a dateline or a date line.
+    """
+    line, line_end = _line_at(text, 0)
+    if _only_dates(line) and line_end < len(text):
+        line, line_end = _line_at(text, line_end + 1)
     header = HEADER_DATE_RE.match("\n" + line)
     if header:
         line = line[header.end() - 1 :]
@@ -266,11 +275,40 @@ def find_title(text: str) -> Sourced[str]:
     words = _WORD_RE.findall(line)
     if not words or len(words) > MAX_TITLE_WORDS:
         return Sourced.unknown()
-    stands_alone = text[first_end : first_end + 2] == "\n\n" or first_end == len(text)
-    if _is_title_case(words) or (stands_alone and not line.endswith((".", ":", ","))):
+    next_line = _line_at(text, line_end + 1)[0] if line_end < len(text) else ""
+    set_apart = (
+        not next_line.strip()
+        or _is_byline(next_line)
+        or _DATELINE_RE.match(next_line) is not None
+        or _only_dates(next_line)
+    )
+    if _is_title_case(words) or (set_apart and not line.endswith((".", ":", ","))):
         title = line[:-1] if line.endswith(".") and not line.endswith("..") else line
         return Sourced(title, "explicit", f"first line {line[:80]!r}")
     return Sourced.unknown()
+
+
+def _line_at(text: str, start: int) -> tuple[str, int]:
+    """The line starting at `start` and the offset of its end."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return text[start:end], end
+
+
+def _is_byline(line: str) -> bool:
+    """`By Jane Doe, Reuters`, not a sentence opening with "By" (`By then it was dark.`)."""
+    match = _BYLINE_RE.match(line)
+    if match is None:
+        return False
+    byline = match.group("byline").strip()
+    return byline[:1].isupper() and not byline.endswith((".", "!", "?", '"', "\u201d"))
+
+
+def _only_dates(line: str) -> bool:
+    """A line saying only when: a header date (`Published: May 1, 2024`) or a bare date."""
+    if HEADER_DATE_RE.fullmatch("\n" + line.rstrip()) is not None:
+        return True
+    return _BARE_DATE_RE.fullmatch(line) is not None and parse_date(line) is not None
 
 
 def _is_title_case(words: Sequence[str]) -> bool:
@@ -316,7 +354,23 @@ def find_date_lines(text: str) -> tuple[DateLine, ...]:
         DateLine("feed timestamp", Span(m.start(1) - 1, m.end(1) - 1), m.group(1))
         for m in FEED_TIMESTAMP_RE.finditer(lines)
     ]
+    stamped = {line.span.start for line in found}
+    found += [line for line in _head_date_lines(text) if line.span.start not in stamped]
     return tuple(sorted(found, key=lambda line: line.span.start))
+
+
+def _head_date_lines(text: str) -> Iterator[DateLine]:
+    """Bare dates (`2024-02-12`, `May 23, 2024`) standing on one of the article's first lines.
+
+    Further down, a line holding only a date heads a timeline entry, not the article.
+    """
+    for count, match in enumerate(_NON_BLANK_LINE_RE.finditer(text)):
+        if count >= HEAD_LINES:
+            return
+        line = match.group(0).strip()
+        if _BARE_DATE_RE.fullmatch(line) and parse_date(line) is not None:
+            first = match.start() + match.group(0).index(line)
+            yield DateLine("date line", Span(first, first + len(line)), line)
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -491,6 +545,15 @@ def _source_from_url(text: str, url: str | None, outlets: OutletTable) -> Source
     return Sourced(outlet.name, "explicit", f"article URL host {urlsplit(url).hostname}")
 
 
+def find_dateline_agency(text: str) -> Span | None:
+    """Where the dateline names its agency (`AP` in `KYIV, Ukraine (AP) —`), or None.
+
+    The agency wrote the story: it is the article's source, not a party to what it reports.
+    """
+    match = _DATELINE_RE.search(text[:DATELINE_SEARCH_CHARS])
+    return None if match is None else Span(match.start("agency"), match.end("agency"))
+
+
 def _source_from_dateline(text: str, url: str | None, outlets: OutletTable) -> Sourced[str] | None:
     match = _DATELINE_RE.search(text[:DATELINE_SEARCH_CHARS])
     if match is None:
@@ -513,7 +576,28 @@ def _source_from_byline(text: str, url: str | None, outlets: OutletTable) -> Sou
         outlet = outlets.find(tail.group("name"))
         if outlet is not None:
             return Sourced(outlet.name, "explicit", f"byline 'By {byline}'")
+    for match in _BYLINE_RE.finditer(text[:DATELINE_SEARCH_CHARS]):
+        if _is_byline(match.group(0)):
+            found = _outlet_line_under_byline(text, match.end(), pattern, outlets)
+            if found is not None:
+                return found
     return None
+
+
+def _outlet_line_under_byline(
+    text: str, byline_end: int, pattern: re.Pattern[str], outlets: OutletTable
+) -> Sourced[str] | None:
+    """The outlet on the line below a byline: `By Ahmed Saleh` / `Associated Press` or
+    `AP Diplomatic Writer`."""
+    line, _ = _line_at(text, byline_end + 1) if byline_end < len(text) else ("", 0)
+    line = line.strip()
+    if not line or len(line.split()) > MAX_BYLINE_OUTLET_WORDS or line.endswith((".", ":")):
+        return None
+    head = re.match(rf"(?P<name>{pattern.pattern})(?:\s|$)", line)
+    outlet = outlets.find(head.group("name")) if head else None
+    if outlet is None:
+        return None
+    return Sourced(outlet.name, "explicit", f"line under the byline {line!r}")
 
 
 def _matches_at_cues(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

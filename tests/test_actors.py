@@ -50,6 +50,16 @@ PATTERNS = [
     ("ORG", "Warsaw"),
     ("ORG", "Defence"),
     ("ORG", "Kremlin"),
+    ("PERSON", "Jean-Luc Moreau"),
+    ("PERSON", "Lai Ching-te"),
+    ("PERSON", "Lai"),
+    ("PERSON", "Donald Tusk"),
+    ("PERSON", "Donald Trump"),
+    ("PERSON", "Donald"),
+    ("PERSON", "Maria Elena Garcia Lopez"),
+    ("PERSON", "Garcia Lopez"),
+    ("ORG", "Rapid Support Forces"),
+    ("ORG", "RSF"),
 ]
 
 
@@ -95,10 +105,52 @@ def test_surname_links_to_full_name_of_the_same_article_without_registry(nlp, em
     assert actors["Polish border guard"].id == "pl_border_guard"
 
 
+def test_two_word_short_form_links_to_the_full_name(nlp, empty):
+    doc = nlp("Maria Elena Garcia Lopez met the minister. Garcia Lopez said the talks went well.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Garcia Lopez"] == actors["Maria Elena Garcia Lopez"]
+    assert actors["Garcia Lopez"].id == "maria_elena_garcia_lopez"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army accused the Rapid Support Forces of the attack. The RSF denied it.",
+        "The RSF denied it. The army had accused the Rapid Support Forces of the attack.",
+    ],
+)
+def test_acronym_links_to_the_organisation_it_abbreviates(nlp, empty, text):
+    actors = by_text(find_actors(nlp(text), registry=empty))
+    assert actors["RSF"] == actors["Rapid Support Forces"]
+    assert actors["RSF"].name == "Rapid Support Forces"
+
+
+def test_acronym_of_no_organisation_in_the_article_stays_its_own_actor(nlp, empty):
+    actors = by_text(find_actors(nlp("The RSF denied it. The Kremlin said so."), registry=empty))
+    assert actors["RSF"].id == "rsf"
+
+
+def test_family_name_first_links_to_the_only_full_name_opening_with_it(nlp, empty):
+    doc = nlp("President Lai Ching-te was sworn in. Lai said Taiwan would stand firm.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Lai"] == actors["Lai Ching-te"]
+
+
+def test_first_name_shared_by_two_people_stays_unlinked(nlp, empty):
+    doc = nlp("Donald Tusk met Donald Trump. Donald said nothing.")
+    actors = by_text(find_actors(doc, registry=empty))
+    assert actors["Donald"].id not in ("donald_tusk", "donald_trump")
+
+
 def test_surname_seen_before_the_full_name_also_links(nlp, empty):
     doc = nlp("Kowalska spoke first. Then Anna Kowalska added more.")
     actors = by_text(find_actors(doc, registry=empty))
     assert actors["Kowalska"].id == actors["Anna Kowalska"].id == "anna_kowalska"
+
+
+def test_hyphenated_name_keeps_its_spelling(nlp, empty):
+    actors = by_text(find_actors(nlp("Jean-Luc Moreau spoke on Friday."), registry=empty))
+    assert actors["Jean-Luc Moreau"].name == "Jean-Luc Moreau"
 
 
 def test_country_from_title_and_from_apposition(nlp, empty):

@@ -46,6 +46,25 @@ def test_weekdays_resolve_to_the_latest_such_day(nlp):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It started two days ago.", ("two days ago", D(2021, 11, 7), "day", None)),
+        ("A week ago, they met.", ("A week ago", None, "week", (D(2021, 11, 1), D(2021, 11, 7)))),
+        (
+            "It ended 3 months ago.",
+            ("3 months ago", None, "month", (D(2021, 8, 1), D(2021, 8, 31))),
+        ),
+        (
+            "The war began one year ago.",
+            ("one year ago", None, "year", (D(2020, 1, 1), D(2020, 12, 31))),
+        ),
+    ],
+)
+def test_counted_units_ago_count_back_from_publication(nlp, text, expected):
+    assert found(nlp, text) == [expected]
+
+
 def test_weekday_in_a_future_clause_is_the_next_such_day(nlp):
     assert found(nlp, "The ministers will meet on Wednesday.") == [
         ("Wednesday", D(2021, 11, 10), "day", None)

@@ -332,3 +332,55 @@ def test_repeated_caption_is_one_event():
     caption = "Migrants gathered near Kuznica."
     events = extract_events(_analysed([caption, "Minsk denied it.", caption]))
     assert [e.excerpt for e in events] == [caption, "Minsk denied it."]
+
+
+def test_dateline_agency_is_no_party_to_the_event():
+    analysed = _analysed(["KYIV (AP) — Lukashenko met Putin in Minsk."])
+    agency = Actor("associated_press", "Associated Press", "media", "US")
+    start = analysed.article.text.index("AP")
+    mention = ActorMention(start, start + 2, "AP", agency)
+    analysed = AnalysedArticle(
+        analysed.article,
+        analysed.sentences,
+        analysed.toponyms,
+        tuple(sorted((*analysed.actors, mention), key=lambda a: a.start)),
+        analysed.dates,
+    )
+    event = _only(extract_events(analysed))
+    assert [a.id for a in event.actors] == ["lukashenko", "putin"]
+
+
+def test_parse_action_taken_in_protest_is_a_protest():
+    # "Farmers blocked roads near Warsaw in protest ."
+    doc = _parsed(
+        ["Farmers", "blocked", "roads", "near", "Warsaw", "in", "protest", "."],
+        [1, 1, 1, 1, 3, 1, 5, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "prep", "pobj", "punct"],
+        ["NOUN", "VERB", "NOUN", "ADP", "PROPN", "ADP", "NOUN", "PUNCT"],
+        ["farmer", "block", "road", "near", "Warsaw", "in", "protest", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "PROTEST"
+
+
+def test_parse_launching_drills_is_mobilising():
+    # "Minsk launched military drills near Kuznica ."
+    doc = _parsed(
+        ["Minsk", "launched", "military", "drills", "near", "Kuznica", "."],
+        [1, 1, 3, 1, 3, 4, 1],
+        ["nsubj", "ROOT", "amod", "dobj", "prep", "pobj", "punct"],
+        ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"],
+        ["Minsk", "launch", "military", "drill", "near", "Kuznica", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "MOBILIZE"
+
+
+def test_parse_a_plover_class_beats_other_at_equal_weight():
+    # "Minsk launched large - scale military drills near Kuznica ."
+    doc = _parsed(
+        ["Minsk", "launched", "large", "-", "scale", "military", "drills", "near", "Kuznica", "."],
+        [1, 1, 4, 4, 6, 6, 1, 1, 7, 1],
+        ["nsubj", "ROOT", "amod", "punct", "compound", "amod", "dobj", "prep", "pobj", "punct"],
+        ["PROPN", "VERB", "ADJ", "PUNCT", "NOUN", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"],
+        ["Minsk", "launch", "large", "-", "scale", "military", "drill", "near", "Kuznica", "."],
+    )
+    assert _only(extract_events(_analysed_from_doc(doc), doc)).event_type == "MOBILIZE"

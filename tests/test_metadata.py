@@ -121,6 +121,17 @@ def test_published_line_with_month_name():
     assert found.value == dt.date(2021, 11, 9)
 
 
+@pytest.mark.parametrize("line", ["2021-11-09", "  Nov. 9, 2021 ", "9 November 2021"])
+def test_bare_date_line_under_the_headline_is_explicit_publication_date(line):
+    found = find_published(f"Guards push migrants back\n\n{line}\n\nWARSAW \u2014 Body.")
+    assert (found.value, found.provenance) == (dt.date(2021, 11, 9), "explicit")
+
+
+def test_bare_date_line_deep_in_the_article_heads_a_timeline_entry():
+    text = "Headline\n\nFirst.\n\nSecond.\n\nThird.\n\n2020-03-01\nThe first case was found."
+    assert find_published(text).value is None
+
+
 def test_date_inside_a_sentence_is_not_a_publication_date():
     assert find_published("On 2021-11-09 the talks began in Minsk.").value is None
 
@@ -150,6 +161,23 @@ def test_dateline_with_an_agency_not_in_the_table_keeps_its_name():
 def test_byline_naming_an_outlet_is_explicit():
     found = find_source("Headline\nBy Jane Doe, Reuters\n\nPoland said.")
     assert (found.value, found.provenance) == ("Reuters", "explicit")
+
+
+@pytest.mark.parametrize("line", ["Associated Press", "AP Diplomatic Writer"])
+def test_outlet_on_the_line_under_a_byline_is_explicit(line):
+    found = find_source(f"Headline\nBy Jane Doe\n{line}\n\nWARSAW \u2014 Poland said.")
+    assert (found.value, found.provenance) == ("Associated Press", "explicit")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Headline\nBy Jane Doe\nReuters said on Monday that troops had moved.\n\nBody.",
+        "Headline\nBy then it was dark.\nReuters\n\nBody.",
+    ],
+)
+def test_sentence_under_a_byline_names_no_source(text):
+    assert find_source(text).value is None
 
 
 def test_attribution_is_inferred():
@@ -196,6 +224,26 @@ def test_url_inside_a_sentence_is_not_the_article_url():
             "Poland Closes Border Crossing at Kuznica\nBody follows on the next line.",
             "Poland Closes Border Crossing at Kuznica",
         ),
+        (
+            "posted 2021-11-09\nGuards push migrants back into the forest\nBy Jan Nowak\n\nBody.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "9 November 2021\nGuards push migrants back into the forest\n\nBody.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nBy Jan Nowak\nWARSAW (AP) \u2014 Body.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nWARSAW (AP) \u2014 Guards said so.",
+            "Guards push migrants back into the forest",
+        ),
+        (
+            "Guards push migrants back into the forest\nPublished: Nov. 9, 2021\nBody.",
+            "Guards push migrants back into the forest",
+        ),
     ],
 )
 def test_headline_like_first_line_is_title(text, title):
@@ -212,6 +260,8 @@ def test_headline_like_first_line_is_title(text, title):
         "https://example.org/story\n\nBody.",
         "By Jane Doe, Reuters\n\nBody.",
         "9 November 2021\n\nBody.",
+        "2021-11-09\nPoland on Friday reported that hundreds of migrants had tried.\nMore.",
+        "Guards pushed the migrants back into the forest on Monday\nBy then it was dark.",
     ],
 )
 def test_body_sentences_are_not_titles(text):
@@ -346,3 +396,9 @@ def test_header_date_span_excludes_the_headline():
 def test_merge_spans_joins_overlaps_and_sorts():
     merged = merge_spans([Span(10, 20), Span(0, 5), Span(15, 30), Span(5, 6)])
     assert merged == (Span(0, 6), Span(10, 30))
+
+
+def test_bare_date_line_under_the_headline_is_boilerplate():
+    text = "Guards push migrants back\n2021-11-09\nWARSAW \u2014 Body."
+    start = text.index("2021")
+    assert Span(start, start + len("2021-11-09")) in find_boilerplate(text)
