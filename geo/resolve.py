@@ -306,15 +306,22 @@ def _demonym_before(text: str, toponym: Toponym, gazetteer: Gazetteer) -> str | 
     return None
 
 
+_OFFICE_WORDS: dict[str, PlaceKind] = {"governor": "admin1", "gov": "admin1", "mayor": "city"}
+"""Offices that say what a place is: "Texas Gov. Greg Abbott" is the state's (not a Mexican
+village's), "Moscow Mayor" the city's."""
+
+
 def _kind_words_around(text: str, toponym: Toponym) -> set[str]:
-    """Kind words right before ("village of X") or after ("X river") a name."""
+    """Kind words right before ("village of X", "governor of X") or after ("X river",
+    "X Governor") a name."""
     kinds = set()
+    words = {**_KIND_WORDS, **_OFFICE_WORDS}
     before = [w.lower() for w in _preceding_words(text, toponym.start, 3)]
-    if len(before) >= 2 and before[-1] == "of" and before[-2] in _KIND_WORDS:
-        kinds.add(_KIND_WORDS[before[-2]])
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in words:
+        kinds.add(words[before[-2]])
     after = [w.lower().rstrip(".") for w in _WORD.findall(text[toponym.end : toponym.end + 20])[:1]]
-    if after and after[0] in _KIND_WORDS:  # "the Grodno region." ends a sentence
-        kinds.add(_KIND_WORDS[after[0]])
+    if after and after[0] in words:  # "the Grodno region." ends a sentence
+        kinds.add(words[after[0]])
     return kinds
 
 

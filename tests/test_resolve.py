@@ -199,6 +199,20 @@ def full() -> Gazetteer:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mexico sent troops. Texas Governor Greg Abbott accused Mexico.",
+        "Mexico sent troops. Texas Gov. Greg Abbott accused Mexico.",
+        "Mexico sent troops, and the governor of Texas accused Mexico.",
+    ],
+)
+def test_an_office_names_the_kind_of_place_it_governs(full, text):
+    """Mexico in the text made "Texas Governor Greg Abbott" a Mexican village of 993 people."""
+    assert resolve(text, full, "Mexico", "Texas")["Texas"].geonameid == 4736286  # the US state
+
+
+@pytest.mark.slow
 def test_seed_gold_toponyms_all_resolve(full):
     gold = json.loads(GOLD.read_text("utf-8"))
     wrong = []
