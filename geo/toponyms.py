@@ -33,6 +33,11 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 METONYM_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 """NER labels whose spans become toponyms when their text is a known place name."""
 OPAQUE_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "LAW"})
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+"""Entities that are never places, though a word of them may be a place's name ("June")."""
+ALIAS_PROMINENCE = 1_000_000
+"""A place known by an alternate name ("Kiev", "Bombay") is prominent under it only when this
+big: alternates of smaller towns are foreign spellings that collide with English words."""
 """Names whose parts are not place mentions ("Council of Europe", "Sky News")."""
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
@@ -355,9 +360,13 @@ class ToponymRecogniser:
         level = self._prominence.get(text)
         if level is not None:
             return level
+        from geo.gazetteer import normalize_name
+
         candidates = getattr(self.lookup, "candidates", None)
-        level = 0
+        level, key = 0, normalize_name(text)
         for place in candidates(text) if candidates is not None else ():
+            if normalize_name(place.name) != key and place.population < ALIAS_PROMINENCE:
+                continue  # "Hamas" is an alternate name of Hamm (180,000 people), not its name
             if place.kind in {"country", "continent"}:
                 level = 2
                 break
@@ -795,8 +804,8 @@ class ToponymRecogniser:
             for span in (_list_neighbour(doc, c.start, -1), _list_neighbour(doc, c.end, 1)):
                 if span is None or any(t.i in taken for t in span):
                     continue
-                if any(t.ent_type_ in OPAQUE_LABELS - {"PERSON"} for t in span):
-                    continue
+                if any(t.ent_type_ in (OPAQUE_LABELS - {"PERSON"}) | NUMERIC_LABELS for t in span):
+                    continue  # "NAIROBI, June 25": a dateline's date, not a listed place
                 if self._known(span.text) and not self._is_demonym(span.text):
                     new = _Candidate(span.start, span.end, "coordinated", None, 1)
                     taken.update(range(new.start, new.end))

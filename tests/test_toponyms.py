@@ -21,6 +21,7 @@ GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 class FakePlace:
     kind: str
     population: int
+    name: str = ""
 
 
 class FakeNames:
@@ -38,8 +39,12 @@ class FakeNames:
         return self.demonyms.get(word.casefold())
 
     def candidates(self, name: str):
-        kind = self.prominent.get(name)
-        return (FakePlace(kind, 1_000_000),) if kind else ()
+        """`prominent` maps a name to a kind, or to (kind, population, the place's own name)."""
+        found = self.prominent.get(name)
+        if not found:
+            return ()
+        kind, population, own = (found, 1_000_000, name) if isinstance(found, str) else found
+        return (FakePlace(kind, population, own),)
 
 
 NAMES = FakeNames(
@@ -342,3 +347,22 @@ def test_of_after_a_direction_or_residents_is_a_place_context():
         "The farm lies north of Moorhead, and the case went to Alexandria's Circuit Court."
     )
     assert texts(doc) == ["Moorhead", "Alexandria"]
+
+
+def test_a_date_after_a_dateline_is_not_a_listed_place():
+    """ "NAIROBI, June 25": June is an alternate name of a French town, listed after a place."""
+    names = FakeNames(["Nairobi", "June"], prominent={"Nairobi": "city"})
+    nlp = blank_nlp([("GPE", "NAIROBI"), ("DATE", "June 25")], lookup=names)
+    assert texts(nlp("NAIROBI, June 25 (Reuters) - Police fired tear gas.")) == ["NAIROBI"]
+
+
+def test_an_organisation_named_like_a_small_town_s_alternate_name_is_no_place():
+    """ "Hamas" is an alternate name of Hamm (180,000 people): not prominent under it.
+    "Kiev", the alternate name of a city of millions, still is."""
+    names = FakeNames(
+        ["Hamas", "Kiev", "Israel"],
+        prominent={"Hamas": ("city", 180_000, "Hamm"), "Kiev": ("city", 2_900_000, "Kyiv")},
+    )
+    nlp = blank_nlp([("ORG", "Hamas"), ("ORG", "Kiev"), ("GPE", "Israel")], lookup=names)
+    doc = nlp("Israel will fight Hamas, and Kiev warned Moscow.")
+    assert texts(doc) == ["Israel", "Kiev"]
