@@ -215,6 +215,9 @@ class Sidecar:
     row_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     """file name -> {row id: line} of the rows that name one row of a file, to report the
     ids no row of it has."""
+    repeated: tuple[tuple[int, int], ...] = ()
+    """(line, earlier line) of rows for a file (and id) an earlier row already covers: the
+    earlier row is used, the repeat is reported."""
 
     def lookup(self, file_name: str, row_id: str = "") -> SidecarRow | None:
         """The row for one file (or one row of it); a row without id covers the whole file."""
@@ -304,6 +307,12 @@ def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
             row_path(sidecar.path, line_no),
             f"{what}: its metadata is not used. Give the name of a corpus file in"
             f" {Path(sidecar.path).parent}, or drop the row",
+        )
+    for line_no, earlier in sidecar.repeated if sidecar is not None else ():
+        yield SkippedFile(
+            row_path(sidecar.path, line_no),
+            f"repeats line {earlier}'s file and id: line {earlier} is used, this row is not."
+            " Merge the two rows",
         )
 
 
@@ -1048,8 +1057,10 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
         raise SidecarError(path, f"cannot be read ({error})", "Save it as UTF-8 CSV") from error
     if header:
         _check_sidecar_header(header, path)
-    rows = {}
+    rows: dict[tuple[str, str], SidecarRow] = {}
     unmatched = []
+    repeated: list[tuple[int, int]] = []
+    first_lines: dict[tuple[str, str], int] = {}
     row_ids: dict[str, dict[str, int]] = {}
     for line_no, cells in records:
         if not any(cell.strip() for cell in cells):
@@ -1062,13 +1073,18 @@ def load_sidecar(path: str | os.PathLike[str]) -> Sidecar:
             )
         folded = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         name, row_id = folded.get("file", ""), folded.get("id", "")
-        rows[(name, row_id)] = _sidecar_row_from(folded, path, line_no)
+        row = _sidecar_row_from(folded, path, line_no)
+        earlier = first_lines.setdefault((name, row_id), line_no)
+        if earlier != line_no:
+            repeated.append((line_no, earlier))
+            continue
+        rows[(name, row_id)] = row
         # Rows match by bare file name: "sub/a.txt" never matches, nor does a misspelling.
         if Path(name).name != name or not (path.parent / name).is_file():
             unmatched.append((line_no, name))
         elif row_id:
             row_ids.setdefault(name, {})[row_id] = line_no
-    return Sidecar(str(path), rows, tuple(unmatched), row_ids)
+    return Sidecar(str(path), rows, tuple(unmatched), row_ids, tuple(repeated))
 
 
 def _check_sidecar_header(header: list[str], path: Path) -> None:

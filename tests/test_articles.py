@@ -850,3 +850,15 @@ def test_a_jsonl_text_that_is_not_a_string_is_skipped(tmp_path, value):
     assert [a.text for a in corpus.articles] == ["Minsk said."]
     (skipped,) = corpus.skipped
     assert skipped.path.endswith("c.jsonl:line 1") and "not a string" in skipped.reason
+
+
+def test_a_sidecar_row_repeating_a_file_is_reported_and_the_first_is_used(tmp_path):
+    """Two rows for one file: the later one silently won."""
+    _write(tmp_path / "a.txt", BODY)
+    _write(tmp_path / "articles.csv", "file,source\na.txt,AFP\n\na.txt,Reuters\n")
+    corpus = load_corpus([tmp_path])
+    [article] = corpus.articles
+    assert article.source.value == "AFP"
+    [skipped] = corpus.skipped
+    assert skipped.path.endswith("articles.csv:line 4")
+    assert "repeats line 2's file and id" in skipped.reason
