@@ -33,12 +33,12 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 METONYM_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 """NER labels whose spans become toponyms when their text is a known place name."""
 OPAQUE_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "LAW"})
+"""Names whose parts are not place mentions ("Council of Europe", "Sky News")."""
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 """Entities that are never places, though a word of them may be a place's name ("June")."""
 ALIAS_PROMINENCE = 1_000_000
 """A place known by an alternate name ("Kiev", "Bombay") is prominent under it only when this
 big: alternates of smaller towns are foreign spellings that collide with English words."""
-"""Names whose parts are not place mentions ("Council of Europe", "Sky News")."""
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’", "s"})
