@@ -309,13 +309,14 @@ def _demonym_before(text: str, toponym: Toponym, gazetteer: Gazetteer) -> str | 
 _OFFICE_WORDS: dict[str, PlaceKind] = {"governor": "admin1", "gov": "admin1", "mayor": "city"}
 """Offices that say what a place is: "Texas Gov. Greg Abbott" is the state's (not a Mexican
 village's), "Moscow Mayor" the city's."""
+_KIND_AND_OFFICE_WORDS: dict[str, PlaceKind] = {**_KIND_WORDS, **_OFFICE_WORDS}
 
 
 def _kind_words_around(text: str, toponym: Toponym) -> set[str]:
     """Kind words right before ("village of X", "governor of X") or after ("X river",
     "X Governor") a name."""
     kinds = set()
-    words = {**_KIND_WORDS, **_OFFICE_WORDS}
+    words = _KIND_AND_OFFICE_WORDS
     before = [w.lower() for w in _preceding_words(text, toponym.start, 3)]
     if len(before) >= 2 and before[-1] == "of" and before[-2] in words:
         kinds.add(words[before[-2]])
