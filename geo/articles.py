@@ -283,7 +283,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
                 sidecars[path.parent] = find_sidecar(path)
             except SidecarError as error:
                 yield SkippedFile(error.path, str(error))
-            yield from _unmatched_sidecar_rows(sidecars[path.parent])
+            yield from _sidecar_row_problems(sidecars[path.parent])
         row_ids: set[str] = set()
         try:
             for item in _iter_file(path, sidecars[path.parent]):
@@ -300,7 +300,8 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
 
 
-def _unmatched_sidecar_rows(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
+def _sidecar_row_problems(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
+    """Rows that name no file beside the sidecar, or repeat an earlier row's file."""
     for line_no, name in sidecar.unmatched if sidecar is not None else ():
         what = f"names {name!r}, which is not a file beside it" if name else "has no file name"
         yield SkippedFile(
@@ -697,8 +698,9 @@ def _html_metadata(tree: LexborHTMLParser) -> _Declared:
 Row = dict[str, str]
 
 
-def _open_rows(path: Path) -> tuple[BinaryIO, str]:
-    """The open file and its encoding, after refusing empty, binary or undecodable files."""
+def _open_rows(path: Path) -> tuple[BinaryIO, str, bytes]:
+    """The open file, its encoding and its first bytes (up to `ENCODING_SAMPLE_BYTES`),
+    after refusing empty, binary or undecodable files."""
     try:
         if path.is_dir():
             raise IsADirectoryError(path)
@@ -712,7 +714,7 @@ def _open_rows(path: Path) -> tuple[BinaryIO, str]:
     sample = handle.read(ENCODING_SAMPLE_BYTES)
     handle.seek(0)
     try:
-        return handle, _rows_encoding(sample, path)
+        return handle, _rows_encoding(sample, path), sample
     except ArticleError:
         handle.close()
         raise
@@ -780,9 +782,9 @@ class _Lines:
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
-    handle, encoding = _open_rows(path)
+    handle, encoding, sample = _open_rows(path)
     with handle:
-        kind = _json_document_kind(handle, encoding)
+        kind = _json_document_kind(sample, encoding)
         if kind is not None:
             raise NotJsonLinesError(
                 path,
@@ -810,14 +812,13 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
             raise EmptyFileError(path, "no rows", "Add one JSON object per line")
 
 
-def _json_document_kind(handle: BinaryIO, encoding: str) -> str | None:
-    """ "array" or "object" when the file is one JSON document, which read line by line
-    would give an error for every line: a bare "[" or "{" first, or a whole file that
-    parses as an array, or as an object over several lines (pretty-printed)."""
-    head = handle.read(ENCODING_SAMPLE_BYTES)
-    whole = len(head) < ENCODING_SAMPLE_BYTES
-    handle.seek(0)
-    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+def _json_document_kind(sample: bytes, encoding: str) -> str | None:
+    """ "array" or "object" when the file whose first bytes are `sample` is one JSON
+    document, which read line by line would give an error for every line: a bare "[" or
+    "{" first, or a whole file that parses as an array, or as an object over several
+    lines (pretty-printed)."""
+    whole = len(sample) < ENCODING_SAMPLE_BYTES
+    text = sample.decode(encoding, errors="replace").removeprefix("\ufeff")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and lines[0] in ("[", "{"):
         return "array" if lines[0] == "[" else "object"
@@ -882,7 +883,7 @@ def lone_surrogate(text: str) -> str | None:
 def _csv_rows(path: Path) -> Iterator[tuple[int, Row | BadRowError]]:
     if csv.field_size_limit() < MAX_ROW_BYTES:
         csv.field_size_limit(MAX_ROW_BYTES)
-    handle, encoding = _open_rows(path)
+    handle, encoding, _ = _open_rows(path)
     with handle:
         lines = _Lines(handle, encoding, path)
         reader = csv.reader(lines, strict=True)  # lenient mode hides an unclosed quote
