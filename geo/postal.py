@@ -167,7 +167,8 @@ def postal_cache_key(main_key: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def load_postal_gazetteer(cache_dir: str, main_key: str, main: Gazetteer) -> Gazetteer:
-    """Built on first use (about 35 s here: 1.5 million postal rows), memory-mapped after."""
+    """Built on first use (1.5 million postal rows: `bench/postal_build.py` times it),
+    memory-mapped after."""
     target = Path(cache_dir) / f"postal-{postal_cache_key(main_key)}"
     if not (target / "meta.json").exists():
         rows = postal_rows(read_postal_table(postal_table_path()), main)
