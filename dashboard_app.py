@@ -4,8 +4,8 @@ A module, not the script itself: Streamlit re-executes its script on every
 rerun, which would re-create (and re-hash the source of) every cached function
 each time; imported once, they are defined once per server process.
 
-Layout only: filtering lives in geo.filters, the map in geo.mapview, assets in
-geo.assets, uploads in geo.uploads, the store in geo.store/geo.pipeline.
+Layout only: filtering lives in geo.app.filters, the map in geo.app.mapview, assets in
+geo.app.assets, uploads in geo.app.uploads, the store in geo.store.store/geo.pipeline.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import filters, mapview
-from geo.assets import asset_urls, install_static_assets
-from geo.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, note_left_off, save_upload
+from geo.app import filters, mapview
+from geo.app.assets import asset_urls, install_static_assets
+from geo.app.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, note_left_off, save_upload
 
 ROOT = Path(__file__).resolve().parent
 
@@ -106,8 +106,8 @@ def static_assets(static_dir: str) -> Path:
 @st.cache_resource(show_spinner="Loading the gazetteer and language model…")
 def pipeline_resources():
     """The gazetteer and NLP model, loaded once per server process and reused by every build."""
-    from geo.gazetteer import load_gazetteer
-    from geo.nlp import load_nlp
+    from geo.nlp.language import load_nlp
+    from geo.places.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     return gazetteer, load_nlp(gazetteer)
@@ -119,7 +119,7 @@ def ensure_store(area) -> None:
     `area` is a container the page always has, so the elements after it keep
     their positions and the map is not remounted once the build is done.
     """
-    from geo import store
+    from geo.store import store
 
     # Checked on a session's first run and after an upload, not on every filter
     # change: hashing the analysis code and the corpus would cost each rerun ~30 ms.
@@ -170,7 +170,7 @@ def event_index(data_dir: str, version: str) -> filters.EventIndex:
     A resource, not st.cache_data: pickling 100k events on every rerun would
     cost a second; everything derived from it per filter is cached as data.
     """
-    from geo import store
+    from geo.store import store
 
     return filters.build_index(store.load_event_places(Path(data_dir)))
 
@@ -409,7 +409,9 @@ def show_metrics(counts: filters.Metrics) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-BASE_MAP_INPUTS = ("geo/foliummap.py", "geo/mapview.py", "geo/assets.py", "dashboard_app.py")
+BASE_MAP_INPUTS = (
+    "geo/app/foliummap.py", "geo/app/mapview.py", "geo/app/assets.py", "dashboard_app.py"
+)
 """Code that shapes the base map: part of its disk-cache key (this file holds
 render_base_map_args and MAP_KEY)."""
 BASE_MAP_PACKAGES = ("folium", "branca", "streamlit-folium")
@@ -459,7 +461,7 @@ def render_base_map_args(
     import folium.elements
     import streamlit_folium
 
-    from geo import foliummap
+    from geo.app import foliummap
 
     fig = foliummap.build_base_map(bounds, asset_urls(asset_base))
     fig.get_root().render()
@@ -686,7 +688,7 @@ def main() -> None:
     st.title("News-event map")
     ensure_store(st.container())
     version = store_version(where.data)
-    from geo import store
+    from geo.store import store
 
     try:
         index = event_index(str(where.data), version)

@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.actors import ActorRegistry, find_actors, fold  # noqa: E402
-from geo.dates import find_dates  # noqa: E402
 from geo.model import ActorMention, DateMention, Span  # noqa: E402
+from geo.nlp.actors import ActorRegistry, find_actors, fold  # noqa: E402
+from geo.nlp.dates import find_dates  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 SEEDS = ROOT / "seeds"
@@ -57,9 +57,9 @@ def boilerplate(article: dict) -> list[Span]:
 
 
 def load_model():
-    """The project pipeline if geo.nlp is usable, else the bare model."""
+    """The project pipeline if geo.nlp.language is usable, else the bare model."""
     try:
-        from geo.nlp import load_nlp
+        from geo.nlp.language import load_nlp
     except ImportError:
         import spacy
 
@@ -143,7 +143,7 @@ def score_actors(gold: dict, found: dict[str, list[ActorMention]]) -> ActorScore
 
 
 def run_actors(nlp, gold: dict, toponyms: str, registry: ActorRegistry | None) -> ActorScore:
-    """toponyms: 'gold' (gold toponym spans), 'pipeline' (geo.toponyms) or 'none'."""
+    """toponyms: 'gold' (gold toponym spans), 'pipeline' (geo.nlp.toponyms) or 'none'."""
     found: dict[str, list[ActorMention]] = {}
     for article in gold["articles"]:
         doc = nlp(article_text(article))
@@ -151,7 +151,7 @@ def run_actors(nlp, gold: dict, toponyms: str, registry: ActorRegistry | None) -
         if toponyms == "gold":
             places = [Span(t["start"], t["end"]) for t in article["toponyms"]]
         elif toponyms == "pipeline":
-            from geo.toponyms import find_toponyms
+            from geo.nlp.toponyms import find_toponyms
 
             places = [Span(t.start, t.end) for t in find_toponyms(doc, exclude)]
         else:

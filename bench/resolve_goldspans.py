@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import load_gazetteer  # noqa: E402
 from geo.model import Toponym  # noqa: E402
-from geo.resolve import distance_km, resolve_toponyms  # noqa: E402
+from geo.places.gazetteer import load_gazetteer  # noqa: E402
+from geo.places.resolve import distance_km, resolve_toponyms  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
 

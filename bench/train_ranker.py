@@ -40,15 +40,15 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import (  # noqa: E402
+from geo.model import Place, Toponym  # noqa: E402
+from geo.places.gazetteer import (  # noqa: E402
     KINDS,
     Gazetteer,
     is_latin_name,
     load_gazetteer,
     normalize_name,
 )
-from geo.model import Place, Toponym  # noqa: E402
-from geo.resolve import (  # noqa: E402
+from geo.places.resolve import (  # noqa: E402
     FEATURES,
     HAND_WEIGHTS,
     candidate_features,

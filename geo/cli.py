@@ -24,8 +24,8 @@ from geo.model import Place, ResolvedToponym, SkippedFile, Toponym
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from geo.gazetteer import Gazetteer
     from geo.pipeline import BuildSummary
+    from geo.places.gazetteer import Gazetteer
 
 log = logging.getLogger("geo")
 
@@ -83,7 +83,7 @@ def format_summary(summary: BuildSummary) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     from geo.pipeline import build_store
-    from geo.store import default_corpus_paths
+    from geo.store.store import default_corpus_paths
 
     paths = [Path(p) for p in args.paths] or list(default_corpus_paths(args.data_dir))
     missing = [str(p) for p in paths if not p.exists()]
@@ -104,7 +104,7 @@ def _build(args: argparse.Namespace) -> int:
         summary = replace(summary, skipped=(*unread, *summary.skipped))
     print(format_summary(summary))
     if not summary.articles:
-        from geo.articles import CORPUS_SUFFIXES
+        from geo.ingest.articles import CORPUS_SUFFIXES
 
         formats = ", ".join(sorted(CORPUS_SUFFIXES))
         print(f"no articles found: the corpus paths hold no readable {formats} files")
@@ -115,7 +115,7 @@ def _build(args: argparse.Namespace) -> int:
 def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
     """Folders among `paths` holding no corpus file, which a build passes over in silence
     (a .json export, .docx or .pdf files, a folder still empty), with a few of their files."""
-    from geo.articles import CORPUS_SUFFIXES, SIDECAR_NAME
+    from geo.ingest.articles import CORPUS_SUFFIXES, SIDECAR_NAME
 
     formats = sorted(CORPUS_SUFFIXES)
     wanted = f"{', '.join(formats[:-1])} or {formats[-1]} file"
@@ -139,7 +139,7 @@ def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
 
 def _online_geocoder(args: argparse.Namespace):
     """The online geocoder when `--online` or GEO_ONLINE_GEOCODER turns it on, else None."""
-    from geo.geocoders import SERVICE_ENV, OnlineGeocoder
+    from geo.places.geocoders import SERVICE_ENV, OnlineGeocoder
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
@@ -175,7 +175,7 @@ def format_places(places: Sequence[Place]) -> str:
 
 def _online_places(query: str, limit: int) -> list[Place]:
     """Ranked answers of the online geocoder (service and user agent from the environment)."""
-    from geo.geocoders import OnlineGeocoder, place_from_location
+    from geo.places.geocoders import OnlineGeocoder, place_from_location
 
     locations = OnlineGeocoder().geocode(query, exactly_one=False) or []
     return [place_from_location(location) for location in locations[:limit]]
@@ -185,8 +185,8 @@ def _geocode(args: argparse.Namespace) -> int:
     if args.online:
         places = _online_places(args.name, args.limit)
     else:
-        from geo.gazetteer import load_gazetteer
-        from geo.resolve import rank_candidates
+        from geo.places.gazetteer import load_gazetteer
+        from geo.places.resolve import rank_candidates
 
         name = args.name
         ranked = rank_candidates(Toponym(0, len(name), name, label="query"), name, load_gazetteer())
@@ -239,7 +239,7 @@ def _offset(value: object) -> bool:
 
 
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
-    from geo.articles import lone_surrogate
+    from geo.ingest.articles import lone_surrogate
 
     try:
         record = json.loads(raw)
@@ -303,9 +303,9 @@ def geoparse_stream(
     gold_spans: bool = False,
 ) -> int:
     """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
-    from geo.boilerplate import find_boilerplate
-    from geo.resolve import resolve_toponyms
-    from geo.toponyms import find_toponyms
+    from geo.ingest.boilerplate import find_boilerplate
+    from geo.nlp.toponyms import find_toponyms
+    from geo.places.resolve import resolve_toponyms
 
     failures = 0
     for batch in _batched(source, GEOPARSE_BATCH):
@@ -354,14 +354,14 @@ def _use_utf8_streams() -> None:
 
 
 def _geoparse(args: argparse.Namespace) -> int:
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     _use_utf8_streams()
 
     gazetteer = load_gazetteer()
     nlp = None
     if not args.gold_spans:
-        from geo.nlp import load_nlp
+        from geo.nlp.language import load_nlp
 
         nlp = load_nlp(gazetteer)
     failures = geoparse_stream(sys.stdin, sys.stdout, gazetteer, nlp, args.gold_spans)
@@ -428,11 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fatal_errors() -> tuple[type[BaseException], ...]:
-    from geo.gazetteer import GazetteerError
-    from geo.geocoders import GeoError
-    from geo.nlp import ModelNotInstalledError
+    from geo.nlp.language import ModelNotInstalledError
     from geo.pipeline import BuildOptionsError
-    from geo.store import StoreError
+    from geo.places.gazetteer import GazetteerError
+    from geo.places.geocoders import GeoError
+    from geo.store.store import StoreError
 
     return (
         UsageError,

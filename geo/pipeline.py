@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.actors import find_actors
-from geo.articles import iter_corpus
-from geo.dates import find_dates
-from geo.events import extract_events
-from geo.geocoders import SERVICE_ENV
+from geo.events.extract import extract_events
+from geo.ingest.articles import iter_corpus
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
-from geo.resolve import resolve_toponyms, resolve_unplaced
-from geo.store import (
+from geo.nlp.actors import find_actors
+from geo.nlp.dates import find_dates
+from geo.nlp.toponyms import find_toponyms
+from geo.places.geocoders import SERVICE_ENV
+from geo.places.resolve import resolve_toponyms, resolve_unplaced
+from geo.store.store import (
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
@@ -37,7 +38,6 @@ from geo.store import (
     store_matches,
     write_store,
 )
-from geo.toponyms import find_toponyms
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from geo.actors import ActorRegistry
-    from geo.gazetteer import Gazetteer
-    from geo.geocoders import Geocoder
+    from geo.nlp.actors import ActorRegistry
+    from geo.places.gazetteer import Gazetteer
+    from geo.places.geocoders import Geocoder
 
 log = logging.getLogger("geo")
 
@@ -200,7 +200,7 @@ def _analyse_in_parallel(
         return
     import multiprocessing
 
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
     global _WORKER_STAGES
     _WORKER_STAGES = (nlp, gazetteer, registry)
@@ -310,7 +310,7 @@ def build_store(
     corpus is streamed twice (plan, then analyse) so that only a few batches of
     article texts are in memory at a time. `workers` > 1 analyses batches in
     forked processes that share the loaded model and gazetteer. `online`, a
-    geocoder such as `geo.geocoders.OnlineGeocoder`, is asked for the names the
+    geocoder such as `geo.places.geocoders.OnlineGeocoder`, is asked for the names the
     gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
     _check_workers(workers, online)
@@ -332,11 +332,11 @@ def build_store(
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
     if plan.todo_ids:
         if gazetteer is None:
-            from geo.gazetteer import load_gazetteer
+            from geo.places.gazetteer import load_gazetteer
 
             gazetteer = load_gazetteer()
         if nlp is None:
-            from geo.nlp import load_nlp
+            from geo.nlp.language import load_nlp
 
             nlp = load_nlp(gazetteer)
         _analyse_planned(

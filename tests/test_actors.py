@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from geo.actors import ActorDataError, ActorRegistry, find_actors, fold, slug
 from geo.model import Actor, Span
+from geo.nlp.actors import ActorDataError, ActorRegistry, find_actors, fold, slug
 
 ROOT = Path(__file__).resolve().parent.parent
 

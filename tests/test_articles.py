@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import articles
-from geo.articles import (
+from geo.ingest import articles
+from geo.ingest.articles import (
     MAX_DOCUMENT_BYTES,
     MAX_LINE_CHARS,
     MAX_ROW_BYTES,

@@ -3,7 +3,7 @@
 The store is replaced by a fake module returning the fixture frame, and
 streamlit-folium's component function by a stand-in that records its
 arguments and can pretend a marker was clicked. Expected counts are computed from the fixture
-Event objects, independently of geo.filters.
+Event objects, independently of geo.app.filters.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import streamlit_folium
 from streamlit.testing.v1 import AppTest
 from test_dashboard_fixtures import PLACES, hostile_event, sample_events, sample_frame
 
-import geo
+import geo.store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
@@ -64,11 +64,11 @@ def fake_map(monkeypatch):
 @pytest.fixture
 def app(monkeypatch, tmp_path, fake_map):
     frame = sample_frame(hostile=True)
-    store = types.ModuleType("geo.store")
+    store = types.ModuleType("geo.store.store")
     store.load_event_places = lambda data_dir: frame.copy()
     store.store_is_stale = lambda data_dir, paths: False
-    monkeypatch.setitem(sys.modules, "geo.store", store)
-    monkeypatch.setattr(geo, "store", store, raising=False)
+    monkeypatch.setitem(sys.modules, "geo.store.store", store)
+    monkeypatch.setattr(geo.store, "store", store, raising=False)
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     # A distinct store version per test keeps cached data from leaking between tests.
@@ -114,8 +114,8 @@ def _squeeze(text: str) -> str:
 
 
 def test_map_component_gets_what_st_folium_would_pass(app, fake_map, monkeypatch):
-    from geo import filters, foliummap, mapview
-    from geo.assets import asset_urls
+    from geo.app import filters, foliummap, mapview
+    from geo.app.assets import asset_urls
 
     app.run()
     ours = fake_map.calls[-1]

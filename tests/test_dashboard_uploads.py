@@ -1,12 +1,12 @@
-"""geo.uploads: bad uploads are refused with a message and change nothing on disk."""
+"""geo.app.uploads: bad uploads are refused with a message and change nothing on disk."""
 
 from __future__ import annotations
 
 import json
 
-from geo.articles import iter_corpus
+from geo.app.uploads import MAX_UPLOAD_BYTES, note_left_off, safe_file_name, save_upload
+from geo.ingest.articles import iter_corpus
 from geo.model import SkippedFile
-from geo.uploads import MAX_UPLOAD_BYTES, note_left_off, safe_file_name, save_upload
 
 ARTICLE = (
     "Migrants camped near the Kuźnica crossing on the Polish border with Belarus on Monday, "

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from geo.dates import event_date, find_dates, points_forward
 from geo.model import DateMention, Span
+from geo.nlp.dates import event_date, find_dates, points_forward
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY = dt.date(2021, 11, 9)  # a Tuesday

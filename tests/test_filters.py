@@ -1,4 +1,4 @@
-"""geo.filters: pure filtering of the events frame.
+"""geo.app.filters: pure filtering of the events frame.
 
 Expected sets are computed from the fixture Event objects, not from the frame.
 """
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from test_dashboard_fixtures import hostile_event, sample_events, sample_frame
 
-from geo import filters
-from geo.filters import EventFilter
+from geo.app import filters
+from geo.app.filters import EventFilter
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_a_month_or_year_is_not_drawn_as_its_first_day(events):
     """ "In October" is stored as 1 October: counting it there would make a false spike."""
     import dataclasses
 
-    from geo.frame import events_to_geodataframe
+    from geo.store.frame import events_to_geodataframe
 
     loose = [dataclasses.replace(events[0], id="m1", date_precision="month"),
              dataclasses.replace(events[1], id="y1", date_precision="year"),

@@ -7,9 +7,9 @@ import time
 import pytest
 from geopy.location import Location
 
-from geo import gazetteer as gz
-from geo.gazetteer import Gazetteer, load_gazetteer, normalize_name
 from geo.model import Place
+from geo.places import gazetteer as gz
+from geo.places.gazetteer import Gazetteer, load_gazetteer, normalize_name
 
 KUZNICA = Place("Kuźnica", "village", "PL", 53.51094, 23.64953, "geonames", 766927, 1740, "81")
 SOSNICA = Place("Sośnica", "village", "PL", 49.90083, 22.87469, "geonames", 758558, 1409, "80")

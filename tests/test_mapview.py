@@ -1,4 +1,4 @@
-"""geo.mapview: one marker per place, popups, escaping, the folium map."""
+"""geo.app.mapview: one marker per place, popups, escaping, the folium map."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import pytest
 from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
 
-from geo import filters, foliummap, mapview
-from geo.assets import asset_urls
+from geo.app import filters, foliummap, mapview
+from geo.app.assets import asset_urls
 
 ASSETS = asset_urls("../../app/static/newsmap")
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from geo.boilerplate import find_boilerplate, find_credits, find_footer, merge_spans
-from geo.metadata import (
+from geo.ingest.boilerplate import find_boilerplate, find_credits, find_footer, merge_spans
+from geo.ingest.metadata import (
     decode_google_news_id,
     decode_google_news_url,
     find_published,

@@ -1,4 +1,4 @@
-"""Post towns (geo.postal): the fallback for names the main gazetteer lacks."""
+"""Post towns (geo.places.postal): the fallback for names the main gazetteer lacks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.gazetteer import Gazetteer, GazetteerBuildError
 from geo.model import Place, Toponym
-from geo.postal import POSTAL_GAZETTEER, is_town_name, postal_rows, read_postal_table
-from geo.resolve import resolve_toponyms
+from geo.places.gazetteer import Gazetteer, GazetteerBuildError
+from geo.places.postal import POSTAL_GAZETTEER, is_town_name, postal_rows, read_postal_table
+from geo.places.resolve import resolve_toponyms
 
 
 def place(name, kind, cc, lat, lon, gid, pop=0, admin1=None):
@@ -52,7 +52,7 @@ def main() -> Gazetteer:
 
 @pytest.fixture()
 def post_towns(table: Path, main: Gazetteer) -> Gazetteer:
-    from geo.gazetteer import _tables_from_rows
+    from geo.places.gazetteer import _tables_from_rows
 
     tables = _tables_from_rows(postal_rows(read_postal_table(table), main), {})
     return Gazetteer(tables["arrays"], tables["meta"])  # type: ignore[arg-type]
@@ -145,7 +145,7 @@ def test_an_offline_answer_from_a_post_town_keeps_its_fields(
     main: Gazetteer, post_towns: Gazetteer
 ):
     # The online geocoder falls back to the offline one; its answers become Places again.
-    from geo.geocoders import OfflineGeocoder, place_from_location
+    from geo.places.geocoders import OfflineGeocoder, place_from_location
 
     location = OfflineGeocoder(_with_fallback(main, post_towns)).geocode("Lanexa")
     lanexa = place_from_location(location)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.model import Place, Toponym
-from geo.ranker_weights import LEARNED_WEIGHTS
-from geo.resolve import (
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.ranker_weights import LEARNED_WEIGHTS
+from geo.places.resolve import (
     FEATURES,
     HAND_WEIGHTS,
     candidate_features,

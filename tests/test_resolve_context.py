@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-import geo.resolve as resolve_module
-from geo.gazetteer import Gazetteer
+import geo.places.resolve as resolve_module
 from geo.model import Place, Toponym
-from geo.resolve import resolve_toponyms
+from geo.places.gazetteer import Gazetteer
+from geo.places.resolve import resolve_toponyms
 
 
 def place(name, kind, cc, lat, lon, gid, pop=0, admin1=None, feature=""):

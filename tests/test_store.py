@@ -10,8 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 import geo.pipeline as pipeline
-import geo.store as store
-from geo.frame import events_to_geodataframe, split_list
+import geo.store.store as store
 from geo.model import (
     Actor,
     ActorMention,
@@ -25,7 +24,8 @@ from geo.model import (
     Sourced,
     Toponym,
 )
-from geo.store import (
+from geo.store.frame import events_to_geodataframe, split_list
+from geo.store.store import (
     CachedArticle,
     StoreError,
     load_actors,
@@ -180,12 +180,12 @@ def test_unchanged_corpus_needs_neither_model_nor_gazetteer(corpus, tmp_path, an
 
 
 def test_an_unwritable_data_dir_fails_before_the_model_loads(corpus, tmp_path, monkeypatch):
-    import geo.nlp
+    import geo.nlp.language
 
     def load_nlp(*args, **kwargs):
         raise AssertionError("the model was loaded before the store was found unwritable")
 
-    monkeypatch.setattr(geo.nlp, "load_nlp", load_nlp)
+    monkeypatch.setattr(geo.nlp.language, "load_nlp", load_nlp)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")  # root ignores permissions; a file in the path does not
     with pytest.raises(StoreError, match="choose a writable --data-dir"):
@@ -289,7 +289,7 @@ def test_parallel_workers_share_the_fallback_gazetteer_loaded_before_the_fork(
     corpus, tmp_path, monkeypatch
 ):
     """Else each worker builds or maps the post-town table on its first unknown name."""
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
     parent, loads = os.getpid(), []
 

@@ -1,7 +1,7 @@
 """Real-browser test of `streamlit run dashboard.py` (Playwright + Debian's chromium).
 
 Runs with no internet: every request that leaves the loopback server is
-answered from the locally installed asset packages (geo.assets.cdn_to_local)
+answered from the locally installed asset packages (geo.app.assets.cdn_to_local)
 or refused, tiles included, so the map must stand on its offline basemap.
 The store is built by the real pipeline from seeds/ into a temporary data dir.
 """
@@ -103,7 +103,7 @@ def server(tmp_path_factory):
 
 def _offline_routes(context) -> list[str]:
     """Serve known CDN files locally, refuse everything else that is not loopback."""
-    from geo.assets import cdn_to_local
+    from geo.app.assets import cdn_to_local
 
     local = cdn_to_local()
     refused: list[str] = []
@@ -170,13 +170,13 @@ MARKER_COUNT_JS = """() => {
 
 
 def excerpt_parts(row):
-    from geo.mapview import POPUP_EXCERPT_CHARS, excerpt_parts
+    from geo.app.mapview import POPUP_EXCERPT_CHARS, excerpt_parts
 
     return excerpt_parts(row, POPUP_EXCERPT_CHARS)
 
 
 def _store(data_dir: Path):
-    from geo.store import load_event_places
+    from geo.store.store import load_event_places
 
     return load_event_places(data_dir)
 

@@ -1,7 +1,7 @@
 """Adding uploaded article files to the corpus without ever losing what is there.
 
 A file is checked in a scratch directory first (size, emptiness, decoding and
-parsing through `geo.articles.load_article_file`); only a file that parses is
+parsing through `geo.ingest.articles.load_article_file`); only a file that parses is
 moved into the uploads folder, under a content-addressed name, with an atomic
 rename. A bad upload therefore changes nothing on disk.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from geo.model import split_row_path
 
 if TYPE_CHECKING:
-    from geo.articles import ArticleError
+    from geo.ingest.articles import ArticleError
     from geo.model import SkippedFile
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -88,7 +88,7 @@ def save_upload(
 
 
 def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> UploadResult:
-    from geo.articles import ArticleError, load_article_file
+    from geo.ingest.articles import ArticleError, load_article_file
 
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = uploads_dir / f"{digest}_{clean}"

@@ -33,7 +33,7 @@ from spacy.tokens import Span as SpacySpan
 
 from geo.model import Actor, ActorMention, ActorType, Span
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parents[1] / "data"
 ACTORS_CSV = DATA_DIR / "actors.csv"
 ROLES_CSV = DATA_DIR / "actor_roles.csv"
 DEMONYMS_CSV = DATA_DIR / "demonyms.csv"  # shared with the gazetteer; '#' lines are comments
@@ -108,7 +108,7 @@ def _folded(doc: Doc) -> list[str]:
     return cached
 
 
-_FOLDED_KEY = "geo.actors.folded"
+_FOLDED_KEY = "geo.nlp.actors.folded"
 
 
 def _strip_marks(text: str) -> str:

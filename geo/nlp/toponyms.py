@@ -8,7 +8,7 @@ hyphenated compounds ("Belarus-Poland border"), place names NER missed in
 place-like contexts, and one-sense-per-document propagation.
 
 The recogniser runs as the registered pipeline component `toponym_fixer`
-(added by `geo.nlp.load_nlp`); `find_toponyms` reads what it stored on the Doc.
+(added by `geo.nlp.language.load_nlp`); `find_toponyms` reads what it stored on the Doc.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from spacy.tokens import Span as SpacySpan
 from geo.model import Place, PlaceKind, Span, Toponym
 
 if TYPE_CHECKING:
-    from geo.nlp import PlaceNameLookup
+    from geo.nlp.language import PlaceNameLookup
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 METONYM_LABELS = frozenset({"ORG", "PERSON", "NORP"})
@@ -355,12 +355,12 @@ class ToponymRecogniser:
         Prominent places are the ones news names metonymically ("Minsk managed");
         US counties named by one bare word are not ("Bell", "Pierce": surnames).
         Needs a lookup that also offers `candidates(name) -> Sequence[Place]`
-        (geo.gazetteer.Gazetteer does); otherwise nothing is prominent.
+        (geo.places.gazetteer.Gazetteer does); otherwise nothing is prominent.
         """
         level = self._prominence.get(text)
         if level is not None:
             return level
-        from geo.gazetteer import normalize_name
+        from geo.places.gazetteer import normalize_name
 
         candidates = getattr(self.lookup, "candidates", None)
         level, key = 0, normalize_name(text)

@@ -29,7 +29,7 @@ from geo.model import Place
 if TYPE_CHECKING:
     from geopy.location import Location
 
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
 log = logging.getLogger("geo")
 
@@ -78,7 +78,7 @@ class OfflineGeocoder(Geocoder):
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            from geo.gazetteer import load_gazetteer
+            from geo.places.gazetteer import load_gazetteer
 
             self._gazetteer = load_gazetteer(self._cache_dir)
         return self._gazetteer
@@ -202,7 +202,7 @@ class OnlineGeocoder(Geocoder):
             error_wait_seconds=delay,  # unused without retries; geopy wants it >= the delay
             swallow_exceptions=False,
         )
-        from geo.gazetteer import default_cache_dir
+        from geo.places.gazetteer import default_cache_dir
 
         directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._cache = _AnswerCache(directory / "online-answers.sqlite")

@@ -23,7 +23,7 @@ Metadata comes from three places, and the rule that merges them is:
 
 1. fields declared by the file itself (HTML meta tags, corpus row columns) are
    `explicit` and win over what the text says;
-2. what the text says (`geo.metadata`): `explicit` or `inferred`;
+2. what the text says (`geo.ingest.metadata`): `explicit` or `inferred`;
 3. the sidecar: a file `articles.csv` next to the corpus files, with a `file`
    column (the corpus file's name), an optional `id` column (a row's id, for
    `.jsonl`/`.csv` corpora), any of `title`, `source`, `url`, `published`, and
@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from geo.boilerplate import find_boilerplate, find_credits
-from geo.metadata import infer_metadata, load_outlets, parse_date
+from geo.ingest.boilerplate import find_boilerplate, find_credits
+from geo.ingest.metadata import infer_metadata, load_outlets, parse_date
 from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_path
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from geo.frame import LIST_SEP, event_fields, events_to_geodataframe
 from geo.model import AnalysedArticle, Event
+from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -59,10 +59,9 @@ Only the events of a chunk are held while writing, not the articles' analyses:
 CHUNK_ARTICLE_ROWS = 10_000
 """Rows per row group of the articles table, written as the articles stream past."""
 
-PRESENTATION_MODULES = frozenset(
-    {"assets", "filters", "mapview", "uploads", "cli", "__main__", "geocoders"}
-)
-"""geo/ modules that do not change what a build produces."""
+PRESENTATION_CODE = ("app/", "cli.py", "__main__.py", "places/geocoders.py")
+"""geo/ code (a folder or a file, relative to the package) that does not change what a build
+produces."""
 
 CODE_PACKAGES = (
     "spacy",
@@ -113,7 +112,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
     read, and a store kept inside the corpus folder must not make itself stale.
     A file named on its own brings the sidecar beside it, which the build reads too.
     """
-    from geo.articles import CORPUS_SUFFIXES, SIDECAR_NAME
+    from geo.ingest.articles import CORPUS_SUFFIXES, SIDECAR_NAME
 
     files: set[Path] = set()
     for raw in paths:
@@ -176,11 +175,14 @@ def _package_version(name: str) -> str:
 
 def code_fingerprint() -> str:
     """Changes whenever the analysis code, its data files or the model packages do."""
-    package_dir = Path(__file__).parent
+    package_dir = Path(__file__).parents[1]
     digest = hashlib.sha256(f"store-format-{FORMAT_VERSION}".encode())
     for name in CODE_PACKAGES:
         digest.update(f"{name}={_package_version(name)}\n".encode())
-    sources = [p for p in package_dir.rglob("*.py") if p.stem not in PRESENTATION_MODULES]
+    sources = [
+        p for p in package_dir.rglob("*.py")
+        if not p.relative_to(package_dir).as_posix().startswith(PRESENTATION_CODE)
+    ]
     data = [p for p in (package_dir / "data").rglob("*") if p.is_file()]
     for path in sorted(sources + data):
         digest.update(str(path.relative_to(package_dir)).encode())

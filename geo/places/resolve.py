@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.gazetteer import Gazetteer, normalize_name
 from geo.model import Place, PlaceKind, ResolvedToponym, Toponym
+from geo.places.gazetteer import Gazetteer, normalize_name
 
 if TYPE_CHECKING:
-    from geo.geocoders import Geocoder
+    from geo.places.geocoders import Geocoder
 
 ROUNDS = 3
 """Context passes after the first pick; picks stop changing after two or three."""
@@ -530,7 +530,7 @@ def weights_vector(weights: dict[str, float] | None = None) -> np.ndarray:
     """The weights in FEATURES order: the given ones, else the learned ones
     (geo/ranker_weights.py), each falling back to the hand-set value."""
     if weights is None:
-        from geo.ranker_weights import LEARNED_WEIGHTS
+        from geo.places.ranker_weights import LEARNED_WEIGHTS
 
         weights = LEARNED_WEIGHTS
     return np.array([weights.get(name, HAND_WEIGHTS[name]) for name in FEATURES])
@@ -1012,7 +1012,7 @@ def resolve_unplaced(
     gazetteer has no place for; the offline picks are never replaced. An answer
     with no country takes the country and region of the gazetteer's nearest
     settlement, so the country filter and the place key know it."""
-    from geo.geocoders import place_from_location
+    from geo.places.geocoders import place_from_location
 
     answered: dict[str, Place | None] = {}
     result = []

@@ -1,10 +1,10 @@
 """Filtering the events frame: pure functions behind the dashboard's sidebar.
 
-The frame is the one `geo.frame.events_to_geodataframe` makes (one row per
+The frame is the one `geo.store.frame.events_to_geodataframe` makes (one row per
 event × place). `build_index` codes its columns once (and splits each distinct
 LIST_SEP-joined actor string once), so a filter change costs a few numpy masks
 and bincounts, not string work per row. Filters return row positions; the
-helpers here and in geo.mapview aggregate those rows.
+helpers here and in geo.app.mapview aggregate those rows.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.frame import LIST_SEP, split_list
+from geo.store.frame import LIST_SEP, split_list
 
 PlaceRoleFilter = Literal["located", "any"]
 """`located`: only places where the event happened; `any`: also places merely mentioned."""
@@ -353,12 +353,13 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"events frame lacks columns {missing}: build it with geo.frame.events_to_geodataframe"
+            f"events frame lacks columns {missing}: "
+            "build it with geo.store.frame.events_to_geodataframe"
         )
     frame = frame.reset_index(drop=True)
     event, place = Coded.of(frame["event_id"]), Coded.of(frame["place_key"])
     repeated = pd.Series(event.codes * (len(place.values) + 1) + place.codes).duplicated()
-    if repeated.any():  # one row per event × place, as geo.frame promises
+    if repeated.any():  # one row per event × place, as geo.store.frame promises
         frame = frame[~repeated.to_numpy()].reset_index(drop=True)
         event, place = Coded.of(frame["event_id"]), Coded.of(frame["place_key"])
     _, first = np.unique(event.codes, return_index=True)

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from geo.dates import event_date
-from geo.metadata import find_dateline_agency
+from geo.ingest.metadata import find_dateline_agency
 from geo.model import (
     EVENT_TYPES,
     Actor,
@@ -37,11 +36,12 @@ from geo.model import (
     Sentence,
     Span,
 )
+from geo.nlp.dates import event_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-LEXICON_PATH = Path(__file__).parent / "data" / "plover.csv"
+LEXICON_PATH = Path(__file__).parents[1] / "data" / "plover.csv"
 
 
 def _wordset(words: str) -> frozenset[str]:

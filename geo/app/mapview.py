@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.filters import EventIndex, latest_events, mention_spans, safe_url
-from geo.frame import split_list
+from geo.app.filters import EventIndex, latest_events, mention_spans, safe_url
+from geo.store.frame import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
 """Kinds shown at a representative point rather than where something stands."""
@@ -486,7 +486,7 @@ STREAMLIT_LAYER = "feature_group_feature_group_0"
 
 
 def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div") -> str:
-    """The JS streamlit-folium runs for `geo.foliummap.build_place_layer(markers)`.
+    """The JS streamlit-folium runs for `geo.app.foliummap.build_place_layer(markers)`.
 
     Written directly: st_folium renders the folium group and runs regexes over
     the whole payload on every rerun, which costs more than the markers do.

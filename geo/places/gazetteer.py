@@ -684,13 +684,13 @@ class Gazetteer:
 
     def set_fallback(self, loader: Callable[[], Gazetteer] | None) -> None:
         """A second gazetteer, loaded on first need, for names this one lacks
-        (geo.postal's post towns); never consulted by `candidates`, so recognition
+        (geo.places.postal's post towns); never consulted by `candidates`, so recognition
         and ranking among this gazetteer's places are unchanged."""
         self._fallback_loader, self._fallback = loader, None
 
     def load_fallback(self) -> Gazetteer | None:
         """The fallback, loaded now: worker processes forked after this share it, where
-        each would otherwise build or map its own (geo.postal's takes 1.2 GB to build)."""
+        each would otherwise build or map its own (geo.places.postal's takes 1.2 GB to build)."""
         if self._fallback is None and self._fallback_loader is not None:
             self._fallback = self._fallback_loader()
         return self._fallback
@@ -709,7 +709,7 @@ class Gazetteer:
         rows = np.flatnonzero(near)
         if not len(rows):
             return None
-        from geo.resolve import distance_km
+        from geo.places.resolve import distance_km
 
         km = distance_km(lat, lon, a["lat"][rows], a["lon"][rows])
         best = int(np.argmin(km))
@@ -837,7 +837,7 @@ class Gazetteer:
         from geopy.location import Location
 
         from geo.model import Toponym
-        from geo.resolve import rank_candidates
+        from geo.places.resolve import rank_candidates
 
         toponym = Toponym(0, len(query), query, label="query")
         ranked = rank_candidates(toponym, query, self)
@@ -917,8 +917,8 @@ def _load_cached(cache_dir: str, key: str) -> Gazetteer:
 
 def load_gazetteer(cache_dir: str | os.PathLike[str] | None = None) -> Gazetteer:
     """The full gazetteer: built and cached on first use, memory-mapped after;
-    its fallback for names it lacks is geo.postal's post towns."""
-    from geo.postal import postal_fallback
+    its fallback for names it lacks is geo.places.postal's post towns."""
+    from geo.places.postal import postal_fallback
 
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     key = cache_key()
