@@ -5,7 +5,7 @@ rerun, which would re-create (and re-hash the source of) every cached function
 each time; imported once, they are defined once per server process.
 
 Layout only: filtering lives in geo.app.filters, the map in geo.app.mapview, assets in
-geo.app.assets, uploads in geo.app.uploads, the store in geo.store.store/geo.pipeline.
+geo.app.assets, uploads in geo.app.uploads, the store in geo.store/geo.pipeline.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def static_assets(static_dir: str) -> Path:
 def pipeline_resources():
     """The gazetteer and NLP model, loaded once per server process and reused by every build."""
     from geo.nlp.language import load_nlp
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     gazetteer = load_gazetteer()
     return gazetteer, load_nlp(gazetteer)
@@ -119,7 +119,7 @@ def ensure_store(area) -> None:
     `area` is a container the page always has, so the elements after it keep
     their positions and the map is not remounted once the build is done.
     """
-    from geo.store import store
+    from geo import store
 
     # Checked on a session's first run and after an upload, not on every filter
     # change: hashing the analysis code and the corpus would cost each rerun ~30 ms.
@@ -170,7 +170,7 @@ def event_index(data_dir: str, version: str) -> filters.EventIndex:
     A resource, not st.cache_data: pickling 100k events on every rerun would
     cost a second; everything derived from it per filter is cached as data.
     """
-    from geo.store import store
+    from geo import store
 
     return filters.build_index(store.load_event_places(Path(data_dir)))
 
@@ -688,7 +688,7 @@ def main() -> None:
     st.title("News-event map")
     ensure_store(st.container())
     version = store_version(where.data)
-    from geo.store import store
+    from geo import store
 
     try:
         index = event_index(str(where.data), version)

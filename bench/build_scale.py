@@ -100,7 +100,7 @@ def _build(corpus: str, data_dir: str, workers: str) -> dict[str, object]:
 
 def _write(data_dir: str, times: str, out_dir: str) -> dict[str, object]:
     """write_store fed the cached analyses of data_dir `times` over (ids made distinct)."""
-    from geo.store.store import ArticleCache, read_manifest, write_store
+    from geo.store import ArticleCache, read_manifest, write_store
 
     keys = list(read_manifest(data_dir)["articles"].values())  # type: ignore[index, union-attr]
     cache = ArticleCache(data_dir)
@@ -121,8 +121,8 @@ def _write(data_dir: str, times: str, out_dir: str) -> dict[str, object]:
 
 
 def _load(data_dir: str) -> dict[str, object]:
+    from geo import store
     from geo.app import filters
-    from geo.store import store
 
     index = filters.build_index(store.load_event_places(data_dir))
     return {"rows": len(index.frame)}

@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.model import EVENT_TYPES  # noqa: E402
-from geo.store.frame import EVENT_PLACE_COLUMNS, LIST_SEP  # noqa: E402
+from geo.store import LIST_SEP  # noqa: E402
+from geo.store.frame import EVENT_PLACE_COLUMNS  # noqa: E402
 
 TARGET_FIRST_RENDER_S = 3.0
 TARGET_RERUN_S = 0.250
@@ -291,7 +292,7 @@ def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
     """A complete store for `frame` over an empty corpus: fresh, so nothing is rebuilt."""
     import json
 
-    from geo.store import store
+    from geo import store
 
     data_dir.mkdir(parents=True)
     frame.to_parquet(data_dir / store.EVENT_PLACES_FILE, index=False)

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from geo.nlp.language import load_nlp
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     gazetteer = load_gazetteer()
     nlp = load_nlp(gazetteer)

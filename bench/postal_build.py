@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STEP = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from geo.places.gazetteer import cache_key, load_gazetteer
+from geo.places import cache_key, load_gazetteer
 from geo.places.postal import load_postal_gazetteer
 main = load_gazetteer()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

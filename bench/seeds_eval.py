@@ -26,7 +26,7 @@ for path in (ROOT, ROOT / "bench"):
 from actors_dates_eval import ActorScore, DateScore, score_actors, score_dates  # noqa: E402
 
 from geo.model import AnalysedArticle, Article  # noqa: E402
-from geo.places.resolve import distance_km  # noqa: E402
+from geo.places import distance_km  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 SEEDS = ROOT / "seeds"
@@ -76,7 +76,7 @@ def analyse_seeds() -> dict[str, AnalysedArticle]:
     from geo.ingest.articles import load_corpus
     from geo.nlp.language import load_nlp
     from geo.pipeline import analyse_article
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     corpus = load_corpus([SEEDS])
     if corpus.skipped:

@@ -41,20 +41,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.model import Place, Toponym  # noqa: E402
-from geo.places.gazetteer import (  # noqa: E402
-    KINDS,
-    Gazetteer,
-    is_latin_name,
-    load_gazetteer,
-    normalize_name,
-)
+from geo.names import is_latin_name, normalize_name  # noqa: E402
+from geo.places import Gazetteer, distance_km, load_gazetteer  # noqa: E402
 from geo.places.resolve import (  # noqa: E402
     FEATURES,
     HAND_WEIGHTS,
     candidate_features,
-    distance_km,
     weights_vector,
 )
+from geo.places.sources import KINDS  # noqa: E402
 
 SEED = 20261202
 HELDOUT_SEED = SEED + 1

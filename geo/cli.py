@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from geo.pipeline import BuildSummary
-    from geo.places.gazetteer import Gazetteer
+    from geo.places import Gazetteer
 
 log = logging.getLogger("geo")
 
@@ -83,7 +83,7 @@ def format_summary(summary: BuildSummary) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     from geo.pipeline import build_store
-    from geo.store.store import default_corpus_paths
+    from geo.store import default_corpus_paths
 
     paths = [Path(p) for p in args.paths] or list(default_corpus_paths(args.data_dir))
     missing = [str(p) for p in paths if not p.exists()]
@@ -139,7 +139,7 @@ def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
 
 def _online_geocoder(args: argparse.Namespace):
     """The online geocoder when `--online` or GEO_ONLINE_GEOCODER turns it on, else None."""
-    from geo.places.geocoders import SERVICE_ENV, OnlineGeocoder
+    from geo.places import SERVICE_ENV, OnlineGeocoder
 
     if not (args.online or os.environ.get(SERVICE_ENV)):
         return None
@@ -175,7 +175,7 @@ def format_places(places: Sequence[Place]) -> str:
 
 def _online_places(query: str, limit: int) -> list[Place]:
     """Ranked answers of the online geocoder (service and user agent from the environment)."""
-    from geo.places.geocoders import OnlineGeocoder, place_from_location
+    from geo.places import OnlineGeocoder, place_from_location
 
     locations = OnlineGeocoder().geocode(query, exactly_one=False) or []
     return [place_from_location(location) for location in locations[:limit]]
@@ -185,8 +185,7 @@ def _geocode(args: argparse.Namespace) -> int:
     if args.online:
         places = _online_places(args.name, args.limit)
     else:
-        from geo.places.gazetteer import load_gazetteer
-        from geo.places.resolve import rank_candidates
+        from geo.places import load_gazetteer, rank_candidates
 
         name = args.name
         ranked = rank_candidates(Toponym(0, len(name), name, label="query"), name, load_gazetteer())
@@ -305,7 +304,7 @@ def geoparse_stream(
     """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
     from geo.ingest.boilerplate import find_boilerplate
     from geo.nlp.toponyms import find_toponyms
-    from geo.places.resolve import resolve_toponyms
+    from geo.places import resolve_toponyms
 
     failures = 0
     for batch in _batched(source, GEOPARSE_BATCH):
@@ -354,7 +353,7 @@ def _use_utf8_streams() -> None:
 
 
 def _geoparse(args: argparse.Namespace) -> int:
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     _use_utf8_streams()
 
@@ -430,9 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _fatal_errors() -> tuple[type[BaseException], ...]:
     from geo.nlp.language import ModelNotInstalledError
     from geo.pipeline import BuildOptionsError
-    from geo.places.gazetteer import GazetteerError
-    from geo.places.geocoders import GeoError
-    from geo.store.store import StoreError
+    from geo.places import GazetteerError, GeoError
+    from geo.store import StoreError
 
     return (
         UsageError,

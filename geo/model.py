@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -272,3 +272,11 @@ class Event:
     url: str | None
     published: dt.date | None
     title: str | None = None
+
+
+class PlaceNameLookup(Protocol):
+    """What toponym recognition asks a gazetteer (geo.places.Gazetteer implements it)."""
+
+    def is_known_name(self, name: str) -> bool: ...
+
+    def country_by_demonym(self, word: str) -> str | None: ...

@@ -23,9 +23,8 @@ from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.nlp.actors import find_actors
 from geo.nlp.dates import find_dates
 from geo.nlp.toponyms import find_toponyms
-from geo.places.geocoders import SERVICE_ENV
-from geo.places.resolve import resolve_toponyms, resolve_unplaced
-from geo.store.store import (
+from geo.places import SERVICE_ENV, resolve_toponyms, resolve_unplaced
+from geo.store import (
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
@@ -46,8 +45,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from geo.nlp.actors import ActorRegistry
-    from geo.places.gazetteer import Gazetteer
-    from geo.places.geocoders import Geocoder
+    from geo.places import Gazetteer, Geocoder
 
 log = logging.getLogger("geo")
 
@@ -200,7 +198,7 @@ def _analyse_in_parallel(
         return
     import multiprocessing
 
-    from geo.places.gazetteer import Gazetteer
+    from geo.places import Gazetteer
 
     global _WORKER_STAGES
     _WORKER_STAGES = (nlp, gazetteer, registry)
@@ -310,7 +308,7 @@ def build_store(
     corpus is streamed twice (plan, then analyse) so that only a few batches of
     article texts are in memory at a time. `workers` > 1 analyses batches in
     forked processes that share the loaded model and gazetteer. `online`, a
-    geocoder such as `geo.places.geocoders.OnlineGeocoder`, is asked for the names the
+    geocoder such as `geo.places.OnlineGeocoder`, is asked for the names the
     gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
     _check_workers(workers, online)
@@ -332,7 +330,7 @@ def build_store(
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
     if plan.todo_ids:
         if gazetteer is None:
-            from geo.places.gazetteer import load_gazetteer
+            from geo.places import load_gazetteer
 
             gazetteer = load_gazetteer()
         if nlp is None:

@@ -12,17 +12,12 @@ import pytest
 import spacy
 
 import geo.cli as cli
-import geo.places.gazetteer
+import geo.places
 from geo.model import Place, SkippedFile
 from geo.pipeline import BuildSummary
-from geo.places.gazetteer import Gazetteer
-from geo.store.store import (
-    MANIFEST_FILE,
-    OUTPUT_FILES,
-    load_event_places,
-    load_events,
-    store_is_stale,
-)
+from geo.places import Gazetteer
+from geo.store import load_event_places, load_events, store_is_stale
+from geo.store.state import MANIFEST_FILE, OUTPUT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 WARSAW = Place(
@@ -95,7 +90,7 @@ def test_geoparse_gold_spans_resolves_only_given_spans(gazetteer, capsys):
 
 
 def test_geocode_prints_ranked_candidates(gazetteer, monkeypatch, capsys):
-    monkeypatch.setattr(geo.places.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     assert cli.main(["geocode", "Warsaw"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == list(cli.PLACE_COLUMNS)
@@ -104,7 +99,7 @@ def test_geocode_prints_ranked_candidates(gazetteer, monkeypatch, capsys):
 
 
 def test_geocode_json_and_unknown_name(gazetteer, monkeypatch, capsys):
-    monkeypatch.setattr(geo.places.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     assert cli.main(["geocode", "Minsk", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["id"], record["lat"], record["lon"]) == ("geonames:625144", 53.9, 27.57)
@@ -115,14 +110,14 @@ def test_geocode_json_and_unknown_name(gazetteer, monkeypatch, capsys):
 def test_geocode_online_uses_the_online_geocoder(monkeypatch, capsys):
     from geopy.location import Location
 
-    import geo.places.geocoders
+    import geo.places
 
     class FakeOnline:
         def geocode(self, query, exactly_one=True):
             assert (query, exactly_one) == ("Kuznica", False)
             return [Location("Kuźnica, Podlaskie, Polska", (53.51, 23.65), {"osm_id": 1})]
 
-    monkeypatch.setattr(geo.places.geocoders, "OnlineGeocoder", FakeOnline)
+    monkeypatch.setattr(geo.places, "OnlineGeocoder", FakeOnline)
     assert cli.main(["geocode", "Kuznica", "--online"]) == 0
     row = capsys.readouterr().out.splitlines()[1].split()
     assert row[1] == "Kuźnica" and row[-3:] == ["53.5100", "23.6500", "online"]
@@ -330,7 +325,7 @@ def test_geoparse_reads_and_writes_utf8_whatever_the_locale(gazetteer, nlp, monk
     stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="ascii"))
     monkeypatch.setattr(sys, "stdout", stdout)
-    monkeypatch.setattr(geo.places.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     monkeypatch.setattr("geo.nlp.language.load_nlp", lambda lookup=None: nlp)
     assert cli.main(["geoparse"]) == 1
     stdout.flush()
@@ -359,7 +354,7 @@ def test_geoparse_gold_spans_refuses_malformed_toponyms_per_line(gazetteer, caps
 
 def test_geocode_limit_must_be_positive(gazetteer, monkeypatch, capsys):
     """--limit 0 said 'no place named' and --limit -3 dropped the three last candidates."""
-    monkeypatch.setattr(geo.places.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     for limit in ("0", "-3"):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(["geocode", "Warsaw", "--limit", limit])
@@ -375,6 +370,6 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(gazetteer, monkeypatch
             raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
-    monkeypatch.setattr(geo.places.gazetteer, "load_gazetteer", lambda: gazetteer)
+    monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     assert cli.main(["geocode", "Warsaw"]) == 141
     assert capsys.readouterr().err == ""

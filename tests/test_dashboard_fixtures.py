@@ -11,7 +11,7 @@ import datetime as dt
 import geopandas as gpd
 
 from geo.model import Actor, Event, EventPlace, Place
-from geo.store.frame import events_to_geodataframe, split_list
+from geo.store import events_to_geodataframe, split_list
 
 HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script> ${alert(3)} `x` \\u0041"
 

@@ -12,10 +12,9 @@ import test_dashboard
 from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
 import dashboard_app
-import geo.store
+import geo
 from geo.app.mapview import markdown_text
-from geo.store.frame import events_to_geodataframe
-from geo.store.store import EmptyCorpusError, StoreError, StoreMissingError
+from geo.store import EmptyCorpusError, StoreError, StoreMissingError, events_to_geodataframe
 
 app, fake_map, events = test_dashboard.app, test_dashboard.fake_map, test_dashboard.events
 metric = test_dashboard.metric
@@ -23,7 +22,7 @@ metric = test_dashboard.metric
 
 def replace_store(frame) -> None:
     """The store changes under the open page (an upload, or `python -m geo build`)."""
-    sys.modules["geo.store.store"].load_event_places = lambda data_dir: frame.copy()
+    sys.modules["geo.store"].load_event_places = lambda data_dir: frame.copy()
     manifest = Path(os.environ["NEWSMAP_DATA_DIR"]) / "manifest.json"
     manifest.write_text(manifest.read_text() + "+changed")
 
@@ -121,14 +120,14 @@ HOSTILE_PATH = "seeds/[click](https://evil.example) **b** :red[x] $x$"
 
 def add_store_errors(monkeypatch) -> None:
     """The real store's error classes on the fake store module the `app` fixture installs."""
-    fake = sys.modules["geo.store.store"]
+    fake = sys.modules["geo.store"]
     for error in (StoreError, StoreMissingError, EmptyCorpusError):
         monkeypatch.setattr(fake, error.__name__, error, raising=False)
 
 
 def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeypatch):
     add_store_errors(monkeypatch)
-    sys.modules["geo.store.store"].store_is_stale = lambda data_dir, paths: True
+    sys.modules["geo.store"].store_is_stale = lambda data_dir, paths: True
     pipeline = type(sys)("geo.pipeline")
 
     def build_store(*args, **kwargs):
@@ -152,7 +151,7 @@ def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
     def missing(data_dir):
         raise StoreMissingError(f"{HOSTILE_PATH} holds no event store")
 
-    sys.modules["geo.store.store"].load_event_places = missing
+    sys.modules["geo.store"].load_event_places = missing
     app.run()
     assert not app.exception
     (error,) = [e.value for e in app.error]

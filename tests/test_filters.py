@@ -162,7 +162,7 @@ def test_a_month_or_year_is_not_drawn_as_its_first_day(events):
     """ "In October" is stored as 1 October: counting it there would make a false spike."""
     import dataclasses
 
-    from geo.store.frame import events_to_geodataframe
+    from geo.store import events_to_geodataframe
 
     loose = [dataclasses.replace(events[0], id="m1", date_precision="month"),
              dataclasses.replace(events[1], id="y1", date_precision="year"),

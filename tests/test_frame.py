@@ -1,7 +1,7 @@
 import datetime as dt
 
 from geo.model import Actor, Event, EventPlace, Place
-from geo.store.frame import LIST_SEP, events_to_geodataframe, split_list
+from geo.store import LIST_SEP, events_to_geodataframe, split_list
 
 
 def _event(places):

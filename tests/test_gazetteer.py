@@ -8,8 +8,9 @@ import pytest
 from geopy.location import Location
 
 from geo.model import Place
+from geo.names import normalize_name
+from geo.places import Gazetteer, OfflineGeocoder, cache, load_gazetteer, sources
 from geo.places import gazetteer as gz
-from geo.places.gazetteer import Gazetteer, load_gazetteer, normalize_name
 
 KUZNICA = Place("Kuźnica", "village", "PL", 53.51094, 23.64953, "geonames", 766927, 1740, "81")
 SOSNICA = Place("Sośnica", "village", "PL", 49.90083, 22.87469, "geonames", 758558, 1409, "80")
@@ -45,10 +46,10 @@ def test_normalize_name(raw, key):
 
 
 def test_alternate_name_filter_drops_codes_and_romanised_scripts():
-    assert gz._usable_alternate("Kuznica Bialost", "Kuźnica")
-    assert not gz._usable_alternate("WAW", "Warsaw")
-    assert not gz._usable_alternate("ge luo de nuo", "Hrodna")
-    assert not gz._usable_alternate("Гродно", "Hrodna")
+    assert sources._usable_alternate("Kuznica Bialost", "Kuźnica")
+    assert not sources._usable_alternate("WAW", "Warsaw")
+    assert not sources._usable_alternate("ge luo de nuo", "Hrodna")
+    assert not sources._usable_alternate("Гродно", "Hrodna")
 
 
 def test_candidates_match_names_and_aliases(tiny):
@@ -91,27 +92,28 @@ def test_nearest_settlement_within_a_distance(tiny):
 
 
 def test_geocode_is_geopy_compatible(tiny):
-    location = tiny.geocode("Poland")
+    offline = OfflineGeocoder(tiny)
+    location = offline.geocode("Poland")
     assert isinstance(location, Location)
     assert location.point.latitude == 52.0 and location.raw["geonameid"] == 798544
-    assert tiny.geocode("Atlantis") is None
-    assert [loc.raw["name"] for loc in tiny.geocode("Kuznica", exactly_one=False)] == ["Kuźnica"]
+    assert offline.geocode("Atlantis") is None
+    assert [loc.raw["name"] for loc in offline.geocode("Kuznica", exactly_one=False)] == ["Kuźnica"]
 
 
 def test_cache_round_trip(tmp_path, tiny):
     tables = gz._tables_from_rows(
-        [gz._Row("Kuźnica", "village", "PL", 53.5, 23.6, "geonames", 766927, 1740, "81")],
+        [sources._Row("Kuźnica", "village", "PL", 53.5, 23.6, "geonames", 766927, 1740, "81")],
         {"polish": "PL"},
     )
-    gz._save(tables, tmp_path / "g")
-    loaded = gz._load(tmp_path / "g")
+    cache._save(tables, tmp_path / "g")
+    loaded = cache._load(tmp_path / "g")
     assert loaded.candidates("Kuznica")[0].geonameid == 766927
     assert loaded.country_by_demonym("Polish") == "PL"
     assert not list(tmp_path.glob("g.*")), "temporary build directory left behind"
 
 
 def test_supplement_rows_merge_into_geonames_places(tmp_path):
-    rows = [gz._Row("Hrodzienskaja voblasć", "admin1", "BY", 53.7, 25.07, "geonames", 628035)]
+    rows = [sources._Row("Hrodzienskaja voblasć", "admin1", "BY", 53.7, 25.07, "geonames", 628035)]
     supplement = tmp_path / "s.csv"
     supplement.write_text(
         "# comment\ngeonameid,name,kind,country_code,lat,lon,population,aliases,note\n"
@@ -119,7 +121,7 @@ def test_supplement_rows_merge_into_geonames_places(tmp_path):
         ",Black Sea,sea,,43.4,34.3,,,\n",
         "utf-8",
     )
-    gz._apply_supplement(rows, gz._read_supplement(supplement))
+    sources._apply_supplement(rows, sources._read_supplement(supplement))
     assert rows[0].name == "Hrodna Oblast"
     assert {"Hrodzienskaja voblasć", "Grodno Region"} <= set(rows[0].aliases)
     assert rows[1].name == "Black Sea" and rows[1].gazetteer == "supplement"
@@ -131,22 +133,22 @@ def test_supplement_rejects_unknown_kind(tmp_path):
         "geonameid,name,kind,country_code,lat,lon,population,aliases,note\n,X,lake,,1,1,,,\n",
         "utf-8",
     )
-    with pytest.raises(gz.GazetteerBuildError, match="kind"):
-        gz._apply_supplement([], gz._read_supplement(supplement))
+    with pytest.raises(sources.GazetteerBuildError, match="kind"):
+        sources._apply_supplement([], sources._read_supplement(supplement))
 
 
 def test_shipped_supplement_and_demonyms_parse():
-    records = gz._read_supplement(gz.supplement_path())
+    records = sources._read_supplement(sources.supplement_path())
     assert len(records) > 50
-    assert all(r["kind"] in gz.KINDS for r in records)
-    assert gz.read_demonyms(gz.demonyms_path())["polish"] == "PL"
+    assert all(r["kind"] in sources.KINDS for r in records)
+    assert sources.read_demonyms(sources.demonyms_path())["polish"] == "PL"
 
 
 @pytest.mark.slow
 def test_full_gazetteer_contents_and_cached_load():
     gazetteer = load_gazetteer()
     started = time.perf_counter()
-    gz._load_cached.cache_clear()
+    cache._load_cached.cache_clear()
     reloaded = load_gazetteer()
     elapsed = time.perf_counter() - started
     print(f"cached load: {elapsed:.3f}s for {len(reloaded)} places")
@@ -166,4 +168,4 @@ def test_full_gazetteer_contents_and_cached_load():
     assert any(p.kind == "river" for p in gazetteer.candidates("Bug"))
     assert gazetteer.country_by_demonym("Belarusian") == "BY"
     assert any(p.geonameid == 766927 for p in gazetteer.fuzzy_candidates("Kosnica", 2, "PL"))
-    assert gazetteer.geocode("Poland").raw["geonameid"] == 798544
+    assert OfflineGeocoder(gazetteer).geocode("Poland").raw["geonameid"] == 798544

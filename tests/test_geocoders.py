@@ -7,9 +7,9 @@ from geopy import exc
 from geopy.location import Location
 
 from geo.model import Place
-from geo.places.gazetteer import Gazetteer
-from geo.places.geocoders import (
+from geo.places import (
     ConfigurationError,
+    Gazetteer,
     GeoError,
     OfflineGeocoder,
     OnlineGeocoder,
@@ -166,7 +166,7 @@ def test_config_selects_offline_unless_a_service_is_named(monkeypatch, tmp_path)
 
 def test_online_geocoder_places_only_what_the_gazetteer_lacks(tmp_path, offline):
     from geo.model import ResolvedToponym, Toponym
-    from geo.places.resolve import resolve_unplaced
+    from geo.places import resolve_unplaced
 
     online = make_online(tmp_path, offline, answers={"Lesna Podlaska": [(52.1, 23.0)]})
     known = ResolvedToponym(Toponym(0, 6, "Warsaw"), WARSAW, 0.9)
@@ -185,7 +185,7 @@ def test_online_geocoder_places_only_what_the_gazetteer_lacks(tmp_path, offline)
 def test_an_online_answer_takes_the_country_and_region_of_the_nearest_town(tmp_path, offline):
     """Online answers carry no country: the place-country filter never listed them."""
     from geo.model import ResolvedToponym, Toponym
-    from geo.places.resolve import resolve_unplaced
+    from geo.places import resolve_unplaced
 
     online = make_online(
         tmp_path, offline, answers={"Wola": [(52.23, 20.98)], "Open sea": [(55.0, 19.0)]}
@@ -200,7 +200,7 @@ def test_an_online_answer_takes_the_country_and_region_of_the_nearest_town(tmp_p
 
 def test_online_geocoder_down_leaves_unknown_names_unplaced(tmp_path, offline):
     from geo.model import ResolvedToponym, Toponym
-    from geo.places.resolve import resolve_unplaced
+    from geo.places import resolve_unplaced
 
     online = make_online(tmp_path, offline, error=exc.GeocoderUnavailable("down"))
     result = resolve_unplaced([ResolvedToponym(Toponym(0, 5, "Nowhr"), None)], online)

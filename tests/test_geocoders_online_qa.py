@@ -10,8 +10,7 @@ import pytest
 from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
 
 from geo.model import Place
-from geo.places.gazetteer import Gazetteer
-from geo.places.geocoders import ConfigurationError, OfflineGeocoder, OnlineGeocoder
+from geo.places import ConfigurationError, Gazetteer, OfflineGeocoder, OnlineGeocoder
 
 WARSAW = Place("Warsaw", "city", "PL", 52.22977, 21.01178, "geonames", 756135, 1702139, "78")
 USER_AGENT = "newsmap-tests/0 (qa@newsmap.test)"
@@ -73,7 +72,7 @@ def test_default_sample_or_blank_user_agent_is_a_configuration_error(tmp_path, u
 
 
 def test_nominatim_answers_keep_latitude_and_longitude_apart(tmp_path, offline):
-    from geo.places.geocoders import place_from_location
+    from geo.places import place_from_location
 
     http = fake_http({"Lesna Podlaska": [{"lat": "52.1", "lon": "23.0", "display_name": "L, PL"}]})
     location = nominatim(tmp_path, offline, http).geocode("Lesna Podlaska")
@@ -117,7 +116,7 @@ CACHE_NAME = "online-answers.sqlite"
 
 
 def test_a_corrupt_cache_is_a_clear_error_and_is_left_as_it_was(tmp_path, offline):
-    from geo.places.geocoders import GeoError
+    from geo.places import GeoError
 
     (tmp_path / CACHE_NAME).write_bytes(b"not a database" * 100)
     with pytest.raises(GeoError, match=rf"{CACHE_NAME}.*delete"):
@@ -129,7 +128,7 @@ def test_a_cache_of_another_format_is_a_clear_error(tmp_path, offline):
     import sqlite3
     from contextlib import closing
 
-    from geo.places.geocoders import GeoError
+    from geo.places import GeoError
 
     with closing(sqlite3.connect(tmp_path / CACHE_NAME)) as db, db:
         db.execute("CREATE TABLE answers (query TEXT PRIMARY KEY, payload TEXT)")
@@ -138,7 +137,7 @@ def test_a_cache_of_another_format_is_a_clear_error(tmp_path, offline):
 
 
 def test_a_cache_dir_that_is_a_file_is_a_clear_error(tmp_path, offline):
-    from geo.places.geocoders import GeoError
+    from geo.places import GeoError
 
     (tmp_path / "cache").write_text("")
     with pytest.raises(GeoError, match="GEO_CACHE_DIR"):
@@ -148,7 +147,8 @@ def test_a_cache_dir_that_is_a_file_is_a_clear_error(tmp_path, offline):
 def test_an_unwritable_cache_is_a_clear_error(tmp_path, offline, monkeypatch):
     import sqlite3
 
-    from geo.places.geocoders import GeoError, _AnswerCache
+    from geo.places import GeoError
+    from geo.places.online_geocoder import _AnswerCache
 
     http = fake_http({"Kuznica": [{"display_name": "K", "lat": "53.5", "lon": "23.6"}]})
     online = nominatim(tmp_path, offline, http)
@@ -268,9 +268,9 @@ class FlakyService:
 def fake_analysis(monkeypatch):
     """Analysis that asks the online geocoder for every article's first word."""
     import geo.pipeline as pipeline
-    import geo.store.store as store
+    import geo.store as store
     from geo.model import AnalysedArticle
-    from geo.store.store import CachedArticle
+    from geo.store import CachedArticle
 
     analysed: list[str] = []
 
@@ -282,7 +282,7 @@ def fake_analysis(monkeypatch):
             yield CachedArticle(AnalysedArticle(article, (), (), (), ()), ())
 
     monkeypatch.setattr(pipeline, "analyse_articles", analyse)
-    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v1")
+    monkeypatch.setattr(store.state, "code_fingerprint", lambda: "code-v1")
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "code-v1")
     return analysed
 

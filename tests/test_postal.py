@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from geo.model import Place, Toponym
-from geo.places.gazetteer import Gazetteer, GazetteerBuildError
+from geo.places import Gazetteer, GazetteerBuildError, resolve_toponyms
 from geo.places.postal import POSTAL_GAZETTEER, is_town_name, postal_rows, read_postal_table
-from geo.places.resolve import resolve_toponyms
 
 
 def place(name, kind, cc, lat, lon, gid, pop=0, admin1=None):
@@ -145,7 +144,7 @@ def test_an_offline_answer_from_a_post_town_keeps_its_fields(
     main: Gazetteer, post_towns: Gazetteer
 ):
     # The online geocoder falls back to the offline one; its answers become Places again.
-    from geo.places.geocoders import OfflineGeocoder, place_from_location
+    from geo.places import OfflineGeocoder, place_from_location
 
     location = OfflineGeocoder(_with_fallback(main, post_towns)).geocode("Lanexa")
     lanexa = place_from_location(location)

@@ -10,17 +10,16 @@ from pathlib import Path
 import pytest
 
 from geo.model import Place, Toponym
-from geo.places.gazetteer import Gazetteer, load_gazetteer
-from geo.places.ranker_weights import LEARNED_WEIGHTS
-from geo.places.resolve import (
-    FEATURES,
-    HAND_WEIGHTS,
-    candidate_features,
+from geo.places import (
+    Gazetteer,
+    OfflineGeocoder,
     distance_km,
+    load_gazetteer,
     rank_candidates,
     resolve_toponyms,
-    weights_vector,
 )
+from geo.places.ranker_weights import LEARNED_WEIGHTS
+from geo.places.resolve import FEATURES, HAND_WEIGHTS, candidate_features, weights_vector
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
@@ -159,7 +158,7 @@ def test_same_surface_gets_same_place(tiny):
 
 def test_rank_candidates_prefers_countries_and_capitals(tiny):
     assert rank_candidates(Toponym(0, 7, "Georgia"), "Georgia", tiny)[0] == GEORGIA_COUNTRY
-    assert tiny.geocode("Georgia").raw["geonameid"] == GEORGIA_COUNTRY.geonameid
+    assert OfflineGeocoder(tiny).geocode("Georgia").raw["geonameid"] == GEORGIA_COUNTRY.geonameid
 
 
 def test_scores_are_weighted_feature_sums(tiny):

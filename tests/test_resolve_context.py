@@ -9,8 +9,7 @@ import pytest
 
 import geo.places.resolve as resolve_module
 from geo.model import Place, Toponym
-from geo.places.gazetteer import Gazetteer
-from geo.places.resolve import resolve_toponyms
+from geo.places import Gazetteer, resolve_toponyms
 
 
 def place(name, kind, cc, lat, lon, gid, pop=0, admin1=None, feature=""):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 import geo.pipeline as pipeline
-import geo.store.store as store
+import geo.store as store
 from geo.model import (
     Actor,
     ActorMention,
@@ -24,15 +24,16 @@ from geo.model import (
     Sourced,
     Toponym,
 )
-from geo.store.frame import events_to_geodataframe, split_list
-from geo.store.store import (
+from geo.store import (
     CachedArticle,
     StoreError,
+    events_to_geodataframe,
     load_actors,
     load_articles,
     load_event_places,
     load_events,
     load_places,
+    split_list,
     store_is_stale,
     write_store,
 )
@@ -106,7 +107,7 @@ def analyser(monkeypatch):
     fake = CountingAnalyser()
     monkeypatch.setattr(pipeline, "analyse_articles", fake)
     # The real fingerprint hashes geo/ sources, which may change while tests run.
-    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v1")
+    monkeypatch.setattr(store.state, "code_fingerprint", lambda: "code-v1")
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "code-v1")
     return fake
 
@@ -213,7 +214,7 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
     def broken(frame, path):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "_write_frame", broken)
+    monkeypatch.setattr(store.writer, "_write_frame", broken)
     with pytest.raises(OSError, match="disk full"):
         _build(corpus, data_dir)
     outputs_after = {
@@ -229,7 +230,7 @@ def test_store_is_stale_when_missing_or_code_changed(corpus, tmp_path, analyser,
     assert store_is_stale(data_dir, [corpus])
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
-    monkeypatch.setattr(store, "code_fingerprint", lambda: "code-v2")
+    monkeypatch.setattr(store.state, "code_fingerprint", lambda: "code-v2")
     assert store_is_stale(data_dir, [corpus])
 
 
@@ -250,7 +251,7 @@ def _article(i: int) -> Article:
 
 
 def test_geoparquet_round_trip_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "CHUNK_EVENTS", 1)
+    monkeypatch.setattr(store.writer, "CHUNK_EVENTS", 1)
     cached = [_cached(_article(0), with_url=False), _cached(_article(1)), _cached(_article(2))]
     write_store(tmp_path, [(c, "hash") for c in cached], {})
     loaded = load_event_places(tmp_path)
@@ -289,7 +290,7 @@ def test_parallel_workers_share_the_fallback_gazetteer_loaded_before_the_fork(
     corpus, tmp_path, monkeypatch
 ):
     """Else each worker builds or maps the post-town table on its first unknown name."""
-    from geo.places.gazetteer import Gazetteer
+    from geo.places import Gazetteer
 
     parent, loads = os.getpid(), []
 
@@ -543,7 +544,7 @@ def test_a_file_restored_after_changing_during_the_build_is_read_again(
 def test_writing_keeps_only_a_chunk_of_events_not_the_analyses(tmp_path, monkeypatch):
     """Whole analyses (texts, sentences, mentions) were held to write a row group
     (bench/build_scale.py: write_store of 2,000 cached articles, 536 MB before, 271 MB after)."""
-    monkeypatch.setattr(store, "CHUNK_EVENTS", 3)
+    monkeypatch.setattr(store.writer, "CHUNK_EVENTS", 3)
     alive: list[weakref.ref] = []
 
     def stream():
@@ -585,7 +586,7 @@ def test_the_articles_table_is_written_in_chunks_not_held_whole(tmp_path, monkey
     """Its rows (Python dicts) were all held until the end of the build."""
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(store, "CHUNK_ARTICLE_ROWS", 2)
+    monkeypatch.setattr(store.writer, "CHUNK_ARTICLE_ROWS", 2)
     write_store(tmp_path, [(_cached(_article(i)), f"hash{i}") for i in range(5)], {})
     assert pq.ParquetFile(tmp_path / "articles.parquet").num_row_groups == 3
     articles = load_articles(tmp_path)

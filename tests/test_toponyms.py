@@ -202,7 +202,7 @@ def _gold():
 @pytest.mark.slow
 def test_seeds_gold_f1_and_every_place_in_every_article():
     from geo.nlp.language import load_nlp
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     nlp = load_nlp(load_gazetteer())
     tp = fp = fn = 0

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.store.frame import LIST_SEP, split_list
+from geo.store import LIST_SEP, split_list
 
 PlaceRoleFilter = Literal["located", "any"]
 """`located`: only places where the event happened; `any`: also places merely mentioned."""

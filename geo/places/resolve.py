@@ -30,9 +30,10 @@ import numpy as np
 
 from geo.model import Place, PlaceKind, ResolvedToponym, Toponym
 from geo.places.gazetteer import Gazetteer, normalize_name
+from geo.places.geometry import distance_km
 
 if TYPE_CHECKING:
-    from geo.places.geocoders import Geocoder
+    from geo.places.geocoder import Geocoder
 
 ROUNDS = 3
 """Context passes after the first pick; picks stop changing after two or three."""
@@ -96,7 +97,6 @@ historical name: "Philadelphia" for Amman, "Franklinton" for Columbus) while
 another candidate bears it as its own name."""
 EXONYM_POPULATION_RATIO = 10.0
 ALIAS_EXEMPT_KINDS = frozenset({"country", "continent", "region", "sea", "river"})
-EARTH_RADIUS_KM = 6371.0088
 
 FEATURES: tuple[str, ...] = (
     # prior: how prominent the place is
@@ -362,15 +362,6 @@ def _contains(container: Place, place: Place) -> bool:
             "admin2"
         )
     return distance_km(container.lat, container.lon, place.lat, place.lon) < 800
-
-
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance; works on scalars and numpy arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 # --------------------------------------------------------------------------
@@ -1012,7 +1003,7 @@ def resolve_unplaced(
     gazetteer has no place for; the offline picks are never replaced. An answer
     with no country takes the country and region of the gazetteer's nearest
     settlement, so the country filter and the place key know it."""
-    from geo.places.geocoders import place_from_location
+    from geo.places.geocoder import place_from_location
 
     answered: dict[str, Place | None] = {}
     result = []

@@ -1,1 +1,61 @@
-"""store."""
+"""The store under data/: GeoParquet for the map, Parquet tables, a manifest, and the
+per-article cache. Other stages import from here only.
+
+state (file names, manifest, staleness) is the bottom; the article cache and the frame
+conversion sit on it; the writer and the reader on top.
+"""
+
+from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
+from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, split_list
+from geo.store.reader import (
+    load_actors,
+    load_articles,
+    load_event_places,
+    load_events,
+    load_places,
+)
+from geo.store.state import (
+    EmptyCorpusError,
+    StoreCorruptError,
+    StoreError,
+    StoreMissingError,
+    code_fingerprint,
+    corpus_files,
+    default_corpus_paths,
+    file_states,
+    outputs_readable,
+    read_manifest,
+    store_is_stale,
+    store_matches,
+)
+from geo.store.writer import StoreCounts, chunked, write_store
+
+__all__ = [
+    "LIST_SEP",
+    "ArticleCache",
+    "CachedArticle",
+    "EmptyCorpusError",
+    "StoreCorruptError",
+    "StoreCounts",
+    "StoreError",
+    "StoreMissingError",
+    "article_cache_key",
+    "chunked",
+    "code_fingerprint",
+    "corpus_files",
+    "default_corpus_paths",
+    "event_fields",
+    "events_to_geodataframe",
+    "file_states",
+    "load_actors",
+    "load_articles",
+    "load_event_places",
+    "load_events",
+    "load_places",
+    "outputs_readable",
+    "read_manifest",
+    "split_list",
+    "store_is_stale",
+    "store_matches",
+    "write_store",
+]

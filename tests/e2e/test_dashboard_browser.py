@@ -176,7 +176,7 @@ def excerpt_parts(row):
 
 
 def _store(data_dir: Path):
-    from geo.store.store import load_event_places
+    from geo.store import load_event_places
 
     return load_event_places(data_dir)
 

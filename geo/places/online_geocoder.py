@@ -18,18 +18,17 @@ import math
 import os
 import sqlite3
 import threading
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.model import Place
+from geo.places.geocoder import ConfigurationError, Geocoder, GeoError, validate_query
+from geo.places.offline_geocoder import OfflineGeocoder
 
 if TYPE_CHECKING:
     from geopy.location import Location
 
-    from geo.places.gazetteer import Gazetteer
 
 log = logging.getLogger("geo")
 
@@ -42,50 +41,6 @@ SERVICE_MIN_DELAY_SECONDS = {"nominatim": 1.0}
 DEFAULT_MIN_DELAY_SECONDS = 1.0
 MAX_CONSECUTIVE_FAILURES = 3
 """Failed requests in a row after which a run stops asking: each may wait out a time-out."""
-
-
-class GeoError(Exception):
-    """Base of this package's geocoding errors."""
-
-
-class ConfigurationError(GeoError):
-    """The geocoder is set up wrongly; the message says how to fix it."""
-
-
-class Geocoder(ABC):
-    """One small interface for every geocoder (geopy's `geocode` contract)."""
-
-    name: str = "geocoder"
-    failures: int = 0
-    """Queries a service could not answer (another geocoder answered them instead)."""
-
-    @abstractmethod
-    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
-        """The best location for `query`, all of them, or None."""
-
-
-class OfflineGeocoder(Geocoder):
-    """The GeoNames-based gazetteer; loaded on first use."""
-
-    name = "geonames"
-
-    def __init__(
-        self, gazetteer: Gazetteer | None = None, cache_dir: str | os.PathLike[str] | None = None
-    ):
-        self._gazetteer = gazetteer
-        self._cache_dir = cache_dir
-
-    @property
-    def gazetteer(self) -> Gazetteer:
-        if self._gazetteer is None:
-            from geo.places.gazetteer import load_gazetteer
-
-            self._gazetteer = load_gazetteer(self._cache_dir)
-        return self._gazetteer
-
-    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
-        _validate_query(query)
-        return self.gazetteer.geocode(query, exactly_one=exactly_one)
 
 
 class GeocoderCacheError(GeoError):
@@ -202,7 +157,7 @@ class OnlineGeocoder(Geocoder):
             error_wait_seconds=delay,  # unused without retries; geopy wants it >= the delay
             swallow_exceptions=False,
         )
-        from geo.places.gazetteer import default_cache_dir
+        from geo.places.cache import default_cache_dir
 
         directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._cache = _AnswerCache(directory / "online-answers.sqlite")
@@ -212,7 +167,7 @@ class OnlineGeocoder(Geocoder):
         self._gave_up = False
 
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
-        _validate_query(query)
+        validate_query(query)
         locations = self._cache.get(self.service, query)
         if locations is None:
             if self._gave_up:
@@ -385,11 +340,6 @@ def _geopy_class(service: str) -> Callable[..., Any]:
         ) from error
 
 
-def _validate_query(query: str) -> None:
-    if not isinstance(query, str) or not query.strip():
-        raise ValueError(f"geocode needs a non-empty place name, got {query!r}")
-
-
 def _locations(answers: list[dict[str, Any]]) -> list[Location]:
     """geopy Locations of stored answers; raises on a damaged one (a missing key, a bad point)."""
     from geopy.location import Location
@@ -398,37 +348,6 @@ def _locations(answers: list[dict[str, Any]]) -> list[Location]:
         Location(a["address"], (a["lat"], a["lon"]), a["raw"])  # geopy points are (lat, lon)
         for a in answers
     ]
-
-
-OFFLINE_GAZETTEERS = (None, "geonames", "supplement", "geonames-postal")
-"""Gazetteers whose answers carry a Place's own fields in `Location.raw`."""
-
-
-def place_from_location(location: Location, kind: str = "other") -> Place:
-    """A Place for an answer of any geocoder; offline answers keep their fields."""
-    raw = dict(location.raw or {})
-    if raw.get("gazetteer") in OFFLINE_GAZETTEERS and "kind" in raw:
-        return Place(
-            name=raw["name"],
-            kind=raw["kind"],
-            country_code=raw.get("country_code"),
-            lat=raw["lat"],
-            lon=raw["lon"],
-            gazetteer=raw.get("gazetteer", "geonames"),
-            geonameid=raw.get("geonameid"),
-            population=raw.get("population") or 0,
-            admin1=raw.get("admin1"),
-            raw=tuple(raw.items()),
-        )
-    return Place(
-        name=location.address.split(",")[0],
-        kind=kind,  # type: ignore[arg-type]
-        country_code=None,
-        lat=location.latitude,
-        lon=location.longitude,
-        gazetteer=str(raw.get("gazetteer", "online")),
-        raw=tuple((k, v) for k, v in raw.items() if isinstance(v, str | int | float)),
-    )
 
 
 def geocoder_from_config(config: Mapping[str, str] | None = None) -> Geocoder:

@@ -1,0 +1,81 @@
+"""The gazetteer's disk cache: flat numpy arrays, memory-mapped on load.
+
+Loading it is a handful of memory maps rather than a parse of 180 MB of JSON; the key
+changes whenever a source package, the supplement or the build rules do.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from geo.places.gazetteer import Gazetteer, _tables_from_rows
+from geo.places.sources import _package_versions, build_rows, demonyms_path, supplement_path
+
+FORMAT_VERSION = 3
+"""Bump when the cached layout or the build rules change."""
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("GEO_CACHE_DIR") or Path.home() / ".cache" / "newsmap-geo")
+
+
+def cache_key(supplement: Path | None = None) -> str:
+    """Changes whenever a source package, the supplement or the build rules do."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(_package_versions(), sort_keys=True).encode())
+    digest.update(str(FORMAT_VERSION).encode())
+    for path in (supplement or supplement_path(), demonyms_path()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _save(tables: Mapping[str, object], target: Path) -> None:
+    """Write to a temporary sibling directory, then rename: readers never
+    see a half-written cache."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    try:
+        for name, array in tables["arrays"].items():  # type: ignore[attr-defined]
+            np.save(tmp / f"{name}.npy", array)
+        (tmp / "meta.json").write_text(json.dumps(tables["meta"]), "utf-8")
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not (target / "meta.json").exists():  # not a concurrent builder's result
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load(directory: Path) -> Gazetteer:
+    meta = json.loads((directory / "meta.json").read_text("utf-8"))
+    arrays = {  # plain ndarray views of the maps: element access on np.memmap is slow
+        path.stem: np.load(path, mmap_mode="r").view(np.ndarray) for path in directory.glob("*.npy")
+    }
+    return Gazetteer(arrays, meta)
+
+
+def build_gazetteer(supplement: Path | None = None) -> Gazetteer:
+    """The full gazetteer, built from the source packages (tens of seconds)."""
+    rows, demonyms = build_rows(supplement)
+    tables = _tables_from_rows(rows, demonyms)
+    return Gazetteer(tables["arrays"], tables["meta"])  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(cache_dir: str, key: str) -> Gazetteer:
+    target = Path(cache_dir) / f"gazetteer-{key}"
+    if not (target / "meta.json").exists():
+        rows, demonyms = build_rows()
+        _save(_tables_from_rows(rows, demonyms), target)
+    return _load(target)

