@@ -106,7 +106,7 @@ def static_assets(static_dir: str) -> Path:
 @st.cache_resource(show_spinner="Loading the gazetteer and language model…")
 def pipeline_resources():
     """The gazetteer and NLP model, loaded once per server process and reused by every build."""
-    from geo.nlp.language import load_nlp
+    from geo.nlp import load_nlp
     from geo.places import load_gazetteer
 
     gazetteer = load_gazetteer()

@@ -37,8 +37,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from geo.model import ActorMention, DateMention, Span  # noqa: E402
-from geo.nlp.actors import ActorRegistry, find_actors, fold  # noqa: E402
-from geo.nlp.dates import find_dates  # noqa: E402
+from geo.nlp import (  # noqa: E402
+    ActorRegistry,
+    find_actors,
+    find_dates,  # noqa: E402
+)
+from geo.nlp.actors import fold  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 SEEDS = ROOT / "seeds"
@@ -59,7 +63,7 @@ def boilerplate(article: dict) -> list[Span]:
 def load_model():
     """The project pipeline if geo.nlp.language is usable, else the bare model."""
     try:
-        from geo.nlp.language import load_nlp
+        from geo.nlp import load_nlp
     except ImportError:
         import spacy
 
@@ -151,7 +155,7 @@ def run_actors(nlp, gold: dict, toponyms: str, registry: ActorRegistry | None) -
         if toponyms == "gold":
             places = [Span(t["start"], t["end"]) for t in article["toponyms"]]
         elif toponyms == "pipeline":
-            from geo.nlp.toponyms import find_toponyms
+            from geo.nlp import find_toponyms
 
             places = [Span(t.start, t.end) for t in find_toponyms(doc, exclude)]
         else:

@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    from geo.nlp.language import load_nlp
+    from geo.nlp import load_nlp
     from geo.places import load_gazetteer
 
     gazetteer = load_gazetteer()

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.model import Span  # noqa: E402
-from geo.nlp.toponyms import RecognitionPolicy, find_toponyms  # noqa: E402
+from geo.nlp import find_toponyms  # noqa: E402
+from geo.nlp.toponyms import RecognitionPolicy  # noqa: E402
 
 SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 BENCH_DIR = ROOT.parent / "shared" / "bench"
@@ -170,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import spacy
 
-    from geo.nlp.language import MODEL_PACKAGE, load_nlp
+    from geo.nlp import load_nlp
+    from geo.nlp.language import MODEL_PACKAGE
 
     lookup = place_lookup()
     nlp = load_nlp(lookup)

@@ -73,8 +73,8 @@ class SeedsReport:
 
 def analyse_seeds() -> dict[str, AnalysedArticle]:
     """The pipeline's analysis of each seed, keyed by file name."""
-    from geo.ingest.articles import load_corpus
-    from geo.nlp.language import load_nlp
+    from geo.ingest import load_corpus
+    from geo.nlp import load_nlp
     from geo.pipeline import analyse_article
     from geo.places import load_gazetteer
 

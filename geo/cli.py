@@ -104,7 +104,7 @@ def _build(args: argparse.Namespace) -> int:
         summary = replace(summary, skipped=(*unread, *summary.skipped))
     print(format_summary(summary))
     if not summary.articles:
-        from geo.ingest.articles import CORPUS_SUFFIXES
+        from geo.ingest import CORPUS_SUFFIXES
 
         formats = ", ".join(sorted(CORPUS_SUFFIXES))
         print(f"no articles found: the corpus paths hold no readable {formats} files")
@@ -115,7 +115,7 @@ def _build(args: argparse.Namespace) -> int:
 def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
     """Folders among `paths` holding no corpus file, which a build passes over in silence
     (a .json export, .docx or .pdf files, a folder still empty), with a few of their files."""
-    from geo.ingest.articles import CORPUS_SUFFIXES, SIDECAR_NAME
+    from geo.ingest import CORPUS_SUFFIXES, SIDECAR_NAME
 
     formats = sorted(CORPUS_SUFFIXES)
     wanted = f"{', '.join(formats[:-1])} or {formats[-1]} file"
@@ -238,7 +238,7 @@ def _offset(value: object) -> bool:
 
 
 def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
-    from geo.ingest.articles import lone_surrogate
+    from geo.ingest import lone_surrogate
 
     try:
         record = json.loads(raw)
@@ -302,8 +302,8 @@ def geoparse_stream(
     gold_spans: bool = False,
 ) -> int:
     """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
-    from geo.ingest.boilerplate import find_boilerplate
-    from geo.nlp.toponyms import find_toponyms
+    from geo.ingest import find_boilerplate
+    from geo.nlp import find_toponyms
     from geo.places import resolve_toponyms
 
     failures = 0
@@ -360,7 +360,7 @@ def _geoparse(args: argparse.Namespace) -> int:
     gazetteer = load_gazetteer()
     nlp = None
     if not args.gold_spans:
-        from geo.nlp.language import load_nlp
+        from geo.nlp import load_nlp
 
         nlp = load_nlp(gazetteer)
     failures = geoparse_stream(sys.stdin, sys.stdout, gazetteer, nlp, args.gold_spans)
@@ -427,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fatal_errors() -> tuple[type[BaseException], ...]:
-    from geo.nlp.language import ModelNotInstalledError
+    from geo.nlp import ModelNotInstalledError
     from geo.pipeline import BuildOptionsError
     from geo.places import GazetteerError, GeoError
     from geo.store import StoreError

@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.events.extract import extract_events
-from geo.ingest.articles import iter_corpus
+from geo.events import extract_events
+from geo.ingest import iter_corpus
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
-from geo.nlp.actors import find_actors
-from geo.nlp.dates import find_dates
-from geo.nlp.toponyms import find_toponyms
+from geo.nlp import find_actors, find_dates, find_toponyms
 from geo.places import SERVICE_ENV, resolve_toponyms, resolve_unplaced
 from geo.store import (
     ArticleCache,
@@ -44,7 +42,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from geo.nlp.actors import ActorRegistry
+    from geo.nlp import ActorRegistry
     from geo.places import Gazetteer, Geocoder
 
 log = logging.getLogger("geo")
@@ -334,7 +332,7 @@ def build_store(
 
             gazetteer = load_gazetteer()
         if nlp is None:
-            from geo.nlp.language import load_nlp
+            from geo.nlp import load_nlp
 
             nlp = load_nlp(gazetteer)
         _analyse_planned(

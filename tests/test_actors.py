@@ -25,7 +25,8 @@ import pytest
 import spacy
 
 from geo.model import Actor, Span
-from geo.nlp.actors import ActorDataError, ActorRegistry, find_actors, fold, slug
+from geo.nlp import ActorRegistry, find_actors
+from geo.nlp.actors import ActorDataError, fold, slug
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.ingest import articles
+from geo.ingest import ArticleError, articles, load_article_file, load_corpus, lone_surrogate
 from geo.ingest.articles import (
     MAX_DOCUMENT_BYTES,
     MAX_LINE_CHARS,
     MAX_ROW_BYTES,
-    ArticleError,
     BinaryFileError,
     EmptyFileError,
     FileTooLargeError,
@@ -27,9 +26,6 @@ from geo.ingest.articles import (
     UndecodableFileError,
     UnreadablePathError,
     article_id,
-    load_article_file,
-    load_corpus,
-    lone_surrogate,
 )
 from geo.model import Article, Span
 

@@ -326,7 +326,7 @@ def test_geoparse_reads_and_writes_utf8_whatever_the_locale(gazetteer, nlp, monk
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="ascii"))
     monkeypatch.setattr(sys, "stdout", stdout)
     monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
-    monkeypatch.setattr("geo.nlp.language.load_nlp", lambda lookup=None: nlp)
+    monkeypatch.setattr("geo.nlp.load_nlp", lambda lookup=None: nlp)
     assert cli.main(["geoparse"]) == 1
     stdout.flush()
     out = [json.loads(line) for line in stdout.buffer.getvalue().decode("utf-8").splitlines()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from geo.app.uploads import MAX_UPLOAD_BYTES, note_left_off, safe_file_name, save_upload
-from geo.ingest.articles import iter_corpus
+from geo.ingest import iter_corpus
 from geo.model import SkippedFile
 
 ARTICLE = (

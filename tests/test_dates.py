@@ -17,7 +17,8 @@ import pytest
 import spacy
 
 from geo.model import DateMention, Span
-from geo.nlp.dates import event_date, find_dates, points_forward
+from geo.nlp import event_date, find_dates
+from geo.nlp.dates import points_forward
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY = dt.date(2021, 11, 9)  # a Tuesday

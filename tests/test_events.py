@@ -4,7 +4,8 @@ import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from geo.events.extract import EventLexicon, LexiconEntry, event_id, extract_events, load_lexicon
+from geo.events import event_id, extract_events
+from geo.events.extract import EventLexicon, LexiconEntry, load_lexicon
 from geo.model import (
     EVENT_TYPES,
     Actor,

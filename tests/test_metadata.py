@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from geo.ingest.boilerplate import find_boilerplate, find_credits, find_footer, merge_spans
+from geo.ingest import find_boilerplate, find_credits, load_outlets, parse_date
+from geo.ingest.boilerplate import find_footer, merge_spans
 from geo.ingest.metadata import (
     decode_google_news_id,
     decode_google_news_url,
@@ -15,8 +16,6 @@ from geo.ingest.metadata import (
     find_source,
     find_title,
     find_url,
-    load_outlets,
-    parse_date,
 )
 from geo.model import Span
 

@@ -11,7 +11,8 @@ import spacy
 from spacy.language import Language
 
 from geo.model import Span
-from geo.nlp.toponyms import RecognitionPolicy, find_toponyms
+from geo.nlp import find_toponyms
+from geo.nlp.toponyms import RecognitionPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
@@ -201,7 +202,7 @@ def _gold():
 
 @pytest.mark.slow
 def test_seeds_gold_f1_and_every_place_in_every_article():
-    from geo.nlp.language import load_nlp
+    from geo.nlp import load_nlp
     from geo.places import load_gazetteer
 
     nlp = load_nlp(load_gazetteer())

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from geo.model import split_row_path
 
 if TYPE_CHECKING:
-    from geo.ingest.articles import ArticleError
+    from geo.ingest import ArticleError
     from geo.model import SkippedFile
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -88,7 +88,7 @@ def save_upload(
 
 
 def _query_save(name: str, clean: str, data: bytes, uploads_dir: Path) -> UploadResult:
-    from geo.ingest.articles import ArticleError, load_article_file
+    from geo.ingest import ArticleError, load_article_file
 
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = uploads_dir / f"{digest}_{clean}"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from geo.ingest.metadata import find_dateline_agency
+from geo.ingest import find_dateline_agency
 from geo.model import (
     EVENT_TYPES,
     Actor,
@@ -36,7 +36,7 @@ from geo.model import (
     Sentence,
     Span,
 )
-from geo.nlp.dates import event_date
+from geo.nlp import event_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

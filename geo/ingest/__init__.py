@@ -1,1 +1,31 @@
-"""ingest."""
+"""Ingest: corpus files (text, HTML, JSON lines, CSV, sidecars) to Article records, with
+publication metadata and boilerplate found. Other stages import from here only.
+"""
+
+from geo.ingest.articles import (
+    CORPUS_SUFFIXES,
+    SIDECAR_NAME,
+    ArticleError,
+    iter_corpus,
+    load_article_file,
+    load_corpus,
+    lone_surrogate,
+)
+from geo.ingest.boilerplate import find_boilerplate, find_credits
+from geo.ingest.metadata import find_dateline_agency, infer_metadata, load_outlets, parse_date
+
+__all__ = [
+    "CORPUS_SUFFIXES",
+    "SIDECAR_NAME",
+    "ArticleError",
+    "find_boilerplate",
+    "find_credits",
+    "find_dateline_agency",
+    "infer_metadata",
+    "iter_corpus",
+    "load_article_file",
+    "load_corpus",
+    "load_outlets",
+    "lone_surrogate",
+    "parse_date",
+]

@@ -1,1 +1,18 @@
-"""nlp."""
+"""NLP: the shared spaCy pipeline and what is read from it: toponyms, actors and dates.
+Other stages import from here only.
+"""
+
+from geo.nlp.actors import ActorRegistry, find_actors
+from geo.nlp.dates import event_date, find_dates
+from geo.nlp.language import ModelNotInstalledError, load_nlp
+from geo.nlp.toponyms import find_toponyms
+
+__all__ = [
+    "ActorRegistry",
+    "ModelNotInstalledError",
+    "event_date",
+    "find_actors",
+    "find_dates",
+    "find_toponyms",
+    "load_nlp",
+]

@@ -94,7 +94,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
     read, and a store kept inside the corpus folder must not make itself stale.
     A file named on its own brings the sidecar beside it, which the build reads too.
     """
-    from geo.ingest.articles import CORPUS_SUFFIXES, SIDECAR_NAME
+    from geo.ingest import CORPUS_SUFFIXES, SIDECAR_NAME
 
     files: set[Path] = set()
     for raw in paths:
