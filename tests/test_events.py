@@ -5,7 +5,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from geo.events import event_id, extract_events
-from geo.events.extract import EventLexicon, LexiconEntry, load_lexicon
+from geo.events.lexicon import EventLexicon, LexiconEntry, load_lexicon
 from geo.model import (
     EVENT_TYPES,
     Actor,

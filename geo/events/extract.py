@@ -14,19 +14,15 @@ analyses, tests, other NLP back ends) the same rules run on surface patterns.
 from __future__ import annotations
 
 import bisect
-import csv
-import functools
 import hashlib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from geo.events.lexicon import NOMINAL, VERBAL, WORD_RE, EventLexicon, Word, load_lexicon
 from geo.ingest import find_dateline_agency
 from geo.model import (
-    EVENT_TYPES,
     Actor,
     AnalysedArticle,
     Event,
@@ -40,8 +36,6 @@ from geo.nlp import event_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-LEXICON_PATH = Path(__file__).parents[1] / "data" / "plover.csv"
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -78,8 +72,6 @@ CLAUSE_WEIGHTS = {
 }
 """How much a predicate counts per clause it is embedded in, by dependency label."""
 
-PHRASE_GAP = 2
-"""Words allowed between the words of a lexicon phrase ("pushed migrants back")."""
 
 LOCATIVE_PREPOSITIONS = _wordset(
     "in at near on inside outside along across into onto within between around through "
@@ -103,8 +95,6 @@ MOTION_VERBS = _wordset(
 """Verbs whose direct object is where the event happens ("entered Iraq")."""
 
 PLACE_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod"})
-NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
-VERBAL = frozenset({"VERB", "AUX"})
 MODIFIER_DEPS = frozenset({"amod", "compound"})
 """A predicate lemma used as a modifier ("freezing conditions") reports nothing."""
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "agent", "expl"})
@@ -117,189 +107,14 @@ CONNECTIVES_AFTER_PLACE = frozenset(
     {"and", "or", "but", "as", "than", "that", "which", "who", "where", "while", "when"}
 )
 
-_WORD_RE = re.compile(r"\w+?(?=n't\b)|n't|\w+|[^\w\s]")
 _POSSESSIVE_RE = re.compile(r"['’]s?\b|['’](?=\s|$)")
 
-_IRREGULAR = {
-    "meet": "met",
-    "speak": "spoke spoken",
-    "fight": "fought",
-    "leave": "left",
-    "send": "sent",
-    "shoot": "shot",
-    "hold": "held",
-    "take": "took taken",
-    "withdraw": "withdrew withdrawn",
-    "flee": "fled",
-    "seek": "sought",
-    "strike": "struck stricken",
-    "throw": "threw thrown",
-    "give": "gave given",
-    "tell": "told",
-    "say": "said",
-    "beat": "beaten",
-    "build": "built",
-    "begin": "began begun",
-    "fly": "flew flown",
-    "forbid": "forbade forbidden",
-    "freeze": "froze frozen",
-    "write": "wrote written",
-    "shut": "shut",
-    "cut": "cut",
-    "set": "set",
-    "hit": "hit",
-    "bring": "brought",
-    "go": "went gone",
-    "rise": "rose risen",
-    "swear": "swore sworn",
-    "undertake": "undertook undertaken",
-    "overrun": "overran",
-    "lead": "led",
-    "lay": "laid",
-    "pay": "paid",
-    "feed": "fed",
-    "mislead": "misled",
-    "deal": "dealt",
-}
 
-
-LexiconPos = Literal["verb", "noun", ""]
-
-
-@dataclass(frozen=True)
-class LexiconEntry:
-    category: str
-    lemmas: tuple[str, ...]
-    weight: float = 1.0
-    pos: LexiconPos = ""
-    """Part of speech the first word must have when there is a parse; "" allows any."""
-
-    def fits(self, word: _Word) -> bool:
-        if not word.parsed or not self.pos:
-            return True
-        return word.pos in (VERBAL if self.pos == "verb" else NOMINAL)
-
-
-class EventLexicon:
-    """PLOVER lexicon: entries by first lemma, and word forms for text without a parse."""
-
-    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
-        self.entries = tuple(entries)
-        self._by_first: dict[str, list[LexiconEntry]] = {}
-        self._forms: dict[str, str] = {}
-        for entry in self.entries:
-            if entry.category not in EVENT_TYPES:
-                raise ValueError(
-                    f"unknown event category {entry.category!r} for {' '.join(entry.lemmas)!r}:"
-                    f" use one of {', '.join(EVENT_TYPES)}"
-                )
-            self._by_first.setdefault(entry.lemmas[0], []).append(entry)
-            for lemma in entry.lemmas:
-                for form in _inflections(lemma):
-                    self._forms.setdefault(form, lemma)
-        for candidates in self._by_first.values():
-            candidates.sort(key=lambda e: (-len(e.lemmas), -e.weight))
-
-    def lemma_of(self, word: str) -> str:
-        """Crude lemma for text without a parse: exact for every lexicon word form."""
-        lower = word.lower()
-        return self._forms.get(lower, lower)
-
-    def matches(self, words: Sequence[_Word]) -> list[tuple[int, LexiconEntry]]:
-        """(index of first word, entry) for the longest entry starting at each word."""
-        lemmas = [w.lemma for w in words]
-        found = []
-        for i, lemma in enumerate(lemmas):
-            for entry in self._by_first.get(lemma, ()):
-                if entry.fits(words[i]) and _phrase_matches(entry.lemmas, lemmas, i):
-                    found.append((i, entry))
-                    break
-        return found
-
-
-def _phrase_matches(phrase: tuple[str, ...], lemmas: Sequence[str], first: int) -> bool:
-    position = first
-    for lemma in phrase[1:]:
-        window = range(position + 1, min(position + 2 + PHRASE_GAP, len(lemmas)))
-        position = next((j for j in window if lemmas[j] == lemma), -1)
-        if position < 0:
-            return False
-    return True
-
-
-def _inflections(lemma: str) -> set[str]:
-    forms = {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
-    forms.update(_IRREGULAR.get(lemma, "").split())
-    if lemma.endswith("e"):
-        forms |= {lemma + "d", lemma[:-1] + "ing"}
-    if lemma.endswith(("s", "sh", "ch", "x", "z")):
-        forms.add(lemma + "es")
-    if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    if (
-        len(lemma) > 2
-        and lemma[-1] not in "aeiouwxy"
-        and lemma[-2] in "aeiou"
-        and lemma[-3] not in "aeiou"
-    ):
-        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
-
-
-@functools.cache
-def load_lexicon(path: str | None = None) -> EventLexicon:
-    """Read the PLOVER lexicon CSV (category, phrase, optional weight; # comments)."""
-    csv_path = Path(path) if path else LEXICON_PATH
-    with csv_path.open(encoding="utf-8", newline="") as f:
-        rows = csv.DictReader(line for line in f if not line.lstrip().startswith("#"))
-        entries = []
-        for row in rows:
-            phrase = (row.get("phrase") or "").strip().lower()
-            if not phrase:
-                raise ValueError(
-                    f"{csv_path}: a row of category {row.get('category')!r} has no phrase"
-                )
-            weight = (row.get("weight") or "").strip()
-            pos = (row.get("pos") or "").strip().lower()
-            if pos not in ("verb", "noun", ""):
-                raise ValueError(
-                    f"{csv_path}: pos of {phrase!r} is {pos!r}: use verb, noun or nothing"
-                )
-            entries.append(
-                LexiconEntry(
-                    category=(row.get("category") or "").strip().upper(),
-                    lemmas=tuple(_WORD_RE.findall(phrase)),
-                    weight=float(weight) if weight else 1.0,
-                    pos=pos,  # type: ignore[arg-type]
-                )
-            )
-    return EventLexicon(entries)
-
-
-@dataclass(frozen=True)
-class _Word:
-    """A token of one sentence; pos/dep/head are empty without a parse."""
-
-    text: str
-    lemma: str
-    start: int
-    end: int
-    pos: str = ""
-    dep: str = ""
-    head: int = -1
-    """Index of the syntactic head within the sentence; -1 for a root or no parse."""
-    negated: bool = False
-
-    @property
-    def parsed(self) -> bool:
-        return self.pos != ""
-
-
-def _words_from_text(text: str, offset: int, lexicon: EventLexicon) -> list[_Word]:
+def _words_from_text(text: str, offset: int, lexicon: EventLexicon) -> list[Word]:
     words = []
-    for m in _WORD_RE.finditer(text):
+    for m in WORD_RE.finditer(text):
         words.append(
-            _Word(m.group(), lexicon.lemma_of(m.group()), offset + m.start(), offset + m.end())
+            Word(m.group(), lexicon.lemma_of(m.group()), offset + m.start(), offset + m.end())
         )
     negated_at = set()
     for i, word in enumerate(words):
@@ -309,7 +124,7 @@ def _words_from_text(text: str, offset: int, lexicon: EventLexicon) -> list[_Wor
                     break
                 negated_at.add(k)
     return [
-        _Word(w.text, w.lemma, w.start, w.end, negated=True) if i in negated_at else w
+        Word(w.text, w.lemma, w.start, w.end, negated=True) if i in negated_at else w
         for i, w in enumerate(words)
     ]
 
@@ -340,7 +155,7 @@ class _ParsedDoc:
         self.heads = (np.arange(len(doc)) + table[:, 5].astype(np.int64)).tolist()
         self.negated = {self.heads[i] for i, dep in enumerate(self.deps) if dep == "neg"}
 
-    def words(self, span: Span) -> list[_Word] | None:
+    def words(self, span: Span) -> list[Word] | None:
         first = bisect.bisect_right(self.ends, span.start)
         last = bisect.bisect_left(self.starts, span.end)
         if first >= last:
@@ -350,7 +165,7 @@ class _ParsedDoc:
             start, end = self.starts[i], self.ends[i]
             head = self.heads[i]
             words.append(
-                _Word(
+                Word(
                     text=self.text[start:end],
                     lemma=self.lemmas[i] or self.text[start:end].lower(),
                     start=start,
@@ -364,7 +179,7 @@ class _ParsedDoc:
         return words
 
 
-def _clause_weight(words: Sequence[_Word], index: int) -> float:
+def _clause_weight(words: Sequence[Word], index: int) -> float:
     weight = 1.0
     for _ in range(len(words)):
         word = words[index]
@@ -375,7 +190,7 @@ def _clause_weight(words: Sequence[_Word], index: int) -> float:
     return weight
 
 
-def _classify(words: Sequence[_Word], lexicon: EventLexicon) -> str | None:
+def _classify(words: Sequence[Word], lexicon: EventLexicon) -> str | None:
     """The sentence's event type, or None when it reports nothing happening."""
     best: tuple[float, str] | None = None
     verb_hit = False
@@ -414,7 +229,7 @@ def _outranks(score: float, category: str, best: tuple[float, str] | None) -> bo
     return score > best[0]
 
 
-def _has_eventive_root(words: Sequence[_Word]) -> bool:
+def _has_eventive_root(words: Sequence[Word]) -> bool:
     roots = [i for i, w in enumerate(words) if w.parsed and w.head < 0]
     return any(
         words[j].pos == "VERB" and words[j].lemma not in STATIVE_LEMMAS
@@ -422,7 +237,7 @@ def _has_eventive_root(words: Sequence[_Word]) -> bool:
     )
 
 
-def _role_from_parse(words: Sequence[_Word], index: int, place_words: set[int]) -> PlaceRole | None:
+def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -> PlaceRole | None:
     for _ in range(len(words)):
         word = words[index]
         if word.head < 0:
@@ -451,7 +266,7 @@ def _role_from_parse(words: Sequence[_Word], index: int, place_words: set[int]) 
 
 
 def _role_from_text(
-    words: Sequence[_Word], first: int, last: int, place_words: set[int], text_after: str
+    words: Sequence[Word], first: int, last: int, place_words: set[int], text_after: str
 ) -> PlaceRole | None:
     if _POSSESSIVE_RE.match(text_after):
         return "mentioned"
@@ -475,7 +290,7 @@ def _role_from_text(
 
 
 def _place_roles(
-    words: Sequence[_Word], toponyms: Sequence[ResolvedToponym], sentence_end: int, text: str
+    words: Sequence[Word], toponyms: Sequence[ResolvedToponym], sentence_end: int, text: str
 ) -> list[PlaceRole]:
     spans = [
         [i for i, w in enumerate(words) if w.start < t.toponym.end and t.toponym.start < w.end]
