@@ -12,7 +12,7 @@ its own process (wall time, peak RSS):
 - with `--workers W`, a first build of the same articles with W processes;
 - the store written from the cached analyses of N and of K*N articles (write_store
   alone, no NLP): peak memory should stay nearly flat and time per article the same;
-- loading the store as the dashboard does (load_event_places, filters.build_index).
+- loading the store as the dashboard does (load_event_places, frame_index.build_index).
 
 Times are also given as ratios to the first build, timed in the same run: the machine
 is noisy. Nothing is judged: it prints figures. Run with `nice -n 10` on a shared machine.
@@ -122,9 +122,9 @@ def _write(data_dir: str, times: str, out_dir: str) -> dict[str, object]:
 
 def _load(data_dir: str) -> dict[str, object]:
     from geo import store
-    from geo.app import filters
+    from geo.app import frame_index
 
-    index = filters.build_index(store.load_event_places(data_dir))
+    index = frame_index.build_index(store.load_event_places(data_dir))
     return {"rows": len(index.frame)}
 
 

@@ -292,7 +292,7 @@ def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
     """A complete store for `frame` over an empty corpus: fresh, so nothing is rebuilt."""
     import json
 
-    from geo import store
+    from geo.store import state as store
 
     data_dir.mkdir(parents=True)
     frame.to_parquet(data_dir / store.EVENT_PLACES_FILE, index=False)

@@ -54,10 +54,12 @@ def events():
 
 @pytest.fixture
 def fake_map(monkeypatch):
-    import dashboard_app
+    import streamlit as st
+    import streamlit.components.v1 as components
 
     fake = FakeFolium()
-    monkeypatch.setattr(dashboard_app, "map_frontend", lambda: fake)
+    monkeypatch.setattr(components, "declare_component", lambda name, path: fake)
+    st.cache_resource.clear()  # no frontend declared by an earlier test
     return fake
 
 
@@ -114,12 +116,12 @@ def _squeeze(text: str) -> str:
 
 
 def test_map_component_gets_what_st_folium_would_pass(app, fake_map, monkeypatch):
-    from geo.app import filters, foliummap, mapview
+    from geo.app import foliummap, frame_index, mapview
     from geo.app.assets import asset_urls
 
     app.run()
     ours = fake_map.calls[-1]
-    markers = mapview.place_markers(filters.build_index(sample_frame(hostile=True)))
+    markers = mapview.place_markers(frame_index.build_index(sample_frame(hostile=True)))
     fig = foliummap.build_base_map(
         mapview.marker_bounds(markers), asset_urls("../../app/static/newsmap")
     )
@@ -239,24 +241,19 @@ def test_hostile_place_detail_is_escaped(app, fake_map):
 
 def test_base_map_is_rendered_once_then_read_from_disk(tmp_path, monkeypatch):
     """A new server process reuses the rendered base map; a torn cache file is rendered again."""
-    import dashboard_app
+    from geo.app import page
 
     renders = []
-    render = dashboard_app.render_base_map_args
-    monkeypatch.setattr(
-        dashboard_app, "render_base_map_args", lambda *a: renders.append(a) or render(*a)
-    )
+    render = page.render_base_map_args
+    monkeypatch.setattr(page, "render_base_map_args", lambda *a: renders.append(a) or render(*a))
     bounds = ((50.0, 20.0), (55.0, 30.0))
-    dashboard_app.base_map_args.clear()
-    first = dashboard_app.base_map_args(bounds, "../static", str(tmp_path))
+    first = page.base_map_args(bounds, "../static", str(tmp_path))
     (cached,) = tmp_path.glob("basemap-*.json")
-    dashboard_app.base_map_args.clear()  # as in a new process
-    assert dashboard_app.base_map_args(bounds, "../static", str(tmp_path)) == first
+    assert page.base_map_args(bounds, "../static", str(tmp_path)) == first  # a new process
     assert len(renders) == 1
     cached.write_text('{"script": ')
-    dashboard_app.base_map_args.clear()
-    assert dashboard_app.base_map_args(bounds, "../static", str(tmp_path)) == first
+    assert page.base_map_args(bounds, "../static", str(tmp_path)) == first
     assert len(renders) == 2
-    other = dashboard_app.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path))
+    other = page.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path))
     assert other["script"] != first["script"] or other["bounds"] != first["bounds"]
     assert len(list(tmp_path.glob("basemap-*.json"))) == 2

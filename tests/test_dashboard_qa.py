@@ -8,11 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+import streamlit as st
 import test_dashboard
 from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
-import dashboard_app
 import geo
+from geo.app import page
 from geo.app.mapview import markdown_text
 from geo.store import EmptyCorpusError, StoreError, StoreMissingError, events_to_geodataframe
 
@@ -98,7 +99,7 @@ def test_no_matching_events_is_said_so_everywhere_and_the_map_still_shows(app, f
 
 
 def test_events_table_offers_no_script_links(app):
-    """The detail panel drops javascript: URLs (filters.safe_url); the table's link column too."""
+    """The detail panel drops javascript: URLs (safe_url); the table's link column too."""
     app.run()
     urls = [u for u in app.dataframe[0].value["url"].tolist() if isinstance(u, str)]
     assert urls and all(u.startswith(("http://", "https://")) for u in urls), urls
@@ -137,7 +138,8 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
     monkeypatch.setitem(sys.modules, "geo.pipeline", pipeline)
     # `from geo import pipeline` reads the package attribute once another test imported it.
     monkeypatch.setattr(geo, "pipeline", pipeline, raising=False)
-    monkeypatch.setattr(dashboard_app, "pipeline_resources", lambda: (None, None))
+    monkeypatch.setattr(page, "load_pipeline_resources", lambda: (None, None))
+    st.cache_resource.clear()
     app.run()
     assert not app.exception
     (error,) = [e.value for e in app.error]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from test_dashboard_fixtures import hostile_event, sample_events, sample_frame
 
-from geo.app import filters
+from geo.app import filters, frame_index, tables
 from geo.app.filters import EventFilter
 
 
@@ -23,7 +23,7 @@ def events():
 
 @pytest.fixture(scope="module")
 def index():
-    return filters.build_index(sample_frame(hostile=True))
+    return frame_index.build_index(sample_frame(hostile=True))
 
 
 def ids(frame) -> set[str]:
@@ -105,8 +105,8 @@ def test_duplicate_event_place_rows_count_once():
 
     frame = sample_frame()
     doubled = pd.concat([frame, frame.iloc[:2]], ignore_index=True)
-    assert filters.metrics(filters.build_index(doubled)) == filters.metrics(
-        filters.build_index(frame)
+    assert filters.metrics(frame_index.build_index(doubled)) == filters.metrics(
+        frame_index.build_index(frame)
     )
 
 
@@ -114,7 +114,7 @@ def test_build_index_rejects_frames_without_event_columns():
     import pandas as pd
 
     with pytest.raises(ValueError, match="lacks columns"):
-        filters.build_index(pd.DataFrame({"event_id": ["x"]}))
+        frame_index.build_index(pd.DataFrame({"event_id": ["x"]}))
 
 
 def test_options_count_distinct_events(index, events):
@@ -137,7 +137,7 @@ def test_metrics_count_distinct_values(index, events):
 
 
 def test_events_per_day_sums_to_event_count(index, events):
-    per_day = filters.events_per_day(index)
+    per_day = tables.events_per_day(index)
     assert per_day["events"].sum() == len(events)
     assert set(per_day["event_type"]) == {e.event_type for e in events}
 
@@ -153,7 +153,7 @@ def test_events_per_day_matches_events(index, events, event_filter):
     kept = ids(filters.apply_filter(index, event_filter))
     want = Counter((e.date, e.event_type) for e in events if e.id in kept and e.date)
     rows = filters.filter_rows(index, event_filter)
-    per_day = filters.events_per_day(index, rows)
+    per_day = tables.events_per_day(index, rows)
     got = Counter({(d.date(), t): n for d, t, n in per_day.itertuples(index=False, name=None)})
     assert got == want
 
@@ -167,10 +167,10 @@ def test_a_month_or_year_is_not_drawn_as_its_first_day(events):
     loose = [dataclasses.replace(events[0], id="m1", date_precision="month"),
              dataclasses.replace(events[1], id="y1", date_precision="year"),
              dataclasses.replace(events[2], id="p1", date_precision="publication")]  # fmt: skip
-    index = filters.build_index(events_to_geodataframe([*events, *loose]))
-    per_day = filters.events_per_day(index)
+    index = frame_index.build_index(events_to_geodataframe([*events, *loose]))
+    per_day = tables.events_per_day(index)
     assert per_day["events"].sum() == len(events) + 1  # the publication day is a day
-    assert filters.events_without_a_day(index) == 2
+    assert tables.events_without_a_day(index) == 2
 
 
 def test_events_table_takes_columns_from_the_filtered_rows(index, events):
@@ -178,7 +178,7 @@ def test_events_table_takes_columns_from_the_filtered_rows(index, events):
     by_events = [e for e in events if "BY" in [p.place.country_code for p in e.places]]
     assert any(len({p.place.country_code for p in e.places}) > 1 for e in by_events)
     rows = filters.filter_rows(index, EventFilter(place_countries=("BY",)))
-    table = filters.events_table(index, rows)
+    table = tables.events_table(index, rows)
     assert sorted(table["excerpt"]) == sorted(e.excerpt for e in by_events)
     by_excerpt = {e.excerpt: e for e in by_events}
     for excerpt, names in zip(table["excerpt"], table["place_names"], strict=True):
@@ -187,10 +187,10 @@ def test_events_table_takes_columns_from_the_filtered_rows(index, events):
 
 
 def test_events_table_one_row_per_event_latest_first(index, events):
-    table = filters.events_table(index, limit=3)
+    table = tables.events_table(index, limit=3)
     assert len(table) == 3
     assert list(table["date"]) == sorted(table["date"], reverse=True)
-    full = filters.events_table(index)
+    full = tables.events_table(index)
     assert len(full) == len(events)
     e1 = full[full["excerpt"].str.contains("gathered")].iloc[0]
     assert e1["place_names"] == "Kuźnica, Poland"
@@ -201,7 +201,7 @@ def test_undated_events_come_last():
 
     frame = sample_frame()
     frame.loc[frame["event_id"] == "e5", "date"] = pd.NaT
-    table = filters.events_table(filters.build_index(frame))
+    table = tables.events_table(frame_index.build_index(frame))
     assert table["excerpt"].iloc[-1].startswith("Water cannon")
     assert table["date"].iloc[:-1].notna().all()
 
@@ -211,7 +211,7 @@ def test_latest_events_gives_each_event_once_latest_first_undated_last():
 
     frame = sample_frame()
     frame.loc[frame["event_id"] == "e5", "date"] = pd.NaT
-    index = filters.build_index(frame)
+    index = frame_index.build_index(frame)
     rows = filters.filter_rows(index, EventFilter(place_countries=("BY", "PL")))
     chosen = filters.latest_events(index, rows)
     events = index.frame["event_id"]
@@ -224,10 +224,10 @@ def test_latest_events_gives_each_event_once_latest_first_undated_last():
 
 def test_downloads_round_trip(index):
     subset = filters.apply_filter(index, EventFilter(sources=("BBC",)))
-    csv = filters.to_csv_bytes(subset).decode("utf-8")
+    csv = tables.to_csv_bytes(subset).decode("utf-8")
     assert csv.count("\n") == len(subset) + 1
     assert "lat" in csv.splitlines()[0]
-    geojson = json.loads(filters.to_geojson_bytes(subset))
+    geojson = json.loads(tables.to_geojson_bytes(subset))
     assert len(geojson["features"]) == len(subset)
     lon, lat = geojson["features"][0]["geometry"]["coordinates"]
     assert (lat, lon) in set(zip(subset.geometry.y, subset.geometry.x, strict=True))
@@ -323,17 +323,17 @@ def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
     def counts(*days):
         return pd.DataFrame({"date": pd.to_datetime(days), "event_type": "X", "events": 1})
 
-    one_day = filters.timeline_axis(counts("2021-11-19"))
+    one_day = tables.timeline_axis(counts("2021-11-19"))
     assert one_day["tickCount"] == {"interval": "day", "step": 1}
-    assert filters.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
+    assert tables.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
 
 
 def test_unique_ints_matches_numpy_unique():
     import numpy as np
 
     values = np.random.default_rng(3).integers(-50, 50, 500)
-    assert np.array_equal(filters.unique_ints(values), np.unique(values))
-    assert filters.unique_ints(np.array([], dtype=np.int64)).size == 0
+    assert np.array_equal(frame_index.unique_ints(values), np.unique(values))
+    assert frame_index.unique_ints(np.array([], dtype=np.int64)).size == 0
 
 
 def test_csv_download_defuses_spreadsheet_formulas():
@@ -354,15 +354,15 @@ def test_csv_download_defuses_spreadsheet_formulas():
     for column, value in hostile.items():
         frame.loc[0, column] = value
     frame.loc[1, "geometry"] = Point(-3.7038, 40.4168)  # numbers keep their minus sign
-    text = filters.to_csv_bytes(frame).decode("utf-8")
+    text = tables.to_csv_bytes(frame).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     for column, value in hostile.items():
         assert rows[0][column] == "'" + value, column
     assert float(rows[1]["lon"]) == -3.7038
     assert rows[2]["excerpt"] == frame["excerpt"].iloc[2]  # ordinary text is untouched
     mixed = pd.Series([dt.date(2021, 11, 8), "=1+1", None, -5], dtype=object)
-    assert filters.defuse_formulas(mixed).tolist() == [dt.date(2021, 11, 8), "'=1+1", None, -5]
-    empty = filters.to_csv_bytes(frame.iloc[[]]).decode("utf-8")
+    assert tables.defuse_formulas(mixed).tolist() == [dt.date(2021, 11, 8), "'=1+1", None, -5]
+    empty = tables.to_csv_bytes(frame.iloc[[]]).decode("utf-8")
     assert empty.splitlines() == [",".join([*frame.columns.drop("geometry"), "lat", "lon"])]
 
 
@@ -373,7 +373,7 @@ def test_csv_download_keeps_rows_whole_when_text_holds_line_breaks():
     frame = sample_frame()
     frame.loc[0, "excerpt"] = "Old Mac text\rwith a bare carriage return"
     frame.loc[1, "excerpt"] = "Windows text\r\nand a unix\nbreak"
-    text = filters.to_csv_bytes(frame).decode("utf-8")
+    text = tables.to_csv_bytes(frame).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == len(frame)
     assert [r["excerpt"] for r in rows[:2]] == frame["excerpt"].iloc[:2].tolist()

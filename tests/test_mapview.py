@@ -8,7 +8,7 @@ import re
 import pytest
 from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
 
-from geo.app import filters, foliummap, mapview
+from geo.app import foliummap, frame_index, mapview
 from geo.app.assets import asset_urls
 
 ASSETS = asset_urls("../../app/static/newsmap")
@@ -21,7 +21,7 @@ def frame():
 
 @pytest.fixture(scope="module")
 def index(frame):
-    return filters.build_index(frame)
+    return frame_index.build_index(frame)
 
 
 def popup_text(marker: mapview.PlaceMarker) -> str:
@@ -239,7 +239,7 @@ def test_precomputed_popup_cuts_equal_excerpt_parts(frame, window):
     odd.loc[odd.index[1], "mention"] = None  # no mention: the stored offsets stand
     odd.loc[odd.index[2], ["mention", "place_name"]] = "nowhere-to-be-found"
     odd.loc[odd.index[3], "excerpt"] = None
-    index = filters.build_index(odd)
+    index = frame_index.build_index(odd)
     rows = index.all_rows
     width = int(index.texts.length.max()) + 1 if window is None else window
     entries = mapview._popup_entries(index, rows, width)

@@ -15,14 +15,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.app.assets import AssetUrls
-from geo.app.filters import EventIndex
-from geo.app.mapview import (
-    PLACE_LAYER_JS,
-    PlaceMarker,
-    marker_bounds,
-    place_markers,
-    safe_json,
-)
+from geo.app.frame_index import EventIndex
+from geo.app.mapview import PLACE_LAYER_JS, PlaceMarker, marker_bounds, place_markers, safe_json
 
 
 class PlaceLayer(MacroElement):

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.app.filters import EventIndex, latest_events, mention_spans, safe_url
+from geo.app.filters import latest_events
+from geo.app.frame_index import EventIndex, mention_spans, safe_url
 from geo.store import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
