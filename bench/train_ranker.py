@@ -16,7 +16,7 @@ towards the hand-set weights; terms the text never exercises stay hand-set.
 The context terms depend on the other picks, so documents are resolved again
 with the new weights and refitted, a few times. Same seed, same weights.
 
-    python bench/train_ranker.py                 # writes geo/ranker_weights.py
+    python bench/train_ranker.py                 # writes geo/places/ranker_weights.py
     python bench/train_ranker.py --docs 3000 --dry-run
     python bench/train_ranker.py --evaluate      # held-out documents, no training
 
@@ -66,7 +66,7 @@ BROAD_KM = 3000.0
 UNEXERCISED = ("demonym_self", "fuzzy_edit")
 """Terms the synthetic text never exercises (demonyms as mentions, misspellings):
 they keep their hand-set weight."""
-OUTPUT = ROOT / "geo" / "ranker_weights.py"
+OUTPUT = ROOT / "geo" / "places" / "ranker_weights.py"
 
 _SINGLE = (
     "Police in {p} said a man was arrested on Monday.",
