@@ -8,9 +8,10 @@
 - uploads: saving uploaded articles safely;
 - page: what the page computes per run (paths, session filter state, map arguments).
 
-Nothing here imports streamlit.
+Nothing here imports streamlit. foliummap is imported only where the base map is rendered:
+it pulls in folium, which a page whose base map is cached on disk never needs.
 """
 
-from geo.app import assets, filters, foliummap, frame_index, mapview, page, tables, uploads
+from geo.app import assets, filters, frame_index, mapview, page, tables, uploads
 
-__all__ = ["assets", "filters", "foliummap", "frame_index", "mapview", "page", "tables", "uploads"]
+__all__ = ["assets", "filters", "frame_index", "mapview", "page", "tables", "uploads"]
