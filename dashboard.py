@@ -77,6 +77,16 @@ def ensure_store(area, where: page.AppPaths) -> None:
     st.session_state["store_checked"] = True
     st.session_state["corpus_changed"] = False
     paths = page.corpus_paths(where)
+    gone = page.missing_corpus_paths(paths)
+    if gone:
+        # Rebuilding without them would drop their articles from the store.
+        area.warning(
+            "The store was built from "
+            + ", ".join(f"`{mapview.markdown_text(str(p))}`" for p in gone)
+            + ", which is gone, so it is not rebuilt: the map shows the store as it is. "
+            "Run `python -m geo build PATH…` to build it from the corpus where it is now."
+        )
+        return
     if not store.store_is_stale(where.data, paths):
         return
     from geo import pipeline

@@ -83,10 +83,14 @@ def format_summary(summary: BuildSummary) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     from geo.pipeline import build_store
-    from geo.store import default_corpus_paths
 
-    paths = [Path(p) for p in args.paths] or list(default_corpus_paths(args.data_dir))
+    paths = build_paths(args.paths, args.data_dir)
     missing = [str(p) for p in paths if not p.exists()]
+    if missing and not args.paths:
+        raise UsageError(
+            f"the store in {args.data_dir} was built from {', '.join(missing)}, which is gone: "
+            "name the corpus paths to build from (`python -m geo build PATH…`)"
+        )
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
     options = {"force": args.force, "workers": args.workers, "online": _online_geocoder(args)}
@@ -110,6 +114,17 @@ def _build(args: argparse.Namespace) -> int:
         print(f"no articles found: the corpus paths hold no readable {formats} files")
         return 1
     return 1 if summary.skipped else 0
+
+
+def build_paths(named: Sequence[str], data_dir: str) -> tuple[Path, ...]:
+    """The corpus a build reads: the paths named, else the corpus the store records (seeds/
+    for a new store); with the store's uploads folder either way, so nothing uploaded is
+    dropped."""
+    from geo.store import store_corpus, with_uploads
+
+    if named:
+        return with_uploads(named, data_dir)
+    return store_corpus(data_dir, default=[Path("seeds")])
 
 
 def folders_without_articles(paths: Sequence[Path]) -> list[SkippedFile]:
@@ -387,8 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "paths",
         nargs="*",
-        help="corpus files or folders (default: seeds/ and DATA_DIR/uploads/, where the "
-        "dashboard saves uploads)",
+        help="corpus files or folders (default: the corpus the store was last built from, "
+        "seeds/ for a new store); DATA_DIR/uploads/, where the dashboard saves uploads, is "
+        "always read too",
     )
     build.add_argument("--data-dir", default="data", help="where the store goes (default: data)")
     build.add_argument("--force", action="store_true", help="analyse every article again")

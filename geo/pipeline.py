@@ -362,6 +362,7 @@ def build_store(
             "read_again": plan.changed_while_reading + plan.online_failures,
             "paths": [str(p.resolve()) for p in paths],
             "paths_as_given": [str(p) for p in paths],
+            "cwd": str(Path.cwd()),  # where paths_as_given resolve
             "files": files,
             "articles": {i: p.key for i, p in plan.planned.items() if p.key in cache},
             "skipped": [{"path": s.path, "reason": s.reason} for s in plan.skipped],

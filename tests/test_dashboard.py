@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import streamlit_folium
 from streamlit.testing.v1 import AppTest
 from test_dashboard_fixtures import PLACES, hostile_event, sample_events, sample_frame
 
-import geo
+import geo.store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
@@ -66,11 +64,8 @@ def fake_map(monkeypatch):
 @pytest.fixture
 def app(monkeypatch, tmp_path, fake_map):
     frame = sample_frame(hostile=True)
-    store = types.ModuleType("geo.store")
-    store.load_event_places = lambda data_dir: frame.copy()
-    store.store_is_stale = lambda data_dir, paths: False
-    monkeypatch.setitem(sys.modules, "geo.store", store)
-    monkeypatch.setattr(geo, "store", store, raising=False)
+    monkeypatch.setattr(geo.store, "load_event_places", lambda data_dir: frame.copy())
+    monkeypatch.setattr(geo.store, "store_is_stale", lambda data_dir, paths: False)
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     # A distinct store version per test keeps cached data from leaking between tests.

@@ -12,10 +12,10 @@ import streamlit as st
 import test_dashboard
 from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
 
-import geo
+import geo.store
 from geo.app import page
 from geo.app.mapview import markdown_text
-from geo.store import EmptyCorpusError, StoreError, StoreMissingError, events_to_geodataframe
+from geo.store import EmptyCorpusError, StoreMissingError, events_to_geodataframe
 
 app, fake_map, events = test_dashboard.app, test_dashboard.fake_map, test_dashboard.events
 metric = test_dashboard.metric
@@ -23,7 +23,7 @@ metric = test_dashboard.metric
 
 def replace_store(frame) -> None:
     """The store changes under the open page (an upload, or `python -m geo build`)."""
-    sys.modules["geo.store"].load_event_places = lambda data_dir: frame.copy()
+    geo.store.load_event_places = lambda data_dir: frame.copy()  # undone with the fixture
     manifest = Path(os.environ["NEWSMAP_DATA_DIR"]) / "manifest.json"
     manifest.write_text(manifest.read_text() + "+changed")
 
@@ -119,16 +119,8 @@ HOSTILE_PATH = "seeds/[click](https://evil.example) **b** :red[x] $x$"
 """A folder name in a store error: Streamlit renders st.error as Markdown."""
 
 
-def add_store_errors(monkeypatch) -> None:
-    """The real store's error classes on the fake store module the `app` fixture installs."""
-    fake = sys.modules["geo.store"]
-    for error in (StoreError, StoreMissingError, EmptyCorpusError):
-        monkeypatch.setattr(fake, error.__name__, error, raising=False)
-
-
 def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeypatch):
-    add_store_errors(monkeypatch)
-    sys.modules["geo.store"].store_is_stale = lambda data_dir, paths: True
+    monkeypatch.setattr(geo.store, "store_is_stale", lambda data_dir, paths: True)
     pipeline = type(sys)("geo.pipeline")
 
     def build_store(*args, **kwargs):
@@ -148,12 +140,11 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
 
 
 def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
-    add_store_errors(monkeypatch)
 
     def missing(data_dir):
         raise StoreMissingError(f"{HOSTILE_PATH} holds no event store")
 
-    sys.modules["geo.store"].load_event_places = missing
+    monkeypatch.setattr(geo.store, "load_event_places", missing)
     app.run()
     assert not app.exception
     (error,) = [e.value for e in app.error]

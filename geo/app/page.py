@@ -74,9 +74,17 @@ def app_paths(root: Path, environ: Mapping[str, str] = os.environ) -> AppPaths:
     )
 
 
-def corpus_paths(where: AppPaths) -> list[Path]:
-    """The corpus folders: the seed articles and, once something was uploaded, the uploads."""
-    return [p for p in (where.seeds, where.uploads) if p.is_dir()]
+def corpus_paths(where: AppPaths) -> tuple[Path, ...]:
+    """The corpus the store in `where.data` was built from (the seed articles for a new
+    store) and its uploads: the page rebuilds that same corpus, never another one."""
+    from geo.store import store_corpus
+
+    return store_corpus(where.data, default=[where.seeds])
+
+
+def missing_corpus_paths(paths: Sequence[Path]) -> list[Path]:
+    """Corpus paths that are gone: a rebuild without them would drop their articles."""
+    return [p for p in paths if not p.exists()]
 
 
 def store_version(data_dir: Path) -> str:

@@ -21,12 +21,14 @@ from geo.store.state import (
     StoreMissingError,
     code_fingerprint,
     corpus_files,
-    default_corpus_paths,
     file_states,
     outputs_readable,
     read_manifest,
+    recorded_corpus,
+    store_corpus,
     store_is_stale,
     store_matches,
+    with_uploads,
 )
 from geo.store.writer import StoreCounts, chunked, write_store
 
@@ -43,7 +45,6 @@ __all__ = [
     "chunked",
     "code_fingerprint",
     "corpus_files",
-    "default_corpus_paths",
     "event_fields",
     "events_to_geodataframe",
     "file_states",
@@ -54,8 +55,11 @@ __all__ = [
     "load_places",
     "outputs_readable",
     "read_manifest",
+    "recorded_corpus",
     "split_list",
+    "store_corpus",
     "store_is_stale",
     "store_matches",
+    "with_uploads",
     "write_store",
 ]

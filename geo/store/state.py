@@ -77,12 +77,37 @@ class EmptyCorpusError(StoreError):
 # --------------------------------------------------------------------------
 
 
-def default_corpus_paths(data_dir: Path | str = "data", root: Path | str = ".") -> tuple[Path, ...]:
-    """seeds/ under `root` and, when it exists, `data_dir`/uploads/: the dashboard saves
-    uploads beside the store they go into, so another store has its own uploads."""
-    paths = [Path(root) / "seeds"]
+def recorded_corpus(data_dir: Path | str) -> tuple[Path, ...] | None:
+    """The corpus paths the store in `data_dir` was built from, None for a store that records
+    none (a new one). Paths as typed when this process runs where the build ran (articles keep
+    their paths as typed), else resolved. StoreCorruptError if the manifest is damaged."""
+    manifest = read_manifest(data_dir)
+    if not manifest or not manifest.get("paths"):
+        return None
+    given = manifest.get("paths_as_given")
+    if given and manifest.get("cwd") == str(Path.cwd()):
+        return tuple(Path(p) for p in given)  # type: ignore[union-attr]
+    return tuple(Path(p) for p in manifest["paths"])  # type: ignore[union-attr]
+
+
+def store_corpus(data_dir: Path | str, default: Iterable[Path | str]) -> tuple[Path, ...]:
+    """What a build of the store in `data_dir` reads when no paths are named: the corpus it
+    records (`default` for a store that records none), and its uploads folder, which only
+    ever adds to it. A damaged manifest counts as none: the build reports and rewrites it."""
+    try:
+        recorded = recorded_corpus(data_dir)
+    except StoreCorruptError:
+        recorded = None
+    paths = list(recorded) if recorded else [Path(p) for p in default]
+    return with_uploads(paths, data_dir)
+
+
+def with_uploads(paths: Iterable[Path | str], data_dir: Path | str) -> tuple[Path, ...]:
+    """`paths` and, when it exists and is not among them, `data_dir`/uploads/: the dashboard
+    saves uploads beside the store they go into, and they stay part of its corpus."""
+    paths = [Path(p) for p in paths]
     uploads = Path(data_dir) / "uploads"
-    if uploads.is_dir():
+    if uploads.is_dir() and uploads.resolve() not in {p.resolve() for p in paths}:
         paths.append(uploads)
     return tuple(paths)
 
