@@ -43,12 +43,8 @@ sys.path.insert(0, str(ROOT))
 from geo.model import Place, Toponym  # noqa: E402
 from geo.names import is_latin_name, normalize_name  # noqa: E402
 from geo.places import Gazetteer, distance_km, load_gazetteer  # noqa: E402
-from geo.places.resolve import (  # noqa: E402
-    FEATURES,
-    HAND_WEIGHTS,
-    candidate_features,
-    weights_vector,
-)
+from geo.places.features import FEATURES, HAND_WEIGHTS, weights_vector  # noqa: E402
+from geo.places.resolve import candidate_features  # noqa: E402
 from geo.places.sources import KINDS  # noqa: E402
 
 SEED = 20261202

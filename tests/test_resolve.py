@@ -18,8 +18,9 @@ from geo.places import (
     rank_candidates,
     resolve_toponyms,
 )
+from geo.places.features import FEATURES, HAND_WEIGHTS, weights_vector
 from geo.places.ranker_weights import LEARNED_WEIGHTS
-from geo.places.resolve import FEATURES, HAND_WEIGHTS, candidate_features, weights_vector
+from geo.places.resolve import candidate_features
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+import geo.places.features as features_module
 import geo.places.resolve as resolve_module
 from geo.model import Place, Toponym
 from geo.places import Gazetteer, resolve_toponyms
@@ -75,7 +76,7 @@ def test_local_article_names_fall_together_in_one_state(tiny):
 
 def test_without_a_home_region_each_name_takes_its_bigger_namesake(tiny, monkeypatch):
     monkeypatch.setattr(resolve_module, "HOME_BONUS", 0.0)
-    monkeypatch.setattr(resolve_module, "HOME_WEIGHT", 0.0)
+    monkeypatch.setattr(features_module, "HOME_WEIGHT", 0.0)
     got = resolve(LOCAL, tiny, "Alexandria", "Albany", "Douglas County")
     assert got["Albany"] == ALBANY_NY  # the mechanism above is what moves it
 
@@ -106,9 +107,9 @@ def test_town_and_state_keep_their_containment(tiny):
 
 def test_plural_class_word_after_a_list_gives_the_kind(tiny, monkeypatch):
     monkeypatch.setattr(resolve_module, "HOME_BONUS", 0.0)  # the kind word alone decides
-    monkeypatch.setattr(resolve_module, "HOME_WEIGHT", 0.0)
-    monkeypatch.setattr(resolve_module, "ADMIN1_PRESENT", 0.0)
-    monkeypatch.setattr(resolve_module, "PROXIMITY_WEIGHT", 0.0)
+    monkeypatch.setattr(features_module, "HOME_WEIGHT", 0.0)
+    monkeypatch.setattr(features_module, "ADMIN1_PRESENT", 0.0)
+    monkeypatch.setattr(features_module, "PROXIMITY_WEIGHT", 0.0)
     text = "The rate for Clarke and Madison counties stayed low."
     got = resolve(text, tiny, "Clarke", "Madison")
     assert got["Madison"] == MADISON_GA
