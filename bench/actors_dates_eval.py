@@ -42,7 +42,7 @@ from geo.nlp import (  # noqa: E402
     find_actors,
     find_dates,  # noqa: E402
 )
-from geo.nlp.actors import fold  # noqa: E402
+from geo.nlp.actors.words import fold  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 SEEDS = ROOT / "seeds"

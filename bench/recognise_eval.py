@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.model import Span  # noqa: E402
 from geo.nlp import find_toponyms  # noqa: E402
-from geo.nlp.toponyms import RecognitionPolicy  # noqa: E402
+from geo.nlp.toponyms.candidates import RecognitionPolicy  # noqa: E402
 
 SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 BENCH_DIR = ROOT.parent / "shared" / "bench"

@@ -26,7 +26,8 @@ import spacy
 
 from geo.model import Actor, Span
 from geo.nlp import ActorRegistry, find_actors
-from geo.nlp.actors import ActorDataError, fold, slug
+from geo.nlp.actors.registry import ActorDataError
+from geo.nlp.actors.words import fold, slug
 
 ROOT = Path(__file__).resolve().parent.parent
 

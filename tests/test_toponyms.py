@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from geo.model import Span
 from geo.nlp import find_toponyms
-from geo.nlp.toponyms import RecognitionPolicy
+from geo.nlp.toponyms.candidates import RecognitionPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"

