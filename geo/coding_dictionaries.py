@@ -1,0 +1,544 @@
+"""The event-coding dictionaries: CAMEO verbs and patterns, CAMEO -> PLOVER, Phoenix actors,
+agents and discards, read from geo/data/coding/*.tsv.
+
+The TSV files are derived from PETRARCH2 and PLOVER by bench/derive_coding_dictionaries.py
+(see geo/data/coding/README.md), so the product codes events on the established dictionaries
+without ../shared. Everything is read once, on the first load_coding_dictionaries() call, and
+compiled into lookups keyed by lower-case words; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "coding"
+
+PLOVER_CATEGORIES: frozenset[str] = frozenset(
+    {
+        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+        "OTHER",
+    }
+)
+
+_CAMEO_RE = re.compile(r"\d{2,4}")
+_ACTOR_CODE_RE = re.compile(r"[A-Z0-9]+|---")
+
+
+class CodingDataError(ValueError):
+    """A coding-dictionary file is missing or malformed; the message names file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class VerbEntry:
+    """One verb of a CAMEO verb block; cameo None means the verb alone is no event."""
+
+    verb: str
+    before: tuple[str, ...]  # words of a multi-word verb before the head ("re" in re-arrest)
+    after: tuple[str, ...]  # particles after the head ("for" in "ask for")
+    forms: tuple[str, ...]
+    cameo: str | None
+    plover: str | None
+    cameo_reverse: str | None  # TABARI paired code [a:b]: the target's event toward the source
+    plover_reverse: str | None
+    block: str
+    line: int
+
+    @property
+    def phrase(self) -> str:
+        return " ".join((*self.before, self.verb, *self.after))
+
+
+@dataclass(frozen=True, slots=True)
+class VerbPattern:
+    """A phrase pattern of a verb block: tokens before and after the verb keep their markers:
+    '(prep ...)' prepositional phrase, '{a b}' noun phrase (head last), '&name' synset,
+    '$' source, '+' target, '%' compound actor, '^' skip. cameo None = pattern means no event."""
+
+    block: str
+    origin: str  # the verb the pattern was first written for (a comment in the source)
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    cameo: str | None
+    plover: str | None
+    cameo_reverse: str | None
+    plover_reverse: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class PloverMapping:
+    """A row of the official CAMEO -> PLOVER table."""
+
+    cameo: str
+    plover: str
+    mode: str
+    context: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """An actor code a Phoenix entry holds, with its inclusive date range (None = open)."""
+
+    name: str  # the entry's primary name, as in the source
+    code: str  # CAMEO actor code; '---' is the dictionary's null code
+    start: dt.date | None
+    end: dt.date | None
+    source: str  # countries | international | milnonstate
+    line: int
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def holds(self, on: dt.date) -> bool:
+        """Whether the code applies on that date (an undated code always does)."""
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEntry:
+    """An agent noun form and its role code; attach 'suffix' appends the code to the actor's
+    (~COP: Polish police -> POLCOP), 'prefix' puts it first (IGO~)."""
+
+    noun: str
+    singular: str
+    code: str
+    attach: str
+    label: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscardEntry:
+    """A phrase that marks its sentence (scope 'sentence') or story ('story') as no event;
+    stem True lets the last word continue (tournament -> tournaments)."""
+
+    phrase: tuple[str, ...]
+    scope: str
+    stem: bool
+    line: int
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+class CodingDictionaries:
+    """The compiled dictionaries; all lookups are lower-case."""
+
+    def __init__(
+        self,
+        verbs: Sequence[VerbEntry],
+        patterns: Sequence[VerbPattern],
+        synsets: dict[str, tuple[str, ...]],
+        plover_rows: Sequence[PloverMapping],
+        actors: dict[str, dict[tuple[str, ...], tuple[ActorEntry, ...]]],
+        agents: Sequence[AgentEntry],
+        discards: Sequence[DiscardEntry],
+    ) -> None:
+        self._verbs = tuple(verbs)
+        self._by_head: dict[str, list[VerbEntry]] = {}
+        self._single: dict[str, VerbEntry] = {}
+        for v in self._verbs:
+            for word in (v.verb, *v.forms):
+                self._by_head.setdefault(word, []).append(v)
+            if not v.before and not v.after:
+                # PETRARCH keeps a verb's first entry; later blocks repeating it are ignored
+                self._single.setdefault(v.verb, v)
+        for v in self._verbs:
+            if not v.before and not v.after:
+                for form in v.forms:
+                    self._single.setdefault(form, self._single[v.verb])
+        self._patterns: dict[str, tuple[VerbPattern, ...]] = {}
+        grouped: dict[str, list[VerbPattern]] = {}
+        for p in patterns:
+            grouped.setdefault(p.block, []).append(p)
+        self._patterns = {k: tuple(v) for k, v in grouped.items()}
+        self._synsets = synsets
+        self._plover = {r.cameo: r for r in plover_rows}
+        self._actors = actors
+        self._actor_max = {first: max(len(k) for k in d) for first, d in actors.items()}
+        self._agents: dict[tuple[str, ...], AgentEntry] = {}
+        for a in agents:
+            self._agents.setdefault(_words(a.noun), a)
+        self._agent_max = max((len(k) for k in self._agents), default=0)
+        self._discards = tuple(discards)
+        self._discard_first: dict[str, list[DiscardEntry]] = {}
+        self._discard_stems: dict[str, list[DiscardEntry]] = {}
+        for d in self._discards:
+            if len(d.phrase) == 1 and d.stem:
+                self._discard_stems.setdefault(d.phrase[0], []).append(d)
+            else:
+                self._discard_first.setdefault(d.phrase[0], []).append(d)
+        self._stem_lengths = sorted({len(s) for s in self._discard_stems})
+
+    # -------------------------------------------------------------- verbs
+
+    def verb(self, lemma: str) -> VerbEntry | None:
+        """The single-word verb entry for a lemma (or an inflected form), as PETRARCH would
+        take it: the first block that lists it."""
+        return self._single.get(lemma.lower().strip())
+
+    def verbs(self, word: str) -> tuple[VerbEntry, ...]:
+        """Every entry whose head verb is this lemma or form, multi-word ones included."""
+        return tuple(self._by_head.get(word.lower().strip(), ()))
+
+    def patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
+        """The phrase patterns of the lemma's verb block (patterns belong to blocks)."""
+        entry = self.verb(lemma)
+        if entry is None:
+            return ()
+        return self._patterns.get(entry.block, ())
+
+    def block_patterns(self, block: str) -> tuple[VerbPattern, ...]:
+        return self._patterns.get(block.lower(), ())
+
+    def synset(self, name: str) -> tuple[str, ...]:
+        """The phrases (with plurals) of a pattern synset such as '&weapon'."""
+        key = name.lower() if name.startswith("&") else "&" + name.lower()
+        return self._synsets.get(key, ())
+
+    # -------------------------------------------------------------- CAMEO -> PLOVER
+
+    def plover(self, cameo_code: str) -> str | None:
+        """PLOVER category of a CAMEO code from the official table, falling back to the parent
+        code (0213 -> 021 -> 02); None for codes the table leaves out (CAMEO 01 and 02)."""
+        code = cameo_code.strip()
+        if not _CAMEO_RE.fullmatch(code):
+            return None
+        while len(code) >= 2:
+            row = self._plover.get(code)
+            if row is not None:
+                return row.plover
+            code = code[:-1]
+        return None
+
+    def plover_mapping(self, cameo_code: str) -> PloverMapping | None:
+        """The table's own row for exactly this code (mode and context included)."""
+        return self._plover.get(cameo_code.strip())
+
+    # -------------------------------------------------------------- actors
+
+    def actors(self, phrase: str | Sequence[str]) -> tuple[ActorEntry, ...]:
+        """Every code entry of an exact actor phrase, in dictionary order."""
+        key = _words(phrase.lower()) if isinstance(phrase, str) else tuple(
+            t.lower() for t in phrase
+        )
+        if not key:
+            return ()
+        return self._actors.get(key[0], {}).get(key, ())
+
+    def match_actor(
+        self, tokens: Sequence[str], start: int = 0, on: dt.date | None = None
+    ) -> tuple[ActorEntry, int] | None:
+        """The longest actor phrase starting at tokens[start] that holds a code on the date,
+        and the end index (exclusive). Without a date: the undated code, else the current
+        (open-ended) one, else the latest range."""
+        if not 0 <= start < len(tokens):
+            return None
+        first = tokens[start].lower()
+        bucket = self._actors.get(first)
+        if bucket is None:
+            return None
+        longest = min(self._actor_max[first], len(tokens) - start)
+        words = [t.lower() for t in tokens[start : start + longest]]
+        for n in range(longest, 0, -1):
+            entries = bucket.get(tuple(words[:n]))
+            if entries:
+                chosen = _choose_actor(entries, on)
+                if chosen is not None:
+                    return chosen, start + n
+        return None
+
+    # -------------------------------------------------------------- agents and discards
+
+    def agent(self, noun: str) -> AgentEntry | None:
+        """The agent for a noun or noun phrase, singular or plural ('police', 'soldiers')."""
+        return self._agents.get(_words(noun.lower()))
+
+    def match_agent(self, tokens: Sequence[str], start: int = 0) -> tuple[AgentEntry, int] | None:
+        """The longest agent phrase starting at tokens[start], and its end index."""
+        longest = min(self._agent_max, len(tokens) - start)
+        words = tuple(t.lower() for t in tokens[start : start + longest])
+        for n in range(longest, 0, -1):
+            entry = self._agents.get(words[:n])
+            if entry is not None:
+                return entry, start + n
+        return None
+
+    def is_discard(self, tokens: Sequence[str]) -> DiscardEntry | None:
+        """The first discard phrase found in the tokens (sports, entertainment ...), or None."""
+        words = [t.lower() for t in tokens]
+        for i, word in enumerate(words):
+            for d in self._discard_first.get(word, ()):
+                if _discard_at(d, words, i):
+                    return d
+            for n in self._stem_lengths:
+                if n > len(word):
+                    break
+                found = self._discard_stems.get(word[:n])
+                if found:
+                    return found[0]
+        return None
+
+    def counts(self) -> dict[str, int]:
+        """Entries per table, for the bench and the logs."""
+        return {
+            "verbs": len(self._verbs),
+            "patterns": sum(len(p) for p in self._patterns.values()),
+            "synsets": len(self._synsets),
+            "plover_codes": len(self._plover),
+            "actor_phrases": sum(len(d) for d in self._actors.values()),
+            "agents": len(self._agents),
+            "discards": len(self._discards),
+        }
+
+
+def _choose_actor(entries: Sequence[ActorEntry], on: dt.date | None) -> ActorEntry | None:
+    undated = next((e for e in entries if not e.dated), None)
+    if on is not None:
+        held = next((e for e in entries if e.dated and e.holds(on)), None)
+        return held if held is not None else undated
+    if undated is not None:
+        return undated
+    current = [e for e in entries if e.end is None]
+    if current:
+        return max(current, key=lambda e: e.start or dt.date.min)
+    return max(entries, key=lambda e: e.end or dt.date.min)
+
+
+def _discard_at(d: DiscardEntry, words: Sequence[str], i: int) -> bool:
+    n = len(d.phrase)
+    if i + n > len(words):
+        return False
+    for k in range(n - 1):
+        if words[i + k] != d.phrase[k]:
+            return False
+    last = words[i + n - 1]
+    return last.startswith(d.phrase[-1]) if d.stem else last == d.phrase[-1]
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a derived TSV after its '#' comments and column row."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CodingDataError(
+            f"{path}: coding dictionary missing (run bench/derive_coding_dictionaries.py)"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise CodingDataError(f"{path}: not UTF-8 ({exc})") from exc
+    header_seen = False
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if not header_seen:
+            if fields != list(columns):
+                raise CodingDataError(
+                    f"{path}:{n}: expected columns {'/'.join(columns)}, got {'/'.join(fields)}"
+                )
+            header_seen = True
+            continue
+        if len(fields) != len(columns):
+            raise CodingDataError(
+                f"{path}:{n}: expected {len(columns)} tab-separated fields, got {len(fields)}"
+            )
+        yield n, fields
+    if not header_seen:
+        raise CodingDataError(f"{path}: no column row ({'/'.join(columns)})")
+
+
+class _Checker:
+    """Field validation that raises CodingDataError naming file and line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.n = 0
+
+    def fail(self, message: str) -> CodingDataError:
+        return CodingDataError(f"{self.path}:{self.n}: {message}")
+
+    def cameo(self, value: str) -> str | None:
+        if not value:
+            return None
+        if not _CAMEO_RE.fullmatch(value):
+            raise self.fail(f"bad CAMEO code {value!r}")
+        return value
+
+    def plover(self, value: str) -> str | None:
+        if not value:
+            return None
+        if value not in PLOVER_CATEGORIES:
+            raise self.fail(f"unknown PLOVER category {value!r}")
+        return value
+
+    def integer(self, value: str) -> int:
+        if not value.isdigit():
+            raise self.fail(f"expected a line number, got {value!r}")
+        return int(value)
+
+    def choice(self, value: str, allowed: frozenset[str]) -> str:
+        if value not in allowed:
+            raise self.fail(f"expected one of {sorted(allowed)}, got {value!r}")
+        return value
+
+    def nonempty(self, value: str, what: str) -> str:
+        if not value:
+            raise self.fail(f"empty {what}")
+        return value
+
+
+def _read_verbs(path: Path) -> list[VerbEntry]:
+    cols = ("verb", "before", "after", "forms", "cameo", "plover", "cameo_reverse",
+            "plover_reverse", "block", "src_line")
+    chk = _Checker(path)
+    out = []
+    for chk.n, f in _rows(path, cols):
+        out.append(VerbEntry(
+            chk.nonempty(f[0], "verb"), _words(f[1]), _words(f[2]), _words(f[3]),
+            chk.cameo(f[4]), chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]),
+            chk.nonempty(f[8], "block"), chk.integer(f[9]),
+        ))
+    return out
+
+
+def _read_patterns(path: Path) -> list[VerbPattern]:
+    cols = ("block", "origin", "before", "after", "cameo", "plover", "cameo_reverse",
+            "plover_reverse", "src_line")
+    chk = _Checker(path)
+    out = []
+    for chk.n, f in _rows(path, cols):
+        out.append(VerbPattern(
+            chk.nonempty(f[0], "block"), f[1], _words(f[2]), _words(f[3]), chk.cameo(f[4]),
+            chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]), chk.integer(f[8]),
+        ))
+    return out
+
+
+def _read_synsets(path: Path) -> dict[str, tuple[str, ...]]:
+    chk = _Checker(path)
+    grouped: dict[str, list[str]] = {}
+    for chk.n, f in _rows(path, ("synset", "phrase", "plural", "src_line")):
+        if not f[0].startswith("&"):
+            raise chk.fail(f"synset name must start with '&': {f[0]!r}")
+        phrases = grouped.setdefault(f[0], [])
+        phrases.append(chk.nonempty(f[1], "phrase"))
+        if f[2]:
+            phrases.append(f[2])
+        chk.integer(f[3])
+    return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+
+
+def _read_plover(path: Path) -> list[PloverMapping]:
+    chk = _Checker(path)
+    out = []
+    for chk.n, f in _rows(path, ("cameo", "plover", "mode", "context", "description",
+                                 "src_line")):
+        code = chk.cameo(f[0])
+        category = chk.plover(f[1])
+        if code is None or category is None:
+            raise chk.fail("CAMEO code and PLOVER category are required")
+        chk.integer(f[5])
+        out.append(PloverMapping(code, category, f[2], f[3], f[4]))
+    return out
+
+
+_SOURCES = frozenset({"countries", "international", "milnonstate"})
+
+
+def _read_actors(path: Path) -> dict[str, dict[tuple[str, ...], tuple[ActorEntry, ...]]]:
+    chk = _Checker(path)
+    dates: dict[str, dt.date | None] = {"": None}
+    entries: dict[tuple[str, str, str, str, str, str], ActorEntry] = {}
+    index: dict[str, dict[tuple[str, ...], list[ActorEntry]]] = {}
+    cols = ("pattern", "actor", "code", "start", "end", "source", "src_line")
+    for chk.n, f in _rows(path, cols):
+        key = (f[1], f[2], f[3], f[4], f[5], f[6])
+        entry = entries.get(key)
+        if entry is None:
+            if not _ACTOR_CODE_RE.fullmatch(f[2]):
+                raise chk.fail(f"bad actor code {f[2]!r}")
+            bounds = []
+            for value in (f[3], f[4]):
+                if value not in dates:
+                    try:
+                        dates[value] = dt.date.fromisoformat(value)
+                    except ValueError as exc:
+                        raise chk.fail(f"bad date {value!r} (YYYY-MM-DD)") from exc
+                bounds.append(dates[value])
+            entry = ActorEntry(
+                chk.nonempty(f[1], "actor name"), f[2], bounds[0], bounds[1],
+                chk.choice(f[5], _SOURCES), chk.integer(f[6]),
+            )
+            entries[key] = entry
+        words = _words(f[0])
+        if not words:
+            raise chk.fail("empty actor pattern")
+        found = index.setdefault(words[0], {}).setdefault(words, [])
+        if entry not in found:
+            found.append(entry)
+    return {first: {k: tuple(v) for k, v in d.items()} for first, d in index.items()}
+
+
+def _read_agents(path: Path) -> list[AgentEntry]:
+    chk = _Checker(path)
+    attach = frozenset({"suffix", "prefix"})
+    out = []
+    for chk.n, f in _rows(path, ("noun", "singular", "code", "attach", "label", "src_line")):
+        if not _ACTOR_CODE_RE.fullmatch(f[2]):
+            raise chk.fail(f"bad agent code {f[2]!r}")
+        out.append(AgentEntry(
+            chk.nonempty(f[0], "noun"), f[1], f[2], chk.choice(f[3], attach), f[4],
+            chk.integer(f[5]),
+        ))
+    return out
+
+
+def _read_discards(path: Path) -> list[DiscardEntry]:
+    chk = _Checker(path)
+    scopes = frozenset({"sentence", "story"})
+    out = []
+    for chk.n, f in _rows(path, ("phrase", "scope", "stem", "src_line")):
+        words = _words(f[0])
+        if not words:
+            raise chk.fail("empty discard phrase")
+        out.append(DiscardEntry(
+            words, chk.choice(f[1], scopes), chk.choice(f[2], frozenset({"0", "1"})) == "1",
+            chk.integer(f[3]),
+        ))
+    return out
+
+
+def _load(data_dir: Path) -> CodingDictionaries:
+    return CodingDictionaries(
+        verbs=_read_verbs(data_dir / "cameo_verbs.tsv"),
+        patterns=_read_patterns(data_dir / "cameo_patterns.tsv"),
+        synsets=_read_synsets(data_dir / "cameo_synsets.tsv"),
+        plover_rows=_read_plover(data_dir / "cameo_plover.tsv"),
+        actors=_read_actors(data_dir / "phoenix_actors.tsv"),
+        agents=_read_agents(data_dir / "phoenix_agents.tsv"),
+        discards=_read_discards(data_dir / "discards.tsv"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> CodingDictionaries:
+    return _load(DATA_DIR)
+
+
+def load_coding_dictionaries(data_dir: Path | None = None) -> CodingDictionaries:
+    """The dictionaries in data_dir (default geo/data/coding, read once and cached)."""
+    if data_dir is None:
+        return _load_default()
+    return _load(Path(data_dir))
