@@ -1,4 +1,4 @@
-"""Load time and sample lookups of the event-coding dictionaries (geo/coding_dictionaries.py).
+"""Load time and sample lookups of the event-coding dictionaries (geo/events/dictionaries.py).
 
     PYTHONPATH=. python bench/coding_dictionaries.py
 
@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 import time
 
-from geo.coding_dictionaries import load_coding_dictionaries
+from geo.events.dictionaries import load_coding_dictionaries
 
 BUDGET_S = 2.0
 VERBS = ("accuse", "meet", "arrest", "attack", "protest", "accused", "ask", "sanction")

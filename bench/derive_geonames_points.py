@@ -30,7 +30,7 @@ from typing import cast
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.geonames_points import (  # noqa: E402  (the repo root is put on the path first)
+from geo.places.geonames_points import (  # noqa: E402  (the repo root is put on the path first)
     COLUMNS,
     KINDS,
     GeoNamesPoint,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.coding_dictionaries import CodingDataError, load_coding_dictionaries
+from geo.events.dictionaries import CodingDataError, load_coding_dictionaries
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = next(

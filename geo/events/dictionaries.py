@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / "coding"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "coding"
 
 PLOVER_CATEGORIES: frozenset[str] = frozenset(
     {

@@ -27,7 +27,7 @@ KINDS: tuple[GeoNamesPointKind, ...] = get_args(GeoNamesPointKind)
 COLUMNS = ("geonameid", "kind", "country_code", "name", "lat", "lon")
 """The CSV's header, shared with the script that writes it."""
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "geonames_points.csv"
+DEFAULT_PATH = Path(__file__).parents[1] / "data" / "geonames_points.csv"
 
 
 class GeoNamesPointsError(ValueError):
