@@ -394,6 +394,33 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _info(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from geo.store import store_info
+
+    info = store_info(args.data_dir)
+    if args.json:
+        record = asdict(info)
+        record["partitions"] = [{"file": f, "bytes": b} for f, b in info.partitions]
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    size = sum(b for _, b in info.partitions)
+    lines = [
+        f"store:      {info.data_dir} (format {info.format}, built {info.built_at})",
+        f"articles:   {info.articles} from {info.corpus_files} corpus files"
+        f" ({info.skipped} skipped)",
+        f"events:     {info.events} ({info.event_places} event-place rows on the map)",
+        f"places:     {info.places}",
+        f"actors:     {info.actors}",
+        f"partitions: {len(info.partitions)} files, {size / 2**20:.1f} MB",
+        "corpus:",
+        *(f"  {path}" for path in info.corpus),
+    ]
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -422,6 +449,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes analysing articles in parallel (default 1; try the number of cores)",
     )
     build.set_defaults(run=_build)
+
+    info = commands.add_parser("info", help="what a store holds: corpus, counts, partitions")
+    info.add_argument("--data-dir", default="data", help="the store (default: data)")
+    info.add_argument("--json", action="store_true", help="one JSON object")
+    info.set_defaults(run=_info)
 
     geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")
     geocode.add_argument("name")

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -280,3 +281,51 @@ def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object]) -
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a store holds, from its manifest: `python -m geo info`."""
+
+    data_dir: str
+    articles: int
+    events: int
+    places: int
+    actors: int
+    event_places: int
+    corpus: tuple[str, ...]
+    corpus_files: int
+    skipped: int
+    built_at: str | None
+    format: int | None
+    partitions: tuple[tuple[str, int], ...]
+    """(file, bytes) of every table file of the store."""
+
+
+def store_info(data_dir: Path | str) -> StoreInfo:
+    """The store's contents; StoreMissingError when `data_dir` holds none."""
+    manifest = read_manifest(data_dir)
+    if manifest is None:
+        raise StoreMissingError(
+            f"{data_dir} holds no event store: build one with `python -m geo build`"
+        )
+    counts: Mapping[str, int] = manifest.get("counts") or {}  # type: ignore[assignment]
+    partitions = tuple(
+        (name, (Path(data_dir) / name).stat().st_size)
+        for name in OUTPUT_FILES
+        if (Path(data_dir) / name).is_file()
+    )
+    return StoreInfo(
+        data_dir=str(data_dir),
+        articles=int(counts.get("articles", 0)),
+        events=int(counts.get("events", 0)),
+        places=int(counts.get("places", 0)),
+        actors=int(counts.get("actors", 0)),
+        event_places=int(counts.get("event_places", 0)),
+        corpus=tuple(manifest.get("paths") or ()),  # type: ignore[arg-type]
+        corpus_files=len(manifest.get("files") or {}),  # type: ignore[arg-type]
+        skipped=len(manifest.get("skipped") or ()),  # type: ignore[arg-type]
+        built_at=manifest.get("written_at"),  # type: ignore[arg-type]
+        format=manifest.get("format"),  # type: ignore[arg-type]
+        partitions=partitions,
+    )
