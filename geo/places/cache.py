@@ -1,7 +1,8 @@
 """The gazetteer's disk cache: flat numpy arrays, memory-mapped on load.
 
 Loading it is a handful of memory maps rather than a parse of 180 MB of JSON; the key
-changes whenever a source package, the supplement or the build rules do.
+changes whenever a source package, a data file the build reads (supplement, demonyms,
+GeoNames' points) or the build rules do.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.places import geonames_points
 from geo.places.gazetteer import Gazetteer, _tables_from_rows
 from geo.places.sources import _package_versions, build_rows, demonyms_path, supplement_path
 
-FORMAT_VERSION = 3
-"""Bump when the cached layout or the build rules change."""
+FORMAT_VERSION = 4
+"""Bump when the cached layout or the build rules change (4: countries and admin-1 regions on
+GeoNames' own points, each place's point source stored)."""
 
 
 def default_cache_dir() -> Path:
@@ -29,11 +32,12 @@ def default_cache_dir() -> Path:
 
 
 def cache_key(supplement: Path | None = None) -> str:
-    """Changes whenever a source package, the supplement or the build rules do."""
+    """Changes whenever a source package, a data file the build reads (the supplement, the
+    demonyms, GeoNames' points) or the build rules do."""
     digest = hashlib.sha256()
     digest.update(json.dumps(_package_versions(), sort_keys=True).encode())
     digest.update(str(FORMAT_VERSION).encode())
-    for path in (supplement or supplement_path(), demonyms_path()):
+    for path in (supplement or supplement_path(), demonyms_path(), geonames_points.DEFAULT_PATH):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     pass
 
 
-
-
 # --------------------------------------------------------------------------
 # Flat tables
 # --------------------------------------------------------------------------
@@ -56,6 +54,7 @@ def _tables_from_rows(rows: Sequence[_Row], demonyms: Mapping[str, str]) -> dict
         "admin2": {},
         "feature": {},
         "gazetteer": {},
+        "point": {},
     }
 
     def intern(table: str, value: str | None) -> int:
@@ -77,6 +76,7 @@ def _tables_from_rows(rows: Sequence[_Row], demonyms: Mapping[str, str]) -> dict
         "admin2": np.array([intern("admin2", r.admin2) for r in rows], np.int32),
         "feature": np.array([intern("feature", r.feature) for r in rows], np.int16),
         "gazetteer": np.array([intern("gazetteer", r.gazetteer) for r in rows], np.int16),
+        "point": np.array([intern("point", r.point) for r in rows], np.int16),
     }
     arrays["name_blob"], arrays["name_offsets"] = _pack_strings([r.name for r in rows])
     arrays["gid_order"] = np.argsort(arrays["geonameid"], kind="stable").astype(np.int32)
@@ -100,11 +100,15 @@ def _tables_from_rows(rows: Sequence[_Row], demonyms: Mapping[str, str]) -> dict
         (i for p in posting_lists for i in p), dtype=np.int32, count=int(arrays["key_offsets"][-1])
     )
     arrays["key_blob"], arrays["key_str_offsets"] = _pack_strings(sorted_keys)
+    point_sources: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        point_sources[r.kind][r.point] += 1
     meta = {
         "countries": [""] + codes,
         **{table: list(values) for table, values in strings.items()},
         "demonyms": dict(demonyms),
         "size": n,
+        "point_sources": {kind: dict(counts) for kind, counts in point_sources.items()},
     }
     return {"arrays": arrays, "meta": meta}
 
@@ -129,6 +133,7 @@ class Gazetteer:
         self._admin2: list[str] = list(meta["admin2"])  # type: ignore[arg-type]
         self._features: list[str] = list(meta["feature"])  # type: ignore[arg-type]
         self._gazetteers: list[str] = list(meta["gazetteer"])  # type: ignore[arg-type]
+        self._point_sources: list[str] = list(meta["point"])  # type: ignore[arg-type]
         self._demonyms: dict[str, str] = dict(meta["demonyms"])  # type: ignore[arg-type]
         self._places: dict[int, Place] = {}
         self._country_index: dict[str, int] | None = None
@@ -166,6 +171,7 @@ class Gazetteer:
                     admin2=raw.get("admin2"),  # type: ignore[arg-type]
                     feature=str(raw.get("feature", "")),
                     aliases=list(aliases.get(p.key, ())),
+                    point=str(raw.get("point", "")),
                 )
             )
         tables = _tables_from_rows(
@@ -175,6 +181,12 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return int(self._meta["size"])  # type: ignore[call-overload]
+
+    def point_sources(self) -> dict[str, dict[str, int]]:
+        """How many places of each kind have their point from each source
+        (geo.places.sources.POINT_SOURCES): {"country": {"geonames": 219, ...}, ...}."""
+        counts = self._meta["point_sources"]  # type: ignore[assignment]
+        return {kind: dict(by_source) for kind, by_source in counts.items()}  # type: ignore[attr-defined]
 
     # -- records ------------------------------------------------------------
 
@@ -198,6 +210,7 @@ class Gazetteer:
             "admin2": self._admin2[admin2] if admin2 >= 0 else None,
             "feature": self._features[int(a["feature"][i])],
             "gazetteer": self._gazetteers[int(a["gazetteer"][i])],
+            "point": self._point_sources[int(a["point"][i])],
         }
         place = Place(
             name=fields["name"],  # type: ignore[arg-type]

@@ -136,6 +136,7 @@ def postal_rows(records: Iterator[PostalRecord], main: Gazetteer) -> list[_Row]:
                 admin1=key[1],
                 admin2=admin2 or None,
                 feature="PPL",
+                point="postcodes",
             )
         )
     return rows

