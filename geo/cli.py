@@ -76,6 +76,12 @@ def format_summary(summary: BuildSummary) -> str:
             f" name{'s' if summary.online_failures != 1 else ''} (the offline gazetteer"
             " answered instead); their articles are analysed again at the next build",
         )
+    if summary.dropped_legacy_cache:
+        lines.insert(
+            -1,
+            f"cache:    deleted {summary.dropped_legacy_cache} cached analyses in the old pickle"
+            " format unread (a pickle can run code); their articles were analysed again",
+        )
     # An ArticleError's message already starts with the path: say it once.
     lines += [f"  {s.path}: {s.reason.removeprefix(f'{s.path}: ')}" for s in summary.skipped]
     return "\n".join(lines)

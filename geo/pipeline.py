@@ -70,6 +70,9 @@ class BuildSummary:
     online_failures: int = 0
     """Names the online geocoder could not answer (left to the offline gazetteer)."""
     online_service: str = ""
+    dropped_legacy_cache: int = 0
+    """Cached analyses in an earlier version's pickle format, deleted unread (their articles
+    were analysed again): loading a pickle can run code."""
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
@@ -315,6 +318,7 @@ def build_store(
     report = progress or (lambda done, total, message: None)
     previous = _previous_manifest(data_dir)
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
+    cache = ArticleCache(data_dir)
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.
     analysis_key = fingerprint if online is None else f"{fingerprint}+{online.name}"
@@ -322,8 +326,8 @@ def build_store(
         summary = _summary_of_previous(previous, data_dir)
         report(summary.articles, summary.articles, "nothing changed since the last build")
         return summary
-    cache = ArticleCache(data_dir)
     cache.check_writable()
+    dropped = cache.drop_legacy()  # never loaded: a pickle can run code
     plan = _plan_build(paths, analysis_key, cache, force)
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
     if plan.todo_ids:
@@ -380,6 +384,7 @@ def build_store(
         data_dir=str(data_dir),
         online_failures=plan.online_failures,
         online_service="" if online is None else online.name,
+        dropped_legacy_cache=dropped,
     )
 
 

@@ -200,7 +200,7 @@ def test_removed_article_leaves_store_and_cache(corpus, tmp_path, analyser):
     assert store_is_stale(data_dir, [corpus])
     summary = _build(corpus, data_dir)
     assert summary.articles == 2 and summary.reused == 2
-    assert len(list((data_dir / "cache").glob("*/*.pickle"))) == 2
+    assert len(list((data_dir / "cache").glob("*/*.json"))) == 2
 
 
 def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser, monkeypatch):
@@ -369,7 +369,7 @@ def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
     (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
-    entry = next((data_dir / "cache").glob("*/*.pickle"))
+    entry = next((data_dir / "cache").glob("*/*.json"))
     entry.write_bytes(entry.read_bytes()[:50])
     outputs = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
     with pytest.raises(store.StoreCorruptError, match=entry.name):
