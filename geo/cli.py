@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from geo.jsonlines import BadLineError, bounded_lines, decode_json
 from geo.model import Place, ResolvedToponym, SkippedFile, Toponym
 
 if TYPE_CHECKING:
@@ -258,13 +259,15 @@ def _offset(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
+def _parse_line(number: int, raw: str | BadLineError, gold_spans: bool) -> _Line:
     from geo.ingest import lone_surrogate
 
     try:
-        record = json.loads(raw)
-    except ValueError as error:
-        return _Line(number, error=f"not JSON: {error}")
+        if isinstance(raw, BadLineError):
+            raise raw
+        record = decode_json(raw)
+    except BadLineError as error:
+        return _Line(number, error=str(error))
     if not isinstance(record, dict):
         return _Line(number, error="not a JSON object")
     doc_id, text = record.get("id"), record.get("text")
@@ -304,9 +307,9 @@ def _toponym_json(resolved: ResolvedToponym) -> dict[str, object]:
     }
 
 
-def _batched(stream: IO[str], size: int) -> Iterator[list[tuple[int, str]]]:
-    batch: list[tuple[int, str]] = []
-    for number, raw in enumerate(stream, start=1):
+def _batched(stream: IO[str], size: int) -> Iterator[list[tuple[int, str | BadLineError]]]:
+    batch: list[tuple[int, str | BadLineError]] = []
+    for number, raw in bounded_lines(stream):
         batch.append((number, raw))
         if len(batch) >= size:
             yield batch
