@@ -14,6 +14,7 @@ import spacy
 
 import geo.cli as cli
 import geo.places
+import geo.streams as streams
 from geo.model import Place, SkippedFile
 from geo.pipeline import BuildSummary
 from geo.places import Gazetteer
@@ -48,7 +49,7 @@ def nlp():
 
 def _geoparse(lines, gazetteer, nlp, gold_spans=False):
     out = io.StringIO()
-    failures = cli.geoparse_stream(io.StringIO("".join(lines)), out, gazetteer, nlp, gold_spans)
+    failures = streams.geoparse_stream(io.StringIO("".join(lines)), out, gazetteer, nlp, gold_spans)
     return failures, [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -382,7 +383,7 @@ def test_geoparse_skips_a_line_that_cannot_be_decoded_and_parses_the_rest(
     """A 100,000-deep nested row raised RecursionError and the run wrote nothing at all."""
     import geo.jsonlines
 
-    monkeypatch.setattr(cli, "bounded_lines", lambda s: geo.jsonlines.bounded_lines(s, 300_000))
+    monkeypatch.setattr(streams, "bounded_lines", lambda s: geo.jsonlines.bounded_lines(s, 300_000))
     deep = '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     lines = [
         json.dumps({"id": "1", "text": "Riots in Warsaw."}) + "\n",
