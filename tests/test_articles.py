@@ -17,15 +17,19 @@ from geo.ingest.articles import (
     MAX_DOCUMENT_BYTES,
     MAX_LINE_CHARS,
     MAX_ROW_BYTES,
+    article_id,
+)
+from geo.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
     FileTooLargeError,
     LineTooLongError,
     MissingTextColumnError,
     NoMainTextError,
+    NotJsonLinesError,
+    SidecarError,
     UndecodableFileError,
     UnreadablePathError,
-    article_id,
 )
 from geo.model import Article, Span
 
@@ -575,7 +579,7 @@ def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, hea
 
 def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
     _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
-    with pytest.raises(articles.SidecarError, match="'date' is called 'published' here"):
+    with pytest.raises(SidecarError, match="'date' is called 'published' here"):
         articles.load_sidecar(tmp_path / "articles.csv")
 
 
@@ -774,7 +778,7 @@ def test_a_json_document_saved_as_jsonl_is_one_error_naming_the_file(tmp_path, c
     assert skipped.path == str(path) and skipped.line is None
     assert f"is one JSON {kind}, not JSON Lines" in skipped.reason
     assert 'one {"text": ...} object on a line of its own' in skipped.reason
-    with pytest.raises(articles.NotJsonLinesError):
+    with pytest.raises(NotJsonLinesError):
         load_article_file(path)
 
 
