@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from geo.ingest import ArticleError, articles, load_article_file, load_corpus, lone_surrogate
-from geo.ingest.articles import (
-    MAX_DOCUMENT_BYTES,
-    MAX_LINE_CHARS,
-    MAX_ROW_BYTES,
-    article_id,
+from geo.ingest import (
+    ArticleError,
+    articles,
+    decoding,
+    load_article_file,
+    load_corpus,
+    lone_surrogate,
 )
+from geo.ingest.articles import MAX_ROW_BYTES, article_id
+from geo.ingest.decoding import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS
 from geo.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -223,7 +226,7 @@ def test_permission_denied(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(articles, "open", denied, raising=False)
+    monkeypatch.setattr(decoding, "open", denied, raising=False)
     with pytest.raises(UnreadablePathError, match="permission denied"):
         load_article_file(path)
 
