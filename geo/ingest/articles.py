@@ -77,6 +77,7 @@ from geo.ingest.errors import (
     UnsupportedFileError,
     _missing,
 )
+from geo.ingest.fields import COLUMN_SYNONYMS, METADATA_FIELDS, TEXT_COLUMNS, _Declared
 from geo.ingest.metadata import infer_metadata, load_outlets, parse_date
 from geo.model import Article, Corpus, Provenance, SkippedFile, Sourced, row_path
 
@@ -95,23 +96,6 @@ CORPUS_SUFFIXES = DOCUMENT_SUFFIXES | ROW_SUFFIXES
 MAX_EXTRA_CHARS = 1000
 """Longer values of unknown row fields (raw HTML, embeddings) are not kept in `extra`."""
 SIDECAR_NAME = "articles.csv"
-METADATA_FIELDS = ("title", "source", "url", "published")
-TEXT_COLUMNS = ("text", "content", "body", "article")
-COLUMN_SYNONYMS = {
-    "id": ("id", "article_id", "doc_id"),
-    "title": ("title", "headline"),
-    "source": ("source", "publisher", "outlet", "site", "site_name"),
-    "url": ("url", "link", "canonical_url"),
-    "published": (
-        "published",
-        "date",
-        "published_at",
-        "publish_date",
-        "published_date",
-        "pubdate",
-        "datetime",
-    ),
-}
 SIDECAR_COLUMNS = frozenset(
     {"file", "id", "override", *METADATA_FIELDS}
     | {f"{name}_{part}" for name in METADATA_FIELDS for part in ("provenance", "evidence")}
@@ -171,17 +155,6 @@ class Sidecar:
         if found is None and row_id:
             found = self.rows.get((file_name, ""))
         return found
-
-
-@dataclass(frozen=True)
-class _Declared:
-    """Metadata a file or row states outside the text (meta tags, columns): explicit."""
-
-    title: Sourced[str] = Sourced.unknown()
-    source: Sourced[str] = Sourced.unknown()
-    url: Sourced[str] = Sourced.unknown()
-    published: Sourced = Sourced.unknown()
-    extra: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- corpus
