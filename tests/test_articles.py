@@ -20,7 +20,7 @@ from geo.ingest import (
     load_corpus,
     lone_surrogate,
 )
-from geo.ingest.articles import MAX_ROW_BYTES, article_id
+from geo.ingest.articles import article_id
 from geo.ingest.decoding import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS
 from geo.ingest.errors import (
     BinaryFileError,
@@ -34,6 +34,7 @@ from geo.ingest.errors import (
     UndecodableFileError,
     UnreadablePathError,
 )
+from geo.ingest.rows import MAX_ROW_BYTES
 from geo.model import Article, Span
 
 ROOT = Path(__file__).resolve().parents[1]

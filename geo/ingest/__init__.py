@@ -9,10 +9,10 @@ from geo.ingest.articles import (
     iter_corpus,
     load_article_file,
     load_corpus,
-    lone_surrogate,
 )
 from geo.ingest.boilerplate import find_boilerplate, find_credits
 from geo.ingest.metadata import find_dateline_agency, infer_metadata, load_outlets, parse_date
+from geo.ingest.rows import lone_surrogate
 
 __all__ = [
     "CORPUS_SUFFIXES",
