@@ -35,6 +35,7 @@ from geo.ingest.errors import (
     UnreadablePathError,
 )
 from geo.ingest.rows import MAX_ROW_BYTES
+from geo.ingest.sidecar import load_sidecar
 from geo.model import Article, Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -584,7 +585,7 @@ def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, hea
 def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
     _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
     with pytest.raises(SidecarError, match="'date' is called 'published' here"):
-        articles.load_sidecar(tmp_path / "articles.csv")
+        load_sidecar(tmp_path / "articles.csv")
 
 
 def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):

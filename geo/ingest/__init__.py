@@ -4,7 +4,6 @@ publication metadata and boilerplate found. Other stages import from here only.
 
 from geo.ingest.articles import (
     CORPUS_SUFFIXES,
-    SIDECAR_NAME,
     ArticleError,
     iter_corpus,
     load_article_file,
@@ -13,6 +12,7 @@ from geo.ingest.articles import (
 from geo.ingest.boilerplate import find_boilerplate, find_credits
 from geo.ingest.metadata import find_dateline_agency, infer_metadata, load_outlets, parse_date
 from geo.ingest.rows import lone_surrogate
+from geo.ingest.sidecar import SIDECAR_NAME
 
 __all__ = [
     "CORPUS_SUFFIXES",
