@@ -56,7 +56,8 @@ from geo.ingest.errors import (
 )
 from geo.ingest.fields import METADATA_FIELDS, _Declared
 from geo.ingest.html_pages import _read_html
-from geo.ingest.metadata import infer_metadata, load_outlets
+from geo.ingest.metadata import infer_metadata
+from geo.ingest.outlets import load_outlets
 from geo.ingest.rows import _csv_rows, _jsonl_rows, _parsed_rows
 from geo.ingest.sidecar import SIDECAR_NAME, Sidecar, SidecarRow, _sidecar_row, find_sidecar
 from geo.model import Article, Corpus, SkippedFile, Sourced, row_path
