@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from geo.ingest.metadata import find_date_lines
 from geo.ingest.outlets import OutletTable, load_outlets
+from geo.ingest.pubdates import find_date_lines
 from geo.ingest.urls import find_raw_urls
 from geo.model import Span
 

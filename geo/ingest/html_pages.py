@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from geo.ingest.decoding import MAX_DOCUMENT_BYTES, _decode, _read_bytes
 from geo.ingest.errors import NoMainTextError
 from geo.ingest.fields import _Declared
-from geo.ingest.metadata import parse_date
+from geo.ingest.pubdates import parse_date
 from geo.model import Sourced
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from geo.ingest.errors import (
     _missing,
 )
 from geo.ingest.fields import COLUMN_SYNONYMS, TEXT_COLUMNS, _Declared
-from geo.ingest.metadata import parse_date
+from geo.ingest.pubdates import parse_date
 from geo.model import Sourced, row_path
 
 MAX_ROW_BYTES = 1024 * 1024

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.ingest.errors import SidecarError
 from geo.ingest.fields import COLUMN_SYNONYMS, METADATA_FIELDS
-from geo.ingest.metadata import parse_date
+from geo.ingest.pubdates import parse_date
 from geo.model import Provenance, Sourced
 
 SIDECAR_NAME = "articles.csv"
