@@ -10,11 +10,12 @@ from geo.ingest.articles import (
     load_corpus,
 )
 from geo.ingest.boilerplate import find_boilerplate, find_credits
-from geo.ingest.metadata import find_dateline_agency, infer_metadata
+from geo.ingest.metadata import infer_metadata
 from geo.ingest.outlets import load_outlets
 from geo.ingest.pubdates import parse_date
 from geo.ingest.rows import lone_surrogate
 from geo.ingest.sidecar import SIDECAR_NAME
+from geo.ingest.sources import find_dateline_agency
 
 __all__ = [
     "CORPUS_SUFFIXES",
