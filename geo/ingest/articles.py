@@ -36,6 +36,12 @@ Metadata comes from three places, and the rule that merges them is:
 `Article.id` is the first 16 hex digits of the SHA-256 of the text, so the same
 text always gets the same id; the corpus's own row id is kept in `extra`.
 `load_corpus` drops exact duplicates (same id) as skipped files.
+
+This module walks the corpus, hands each file to its reader and merges the metadata.
+The readers are `geo.ingest.decoding` (bytes to text, and `.txt`),
+`geo.ingest.html_pages` and `geo.ingest.rows`; the sidecar is parsed by
+`geo.ingest.sidecar`; they share the field names of `geo.ingest.fields` and the errors
+of `geo.ingest.errors`.
 """
 
 from __future__ import annotations

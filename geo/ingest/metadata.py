@@ -13,6 +13,10 @@ whose provenance says how strong the evidence is:
   credits the article also carries; a date in the URL's path);
 * `unknown`: nothing found.
 
+The finders live by what they find: `geo.ingest.sources`, `geo.ingest.pubdates` and
+`geo.ingest.urls`. The title finder is here, beside `infer_metadata`, because it
+uses all of their patterns to tell a headline from the lines around it.
+
 Outlets and agencies are named in the editable table `geo/data/outlets.csv`
 (name, aliases, domains, kind, country), loaded lazily once by `geo.ingest.outlets`.
 """
