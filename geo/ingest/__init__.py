@@ -2,14 +2,9 @@
 publication metadata and boilerplate found. Other stages import from here only.
 """
 
-from geo.ingest.articles import (
-    CORPUS_SUFFIXES,
-    ArticleError,
-    iter_corpus,
-    load_article_file,
-    load_corpus,
-)
+from geo.ingest.articles import CORPUS_SUFFIXES, iter_corpus, load_article_file, load_corpus
 from geo.ingest.boilerplate import find_boilerplate, find_credits
+from geo.ingest.errors import ArticleError
 from geo.ingest.metadata import infer_metadata
 from geo.ingest.outlets import load_outlets
 from geo.ingest.pubdates import parse_date
