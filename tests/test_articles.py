@@ -12,21 +12,30 @@ from pathlib import Path
 
 import pytest
 
-from geo.ingest import ArticleError, articles, load_article_file, load_corpus, lone_surrogate
-from geo.ingest.articles import (
-    MAX_DOCUMENT_BYTES,
-    MAX_LINE_CHARS,
-    MAX_ROW_BYTES,
+from geo.ingest import (
+    ArticleError,
+    articles,
+    decoding,
+    load_article_file,
+    load_corpus,
+    lone_surrogate,
+)
+from geo.ingest.articles import article_id
+from geo.ingest.decoding import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS
+from geo.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
     FileTooLargeError,
     LineTooLongError,
     MissingTextColumnError,
     NoMainTextError,
+    NotJsonLinesError,
+    SidecarError,
     UndecodableFileError,
     UnreadablePathError,
-    article_id,
 )
+from geo.ingest.rows import MAX_ROW_BYTES
+from geo.ingest.sidecar import load_sidecar
 from geo.model import Article, Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +228,7 @@ def test_permission_denied(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(articles, "open", denied, raising=False)
+    monkeypatch.setattr(decoding, "open", denied, raising=False)
     with pytest.raises(UnreadablePathError, match="permission denied"):
         load_article_file(path)
 
@@ -575,8 +584,8 @@ def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, hea
 
 def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
     _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
-    with pytest.raises(articles.SidecarError, match="'date' is called 'published' here"):
-        articles.load_sidecar(tmp_path / "articles.csv")
+    with pytest.raises(SidecarError, match="'date' is called 'published' here"):
+        load_sidecar(tmp_path / "articles.csv")
 
 
 def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):
@@ -774,7 +783,7 @@ def test_a_json_document_saved_as_jsonl_is_one_error_naming_the_file(tmp_path, c
     assert skipped.path == str(path) and skipped.line is None
     assert f"is one JSON {kind}, not JSON Lines" in skipped.reason
     assert 'one {"text": ...} object on a line of its own' in skipped.reason
-    with pytest.raises(articles.NotJsonLinesError):
+    with pytest.raises(NotJsonLinesError):
         load_article_file(path)
 
 
