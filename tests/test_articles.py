@@ -9,6 +9,7 @@ import os
 import random
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -867,3 +868,39 @@ def test_a_sidecar_row_repeating_a_file_is_reported_and_the_first_is_used(tmp_pa
     [skipped] = corpus.skipped
     assert skipped.path.endswith("articles.csv:line 4")
     assert "repeats line 2's file and id" in skipped.reason
+
+
+def test_a_row_nested_too_deeply_is_skipped_and_named_and_the_rest_read(tmp_path):
+    """100,000 nested arrays raised RecursionError out of the corpus reader: no build at all."""
+    deep = '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = [
+        json.dumps({"id": "1", "text": "Poland closed the crossing at Kuznica."}),
+        deep,
+        json.dumps({"id": "3", "text": "Lithuania declared an emergency."}),
+    ]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    corpus = load_corpus([tmp_path])
+    assert [a.text[:9] for a in corpus.articles] == ["Poland cl", "Lithuania"]
+    [skipped] = corpus.skipped
+    assert skipped.path == f"{path}:line 2" and "nested too deeply" in skipped.reason
+
+
+def test_a_row_too_large_to_decode_is_skipped_and_named(tmp_path, monkeypatch):
+    import geo.jsonlines
+
+    real = json.loads
+
+    def loads(text, *args, **kwargs):
+        if "huge" in text:
+            raise MemoryError
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(
+        geo.jsonlines, "json", SimpleNamespace(loads=loads, JSONDecodeError=json.JSONDecodeError)
+    )
+    lines = [json.dumps({"text": "huge"}), json.dumps({"text": "Latvia followed suit."})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    corpus = load_corpus([tmp_path])
+    assert [a.text for a in corpus.articles] == ["Latvia followed suit."]
+    [skipped] = corpus.skipped
+    assert skipped.path == f"{path}:line 1" and "too large to decode" in skipped.reason

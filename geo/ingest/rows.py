@@ -34,6 +34,7 @@ from geo.ingest.errors import (
 )
 from geo.ingest.fields import COLUMN_SYNONYMS, TEXT_COLUMNS, _Declared
 from geo.ingest.pubdates import parse_date
+from geo.jsonlines import BadLineError, decode_json
 from geo.model import Sourced, row_path
 
 MAX_ROW_BYTES = 1024 * 1024
@@ -176,8 +177,8 @@ def _json_document_kind(sample: bytes, encoding: str) -> str | None:
     if not whole or not lines or lines[0][0] not in "[{":
         return None
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = decode_json(text)
+    except BadLineError:
         return None
     if isinstance(value, list):
         return "array"
@@ -186,16 +187,14 @@ def _json_document_kind(sample: bytes, encoding: str) -> str | None:
 
 def _parse_json_row(line: str, where: str) -> Row | BadRowError:
     try:
-        value = json.loads(line)
-    except json.JSONDecodeError as error:
-        return BadRowError(
-            where,
-            f"not JSON ({error.msg}: column {error.colno})",
-            "Write one JSON object per line",
-        )
-    if not isinstance(value, dict):
-        return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
-    surrogate = lone_surrogate(json.dumps(value, ensure_ascii=False))
+        value = decode_json(line)
+        if not isinstance(value, dict):
+            return BadRowError(where, "not a JSON object", 'Write {"text": ..., ...} objects')
+        surrogate = lone_surrogate(json.dumps(value, ensure_ascii=False))
+    except BadLineError as error:
+        return BadRowError(where, str(error), "Write one JSON object per line")
+    except RecursionError:  # decoded, but too deep to encode again
+        return BadRowError(where, "nested too deeply to decode", "Write one JSON object per line")
     if surrogate is not None:
         return BadRowError(
             where,
