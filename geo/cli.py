@@ -257,6 +257,24 @@ def _geoparse(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _events(args: argparse.Namespace) -> int:
+    from geo.nlp import load_nlp
+    from geo.places import load_gazetteer
+    from geo.streams import events_stream
+
+    _use_utf8_streams()
+    if args.file is not None and not Path(args.file).is_file():
+        raise UsageError(f"{args.file}: no such file (give a JSON Lines file, or none for stdin)")
+    gazetteer = load_gazetteer()
+    nlp = load_nlp(gazetteer)
+    if args.file is None:
+        failures = events_stream(sys.stdin, sys.stdout, gazetteer, nlp)
+    else:
+        with open(args.file, encoding="utf-8-sig", errors="surrogateescape") as source:
+            failures = events_stream(source, sys.stdout, gazetteer, nlp, name=args.file)
+    return 1 if failures else 0
+
+
 # --------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------
@@ -346,6 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
         help='resolve only the spans in each line\'s "toponyms" (start/end/name)',
     )
     geoparse.set_defaults(run=_geoparse)
+    events = commands.add_parser(
+        "events",
+        help='JSON lines {"id","text","published"?} -> {"id","events"}: who did what to whom, '
+        "where and when",
+    )
+    events.add_argument("file", nargs="?", help="a JSON Lines file (default: stdin)")
+    events.set_defaults(run=_events)
     return parser
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from geo.jsonlines import BadLineError, bounded_lines, decode_json
-from geo.model import ResolvedToponym, Toponym
+from geo.model import Article, ResolvedToponym, Toponym
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -144,6 +144,56 @@ def geoparse_stream(
                 failures += 1
                 print(f"geoparse: line {line.number}: {error}", file=sys.stderr)
             sink.write(json.dumps({"id": line.doc_id, "toponyms": toponyms}, ensure_ascii=False))
+            sink.write("\n")
+        sink.flush()
+    return failures
+
+
+EVENTS_BATCH = 32
+"""Articles per nlp.pipe call in `events_stream`."""
+
+
+def events_stream(
+    source: IO[str],
+    sink: IO[str],
+    gazetteer: Gazetteer,
+    nlp: Language,
+    name: str = "<stdin>",
+) -> int:
+    """Events of JSON Lines articles (`{"id", "text", "published"?}`), one output line per
+    input line, by the same analysis `geo build` stores. Returns the number of bad lines."""
+    from geo.events import event_record
+    from geo.ingest import ArticleError, article_from_record
+    from geo.pipeline import analyse_articles
+
+    failures = 0
+    for batch in _batched(source, EVENTS_BATCH):
+        results: list[tuple[int, object, Article | str]] = []
+        for number, raw in batch:
+            if isinstance(raw, BadLineError):
+                results.append((number, None, str(raw)))
+                continue
+            if not raw.strip():
+                continue
+            try:
+                article = article_from_record(raw, f"{name}:line {number}")
+            except ArticleError as error:
+                results.append((number, None, str(error)))
+                continue
+            if len(article.text) > nlp.max_length:
+                results.append((number, None, "text too long for the spaCy model"))
+                continue
+            results.append((number, dict(article.extra).get("id"), article))
+        articles = [r[2] for r in results if isinstance(r[2], Article)]
+        analysed = iter(analyse_articles(articles, nlp, gazetteer))
+        for number, doc_id, item in results:
+            events: list[dict[str, object]] = []
+            if isinstance(item, str):
+                failures += 1
+                print(f"events: line {number}: {item}", file=sys.stderr)
+            else:
+                events = [event_record(e) for e in next(analysed).events]
+            sink.write(json.dumps({"id": doc_id, "events": events}, ensure_ascii=False))
             sink.write("\n")
         sink.flush()
     return failures

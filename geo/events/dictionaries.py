@@ -20,8 +20,22 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "coding"
 
 PLOVER_CATEGORIES: frozenset[str] = frozenset(
     {
-        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
         "OTHER",
     }
 )
@@ -161,6 +175,15 @@ class CodingDictionaries:
         for p in patterns:
             grouped.setdefault(p.block, []).append(p)
         self._patterns = {k: tuple(v) for k, v in grouped.items()}
+        # Verbs that only appear as the word a block's patterns were written for ("# URGE"
+        # under DEMAND): PETRARCH2's dictionary files them in that block.
+        origins: dict[str, dict[str, int]] = {}
+        for p in patterns:
+            origins.setdefault(p.origin.lower(), {}).setdefault(p.block, 0)
+            origins[p.origin.lower()][p.block] += 1
+        self._origin_block = {
+            origin: max(blocks, key=blocks.__getitem__) for origin, blocks in origins.items()
+        }
         self._synsets = synsets
         self._plover = {r.cameo: r for r in plover_rows}
         self._actors = actors
@@ -189,6 +212,17 @@ class CodingDictionaries:
     def verbs(self, word: str) -> tuple[VerbEntry, ...]:
         """Every entry whose head verb is this lemma or form, multi-word ones included."""
         return tuple(self._by_head.get(word.lower().strip(), ()))
+
+    def verb_by_origin(self, lemma: str) -> VerbEntry | None:
+        """For a verb with no entry of its own that patterns were written for, the entry of
+        the block holding those patterns (its head verb), or None."""
+        block = self._origin_block.get(lemma.lower().strip())
+        if block is None:
+            return None
+        head = self._single.get(block)
+        if head is not None and head.block == block:
+            return head
+        return next((v for v in self._verbs if v.block == block and not v.after), None)
 
     def patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
         """The phrase patterns of the lemma's verb block (patterns belong to blocks)."""
@@ -228,8 +262,8 @@ class CodingDictionaries:
 
     def actors(self, phrase: str | Sequence[str]) -> tuple[ActorEntry, ...]:
         """Every code entry of an exact actor phrase, in dictionary order."""
-        key = _words(phrase.lower()) if isinstance(phrase, str) else tuple(
-            t.lower() for t in phrase
+        key = (
+            _words(phrase.lower()) if isinstance(phrase, str) else tuple(t.lower() for t in phrase)
         )
         if not key:
             return ()
@@ -400,29 +434,66 @@ class _Checker:
 
 
 def _read_verbs(path: Path) -> list[VerbEntry]:
-    cols = ("verb", "before", "after", "forms", "cameo", "plover", "cameo_reverse",
-            "plover_reverse", "block", "src_line")
+    cols = (
+        "verb",
+        "before",
+        "after",
+        "forms",
+        "cameo",
+        "plover",
+        "cameo_reverse",
+        "plover_reverse",
+        "block",
+        "src_line",
+    )
     chk = _Checker(path)
     out = []
     for chk.n, f in _rows(path, cols):
-        out.append(VerbEntry(
-            chk.nonempty(f[0], "verb"), _words(f[1]), _words(f[2]), _words(f[3]),
-            chk.cameo(f[4]), chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]),
-            chk.nonempty(f[8], "block"), chk.integer(f[9]),
-        ))
+        out.append(
+            VerbEntry(
+                chk.nonempty(f[0], "verb"),
+                _words(f[1]),
+                _words(f[2]),
+                _words(f[3]),
+                chk.cameo(f[4]),
+                chk.plover(f[5]),
+                chk.cameo(f[6]),
+                chk.plover(f[7]),
+                chk.nonempty(f[8], "block"),
+                chk.integer(f[9]),
+            )
+        )
     return out
 
 
 def _read_patterns(path: Path) -> list[VerbPattern]:
-    cols = ("block", "origin", "before", "after", "cameo", "plover", "cameo_reverse",
-            "plover_reverse", "src_line")
+    cols = (
+        "block",
+        "origin",
+        "before",
+        "after",
+        "cameo",
+        "plover",
+        "cameo_reverse",
+        "plover_reverse",
+        "src_line",
+    )
     chk = _Checker(path)
     out = []
     for chk.n, f in _rows(path, cols):
-        out.append(VerbPattern(
-            chk.nonempty(f[0], "block"), f[1], _words(f[2]), _words(f[3]), chk.cameo(f[4]),
-            chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]), chk.integer(f[8]),
-        ))
+        out.append(
+            VerbPattern(
+                chk.nonempty(f[0], "block"),
+                f[1],
+                _words(f[2]),
+                _words(f[3]),
+                chk.cameo(f[4]),
+                chk.plover(f[5]),
+                chk.cameo(f[6]),
+                chk.plover(f[7]),
+                chk.integer(f[8]),
+            )
+        )
     return out
 
 
@@ -443,8 +514,7 @@ def _read_synsets(path: Path) -> dict[str, tuple[str, ...]]:
 def _read_plover(path: Path) -> list[PloverMapping]:
     chk = _Checker(path)
     out = []
-    for chk.n, f in _rows(path, ("cameo", "plover", "mode", "context", "description",
-                                 "src_line")):
+    for chk.n, f in _rows(path, ("cameo", "plover", "mode", "context", "description", "src_line")):
         code = chk.cameo(f[0])
         category = chk.plover(f[1])
         if code is None or category is None:
@@ -478,8 +548,12 @@ def _read_actors(path: Path) -> dict[str, dict[tuple[str, ...], tuple[ActorEntry
                         raise chk.fail(f"bad date {value!r} (YYYY-MM-DD)") from exc
                 bounds.append(dates[value])
             entry = ActorEntry(
-                chk.nonempty(f[1], "actor name"), f[2], bounds[0], bounds[1],
-                chk.choice(f[5], _SOURCES), chk.integer(f[6]),
+                chk.nonempty(f[1], "actor name"),
+                f[2],
+                bounds[0],
+                bounds[1],
+                chk.choice(f[5], _SOURCES),
+                chk.integer(f[6]),
             )
             entries[key] = entry
         words = _words(f[0])
@@ -498,10 +572,16 @@ def _read_agents(path: Path) -> list[AgentEntry]:
     for chk.n, f in _rows(path, ("noun", "singular", "code", "attach", "label", "src_line")):
         if not _ACTOR_CODE_RE.fullmatch(f[2]):
             raise chk.fail(f"bad agent code {f[2]!r}")
-        out.append(AgentEntry(
-            chk.nonempty(f[0], "noun"), f[1], f[2], chk.choice(f[3], attach), f[4],
-            chk.integer(f[5]),
-        ))
+        out.append(
+            AgentEntry(
+                chk.nonempty(f[0], "noun"),
+                f[1],
+                f[2],
+                chk.choice(f[3], attach),
+                f[4],
+                chk.integer(f[5]),
+            )
+        )
     return out
 
 
@@ -513,10 +593,14 @@ def _read_discards(path: Path) -> list[DiscardEntry]:
         words = _words(f[0])
         if not words:
             raise chk.fail("empty discard phrase")
-        out.append(DiscardEntry(
-            words, chk.choice(f[1], scopes), chk.choice(f[2], frozenset({"0", "1"})) == "1",
-            chk.integer(f[3]),
-        ))
+        out.append(
+            DiscardEntry(
+                words,
+                chk.choice(f[1], scopes),
+                chk.choice(f[2], frozenset({"0", "1"})) == "1",
+                chk.integer(f[3]),
+            )
+        )
     return out
 
 

@@ -2,7 +2,13 @@
 publication metadata and boilerplate found. Other stages import from here only.
 """
 
-from geo.ingest.articles import CORPUS_SUFFIXES, iter_corpus, load_article_file, load_corpus
+from geo.ingest.articles import (
+    CORPUS_SUFFIXES,
+    article_from_record,
+    iter_corpus,
+    load_article_file,
+    load_corpus,
+)
 from geo.ingest.boilerplate import find_boilerplate, find_credits
 from geo.ingest.errors import ArticleError
 from geo.ingest.metadata import infer_metadata
@@ -16,6 +22,7 @@ __all__ = [
     "CORPUS_SUFFIXES",
     "SIDECAR_NAME",
     "ArticleError",
+    "article_from_record",
     "find_boilerplate",
     "find_credits",
     "find_dateline_agency",

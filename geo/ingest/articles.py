@@ -64,7 +64,7 @@ from geo.ingest.fields import METADATA_FIELDS, _Declared
 from geo.ingest.html_pages import _read_html
 from geo.ingest.metadata import infer_metadata
 from geo.ingest.outlets import load_outlets
-from geo.ingest.rows import _csv_rows, _jsonl_rows, _parsed_rows
+from geo.ingest.rows import _csv_rows, _jsonl_rows, _parse_json_row, _parsed_rows, _row_article
 from geo.ingest.sidecar import SIDECAR_NAME, Sidecar, SidecarRow, _sidecar_row, find_sidecar
 from geo.model import Article, Corpus, SkippedFile, Sourced, row_path
 
@@ -294,3 +294,14 @@ def _apply_sidecar(current: Sourced, declared: Sourced | None, override: bool) -
     if override or current.value is None or current.provenance in ("unknown", "inferred"):
         return declared
     return current
+
+
+def article_from_record(line: str, where: str) -> Article:
+    """One JSON Lines record made an Article exactly as a `.jsonl` corpus row is (its text
+    field, declared and inferred metadata, boilerplate), for the stdin commands; raises a
+    BadRowError saying why a record cannot be one."""
+    row = _parse_json_row(line, where)
+    if isinstance(row, BadRowError):
+        raise row
+    text, declared = _row_article(row, where)
+    return _build_article(text, where, declared, None)
