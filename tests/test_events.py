@@ -169,6 +169,11 @@ def test_a_violent_verb_with_no_actor_behind_it_is_a_happening(events):
     assert event.event_type == "OTHER"
 
 
+def test_a_sports_or_disease_story_gives_happenings_not_interactions(events):
+    event = _only(events(["Manchester United attacked Liverpool in the second half."]))
+    assert event.event_type == "OTHER"
+
+
 def test_a_country_or_capital_acting_is_its_government(events):
     event = _only(events(["Warsaw accused Minsk of staging provocations."]))
     assert [a.name for a in event.source_actors] == ["Poland"]

@@ -4,7 +4,7 @@ Each sentence outside boilerplate is parsed into predicates coded with the CAMEO
 dictionary (geo.events.predicates); each coded predicate that passes the event gate is one
 event, with its source and target from the parse (geo.events.participants), the places that
 locate it (geo.events.located) and its date. Sentences the Phoenix discard list marks
-(sports, entertainment) and repeated captions give none.
+(sports, entertainment, disease) give only OTHER events; repeated captions give none.
 """
 
 from __future__ import annotations
@@ -90,9 +90,11 @@ def _event_dates(
 
 
 def _discarded(sentence: SpacySpan, dicts: CodingDictionaries) -> bool:
-    """Phoenix's discard phrases (sports, entertainment …) mark the sentence as no event.
-    Its years (1914 … 1999, meant to drop retrospectives) are left out: a year in a
-    sentence makes it no less an event, and is only not the event's date."""
+    """Phoenix's discard phrases mark sports, entertainment, disease and disaster stories,
+    which political event data leaves out. EVENTS.md counts their happenings ("a sports
+    result", "a natural disaster") as OTHER: "beat" in a match report is no assault. Its
+    years (1914 … 1999, meant to drop retrospectives) are left out: a year makes a sentence
+    no less an event, and is only not the event's date."""
     return dicts.is_discard([t.lower_ for t in sentence if not t.is_digit]) is not None
 
 
@@ -131,8 +133,9 @@ def extract_events(
         if normalised in reported:
             continue  # a repeated caption or pull quote is one event, not two
         sentence = _sentence_spans(doc, span)
-        if sentence is None or _discarded(sentence, dicts):
+        if sentence is None:
             continue
+        discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
         if not predicates:
             continue
@@ -148,7 +151,7 @@ def extract_events(
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
             roles = participants(predicate, actors)
-            event_type = settled_type(predicate.plover, roles)
+            event_type = settled_type("OTHER" if discarded else predicate.plover, roles)
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
