@@ -193,13 +193,13 @@ DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
 def settled_type(plover: str, roles: Participants) -> str | None:
     """The event's type once its participants are known, or None when it is no event.
 
-    Violence with no actor behind it is a happening: "an epidemic has killed 1,200", "homes
-    were destroyed by the floods" (OTHER). Any other act needs an actor: a sentence whose
-    subject is a thing ("the meetings will include") reports none.
+    Violence by a force of nature or a disease is a happening: "an epidemic has killed
+    1,200", "homes were destroyed by the floods" (OTHER). Any other act needs an actor: a
+    sentence whose subject is a thing ("the meetings will include") reports none.
     """
+    if plover == "ASSAULT":
+        return "OTHER" if roles.natural_force else plover  # "shelling killed 20" is violence
     thing_did_it = roles.inanimate_source or (not roles.sources and roles.inanimate_target)
-    if plover == "ASSAULT" and thing_did_it:
-        return "OTHER"
     if plover != "OTHER" and thing_did_it:
         return None
     if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:

@@ -74,6 +74,8 @@ class Participants:
     """A subject (or "by" agent) is there but is no actor: an epidemic, a flood, a fire."""
     inanimate_target: bool = False
     """A passive's subject is there but is no actor: homes, bridges, a name."""
+    natural_force: bool = False
+    """The one acting is a force of nature or a disease: "the epidemic has killed 1,200"."""
 
 
 class ArticleActors:
@@ -279,6 +281,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     verb = predicate.verb
     sources: list[Actor] = []
     targets: list[Actor] = []
+    forces: list[bool] = []
 
     def add(into: list[Actor], heads: list[Token]) -> bool:
         """Adds the actors the phrases name; False if a phrase is a thing, not an actor."""
@@ -287,7 +290,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             for token in _with_conjuncts(head):
                 actor = actors.name(token)
                 if actor is None:
-                    no_thing = no_thing and not is_thing_noun(_quantified(token))
+                    thing = _quantified(token)
+                    no_thing = no_thing and not is_thing_noun(thing)
+                    forces.append(thing.lemma_.lower() in NATURAL_FORCES)
                 elif all(a.id != actor.id for a in (*sources, *targets)):
                     into.append(actor)
         return no_thing
@@ -313,5 +318,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
     return Participants(
-        tuple(sources), tuple(targets), inanimate_source and not sources, inanimate_target
+        tuple(sources),
+        tuple(targets),
+        inanimate_source and not sources,
+        inanimate_target,
+        natural_force=any(forces) and not sources,
     )

@@ -281,6 +281,12 @@ def _is_finite_event(verb: Token, sentence: SpacySpan) -> bool:
     return False
 
 
+def _believed(verb: Token) -> bool:
+    """What someone thinks, hopes or fears happened is not reported as happening:
+    "Police thought the issue had been resolved"."""
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in STATIVE_LEMMAS | INTENT_LEMMAS
+
+
 def _governing(verb: Token) -> Token | None:
     """For an infinitive or gerund complement, the verb it completes."""
     return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
@@ -308,6 +314,8 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
                 continue  # "plans to visit", "wants to leave": not (yet) an event
             clause = governor
         if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence):
+            continue
+        if _believed(clause):
             continue
         negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
         if negated:
