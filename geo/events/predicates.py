@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.events.dictionaries import CodingDictionaries, VerbEntry, VerbPattern
+from geo.events.coding_entries import VerbEntry, VerbPattern
+from geo.events.dictionaries import CodingDictionaries
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
