@@ -7,6 +7,7 @@ every article that has not changed since the last build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -28,6 +29,7 @@ from geo.store import (
     EmptyCorpusError,
     StoreCorruptError,
     article_cache_key,
+    build_lock,
     chunked,
     code_fingerprint,
     file_states,
@@ -287,6 +289,18 @@ def _refuse_to_empty(
     )
 
 
+def _one_build_at_a_time(build: Callable[..., BuildSummary]) -> Callable[..., BuildSummary]:
+    """Holds the data directory's build lock around a build (geo.store.build_lock)."""
+
+    @functools.wraps(build)
+    def locked(paths: Sequence[Path | str], data_dir: Path | str, **options) -> BuildSummary:
+        with build_lock(data_dir):
+            return build(paths, data_dir, **options)
+
+    return locked
+
+
+@_one_build_at_a_time
 def build_store(
     paths: Sequence[Path | str],
     data_dir: Path | str,

@@ -600,3 +600,37 @@ def test_an_empty_store_has_a_typed_articles_table(tmp_path):
     write_store(tmp_path, [], {})
     articles = load_articles(tmp_path)
     assert len(articles) == 0 and "published_provenance" in articles.columns
+
+
+def test_a_second_build_on_the_same_store_stops_naming_the_first(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    with (
+        store.build_lock(data_dir),
+        pytest.raises(store.StoreBusyError, match=rf"another build is writing .*pid {os.getpid()}"),
+    ):
+        _build(corpus, data_dir)
+    assert _build(corpus, data_dir).articles == 3
+
+
+def test_a_killed_build_leaves_no_lock_behind(corpus, tmp_path, analyser):
+    import subprocess
+    import sys
+    import time
+
+    data_dir = tmp_path / "data"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from geo.store import build_lock\n"
+         "with build_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
+         str(data_dir)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(store.StoreBusyError, match=f"pid {holder.pid}"):
+            _build(corpus, data_dir)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    time.sleep(0.1)
+    assert _build(corpus, data_dir).articles == 3
