@@ -142,6 +142,18 @@ def test_the_type_comes_from_the_cameo_dictionary_and_plover_table(events, sente
     assert _only(events([sentence])).event_type == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Duda will visit Minsk in June.", "AGREE"),  # a cooperative act announced
+        ("Poland will impose sanctions on Belarus.", "THREATEN"),  # a conflictual one
+        ("Lukashenko said Belarus would expel the diplomats.", "THREATEN"),  # reported "will"
+    ],
+)
+def test_an_act_announced_for_the_future_is_a_commitment_or_a_threat(events, sentence, expected):
+    assert _only(events([sentence])).event_type == expected
+
+
 def test_each_event_keeps_its_cameo_code_and_trigger(events):
     event = _only(events(["Minsk accused Warsaw of staging provocations."]))
     assert event.cameo == "112" and _trigger(event) == "accused"

@@ -181,6 +181,8 @@ class ArticleActors:
         phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "punct", "cc")]
         # the phrase up to the head and its close modifiers, not clauses hanging off it
         left = [t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep")]
+        # and the modifiers of its compounds: "European" in "European Community ministers"
+        left += [t for c in left if c.dep_ == "compound" for t in c.lefts if t.dep_ == "compound"]
         tokens = sorted(
             {*left, head, *(t for t in phrase if t.dep_ in ("appos", "compound"))},
             key=lambda t: t.i,

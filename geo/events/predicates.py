@@ -282,6 +282,22 @@ def _is_finite_event(verb: Token, sentence: SpacySpan) -> bool:
     return False
 
 
+FUTURE_AUXILIARIES = frozenset({"will", "'ll", "shall", "wo"})
+_INTENDED = {True: "AGREE", False: "THREATEN"}
+"""An act announced for the future is a commitment, not the act: PLOVER's AGREE for a
+cooperative one ("will visit Albania", "will provide aid"; CAMEO 03, express intent) and
+THREATEN for a conflictual one ("will impose sanctions"; CAMEO 13)."""
+
+
+def _announced(verb: Token, dicts: CodingDictionaries) -> bool:
+    for aux in _children(verb, {"aux"}):
+        if aux.lower_ in FUTURE_AUXILIARIES:
+            return True
+        if aux.lower_ in REPORTED_FUTURE and _reported(verb, dicts):
+            return True
+    return False
+
+
 def _believed(verb: Token) -> bool:
     """What someone thinks, hopes or fears happened is not reported as happening:
     "Police thought the issue had been resolved"."""
@@ -318,6 +334,8 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             continue
         if _believed(clause):
             continue
+        if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(clause, dicts):
+            plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
         negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
         if negated:
             if plover not in CONCESSIVE_PLOVER:
