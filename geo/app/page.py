@@ -12,8 +12,9 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
@@ -278,11 +279,16 @@ def base_map_cache_key(bounds: tuple[tuple[float, float], ...], asset_base: str)
 
 
 def base_map_args(
-    bounds: tuple[tuple[float, float], ...], asset_base: str, cache_dir: str
+    bounds: tuple[tuple[float, float], ...],
+    asset_base: str,
+    cache_dir: str,
+    load_component: Callable[[], ModuleType],
 ) -> dict[str, object]:
     """st_folium's arguments for the base map, rendered once and kept on disk (keyed by the
     bounds, the code and the package versions): a new server process then shows its first
-    map without importing folium and streamlit-folium, half a second."""
+    map without importing folium and streamlit-folium, half a second. `load_component`
+    gives the streamlit_folium module, imported by the page (geo/ never imports streamlit)
+    and only when the map has to be rendered."""
     cached = Path(cache_dir) / f"basemap-{base_map_cache_key(bounds, asset_base)}.json"
     try:
         return json.loads(cached.read_text(encoding="utf-8"))
@@ -290,7 +296,7 @@ def base_map_args(
         pass
     except (OSError, ValueError):
         cached.unlink(missing_ok=True)  # unreadable or torn: render it again
-    args = render_base_map_args(bounds, asset_base)
+    args = render_base_map_args(bounds, asset_base, load_component())
     cached.parent.mkdir(parents=True, exist_ok=True)
     staged = cached.with_suffix(f".{os.getpid()}.tmp")
     staged.write_text(json.dumps(args), encoding="utf-8")
@@ -299,14 +305,13 @@ def base_map_args(
 
 
 def render_base_map_args(
-    bounds: tuple[tuple[float, float], ...], asset_base: str
+    bounds: tuple[tuple[float, float], ...], asset_base: str, streamlit_folium: ModuleType
 ) -> dict[str, object]:
     """The same steps as streamlit_folium.st_folium (0.27) for the base map.
 
     tests/test_dashboard.py checks these equal what st_folium passes.
     """
     import folium.elements
-    import streamlit_folium
 
     from geo.app import foliummap
     from geo.app.assets import asset_urls
