@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-BENCH = ROOT.parent / "shared" / "bench"
+BENCH = next(  # ../shared/bench; a git worktree sits deeper than the checkout it belongs to
+    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
 TARGETS = {  # exact-span F1, acc@161 (issue 4)
     "lgl": (0.80, 0.90),

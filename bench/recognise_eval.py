@@ -26,7 +26,10 @@ from geo.nlp import find_toponyms  # noqa: E402
 from geo.nlp.toponyms.candidates import RecognitionPolicy  # noqa: E402
 
 SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.json"
-BENCH_DIR = ROOT.parent / "shared" / "bench"
+BENCH_DIR = next(  # ../shared/bench; a git worktree sits deeper than the checkout it belongs to
+    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 POLICIES = {
     "project": RecognitionPolicy(),
     "lgl": RecognitionPolicy(demonyms=True, embedded=True, streets=True),

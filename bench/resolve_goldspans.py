@@ -27,7 +27,10 @@ from geo.places import (  # noqa: E402
     resolve_toponyms,
 )
 
-BENCH = ROOT.parent / "shared" / "bench"
+BENCH = next(  # ../shared/bench; a git worktree sits deeper than the checkout it belongs to
+    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 
 
 def run(corpus: str, errors: int, limit: int | None) -> None:
