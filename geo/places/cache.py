@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.places import geonames_points
 from geo.places.gazetteer import Gazetteer, _tables_from_rows
 from geo.places.sources import _package_versions, build_rows, demonyms_path, supplement_path
 
 _LOG = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bump when the cached layout or the build rules change."""
 
 
@@ -36,7 +37,7 @@ def cache_key(supplement: Path | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(_package_versions(), sort_keys=True).encode())
     digest.update(str(FORMAT_VERSION).encode())
-    for path in (supplement or supplement_path(), demonyms_path()):
+    for path in (supplement or supplement_path(), demonyms_path(), geonames_points.DEFAULT_PATH):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

