@@ -178,6 +178,14 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
             placeholder="All",
         )
     sb.radio(
+        "Chosen actors take part",
+        options=list(page.ACTOR_ROLE_LABELS),
+        format_func=page.ACTOR_ROLE_LABELS.__getitem__,
+        key=KEYS["actor_role"],
+        help="Events in which the chosen actors act (source), are acted upon (target), or either.",
+        disabled=not st.session_state.get(KEYS["actors"]),
+    )
+    sb.radio(
         "Place role",
         options=list(page.ROLE_LABELS),
         format_func=page.ROLE_LABELS.__getitem__,
@@ -308,7 +316,9 @@ def show_table_and_downloads(index: frame_index.EventIndex, view: page.FilterVie
         hide_index=True,
         column_config={
             "date": st.column_config.DateColumn("Date"),
+            "source_names": "Source actors",
             "event_type": "Event type",
+            "target_names": "Target actors",
             "actor_names": "Actors",
             "source": "Source",
             "place_names": "Places",

@@ -255,3 +255,15 @@ def test_base_map_is_rendered_once_then_read_from_disk(tmp_path, monkeypatch):
     other = page.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path), load)
     assert other["script"] != first["script"] or other["bounds"] != first["bounds"]
     assert len(list(tmp_path.glob("basemap-*.json"))) == 2
+
+
+def test_the_actor_role_control_narrows_the_chosen_actors(app, events):
+    """The sample events carry no roles: as source or target, nobody takes part."""
+    app.run()
+    assert app.radio(key="f_actor_role").disabled
+    app.multiselect(key="f_actors").set_value(["lukashenko"]).run()
+    either = metric(app, "Events")
+    assert either == _expect(events, lambda e: any(a.id == "lukashenko" for a in e.actors)) > 0
+    assert not app.radio(key="f_actor_role").disabled
+    app.radio(key="f_actor_role").set_value("source").run()
+    assert metric(app, "Events") == 0

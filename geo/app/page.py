@@ -39,6 +39,11 @@ RETURNED_OBJECTS = [
 """Clicks only (panning and zooming must not rerun the app). The count tells a second click
 on the same marker from the map reporting its last click again on a rerun."""
 ROLE_LABELS = {"located": "Where it happened only", "any": "Also where mentioned"}
+ACTOR_ROLE_LABELS = {
+    "either": "Acting or acted upon",
+    "source": "Acting (source)",
+    "target": "Acted upon (target)",
+}
 
 KEYS = {
     "dates": "f_dates",
@@ -48,6 +53,7 @@ KEYS = {
     "place_countries": "f_place_countries",
     "event_types": "f_event_types",
     "place_role": "f_place_role",
+    "actor_role": "f_actor_role",
     "text": "f_text",
 }
 """Session-state keys of the filter widgets."""
@@ -190,6 +196,7 @@ def default_state(options: filters.FilterOptions) -> dict[str, object]:
         KEYS["place_countries"]: [],
         KEYS["event_types"]: [],
         KEYS["place_role"]: "any",
+        KEYS["actor_role"]: "either",
         KEYS["text"]: "",
     }
 
@@ -208,6 +215,7 @@ def state_from_filter(
     for name in filters.CHOICE_FIELDS:
         state[KEYS[name]] = list(getattr(fitted, name))
     state[KEYS["place_role"]] = fitted.place_role
+    state[KEYS["actor_role"]] = fitted.actor_role
     state[KEYS["text"]] = fitted.text
     return state
 
@@ -256,6 +264,7 @@ def current_filter(
         place_countries=tuple(state.get(KEYS["place_countries"], ())),  # type: ignore[arg-type]
         event_types=tuple(state.get(KEYS["event_types"], ())),  # type: ignore[arg-type]
         place_role=state.get(KEYS["place_role"], "any"),  # type: ignore[arg-type]
+        actor_role=state.get(KEYS["actor_role"], "either"),  # type: ignore[arg-type]
         text=str(state.get(KEYS["text"], "")),
     )
 
