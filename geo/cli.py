@@ -93,7 +93,12 @@ def _build(args: argparse.Namespace) -> int:
         )
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
-    options = {"force": args.force, "workers": args.workers, "online": _online_geocoder(args)}
+    options = {
+        "force": args.force,
+        "workers": args.workers,
+        "online": _online_geocoder(args),
+        "scheduler": args.scheduler,
+    }
     if args.quiet:
         summary = build_store(paths, args.data_dir, **options)
     else:
@@ -341,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="processes analysing articles in parallel (default 1; try the number of cores)",
     )
+    build.add_argument(
+        "--scheduler",
+        metavar="local:N | tcp://HOST:PORT",
+        help="analyse on a Dask cluster: N local worker processes, or a running `dask "
+        "scheduler` whose workers have this project installed",
+    )
     build.set_defaults(run=_build)
 
     info = commands.add_parser("info", help="what a store holds: corpus, counts, partitions")
@@ -375,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fatal_errors() -> tuple[type[BaseException], ...]:
+    from geo.cluster import SchedulerError
     from geo.nlp import ModelNotInstalledError
     from geo.pipeline import BuildOptionsError
     from geo.places import GazetteerError, GeoError
@@ -388,6 +400,7 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
         GeoError,
         ModelNotInstalledError,
         BuildOptionsError,
+        SchedulerError,
     )
 
 

@@ -14,7 +14,8 @@ import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,8 @@ Progress = Callable[[int, int, str], None]
 
 BATCH_SIZE = 32
 """Texts per nlp.pipe batch: large enough for throughput, small enough for memory."""
+SPACY_MAX_LENGTH = 1_000_000
+"""spaCy's default `nlp.max_length`: the longest text a worker's model takes."""
 
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
@@ -312,6 +315,7 @@ def build_store(
     force: bool = False,
     workers: int = 1,
     online: Geocoder | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Analyse the corpus under `paths` and write the store to `data_dir`.
 
@@ -326,7 +330,7 @@ def build_store(
     geocoder such as `geo.places.OnlineGeocoder`, is asked for the names the
     gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
-    _check_workers(workers, online)
+    _check_workers(workers, online, scheduler)
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
@@ -344,7 +348,12 @@ def build_store(
     dropped = cache.drop_legacy()  # never loaded: a pickle can run code
     plan = _plan_build(paths, analysis_key, cache, force)
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
-    if plan.todo_ids:
+    if plan.todo_ids and scheduler is not None:
+        _analyse_planned(
+            plan, paths, analysis_key, cache, report, None, None, actor_registry, 1, None,
+            scheduler=scheduler,
+        )  # fmt: skip
+    elif plan.todo_ids:
         if gazetteer is None:
             from geo.places import load_gazetteer
 
@@ -406,9 +415,23 @@ class BuildOptionsError(ValueError):
     """build_store's options do not go together; the message says which to drop."""
 
 
-def _check_workers(workers: int, online: Geocoder | None) -> None:
+def _check_workers(workers: int, online: Geocoder | None, scheduler: str | None = None) -> None:
     if workers < 1:
         raise BuildOptionsError(f"workers must be at least 1, got {workers}")
+    if scheduler is not None:
+        from geo.cluster import parse_scheduler
+
+        parse_scheduler(scheduler)  # a SchedulerError names a malformed value
+        if workers > 1:
+            raise BuildOptionsError(
+                "give --scheduler local:N or --workers N, not both (--workers N forks N "
+                "processes on this machine; --scheduler runs on a Dask cluster)"
+            )
+        if online is not None:
+            raise BuildOptionsError(
+                "online geocoding runs in one process to respect the service's rate limit: "
+                f"drop --scheduler, or build offline (drop --online and unset {SERVICE_ENV})"
+            )
     if online is not None and workers > 1:
         raise BuildOptionsError(
             "online geocoding runs in one process to respect the service's rate limit: "
@@ -428,6 +451,7 @@ class _BuildPlan:
     reused: int
     changed_while_reading: int = 0
     online_failures: int = 0
+    analysed_ids: set[str] = field(default_factory=set)
 
 
 def _plan_build(
@@ -452,13 +476,16 @@ def _analyse_planned(
     analysis_key: str,
     cache: ArticleCache,
     report: Progress,
-    nlp: Language,
-    gazetteer: Gazetteer,
+    nlp: Language | None,
+    gazetteer: Gazetteer | None,
     actor_registry: ActorRegistry | None,
     workers: int,
     online: Geocoder | None,
+    scheduler: str | None = None,
 ) -> None:
-    """The second pass: analyse the articles the plan marked, caching each analysis."""
+    """The second pass: analyse the articles the plan marked, caching each analysis.
+    Without `scheduler`, `nlp` and `gazetteer` are loaded; with one, the workers load them."""
+    max_length = nlp.max_length if nlp is not None else SPACY_MAX_LENGTH
     done = plan.reused
 
     def analysable() -> Iterator[Article]:
@@ -466,7 +493,7 @@ def _analyse_planned(
         for article in iter_corpus(paths):
             if not isinstance(article, Article) or article.id not in plan.todo_ids:
                 continue
-            problem = _too_long(article, nlp.max_length)
+            problem = _too_long(article, max_length)
             if problem is None:
                 yield article
             else:
@@ -474,10 +501,40 @@ def _analyse_planned(
                 del plan.planned[article.id]
                 done += 1
 
-    analysed = _analyse_in_parallel(analysable(), nlp, gazetteer, actor_registry, workers, online)
-    analysed_ids = set()
+    with ExitStack() as on_cluster:
+        if scheduler is None:
+            analysed = _analyse_in_parallel(
+                analysable(), nlp, gazetteer, actor_registry, workers, online
+            )
+        else:
+            from geo.cluster import analyse_on_cluster, connect
+
+            client = on_cluster.enter_context(connect(scheduler))
+            analysed = analyse_on_cluster(analysable(), client, actor_registry)
+        done = _cache_analyses(plan, analysed, analysis_key, cache, report, online, done)
+    for article_id in sorted(plan.todo_ids & plan.planned.keys() - plan.analysed_ids):
+        plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))
+        plan.changed_while_reading += 1
+
+
+def _cache_analyses(
+    plan: _BuildPlan,
+    analysed: Iterable[tuple[Article, CachedArticle | str]],
+    analysis_key: str,
+    cache: ArticleCache,
+    report: Progress,
+    online: Geocoder | None,
+    done: int,
+) -> int:
+    """Caches each analysis as it arrives (a killed build loses none of them); an article
+    whose analysis failed (on a cluster, twice) is skipped and named."""
     failures_before = failures_seen = _online_failures(online)
     for article, cached in analysed:
+        if isinstance(cached, str):
+            plan.skipped.append(SkippedFile(article.path, cached))
+            del plan.planned[article.id]
+            done += 1
+            continue
         key = article_cache_key(repr(article), analysis_key)
         if _online_failures(online) > failures_seen:
             # Stored for this build, but not reused as if complete: asked again next time.
@@ -485,13 +542,11 @@ def _analyse_planned(
             failures_seen = _online_failures(online)
         plan.planned[article.id] = _Planned(key, _content_hash(article), article.path)
         cache.put(key, cached)
-        analysed_ids.add(article.id)
+        plan.analysed_ids.add(article.id)
         done += 1
         report(done, plan.total, f"analysed {article.path}")
     plan.online_failures = failures_seen - failures_before
-    for article_id in sorted(plan.todo_ids & plan.planned.keys() - analysed_ids):
-        plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))
-        plan.changed_while_reading += 1
+    return done
 
 
 def _online_failures(online: Geocoder | None) -> int:
