@@ -142,21 +142,15 @@ def _windows(
     verb: Token, sentence: SpacySpan
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(words before, words after) the verb within its own clause, lower-case text and lemma."""
-    subtree = {t.i for t in verb.subtree}
+    doc = verb.doc
+    subtree = set(range(verb.left_edge.i, verb.right_edge.i + 1))  # a subtree is contiguous
     for child in verb.children:  # clauses of their own are coded on their own
         if child.dep_ in OWN_CLAUSE_DEPS:
-            subtree -= {t.i for t in child.subtree}
-    after = [
-        (t.lower_, t.lemma_.lower())
-        for t in sentence
-        if t.i > verb.i and t.i in subtree and not t.is_punct
-    ][:WINDOW]
-    before = [
-        (t.lower_, t.lemma_.lower())
-        for t in sentence
-        if t.i < verb.i and t.i in subtree and not t.is_punct
-    ][-WINDOW // 2 :]
-    return before, after
+            subtree.difference_update(range(child.left_edge.i, child.right_edge.i + 1))
+    words = [(i, doc[i]) for i in sorted(subtree) if sentence.start <= i < sentence.end]
+    after = [(t.lower_, t.lemma_.lower()) for i, t in words if i > verb.i and not t.is_punct]
+    before = [(t.lower_, t.lemma_.lower()) for i, t in words if i < verb.i and not t.is_punct]
+    return before[-WINDOW // 2 :], after[:WINDOW]
 
 
 def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
