@@ -7,27 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-PLOVER_CATEGORIES: frozenset[str] = frozenset(
-    {
-        "AGREE",
-        "CONSULT",
-        "SUPPORT",
-        "CONCEDE",
-        "COOPERATE",
-        "AID",
-        "RETREAT",
-        "REQUEST",
-        "ACCUSE",
-        "REJECT",
-        "THREATEN",
-        "PROTEST",
-        "SANCTION",
-        "MOBILIZE",
-        "COERCE",
-        "ASSAULT",
-        "OTHER",
-    }
-)
+from geo.model import EVENT_TYPES
+
+PLOVER_CATEGORIES: frozenset[str] = frozenset(EVENT_TYPES)
+"""PLOVER's 16 categories and OTHER: the event types of geo.model."""
 
 _CAMEO_RE = re.compile(r"\d{2,4}")
 _ACTOR_CODE_RE = re.compile(r"[A-Z0-9]+|---")
