@@ -63,7 +63,10 @@ a happening (OTHER) and any other act no event."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their"})
+DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+    | {"my", "your"}
+)
 
 
 @dataclass(frozen=True)
