@@ -4,7 +4,7 @@
     python bench/false_places.py --show 40    # and the first 40 wrong outputs and missed
                                               # gold places, with their sentences
 
-Runs `python -m geo geoparse`'s code path (geo.cli.geoparse_stream) on every sentence of
+Runs `python -m geo geoparse`'s code path (geo.streams.geoparse_stream) on every sentence of
 tests/data/false_places.jsonl (see tests/data/FALSE_PLACES.md). An output toponym with a
 point is right when it overlaps a gold place of the same GeoNames id, wrong otherwise (a
 trap word mapped anywhere, or a gold place resolved to the wrong id). A trap sentence
@@ -43,7 +43,7 @@ def load_items(path: Path = DATA) -> list[dict]:
 
 def geoparse(items: list[dict], gazetteer, nlp) -> dict[str, list[dict]]:
     """Output toponyms per item id, from the geoparse command's own stream function."""
-    from geo.cli import geoparse_stream
+    from geo.streams import geoparse_stream
 
     source = io.StringIO(
         "".join(json.dumps({"id": i["id"], "text": i["text"]}) + "\n" for i in items)
