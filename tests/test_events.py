@@ -134,6 +134,7 @@ def _trigger(event):
         ("Polish guards detained 50 migrants near Kuznica.", "COERCE"),
         ("Lukashenko said that Belarus would not agree to the talks.", "REJECT"),
         ("Poland and Belarus agreed on a ceasefire.", "AGREE"),
+        ("Minsk rejected the accusations on Monday.", "REJECT"),  # EVENTS.md's sense
         ("Soldiers attacked the camp near Kuznica.", "ASSAULT"),
         ("Thousands of protesters demonstrated in Warsaw on Sunday.", "PROTEST"),
     ],

@@ -45,9 +45,11 @@ EVENTS_MD_SENSES = {
 """Where the project's event conventions (../shared/gold/EVENTS.md, which the gold follows)
 file a CAMEO code under another PLOVER category than the official table does."""
 
-EVENTS_MD_BLOCKS = {"agree": "AGREE"}
-"""Verb blocks whose bare verb EVENTS.md types otherwise: "agreed" is AGREE there, where
-the table's 050 (diplomatic cooperation) would make it SUPPORT."""
+EVENTS_MD_BLOCKS = {"agree": ("AGREE", "050"), "refuse": ("REJECT", "120")}
+"""Verb blocks whose bare verb EVENTS.md types otherwise, with the CAMEO code kept: "agreed"
+is AGREE there, where the table's 050 (diplomatic cooperation) makes it SUPPORT; "rejected",
+"denied", "refused" are REJECT there, where PETRARCH2 codes the REFUSE block [---] (no event
+unless a pattern says what was refused)."""
 
 STATEMENT_PREFIX = "01"
 """CAMEO 01 (make a public statement) is no PLOVER event: what was said is coded instead."""
@@ -228,8 +230,9 @@ def _code(
     if entry.block in OVERRIDDEN_BLOCKS or (entry.cameo is None and lemma in HAPPENINGS):
         return None, "OTHER", f"happening: {lemma}", trigger_end
     evidence = f"CAMEO verb {entry.phrase} ({entry.block})"
-    if entry is not phrase and entry.block in EVENTS_MD_BLOCKS and entry.cameo is not None:
-        return entry.cameo, EVENTS_MD_BLOCKS[entry.block], evidence, trigger_end
+    if entry is not phrase and entry.block in EVENTS_MD_BLOCKS:
+        plover, code = EVENTS_MD_BLOCKS[entry.block]
+        return entry.cameo or code, plover, evidence, trigger_end
     return entry.cameo, _plover(entry.cameo, dicts), evidence, trigger_end
 
 
