@@ -34,6 +34,7 @@ APPEAL_PLOVER = "REQUEST"
 CAMEO 10 (demand) to PLOVER's REQUEST; PLOVER's own definition of REQUEST covers appeals."""
 
 EVENTS_MD_SENSES = {
+    "016": "REJECT",  # deny responsibility, "rejected the accusations": EVENTS.md's REJECT
     "057": "AGREE",  # sign a formal agreement: EVENTS.md's AGREE ("sign an agreement")
     "0841": "CONCEDE",  # release persons or property: EVENTS.md's CONCEDE ("release")
     "085": "CONCEDE",  # ease restrictions: EVENTS.md's CONCEDE ("ease or lift restrictions")
@@ -194,10 +195,10 @@ def _best_pattern(
 
 
 def _plover(code: str | None, dicts: CodingDictionaries) -> str | None:
-    if code is None or code.startswith(STATEMENT_PREFIX):
-        return None
     if code in EVENTS_MD_SENSES:
         return EVENTS_MD_SENSES[code]
+    if code is None or code.startswith(STATEMENT_PREFIX):
+        return None
     if code.startswith("02"):
         return APPEAL_PLOVER
     return dicts.plover(code)
