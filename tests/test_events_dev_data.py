@@ -18,3 +18,7 @@ def test_the_events_gold_is_built_from_its_annotations():
     if not events_dev.SHARED_BENCH.is_dir():
         pytest.skip("../shared/bench is not present")
     assert events_dev.main(["--check"]) == 0
+    second = [
+        "--src", str(HERE / "events_dev_second_src"), "--out", str(HERE / "events_dev_second.jsonl"),
+    ]  # fmt: skip
+    assert events_dev.main([*second, "--check"]) == 0
