@@ -18,7 +18,6 @@ def test_the_events_gold_is_built_from_its_annotations():
     if not events_dev.SHARED_BENCH.is_dir():
         pytest.skip("../shared/bench is not present")
     assert events_dev.main(["--check"]) == 0
-    second = [
-        "--src", str(HERE / "events_dev_second_src"), "--out", str(HERE / "events_dev_second.jsonl"),
-    ]  # fmt: skip
+    second_src, second_out = HERE / "events_dev_second_src", HERE / "events_dev_second.jsonl"
+    second = ["--src", str(second_src), "--out", str(second_out)]
     assert events_dev.main([*second, "--check"]) == 0
