@@ -126,10 +126,11 @@ def _build(corpus, data_dir, **kwargs):
 
 
 def _snapshot(data_dir: Path) -> dict[str, bytes]:
+    """The store's files; the build lock says who last built, and is no part of the store."""
     return {
         p.relative_to(data_dir).as_posix(): p.read_bytes()
         for p in sorted(data_dir.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != store.LOCK_NAME
     }
 
 
