@@ -6,14 +6,13 @@ the store is geo.store and geo.pipeline. This script places widgets and caches r
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.app import filters, frame_index, mapview, page, tables
-from geo.app.assets import install_static_assets
-from geo.app.uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, note_left_off, save_upload
+from geo.app import assets, filters, frame_index, mapview, page, tables, uploads
 
 ROOT = Path(__file__).resolve().parent
 KEYS = page.KEYS
@@ -27,7 +26,7 @@ PLACE_PICK_KEY = "place_pick"
 @st.cache_resource(show_spinner=False)
 def static_assets(static_dir: str) -> Path:
     """The map's local JS/CSS and outlines, installed once per server process."""
-    return install_static_assets(Path(static_dir))
+    return assets.install_static_assets(Path(static_dir))
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer and language model…")
@@ -53,7 +52,9 @@ def filter_view(data_dir: str, version: str, key: page.FilterKey) -> page.Filter
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def base_map_args(bounds, asset_base: str, cache_dir: str) -> dict[str, object]:
-    return page.base_map_args(bounds, asset_base, cache_dir)
+    return page.base_map_args(
+        bounds, asset_base, cache_dir, lambda: importlib.import_module("streamlit_folium")
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,8 +111,8 @@ def ensure_store(area, where: page.AppPaths) -> None:
                 "The map shows the last store built, if there is one."
             )
             return
-        uploads = st.session_state.get("upload_results", ())
-        st.session_state["upload_results"] = note_left_off(uploads, summary.skipped)
+        results = st.session_state.get("upload_results", ())
+        st.session_state["upload_results"] = uploads.note_left_off(results, summary.skipped)
         status.update(label=page.build_label(summary), state="complete", expanded=False)
 
 
@@ -177,6 +178,14 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
             placeholder="All",
         )
     sb.radio(
+        "Chosen actors take part",
+        options=list(page.ACTOR_ROLE_LABELS),
+        format_func=page.ACTOR_ROLE_LABELS.__getitem__,
+        key=KEYS["actor_role"],
+        help="Events in which the chosen actors act (source), are acted upon (target), or either.",
+        disabled=not st.session_state.get(KEYS["actors"]),
+    )
+    sb.radio(
         "Place role",
         options=list(page.ROLE_LABELS),
         format_func=page.ROLE_LABELS.__getitem__,
@@ -194,13 +203,14 @@ def sidebar_uploads(where: page.AppPaths) -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     files = sb.file_uploader(
         "Upload .txt, .html or .jsonl",
-        type=[s.lstrip(".") for s in UPLOAD_SUFFIXES],
+        type=[s.lstrip(".") for s in uploads.UPLOAD_SUFFIXES],
         accept_multiple_files=True,
         key=f"uploader_{round_}",
-        help=f"At most {MAX_UPLOAD_BYTES // 2**20} MB a file. Files are added to data/uploads/.",
+        help=f"At most {uploads.MAX_UPLOAD_BYTES // 2**20} MB a file. "
+        "Files are added to data/uploads/.",
     )
     if files:
-        results = [save_upload(f.name, f.getvalue(), where.uploads) for f in files]
+        results = [uploads.save_upload(f.name, f.getvalue(), where.uploads) for f in files]
         st.session_state["upload_results"] = tuple(results)
         st.session_state["upload_round"] = round_ + 1
         st.session_state["corpus_changed"] = any(r.ok for r in results)
@@ -306,7 +316,9 @@ def show_table_and_downloads(index: frame_index.EventIndex, view: page.FilterVie
         hide_index=True,
         column_config={
             "date": st.column_config.DateColumn("Date"),
+            "source_names": "Source actors",
             "event_type": "Event type",
+            "target_names": "Target actors",
             "actor_names": "Actors",
             "source": "Source",
             "place_names": "Places",

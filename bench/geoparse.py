@@ -101,7 +101,7 @@ SMALL_CORPUS = 50
 
 
 def run_corpus(name: str, limit: int | None, gold_spans: bool, nlp, raw_nlp, gazetteer) -> dict:
-    from geo.cli import geoparse_stream
+    from geo.streams import geoparse_stream
 
     scorer = _scorer()
     records = corpus_records(name, limit)

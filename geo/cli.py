@@ -14,23 +14,17 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from geo.model import Place, ResolvedToponym, SkippedFile, Toponym
+from geo.model import Place, SkippedFile, Toponym
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-
     from geo.pipeline import BuildSummary
-    from geo.places import Gazetteer
 
 log = logging.getLogger("geo")
-
-GEOPARSE_BATCH = 64
-"""Input lines per nlp.pipe call: output is flushed after each batch."""
 
 
 class UsageError(Exception):
@@ -76,6 +70,12 @@ def format_summary(summary: BuildSummary) -> str:
             f" name{'s' if summary.online_failures != 1 else ''} (the offline gazetteer"
             " answered instead); their articles are analysed again at the next build",
         )
+    if summary.dropped_legacy_cache:
+        lines.insert(
+            -1,
+            f"cache:    deleted {summary.dropped_legacy_cache} cached analyses in the old pickle"
+            " format unread (a pickle can run code); their articles were analysed again",
+        )
     # An ArticleError's message already starts with the path: say it once.
     lines += [f"  {s.path}: {s.reason.removeprefix(f'{s.path}: ')}" for s in summary.skipped]
     return "\n".join(lines)
@@ -93,7 +93,12 @@ def _build(args: argparse.Namespace) -> int:
         )
     if missing:
         raise UsageError(f"no such corpus path: {', '.join(missing)}")
-    options = {"force": args.force, "workers": args.workers, "online": _online_geocoder(args)}
+    options = {
+        "force": args.force,
+        "workers": args.workers,
+        "online": _online_geocoder(args),
+        "scheduler": args.scheduler,
+    }
     if args.quiet:
         summary = build_store(paths, args.data_dir, **options)
     else:
@@ -231,133 +236,6 @@ def _place_json(place: Place) -> tuple[object, ...]:
 # --------------------------------------------------------------------------
 # geoparse
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One input line: a document to geoparse, or why it cannot be."""
-
-    number: int
-    doc_id: object = None
-    text: str = ""
-    gold: tuple[Toponym, ...] | None = None
-    error: str | None = None
-
-
-_NOT_UNICODE = "is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape)"
-
-
-def _offset(value: object) -> bool:
-    """A character offset: a non-negative int (JSON true/false are not)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _parse_line(number: int, raw: str, gold_spans: bool) -> _Line:
-    from geo.ingest import lone_surrogate
-
-    try:
-        record = json.loads(raw)
-    except ValueError as error:
-        return _Line(number, error=f"not JSON: {error}")
-    if not isinstance(record, dict):
-        return _Line(number, error="not a JSON object")
-    doc_id, text = record.get("id"), record.get("text")
-    if lone_surrogate(json.dumps(doc_id, ensure_ascii=False)) is not None:
-        return _Line(number, error=f'"id" {_NOT_UNICODE}')
-    if not isinstance(text, str):
-        return _Line(number, doc_id, error='no "text" string')
-    if lone_surrogate(text) is not None:
-        return _Line(number, doc_id, error=f'"text" {_NOT_UNICODE}')
-    if not gold_spans:
-        return _Line(number, doc_id, text)
-    items = record.get("toponyms") or []
-    if not isinstance(items, list):
-        return _Line(number, doc_id, error='"toponyms" is not a list')
-    gold = []
-    for item in items:
-        if not isinstance(item, dict):
-            return _Line(number, doc_id, error=f"gold span {item!r} is not an object")
-        start, end = item.get("start"), item.get("end")
-        if not (_offset(start) and _offset(end) and start <= end <= len(text)):
-            return _Line(number, doc_id, error=f"bad gold span {start}:{end}")
-        gold.append(Toponym(start, end, text[start:end], label="gold"))
-    return _Line(number, doc_id, text, gold=tuple(gold))
-
-
-def _toponym_json(resolved: ResolvedToponym) -> dict[str, object]:
-    t, place = resolved.toponym, resolved.place
-    return {
-        "start": t.start,
-        "end": t.end,
-        "name": t.text,
-        "lat": place.lat if place else None,
-        "lon": place.lon if place else None,
-        "geonameid": place.geonameid if place else None,
-        "country_code": place.country_code if place else None,
-        "kind": place.kind if place else None,
-    }
-
-
-def _batched(stream: IO[str], size: int) -> Iterator[list[tuple[int, str]]]:
-    batch: list[tuple[int, str]] = []
-    for number, raw in enumerate(stream, start=1):
-        batch.append((number, raw))
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def geoparse_stream(
-    source: IO[str],
-    sink: IO[str],
-    gazetteer: Gazetteer,
-    nlp: Language | None,
-    gold_spans: bool = False,
-) -> int:
-    """Geoparse JSON lines; one output line per input line. Returns the number of bad lines."""
-    from geo.ingest import find_boilerplate
-    from geo.nlp import find_toponyms
-    from geo.places import resolve_toponyms
-
-    failures = 0
-    for batch in _batched(source, GEOPARSE_BATCH):
-        lines = [_parse_line(n, raw, gold_spans) for n, raw in batch]
-        if nlp is not None:
-            lines = [
-                line
-                if line.error or len(line.text) <= nlp.max_length
-                else _Line(line.number, line.doc_id, error="text too long for the spaCy model")
-                for line in lines
-            ]
-        to_parse = [line for line in lines if line.error is None and line.gold is None]
-        docs = iter(nlp.pipe(line.text for line in to_parse)) if nlp and to_parse else iter(())
-        for line in lines:
-            toponyms: list[dict[str, object]] = []
-            error = line.error
-            if error is None:
-                found = (
-                    line.gold
-                    if line.gold is not None
-                    # Credits, footers and raw links are not the story (as in a build).
-                    else find_toponyms(next(docs), exclude=find_boilerplate(line.text))
-                )
-                try:
-                    resolved = resolve_toponyms(found, line.text, gazetteer)
-                except (ValueError, KeyError, IndexError, TypeError) as exc:
-                    error = f"resolution failed: {type(exc).__name__}: {exc}"
-                else:
-                    toponyms = [_toponym_json(r) for r in resolved]
-            if error is not None:
-                failures += 1
-                print(f"geoparse: line {line.number}: {error}", file=sys.stderr)
-            sink.write(json.dumps({"id": line.doc_id, "toponyms": toponyms}, ensure_ascii=False))
-            sink.write("\n")
-        sink.flush()
-    return failures
-
-
 def _use_utf8_streams() -> None:
     """JSON Lines are UTF-8 whatever the locale; bytes that are not reach `_parse_line` as
     surrogates and fail their own line, not the run. A leading BOM is dropped."""
@@ -378,7 +256,27 @@ def _geoparse(args: argparse.Namespace) -> int:
         from geo.nlp import load_nlp
 
         nlp = load_nlp(gazetteer)
+    from geo.streams import geoparse_stream
+
     failures = geoparse_stream(sys.stdin, sys.stdout, gazetteer, nlp, args.gold_spans)
+    return 1 if failures else 0
+
+
+def _events(args: argparse.Namespace) -> int:
+    from geo.nlp import load_nlp
+    from geo.places import load_gazetteer
+    from geo.streams import events_stream
+
+    _use_utf8_streams()
+    if args.file is not None and not Path(args.file).is_file():
+        raise UsageError(f"{args.file}: no such file (give a JSON Lines file, or none for stdin)")
+    gazetteer = load_gazetteer()
+    nlp = load_nlp(gazetteer)
+    if args.file is None:
+        failures = events_stream(sys.stdin, sys.stdout, gazetteer, nlp)
+    else:
+        with open(args.file, encoding="utf-8-sig", errors="surrogateescape") as source:
+            failures = events_stream(source, sys.stdout, gazetteer, nlp, name=args.file)
     return 1 if failures else 0
 
 
@@ -448,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="processes analysing articles in parallel (default 1; try the number of cores)",
     )
+    build.add_argument(
+        "--scheduler",
+        metavar="local:N | tcp://HOST:PORT",
+        help="analyse on a Dask cluster: N local worker processes, or a running `dask "
+        "scheduler` whose workers have this project installed",
+    )
     build.set_defaults(run=_build)
 
     info = commands.add_parser("info", help="what a store holds: corpus, counts, partitions")
@@ -471,10 +375,18 @@ def build_parser() -> argparse.ArgumentParser:
         help='resolve only the spans in each line\'s "toponyms" (start/end/name)',
     )
     geoparse.set_defaults(run=_geoparse)
+    events = commands.add_parser(
+        "events",
+        help='JSON lines {"id","text","published"?} -> {"id","events"}: who did what to whom, '
+        "where and when",
+    )
+    events.add_argument("file", nargs="?", help="a JSON Lines file (default: stdin)")
+    events.set_defaults(run=_events)
     return parser
 
 
 def _fatal_errors() -> tuple[type[BaseException], ...]:
+    from geo.cluster import SchedulerError
     from geo.nlp import ModelNotInstalledError
     from geo.pipeline import BuildOptionsError
     from geo.places import GazetteerError, GeoError
@@ -488,6 +400,7 @@ def _fatal_errors() -> tuple[type[BaseException], ...]:
         GeoError,
         ModelNotInstalledError,
         BuildOptionsError,
+        SchedulerError,
     )
 
 

@@ -272,6 +272,16 @@ class Event:
     url: str | None
     published: dt.date | None
     title: str | None = None
+    trigger_start: int | None = None
+    """The event's main predicate, `text[trigger_start:trigger_end]` of the article: one
+    sentence may report several events, each with its own trigger."""
+    trigger_end: int | None = None
+    source_actors: tuple[Actor, ...] = ()
+    """Who acted: the subject, or a passive's agent. `actors` holds sources and targets."""
+    target_actors: tuple[Actor, ...] = ()
+    """To or against whom: the object, or the "against/with/to" argument."""
+    cameo: str | None = None
+    """The CAMEO code the coding dictionaries gave; `event_type` is its PLOVER category."""
 
 
 class PlaceNameLookup(Protocol):

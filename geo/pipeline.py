@@ -7,13 +7,15 @@ every article that has not changed since the last build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from geo.store import (
     EmptyCorpusError,
     StoreCorruptError,
     article_cache_key,
+    build_lock,
     chunked,
     code_fingerprint,
     file_states,
@@ -52,6 +55,8 @@ Progress = Callable[[int, int, str], None]
 
 BATCH_SIZE = 32
 """Texts per nlp.pipe batch: large enough for throughput, small enough for memory."""
+SPACY_MAX_LENGTH = 1_000_000
+"""spaCy's default `nlp.max_length`: the longest text a worker's model takes."""
 
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
@@ -70,6 +75,9 @@ class BuildSummary:
     online_failures: int = 0
     """Names the online geocoder could not answer (left to the offline gazetteer)."""
     online_service: str = ""
+    dropped_legacy_cache: int = 0
+    """Cached analyses in an earlier version's pickle format, deleted unread (their articles
+    were analysed again): loading a pickle can run code."""
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
@@ -284,6 +292,18 @@ def _refuse_to_empty(
     )
 
 
+def _one_build_at_a_time(build: Callable[..., BuildSummary]) -> Callable[..., BuildSummary]:
+    """Holds the data directory's build lock around a build (geo.store.build_lock)."""
+
+    @functools.wraps(build)
+    def locked(paths: Sequence[Path | str], data_dir: Path | str, **options) -> BuildSummary:
+        with build_lock(data_dir):
+            return build(paths, data_dir, **options)
+
+    return locked
+
+
+@_one_build_at_a_time
 def build_store(
     paths: Sequence[Path | str],
     data_dir: Path | str,
@@ -295,6 +315,7 @@ def build_store(
     force: bool = False,
     workers: int = 1,
     online: Geocoder | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Analyse the corpus under `paths` and write the store to `data_dir`.
 
@@ -309,12 +330,13 @@ def build_store(
     geocoder such as `geo.places.OnlineGeocoder`, is asked for the names the
     gazetteer has no place for; it runs in one process, to keep its rate limit.
     """
-    _check_workers(workers, online)
+    _check_workers(workers, online, scheduler)
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
     report = progress or (lambda done, total, message: None)
     previous = _previous_manifest(data_dir)
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]
+    cache = ArticleCache(data_dir)
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.
     analysis_key = fingerprint if online is None else f"{fingerprint}+{online.name}"
@@ -322,11 +344,16 @@ def build_store(
         summary = _summary_of_previous(previous, data_dir)
         report(summary.articles, summary.articles, "nothing changed since the last build")
         return summary
-    cache = ArticleCache(data_dir)
     cache.check_writable()
+    dropped = cache.drop_legacy()  # never loaded: a pickle can run code
     plan = _plan_build(paths, analysis_key, cache, force)
     report(plan.reused, plan.total, f"{plan.reused} unchanged articles reused")
-    if plan.todo_ids:
+    if plan.todo_ids and scheduler is not None:
+        _analyse_planned(
+            plan, paths, analysis_key, cache, report, None, None, actor_registry, 1, None,
+            scheduler=scheduler,
+        )  # fmt: skip
+    elif plan.todo_ids:
         if gazetteer is None:
             from geo.places import load_gazetteer
 
@@ -380,6 +407,7 @@ def build_store(
         data_dir=str(data_dir),
         online_failures=plan.online_failures,
         online_service="" if online is None else online.name,
+        dropped_legacy_cache=dropped,
     )
 
 
@@ -387,9 +415,23 @@ class BuildOptionsError(ValueError):
     """build_store's options do not go together; the message says which to drop."""
 
 
-def _check_workers(workers: int, online: Geocoder | None) -> None:
+def _check_workers(workers: int, online: Geocoder | None, scheduler: str | None = None) -> None:
     if workers < 1:
         raise BuildOptionsError(f"workers must be at least 1, got {workers}")
+    if scheduler is not None:
+        from geo.cluster import parse_scheduler
+
+        parse_scheduler(scheduler)  # a SchedulerError names a malformed value
+        if workers > 1:
+            raise BuildOptionsError(
+                "give --scheduler local:N or --workers N, not both (--workers N forks N "
+                "processes on this machine; --scheduler runs on a Dask cluster)"
+            )
+        if online is not None:
+            raise BuildOptionsError(
+                "online geocoding runs in one process to respect the service's rate limit: "
+                f"drop --scheduler, or build offline (drop --online and unset {SERVICE_ENV})"
+            )
     if online is not None and workers > 1:
         raise BuildOptionsError(
             "online geocoding runs in one process to respect the service's rate limit: "
@@ -409,6 +451,7 @@ class _BuildPlan:
     reused: int
     changed_while_reading: int = 0
     online_failures: int = 0
+    analysed_ids: set[str] = field(default_factory=set)
 
 
 def _plan_build(
@@ -433,13 +476,16 @@ def _analyse_planned(
     analysis_key: str,
     cache: ArticleCache,
     report: Progress,
-    nlp: Language,
-    gazetteer: Gazetteer,
+    nlp: Language | None,
+    gazetteer: Gazetteer | None,
     actor_registry: ActorRegistry | None,
     workers: int,
     online: Geocoder | None,
+    scheduler: str | None = None,
 ) -> None:
-    """The second pass: analyse the articles the plan marked, caching each analysis."""
+    """The second pass: analyse the articles the plan marked, caching each analysis.
+    Without `scheduler`, `nlp` and `gazetteer` are loaded; with one, the workers load them."""
+    max_length = nlp.max_length if nlp is not None else SPACY_MAX_LENGTH
     done = plan.reused
 
     def analysable() -> Iterator[Article]:
@@ -447,7 +493,7 @@ def _analyse_planned(
         for article in iter_corpus(paths):
             if not isinstance(article, Article) or article.id not in plan.todo_ids:
                 continue
-            problem = _too_long(article, nlp.max_length)
+            problem = _too_long(article, max_length)
             if problem is None:
                 yield article
             else:
@@ -455,10 +501,40 @@ def _analyse_planned(
                 del plan.planned[article.id]
                 done += 1
 
-    analysed = _analyse_in_parallel(analysable(), nlp, gazetteer, actor_registry, workers, online)
-    analysed_ids = set()
+    with ExitStack() as on_cluster:
+        if scheduler is None:
+            analysed = _analyse_in_parallel(
+                analysable(), nlp, gazetteer, actor_registry, workers, online
+            )
+        else:
+            from geo.cluster import analyse_on_cluster, connect
+
+            client = on_cluster.enter_context(connect(scheduler))
+            analysed = analyse_on_cluster(analysable(), client, actor_registry)
+        done = _cache_analyses(plan, analysed, analysis_key, cache, report, online, done)
+    for article_id in sorted(plan.todo_ids & plan.planned.keys() - plan.analysed_ids):
+        plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))
+        plan.changed_while_reading += 1
+
+
+def _cache_analyses(
+    plan: _BuildPlan,
+    analysed: Iterable[tuple[Article, CachedArticle | str]],
+    analysis_key: str,
+    cache: ArticleCache,
+    report: Progress,
+    online: Geocoder | None,
+    done: int,
+) -> int:
+    """Caches each analysis as it arrives (a killed build loses none of them); an article
+    whose analysis failed (on a cluster, twice) is skipped and named."""
     failures_before = failures_seen = _online_failures(online)
     for article, cached in analysed:
+        if isinstance(cached, str):
+            plan.skipped.append(SkippedFile(article.path, cached))
+            del plan.planned[article.id]
+            done += 1
+            continue
         key = article_cache_key(repr(article), analysis_key)
         if _online_failures(online) > failures_seen:
             # Stored for this build, but not reused as if complete: asked again next time.
@@ -466,13 +542,11 @@ def _analyse_planned(
             failures_seen = _online_failures(online)
         plan.planned[article.id] = _Planned(key, _content_hash(article), article.path)
         cache.put(key, cached)
-        analysed_ids.add(article.id)
+        plan.analysed_ids.add(article.id)
         done += 1
         report(done, plan.total, f"analysed {article.path}")
     plan.online_failures = failures_seen - failures_before
-    for article_id in sorted(plan.todo_ids & plan.planned.keys() - analysed_ids):
-        plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))
-        plan.changed_while_reading += 1
+    return done
 
 
 def _online_failures(online: Geocoder | None) -> int:

@@ -9,24 +9,34 @@ import os
 import random
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from geo.ingest import ArticleError, articles, load_article_file, load_corpus, lone_surrogate
-from geo.ingest.articles import (
-    MAX_DOCUMENT_BYTES,
-    MAX_LINE_CHARS,
-    MAX_ROW_BYTES,
+from geo.ingest import (
+    ArticleError,
+    articles,
+    decoding,
+    load_article_file,
+    load_corpus,
+    lone_surrogate,
+)
+from geo.ingest.articles import article_id
+from geo.ingest.decoding import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS
+from geo.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
     FileTooLargeError,
     LineTooLongError,
     MissingTextColumnError,
     NoMainTextError,
+    NotJsonLinesError,
+    SidecarError,
     UndecodableFileError,
     UnreadablePathError,
-    article_id,
 )
+from geo.ingest.rows import MAX_ROW_BYTES
+from geo.ingest.sidecar import load_sidecar
 from geo.model import Article, Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +229,7 @@ def test_permission_denied(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(articles, "open", denied, raising=False)
+    monkeypatch.setattr(decoding, "open", denied, raising=False)
     with pytest.raises(UnreadablePathError, match="permission denied"):
         load_article_file(path)
 
@@ -575,8 +585,8 @@ def test_a_sidecar_column_it_does_not_know_is_reported_not_ignored(tmp_path, hea
 
 def test_a_sidecar_synonym_column_says_which_name_to_use(tmp_path):
     _write(tmp_path / "articles.csv", "file,date\na.txt,2021-11-19\n")
-    with pytest.raises(articles.SidecarError, match="'date' is called 'published' here"):
-        articles.load_sidecar(tmp_path / "articles.csv")
+    with pytest.raises(SidecarError, match="'date' is called 'published' here"):
+        load_sidecar(tmp_path / "articles.csv")
 
 
 def test_a_header_only_sidecar_without_a_file_column_is_reported(tmp_path):
@@ -774,7 +784,7 @@ def test_a_json_document_saved_as_jsonl_is_one_error_naming_the_file(tmp_path, c
     assert skipped.path == str(path) and skipped.line is None
     assert f"is one JSON {kind}, not JSON Lines" in skipped.reason
     assert 'one {"text": ...} object on a line of its own' in skipped.reason
-    with pytest.raises(articles.NotJsonLinesError):
+    with pytest.raises(NotJsonLinesError):
         load_article_file(path)
 
 
@@ -858,3 +868,39 @@ def test_a_sidecar_row_repeating_a_file_is_reported_and_the_first_is_used(tmp_pa
     [skipped] = corpus.skipped
     assert skipped.path.endswith("articles.csv:line 4")
     assert "repeats line 2's file and id" in skipped.reason
+
+
+def test_a_row_nested_too_deeply_is_skipped_and_named_and_the_rest_read(tmp_path):
+    """100,000 nested arrays raised RecursionError out of the corpus reader: no build at all."""
+    deep = '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = [
+        json.dumps({"id": "1", "text": "Poland closed the crossing at Kuznica."}),
+        deep,
+        json.dumps({"id": "3", "text": "Lithuania declared an emergency."}),
+    ]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    corpus = load_corpus([tmp_path])
+    assert [a.text[:9] for a in corpus.articles] == ["Poland cl", "Lithuania"]
+    [skipped] = corpus.skipped
+    assert skipped.path == f"{path}:line 2" and "nested too deeply" in skipped.reason
+
+
+def test_a_row_too_large_to_decode_is_skipped_and_named(tmp_path, monkeypatch):
+    import geo.jsonlines
+
+    real = json.loads
+
+    def loads(text, *args, **kwargs):
+        if "huge" in text:
+            raise MemoryError
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(
+        geo.jsonlines, "json", SimpleNamespace(loads=loads, JSONDecodeError=json.JSONDecodeError)
+    )
+    lines = [json.dumps({"text": "huge"}), json.dumps({"text": "Latvia followed suit."})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    corpus = load_corpus([tmp_path])
+    assert [a.text for a in corpus.articles] == ["Latvia followed suit."]
+    [skipped] = corpus.skipped
+    assert skipped.path == f"{path}:line 1" and "too large to decode" in skipped.reason

@@ -7,12 +7,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import spacy
 
 import geo.cli as cli
 import geo.places
+import geo.streams as streams
 from geo.model import Place, SkippedFile
 from geo.pipeline import BuildSummary
 from geo.places import Gazetteer
@@ -47,7 +49,7 @@ def nlp():
 
 def _geoparse(lines, gazetteer, nlp, gold_spans=False):
     out = io.StringIO()
-    failures = cli.geoparse_stream(io.StringIO("".join(lines)), out, gazetteer, nlp, gold_spans)
+    failures = streams.geoparse_stream(io.StringIO("".join(lines)), out, gazetteer, nlp, gold_spans)
     return failures, [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -373,3 +375,46 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(gazetteer, monkeypatch
     monkeypatch.setattr(geo.places, "load_gazetteer", lambda: gazetteer)
     assert cli.main(["geocode", "Warsaw"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_geoparse_skips_a_line_that_cannot_be_decoded_and_parses_the_rest(
+    gazetteer, nlp, capsys, monkeypatch
+):
+    """A 100,000-deep nested row raised RecursionError and the run wrote nothing at all."""
+    import geo.jsonlines
+
+    monkeypatch.setattr(streams, "bounded_lines", lambda s: geo.jsonlines.bounded_lines(s, 300_000))
+    deep = '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    lines = [
+        json.dumps({"id": "1", "text": "Riots in Warsaw."}) + "\n",
+        deep,
+        '{"id": "3", "text": "' + "x" * 400_000 + '"}\n',  # over the line limit
+        json.dumps({"id": "4", "text": "Police in Minsk."}) + "\n",
+    ]
+    failures, out = _geoparse(lines, gazetteer, nlp)
+    assert failures == 2
+    assert [o["id"] for o in out] == ["1", None, None, "4"]
+    assert [t["name"] for t in out[3]["toponyms"]] == ["Minsk"]
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [
+        "geoparse: line 2: nested too deeply to decode",
+        "geoparse: line 3: the line is over the 300,000-character limit",
+    ]
+
+
+def test_geoparse_survives_a_line_too_large_to_decode(gazetteer, nlp, capsys, monkeypatch):
+    import geo.jsonlines
+
+    real = json.loads
+
+    def loads(text, *args, **kwargs):
+        if "huge" in text:
+            raise MemoryError
+        return real(text, *args, **kwargs)
+
+    fake_json = SimpleNamespace(loads=loads, JSONDecodeError=json.JSONDecodeError)
+    monkeypatch.setattr(geo.jsonlines, "json", fake_json)
+    lines = ['{"id": "huge", "text": "x"}\n', json.dumps({"id": "b", "text": "In Minsk."}) + "\n"]
+    failures, out = _geoparse(lines, gazetteer, nlp)
+    assert failures == 1 and [o["id"] for o in out] == [None, "b"]
+    assert "line 1: too large to decode in memory" in capsys.readouterr().err

@@ -9,6 +9,7 @@ Event objects, independently of geo.app.filters.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from pathlib import Path
 
@@ -241,14 +242,28 @@ def test_base_map_is_rendered_once_then_read_from_disk(tmp_path, monkeypatch):
     renders = []
     render = page.render_base_map_args
     monkeypatch.setattr(page, "render_base_map_args", lambda *a: renders.append(a) or render(*a))
+    component = importlib.import_module  # the page imports streamlit_folium, geo/ does not
+    load = lambda: component("streamlit_folium")  # noqa: E731
     bounds = ((50.0, 20.0), (55.0, 30.0))
-    first = page.base_map_args(bounds, "../static", str(tmp_path))
+    first = page.base_map_args(bounds, "../static", str(tmp_path), load)
     (cached,) = tmp_path.glob("basemap-*.json")
-    assert page.base_map_args(bounds, "../static", str(tmp_path)) == first  # a new process
+    assert page.base_map_args(bounds, "../static", str(tmp_path), load) == first  # a new process
     assert len(renders) == 1
     cached.write_text('{"script": ')
-    assert page.base_map_args(bounds, "../static", str(tmp_path)) == first
+    assert page.base_map_args(bounds, "../static", str(tmp_path), load) == first
     assert len(renders) == 2
-    other = page.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path))
+    other = page.base_map_args(((0.0, 0.0), (1.0, 1.0)), "../static", str(tmp_path), load)
     assert other["script"] != first["script"] or other["bounds"] != first["bounds"]
     assert len(list(tmp_path.glob("basemap-*.json"))) == 2
+
+
+def test_the_actor_role_control_narrows_the_chosen_actors(app, events):
+    """The sample events carry no roles: as source or target, nobody takes part."""
+    app.run()
+    assert app.radio(key="f_actor_role").disabled
+    app.multiselect(key="f_actors").set_value(["lukashenko"]).run()
+    either = metric(app, "Events")
+    assert either == _expect(events, lambda e: any(a.id == "lukashenko" for a in e.actors)) > 0
+    assert not app.radio(key="f_actor_role").disabled
+    app.radio(key="f_actor_role").set_value("source").run()
+    assert metric(app, "Events") == 0

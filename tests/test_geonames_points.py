@@ -47,6 +47,23 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
+def gazetteer():
+    from geo.places import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(("geonameid", "kind", "country", "lat", "lon"), EXPECTED)
+def test_the_gazetteer_puts_countries_and_regions_on_geonames_own_point(
+    gazetteer, geonameid: int, kind: str, country: str, lat: float, lon: float
+) -> None:
+    """What geoparse, the store and the map show: countryinfo put Canada at 60, -95."""
+    place = gazetteer.by_geonameid(geonameid)
+    assert place is not None and (place.kind, place.country_code) == (kind, country)
+    assert (place.lat, place.lon) == pytest.approx((lat, lon), abs=1e-4)
+
+
+@pytest.fixture(scope="module")
 def derive() -> ModuleType:
     spec = importlib.util.spec_from_file_location("derive_geonames_points", DERIVE_SCRIPT)
     assert spec is not None and spec.loader is not None

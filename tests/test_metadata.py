@@ -9,14 +9,10 @@ import pytest
 
 from geo.ingest import find_boilerplate, find_credits, load_outlets, parse_date
 from geo.ingest.boilerplate import find_footer, merge_spans
-from geo.ingest.metadata import (
-    decode_google_news_id,
-    decode_google_news_url,
-    find_published,
-    find_source,
-    find_title,
-    find_url,
-)
+from geo.ingest.metadata import find_title
+from geo.ingest.pubdates import find_published
+from geo.ingest.sources import find_source
+from geo.ingest.urls import decode_google_news_id, decode_google_news_url, find_url
 from geo.model import Span
 
 

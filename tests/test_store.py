@@ -126,10 +126,11 @@ def _build(corpus, data_dir, **kwargs):
 
 
 def _snapshot(data_dir: Path) -> dict[str, bytes]:
+    """The store's files; the build lock says who last built, and is no part of the store."""
     return {
         p.relative_to(data_dir).as_posix(): p.read_bytes()
         for p in sorted(data_dir.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != store.LOCK_NAME
     }
 
 
@@ -200,7 +201,7 @@ def test_removed_article_leaves_store_and_cache(corpus, tmp_path, analyser):
     assert store_is_stale(data_dir, [corpus])
     summary = _build(corpus, data_dir)
     assert summary.articles == 2 and summary.reused == 2
-    assert len(list((data_dir / "cache").glob("*/*.pickle"))) == 2
+    assert len(list((data_dir / "cache").glob("*/*.json"))) == 2
 
 
 def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser, monkeypatch):
@@ -369,7 +370,7 @@ def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
     (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
-    entry = next((data_dir / "cache").glob("*/*.pickle"))
+    entry = next((data_dir / "cache").glob("*/*.json"))
     entry.write_bytes(entry.read_bytes()[:50])
     outputs = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
     with pytest.raises(store.StoreCorruptError, match=entry.name):
@@ -600,3 +601,37 @@ def test_an_empty_store_has_a_typed_articles_table(tmp_path):
     write_store(tmp_path, [], {})
     articles = load_articles(tmp_path)
     assert len(articles) == 0 and "published_provenance" in articles.columns
+
+
+def test_a_second_build_on_the_same_store_stops_naming_the_first(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    with (
+        store.build_lock(data_dir),
+        pytest.raises(store.StoreBusyError, match=rf"another build is writing .*pid {os.getpid()}"),
+    ):
+        _build(corpus, data_dir)
+    assert _build(corpus, data_dir).articles == 3
+
+
+def test_a_killed_build_leaves_no_lock_behind(corpus, tmp_path, analyser):
+    import subprocess
+    import sys
+    import time
+
+    data_dir = tmp_path / "data"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from geo.store import build_lock\n"
+         "with build_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
+         str(data_dir)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(store.StoreBusyError, match=f"pid {holder.pid}"):
+            _build(corpus, data_dir)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    time.sleep(0.1)
+    assert _build(corpus, data_dir).articles == 3

@@ -134,3 +134,18 @@ def test_info_says_what_the_store_holds(project, capsys):
     assert "articles:   5" in text and "my-articles" in text
     assert cli.main(["info", "--data-dir", str(project / "nowhere")]) == 2
     assert "holds no event store" in capsys.readouterr().err
+
+
+def test_build_skips_a_row_nested_too_deeply_and_builds_the_rest(project, capsys):
+    feed = project / "feed"
+    feed.mkdir()
+    rows = [
+        json.dumps({"id": "1", "text": TEXT.format(n=1)}),
+        '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps({"id": "3", "text": TEXT.format(n=3)}),
+    ]
+    (feed / "rows.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
+    assert cli.main(["build", "feed"]) == 1
+    out = capsys.readouterr().out
+    assert "articles: 2" in out and "rows.jsonl:line 2: nested too deeply" in out
+    assert _articles(project / "data") == 2

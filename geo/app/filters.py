@@ -24,6 +24,9 @@ PlaceRoleFilter = Literal["located", "any"]
 """`located`: only places where the event happened; `any`: also places merely mentioned."""
 
 PLACE_ROLE_FILTERS: tuple[PlaceRoleFilter, ...] = ("located", "any")
+ActorRoleFilter = Literal["either", "source", "target"]
+ACTOR_ROLE_FILTERS: tuple[ActorRoleFilter, ...] = ("either", "source", "target")
+"""How the chosen actors take part: as the one acting, as the one acted upon, or either."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,17 @@ class EventFilter:
     place_countries: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     place_role: PlaceRoleFilter = "any"
+    actor_role: ActorRoleFilter = "either"
     text: str = ""
 
     def __post_init__(self) -> None:
         if self.place_role not in PLACE_ROLE_FILTERS:
             raise ValueError(
                 f"place_role must be one of {PLACE_ROLE_FILTERS}, not {self.place_role!r}"
+            )
+        if self.actor_role not in ACTOR_ROLE_FILTERS:
+            raise ValueError(
+                f"actor_role must be one of {ACTOR_ROLE_FILTERS}, not {self.actor_role!r}"
             )
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
@@ -119,7 +127,12 @@ def _filter_mask(index: EventIndex, f: EventFilter) -> np.ndarray | None:
         if wanted:
             parts.append(coded.mask(wanted))
     if f.actors:
-        parts.append(index.actors.mask(f.actors))
+        taking_part = {
+            "either": index.actors,
+            "source": index.source_actors,
+            "target": index.target_actors,
+        }[f.actor_role]
+        parts.append(taking_part.mask(f.actors))
     if f.actor_countries:
         parts.append(index.actor_countries.mask(f.actor_countries))
     if f.place_role == "located":
@@ -266,6 +279,7 @@ PARAM_NAMES = {
     "place_countries": "country",
     "event_types": "type",
     "place_role": "role",
+    "actor_role": "as",
     "text": "q",
 }
 """EventFilter field → URL query parameter."""
@@ -309,6 +323,7 @@ def filter_from_params(params: Mapping[str, Sequence[str]]) -> EventFilter:
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
     role = next(iter(values("place_role")), "any")
+    actor_role = next(iter(values("actor_role")), "either")
     text = next(iter(values("text")), "")
     return EventFilter(
         date_from=date_from,
@@ -319,6 +334,7 @@ def filter_from_params(params: Mapping[str, Sequence[str]]) -> EventFilter:
         place_countries=values("place_countries"),
         event_types=values("event_types"),
         place_role=role if role in PLACE_ROLE_FILTERS else "any",  # type: ignore[arg-type]
+        actor_role=actor_role if actor_role in ACTOR_ROLE_FILTERS else "either",  # type: ignore[arg-type]
         text=text,
     )
 

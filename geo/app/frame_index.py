@@ -237,6 +237,10 @@ class EventIndex:
     place_country: Coded
     actors: Multi
     actor_countries: Multi
+    source_actors: Multi
+    """Per row, the actors that acted (the event's source)."""
+    target_actors: Multi
+    """Per row, the actors acted upon (the event's target)."""
     day: np.ndarray = field(repr=False)
     """datetime64[D] per row (NaT when undated)."""
     day_exact: np.ndarray = field(repr=False)
@@ -277,6 +281,13 @@ def _day_exact(frame: pd.DataFrame) -> np.ndarray:
     return frame["date_precision"].isin(DAY_PRECISIONS).to_numpy(dtype=bool)
 
 
+def _column_or_blank(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of frames from before it was stored reads as empty."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+
+
 def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
     """Validate the frame and code its columns once."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
@@ -306,6 +317,8 @@ def build_index(frame: gpd.GeoDataFrame) -> EventIndex:
         place_country=Coded.of(frame["place_country"]),
         actors=actors,
         actor_countries=Multi.of(frame["actor_countries"]),
+        source_actors=Multi.of(_column_or_blank(frame, "source_ids")),
+        target_actors=Multi.of(_column_or_blank(frame, "target_ids")),
         day=day,
         day_exact=_day_exact(frame),
         located=(frame["role"] == "located").to_numpy(dtype=bool),
@@ -335,7 +348,9 @@ def safe_url(url: object) -> str | None:
 def _safe_urls(column: Coded) -> Coded:
     """The table's link column, checked once per distinct URL when the index is built."""
     values = np.array([safe_url(v) for v in column.values], dtype=object)
-    return Coded(np.where(pd.isna(values)[column.codes], -1, column.codes), values)
+    # code -1 (no URL) reads the appended slot: missing, even when no row has a URL at all
+    missing = np.append(pd.isna(values), True)
+    return Coded(np.where(missing[column.codes], -1, column.codes), values)
 
 
 def _table_columns(
@@ -352,6 +367,8 @@ def _table_columns(
             columns[c] = np.where(texts.excerpt == "", None, texts.excerpt)
         elif c == "url":
             columns[c] = _safe_urls(Coded.of(frame[c]))
+        elif c in ("source_names", "target_names"):
+            columns[c] = Coded.of(frame[c].fillna("").str.replace(LIST_SEP, ", ", regex=False))
         else:
             columns[c] = coded[c] if c in coded else Coded.of(frame[c])
     return columns
@@ -391,7 +408,9 @@ def _actor_names(frame: pd.DataFrame, actors: Multi) -> dict[str, str]:
 
 TABLE_COLUMNS = (
     "date",
+    "source_names",
     "event_type",
+    "target_names",
     "actor_names",
     "source",
     "place_names",

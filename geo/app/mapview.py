@@ -173,6 +173,16 @@ def _date_text(value: object) -> str:
     return str(value)
 
 
+def roles_text(row: Mapping[str, object]) -> str:
+    """"Poland → ACCUSE → Belarus": who did what to whom ("—" for a side nobody takes), or
+    "" for an event stored without roles. Plain text: escape it where it goes into HTML."""
+    sources = _actors_text(row.get("source_names"))
+    targets = _actors_text(row.get("target_names"))
+    if not sources and not targets:
+        return ""
+    return f"{sources or '—'} → {_text(row.get('event_type')) or '?'} → {targets or '—'}"
+
+
 def _actors_text(value: object) -> str:
     return ", ".join(split_list(value if isinstance(value, str) else None))
 
@@ -513,11 +523,15 @@ def detail_html(place_name: str, events: pd.DataFrame) -> str:
     items = []
     for row in events.drop(columns="geometry", errors="ignore").to_dict("records"):
         meta = [escape_html(_date_text(row.get("date")))]
-        for field in ("event_type", "source"):
-            if _text(row.get(field)):
-                meta.append(escape_html(row[field]))
+        who_did_what = roles_text(row)
+        if who_did_what:
+            meta.append(f'<span class="nm-roles">{escape_html(who_did_what)}</span>')
+        elif _text(row.get("event_type")):
+            meta.append(escape_html(row["event_type"]))
+        if _text(row.get("source")):
+            meta.append(escape_html(row["source"]))
         actors = _actors_text(row.get("actor_names"))
-        if actors:
+        if actors and not who_did_what:
             meta.append(escape_html(actors))
         title = escape_html(_text(row.get("title")))
         url = safe_url(row.get("url"))
@@ -572,6 +586,7 @@ __all__ = [
     "layer_payload_bytes",
     "place_layer_script",
     "place_markers",
+    "roles_text",
     "safe_json",
     "safe_url",
     "tooltip_text",

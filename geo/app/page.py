@@ -12,8 +12,9 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
@@ -38,6 +39,11 @@ RETURNED_OBJECTS = [
 """Clicks only (panning and zooming must not rerun the app). The count tells a second click
 on the same marker from the map reporting its last click again on a rerun."""
 ROLE_LABELS = {"located": "Where it happened only", "any": "Also where mentioned"}
+ACTOR_ROLE_LABELS = {
+    "either": "Acting or acted upon",
+    "source": "Acting (source)",
+    "target": "Acted upon (target)",
+}
 
 KEYS = {
     "dates": "f_dates",
@@ -47,6 +53,7 @@ KEYS = {
     "place_countries": "f_place_countries",
     "event_types": "f_event_types",
     "place_role": "f_place_role",
+    "actor_role": "f_actor_role",
     "text": "f_text",
 }
 """Session-state keys of the filter widgets."""
@@ -189,6 +196,7 @@ def default_state(options: filters.FilterOptions) -> dict[str, object]:
         KEYS["place_countries"]: [],
         KEYS["event_types"]: [],
         KEYS["place_role"]: "any",
+        KEYS["actor_role"]: "either",
         KEYS["text"]: "",
     }
 
@@ -207,6 +215,7 @@ def state_from_filter(
     for name in filters.CHOICE_FIELDS:
         state[KEYS[name]] = list(getattr(fitted, name))
     state[KEYS["place_role"]] = fitted.place_role
+    state[KEYS["actor_role"]] = fitted.actor_role
     state[KEYS["text"]] = fitted.text
     return state
 
@@ -255,6 +264,7 @@ def current_filter(
         place_countries=tuple(state.get(KEYS["place_countries"], ())),  # type: ignore[arg-type]
         event_types=tuple(state.get(KEYS["event_types"], ())),  # type: ignore[arg-type]
         place_role=state.get(KEYS["place_role"], "any"),  # type: ignore[arg-type]
+        actor_role=state.get(KEYS["actor_role"], "either"),  # type: ignore[arg-type]
         text=str(state.get(KEYS["text"], "")),
     )
 
@@ -278,11 +288,16 @@ def base_map_cache_key(bounds: tuple[tuple[float, float], ...], asset_base: str)
 
 
 def base_map_args(
-    bounds: tuple[tuple[float, float], ...], asset_base: str, cache_dir: str
+    bounds: tuple[tuple[float, float], ...],
+    asset_base: str,
+    cache_dir: str,
+    load_component: Callable[[], ModuleType],
 ) -> dict[str, object]:
     """st_folium's arguments for the base map, rendered once and kept on disk (keyed by the
     bounds, the code and the package versions): a new server process then shows its first
-    map without importing folium and streamlit-folium, half a second."""
+    map without importing folium and streamlit-folium, half a second. `load_component`
+    gives the streamlit_folium module, imported by the page (geo/ never imports streamlit)
+    and only when the map has to be rendered."""
     cached = Path(cache_dir) / f"basemap-{base_map_cache_key(bounds, asset_base)}.json"
     try:
         return json.loads(cached.read_text(encoding="utf-8"))
@@ -290,7 +305,7 @@ def base_map_args(
         pass
     except (OSError, ValueError):
         cached.unlink(missing_ok=True)  # unreadable or torn: render it again
-    args = render_base_map_args(bounds, asset_base)
+    args = render_base_map_args(bounds, asset_base, load_component())
     cached.parent.mkdir(parents=True, exist_ok=True)
     staged = cached.with_suffix(f".{os.getpid()}.tmp")
     staged.write_text(json.dumps(args), encoding="utf-8")
@@ -299,14 +314,13 @@ def base_map_args(
 
 
 def render_base_map_args(
-    bounds: tuple[tuple[float, float], ...], asset_base: str
+    bounds: tuple[tuple[float, float], ...], asset_base: str, streamlit_folium: ModuleType
 ) -> dict[str, object]:
     """The same steps as streamlit_folium.st_folium (0.27) for the base map.
 
     tests/test_dashboard.py checks these equal what st_folium passes.
     """
     import folium.elements
-    import streamlit_folium
 
     from geo.app import foliummap
     from geo.app.assets import asset_urls

@@ -10,124 +10,46 @@ compiled into lookups keyed by lower-case words; nothing happens at import time.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "coding"
-
-PLOVER_CATEGORIES: frozenset[str] = frozenset(
-    {
-        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-        "OTHER",
-    }
+from geo.events.coding_entries import (
+    _CAMEO_RE,
+    PLOVER_CATEGORIES,
+    ActorEntry,
+    AgentEntry,
+    CodingDataError,
+    DiscardEntry,
+    PloverMapping,
+    VerbEntry,
+    VerbPattern,
+    _words,
+)
+from geo.events.coding_files import (
+    _read_actors,
+    _read_agents,
+    _read_discards,
+    _read_patterns,
+    _read_plover,
+    _read_synsets,
+    _read_verbs,
 )
 
-_CAMEO_RE = re.compile(r"\d{2,4}")
-_ACTOR_CODE_RE = re.compile(r"[A-Z0-9]+|---")
+__all__ = [
+    "PLOVER_CATEGORIES",
+    "ActorEntry",
+    "AgentEntry",
+    "CodingDataError",
+    "CodingDictionaries",
+    "DiscardEntry",
+    "PloverMapping",
+    "VerbEntry",
+    "VerbPattern",
+    "load_coding_dictionaries",
+]
 
-
-class CodingDataError(ValueError):
-    """A coding-dictionary file is missing or malformed; the message names file and line."""
-
-
-@dataclass(frozen=True, slots=True)
-class VerbEntry:
-    """One verb of a CAMEO verb block; cameo None means the verb alone is no event."""
-
-    verb: str
-    before: tuple[str, ...]  # words of a multi-word verb before the head ("re" in re-arrest)
-    after: tuple[str, ...]  # particles after the head ("for" in "ask for")
-    forms: tuple[str, ...]
-    cameo: str | None
-    plover: str | None
-    cameo_reverse: str | None  # TABARI paired code [a:b]: the target's event toward the source
-    plover_reverse: str | None
-    block: str
-    line: int
-
-    @property
-    def phrase(self) -> str:
-        return " ".join((*self.before, self.verb, *self.after))
-
-
-@dataclass(frozen=True, slots=True)
-class VerbPattern:
-    """A phrase pattern of a verb block: tokens before and after the verb keep their markers:
-    '(prep ...)' prepositional phrase, '{a b}' noun phrase (head last), '&name' synset,
-    '$' source, '+' target, '%' compound actor, '^' skip. cameo None = pattern means no event."""
-
-    block: str
-    origin: str  # the verb the pattern was first written for (a comment in the source)
-    before: tuple[str, ...]
-    after: tuple[str, ...]
-    cameo: str | None
-    plover: str | None
-    cameo_reverse: str | None
-    plover_reverse: str | None
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class PloverMapping:
-    """A row of the official CAMEO -> PLOVER table."""
-
-    cameo: str
-    plover: str
-    mode: str
-    context: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class ActorEntry:
-    """An actor code a Phoenix entry holds, with its inclusive date range (None = open)."""
-
-    name: str  # the entry's primary name, as in the source
-    code: str  # CAMEO actor code; '---' is the dictionary's null code
-    start: dt.date | None
-    end: dt.date | None
-    source: str  # countries | international | milnonstate
-    line: int
-
-    @property
-    def dated(self) -> bool:
-        return self.start is not None or self.end is not None
-
-    def holds(self, on: dt.date) -> bool:
-        """Whether the code applies on that date (an undated code always does)."""
-        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class AgentEntry:
-    """An agent noun form and its role code; attach 'suffix' appends the code to the actor's
-    (~COP: Polish police -> POLCOP), 'prefix' puts it first (IGO~)."""
-
-    noun: str
-    singular: str
-    code: str
-    attach: str
-    label: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class DiscardEntry:
-    """A phrase that marks its sentence (scope 'sentence') or story ('story') as no event;
-    stem True lets the last word continue (tournament -> tournaments)."""
-
-    phrase: tuple[str, ...]
-    scope: str
-    stem: bool
-    line: int
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "coding"
 
 
 class CodingDictionaries:
@@ -161,6 +83,15 @@ class CodingDictionaries:
         for p in patterns:
             grouped.setdefault(p.block, []).append(p)
         self._patterns = {k: tuple(v) for k, v in grouped.items()}
+        # Verbs that only appear as the word a block's patterns were written for ("# URGE"
+        # under DEMAND): PETRARCH2's dictionary files them in that block.
+        origins: dict[str, dict[str, int]] = {}
+        for p in patterns:
+            origins.setdefault(p.origin.lower(), {}).setdefault(p.block, 0)
+            origins[p.origin.lower()][p.block] += 1
+        self._origin_block = {
+            origin: max(blocks, key=blocks.__getitem__) for origin, blocks in origins.items()
+        }
         self._synsets = synsets
         self._plover = {r.cameo: r for r in plover_rows}
         self._actors = actors
@@ -189,6 +120,17 @@ class CodingDictionaries:
     def verbs(self, word: str) -> tuple[VerbEntry, ...]:
         """Every entry whose head verb is this lemma or form, multi-word ones included."""
         return tuple(self._by_head.get(word.lower().strip(), ()))
+
+    def verb_by_origin(self, lemma: str) -> VerbEntry | None:
+        """For a verb with no entry of its own that patterns were written for, the entry of
+        the block holding those patterns (its head verb), or None."""
+        block = self._origin_block.get(lemma.lower().strip())
+        if block is None:
+            return None
+        head = self._single.get(block)
+        if head is not None and head.block == block:
+            return head
+        return next((v for v in self._verbs if v.block == block and not v.after), None)
 
     def patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
         """The phrase patterns of the lemma's verb block (patterns belong to blocks)."""
@@ -228,8 +170,8 @@ class CodingDictionaries:
 
     def actors(self, phrase: str | Sequence[str]) -> tuple[ActorEntry, ...]:
         """Every code entry of an exact actor phrase, in dictionary order."""
-        key = _words(phrase.lower()) if isinstance(phrase, str) else tuple(
-            t.lower() for t in phrase
+        key = (
+            _words(phrase.lower()) if isinstance(phrase, str) else tuple(t.lower() for t in phrase)
         )
         if not key:
             return ()
@@ -326,198 +268,6 @@ def _discard_at(d: DiscardEntry, words: Sequence[str], i: int) -> bool:
 
 
 # ------------------------------------------------------------------ reading
-
-
-def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of a derived TSV after its '#' comments and column row."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise CodingDataError(
-            f"{path}: coding dictionary missing (run bench/derive_coding_dictionaries.py)"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise CodingDataError(f"{path}: not UTF-8 ({exc})") from exc
-    header_seen = False
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if not header_seen:
-            if fields != list(columns):
-                raise CodingDataError(
-                    f"{path}:{n}: expected columns {'/'.join(columns)}, got {'/'.join(fields)}"
-                )
-            header_seen = True
-            continue
-        if len(fields) != len(columns):
-            raise CodingDataError(
-                f"{path}:{n}: expected {len(columns)} tab-separated fields, got {len(fields)}"
-            )
-        yield n, fields
-    if not header_seen:
-        raise CodingDataError(f"{path}: no column row ({'/'.join(columns)})")
-
-
-class _Checker:
-    """Field validation that raises CodingDataError naming file and line."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.n = 0
-
-    def fail(self, message: str) -> CodingDataError:
-        return CodingDataError(f"{self.path}:{self.n}: {message}")
-
-    def cameo(self, value: str) -> str | None:
-        if not value:
-            return None
-        if not _CAMEO_RE.fullmatch(value):
-            raise self.fail(f"bad CAMEO code {value!r}")
-        return value
-
-    def plover(self, value: str) -> str | None:
-        if not value:
-            return None
-        if value not in PLOVER_CATEGORIES:
-            raise self.fail(f"unknown PLOVER category {value!r}")
-        return value
-
-    def integer(self, value: str) -> int:
-        if not value.isdigit():
-            raise self.fail(f"expected a line number, got {value!r}")
-        return int(value)
-
-    def choice(self, value: str, allowed: frozenset[str]) -> str:
-        if value not in allowed:
-            raise self.fail(f"expected one of {sorted(allowed)}, got {value!r}")
-        return value
-
-    def nonempty(self, value: str, what: str) -> str:
-        if not value:
-            raise self.fail(f"empty {what}")
-        return value
-
-
-def _read_verbs(path: Path) -> list[VerbEntry]:
-    cols = ("verb", "before", "after", "forms", "cameo", "plover", "cameo_reverse",
-            "plover_reverse", "block", "src_line")
-    chk = _Checker(path)
-    out = []
-    for chk.n, f in _rows(path, cols):
-        out.append(VerbEntry(
-            chk.nonempty(f[0], "verb"), _words(f[1]), _words(f[2]), _words(f[3]),
-            chk.cameo(f[4]), chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]),
-            chk.nonempty(f[8], "block"), chk.integer(f[9]),
-        ))
-    return out
-
-
-def _read_patterns(path: Path) -> list[VerbPattern]:
-    cols = ("block", "origin", "before", "after", "cameo", "plover", "cameo_reverse",
-            "plover_reverse", "src_line")
-    chk = _Checker(path)
-    out = []
-    for chk.n, f in _rows(path, cols):
-        out.append(VerbPattern(
-            chk.nonempty(f[0], "block"), f[1], _words(f[2]), _words(f[3]), chk.cameo(f[4]),
-            chk.plover(f[5]), chk.cameo(f[6]), chk.plover(f[7]), chk.integer(f[8]),
-        ))
-    return out
-
-
-def _read_synsets(path: Path) -> dict[str, tuple[str, ...]]:
-    chk = _Checker(path)
-    grouped: dict[str, list[str]] = {}
-    for chk.n, f in _rows(path, ("synset", "phrase", "plural", "src_line")):
-        if not f[0].startswith("&"):
-            raise chk.fail(f"synset name must start with '&': {f[0]!r}")
-        phrases = grouped.setdefault(f[0], [])
-        phrases.append(chk.nonempty(f[1], "phrase"))
-        if f[2]:
-            phrases.append(f[2])
-        chk.integer(f[3])
-    return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
-
-
-def _read_plover(path: Path) -> list[PloverMapping]:
-    chk = _Checker(path)
-    out = []
-    for chk.n, f in _rows(path, ("cameo", "plover", "mode", "context", "description",
-                                 "src_line")):
-        code = chk.cameo(f[0])
-        category = chk.plover(f[1])
-        if code is None or category is None:
-            raise chk.fail("CAMEO code and PLOVER category are required")
-        chk.integer(f[5])
-        out.append(PloverMapping(code, category, f[2], f[3], f[4]))
-    return out
-
-
-_SOURCES = frozenset({"countries", "international", "milnonstate"})
-
-
-def _read_actors(path: Path) -> dict[str, dict[tuple[str, ...], tuple[ActorEntry, ...]]]:
-    chk = _Checker(path)
-    dates: dict[str, dt.date | None] = {"": None}
-    entries: dict[tuple[str, str, str, str, str, str], ActorEntry] = {}
-    index: dict[str, dict[tuple[str, ...], list[ActorEntry]]] = {}
-    cols = ("pattern", "actor", "code", "start", "end", "source", "src_line")
-    for chk.n, f in _rows(path, cols):
-        key = (f[1], f[2], f[3], f[4], f[5], f[6])
-        entry = entries.get(key)
-        if entry is None:
-            if not _ACTOR_CODE_RE.fullmatch(f[2]):
-                raise chk.fail(f"bad actor code {f[2]!r}")
-            bounds = []
-            for value in (f[3], f[4]):
-                if value not in dates:
-                    try:
-                        dates[value] = dt.date.fromisoformat(value)
-                    except ValueError as exc:
-                        raise chk.fail(f"bad date {value!r} (YYYY-MM-DD)") from exc
-                bounds.append(dates[value])
-            entry = ActorEntry(
-                chk.nonempty(f[1], "actor name"), f[2], bounds[0], bounds[1],
-                chk.choice(f[5], _SOURCES), chk.integer(f[6]),
-            )
-            entries[key] = entry
-        words = _words(f[0])
-        if not words:
-            raise chk.fail("empty actor pattern")
-        found = index.setdefault(words[0], {}).setdefault(words, [])
-        if entry not in found:
-            found.append(entry)
-    return {first: {k: tuple(v) for k, v in d.items()} for first, d in index.items()}
-
-
-def _read_agents(path: Path) -> list[AgentEntry]:
-    chk = _Checker(path)
-    attach = frozenset({"suffix", "prefix"})
-    out = []
-    for chk.n, f in _rows(path, ("noun", "singular", "code", "attach", "label", "src_line")):
-        if not _ACTOR_CODE_RE.fullmatch(f[2]):
-            raise chk.fail(f"bad agent code {f[2]!r}")
-        out.append(AgentEntry(
-            chk.nonempty(f[0], "noun"), f[1], f[2], chk.choice(f[3], attach), f[4],
-            chk.integer(f[5]),
-        ))
-    return out
-
-
-def _read_discards(path: Path) -> list[DiscardEntry]:
-    chk = _Checker(path)
-    scopes = frozenset({"sentence", "story"})
-    out = []
-    for chk.n, f in _rows(path, ("phrase", "scope", "stem", "src_line")):
-        words = _words(f[0])
-        if not words:
-            raise chk.fail("empty discard phrase")
-        out.append(DiscardEntry(
-            words, chk.choice(f[1], scopes), chk.choice(f[2], frozenset({"0", "1"})) == "1",
-            chk.integer(f[3]),
-        ))
-    return out
 
 
 def _load(data_dir: Path) -> CodingDictionaries:

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from geo.ingest.metadata import OutletTable, find_date_lines, find_raw_urls, load_outlets
+from geo.ingest.outlets import OutletTable, load_outlets
+from geo.ingest.pubdates import find_date_lines
+from geo.ingest.urls import find_raw_urls
 from geo.model import Span
 
 MAX_FOOTER_LINE_CHARS = 200

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +23,11 @@ from geo.places import geonames_points
 from geo.places.gazetteer import Gazetteer, _tables_from_rows
 from geo.places.sources import _package_versions, build_rows, demonyms_path, supplement_path
 
-FORMAT_VERSION = 4
+_LOG = logging.getLogger(__name__)
+
+FORMAT_VERSION = 5
 """Bump when the cached layout or the build rules change (4: countries and admin-1 regions on
-GeoNames' own points, each place's point source stored)."""
+GeoNames' own points; 5: each place's point source stored, the `point` array)."""
 
 
 def default_cache_dir() -> Path:
@@ -48,9 +51,12 @@ def _save(tables: Mapping[str, object], target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
     try:
+        names = []
         for name, array in tables["arrays"].items():  # type: ignore[attr-defined]
-            np.save(tmp / f"{name}.npy", array)
-        (tmp / "meta.json").write_text(json.dumps(tables["meta"]), "utf-8")
+            np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+            names.append(name)
+        meta = {**tables["meta"], "arrays": sorted(names)}  # type: ignore[dict-item]
+        (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
         try:
             os.replace(tmp, target)
         except OSError:
@@ -64,9 +70,35 @@ def _save(tables: Mapping[str, object], target: Path) -> None:
 def _load(directory: Path) -> Gazetteer:
     meta = json.loads((directory / "meta.json").read_text("utf-8"))
     arrays = {  # plain ndarray views of the maps: element access on np.memmap is slow
-        path.stem: np.load(path, mmap_mode="r").view(np.ndarray) for path in directory.glob("*.npy")
+        path.stem: np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        for path in directory.glob("*.npy")
     }
+    missing = set(meta.get("arrays", ())) - set(arrays)
+    if missing:
+        raise ValueError(f"{', '.join(sorted(missing))} missing")
     return Gazetteer(arrays, meta)
+
+
+CacheDamage = (ValueError, KeyError, TypeError, OSError)
+"""What loading a truncated, garbled or foreign cache raises (JSONDecodeError is a ValueError;
+an object array, which would need unpickling, is refused with a ValueError)."""
+
+
+def load_or_rebuild(target: Path, build: Callable[[], Mapping[str, object]]) -> Gazetteer:
+    """The cache in `target`, built first if absent; a damaged one is said so and rebuilt."""
+    if (target / "meta.json").exists():
+        try:
+            return _load(target)
+        except CacheDamage as error:
+            _LOG.warning(
+                "the gazetteer cache %s is damaged (%s: %s): rebuilding it",
+                target,
+                type(error).__name__,
+                error,
+            )
+            shutil.rmtree(target)
+    _save(build(), target)
+    return _load(target)
 
 
 def build_gazetteer(supplement: Path | None = None) -> Gazetteer:
@@ -78,8 +110,9 @@ def build_gazetteer(supplement: Path | None = None) -> Gazetteer:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(cache_dir: str, key: str) -> Gazetteer:
-    target = Path(cache_dir) / f"gazetteer-{key}"
-    if not (target / "meta.json").exists():
-        rows, demonyms = build_rows()
-        _save(_tables_from_rows(rows, demonyms), target)
-    return _load(target)
+    return load_or_rebuild(Path(cache_dir) / f"gazetteer-{key}", _build_tables)
+
+
+def _build_tables() -> Mapping[str, object]:
+    rows, demonyms = build_rows()
+    return _tables_from_rows(rows, demonyms)

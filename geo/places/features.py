@@ -155,7 +155,7 @@ HAND_WEIGHTS: dict[str, float] = {
 
 def weights_vector(weights: dict[str, float] | None = None) -> np.ndarray:
     """The weights in FEATURES order: the given ones, else the learned ones
-    (geo/ranker_weights.py), each falling back to the hand-set value."""
+    (geo/places/ranker_weights.py), each falling back to the hand-set value."""
     if weights is None:
         from geo.places.ranker_weights import LEARNED_WEIGHTS
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.places.cache import FORMAT_VERSION, _load, _save
+from geo.places.cache import FORMAT_VERSION, load_or_rebuild
 from geo.places.gazetteer import Gazetteer, _tables_from_rows, normalize_name
 from geo.places.sources import GazetteerBuildError, _package_dir, _Row
 
@@ -162,11 +162,10 @@ def postal_cache_key(main_key: str) -> str:
 def load_postal_gazetteer(cache_dir: str, main_key: str, main: Gazetteer) -> Gazetteer:
     """Built on first use (1.5 million postal rows: `bench/postal_build.py` times it),
     memory-mapped after."""
-    target = Path(cache_dir) / f"postal-{postal_cache_key(main_key)}"
-    if not (target / "meta.json").exists():
-        rows = postal_rows(read_postal_table(postal_table_path()), main)
-        _save(_tables_from_rows(rows, {}), target)
-    return _load(target)
+    return load_or_rebuild(
+        Path(cache_dir) / f"postal-{postal_cache_key(main_key)}",
+        lambda: _tables_from_rows(postal_rows(read_postal_table(postal_table_path()), main), {}),
+    )
 
 
 def postal_fallback(cache_dir: str | os.PathLike[str], main_key: str, main: Gazetteer):

@@ -13,7 +13,7 @@ All mentions of one surface form share one place (one sense per document).
 
 The score is linear: a feature vector per candidate (FEATURES) dotted with
 weights learned from synthetic documents sampled from the gazetteer
-(bench/train_ranker.py -> geo/ranker_weights.py; no benchmark data), each
+(bench/train_ranker.py -> geo/places/ranker_weights.py; no benchmark data), each
 falling back to the hand-set HAND_WEIGHTS.
 
 This module runs the rounds (first picks, the home-region seed, the context passes) and holds

@@ -501,7 +501,7 @@ def build_rows(supplement: Path | None = None) -> tuple[list[_Row], dict[str, st
     cities = _city_rows()
     rows = countries + _continent_rows() + _subdivision_rows(cities) + cities
     _apply_supplement(rows, _read_supplement(supplement or supplement_path()))
-    _apply_geonames_points(rows)
+    _apply_geonames_points(rows, load_geonames_points())
     _fill_missing_points(rows)
     rows = [r for r in rows if not math.isnan(r.lat)]
     demonyms.update(read_demonyms(demonyms_path()))

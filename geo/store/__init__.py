@@ -7,6 +7,7 @@ conversion sit on it; the writer and the reader on top.
 
 from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
 from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, split_list
+from geo.store.lock import LOCK_NAME, StoreBusyError, build_lock
 from geo.store.reader import (
     load_actors,
     load_articles,
@@ -35,6 +36,9 @@ from geo.store.state import (
 from geo.store.writer import StoreCounts, chunked, write_store
 
 __all__ = [
+    "LOCK_NAME",
+    "StoreBusyError",
+    "build_lock",
     "LIST_SEP",
     "ArticleCache",
     "CachedArticle",

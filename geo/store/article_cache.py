@@ -1,17 +1,20 @@
 """Per-article analyses cached under data/cache/, keyed by a hash of the article and the
 analysis code, so an incremental build only analyses new or changed articles.
+
+Entries are tagged JSON (`geo.store.codec`), which can only decode to data. Caches written
+by earlier versions as pickles are deleted unread: loading a pickle can run code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.model import AnalysedArticle, Event
+from geo.store import codec
 from geo.store.state import CACHE_DIR, StoreCorruptError, StoreError, write_atomically
 
 
@@ -20,6 +23,7 @@ def article_cache_key(article_repr: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{fingerprint}\0{article_repr}".encode()).hexdigest()
 
 
+@codec.register
 @dataclass(frozen=True)
 class CachedArticle:
     """What one article contributes to the store."""
@@ -28,27 +32,18 @@ class CachedArticle:
     events: tuple[Event, ...]
 
 
-_UNPICKLING_ERRORS = (
-    pickle.UnpicklingError,
-    EOFError,
-    ValueError,
-    AttributeError,
-    ImportError,
-    IndexError,
-    KeyError,
-    TypeError,
-)
-"""What pickle.load raises on truncated or foreign bytes."""
+SUFFIX = ".json"
+LEGACY_SUFFIX = ".pickle"
 
 
 class ArticleCache:
-    """Pickled CachedArticles under data/cache/, one file per cache key."""
+    """CachedArticles under data/cache/, one JSON file per cache key."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.directory = Path(data_dir) / CACHE_DIR
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+        return self.directory / key[:2] / f"{key}{SUFFIX}"
 
     def check_writable(self) -> None:
         """Fail before the model loads and the first batch is analysed, not after."""
@@ -68,23 +63,26 @@ class ArticleCache:
     def get(self, key: str) -> CachedArticle:
         """The cached analysis; a damaged entry is deleted (analysed anew next build) and raised."""
         path = self._path(key)
-        with path.open("rb") as f:
-            try:
-                value = pickle.load(f)
-            except _UNPICKLING_ERRORS as error:
-                path.unlink()
-                raise StoreCorruptError(
-                    f"{path} is damaged ({type(error).__name__}: {error}) and was deleted: "
-                    "run the build again to analyse its article anew"
-                ) from error
+        try:
+            value = codec.loads(path.read_bytes())
+        except codec.DecodeError as error:
+            path.unlink()
+            raise StoreCorruptError(
+                f"{path} is damaged ({error}) and was deleted: "
+                "run the build again to analyse its article anew"
+            ) from error
         if not isinstance(value, CachedArticle):
-            raise StoreError(f"{path} is not a cached article: delete {self.directory}")
+            path.unlink()
+            raise StoreCorruptError(
+                f"{path} is not a cached article and was deleted: "
+                "run the build again to analyse its article anew"
+            )
         return value
 
     def put(self, key: str, value: CachedArticle) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, lambda f: pickle.dump(value, f, pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, lambda f: f.write(codec.dumps(value)))
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete entries not in `keep`; returns how many."""
@@ -92,8 +90,18 @@ class ArticleCache:
         removed = 0
         if not self.directory.exists():
             return 0
-        for path in self.directory.glob("*/*.pickle"):
+        for path in self.directory.glob(f"*/*{SUFFIX}"):
             if path.stem not in keep:
                 path.unlink()
                 removed += 1
+        return removed
+
+    def drop_legacy(self) -> int:
+        """Delete, unread, the entries earlier versions pickled; returns how many."""
+        if not self.directory.exists():
+            return 0
+        removed = 0
+        for path in self.directory.glob(f"*/*{LEGACY_SUFFIX}"):
+            path.unlink()
+            removed += 1
         return removed

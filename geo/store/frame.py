@@ -26,6 +26,14 @@ EVENT_PLACE_COLUMNS = (
     "actor_names",
     "actor_types",
     "actor_countries",
+    "source_ids",
+    "source_names",
+    "target_ids",
+    "target_names",
+    "cameo",
+    "trigger",
+    "trigger_start",
+    "trigger_end",
     "excerpt",
     "start",
     "end",
@@ -55,6 +63,13 @@ def split_list(value: str | None) -> list[str]:
     return str(value).split(LIST_SEP)
 
 
+def _trigger_text(event: Event) -> str | None:
+    if event.trigger_start is None or event.trigger_end is None:
+        return None
+    begin, end = event.trigger_start - event.start, event.trigger_end - event.start
+    return event.excerpt[begin:end] if 0 <= begin < end <= len(event.excerpt) else None
+
+
 def event_fields(event: Event) -> dict[str, object]:
     """The columns an event gives each of its rows, here and in the flat events table."""
     actors = event.actors
@@ -68,6 +83,15 @@ def event_fields(event: Event) -> dict[str, object]:
         "actor_names": LIST_SEP.join(a.name for a in actors),
         "actor_types": LIST_SEP.join(a.type for a in actors),
         "actor_countries": LIST_SEP.join(a.country_code or "" for a in actors),
+        # who acted and to whom: the dashboard shows "source → TYPE → target"
+        "source_ids": LIST_SEP.join(a.id for a in event.source_actors),
+        "source_names": LIST_SEP.join(a.name for a in event.source_actors),
+        "target_ids": LIST_SEP.join(a.id for a in event.target_actors),
+        "target_names": LIST_SEP.join(a.name for a in event.target_actors),
+        "cameo": event.cameo,
+        "trigger": _trigger_text(event),
+        "trigger_start": event.trigger_start,
+        "trigger_end": event.trigger_end,
         "excerpt": event.excerpt,
         "start": event.start,
         "end": event.end,
@@ -110,4 +134,6 @@ def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
     frame["published"] = pd.to_datetime(frame["published"])
     for col in ("start", "end", "mention_start", "mention_end"):
         frame[col] = frame[col].astype("int64")
+    for col in ("trigger_start", "trigger_end"):
+        frame[col] = frame[col].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

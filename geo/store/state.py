@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     pass
 
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bump when the layout of data/ or of the cached analyses changes."""
 
 EVENT_PLACES_FILE = "events.geoparquet"

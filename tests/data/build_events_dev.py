@@ -8,6 +8,8 @@ span. The format written is ../shared/gold/EVENTS.md's.
     python tests/data/build_events_dev.py --select   # which bench articles to annotate
     python tests/data/build_events_dev.py            # write events_dev.jsonl
     python tests/data/build_events_dev.py --check    # fail if events_dev.jsonl is stale
+    python tests/data/build_events_dev.py --src tests/data/events_dev_second_src \
+        --out tests/data/events_dev_second.jsonl       # the seeds' independent second annotation
 
 The ten LGL and GeoVirus articles are drawn with random.Random(SEED) from those of
 MIN_CHARS..MAX_CHARS characters (whole articles a person can annotate in one sitting),
@@ -148,9 +150,9 @@ def build_row(path: Path) -> tuple[str, dict]:
     }
 
 
-def build() -> list[dict]:
+def build(sources: Path = SOURCES) -> list[dict]:
     order = {"seeds": 0, "lgl": 1, "geovirus": 2}
-    rows = [build_row(p) for p in sorted(SOURCES.glob("*.json"))]
+    rows = [build_row(p) for p in sorted(sources.glob("*.json"))]
     rows.sort(key=lambda cr: (order[cr[0]], cr[1]["id"]))
     return [row for _, row in rows]
 
@@ -163,22 +165,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--select", action="store_true", help="print the bench ids to annotate")
     ap.add_argument("--check", action="store_true", help="fail if the output is stale")
+    ap.add_argument("--src", type=Path, default=SOURCES, help="annotation folder")
+    ap.add_argument("--out", type=Path, default=OUT, help="JSON Lines to write")
     args = ap.parse_args(argv)
+    out = args.out
     if args.select:
         print(json.dumps(select(), indent=1))
         return 0
     try:
-        text = _dump(build())
+        text = _dump(build(args.src))
     except AnnotationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is stale: run {Path(__file__).name}", file=sys.stderr)
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            print(f"{out} is stale: run {Path(__file__).name}", file=sys.stderr)
             return 1
         return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10))} articles)")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({text.count(chr(10))} articles)")
     return 0
 
 

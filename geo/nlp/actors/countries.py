@@ -108,3 +108,10 @@ def country_lexicon() -> CountryLexicon:
     return CountryLexicon(
         table, names, country_names, country_demonyms, frozenset(capitals), max_len, first_words
     )
+
+
+def country_name(code: str | None) -> str | None:
+    """The short English name of a country by its ISO alpha-2 code ("PL" -> "Poland")."""
+    if not code:
+        return None
+    return country_lexicon().country_names.get(code.upper())

@@ -169,7 +169,8 @@ class MissedNames(NameQueries):
 
     def _listed_before_plural_class_word(self, doc: Doc) -> Iterable[Candidate]:
         """ "Barrow and Jackson counties", "Grant, Mahnomen and Wilkin counties"."""
-        if not any(word in doc.text for word in PLURAL_CLASS_WORDS):
+        text = doc.text  # built from the tokens on each access: once, not once per word
+        if not any(word in text for word in PLURAL_CLASS_WORDS):
             return
         for token in doc:
             if token.text not in PLURAL_CLASS_WORDS or token.i == 0:

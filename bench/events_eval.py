@@ -1,0 +1,154 @@
+"""The event layer against gold, scored by ../shared/bench/score_events.py.
+
+    python bench/events_eval.py               # both sets, with the targets
+    python bench/events_eval.py --errors 40   # plus the scorer's first misses and errors
+    python bench/events_eval.py --save DIR    # keep the predictions as JSON Lines
+
+Sets: tests/data/events_dev.jsonl (the seeds and ten LGL and GeoVirus articles, annotated
+to ../shared/gold/EVENTS.md) and PLOVER's gold standard sentences
+(../shared/events/plover_gsr.jsonl), a peer test set: measured here, never tuned to.
+Predictions come from `geo.streams.events_stream`, the code behind `python -m geo events`
+(and the events `geo build` stores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _shared() -> Path:
+    for parent in ROOT.parents:
+        if (parent / "shared" / "bench").is_dir():
+            return parent / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared()
+SETS = {
+    "events_dev": ROOT / "tests" / "data" / "events_dev.jsonl",
+    "plover_gsr": SHARED / "events" / "plover_gsr.jsonl",
+}
+FIGURES = (
+    ("detection_F1", "detection F1"),
+    ("type_acc", "type acc"),
+    ("actor_F1", "actor F1"),
+    ("role_acc", "role acc"),
+    ("located_P", "located P"),
+    ("located_R", "located R"),
+    ("date_acc", "date"),
+    ("all_right", "all right"),
+)
+TARGETS = {
+    "events_dev": {
+        "detection_F1": 0.85, "type_acc": 0.80, "actor_F1": 0.75, "role_acc": 0.75,
+        "located_P": 0.85, "located_R": 0.80, "date_acc": 0.90, "all_right": 0.55,
+    },
+    "plover_gsr": {"type_acc": 0.80, "actor_F1": 0.75, "role_acc": 0.75, "all_right": 0.55},
+}  # fmt: skip
+
+
+def _scorer():
+    path = SHARED / "bench" / "score_events.py"
+    spec = importlib.util.spec_from_file_location("score_events", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load the scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(path: Path) -> dict[str, dict]:
+    rows = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                rows[str(row["id"])] = row
+    return rows
+
+
+def predict(gold: dict[str, dict], gazetteer, nlp) -> dict[str, dict]:
+    from geo.streams import events_stream
+
+    source = io.StringIO(
+        "".join(
+            json.dumps({"id": i, "text": row["text"], "published": row.get("published")}) + "\n"
+            for i, row in gold.items()
+        )
+    )
+    sink = io.StringIO()
+    events_stream(source, sink, gazetteer, nlp, name="gold")
+    predictions = {}
+    for line in sink.getvalue().splitlines():
+        row = json.loads(line)
+        predictions[str(row["id"])] = row
+    return predictions
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--errors", type=int, default=0, help="show the first N errors")
+    parser.add_argument("--save", type=Path, help="write the predictions here")
+    parser.add_argument("--set", choices=sorted(SETS), action="append", help="only this set")
+    args = parser.parse_args(argv)
+
+    from geo.events import load_coding_dictionaries
+    from geo.nlp import load_nlp
+    from geo.places import load_gazetteer
+
+    started = time.perf_counter()
+    dictionaries = load_coding_dictionaries()
+    load_s = time.perf_counter() - started
+    gazetteer = load_gazetteer()
+    nlp = load_nlp(gazetteer)
+    scorer = _scorer()
+    print(f"coding dictionaries: loaded in {load_s:.2f} s (target < 2 s); {dictionaries.counts()}")
+    header = f"{'set':<12}{'docs':>6}{'gold':>6}{'pred':>6}" + "".join(
+        f"{label:>14}" for _, label in FIGURES
+    )
+    lines = [header]
+    for name in args.set or sorted(SETS):
+        path = SETS[name]
+        if not path.exists():
+            lines.append(f"{name:<12} missing: {path}")
+            continue
+        gold = _read(path)
+        predictions = predict(gold, gazetteer, nlp)
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            with (args.save / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+                for row in predictions.values():
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        shown = io.StringIO()
+        with contextlib.redirect_stderr(shown):
+            figures = scorer.score(gold, predictions, errors=args.errors)
+        if args.errors:
+            print(f"--- {name}\n{shown.getvalue()}")
+        row = (
+            f"{name:<12}{figures['docs']:>6}{figures['gold_events']:>6}{figures['pred_events']:>6}"
+        )
+        for key, _ in FIGURES:
+            value = figures.get(key)
+            target = TARGETS[name].get(key)
+            cell = "–" if value is None else f"{value:.3f}"
+            if target is not None and value is not None:
+                cell += " ok" if value >= target else f" <{target:.2f}"
+            row += f"{cell:>14}"
+        lines.append(row)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

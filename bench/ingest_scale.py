@@ -1,0 +1,97 @@
+"""Ingest speed as ratios measured in one run: the whole build (NLP, places, events, store)
+in one process against raw spaCy `nlp.pipe` on the same articles, and on a 2-worker Dask
+LocalCluster against one process.
+
+    python bench/ingest_scale.py                # 200 articles (LGL texts, from ../shared/bench)
+    python bench/ingest_scale.py --articles 600
+
+Targets (issue 13): one process >= 0.8x raw spaCy; 2 workers >= 1.7x one process (these
+machines have 2 cores; the cluster's start and each worker's model load are counted in).
+The articles are written to a temporary folder; nothing is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BENCH = next(
+    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
+
+
+def texts(count: int) -> list[str]:
+    """LGL and GeoVirus article texts, cycled to `count` (a digit appended keeps them apart)."""
+    found: list[str] = []
+    for name in ("lgl", "geovirus"):
+        path = BENCH / f"{name}.jsonl"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                found += [json.loads(line)["text"] for line in handle if line.strip()]
+    if not found:
+        found = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    return [f"{found[i % len(found)]}\n\nCopy {i}." for i in range(count)]
+
+
+def timed(step) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    import spacy
+
+    from geo.nlp import load_nlp
+    from geo.nlp.language import MODEL_PACKAGE
+    from geo.pipeline import build_store
+    from geo.places import load_gazetteer
+
+    corpus_texts = texts(args.articles)
+    gazetteer = load_gazetteer()
+    gazetteer.load_fallback()
+    nlp = load_nlp(gazetteer)
+    raw = spacy.load(MODEL_PACKAGE)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for i, text in enumerate(corpus_texts):
+            (corpus / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+        raw_s = timed(lambda: list(raw.pipe(corpus_texts, batch_size=32)))
+        one_s = timed(
+            lambda: build_store([corpus], Path(tmp) / "one", nlp=nlp, gazetteer=gazetteer)
+        )
+        cluster_s = timed(
+            lambda: build_store([corpus], Path(tmp) / "two", scheduler=f"local:{args.workers}")
+        )
+    cores = os.cpu_count()
+    print(f"articles: {args.articles}, cores: {cores}")
+    print(f"raw spaCy nlp.pipe:        {raw_s:7.1f} s  {args.articles / raw_s:6.1f} articles/s")
+    print(f"build, one process:        {one_s:7.1f} s  {args.articles / one_s:6.1f} articles/s")
+    print(f"build, {args.workers} Dask workers:    {cluster_s:7.1f} s  "
+          f"{args.articles / cluster_s:6.1f} articles/s (start, model loads included)")  # fmt: skip
+    one_ratio, scale = raw_s / one_s, one_s / cluster_s
+    print(f"one process vs raw spaCy:  {one_ratio:.2f}x (target >= 0.8x) "
+          f"{'met' if one_ratio >= 0.8 else 'MISSED'}")  # fmt: skip
+    print(f"{args.workers} workers vs one:        {scale:.2f}x (target >= 1.7x) "
+          f"{'met' if scale >= 1.7 else 'MISSED'}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,331 @@
+"""Who took part in a coded predicate: source and target from the dependency parse, each
+named as the canonical actor it stands for.
+
+The subject (or a passive's "by" agent) is the source; the object, a passive's subject, or
+the argument of "against/with/on/to" is the target; coordinated phrases give one actor each.
+A phrase is named, in order of trust, by the actor stage's mention inside it (canonical
+names, "Lukashenko" -> "Alexander Lukashenko"), by a country or capital acting as its
+government ("Warsaw accused Minsk": Poland, Belarus), by a Phoenix actor entry, and by a
+Phoenix agent noun ("police", "soldiers", "migrants") kept with its modifiers and country.
+Pronouns stand for the last actor of their kind named before them in the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.events.dictionaries import CodingDictionaries
+from geo.events.predicates import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, CodedPredicate
+from geo.model import Actor, ActorMention, ResolvedToponym
+from geo.names import normalize_name
+from geo.nlp import country_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+TARGET_PREPOSITIONS = frozenset({"against", "with", "on", "upon", "toward", "towards", "to", "at"})
+"""Prepositions whose object is the one acted upon ("imposed sanctions on Belarus")."""
+
+MOTION_LEMMAS = frozenset(
+    {"cross", "enter", "reach", "arrive", "return", "travel", "move", "flee", "head", "go"}
+    | {"come", "leave", "fly", "sail", "walk", "march", "drive", "push"}
+)
+"""Verbs whose place object is where they went, not a target."""
+
+GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
+"""GeoNames features of capitals and independent political entities."""
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+GROUP_PRONOUNS = frozenset({"they", "them"})
+SKIPPED_HEADS = frozenset({"who", "which", "that", "it", "this", "these", "those", "what"})
+NAMED_ENTITY_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+"""Entities the NER found that the actor stage did not link: named as written."""
+PEOPLE_NOUNS = frozenset(
+    {"official", "leader", "country", "nation", "state", "side", "party", "member", "delegate"}
+    | {"representative", "delegation", "authority", "administration", "coalition", "alliance"}
+    | {"crowd", "group", "family", "resident", "victim", "survivor", "patient", "voter"}
+    | {"worker", "farmer", "driver", "passenger", "boater", "fisherman", "villager", "child"}
+)
+"""Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
+"the two countries signed"): an unnamed subject headed by one is a generic actor."""
+NATURAL_FORCES = frozenset(
+    {"epidemic", "pandemic", "outbreak", "disease", "virus", "flu", "cholera", "ebola"}
+    | {"flood", "flooding", "fire", "blaze", "wildfire", "storm", "hurricane", "cyclone"}
+    | {"typhoon", "tornado", "earthquake", "quake", "tsunami", "landslide", "drought"}
+    | {"explosion", "accident", "crash", "heat", "cold", "frost", "rain", "snow", "smoke"}
+)
+"""What kills or destroys without an actor behind it: a subject headed by one makes violence
+a happening (OTHER) and any other act no event."""
+_EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
+_PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
+_THING_SUFFIXES = ("ment",)
+DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+    | {"my", "your"}
+)
+
+
+@dataclass(frozen=True)
+class Participants:
+    sources: tuple[Actor, ...]
+    targets: tuple[Actor, ...]
+    inanimate_source: bool = False
+    """A subject (or "by" agent) is there but is no actor: an epidemic, a flood, a fire."""
+    inanimate_target: bool = False
+    """A passive's subject is there but is no actor: homes, bridges, a name."""
+    natural_force: bool = False
+    """The one acting is a force of nature or a disease: "the epidemic has killed 1,200"."""
+
+
+class ArticleActors:
+    """An article's actor mentions and places, for naming the phrases of its predicates."""
+
+    def __init__(
+        self,
+        mentions: Sequence[ActorMention],
+        toponyms: Sequence[ResolvedToponym],
+        dicts: CodingDictionaries,
+        on: dt.date | None,
+    ) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self.toponyms = [t for t in toponyms if t.place is not None]
+        self.dicts = dicts
+        self.on = on
+
+    def _mention_in(self, start: int, end: int, head: Token) -> Actor | None:
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        if not inside:
+            return None
+        holding = [m for m in inside if m.start <= head.idx < m.end]
+        return (holding or inside)[-1].actor
+
+    def _government_in(self, start: int, end: int) -> Actor | None:
+        for t in self.toponyms:
+            place = t.place
+            if place is None or not (start <= t.toponym.start and t.toponym.end <= end):
+                continue
+            feature = dict(place.raw).get("feature")
+            if place.kind == "country" or feature in GOVERNMENT_FEATURES:
+                name = place.name if place.kind == "country" else country_name(place.country_code)
+                if name:
+                    code = place.country_code
+                    return Actor(f"country_{(code or name).lower()}", name, "government", code)
+        return None
+
+    def _phoenix(self, words: Sequence[str], head_at: int) -> Actor | None:
+        """A Phoenix entry spanning the phrase's head word."""
+        for i in range(head_at + 1):
+            found = self.dicts.match_actor(words, i, self.on)
+            if found is not None and found[0].code != "---" and found[1] > head_at:
+                name = found[0].name.title()
+                return Actor(
+                    f"phoenix_{normalize_name(name).replace(' ', '_')}", name, "organisation"
+                )
+        return None
+
+    def _agent(self, head: Token, words: Sequence[str], start: int, end: int) -> Actor | None:
+        """A generic actor ("police", "Polish border guards", "Toronto police"), kept apart
+        per country: the country of a place named inside the phrase."""
+        entry = self.dicts.agent(head.lower_) or self.dicts.agent(head.lemma_.lower())
+        if entry is None:
+            return None
+        phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
+        country = next(
+            (
+                t.place.country_code
+                for t in self.toponyms
+                if t.place is not None and start <= t.toponym.start and t.toponym.end <= end
+            ),
+            None,
+        )
+        slug = normalize_name(phrase).replace(" ", "_")
+        return Actor(
+            f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
+        )
+
+    def _pronoun(self, token: Token) -> Actor | None:
+        word = token.lower_
+        kinds = (
+            ("person",)
+            if word in PERSON_PRONOUNS
+            else ("group", "government", "organisation")
+            if word in GROUP_PRONOUNS
+            else ()
+        )
+        if not kinds:
+            return None
+        i = bisect.bisect_left(self._starts, token.idx)
+        earlier = [m for m in self.mentions[:i] if m.actor.type in kinds]
+        if not earlier:
+            return None
+        # The latest sentence naming one; in it, its subject ("Lukashenko met Putin. He …").
+        doc = token.doc
+        latest = doc.char_span(earlier[-1].start, earlier[-1].end, alignment_mode="expand")
+        if latest is None:
+            return earlier[-1].actor
+        sentence = latest.sent
+        same = [m for m in earlier if sentence.start_char <= m.start < sentence.end_char]
+        for m in same:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and span.root.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+                return m.actor
+        return earlier[-1].actor
+
+    def name(self, head: Token) -> Actor | None:
+        """The actor a noun phrase headed by `head` stands for, or None."""
+        head = _quantified(head)
+        if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
+            return self._pronoun(head)
+        phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "punct", "cc")]
+        # the phrase up to the head and its close modifiers, not clauses hanging off it
+        left = [t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep")]
+        # and the modifiers of its compounds: "European" in "European Community ministers"
+        left += [t for c in left if c.dep_ == "compound" for t in c.lefts if t.dep_ == "compound"]
+        tokens = sorted(
+            {*left, head, *(t for t in phrase if t.dep_ in ("appos", "compound"))},
+            key=lambda t: t.i,
+        )
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        actor = self._mention_in(start, end, head)
+        if actor is None:
+            actor = self._government_in(start, end)
+        words = [t.text for t in tokens]
+        if actor is None:
+            actor = self._phoenix([w.lower() for w in words], tokens.index(head))
+        if actor is None:
+            actor = self._agent(head, words, start, end)
+        if actor is None and head.ent_type_ in NAMED_ENTITY_TYPES:
+            actor = _named_entity(head)
+        plural_subject = head.tag_ == "NNS" and head.dep_ in SUBJECT_DEPS
+        if actor is None and (is_people_noun(head) or plural_subject) and not is_thing_noun(head):
+            phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
+            slug = normalize_name(phrase).replace(" ", "_")
+            actor = Actor(f"group_{slug}", phrase, "group")
+        return actor
+
+
+def is_thing_noun(token: Token) -> bool:
+    """A common noun for a force of nature or a happening ("the floods", "the meetings"),
+    which can be a subject but never an actor."""
+    if token.pos_ != "NOUN":
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in NATURAL_FORCES or (
+        lemma.endswith(_EVENT_NOUN_SUFFIXES) and not is_people_noun(token)
+    )
+
+
+def is_people_noun(token: Token) -> bool:
+    """Whether a common noun stands for people or a body of them (not an epidemic, a flood,
+    a house): a Phoenix agent, one of PEOPLE_NOUNS, or a word ending like one."""
+    lemma = token.lemma_.lower()
+    if lemma in PEOPLE_NOUNS:
+        return True
+    return lemma.endswith(_PEOPLE_SUFFIXES) and not lemma.endswith(_THING_SUFFIXES)
+
+
+def _named_entity(head: Token) -> Actor:
+    doc = head.doc
+    start = end = head.i
+    while start > 0 and doc[start - 1].ent_iob_ in ("B", "I") and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1
+    name = doc[start : end + 1].text
+    if name.lower().startswith("the "):
+        name = name[4:]
+    kind = "person" if head.ent_type_ == "PERSON" else "organisation"
+    return Actor(f"entity_{normalize_name(name).replace(' ', '_')}", name, kind)
+
+
+QUANTITY_LEMMAS = frozenset({"thousand", "hundred", "dozen", "million", "score", "number"})
+
+
+def _quantified(head: Token) -> Token:
+    """What a quantity counts: "thousands of protesters" stands for the protesters."""
+    if head.like_num or head.lemma_.lower() in QUANTITY_LEMMAS:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return head
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    heads = [token]
+    for t in token.conjuncts:
+        if t.i > token.i:
+            heads.append(t)
+    return heads
+
+
+def _subject_of(verb: Token) -> list[Token]:
+    """The verb's own subject, or the one it shares with the verb it is coordinated with or
+    completes ("Guards stopped and detained them", "refused to comply")."""
+    seen = 0
+    while verb is not None and seen < 4:
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        if subjects:
+            return subjects
+        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+            verb = verb.head
+            seen += 1
+            continue
+        break
+    return []
+
+
+def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
+    verb = predicate.verb
+    sources: list[Actor] = []
+    targets: list[Actor] = []
+    forces: list[bool] = []
+
+    def add(into: list[Actor], heads: list[Token]) -> bool:
+        """Adds the actors the phrases name; False if a phrase is a thing, not an actor."""
+        no_thing = True
+        for head in heads:
+            for token in _with_conjuncts(head):
+                actor = actors.name(token)
+                if actor is None:
+                    thing = _quantified(token)
+                    no_thing = no_thing and not is_thing_noun(thing)
+                    forces.append(thing.lemma_.lower() in NATURAL_FORCES)
+                elif all(a.id != actor.id for a in (*sources, *targets)):
+                    into.append(actor)
+        return no_thing
+
+    subjects = _subject_of(verb)
+    passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
+    inanimate_source = inanimate_target = False
+    if passive_subjects:
+        for agent in (c for c in verb.children if c.dep_ == "agent"):
+            named = add(sources, [c for c in agent.children if c.dep_ == "pobj"])
+            inanimate_source = inanimate_source or not named
+        inanimate_target = not add(targets, passive_subjects)
+    else:
+        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
+        inanimate_source = bool(active) and not add(sources, active)
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
+    if verb.lemma_.lower() in MOTION_LEMMAS:
+        objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
+    add(targets, objects)
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
+        pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+        if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:
+            pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
+        add(targets, pobjs)
+    return Participants(
+        tuple(sources),
+        tuple(targets),
+        inanimate_source and not sources,
+        inanimate_target,
+        natural_force=any(forces) and not sources,
+    )

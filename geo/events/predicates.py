@@ -1,0 +1,344 @@
+"""Predicates of a parsed sentence, coded with PETRARCH2's CAMEO verb dictionary.
+
+Each verb of the dependency parse is looked up by lemma, with its particles ("call off",
+"ask for"), then the phrase patterns of its verb block are tried on the words around it
+("condemn … {suicide bombing}" 111, "call … (to) congratulate" 013): the most specific
+pattern that matches gives the CAMEO code, else the verb's own code. The official CAMEO to
+PLOVER table gives the category. A verb or pattern with no code is no event, as in PETRARCH.
+
+The gate around it (EVENTS.md: an identifiable actor did or said something specific, at a
+particular time) is grammatical: finite, realised clauses only; hypotheticals (modals,
+"if"), questions, negated non-concessions and descriptions in the present tense give none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.events.coding_entries import VerbEntry, VerbPattern
+from geo.events.dictionaries import CodingDictionaries
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+APPEAL_PLOVER = "REQUEST"
+"""CAMEO 02 (make an appeal or request) is left out of the official table, which maps
+CAMEO 10 (demand) to PLOVER's REQUEST; PLOVER's own definition of REQUEST covers appeals."""
+
+EVENTS_MD_SENSES = {
+    "016": "REJECT",  # deny responsibility, "rejected the accusations": EVENTS.md's REJECT
+    "057": "AGREE",  # sign a formal agreement: EVENTS.md's AGREE ("sign an agreement")
+    "0841": "CONCEDE",  # release persons or property: EVENTS.md's CONCEDE ("release")
+    "085": "CONCEDE",  # ease restrictions: EVENTS.md's CONCEDE ("ease or lift restrictions")
+    "0811": "CONCEDE",
+    "0812": "CONCEDE",
+    "0813": "CONCEDE",
+    "0814": "CONCEDE",
+}
+"""Where the project's event conventions (../shared/gold/EVENTS.md, which the gold follows)
+file a CAMEO code under another PLOVER category than the official table does."""
+
+EVENTS_MD_BLOCKS = {"agree": ("AGREE", "050"), "refuse": ("REJECT", "120")}
+"""Verb blocks whose bare verb EVENTS.md types otherwise, with the CAMEO code kept: "agreed"
+is AGREE there, where the table's 050 (diplomatic cooperation) makes it SUPPORT; "rejected",
+"denied", "refused" are REJECT there, where PETRARCH2 codes the REFUSE block [---] (no event
+unless a pattern says what was refused)."""
+
+STATEMENT_PREFIX = "01"
+"""CAMEO 01 (make a public statement) is no PLOVER event: what was said is coded instead."""
+
+HAPPENINGS = _wordset(
+    "die occur happen erupt crash collapse explode derail sink capsize drown flood burn "
+    "infect spread strike_down break_out catch_fire elect win lose resign convict acquit "
+    "sentence rule launch open inaugurate"
+)
+"""Specific happenings outside CAMEO's scope (accidents, disasters, deaths, elections,
+verdicts, launches): PLOVER's OTHER. Used only where the CAMEO dictionary codes nothing,
+and for "die", which PETRARCH2 files under killing (190): a death is not an assault."""
+
+OVERRIDDEN_BLOCKS = frozenset({"die"})
+"""Verb blocks whose bare verb is a happening (OTHER) unless a pattern codes it."""
+
+MODALS_HYPOTHETICAL = _wordset("could might may should would must can ought shall")
+"""Auxiliaries of a clause that has not happened ("will" announces a fixed future: kept)."""
+
+CONDITIONAL_MARKS = _wordset("if unless whether lest")
+STATIVE_LEMMAS = _wordset(
+    "be have seem appear remain become consist contain include belong exist lie live know "
+    "believe think want need like mean represent cost weigh look feel hope wish matter "
+    "deserve own possess resemble depend involve concern equal remember"
+)
+"""Main verbs that describe a state, not something happening."""
+
+INTENT_LEMMAS = _wordset("want hope plan intend expect seek aim wish prepare")
+"""Verbs whose infinitive is not (yet) an event: "plans to visit"."""
+
+ASPECTUAL_LEMMAS = _wordset("begin start continue resume manage keep")
+"""Verbs whose infinitive or gerund is the event: "began shelling", "continued to march"."""
+
+CONCESSIVE_PLOVER = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+)
+"""A refused concession is a rejection: "will not kneel", "did not agree"."""
+
+REALISED_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis", "relcl", "xcomp"})
+"""Clauses a predicate can head; participles modifying nouns (acl, amod) describe."""
+
+OWN_CLAUSE_DEPS = frozenset({"ccomp", "conj", "advcl", "parataxis", "relcl", "csubj"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+MARKERS = frozenset({"", "$", "+", "%", "^", "_", "*", "-"})
+WINDOW = 12
+"""Words after (and half as many before) a verb that its patterns may reach."""
+
+
+@dataclass(frozen=True)
+class CodedPredicate:
+    """One verb of a sentence that the dictionaries code as an event."""
+
+    verb: Token
+    """The predicate's head verb: subjects and objects hang from it."""
+    trigger_start: int
+    trigger_end: int
+    cameo: str | None
+    plover: str
+    negated: bool
+    passive: bool
+    evidence: str
+    """The dictionary entry or pattern that coded it, for the event's provenance."""
+
+
+def _pattern_words(tokens: Sequence[str], dicts: CodingDictionaries) -> list[frozenset[str]]:
+    """A pattern side as the words it needs, in order; markers and brackets dropped, a
+    synset standing for any of its phrases' head words."""
+    needed = []
+    for raw in tokens:
+        word = raw.strip("(){}").lower()
+        if word in MARKERS:
+            continue
+        if word.startswith("&"):
+            heads = frozenset(p.split()[-1] for p in dicts.synset(word) if p.split())
+            if heads:
+                needed.append(heads)
+            continue
+        needed.append(frozenset({word}))
+    return needed
+
+
+def _subsequence(needed: Sequence[frozenset[str]], window: Sequence[tuple[str, str]]) -> bool:
+    i = 0
+    for text, lemma in window:
+        if i < len(needed) and (text in needed[i] or lemma in needed[i]):
+            i += 1
+    return i == len(needed)
+
+
+def _windows(
+    verb: Token, sentence: SpacySpan
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(words before, words after) the verb within its own clause, lower-case text and lemma."""
+    doc = verb.doc
+    subtree = set(range(verb.left_edge.i, verb.right_edge.i + 1))  # a subtree is contiguous
+    for child in verb.children:  # clauses of their own are coded on their own
+        if child.dep_ in OWN_CLAUSE_DEPS:
+            subtree.difference_update(range(child.left_edge.i, child.right_edge.i + 1))
+    words = [(i, doc[i]) for i in sorted(subtree) if sentence.start <= i < sentence.end]
+    after = [(t.lower_, t.lemma_.lower()) for i, t in words if i > verb.i and not t.is_punct]
+    before = [(t.lower_, t.lemma_.lower()) for i, t in words if i < verb.i and not t.is_punct]
+    return before[-WINDOW // 2 :], after[:WINDOW]
+
+
+def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
+    """The multi-word entry whose particles follow (and whose prefix precedes) the verb."""
+    doc = verb.doc
+    best: tuple[int, VerbEntry] | None = None
+    for entry in entries:
+        if not entry.before and not entry.after:
+            continue
+        after = [t.lower_ for t in doc[verb.i + 1 : verb.i + 1 + len(entry.after) + 2]]
+        before = [t.lower_ for t in doc[max(0, verb.i - len(entry.before)) : verb.i]]
+        if entry.before and list(entry.before) != before[-len(entry.before) :]:
+            continue
+        needed = [frozenset({w}) for w in entry.after]
+        if entry.after and not _subsequence(needed, [(w, w) for w in after]):
+            continue
+        size = len(entry.before) + len(entry.after)
+        if best is None or size > best[0]:
+            best = (size, entry)
+    return best[1] if best else None
+
+
+def _best_pattern(
+    patterns: Sequence[VerbPattern],
+    before: Sequence[tuple[str, str]],
+    after: Sequence[tuple[str, str]],
+    dicts: CodingDictionaries,
+) -> VerbPattern | None:
+    best: tuple[int, VerbPattern] | None = None
+    for pattern in patterns:
+        need_after = _pattern_words(pattern.after, dicts)
+        need_before = _pattern_words(pattern.before, dicts)
+        size = len(need_after) + len(need_before)
+        if size == 0 or (best is not None and size <= best[0]):
+            continue
+        if _subsequence(need_after, after) and _subsequence(need_before, before):
+            best = (size, pattern)
+    return best[1] if best else None
+
+
+def _plover(code: str | None, dicts: CodingDictionaries) -> str | None:
+    if code in EVENTS_MD_SENSES:
+        return EVENTS_MD_SENSES[code]
+    if code is None or code.startswith(STATEMENT_PREFIX):
+        return None
+    if code.startswith("02"):
+        return APPEAL_PLOVER
+    return dicts.plover(code)
+
+
+def _code(
+    verb: Token, sentence: SpacySpan, dicts: CodingDictionaries
+) -> tuple[str | None, str | None, str, int]:
+    """(CAMEO code, PLOVER category, evidence, trigger end char) of one verb."""
+    lemma = verb.lemma_.lower()
+    entries = dicts.verbs(lemma) or dicts.verbs(verb.lower_)
+    phrase = _matched_entry(verb, entries)
+    single = dicts.verb(lemma) or dicts.verb(verb.lower_) or dicts.verb_by_origin(lemma)
+    entry = phrase or single
+    trigger_end = verb.idx + len(verb.text)
+    if phrase is not None and phrase.after:
+        last = verb.doc[min(len(verb.doc) - 1, verb.i + len(phrase.after))]
+        trigger_end = max(trigger_end, last.idx + len(last.text))
+    if entry is None:
+        if lemma in HAPPENINGS:
+            return None, "OTHER", f"happening: {lemma}", trigger_end
+        return None, None, "", trigger_end
+    before, after = _windows(verb, sentence)
+    pattern = _best_pattern(dicts.block_patterns(entry.block), before, after, dicts)
+    if pattern is not None:
+        evidence = (
+            f"CAMEO pattern {pattern.block}: {' '.join(pattern.after) or ' '.join(pattern.before)}"
+        )
+        return pattern.cameo, _plover(pattern.cameo, dicts), evidence, trigger_end
+    if entry.block in OVERRIDDEN_BLOCKS or (entry.cameo is None and lemma in HAPPENINGS):
+        return None, "OTHER", f"happening: {lemma}", trigger_end
+    evidence = f"CAMEO verb {entry.phrase} ({entry.block})"
+    if entry is not phrase and entry.block in EVENTS_MD_BLOCKS:
+        plover, code = EVENTS_MD_BLOCKS[entry.block]
+        return entry.cameo or code, plover, evidence, trigger_end
+    return entry.cameo, _plover(entry.cameo, dicts), evidence, trigger_end
+
+
+def _children(token: Token, deps: frozenset[str] | set[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+REPORTED_FUTURE = frozenset({"would", "'d"})
+"""In reported speech "would" is the speaker's "will": "said he would not kneel"."""
+
+
+def _reported(verb: Token, dicts: CodingDictionaries) -> bool:
+    """The clause is what someone said: the complement of a statement verb (CAMEO 01)."""
+    if verb.dep_ != "ccomp":
+        return False
+    entry = dicts.verb(verb.head.lemma_.lower())
+    return entry is not None and (entry.cameo or "").startswith(STATEMENT_PREFIX)
+
+
+def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
+    """A clause that has not happened: a modal, a condition, an imperative, a question."""
+    for aux in _children(verb, {"aux", "auxpass"}):
+        word = aux.lower_
+        if word in REPORTED_FUTURE and _reported(verb, dicts):
+            continue
+        if word in MODALS_HYPOTHETICAL or aux.lemma_.lower() in MODALS_HYPOTHETICAL:
+            return True
+    return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
+
+
+def _is_finite_event(verb: Token, sentence: SpacySpan) -> bool:
+    """Realised and situated in time: past, perfect, progressive, passive or announced
+    ("will"); a present simple only in a headline (news headlines narrate in the present)."""
+    tag = verb.tag_
+    auxes = _children(verb, {"aux", "auxpass"})
+    if tag == "VBD":
+        return True
+    if tag in ("VBN", "VBG") and auxes:
+        return True
+    if tag == "VB" and any(a.lower_ in ("will", "did", "'ll", "wo", "would") for a in auxes):
+        return True
+    if tag in ("VBZ", "VBP"):
+        return not sentence.text.rstrip().endswith((".", "!", "?", '"', "”"))
+    return False
+
+
+FUTURE_AUXILIARIES = frozenset({"will", "'ll", "shall", "wo"})
+_INTENDED = {True: "AGREE", False: "THREATEN"}
+"""An act announced for the future is a commitment, not the act: PLOVER's AGREE for a
+cooperative one ("will visit Albania", "will provide aid"; CAMEO 03, express intent) and
+THREATEN for a conflictual one ("will impose sanctions"; CAMEO 13)."""
+
+
+def _announced(verb: Token, dicts: CodingDictionaries) -> bool:
+    for aux in _children(verb, {"aux"}):
+        if aux.lower_ in FUTURE_AUXILIARIES:
+            return True
+        if aux.lower_ in REPORTED_FUTURE and _reported(verb, dicts):
+            return True
+    return False
+
+
+def _believed(verb: Token) -> bool:
+    """What someone thinks, hopes or fears happened is not reported as happening:
+    "Police thought the issue had been resolved"."""
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in STATIVE_LEMMAS | INTENT_LEMMAS
+
+
+def _governing(verb: Token) -> Token | None:
+    """For an infinitive or gerund complement, the verb it completes."""
+    return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
+
+
+def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator[CodedPredicate]:
+    """The event predicates of one sentence, in order."""
+    if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
+        return
+    coded: dict[int, tuple[str | None, str | None, str, int]] = {}
+    verbs = [t for t in sentence if t.pos_ == "VERB" and t.dep_ in REALISED_DEPS]
+    for verb in verbs:
+        coded[verb.i] = _code(verb, sentence, dicts)
+    for verb in verbs:
+        cameo, plover, evidence, trigger_end = coded[verb.i]
+        if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:
+            continue
+        clause = verb
+        governor = _governing(verb)
+        if governor is not None:
+            governor_code = coded.get(governor.i)
+            if governor_code is not None and governor_code[1] is not None:
+                continue  # "refused to comply": the governing verb is the event
+            if governor.lemma_.lower() not in ASPECTUAL_LEMMAS:
+                continue  # "plans to visit", "wants to leave": not (yet) an event
+            clause = governor
+        if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence):
+            continue
+        if _believed(clause):
+            continue
+        if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(clause, dicts):
+            plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
+        negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
+        if negated:
+            if plover not in CONCESSIVE_PLOVER:
+                continue  # "did not attack" reports no attack
+            plover, evidence = "REJECT", f"negated {plover}: {evidence}"
+        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+        start = clause.idx if clause is not verb else verb.idx
+        yield CodedPredicate(verb, start, trigger_end, cameo, plover, negated, passive, evidence)
