@@ -10,9 +10,8 @@ article cache as it arrives, so a killed worker loses nothing already committed.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -85,25 +84,6 @@ def connect(spec: str) -> Iterator[Client]:
         yield client
 
 
-@functools.lru_cache(maxsize=1)
-def _worker_stages():
-    """The model and gazetteer of this worker process, loaded on its first task only."""
-    from geo.nlp import load_nlp
-    from geo.places import load_gazetteer
-
-    gazetteer = load_gazetteer()
-    gazetteer.load_fallback()
-    return load_nlp(gazetteer), gazetteer
-
-
-def analyse_batch(batch: list[Article], registry: ActorRegistry | None) -> list[CachedArticle]:
-    """A task: the analyses of `batch`, as `geo.pipeline.analyse_articles` makes them."""
-    from geo.pipeline import analyse_articles
-
-    nlp, gazetteer = _worker_stages()
-    return list(analyse_articles(batch, nlp, gazetteer, registry))
-
-
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for article in articles:
@@ -118,9 +98,11 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def analyse_on_cluster(
     articles: Iterable[Article],
     client: Client,
+    task: Callable[[list[Article], ActorRegistry | None], list[CachedArticle]],
     registry: ActorRegistry | None = None,
 ) -> Iterator[tuple[Article, CachedArticle | str]]:
-    """(article, analysis) as batches complete, or (article, why it failed twice)."""
+    """(article, analysis) as batches complete, or (article, why it failed twice). `task`
+    analyses one batch on a worker (geo.pipeline's, which loads its stages once per process)."""
     from distributed import as_completed
 
     workers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -128,7 +110,7 @@ def analyse_on_cluster(
     futures = {}
 
     def submit(batch: list[Article]):
-        future = client.submit(analyse_batch, batch, registry, retries=1, pure=False)
+        future = client.submit(task, batch, registry, retries=1, pure=False)
         futures[future] = batch
         return future
 

@@ -183,6 +183,23 @@ def _analyse_batch(batch: list[Article]) -> list[CachedArticle]:
     return list(analyse_articles(batch, nlp, gazetteer, registry))
 
 
+@functools.lru_cache(maxsize=1)
+def _worker_stages() -> tuple[Language, Gazetteer]:
+    """The model and gazetteer of a cluster worker process, loaded on its first task only."""
+    from geo.nlp import load_nlp
+    from geo.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    gazetteer.load_fallback()
+    return load_nlp(gazetteer), gazetteer
+
+
+def analyse_on_worker(batch: list[Article], registry: ActorRegistry | None) -> list[CachedArticle]:
+    """A cluster task (geo.cluster): the analyses of `batch`, with this worker's stages."""
+    nlp, gazetteer = _worker_stages()
+    return list(analyse_articles(batch, nlp, gazetteer, registry))
+
+
 def _ignore_ctrl_c() -> None:
     """In workers: Ctrl-C reaches the whole process group, but only the parent should stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -510,7 +527,7 @@ def _analyse_planned(
             from geo.cluster import analyse_on_cluster, connect
 
             client = on_cluster.enter_context(connect(scheduler))
-            analysed = analyse_on_cluster(analysable(), client, actor_registry)
+            analysed = analyse_on_cluster(analysable(), client, analyse_on_worker, actor_registry)
         done = _cache_analyses(plan, analysed, analysis_key, cache, report, online, done)
     for article_id in sorted(plan.todo_ids & plan.planned.keys() - plan.analysed_ids):
         plan.skipped.append(_changed_while_reading(plan.planned.pop(article_id).path))

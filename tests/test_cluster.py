@@ -63,7 +63,6 @@ _calls_lock = threading.Lock()
 def test_a_failing_batch_is_retried_then_split_and_the_bad_article_named(monkeypatch):
     from distributed import Client, LocalCluster
 
-    monkeypatch.setattr(cluster, "analyse_batch", _fake_analysis)
     monkeypatch.setattr(cluster, "CLUSTER_BATCH", 3)
     _calls.clear()
     articles = [Article(f"a{i}", f"text {i}", f"c/{i}.txt") for i in range(7)]
@@ -74,7 +73,7 @@ def test_a_failing_batch_is_retried_then_split_and_the_bad_article_named(monkeyp
     ):
         results = dict(
             (article.id, outcome)
-            for article, outcome in cluster.analyse_on_cluster(articles, client)
+            for article, outcome in cluster.analyse_on_cluster(articles, client, _fake_analysis)
         )
     assert set(results) == {a.id for a in articles}
     assert "failed twice" in results["a4"] and "the model crashed" in results["a4"]
