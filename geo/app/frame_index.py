@@ -335,7 +335,8 @@ def safe_url(url: object) -> str | None:
 def _safe_urls(column: Coded) -> Coded:
     """The table's link column, checked once per distinct URL when the index is built."""
     values = np.array([safe_url(v) for v in column.values], dtype=object)
-    return Coded(np.where(pd.isna(values)[column.codes], -1, column.codes), values)
+    unsafe = np.append(pd.isna(values), True)  # code -1 (no URL) reads the extra slot
+    return Coded(np.where(unsafe[column.codes], -1, column.codes), values)
 
 
 def _table_columns(
