@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -256,6 +257,37 @@ def test_corpus_skips_bad_files_and_keeps_good_ones(tmp_path):
     assert set(reasons) == {"b_empty.txt", "c_binary.txt", "e_link.txt", "missing.txt", "notes.md"}
     assert "unsupported extension" in reasons["notes.md"]
     assert "does not exist" in reasons["missing.txt"]
+
+
+def _load_corpus_within(paths, seconds: float = 20):
+    """load_corpus, failing (not hanging) if it blocks: a FIFO it opened is then given a
+    writer that closes at once, so the reading thread ends."""
+    import threading
+
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(load_corpus(paths)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        for root in paths:
+            for fifo in Path(root).rglob("*"):
+                if fifo.is_fifo():
+                    with contextlib.suppress(OSError):  # ENXIO: no one is reading it
+                        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"load_corpus blocked for {seconds} s")
+    return done[0]
+
+
+def test_a_fifo_in_the_corpus_is_skipped_without_being_opened(tmp_path):
+    _write(tmp_path / "a_good.txt", BODY)
+    os.mkfifo(tmp_path / "b_pipe.txt")
+    os.mkfifo(tmp_path / "c_pipe.jsonl")
+    corpus = _load_corpus_within([tmp_path, tmp_path / "c_pipe.jsonl"])
+    assert [Path(a.path).name for a in corpus.articles] == ["a_good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"b_pipe.txt", "c_pipe.jsonl"}
+    assert "named pipe" in reasons["b_pipe.txt"] and str(tmp_path) in reasons["b_pipe.txt"]
 
 
 def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):

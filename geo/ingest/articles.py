@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -57,6 +58,7 @@ from geo.ingest.errors import (
     ArticleError,
     BadRowError,
     SidecarError,
+    UnreadablePathError,
     UnsupportedFileError,
     _missing,
 )
@@ -110,6 +112,10 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
+        special = _special_file(path)
+        if special is not None:
+            yield SkippedFile(str(path), str(special))
+            continue
         if path.resolve() in read:
             continue  # reached twice (`build corpus/ corpus/a.txt`): not its own duplicate
         read.add(path.resolve())
@@ -134,6 +140,29 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             yield SkippedFile(str(path), str(error))
         else:
             yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _special_file(path: Path) -> UnreadablePathError | None:
+    """Why `path` is not opened at all: opening a FIFO waits for a writer (forever, in a
+    folder no one feeds), and a device or socket is no file of articles."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the reader says why (missing, a broken link, permission)
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            return UnreadablePathError(
+                path, f"is {kind}, not a file", "Save the articles in a regular file"
+            )
+    return None
 
 
 def _sidecar_row_problems(sidecar: Sidecar | None) -> Iterator[SkippedFile]:
