@@ -290,6 +290,18 @@ def test_a_fifo_in_the_corpus_is_skipped_without_being_opened(tmp_path):
     assert "named pipe" in reasons["b_pipe.txt"] and str(tmp_path) in reasons["b_pipe.txt"]
 
 
+def test_a_symbolic_link_loop_in_the_corpus_is_skipped(tmp_path):
+    _write(tmp_path / "a_good.txt", BODY)
+    (tmp_path / "b_loop.txt").symlink_to("b_loop.txt")
+    (tmp_path / "c_one.jsonl").symlink_to("d_two.jsonl")
+    (tmp_path / "d_two.jsonl").symlink_to("c_one.jsonl")
+    corpus = load_corpus([tmp_path])
+    assert [Path(a.path).name for a in corpus.articles] == ["a_good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"b_loop.txt", "c_one.jsonl", "d_two.jsonl"}
+    assert all("symbolic link" in reason for reason in reasons.values())
+
+
 def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / ".hidden").mkdir()

@@ -46,6 +46,7 @@ of `geo.ingest.errors`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -152,10 +153,16 @@ _SPECIAL_KINDS = (
 
 def _special_file(path: Path) -> UnreadablePathError | None:
     """Why `path` is not opened at all: opening a FIFO waits for a writer (forever, in a
-    folder no one feeds), and a device or socket is no file of articles."""
+    folder no one feeds), a device or socket is no file of articles, a link loop no file."""
     try:
         mode = path.stat().st_mode
-    except OSError:
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # and Path.resolve() raises RuntimeError on it
+            return UnreadablePathError(
+                path,
+                "is a symbolic link that loops (to itself, or through other links)",
+                "Point it at a file, or remove it",
+            )
         return None  # the reader says why (missing, a broken link, permission)
     for test, kind in _SPECIAL_KINDS:
         if test(mode):
