@@ -133,6 +133,22 @@ def _snapshot(data_dir: Path) -> dict[str, bytes]:
     }
 
 
+def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_built(
+    corpus, tmp_path, analyser
+):
+    """A name holding bytes that are not UTF-8 (from an archive, a Windows share) cannot be
+    written into the cache, manifest or Parquet files, which are UTF-8: it is skipped, named
+    with the bad bytes spelled out, and the other articles are built."""
+    bad = corpus / "caf\udce9-\udcff.txt"  # surrogate escapes: the bytes e9 and ff
+    bad.write_text("Article 9. Police in Minsk said so.\n", encoding="utf-8")
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 3
+    (skipped,) = summary.skipped
+    assert skipped.path.endswith("caf\\xe9-\\xff.txt") and "UTF-8" in skipped.reason
+    skipped.reason.encode("utf-8")  # printable
+    assert store.store_is_stale(tmp_path / "data", [corpus]) is False
+
+
 def test_build_writes_every_output(corpus, tmp_path, analyser):
     data_dir = tmp_path / "data"
     progress = []

@@ -67,7 +67,14 @@ from geo.ingest.fields import METADATA_FIELDS, _Declared
 from geo.ingest.html_pages import _read_html
 from geo.ingest.metadata import infer_metadata
 from geo.ingest.outlets import load_outlets
-from geo.ingest.rows import _csv_rows, _jsonl_rows, _parse_json_row, _parsed_rows, _row_article
+from geo.ingest.rows import (
+    _csv_rows,
+    _jsonl_rows,
+    _parse_json_row,
+    _parsed_rows,
+    _row_article,
+    lone_surrogate,
+)
 from geo.ingest.sidecar import SIDECAR_NAME, Sidecar, SidecarRow, _sidecar_row, find_sidecar
 from geo.model import Article, Corpus, SkippedFile, Sourced, row_path
 
@@ -97,6 +104,11 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
     seen: dict[str, str] = {}
     read: set[Path] = set()
     for path, explicit, problem in _corpus_files(paths):
+        if lone_surrogate(str(path)) is not None:
+            # Bytes that are not UTF-8 in its name: the store's files are UTF-8.
+            if explicit or path.suffix.lower() in CORPUS_SUFFIXES or path.name == SIDECAR_NAME:
+                yield _misnamed(path)
+            continue
         if problem is not None:
             yield SkippedFile(str(path), problem)
             continue
@@ -141,6 +153,16 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             yield SkippedFile(str(path), str(error))
         else:
             yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
+
+
+def _misnamed(path: Path) -> SkippedFile:
+    """A path whose name holds bytes that are not UTF-8, named with them spelled out."""
+    shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return SkippedFile(
+        shown,
+        f"{shown}: the name holds bytes that are not UTF-8, which the store cannot record."
+        " Rename it (or its folder) in UTF-8",
+    )
 
 
 _SPECIAL_KINDS = (
