@@ -302,6 +302,29 @@ def test_a_symbolic_link_loop_in_the_corpus_is_skipped(tmp_path):
     assert all("symbolic link" in reason for reason in reasons.values())
 
 
+def test_a_link_out_of_the_corpus_folder_is_not_followed(tmp_path):
+    """A corpus from an archive may hold links: `story.txt -> ~/.ssh/id_rsa` must not put
+    that file's text in the store. Links within the corpus, and paths named, are read."""
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    (corpus / "sub").mkdir(parents=True)
+    outside.mkdir()
+    _write(outside / "secret.txt", "Secret notes on Minsk.\n")
+    _write(corpus / "a_good.txt", BODY)
+    (corpus / "b_leak.txt").symlink_to(outside / "secret.txt")
+    (corpus / "sub" / "c_up.txt").symlink_to("../../outside/secret.txt")
+    _write(corpus / "sub" / "d_real.txt", "Guards in Grodno said so.\n")
+    (corpus / "e_inside.txt").symlink_to("sub/d_real.txt")
+    walked = load_corpus([corpus])
+    # The link inside the corpus is read (the top folder is walked first), and its target
+    # is then the same file reached twice.
+    assert [Path(a.path).name for a in walked.articles] == ["a_good.txt", "e_inside.txt"]
+    reasons = {Path(s.path).name: s.reason for s in walked.skipped}
+    assert set(reasons) == {"b_leak.txt", "c_up.txt"}
+    assert all("outside the corpus" in reason for reason in reasons.values())
+    named = load_corpus([corpus / "b_leak.txt"])
+    assert [a.text for a in named.articles] == ["Secret notes on Minsk.\n"]
+
+
 def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / ".hidden").mkdir()

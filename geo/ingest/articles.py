@@ -103,6 +103,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
     sidecars: dict[Path, Sidecar | None] = {}
     seen: dict[str, str] = {}
     read: set[Path] = set()
+    roots = [Path(os.path.realpath(p)) for p in paths]
     for path, explicit, problem in _corpus_files(paths):
         if lone_surrogate(str(path)) is not None:
             # Bytes that are not UTF-8 in its name: the store's files are UTF-8.
@@ -125,7 +126,7 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
             continue
-        special = _special_file(path)
+        special = _special_file(path) or (None if explicit else _link_out_of(path, roots))
         if special is not None:
             yield SkippedFile(str(path), str(special))
             continue
@@ -162,6 +163,22 @@ def _misnamed(path: Path) -> SkippedFile:
         shown,
         f"{shown}: the name holds bytes that are not UTF-8, which the store cannot record."
         " Rename it (or its folder) in UTF-8",
+    )
+
+
+def _link_out_of(path: Path, roots: Sequence[Path]) -> UnreadablePathError | None:
+    """Why a link found in a corpus folder is not followed: it leads out of every corpus
+    path (a corpus unpacked from an archive could point `story.txt` at ~/.ssh/id_rsa, and
+    its text would be shown on the map). Folders are not followed at all (os.walk)."""
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    if any(target == root or root in target.parents for root in roots):
+        return None
+    return UnreadablePathError(
+        path,
+        f"is a symbolic link to {target}, outside the corpus: not followed",
+        "Copy the file into the corpus, or name it on the command line",
     )
 
 
