@@ -203,6 +203,35 @@ def test_html_of_scripts_only(tmp_path):
         load_article_file(path)
 
 
+def test_html_nested_too_deeply_is_refused_quickly(tmp_path):
+    """The HTML parser's time grows with the square of the nesting of <div>s (each start
+    tag looks for an open <p> among the elements above it): a 1 MB page of 200,000 of them
+    held a build for minutes. It is refused after a linear scan; ordinary nesting reads."""
+    import subprocess
+    import sys
+
+    story = "<p>Polish guards said migrants gathered near Kuznica on Tuesday.</p>"
+    deep = _write(tmp_path / "deep.html", "<div>" * 200_000 + story + "</div>" * 200_000)
+    fine = _write(tmp_path / "fine.html", "<div><section>" * 300 + story + "<span>x" * 5000)
+    script = (
+        "import sys; from geo.ingest import load_article_file\n"
+        "try:\n    load_article_file(sys.argv[1])\n"
+        "except Exception as error:\n    print(type(error).__name__, error)\n"
+    )
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(deep)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the deeply nested page took over 30 s")
+    assert run.stdout.startswith("NestedTooDeeplyError") and "200,000" in run.stdout
+    assert "Kuznica" in load_article_file(fine)[0].text
+
+
 def test_csv_without_text_column(tmp_path):
     path = _write(tmp_path / "corpus.csv", "id,headline\n1,Poland closes border\n")
     with pytest.raises(MissingTextColumnError, match="text, content, body, article"):
