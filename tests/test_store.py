@@ -133,6 +133,28 @@ def _snapshot(data_dir: Path) -> dict[str, bytes]:
     }
 
 
+def test_a_fifo_named_as_a_corpus_path_is_never_opened(corpus, tmp_path, analyser):
+    """The store hashes the corpus files it records; a FIFO named on the command line would
+    block that hashing (and the build) until something wrote to it."""
+    import contextlib
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(store.file_states([corpus, pipe])))
+    worker.daemon = True
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail("file_states blocked on a FIFO")
+    assert str(pipe) not in done[0] and len(done[0]) == 3
+
+
 def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_built(
     corpus, tmp_path, analyser
 ):
