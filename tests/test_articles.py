@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -202,6 +203,35 @@ def test_html_of_scripts_only(tmp_path):
         load_article_file(path)
 
 
+def test_html_nested_too_deeply_is_refused_quickly(tmp_path):
+    """The HTML parser's time grows with the square of the nesting of <div>s (each start
+    tag looks for an open <p> among the elements above it): a 1 MB page of 200,000 of them
+    held a build for minutes. It is refused after a linear scan; ordinary nesting reads."""
+    import subprocess
+    import sys
+
+    story = "<p>Polish guards said migrants gathered near Kuznica on Tuesday.</p>"
+    deep = _write(tmp_path / "deep.html", "<div>" * 200_000 + story + "</div>" * 200_000)
+    fine = _write(tmp_path / "fine.html", "<div><section>" * 300 + story + "<span>x" * 5000)
+    script = (
+        "import sys; from geo.ingest import load_article_file\n"
+        "try:\n    load_article_file(sys.argv[1])\n"
+        "except Exception as error:\n    print(type(error).__name__, error)\n"
+    )
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(deep)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the deeply nested page took over 30 s")
+    assert run.stdout.startswith("NestedTooDeeplyError") and "200,000" in run.stdout
+    assert "Kuznica" in load_article_file(fine)[0].text
+
+
 def test_csv_without_text_column(tmp_path):
     path = _write(tmp_path / "corpus.csv", "id,headline\n1,Poland closes border\n")
     with pytest.raises(MissingTextColumnError, match="text, content, body, article"):
@@ -256,6 +286,72 @@ def test_corpus_skips_bad_files_and_keeps_good_ones(tmp_path):
     assert set(reasons) == {"b_empty.txt", "c_binary.txt", "e_link.txt", "missing.txt", "notes.md"}
     assert "unsupported extension" in reasons["notes.md"]
     assert "does not exist" in reasons["missing.txt"]
+
+
+def _load_corpus_within(paths, seconds: float = 20):
+    """load_corpus, failing (not hanging) if it blocks: a FIFO it opened is then given a
+    writer that closes at once, so the reading thread ends."""
+    import threading
+
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(load_corpus(paths)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        for root in paths:
+            for fifo in Path(root).rglob("*"):
+                if fifo.is_fifo():
+                    with contextlib.suppress(OSError):  # ENXIO: no one is reading it
+                        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"load_corpus blocked for {seconds} s")
+    return done[0]
+
+
+def test_a_fifo_in_the_corpus_is_skipped_without_being_opened(tmp_path):
+    _write(tmp_path / "a_good.txt", BODY)
+    os.mkfifo(tmp_path / "b_pipe.txt")
+    os.mkfifo(tmp_path / "c_pipe.jsonl")
+    corpus = _load_corpus_within([tmp_path, tmp_path / "c_pipe.jsonl"])
+    assert [Path(a.path).name for a in corpus.articles] == ["a_good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"b_pipe.txt", "c_pipe.jsonl"}
+    assert "named pipe" in reasons["b_pipe.txt"] and str(tmp_path) in reasons["b_pipe.txt"]
+
+
+def test_a_symbolic_link_loop_in_the_corpus_is_skipped(tmp_path):
+    _write(tmp_path / "a_good.txt", BODY)
+    (tmp_path / "b_loop.txt").symlink_to("b_loop.txt")
+    (tmp_path / "c_one.jsonl").symlink_to("d_two.jsonl")
+    (tmp_path / "d_two.jsonl").symlink_to("c_one.jsonl")
+    corpus = load_corpus([tmp_path])
+    assert [Path(a.path).name for a in corpus.articles] == ["a_good.txt"]
+    reasons = {Path(s.path).name: s.reason for s in corpus.skipped}
+    assert set(reasons) == {"b_loop.txt", "c_one.jsonl", "d_two.jsonl"}
+    assert all("symbolic link" in reason for reason in reasons.values())
+
+
+def test_a_link_out_of_the_corpus_folder_is_not_followed(tmp_path):
+    """A corpus from an archive may hold links: `story.txt -> ~/.ssh/id_rsa` must not put
+    that file's text in the store. Links within the corpus, and paths named, are read."""
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    (corpus / "sub").mkdir(parents=True)
+    outside.mkdir()
+    _write(outside / "secret.txt", "Secret notes on Minsk.\n")
+    _write(corpus / "a_good.txt", BODY)
+    (corpus / "b_leak.txt").symlink_to(outside / "secret.txt")
+    (corpus / "sub" / "c_up.txt").symlink_to("../../outside/secret.txt")
+    _write(corpus / "sub" / "d_real.txt", "Guards in Grodno said so.\n")
+    (corpus / "e_inside.txt").symlink_to("sub/d_real.txt")
+    walked = load_corpus([corpus])
+    # The link inside the corpus is read (the top folder is walked first), and its target
+    # is then the same file reached twice.
+    assert [Path(a.path).name for a in walked.articles] == ["a_good.txt", "e_inside.txt"]
+    reasons = {Path(s.path).name: s.reason for s in walked.skipped}
+    assert set(reasons) == {"b_leak.txt", "c_up.txt"}
+    assert all("outside the corpus" in reason for reason in reasons.values())
+    named = load_corpus([corpus / "b_leak.txt"])
+    assert [a.text for a in named.articles] == ["Secret notes on Minsk.\n"]
 
 
 def test_corpus_recurses_sorted_and_ignores_other_files(tmp_path):

@@ -110,6 +110,15 @@ def test_duplicate_event_place_rows_count_once():
     )
 
 
+def test_a_store_where_no_article_has_a_url_loads():
+    """A corpus of plain .txt files has no URLs at all: the table's link column is empty."""
+    frame = sample_frame()
+    frame["url"] = None
+    index = frame_index.build_index(frame)
+    table = tables.events_table(index)
+    assert len(table) and table["url"].isna().all()
+
+
 def test_build_index_rejects_frames_without_event_columns():
     import pandas as pd
 

@@ -120,6 +120,33 @@ def test_safe_json_cannot_close_a_script():
     assert json.loads(text) == ["</script><script>alert(1)</script>", "\u2028"]
 
 
+TEMPLATE_TEXT = "{{ lipsum.__globals__['os'].getpid() }} {{ 7 * 7 }} {% if 1 %}if{% endif %} {#c#}"
+
+
+def test_article_text_is_not_a_jinja_template_in_the_folium_map():
+    """folium renders a layer's script, then parses the result as a Jinja template again:
+    text with {{ … }} in it would run (with os.getpid, anything) when the map renders."""
+    marker = mapview.PlaceMarker(
+        "k",
+        TEMPLATE_TEXT,
+        "city",
+        53.5,
+        23.6,
+        1,
+        14,
+        mapview.tooltip_text(TEMPLATE_TEXT, 1),
+        (("2021-11-16", TEMPLATE_TEXT, "", TEMPLATE_TEXT, "", ""),),
+    )
+    m = foliummap.build_base_map(((50.0, 20.0), (55.0, 25.0)), ASSETS)
+    foliummap.build_place_layer([marker]).add_to(m)
+    html = m.get_root().render()
+    script = html[html.index("var places") :]
+    payload = script[script.index("[") : script.index(";\n")]
+    assert json.loads(payload)[0][5] == TEMPLATE_TEXT
+    assert json.loads(payload)[0][8][0][3] == TEMPLATE_TEXT
+    assert "49" not in payload and "{{" not in payload and "{%" not in payload
+
+
 def test_hostile_text_is_inert_everywhere_in_the_map(index):
     html = foliummap.build_map(index, ASSETS).get_root().render()
     script = html[html.index("var places") :]

@@ -134,6 +134,44 @@ def _snapshot(data_dir: Path) -> dict[str, bytes]:
     }
 
 
+def test_a_fifo_named_as_a_corpus_path_is_never_opened(corpus, tmp_path, analyser):
+    """The store hashes the corpus files it records; a FIFO named on the command line would
+    block that hashing (and the build) until something wrote to it."""
+    import contextlib
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(store.file_states([corpus, pipe])))
+    worker.daemon = True
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail("file_states blocked on a FIFO")
+    assert str(pipe) not in done[0] and len(done[0]) == 3
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_built(
+    corpus, tmp_path, analyser
+):
+    """A name holding bytes that are not UTF-8 (from an archive, a Windows share) cannot be
+    written into the cache, manifest or Parquet files, which are UTF-8: it is skipped, named
+    with the bad bytes spelled out, and the other articles are built."""
+    bad = corpus / "caf\udce9-\udcff.txt"  # surrogate escapes: the bytes e9 and ff
+    bad.write_text("Article 9. Police in Minsk said so.\n", encoding="utf-8")
+    summary = _build(corpus, tmp_path / "data")
+    assert summary.articles == 3
+    (skipped,) = summary.skipped
+    assert skipped.path.endswith("caf\\xe9-\\xff.txt") and "UTF-8" in skipped.reason
+    skipped.reason.encode("utf-8")  # printable
+    assert store.store_is_stale(tmp_path / "data", [corpus]) is False
+
+
 def test_build_writes_every_output(corpus, tmp_path, analyser):
     data_dir = tmp_path / "data"
     progress = []

@@ -11,7 +11,8 @@ never parsed as HTML there and never sits in a JavaScript template literal
 (tooltips, the detail panel) goes through `escape_html`, which also
 neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
 `&`, `$` and backticks, so no text can close a <script> element or start a
-template substitution. Text the dashboard shows where Streamlit renders
+template substitution, nor `{{`, `{%` or `{#`, so no text is run as a Jinja template
+when folium renders the layer. Text the dashboard shows where Streamlit renders
 Markdown (alerts) goes through `markdown_text`.
 """
 
@@ -61,12 +62,18 @@ def escape_html(text: object) -> str:
     return html.escape(str(text), quote=True).translate(_HTML_EXTRA)
 
 
+_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
+"""A brace opening a Jinja tag: only ever inside a JSON string (a JSON object's brace is
+followed by a quote or its closing brace)."""
+
+
 def safe_json(value: object) -> str:
-    """JSON that can sit inside <script> or be eval'ed without closing anything."""
+    """JSON that can sit inside <script> or be eval'ed without closing anything, or be
+    parsed as a Jinja template (folium parses a rendered script again) without running."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in _JSON_UNSAFE:
         text = text.replace(char, escaped)
-    return text
+    return _JINJA_OPENER.sub(r"\\u007b", text)
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")

@@ -46,8 +46,10 @@ of `geo.ingest.errors`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -57,6 +59,7 @@ from geo.ingest.errors import (
     ArticleError,
     BadRowError,
     SidecarError,
+    UnreadablePathError,
     UnsupportedFileError,
     _missing,
 )
@@ -64,7 +67,14 @@ from geo.ingest.fields import METADATA_FIELDS, _Declared
 from geo.ingest.html_pages import _read_html
 from geo.ingest.metadata import infer_metadata
 from geo.ingest.outlets import load_outlets
-from geo.ingest.rows import _csv_rows, _jsonl_rows, _parse_json_row, _parsed_rows, _row_article
+from geo.ingest.rows import (
+    _csv_rows,
+    _jsonl_rows,
+    _parse_json_row,
+    _parsed_rows,
+    _row_article,
+    lone_surrogate,
+)
 from geo.ingest.sidecar import SIDECAR_NAME, Sidecar, SidecarRow, _sidecar_row, find_sidecar
 from geo.model import Article, Corpus, SkippedFile, Sourced, row_path
 
@@ -93,7 +103,13 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
     sidecars: dict[Path, Sidecar | None] = {}
     seen: dict[str, str] = {}
     read: set[Path] = set()
+    roots = [Path(os.path.realpath(p)) for p in paths]
     for path, explicit, problem in _corpus_files(paths):
+        if lone_surrogate(str(path)) is not None:
+            # Bytes that are not UTF-8 in its name: the store's files are UTF-8.
+            if explicit or path.suffix.lower() in CORPUS_SUFFIXES or path.name == SIDECAR_NAME:
+                yield _misnamed(path)
+            continue
         if problem is not None:
             yield SkippedFile(str(path), problem)
             continue
@@ -109,6 +125,10 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
         if path.suffix.lower() not in CORPUS_SUFFIXES:
             if explicit:
                 yield SkippedFile(str(path), _unsupported(path).problem)
+            continue
+        special = _special_file(path) or (None if explicit else _link_out_of(path, roots))
+        if special is not None:
+            yield SkippedFile(str(path), str(special))
             continue
         if path.resolve() in read:
             continue  # reached twice (`build corpus/ corpus/a.txt`): not its own duplicate
@@ -134,6 +154,61 @@ def iter_corpus(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Article | S
             yield SkippedFile(str(path), str(error))
         else:
             yield from _unused_sidecar_ids(sidecars[path.parent], path, row_ids)
+
+
+def _misnamed(path: Path) -> SkippedFile:
+    """A path whose name holds bytes that are not UTF-8, named with them spelled out."""
+    shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return SkippedFile(
+        shown,
+        f"{shown}: the name holds bytes that are not UTF-8, which the store cannot record."
+        " Rename it (or its folder) in UTF-8",
+    )
+
+
+def _link_out_of(path: Path, roots: Sequence[Path]) -> UnreadablePathError | None:
+    """Why a link found in a corpus folder is not followed: it leads out of every corpus
+    path (a corpus unpacked from an archive could point `story.txt` at ~/.ssh/id_rsa, and
+    its text would be shown on the map). Folders are not followed at all (os.walk)."""
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    if any(target == root or root in target.parents for root in roots):
+        return None
+    return UnreadablePathError(
+        path,
+        f"is a symbolic link to {target}, outside the corpus: not followed",
+        "Copy the file into the corpus, or name it on the command line",
+    )
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _special_file(path: Path) -> UnreadablePathError | None:
+    """Why `path` is not opened at all: opening a FIFO waits for a writer (forever, in a
+    folder no one feeds), a device or socket is no file of articles, a link loop no file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # and Path.resolve() raises RuntimeError on it
+            return UnreadablePathError(
+                path,
+                "is a symbolic link that loops (to itself, or through other links)",
+                "Point it at a file, or remove it",
+            )
+        return None  # the reader says why (missing, a broken link, permission)
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            return UnreadablePathError(
+                path, f"is {kind}, not a file", "Save the articles in a regular file"
+            )
+    return None
 
 
 def _sidecar_row_problems(sidecar: Sidecar | None) -> Iterator[SkippedFile]:

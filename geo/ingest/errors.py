@@ -52,6 +52,10 @@ class NoMainTextError(ArticleError):
     """An HTML page with nothing left once scripts, styles and furniture are removed."""
 
 
+class NestedTooDeeplyError(ArticleError):
+    """An HTML page nested so deeply that parsing it would take minutes."""
+
+
 class MissingTextColumnError(ArticleError):
     """A CSV corpus whose header names no text column."""
 

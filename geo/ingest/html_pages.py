@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.ingest.decoding import MAX_DOCUMENT_BYTES, _decode, _read_bytes
-from geo.ingest.errors import NoMainTextError
+from geo.ingest.errors import NestedTooDeeplyError, NoMainTextError
 from geo.ingest.fields import _Declared
 from geo.ingest.pubdates import parse_date
 from geo.model import Sourced
@@ -40,6 +40,38 @@ _HTML_META = {
 }
 
 
+MAX_NESTING_WORK = 20_000_000
+"""Open elements the parser may walk over, summed over the start tags (a tenth of a second
+or so): a <div>'s start tag looks for an open <p> among all the elements above it, so a page
+of n nested <div>s costs n²/2, minutes for a few hundred thousand. An 8 MB manual: 1.6·10⁶."""
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_RAW_TEXT = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>", re.S | re.I)
+_NOT_NESTED = frozenset(
+    re.findall(
+        r"\w+",
+        "area base br col embed hr img input link meta source track wbr"  # void
+        " html head body p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp",
+    )
+)
+"""Elements that never nest, or that the next of their kind closes: not counted."""
+
+
+def _nesting(html: str) -> tuple[int, int]:
+    """(work, deepest): an estimate of the open elements the parser walks over, and of the
+    deepest nesting, from the start and end tags alone."""
+    depth = deepest = work = 0
+    for match in _TAG.finditer(_RAW_TEXT.sub("", html)):
+        if match.group(2).lower() in _NOT_NESTED:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            work += depth
+            depth += 1
+            deepest = max(deepest, depth)
+    return work, deepest
+
+
 def _read_html(path: Path) -> tuple[str, _Declared]:
     """The main text of a page and the metadata its head declares."""
     from selectolax.lexbor import LexborHTMLParser
@@ -47,6 +79,13 @@ def _read_html(path: Path) -> tuple[str, _Declared]:
     data = _read_bytes(path, MAX_DOCUMENT_BYTES)
     charset = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
     html = _decode(data, path, charset.group(1).decode("ascii") if charset else None)
+    work, deepest = _nesting(html)
+    if work > MAX_NESTING_WORK:
+        raise NestedTooDeeplyError(
+            path,
+            f"elements are nested up to {deepest:,} deep, too deep to parse in reasonable time",
+            "Save the article's rendered page again, or give its text as .txt",
+        )
     tree = LexborHTMLParser(html)
     declared = _html_metadata(tree)
     for node in tree.css(_HTML_DROPPED):

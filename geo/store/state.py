@@ -133,7 +133,7 @@ def corpus_files(paths: Iterable[Path | str]) -> list[Path]:
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.exists():
+        elif path.is_file():  # not a FIFO or device, which hashing would block on or drain
             files.add(path)
             sidecar = path.parent / SIDECAR_NAME
             if sidecar.is_file():
