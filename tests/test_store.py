@@ -2,6 +2,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import signal
 import weakref
 from pathlib import Path
@@ -395,6 +396,33 @@ def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
     assert len(load_event_places(data_dir)) == 6 and len(load_places(data_dir)) == 2
+
+
+def _garble_first_page(path: Path) -> None:
+    """The first page header inverted, the footer kept: pyarrow's read fails with a bare
+    OSError ("Couldn't deserialize thrift")."""
+    data = path.read_bytes()
+    path.write_bytes(data[:4] + bytes(b ^ 0xFF for b in data[4:36]) + data[36:])
+
+
+@pytest.mark.parametrize(
+    "name, load",
+    [
+        ("events.geoparquet", load_event_places),
+        ("events.parquet", load_events),
+        ("articles.parquet", load_articles),
+        ("actors.parquet", load_actors),
+        ("places.parquet", load_places),
+    ],
+)
+def test_a_store_file_garbled_inside_is_named_not_an_arrow_error(
+    corpus, tmp_path, analyser, name, load
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    _garble_first_page(data_dir / name)
+    with pytest.raises(store.StoreCorruptError, match=rf"{re.escape(name)}.*python -m geo build"):
+        load(data_dir)
 
 
 @pytest.mark.parametrize("change", ["delete", "rewrite"])
