@@ -3,6 +3,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
 import weakref
 from pathlib import Path
@@ -423,6 +424,55 @@ def test_a_store_file_garbled_inside_is_named_not_an_arrow_error(
     _garble_first_page(data_dir / name)
     with pytest.raises(store.StoreCorruptError, match=rf"{re.escape(name)}.*python -m geo build"):
         load(data_dir)
+
+
+def test_a_store_file_changed_after_the_build_is_stale_and_rewritten(corpus, tmp_path, analyser):
+    """Damage that leaves the Parquet footer whole does not make a current store."""
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    path = data_dir / "events.parquet"
+    written = path.read_bytes()
+    _garble_first_page(path)
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert path.read_bytes() == written and not store_is_stale(data_dir, [corpus])
+
+
+class _Killed(BaseException):
+    """Ends a build where kill -9 would."""
+
+
+def test_a_build_killed_between_its_renames_leaves_no_store_taken_as_current(
+    corpus, tmp_path, analyser, monkeypatch
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = _snapshot(data_dir)
+    extra = corpus / "003.txt"
+    extra.write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "events.parquet":  # events.geoparquet is new, the rest old
+            raise _Killed
+        real_replace(src, dst)
+
+    with monkeypatch.context() as patched, pytest.raises(_Killed):
+        patched.setattr(store.writer.os, "replace", replace)
+        _build(corpus, data_dir)
+    extra.unlink()  # the corpus the old manifest describes, again
+    assert _snapshot(data_dir)["events.geoparquet"] != before["events.geoparquet"]
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert len(load_event_places(data_dir)) == 6 and not store_is_stale(data_dir, [corpus])
+
+
+def test_a_store_copied_without_its_times_is_still_current(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    copy = tmp_path / "copy"
+    shutil.copytree(data_dir, copy, copy_function=shutil.copyfile)
+    assert not store_is_stale(copy, [corpus])
 
 
 @pytest.mark.parametrize("change", ["delete", "rewrite"])

@@ -29,6 +29,7 @@ from geo.store.state import (
     MANIFEST_FILE,
     OUTPUT_FILES,
     PLACES_FILE,
+    output_stamps,
 )
 
 if TYPE_CHECKING:
@@ -330,6 +331,8 @@ def write_store(
             "format": FORMAT_VERSION,
             "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "counts": counts.__dict__,
+            # Renames keep size and mtime: a reader can tell these files from others.
+            "outputs": output_stamps(staging),
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(full_manifest, indent=1), "utf-8")
         for name in OUTPUT_FILES:
