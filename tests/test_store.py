@@ -128,10 +128,11 @@ def _build(corpus, data_dir, **kwargs):
 
 
 def _snapshot(data_dir: Path) -> dict[str, bytes]:
+    """Every file of the data directory but the build lock, which names its last holder."""
     return {
         p.relative_to(data_dir).as_posix(): p.read_bytes()
         for p in sorted(data_dir.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != store.LOCK_NAME
     }
 
 
