@@ -468,6 +468,22 @@ def test_a_build_killed_between_its_renames_leaves_no_store_taken_as_current(
     assert len(load_event_places(data_dir)) == 6 and not store_is_stale(data_dir, [corpus])
 
 
+def test_what_killed_builds_left_is_removed_by_the_next_build(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    staging = data_dir / ".staging-k1ll3d"  # kill -9 skips the writer's `finally`
+    staging.mkdir()
+    (staging / "events.parquet").write_bytes(b"PAR1 half a table")
+    entry = next((data_dir / "cache").glob("*/*.json"))
+    partial = entry.parent / f".{entry.name}.x7a9"  # write_atomically's temporary file
+    partial.write_bytes(b'{"half": ')
+    probe = data_dir / "cache" / ".probe-q1w2"
+    probe.write_bytes(b"")
+    summary = _build(corpus, data_dir)
+    assert not staging.exists() and not partial.exists() and not probe.exists()
+    assert (summary.articles, summary.reused) == (3, 3) and entry.exists()
+
+
 def test_a_store_copied_without_its_times_is_still_current(corpus, tmp_path, analyser):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)

@@ -6,6 +6,7 @@ inside data/, then renamed into place, the manifest last.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -23,6 +24,7 @@ from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe
 from geo.store.state import (
     ACTORS_FILE,
     ARTICLES_FILE,
+    CACHE_DIR,
     EVENT_PLACES_FILE,
     EVENTS_FILE,
     FORMAT_VERSION,
@@ -250,6 +252,23 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def remove_leftovers(data_dir: Path | str) -> int:
+    """Delete what builds killed while writing (`kill -9` skips their cleanup) left in
+    `data_dir`: staging directories, temporary cache entries and probes. Only for a build
+    holding the data directory's lock; returns how many were found."""
+    data_dir = Path(data_dir)
+    found = 0
+    for path in data_dir.glob(".staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+        found += 1
+    for pattern in (f"{CACHE_DIR}/*/.*", f"{CACHE_DIR}/.probe-*"):
+        for path in data_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            found += 1
+    return found
 
 
 @dataclass(frozen=True)
