@@ -1,5 +1,6 @@
 import dataclasses
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyarrow.parquet as pq
 import pytest
 
 import geo.pipeline as pipeline
@@ -218,7 +220,7 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
         raise OSError("disk full")
 
     monkeypatch.setattr(store.writer, "_write_frame", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreError, match="disk full"):
         _build(corpus, data_dir)
     outputs_after = {
         name: content for name, content in _snapshot(data_dir).items() if "/" not in name
@@ -226,6 +228,34 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
     assert outputs_after == outputs_before
     assert not list(data_dir.glob(".staging-*"))
     assert store_is_stale(data_dir, [corpus])
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize(
+    "where, target",
+    [
+        ("the tables", (pq.ParquetWriter, "write_table")),
+        ("the staging directory", (store.writer.tempfile, "mkdtemp")),
+        ("the article cache", (store.article_cache, "write_atomically")),
+    ],
+)
+def test_a_full_disk_names_the_data_directory_and_keeps_the_store(
+    corpus, tmp_path, analyser, monkeypatch, where, target
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    monkeypatch.setattr(*target, _no_space)
+    with pytest.raises(StoreError) as raised:
+        _build(corpus, data_dir)
+    message = str(raised.value)
+    assert str(data_dir) in message and "No space left on device" in message
+    assert "free some space" in message and "kept" in message
+    assert {name: data for name, data in _snapshot(data_dir).items() if "/" not in name} == before
 
 
 def test_store_is_stale_when_missing_or_code_changed(corpus, tmp_path, analyser, monkeypatch):

@@ -31,6 +31,7 @@ from geo.store.state import (
     MANIFEST_FILE,
     OUTPUT_FILES,
     PLACES_FILE,
+    StoreError,
     output_stamps,
 )
 
@@ -288,13 +289,35 @@ def write_store(
     """Write every output from (cached analysis, content hash) pairs, then the manifest.
 
     `articles` is read once, lazily, and holds each article once. On any error
-    data/ keeps its previous complete store.
+    data/ keeps its previous complete store; the system's (a full or read-only disk) is a
+    StoreError naming data_dir.
     """
+    data_dir = Path(data_dir)
+    replaced: list[str] = []
+    try:
+        return _write_store(data_dir, articles, manifest, replaced)
+    except OSError as error:  # a full disk, a read-only one: say where, and what is left
+        left = (
+            "the previous store, if any, is kept"
+            if not replaced
+            else f"the store is incomplete ({', '.join(replaced)} replaced): build again"
+        )
+        raise StoreError(
+            f"cannot write the store under {data_dir} ({error.strerror or error}): free some "
+            f"space or choose a writable --data-dir; {left}"
+        ) from error
+
+
+def _write_store(
+    data_dir: Path,
+    articles: Iterable[tuple[CachedArticle, str]],
+    manifest: Mapping[str, object],
+    replaced: list[str],
+) -> StoreCounts:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=data_dir))
     try:
@@ -356,6 +379,7 @@ def write_store(
         (staging / MANIFEST_FILE).write_text(json.dumps(full_manifest, indent=1), "utf-8")
         for name in OUTPUT_FILES:
             os.replace(staging / name, data_dir / name)
+            replaced.append(name)
         os.replace(staging / MANIFEST_FILE, data_dir / MANIFEST_FILE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
