@@ -35,6 +35,7 @@ from geo.store import (
     code_fingerprint,
     file_states,
     read_manifest,
+    remove_leftovers,
     store_matches,
     write_store,
 )
@@ -350,6 +351,8 @@ def build_store(
     _check_workers(workers, online, scheduler)
     data_dir = Path(data_dir)
     paths = [Path(p) for p in paths]
+    if remove_leftovers(data_dir):
+        log.info("removed what an interrupted build left in %s", data_dir)
     report = progress or (lambda done, total, message: None)
     previous = _previous_manifest(data_dir)
     files = file_states(paths, previous.get("files"))  # type: ignore[arg-type]

@@ -299,3 +299,30 @@ def test_every_country_and_region_with_a_geonames_point_has_it(full_gazetteer):
     assert sources_by_kind["admin1"]["geonames"] == 2817
     assert sum(sources_by_kind["country"].values()) - 219 == 29  # 33 lack a point; 4 have none
     assert sum(sources_by_kind["admin1"].values()) - 2817 == 1256
+
+
+def _empty_tables():
+    return gz._tables_from_rows([], {})
+
+
+@pytest.mark.parametrize("damage", ["emptied", "deleted", "deleted, unlisted"])
+def test_a_damaged_gazetteer_cache_array_is_rebuilt_not_a_traceback(tmp_path, caplog, damage):
+    """An emptied .npy (numpy's EOFError), or one gone from a cache whose meta.json lists no
+    arrays (caches written before the list), is damage like any other."""
+    import json
+
+    target = tmp_path / "gazetteer-k"
+    cache.load_or_rebuild(target, _empty_tables)
+    array = target / "name_blob.npy"
+    if damage == "emptied":
+        array.write_bytes(b"")
+    else:
+        array.unlink()
+    if damage.endswith("unlisted"):
+        meta = json.loads((target / "meta.json").read_text("utf-8"))
+        del meta["arrays"]
+        (target / "meta.json").write_text(json.dumps(meta), "utf-8")
+    rebuilt = []
+    loaded = cache.load_or_rebuild(target, lambda: rebuilt.append(1) or _empty_tables())
+    assert rebuilt and "damaged" in caplog.text and str(target) in caplog.text
+    assert array.stat().st_size > 0 and len(loaded) == 0

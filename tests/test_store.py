@@ -1,12 +1,16 @@
 import dataclasses
 import datetime as dt
+import errno
 import json
 import os
+import re
+import shutil
 import signal
 import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyarrow.parquet as pq
 import pytest
 
 import geo.pipeline as pipeline
@@ -254,7 +258,7 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
         raise OSError("disk full")
 
     monkeypatch.setattr(store.writer, "_write_frame", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreError, match="disk full"):
         _build(corpus, data_dir)
     outputs_after = {
         name: content for name, content in _snapshot(data_dir).items() if "/" not in name
@@ -262,6 +266,34 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
     assert outputs_after == outputs_before
     assert not list(data_dir.glob(".staging-*"))
     assert store_is_stale(data_dir, [corpus])
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize(
+    "where, target",
+    [
+        ("the tables", (pq.ParquetWriter, "write_table")),
+        ("the staging directory", (store.writer.tempfile, "mkdtemp")),
+        ("the article cache", (store.article_cache, "write_atomically")),
+    ],
+)
+def test_a_full_disk_names_the_data_directory_and_keeps_the_store(
+    corpus, tmp_path, analyser, monkeypatch, where, target
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    monkeypatch.setattr(*target, _no_space)
+    with pytest.raises(StoreError) as raised:
+        _build(corpus, data_dir)
+    message = str(raised.value)
+    assert str(data_dir) in message and "No space left on device" in message
+    assert "free some space" in message and "kept" in message
+    assert {name: data for name, data in _snapshot(data_dir).items() if "/" not in name} == before
 
 
 def test_store_is_stale_when_missing_or_code_changed(corpus, tmp_path, analyser, monkeypatch):
@@ -434,6 +466,98 @@ def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
     _build(corpus, data_dir)
     assert not store_is_stale(data_dir, [corpus])
     assert len(load_event_places(data_dir)) == 6 and len(load_places(data_dir)) == 2
+
+
+def _garble_first_page(path: Path) -> None:
+    """The first page header inverted, the footer kept: pyarrow's read fails with a bare
+    OSError ("Couldn't deserialize thrift")."""
+    data = path.read_bytes()
+    path.write_bytes(data[:4] + bytes(b ^ 0xFF for b in data[4:36]) + data[36:])
+
+
+@pytest.mark.parametrize(
+    "name, load",
+    [
+        ("events.geoparquet", load_event_places),
+        ("events.parquet", load_events),
+        ("articles.parquet", load_articles),
+        ("actors.parquet", load_actors),
+        ("places.parquet", load_places),
+    ],
+)
+def test_a_store_file_garbled_inside_is_named_not_an_arrow_error(
+    corpus, tmp_path, analyser, name, load
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    _garble_first_page(data_dir / name)
+    with pytest.raises(store.StoreCorruptError, match=rf"{re.escape(name)}.*python -m geo build"):
+        load(data_dir)
+
+
+def test_a_store_file_changed_after_the_build_is_stale_and_rewritten(corpus, tmp_path, analyser):
+    """Damage that leaves the Parquet footer whole does not make a current store."""
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    path = data_dir / "events.parquet"
+    written = path.read_bytes()
+    _garble_first_page(path)
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert path.read_bytes() == written and not store_is_stale(data_dir, [corpus])
+
+
+class _Killed(BaseException):
+    """Ends a build where kill -9 would."""
+
+
+def test_a_build_killed_between_its_renames_leaves_no_store_taken_as_current(
+    corpus, tmp_path, analyser, monkeypatch
+):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    before = _snapshot(data_dir)
+    extra = corpus / "003.txt"
+    extra.write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "events.parquet":  # events.geoparquet is new, the rest old
+            raise _Killed
+        real_replace(src, dst)
+
+    with monkeypatch.context() as patched, pytest.raises(_Killed):
+        patched.setattr(store.writer.os, "replace", replace)
+        _build(corpus, data_dir)
+    extra.unlink()  # the corpus the old manifest describes, again
+    assert _snapshot(data_dir)["events.geoparquet"] != before["events.geoparquet"]
+    assert store_is_stale(data_dir, [corpus])
+    _build(corpus, data_dir)
+    assert len(load_event_places(data_dir)) == 6 and not store_is_stale(data_dir, [corpus])
+
+
+def test_what_killed_builds_left_is_removed_by_the_next_build(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    staging = data_dir / ".staging-k1ll3d"  # kill -9 skips the writer's `finally`
+    staging.mkdir()
+    (staging / "events.parquet").write_bytes(b"PAR1 half a table")
+    entry = next((data_dir / "cache").glob("*/*.json"))
+    partial = entry.parent / f".{entry.name}.x7a9"  # write_atomically's temporary file
+    partial.write_bytes(b'{"half": ')
+    probe = data_dir / "cache" / ".probe-q1w2"
+    probe.write_bytes(b"")
+    summary = _build(corpus, data_dir)
+    assert not staging.exists() and not partial.exists() and not probe.exists()
+    assert (summary.articles, summary.reused) == (3, 3) and entry.exists()
+
+
+def test_a_store_copied_without_its_times_is_still_current(corpus, tmp_path, analyser):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    copy = tmp_path / "copy"
+    shutil.copytree(data_dir, copy, copy_function=shutil.copyfile)
+    assert not store_is_stale(copy, [corpus])
 
 
 @pytest.mark.parametrize("change", ["delete", "rewrite"])

@@ -73,15 +73,23 @@ def _load(directory: Path) -> Gazetteer:
         path.stem: np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         for path in directory.glob("*.npy")
     }
-    missing = set(meta.get("arrays", ())) - set(arrays)
+    missing = (set(meta.get("arrays", ())) | _array_names()) - set(arrays)
     if missing:
         raise ValueError(f"{', '.join(sorted(missing))} missing")
     return Gazetteer(arrays, meta)
 
 
-CacheDamage = (ValueError, KeyError, TypeError, OSError)
+@functools.cache
+def _array_names() -> frozenset[str]:
+    """The arrays every gazetteer has (an empty one's), whether or not meta.json lists them:
+    caches written before the list went into it have none."""
+    return frozenset(_tables_from_rows([], {})["arrays"])  # type: ignore[arg-type]
+
+
+CacheDamage = (ValueError, KeyError, TypeError, OSError, EOFError)
 """What loading a truncated, garbled or foreign cache raises (JSONDecodeError is a ValueError;
-an object array, which would need unpickling, is refused with a ValueError)."""
+an object array, which would need unpickling, is refused with a ValueError; an emptied .npy
+is numpy's EOFError)."""
 
 
 def load_or_rebuild(target: Path, build: Callable[[], Mapping[str, object]]) -> Gazetteer:

@@ -33,7 +33,7 @@ from geo.store.state import (
     store_matches,
     with_uploads,
 )
-from geo.store.writer import StoreCounts, chunked, write_store
+from geo.store.writer import StoreCounts, chunked, remove_leftovers, write_store
 
 __all__ = [
     "LOCK_NAME",
@@ -63,6 +63,7 @@ __all__ = [
     "outputs_readable",
     "read_manifest",
     "recorded_corpus",
+    "remove_leftovers",
     "split_list",
     "store_corpus",
     "store_info",

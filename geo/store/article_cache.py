@@ -81,8 +81,15 @@ class ArticleCache:
 
     def put(self, key: str, value: CachedArticle) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, lambda f: f.write(codec.dumps(value)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, lambda f: f.write(codec.dumps(value)))
+        except OSError as error:  # a full disk: the articles analysed so far stay cached
+            raise StoreError(
+                f"cannot write the article cache under {self.directory} "
+                f"({error.strerror or error}): free some space or choose a writable "
+                "--data-dir; the store is kept as it was"
+            ) from error
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete entries not in `keep`; returns how many."""

@@ -39,10 +39,21 @@ def _read(data_dir: Path | str, name: str, reader: Callable[[Path], T]) -> T:
     path = _existing(data_dir, name)
     try:
         return reader(path)
+    except OSError as error:
+        if error.errno is not None:  # the system's error (permissions, I/O), not the file's
+            raise StoreError(f"{path} cannot be read ({error.strerror or error})") from error
+        # pyarrow's own, on a damaged page ("Couldn't deserialize thrift", "Corrupt snappy
+        # compressed data"): an OSError with no errno.
+        raise _damaged(path, error) from error
     except (pa.ArrowException, ValueError) as error:
-        raise StoreCorruptError(
-            f"{path} is damaged ({error}): run `python -m geo build` to rewrite the store"
-        ) from error
+        raise _damaged(path, error) from error
+
+
+def _damaged(path: Path, error: Exception) -> StoreCorruptError:
+    reason = " ".join(str(error).split())
+    return StoreCorruptError(
+        f"{path} is damaged ({reason}): run `python -m geo build` to rewrite the store"
+    )
 
 
 def load_event_places(data_dir: Path | str) -> gpd.GeoDataFrame:

@@ -188,7 +188,8 @@ def code_fingerprint() -> str:
     for name in CODE_PACKAGES:
         digest.update(f"{name}={_package_version(name)}\n".encode())
     sources = [
-        p for p in package_dir.rglob("*.py")
+        p
+        for p in package_dir.rglob("*.py")
         if not p.relative_to(package_dir).as_posix().startswith(PRESENTATION_CODE)
     ]
     data = [p for p in (package_dir / "data").rglob("*") if p.is_file()]
@@ -233,6 +234,41 @@ def outputs_readable(data_dir: Path | str) -> bool:
     return all(_readable_parquet(Path(data_dir) / name) for name in OUTPUT_FILES)
 
 
+def output_stamps(directory: Path | str) -> dict[str, dict[str, object]]:
+    """size, mtime and content hash of each output file in `directory`, for the manifest."""
+    stamps = {}
+    for name in OUTPUT_FILES:
+        path = Path(directory) / name
+        stat = path.stat()
+        stamps[name] = {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "sha256": _sha256_file(path),
+        }
+    return stamps
+
+
+def outputs_match(manifest: Mapping[str, object], data_dir: Path | str) -> bool:
+    """The output files are the ones the manifest's build wrote: not damaged since, and not
+    left from another build (one killed between its renames leaves new tables beside the old
+    manifest). A file whose mtime moved (a copy) is checked by its content hash. Manifests
+    written before the stamps: every output ends in a Parquet footer."""
+    stamps = manifest.get("outputs")
+    if not isinstance(stamps, dict):
+        return outputs_readable(data_dir)
+    for name in OUTPUT_FILES:
+        path, stamp = Path(data_dir) / name, stamps.get(name)
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        if not isinstance(stamp, dict) or stat.st_size != stamp.get("size"):
+            return False
+        if stat.st_mtime_ns != stamp.get("mtime_ns") and _sha256_file(path) != stamp.get("sha256"):
+            return False
+    return True
+
+
 def _content_hashes(states: object) -> dict[str, object]:
     """Path -> SHA-256 of file states: a touched file (new mtime, same bytes) does not count."""
     return {p: s["sha256"] for p, s in states.items()} if isinstance(states, dict) else {}
@@ -243,7 +279,8 @@ def store_matches(
     files: Mapping[str, Mapping[str, object]],
     data_dir: Path | str,
 ) -> bool:
-    """The store `manifest` describes has this format, is whole, and was built from corpus
+    """The store `manifest` describes has this format, is whole (the very files its build
+    wrote: `outputs_match`), and was built from corpus
     files with the contents `files` (from `file_states`) has now.
 
     What "current" means to both `store_is_stale` and a build's nothing-changed shortcut;
@@ -252,7 +289,7 @@ def store_matches(
     return (
         manifest.get("format") == FORMAT_VERSION
         and _content_hashes(manifest.get("files")) == _content_hashes(files)
-        and outputs_readable(data_dir)
+        and outputs_match(manifest, data_dir)
     )
 
 

@@ -6,6 +6,7 @@ inside data/, then renamed into place, the manifest last.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -23,12 +24,15 @@ from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe
 from geo.store.state import (
     ACTORS_FILE,
     ARTICLES_FILE,
+    CACHE_DIR,
     EVENT_PLACES_FILE,
     EVENTS_FILE,
     FORMAT_VERSION,
     MANIFEST_FILE,
     OUTPUT_FILES,
     PLACES_FILE,
+    StoreError,
+    output_stamps,
 )
 
 if TYPE_CHECKING:
@@ -254,6 +258,23 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def remove_leftovers(data_dir: Path | str) -> int:
+    """Delete what builds killed while writing (`kill -9` skips their cleanup) left in
+    `data_dir`: staging directories, temporary cache entries and probes. Only for a build
+    holding the data directory's lock; returns how many were found."""
+    data_dir = Path(data_dir)
+    found = 0
+    for path in data_dir.glob(".staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+        found += 1
+    for pattern in (f"{CACHE_DIR}/*/.*", f"{CACHE_DIR}/.probe-*"):
+        for path in data_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            found += 1
+    return found
+
+
 @dataclass(frozen=True)
 class StoreCounts:
     articles: int
@@ -271,13 +292,35 @@ def write_store(
     """Write every output from (cached analysis, content hash) pairs, then the manifest.
 
     `articles` is read once, lazily, and holds each article once. On any error
-    data/ keeps its previous complete store.
+    data/ keeps its previous complete store; the system's (a full or read-only disk) is a
+    StoreError naming data_dir.
     """
+    data_dir = Path(data_dir)
+    replaced: list[str] = []
+    try:
+        return _write_store(data_dir, articles, manifest, replaced)
+    except OSError as error:  # a full disk, a read-only one: say where, and what is left
+        left = (
+            "the previous store, if any, is kept"
+            if not replaced
+            else f"the store is incomplete ({', '.join(replaced)} replaced): build again"
+        )
+        raise StoreError(
+            f"cannot write the store under {data_dir} ({error.strerror or error}): free some "
+            f"space or choose a writable --data-dir; {left}"
+        ) from error
+
+
+def _write_store(
+    data_dir: Path,
+    articles: Iterable[tuple[CachedArticle, str]],
+    manifest: Mapping[str, object],
+    replaced: list[str],
+) -> StoreCounts:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=data_dir))
     try:
@@ -333,10 +376,13 @@ def write_store(
             "format": FORMAT_VERSION,
             "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "counts": counts.__dict__,
+            # Renames keep size and mtime: a reader can tell these files from others.
+            "outputs": output_stamps(staging),
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(full_manifest, indent=1), "utf-8")
         for name in OUTPUT_FILES:
             os.replace(staging / name, data_dir / name)
+            replaced.append(name)
         os.replace(staging / MANIFEST_FILE, data_dir / MANIFEST_FILE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,1387 @@
+"""Faults a user can meet, and what `geo build`, the store and the dashboard do about them.
+
+    nice python bench/faults.py [--kills 20] [--quick] [--only GROUP ...] [--keep] [-v]
+
+Prints one table row per fault: how many times it was tried, what the user saw (an excerpt
+of the message), whether anything was lost, and whether the message was clear every time.
+The goal is "lost: no" and "clear: yes" on every row. The groups (`--only`):
+
+- kill: `kill -9` of `python -m geo build` at --kills points spread evenly over the measured
+  duration of the same build; the store afterwards must be the old one or the new one (file
+  hashes against both), readable with geo.store's readers, and the next build must complete.
+- commit: the kill at each of the renames that put a new store in place (the build exits as
+  `kill -9` would, before the k-th rename), a window too short for timed kills to hit.
+- lock: two builds on one data directory at once; the dashboard while a build runs.
+- disk: a full disk (a small tmpfs filled to free-space levels between nothing and what the
+  build needs: real ENOSPC) and a read-only data directory (a read-only bind mount: real
+  EROFS). Root ignores permissions, so as root the bench runs in a private mount namespace
+  (`unshare --mount`, invisible to other processes); where that is impossible the faults are
+  injected in-process (ENOSPC from the Parquet writer, EROFS from file opens under the data
+  directory), and the row says "simulated".
+- damage: each store file (and the manifest) truncated, garbled in the middle, emptied or
+  replaced; then the readers (load_*, read_manifest), `geo build` and the dashboard (streamlit
+  AppTest on dashboard.py, the map component faked as in tests/test_dashboard.py).
+- gazetteer: the gazetteer's disk cache damaged the same ways, in a copy under GEO_CACHE_DIR
+  (post-town caches linked, not copied); `geo build --force` and the dashboard.
+- online: the online geocoder (geopy's real Nominatim client) against a fake Nominatim on
+  127.0.0.1: time-outs, 429 with Retry-After, 500 and 503, dropped connections, malformed
+  answers, 403; then `geo build --online` with the service failing, and again once it is back.
+
+The corpus is seeds/ plus a few articles from bench/build_scale.py's generator, in a temporary
+directory that is removed at the end (unless --keep). The "old" store is built from seeds/
+alone, the "new" one from seeds/ and the generated articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import dataclasses
+import errno
+import hashlib
+import http.server
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NAMESPACE_ENV = "GEO_FAULTS_NAMESPACE"
+USER_AGENT = "newsmap-faults-bench/0.1 (faults-bench@localhost.invalid)"
+TRACEBACK = "Traceback (most recent call last)"
+PAGE = 4096
+
+STORE_FILES = (
+    "events.geoparquet",
+    "events.parquet",
+    "articles.parquet",
+    "actors.parquet",
+    "places.parquet",
+    "manifest.json",
+)
+"""geo.store.state's OUTPUT_FILES and MANIFEST_FILE, in the order a build renames them."""
+VOLATILE_MANIFEST_KEYS = ("written_at", "outputs")
+"""Manifest entries that differ between two builds of the same store (time, file stamps)."""
+
+
+# --------------------------------------------------------------------------- damage
+
+
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def garbled(data: bytes) -> bytes:
+    """256 bytes in the middle inverted: the size, and a Parquet file's footer, are kept."""
+    middle = len(data) // 2
+    end = min(len(data), middle + 256)
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle:end]) + data[end:]
+
+
+def emptied(data: bytes) -> bytes:
+    return b""
+
+
+def replaced(data: bytes) -> bytes:
+    return b"<html><body>502 Bad Gateway</body></html>\n"
+
+
+DAMAGES: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": truncated,
+    "garbled": garbled,
+    "emptied": emptied,
+    "replaced": replaced,
+}
+
+
+def damage(path: Path, how: str) -> None:
+    path.write_bytes(DAMAGES[how](path.read_bytes()))
+
+
+# --------------------------------------------------------------------------- fake Nominatim
+
+NOMINATIM_ANSWER = [
+    {
+        "place_id": 1,
+        "lat": "53.5069",
+        "lon": "23.6350",
+        "display_name": "Kuźnica, Sokółka County, Podlaskie Voivodeship, Poland",
+        "class": "place",
+        "type": "village",
+        "importance": 0.41,
+    }
+]
+
+MALFORMED = {
+    "invalid JSON": (200, "application/json", '[{"lat": "53.5", "lon": '),
+    "an HTML page": (200, "text/html", "<html><body>Service unavailable</body></html>"),
+    "an empty body": (200, "application/json", ""),
+    "an object, not a list": (200, "application/json", '{"places": []}'),
+    "a list of strings": (200, "application/json", '["Kuznica"]'),
+    "no coordinates": (200, "application/json", '[{"display_name": "Kuznica"}]'),
+    "impossible coordinates": (
+        200,
+        "application/json",
+        '[{"display_name": "Kuznica", "lat": "953.5", "lon": "23.6"}]',
+    ),
+}
+
+
+class FakeNominatim:
+    """Nominatim's /search on 127.0.0.1 (a free port), answering as `mode` says:
+    "ok", "slow" (the answer after `delay` seconds), "429" (with Retry-After: `retry_after`
+    seconds), "500", "503",
+    "403", "dropped" (the connection closed with no answer), or a MALFORMED key."""
+
+    def __init__(self, delay: float = 3.0, retry_after: int = 5) -> None:
+        self.mode = "ok"
+        self.delay = delay
+        self.retry_after = retry_after
+        self.queries: list[str] = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                fake.queries.append(query.get("q", [""])[0])
+                mode = fake.mode
+                if mode == "dropped":
+                    self.close_connection = True
+                    return
+                if mode == "slow":
+                    time.sleep(fake.delay)
+                    mode = "ok"
+                if mode == "ok":
+                    self._send(200, "application/json", json.dumps(NOMINATIM_ANSWER))
+                elif mode in MALFORMED:
+                    self._send(*MALFORMED[mode])
+                elif mode == "429":
+                    retry = {"Retry-After": str(fake.retry_after)}
+                    self._send(429, "text/plain", "Too Many Requests", retry)
+                else:
+                    self._send(int(mode), "text/html", f"<html>{mode}</html>")
+
+            def _send(self, status, kind, body, headers=None) -> None:
+                data = body.encode("utf-8")
+                with contextlib.suppress(OSError):  # the client may have timed out
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def domain(self) -> str:
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def fake_online_geocoder(domain: str, cache_dir: Path | str, fallback=None, timeout: float = 1.0):
+    """The project's OnlineGeocoder (geopy's Nominatim) talking to a FakeNominatim."""
+    from geo.places import OnlineGeocoder
+
+    return OnlineGeocoder(
+        "nominatim",
+        USER_AGENT,
+        cache_dir=cache_dir,
+        fallback=fallback,
+        timeout=timeout,
+        min_delay_seconds=0,
+        domain=domain,
+        scheme="http",
+    )
+
+
+# --------------------------------------------------------------------------- faults injected
+# into a child `python -m geo` (python bench/faults.py --inject SPEC -- ARGS…)
+
+
+class _ExitAtReplace:
+    """geo.store.writer's `os`, but the k-th os.replace ends the process as kill -9 would:
+    at once, no `finally`, no cleanup."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.calls = 0
+
+    def __getattr__(self, name: str):
+        return getattr(os, name)
+
+    def replace(self, src, dst) -> None:
+        self.calls += 1
+        if self.calls == self.k:
+            os._exit(128 + signal.SIGKILL)
+        os.replace(src, dst)
+
+
+def _inject_enospc(k: int) -> None:
+    """The k-th Parquet write fails as pyarrow reports a full disk."""
+    import pyarrow.parquet as pq
+
+    real = pq.ParquetWriter.write_table
+    calls = [0]
+
+    def write_table(self, table, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] >= k:
+            raise OSError(
+                errno.ENOSPC,
+                "Error writing bytes to file. Detail: [errno 28] No space left on device",
+            )
+        return real(self, table, *args, **kwargs)
+
+    pq.ParquetWriter.write_table = write_table
+
+
+def _inject_read_only(directory: str) -> None:
+    """Every change under `directory` fails with EROFS (what a read-only mount says)."""
+    import builtins
+    import io
+
+    top = os.path.realpath(directory)
+
+    def inside(path) -> bool:
+        if isinstance(path, int):
+            return False
+        real = os.path.realpath(os.fsdecode(path))
+        return real == top or real.startswith(top + os.sep)
+
+    def refuse(path):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(path))
+
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    real_open, real_builtin_open = os.open, builtins.open
+
+    def os_open(path, flags, *args, **kwargs):
+        if flags & writes and inside(path):
+            refuse(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def builtin_open(file, mode="r", *args, **kwargs):
+        if any(c in mode for c in "wax+") and inside(file):
+            refuse(file)
+        return real_builtin_open(file, mode, *args, **kwargs)
+
+    def guard(real):
+        def guarded(path, *args, **kwargs):
+            if inside(path):
+                refuse(path)
+            return real(path, *args, **kwargs)
+
+        return guarded
+
+    os.open, builtins.open, io.open = os_open, builtin_open, builtin_open
+    for name in ("mkdir", "replace", "rename", "unlink", "rmdir"):
+        setattr(os, name, guard(getattr(os, name)))
+
+
+def _inject_online(domain: str, cache_dir: str) -> None:
+    """`--online` asks a FakeNominatim at `domain` (answers cached in `cache_dir`)."""
+    import geo.cli
+    from geo.places import OfflineGeocoder
+
+    geo.cli._online_geocoder = lambda args: fake_online_geocoder(
+        domain, cache_dir, fallback=OfflineGeocoder()
+    )
+
+
+def _run_injected(spec: str, argv: list[str]) -> int:
+    kind, _, value = spec.partition(":")
+    if kind == "exit-at-replace":
+        import geo.store.writer
+
+        geo.store.writer.os = _ExitAtReplace(int(value))
+    elif kind == "enospc":
+        _inject_enospc(int(value))
+    elif kind == "read-only":
+        _inject_read_only(value)
+    elif kind == "online":
+        domain, _, cache_dir = value.partition(",")
+        _inject_online(domain, cache_dir)
+    else:
+        raise SystemExit(f"unknown fault {spec!r}")
+    from geo.cli import main
+
+    return main(argv)
+
+
+# --------------------------------------------------------------------------- running builds
+
+
+@dataclasses.dataclass
+class Run:
+    rc: int
+    out: str
+    err: str
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.err}\n{self.out}"
+
+    @property
+    def traceback(self) -> bool:
+        return TRACEBACK in self.text
+
+
+def geo_env(**extra: str) -> dict[str, str]:
+    """This checkout's geo first on the path, whatever is installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def geo_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "geo", *args]
+
+
+def injected_cmd(spec: str, *args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--inject", spec, "--", *args]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout=1800) -> Run:
+    start = time.perf_counter()
+    done = subprocess.run(
+        cmd, cwd=cwd, env=env or geo_env(), capture_output=True, text=True, timeout=timeout
+    )
+    return Run(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+
+
+def sh(*cmd: str) -> None:
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+# --------------------------------------------------------------------------- the store's state
+
+
+def _digest(path: Path, manifest: bool = False) -> str | None:
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    if manifest:
+        with contextlib.suppress(ValueError):
+            parsed = json.loads(data)
+            if isinstance(parsed, dict):
+                for key in VOLATILE_MANIFEST_KEYS:
+                    parsed.pop(key, None)
+                data = json.dumps(parsed, sort_keys=True).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot(data_dir: Path) -> dict[str, str | None]:
+    """Each store file's hash (the manifest's without its time and file stamps)."""
+    return {name: _digest(data_dir / name, name == "manifest.json") for name in STORE_FILES}
+
+
+def raw_snapshot(data_dir: Path) -> dict[str, str | None]:
+    """Each store file's hash, byte for byte."""
+    return {name: _digest(data_dir / name) for name in STORE_FILES}
+
+
+def unreadable(data_dir: Path) -> str | None:
+    """What geo.store's readers say of the store, None if every table and the manifest load."""
+    from geo import store
+
+    readers = (
+        store.read_manifest,
+        store.load_event_places,
+        store.load_events,
+        store.load_articles,
+        store.load_actors,
+        store.load_places,
+    )
+    for reader in readers:
+        try:
+            reader(data_dir)
+        except Exception as error:  # noqa: BLE001 (any failure is the finding)
+            return f"{type(error).__name__}: {error}"
+    return None
+
+
+def leftovers(data_dir: Path) -> list[str]:
+    """What interrupted writes leave: staging directories, temporary cache entries."""
+    found = [p.name for p in data_dir.glob(".staging-*")]
+    found += [str(p.relative_to(data_dir)) for p in data_dir.glob("cache/*/.*")]
+    return found
+
+
+def articles_in(data_dir: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return json.loads((data_dir / "manifest.json").read_text("utf-8"))["counts"]["articles"]
+    return None
+
+
+# --------------------------------------------------------------------------- the table
+
+
+@dataclasses.dataclass
+class Row:
+    fault: str
+    seen: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    tries: int = 0
+    lost: int = 0
+    unclear: int = 0
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def add(self, saw: str, *, lost: bool, clear: bool, detail: str = "") -> None:
+        self.tries += 1
+        self.seen[saw] += 1
+        self.lost += bool(lost)
+        self.unclear += not clear
+        if VERBOSE:
+            flags = f"{'LOST ' if lost else ''}{'' if clear else 'UNCLEAR '}"
+            print(
+                f"  [{self.fault[:40]}] {flags}{saw}{f' | {detail}' if detail else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def cells(self) -> list[str]:
+        seen = [f"{saw} (×{n})" if n > 1 else saw for saw, n in self.seen.most_common()]
+        saw = " · ".join(seen[:4]) + (f" · and {len(seen) - 4} more" if len(seen) > 4 else "")
+        lost = f"yes ({self.lost} of {self.tries})" if self.lost else "no"
+        clear = f"no ({self.unclear} of {self.tries})" if self.unclear else "yes"
+        return [self.fault, str(self.tries), saw.replace("|", "/"), lost, clear]
+
+
+VERBOSE = False
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| fault | tries | what the user saw | lost | clear message |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row.cells()) + " |")
+    notes = [(row.fault, note) for row in rows for note in row.notes]
+    if notes:
+        print()
+    for fault, note in notes:
+        print(f"- {fault}: {note}")
+
+
+def clip(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the workspace
+
+
+class Workspace:
+    """The corpus, the old and the new store, and fresh copies of them to damage."""
+
+    def __init__(self, root: Path, extra_articles: int) -> None:
+        from build_scale import write_corpus
+
+        self.root = root
+        os.chdir(root)  # where builds run, and what their manifests record as "cwd"
+        self.seeds = root / "corpus" / "seeds"
+        self.extra = root / "corpus" / "extra"
+        shutil.copytree(ROOT / "seeds", self.seeds)
+        write_corpus(self.extra, extra_articles, seed=15)
+        self.old_paths = [str(self.seeds)]
+        self.new_paths = [str(self.seeds), str(self.extra)]
+        self.old_dir = root / "old"
+        first = self.build(self.old_dir, self.old_paths)
+        assert first.rc == 0, first.text
+        self.new_dir = root / "new"
+        shutil.copytree(self.old_dir, self.new_dir)
+        second = self.build(self.new_dir, self.new_paths)
+        assert second.rc == 0, second.text
+        self.duration = second.seconds
+        """A build of the new corpus over the old store: what the kills are spread over."""
+        self.old, self.new = snapshot(self.old_dir), snapshot(self.new_dir)
+        self.old_raw = raw_snapshot(self.old_dir)
+        self.new_articles = articles_in(self.new_dir)
+        self._copies = 0
+        self._dashboard_ready = False
+
+    def build_args(self, data_dir: Path, paths: list[str], *more: str) -> list[str]:
+        return ["build", *paths, "--data-dir", str(data_dir), "--quiet", *more]
+
+    def build(self, data_dir: Path, paths: list[str], *more: str, env=None) -> Run:
+        return run(geo_cmd(*self.build_args(data_dir, paths, *more)), self.root, env)
+
+    def fresh(self, source: Path) -> Path:
+        self._copies += 1
+        target = self.root / f"try-{self._copies}"
+        shutil.copytree(source, target, symlinks=True)
+        return target
+
+    def state(self, data_dir: Path) -> str:
+        """ "old", "new", or which files are which."""
+        snap = snapshot(data_dir)
+        if snap == self.new:
+            return "new"
+        if snap == self.old:
+            return "old"
+        kinds: dict[str, list[str]] = collections.defaultdict(list)
+        for name in STORE_FILES:
+            if snap[name] is None:
+                kinds["missing"].append(name)
+            elif snap[name] == self.new[name]:
+                kinds["new"].append(name)
+            elif snap[name] == self.old[name]:
+                kinds["old"].append(name)
+            else:
+                kinds["other"].append(name)
+        return "mix (" + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items()) + ")"
+
+    def short(self, text: str) -> str:
+        text = re.sub(r"\\([^\w\s])", r"\1", text)  # the page's Markdown escapes
+        return text.replace(str(self.root) + os.sep, "").replace(str(self.root), "")
+
+    def said(self, result: Run) -> str:
+        """The line a user would read first: an error or warning, else the summary."""
+        lines = [line.strip() for line in result.text.splitlines() if line.strip()]
+        if result.traceback:
+            return "traceback: " + clip(self.short(lines[-1]))
+        keys = ("error", "warning", "WARNING", "interrupted", "could not", "damaged", "online:")
+        pick = next((line for line in lines if any(k in line for k in keys)), None)
+        pick = pick or next((line for line in lines if line.startswith("articles:")), None)
+        return clip(self.short(pick or "(nothing)"))
+
+    # ------------------------------------------------------------------- the dashboard
+
+    def dashboard(self, data_dir: Path, log_names=("geo",)) -> dict[str, object]:
+        """Runs dashboard.py once under streamlit's AppTest on `data_dir`; what it showed."""
+        from streamlit.testing.v1 import AppTest
+
+        self._prepare_dashboard()
+        os.environ["NEWSMAP_DATA_DIR"] = str(data_dir)
+        with capture_logs(*log_names) as logs:
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=900)
+            at.run()
+        metrics = {m.label: m.value for m in at.metric}
+        return {
+            "exceptions": [self.short(str(e.message)) for e in at.exception],
+            "errors": [self.short(e.value) for e in at.error],
+            "warnings": [self.short(e.value) for e in at.warning],
+            "events": metrics.get("Events"),
+            "logs": [self.short(line) for line in logs],
+        }
+
+    def _prepare_dashboard(self) -> None:
+        if self._dashboard_ready:
+            return
+        import streamlit.components.v1 as components
+
+        def fake_map(**kwargs):
+            return {"last_object_clicked": None, "last_object_clicked_tooltip": None}
+
+        components.declare_component = lambda name, path: fake_map
+        for name in list(logging.root.manager.loggerDict):
+            if name.startswith("streamlit"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        os.environ["NEWSMAP_SEEDS_DIR"] = str(self.seeds)
+        os.environ["NEWSMAP_STATIC_DIR"] = str(self.root / "static")
+        self._dashboard_ready = True
+
+    def warm_dashboard(self) -> None:
+        """One dashboard build, so that its gazetteer and model are loaded before a race."""
+        data_dir = self.fresh(self.old_dir)
+        add_upload(data_dir)
+        self.dashboard(data_dir)
+        shutil.rmtree(data_dir)
+
+
+def add_upload(data_dir: Path) -> None:
+    """An uploaded article: the dashboard's corpus always holds data/uploads/."""
+    uploads = data_dir / "uploads"
+    uploads.mkdir(exist_ok=True)
+    (uploads / "upload.txt").write_text(
+        "Polish border guards detained 12 migrants near Kuźnica on Tuesday, officials said.\n",
+        "utf-8",
+    )
+
+
+@contextlib.contextmanager
+def capture_logs(*names: str) -> Iterator[list[str]]:
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(f"{record.levelname}: {record.getMessage()}")
+
+    handler = Keep(logging.INFO)
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def dashboard_saw(seen: dict[str, object]) -> str:
+    if seen["exceptions"]:
+        return "traceback on the page: " + clip(str(seen["exceptions"][0]), 90)
+    if seen["errors"]:
+        return "error: " + clip(str(seen["errors"][0]), 100)
+    warnings = [line for line in seen["logs"] if line.startswith("WARNING")]
+    shown = f"map shown ({seen['events']} events)"
+    return shown + (f"; log: {clip(warnings[0], 90)}" if warnings else "")
+
+
+# --------------------------------------------------------------------------- the faults
+
+
+def fault_kill(ws: Workspace, kills: int) -> list[Row]:
+    # The duration of the very build that is killed, measured warm (the workspace's first
+    # builds also paid for cold disk caches).
+    measured = ws.fresh(ws.old_dir)
+    duration = ws.build(measured, ws.new_paths).seconds
+    shutil.rmtree(measured)
+    row = Row(f"`kill -9` of `geo build`, at points spread over a {duration:.0f} s build")
+    left_after_kill = left_after_next = finished = 0
+    times = [duration * (i + 0.5) / kills for i in range(kills)]
+    for at in times:
+        data_dir = ws.fresh(ws.old_dir)
+        proc = subprocess.Popen(
+            geo_cmd(*ws.build_args(data_dir, ws.new_paths)),
+            cwd=ws.root,
+            env=geo_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(at)
+        killed = proc.poll() is None
+        if killed:
+            proc.kill()
+        else:
+            finished += 1
+        proc.wait()
+        after, broken = ws.state(data_dir), unreadable(data_dir)
+        left_after_kill += bool(leftovers(data_dir))
+        again = ws.build(data_dir, ws.new_paths)
+        final = ws.state(data_dir)
+        left_after_next += bool(leftovers(data_dir))
+        lost = after not in ("old", "new") or bool(broken) or again.rc != 0 or final != "new"
+        saw = f"store {after}{' (unreadable)' if broken else ''}; next build exit {again.rc}"
+        saw += "" if final == "new" else f", store {final}"
+        row.add(
+            saw,
+            lost=lost,
+            clear=again.rc == 0 and not again.traceback,
+            detail=f"at {at:.1f} s{'' if killed else ' (had finished)'}",
+        )
+        shutil.rmtree(data_dir)
+    row.notes.append(
+        f"killed at {times[0]:.1f}–{times[-1]:.1f} s ({finished} builds had finished first); "
+        f"{left_after_kill} kills left a staging directory or temporary file in the data "
+        f"directory, {left_after_next} still there after the next build"
+    )
+    return [row]
+
+
+def fault_commit(ws: Workspace) -> list[Row]:
+    from geo.store import store_is_stale
+
+    renames = len(STORE_FILES)
+    row = Row("killed (exit as by `kill -9`) before each of the store's renames")
+    for k in range(1, renames + 1):
+        data_dir = ws.fresh(ws.old_dir)
+        killed = run(
+            injected_cmd(f"exit-at-replace:{k}", *ws.build_args(data_dir, ws.new_paths)), ws.root
+        )
+        after = ws.state(data_dir)
+        # What the dashboard, or `geo build` with no paths, decides: the manifest is the old one.
+        stale = store_is_stale(data_dir, ws.old_paths)
+        left = leftovers(data_dir)
+        again = ws.build(data_dir, ws.new_paths)
+        final = ws.state(data_dir)
+        mixed = after not in ("old", "new")
+        lost = (mixed and not stale) or again.rc != 0 or final != "new"
+        saw = "store " + ("old" if after == "old" else "a mix" if mixed else after)
+        if mixed:
+            saw += ", reported stale (rewritten)" if stale else ", taken as current"
+        saw += f"; next build exit {again.rc}"
+        row.add(
+            saw,
+            lost=lost,
+            clear=again.rc == 0 and not again.traceback,
+            detail=f"k={k} exit {killed.rc}: {after}; leftovers {left}",
+        )
+        shutil.rmtree(data_dir)
+    row.notes.append(
+        f"{renames} renames (5 tables, the manifest last); 'taken as current' means the "
+        "dashboard and a `geo build` with no paths keep serving the mix"
+    )
+    return [row]
+
+
+def _wait_for_lock(data_dir: Path, pid: int, timeout: float = 120) -> bool:
+    lock = data_dir / ".build.lock"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if f"pid {pid} " in lock.read_text("utf-8"):
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def fault_lock(ws: Workspace, tries: int, dashboard: bool) -> list[Row]:
+    row = Row("two `geo build`s on one data directory at once")
+    for _ in range(tries):
+        data_dir = ws.fresh(ws.old_dir)
+        first = subprocess.Popen(
+            geo_cmd(*ws.build_args(data_dir, ws.new_paths)),
+            cwd=ws.root,
+            env=geo_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if not _wait_for_lock(data_dir, first.pid):
+            first.kill()
+            row.add("the first build never took the lock", lost=True, clear=False)
+            continue
+        second = ws.build(data_dir, ws.new_paths)
+        out, err = first.communicate()
+        named = f"pid {first.pid} " in second.err
+        lost = first.returncode != 0 or ws.state(data_dir) != "new"
+        saw = f"second: exit {second.rc}, {ws.said(second)}; first: exit {first.returncode}"
+        row.add(
+            re.sub(r"pid \d+ on \S+, started [^)]+", "pid …, host, start", saw),
+            lost=lost,
+            clear=second.rc == 2 and named and not second.traceback,
+        )
+        shutil.rmtree(data_dir)
+    rows = [row]
+    if dashboard:
+        ws.warm_dashboard()
+        row = Row("the dashboard rebuilding while a `geo build` runs")
+        data_dir = ws.fresh(ws.old_dir)
+        add_upload(data_dir)  # the dashboard's corpus changed: it wants to build
+        first = subprocess.Popen(
+            geo_cmd(*ws.build_args(data_dir, ws.new_paths)),
+            cwd=ws.root,
+            env=geo_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if _wait_for_lock(data_dir, first.pid):
+            seen = ws.dashboard(data_dir)
+            first.communicate()
+            named = any(f"pid {first.pid} " in e for e in seen["errors"])
+            lost = first.returncode != 0 or unreadable(data_dir) is not None
+            saw = re.sub(
+                r"pid \d+ on \S+, started [^)]+", "pid …, host, start", dashboard_saw(seen)
+            )
+            row.add(saw, lost=lost, clear=named and not seen["exceptions"])
+        else:
+            first.kill()
+            row.add("the build never took the lock", lost=True, clear=False)
+        shutil.rmtree(data_dir)
+        rows.append(row)
+    return rows
+
+
+def can_mount() -> bool:
+    return os.environ.get(NAMESPACE_ENV) == "1"
+
+
+def _du(directory: Path) -> int:
+    return sum(-(-p.stat().st_size // PAGE) * PAGE for p in directory.rglob("*") if p.is_file())
+
+
+def _fill(mount: Path, leave: int) -> None:
+    """A filler file taking all the free space of `mount` but `leave` bytes."""
+    stat = os.statvfs(mount)
+    size = stat.f_bavail * stat.f_frsize - leave
+    with (mount / "filler").open("wb") as f:
+        block = b"\0" * (1 << 20)
+        while size > 0:
+            size -= f.write(block[: min(size, len(block))])
+
+
+def fault_full_disk(ws: Workspace, levels: int) -> list[Row]:
+    """A full disk while building; then space is freed and the build run again."""
+    need = (
+        _du(ws.new_dir) - _du(ws.old_dir) + sum(_du_file(ws.new_dir / name) for name in STORE_FILES)
+    )
+    fractions = [i / (levels - 1) * 1.2 for i in range(levels)] if levels > 1 else [0.5]
+    frees = sorted({round(need * f / PAGE) * PAGE for f in fractions})
+    row = Row(
+        "a full disk while building (real ENOSPC: a small tmpfs)"
+        if can_mount()
+        else "a full disk while building (simulated: ENOSPC from the k-th Parquet write)"
+    )
+    for i, free in enumerate(frees):
+        mount = ws.root / f"disk-{i}"
+        mount.mkdir()
+        data_dir = mount / "data"
+        try:
+            if can_mount():
+                sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount))
+                shutil.copytree(ws.old_dir, data_dir, symlinks=True)
+                _fill(mount, free)
+                result = ws.build(data_dir, ws.new_paths)
+                (mount / "filler").unlink()
+                label = f"{free // 1024} KB free"
+            else:
+                shutil.copytree(ws.old_dir, data_dir, symlinks=True)
+                result = run(
+                    injected_cmd(f"enospc:{i + 1}", *ws.build_args(data_dir, ws.new_paths)), ws.root
+                )
+                label = f"write {i + 1} fails"
+            rows_ok = result.rc == 0 and ws.state(data_dir) == "new"
+            intact = raw_snapshot(data_dir) == ws.old_raw
+            left = leftovers(data_dir)
+            again = ws.build(data_dir, ws.new_paths)
+            final = ws.state(data_dir)
+        finally:
+            if can_mount():
+                subprocess.run(["umount", str(mount)], capture_output=True)
+            shutil.rmtree(mount, ignore_errors=True)
+        lost = not (rows_ok or intact) or again.rc != 0 or final != "new"
+        message = result.text
+        clear = rows_ok or (result.rc == 2 and "No space left" in message and not result.traceback)
+        saw = "built (enough space)" if rows_ok else f"exit {result.rc}: {ws.said(result)}"
+        saw += "" if rows_ok or intact else "; old store changed"
+        row.add(
+            saw,
+            lost=lost,
+            clear=clear,
+            detail=f"{label}; leftovers {left}; next build exit {again.rc}, {final}",
+        )
+    row.notes.append(
+        f"{len(frees)} free-space levels from 0 to {frees[-1] // 1024} KB (the build needs "
+        f"about {need // 1024} KB); after each, the space is freed and the build run again"
+    )
+    return [row]
+
+
+def _du_file(path: Path) -> int:
+    return -(-path.stat().st_size // PAGE) * PAGE if path.is_file() else 0
+
+
+@contextlib.contextmanager
+def read_only(data_dir: Path, writable: tuple[Path, ...] = ()) -> Iterator[str]:
+    """`data_dir` read-only (a read-only bind mount; `writable` subfolders stay writable);
+    yields how: "mount", "chmod" (not root) or "simulated" (an injected EROFS)."""
+    if can_mount():
+        for path in writable:
+            sh("mount", "--bind", str(path), str(path))
+        sh("mount", "--rbind", str(data_dir), str(data_dir))
+        sh("mount", "-o", "remount,bind,ro", str(data_dir))
+        try:
+            yield "mount"
+        finally:
+            subprocess.run(["umount", "-R", str(data_dir)], capture_output=True)
+            for path in writable:
+                subprocess.run(["umount", str(path)], capture_output=True)
+    elif os.geteuid() != 0:
+        folders = [data_dir, *(p for p in data_dir.rglob("*") if p.is_dir())]
+        for path in folders:
+            if path not in writable:
+                path.chmod(0o555)
+        try:
+            yield "chmod"
+        finally:
+            for path in folders:
+                path.chmod(0o755)
+    else:
+        yield "simulated"
+
+
+def fault_read_only(ws: Workspace, dashboard: bool) -> list[Row]:
+    how = (
+        "a read-only bind mount"
+        if can_mount()
+        else ("chmod" if os.geteuid() != 0 else "simulated: EROFS injected, root ignores chmod")
+    )
+    row = Row(f"a read-only data directory ({how})")
+
+    def build(data_dir: Path, paths: list[str], mode: str) -> Run:
+        args = ws.build_args(data_dir, paths)
+        if mode == "simulated":
+            return run(injected_cmd(f"read-only:{data_dir}", *args), ws.root)
+        return run(geo_cmd(*args), ws.root)
+
+    cases = [
+        ("the corpus changed", ws.new_paths, ()),
+        ("nothing changed", ws.old_paths, ()),
+        ("only cache/ writable", ws.new_paths, ("cache",)),
+    ]
+    for label, paths, writable in cases:
+        data_dir = ws.fresh(ws.old_dir)
+        with read_only(data_dir, tuple(data_dir / w for w in writable)) as mode:
+            if writable and mode == "simulated":
+                shutil.rmtree(data_dir)
+                continue
+            result = build(data_dir, paths, mode)
+        intact = raw_snapshot(data_dir) == ws.old_raw
+        again = ws.build(data_dir, ws.new_paths)
+        final = ws.state(data_dir)
+        ok = label == "nothing changed" and result.rc == 0
+        clear = ok or (
+            result.rc == 2
+            and not result.traceback
+            and ("Read-only" in result.text or "ermission" in result.text)
+            and "--data-dir" in result.text
+        )
+        row.add(
+            f"{label}: exit {result.rc}: {ws.said(result)}",
+            lost=not intact or again.rc != 0 or final != "new",
+            clear=clear,
+        )
+        shutil.rmtree(data_dir)
+    rows = [row]
+    if dashboard and can_mount():
+        row = Row("the dashboard on a read-only data directory (a read-only bind mount)")
+        data_dir = ws.fresh(ws.old_dir)
+        add_upload(data_dir)
+        with read_only(data_dir):
+            seen = ws.dashboard(data_dir)
+        intact = raw_snapshot(data_dir) == ws.old_raw
+        row.add(
+            dashboard_saw(seen),
+            lost=not intact,
+            clear=bool(seen["errors"]) and not seen["exceptions"],
+        )
+        shutil.rmtree(data_dir)
+        rows.append(row)
+    return rows
+
+
+def _read_one(data_dir: Path, name: str):
+    """The reader of one store file."""
+    from geo import store
+
+    readers = {
+        "events.geoparquet": store.load_event_places,
+        "events.parquet": store.load_events,
+        "articles.parquet": store.load_articles,
+        "actors.parquet": store.load_actors,
+        "places.parquet": store.load_places,
+        "manifest.json": store.read_manifest,
+    }
+    return readers[name](data_dir)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        strip = ("written_at", "outputs")
+        return {k: v for k, v in (a or {}).items() if k not in strip} == {
+            k: v for k, v in (b or {}).items() if k not in strip
+        }
+    return a.equals(b)
+
+
+def fault_damage(ws: Workspace, dashboard: bool, kinds: list[str], files=STORE_FILES):
+    from geo.store import StoreError
+
+    readers = Row("a damaged store file, read with geo.store's readers")
+    builds = Row("a damaged store file, then `geo build` (same corpus)")
+    pages = Row("a damaged store file, then the dashboard")
+    for name in files:
+        original = _read_one(ws.new_dir, name)
+        for how in kinds:
+            what = f"{name} {how}"
+            data_dir = ws.fresh(ws.new_dir)
+            damage(data_dir / name, how)
+            damaged = snapshot(data_dir)
+            try:
+                value = _read_one(data_dir, name)
+            except StoreError as error:
+                named = name in str(error) and "geo build" in str(error)
+                readers.add(
+                    f"{type(error).__name__} naming the file",
+                    lost=False,
+                    clear=named,
+                    detail=f"{what}: {clip(ws.short(str(error)))}",
+                )
+            except Exception as error:  # noqa: BLE001 (what escapes is the finding)
+                readers.add(
+                    f"{type(error).__name__} ({clip(str(error), 50)})",
+                    lost=False,
+                    clear=False,
+                    detail=what,
+                )
+            else:
+                same = _same(value, original)
+                readers.add(
+                    "read, same data" if same else "read, different data, no error",
+                    lost=not same,
+                    clear=same,
+                    detail=what,
+                )
+
+            result = ws.build(data_dir, ws.new_paths)
+            final = ws.state(data_dir)
+            if final == "new":
+                warned = "damaged" in result.err or "rewrit" in result.err
+                saw = f"exit {result.rc}, store rewritten" + (
+                    f": {ws.said(result)}" if warned else " (no word of the damage)"
+                )
+            else:
+                saw = f"exit {result.rc}: {ws.said(result)}; the damage stays"
+            builds.add(
+                saw, lost=final != "new", clear=final == "new" and not result.traceback, detail=what
+            )
+            shutil.rmtree(data_dir)
+
+            if not dashboard:
+                continue
+            data_dir = ws.fresh(ws.new_dir)
+            damage(data_dir / name, how)
+            seen = ws.dashboard(data_dir)
+            final = ws.state(data_dir)
+            articles = articles_in(data_dir)
+            repaired = final == "new"
+            kept_damage = snapshot(data_dir) == damaged
+            saw = dashboard_saw(seen)
+            if not repaired and not kept_damage:
+                saw += f"; store now {articles} articles, not {ws.new_articles}"
+            named = any(name in e for e in seen["errors"])
+            pages.add(
+                saw,
+                lost=not (repaired or kept_damage) or (kept_damage and not named),
+                clear=not seen["exceptions"] and (repaired or named),
+                detail=what,
+            )
+            shutil.rmtree(data_dir)
+    for row in (readers, builds, pages):
+        row.notes.append(f"{len(files)} files × {', '.join(kinds)}")
+    return [readers, builds] + ([pages] if dashboard else [])
+
+
+GAZETTEER_DAMAGES = [
+    ("meta.json", "truncated"),
+    ("meta.json", "replaced"),
+    ("lat.npy", "truncated"),
+    ("key_offsets.npy", "emptied"),
+    ("name_blob.npy", "deleted"),
+    ("lat.npy", "garbled"),
+]
+
+
+def _gazetteer_copy(ws: Workspace, i: int) -> tuple[Path, Path]:
+    """A copy of the current gazetteer cache under a new GEO_CACHE_DIR (post towns linked)."""
+    from geo.places.cache import cache_key, default_cache_dir
+
+    source = default_cache_dir()
+    key = cache_key()
+    cache_dir = ws.root / f"gazetteer-cache-{i}"
+    cache_dir.mkdir()
+    shutil.copytree(source / f"gazetteer-{key}", cache_dir / f"gazetteer-{key}")
+    for postal in source.glob("postal-*"):
+        (cache_dir / postal.name).symlink_to(postal)
+    return cache_dir, cache_dir / f"gazetteer-{key}"
+
+
+def fault_gazetteer(ws: Workspace, tries: int, dashboard: bool) -> list[Row]:
+    from geo.places.cache import _load
+
+    row = Row("a damaged gazetteer cache, then `geo build --force`")
+    for i, (name, how) in enumerate(GAZETTEER_DAMAGES[:tries]):
+        cache_dir, table = _gazetteer_copy(ws, i)
+        if how == "deleted":
+            (table / name).unlink()
+        else:
+            damage(table / name, how)
+        data_dir = ws.fresh(ws.new_dir)
+        result = ws.build(
+            data_dir, ws.new_paths, "--force", env=geo_env(GEO_CACHE_DIR=str(cache_dir))
+        )
+        final = ws.state(data_dir)
+        try:
+            _load(table)
+            rebuilt = True
+        except Exception:  # noqa: BLE001
+            rebuilt = False
+        said = "gazetteer cache" in result.err and "rebuilding" in result.err
+        saw = f"exit {result.rc}: {ws.said(result)}"
+        if final != "new":
+            saw += f"; the store differs ({final})"
+        row.add(
+            saw,
+            lost=result.rc != 0 or final != "new",
+            clear=said and rebuilt and not result.traceback,
+            detail=f"{name} {how}; cache whole afterwards: {rebuilt}; {result.seconds:.0f} s",
+        )
+        shutil.rmtree(data_dir)
+        shutil.rmtree(cache_dir)
+    row.notes.append(", ".join(f"{n} {h}" for n, h in GAZETTEER_DAMAGES[:tries]))
+    rows = [row]
+    if dashboard:
+        import streamlit as st
+
+        row = Row("a damaged gazetteer cache, then the dashboard rebuilding the store")
+        cache_dir, table = _gazetteer_copy(ws, 99)
+        damage(table / "meta.json", "truncated")
+        data_dir = ws.fresh(ws.old_dir)
+        add_upload(data_dir)
+        previous = os.environ.get("GEO_CACHE_DIR")
+        os.environ["GEO_CACHE_DIR"] = str(cache_dir)
+        st.cache_resource.clear()  # the page's gazetteer and model are loaded again
+        try:
+            seen = ws.dashboard(data_dir, log_names=("geo", "geo.places.cache"))
+        finally:
+            if previous is None:
+                os.environ.pop("GEO_CACHE_DIR")
+            else:
+                os.environ["GEO_CACHE_DIR"] = previous
+            st.cache_resource.clear()
+        warned = any("gazetteer cache" in line and "rebuilding" in line for line in seen["logs"])
+        built = articles_in(data_dir) == articles_in(ws.old_dir) + 1
+        row.add(dashboard_saw(seen), lost=not built, clear=warned and not seen["exceptions"])
+        row.notes.append(
+            "meta.json truncated; the warning goes to the log, the page shows the build's progress"
+        )
+        shutil.rmtree(data_dir)
+        shutil.rmtree(cache_dir)
+        rows.append(row)
+    return rows
+
+
+def gist(warning: str) -> str:
+    """A geocoder warning with the exception's text in it shortened."""
+    warning = warning.removeprefix("WARNING: ")
+    match = re.match(r"(.*?) \((.*)\)(; .*)?$", warning)
+    if not match:
+        return clip(warning, 100)
+    head, reason, tail = match.groups()
+    return clip(f"{head} ({clip(reason, 40)}){tail or ''}", 140)
+
+
+def fault_online(ws: Workspace, build: bool) -> list[Row]:
+    from geopy.location import Location
+
+    from geo.places import OfflineGeocoder
+
+    server = FakeNominatim(delay=3.0)
+    offline = OfflineGeocoder()
+    rows = []
+    cases = [
+        ("time-outs (the answer after 3 s; time-out 1 s)", ["slow"]),
+        (f"HTTP 429 with Retry-After: {server.retry_after}", ["429"]),
+        ("HTTP 500 and 503", ["500", "503"]),
+        ("the connection dropped with no answer", ["dropped"]),
+        (f"malformed answers ({len(MALFORMED)} kinds)", list(MALFORMED)),
+        ("HTTP 403 (a refused user agent)", ["403"]),
+    ]
+    try:
+        for title, modes in cases:
+            row = Row(f"online geocoder: {title}")
+            for mode in modes:
+                cache_dir = ws.root / f"online-{mode.replace(' ', '-')}"
+                geocoder = fake_online_geocoder(server.domain, cache_dir, fallback=offline)
+                server.mode = mode
+                asked = len(server.queries)
+                start = time.perf_counter()
+                with capture_logs("geo") as logs:
+                    try:
+                        answer = geocoder.geocode("Kuznica")
+                        failure = None
+                    except Exception as error:  # noqa: BLE001
+                        answer, failure = None, error
+                seconds = time.perf_counter() - start
+                requests = len(server.queries) - asked
+                server.mode = "ok"
+                # The next run asks again: a failure must not be cached as "no place".
+                later = fake_online_geocoder(server.domain, cache_dir, fallback=offline)
+                again = later.geocode("Kuznica")
+                asked_again = isinstance(again, Location) and again.raw.get("gazetteer") == (
+                    "nominatim"
+                )
+                from geo.places import ConfigurationError
+
+                if failure is not None:
+                    saw = f"{type(failure).__name__}: {clip(str(failure), 80)}"
+                    clear = isinstance(failure, ConfigurationError)
+                else:
+                    source = "no place" if answer is None else answer.raw.get("gazetteer")
+                    warning = next((line for line in logs if line.startswith("WARNING")), "")
+                    saw = f"{gist(warning)} → {source}; {requests} requests, {seconds:.0f} s"
+                    clear = bool(warning) and "Kuznica" in warning
+                row.add(
+                    saw,
+                    lost=not asked_again,
+                    clear=clear,
+                    detail=f"{mode}: {seconds:.1f} s; asked again next run: {asked_again}",
+                )
+            rows.append(row)
+
+        row = rows[2]
+        server.mode = "500"
+        before = len(server.queries)
+        geocoder = fake_online_geocoder(server.domain, ws.root / "online-run-500", offline)
+        with capture_logs("geo"):
+            for name in ("Kuznica", "Bruzgi", "Grodno", "Minsk", "Sokolka"):
+                geocoder.geocode(name)
+        row.notes.append(
+            f"5 names under HTTP 500: {len(server.queries) - before} requests sent, "
+            f"{geocoder.failures} failures counted (stops after 3 in a row)"
+        )
+        row = rows[1]
+        server.mode = "429"
+        before = len(server.queries)
+        geocoder = fake_online_geocoder(server.domain, ws.root / "online-run-429", offline)
+        with capture_logs("geo"):
+            for name in ("Kuznica", "Bruzgi", "Grodno"):
+                geocoder.geocode(name)
+        row.notes.append(f"3 names under HTTP 429: {len(server.queries) - before} request sent")
+
+        if build:
+            rows.append(_online_build(ws, server))
+    finally:
+        server.close()
+    return rows
+
+
+def _online_build(ws: Workspace, server: FakeNominatim) -> Row:
+    row = Row("`geo build --online`, the service failing (HTTP 500), then back")
+    data_dir = ws.fresh(ws.new_dir)
+    answers = ws.root / "online-build-answers"
+    env = geo_env(GEO_USER_AGENT=USER_AGENT)
+    args = ws.build_args(data_dir, ws.new_paths, "--online")
+    spec = f"online:{server.domain},{answers}"
+    server.mode = "500"
+    asked = len(server.queries)
+    failing = run(injected_cmd(spec, *args), ws.root, env)
+    asked_failing = len(server.queries) - asked
+    server.mode = "ok"
+    asked = len(server.queries)
+    back = run(injected_cmd(spec, *args), ws.root, env)
+    asked_back = len(server.queries) - asked
+    from geo.store import load_places
+
+    online_places = int((load_places(data_dir)["gazetteer"] == "nominatim").sum())
+    line = next((x for x in failing.out.splitlines() if x.startswith("online:")), "")
+    row.add(
+        f"exit {failing.rc}: {ws.said(failing)}",
+        lost=False,
+        clear=failing.rc == 0 and bool(line) and not failing.traceback,
+    )
+    row.add(
+        f"service back: exit {back.rc}, {online_places} places from it",
+        lost=asked_failing > 0 and online_places == 0,
+        clear=back.rc == 0,
+    )
+    row.notes.append(f"requests: {asked_failing} while failing, {asked_back} once back")
+    shutil.rmtree(data_dir)
+    return row
+
+
+# --------------------------------------------------------------------------- main
+
+GROUPS = ("kill", "commit", "lock", "disk", "damage", "gazetteer", "online")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kills", type=int, default=20, help="timed kills (default 20)")
+    parser.add_argument("--articles", type=int, default=6, help="generated articles (default 6)")
+    parser.add_argument("--quick", action="store_true", help="fewer tries of each fault")
+    parser.add_argument("--only", nargs="+", choices=GROUPS, help="these groups only")
+    parser.add_argument("--no-dashboard", action="store_true", help="skip the AppTest runs")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("-v", "--verbose", action="store_true", help="each try on stderr")
+    args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = args.verbose
+    groups = args.only or GROUPS
+    dashboard = not args.no_dashboard
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+    root = Path(tempfile.mkdtemp(prefix="geo-faults-"))
+    rows: list[Row] = []
+    try:
+        start = time.perf_counter()
+        ws = Workspace(root, args.articles)
+        print(
+            f"corpus: {len(list(ws.seeds.glob('*.txt')))} seeds + {args.articles} generated "
+            f"articles; a build over the old store takes {ws.duration:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        quick = args.quick
+        steps: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("kill", lambda: fault_kill(ws, 5 if quick else args.kills)),
+            ("commit", lambda: fault_commit(ws)),
+            ("lock", lambda: fault_lock(ws, 1 if quick else 3, dashboard)),
+            (
+                "disk",
+                lambda: fault_full_disk(ws, 3 if quick else 9) + fault_read_only(ws, dashboard),
+            ),
+            (
+                "damage",
+                lambda: fault_damage(
+                    ws, dashboard, ["truncated", "garbled"] if quick else list(DAMAGES)
+                ),
+            ),
+            (
+                "gazetteer",
+                lambda: fault_gazetteer(ws, 2 if quick else len(GAZETTEER_DAMAGES), dashboard),
+            ),
+            ("online", lambda: fault_online(ws, build=True)),
+        ]
+        for name, step in steps:
+            if name in groups:
+                began = time.perf_counter()
+                rows += step()
+                print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+        print(f"all: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    finally:
+        os.chdir(ROOT)
+        print_table(rows)
+        if args.keep:
+            print(f"\nkept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0 if all(not r.lost and not r.unclear for r in rows) else 1
+
+
+def _in_private_mount_namespace(argv: list[str]) -> None:
+    """As root, run again in a private mount namespace, where a tmpfs or a read-only bind
+    mount is real and seen by no other process; where that fails, stay (faults simulated)."""
+    if os.environ.get(NAMESPACE_ENV) or os.geteuid() != 0 or not shutil.which("unshare"):
+        return
+    probe = ["unshare", "--mount", "--propagation", "private", "true"]
+    if subprocess.run(probe, capture_output=True).returncode != 0:
+        return
+    env = {**os.environ, NAMESPACE_ENV: "1"}
+    command = [*probe[:-1], sys.executable, str(Path(__file__).resolve()), *argv]
+    os.execvpe("unshare", command, env)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--inject"]:
+        spec, separator, *rest = sys.argv[2:]
+        assert separator == "--"
+        sys.exit(_run_injected(spec, rest))
+    _in_private_mount_namespace(sys.argv[1:])
+    sys.exit(main())
