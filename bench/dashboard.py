@@ -289,18 +289,43 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
 
 
 def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
-    """A complete store for `frame` over an empty corpus: fresh, so nothing is rebuilt."""
+    """A complete store for `frame` over an empty corpus, as one partition: fresh, so
+    nothing is rebuilt. Only the map's table has rows; the others are empty but typed."""
     import json
 
-    from geo.store import state as store
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.store import PART_COLUMN, TABLES, Partition, state
+    from geo.store.writer import table_schemas
 
     data_dir.mkdir(parents=True)
-    frame.to_parquet(data_dir / store.EVENT_PLACES_FILE, index=False)
-    for name in store.OUTPUT_FILES:
-        if name != store.EVENT_PLACES_FILE:
-            pd.DataFrame({"empty": pd.Series([], dtype=str)}).to_parquet(data_dir / name)
-    manifest = {"format": store.FORMAT_VERSION, "fingerprint": store.code_fingerprint()}
-    (data_dir / store.MANIFEST_FILE).write_text(json.dumps(manifest | {"files": {}}))
+    for table in TABLES:
+        (data_dir / table).mkdir()
+    partition_file = "part-000001.parquet"
+    frame = frame.assign(**{PART_COLUMN: np.int32(1)})
+    frame.to_parquet(data_dir / TABLES[0] / partition_file, index=False)
+    for table, schema in table_schemas().items():
+        if table != TABLES[0]:
+            pq.write_table(
+                pa.Table.from_pylist([], schema=schema), data_dir / table / partition_file
+            )
+    articles = int(frame["article_id"].nunique())
+    partition = Partition(
+        part=1,
+        rows=articles,
+        live=articles,
+        tombstones=0,
+        files={t: state.file_stamp(data_dir / t / partition_file) for t in TABLES},
+    )
+    manifest = {
+        "format": state.FORMAT_VERSION,
+        "fingerprint": state.code_fingerprint(),
+        "files": {},
+        "counts": {"articles": articles, "events": int(frame["event_id"].nunique())},
+        "partitions": [partition.to_manifest()],
+    }
+    (data_dir / state.MANIFEST_FILE).write_text(json.dumps(manifest))
 
 
 FRESH_APPTEST = """

@@ -292,6 +292,19 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _compact(args: argparse.Namespace) -> int:
+    from geo.store import build_lock, compact_store, store_info
+
+    with build_lock(args.data_dir):
+        before, after = compact_store(args.data_dir)
+    info = store_info(args.data_dir)
+    if before == after and not info.superseded:
+        print(f"{args.data_dir}: nothing to compact ({after} partitions)")
+    else:
+        print(f"{args.data_dir}: {before} partitions merged into {after}; {info.articles} articles")
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -311,7 +324,8 @@ def _info(args: argparse.Namespace) -> int:
         f"events:     {info.events} ({info.event_places} event-place rows on the map)",
         f"places:     {info.places}",
         f"actors:     {info.actors}",
-        f"partitions: {len(info.partitions)} files, {size / 2**20:.1f} MB",
+        f"partitions: {info.partition_count} ({len(info.partitions)} files, {size / 2**20:.1f} MB;"
+        f" {info.superseded} superseded article rows, which `geo compact` drops)",
         "corpus:",
         *(f"  {path}" for path in info.corpus),
     ]
@@ -358,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--data-dir", default="data", help="the store (default: data)")
     info.add_argument("--json", action="store_true", help="one JSON object")
     info.set_defaults(run=_info)
+
+    compact = commands.add_parser(
+        "compact", help="merge the store's partitions and drop superseded rows"
+    )
+    compact.add_argument("--data-dir", default="data", help="the store (default: data)")
+    compact.set_defaults(run=_compact)
 
     geocode = commands.add_parser("geocode", help="ranked gazetteer candidates for a name")
     geocode.add_argument("name")

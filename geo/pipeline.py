@@ -25,19 +25,21 @@ from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.nlp import find_actors, find_dates, find_toponyms
 from geo.places import SERVICE_ENV, resolve_toponyms, resolve_unplaced
 from geo.store import (
+    FORMAT_VERSION,
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
     StoreCorruptError,
+    append_changes,
     article_cache_key,
     build_lock,
     chunked,
     code_fingerprint,
     file_states,
+    outputs_match,
     read_manifest,
     remove_leftovers,
     store_matches,
-    write_store,
 )
 
 if TYPE_CHECKING:
@@ -399,10 +401,15 @@ def build_store(
     if not kept:
         _refuse_to_empty(previous, paths, data_dir, plan.skipped)
     report(plan.total, plan.total, "writing the store")
-    counts = write_store(
+    counts = append_changes(
         data_dir,
-        ((cache.get(p.key), p.content_hash) for p in kept),
-        {
+        {i: (p.key, p.content_hash) for i, p in plan.planned.items() if p.key in cache},
+        cache,
+        # A damaged or foreign partition is rewritten with the rest, from the cache.
+        replace_all=force
+        or previous.get("format") != FORMAT_VERSION
+        or not outputs_match(previous, data_dir),
+        manifest={
             "fingerprint": fingerprint,
             "analysis": analysis_key,
             # What the next build must read again, though no file changes.
@@ -411,7 +418,6 @@ def build_store(
             "paths_as_given": [str(p) for p in paths],
             "cwd": str(Path.cwd()),  # where paths_as_given resolve
             "files": files,
-            "articles": {i: p.key for i, p in plan.planned.items() if p.key in cache},
             "skipped": [{"path": s.path, "reason": s.reason} for s in plan.skipped],
         },
     )

@@ -18,8 +18,8 @@ import geo.streams as streams
 from geo.model import Place, SkippedFile
 from geo.pipeline import BuildSummary
 from geo.places import Gazetteer
-from geo.store import load_event_places, load_events, store_is_stale
-from geo.store.state import MANIFEST_FILE, OUTPUT_FILES
+from geo.store import TABLES, load_event_places, load_events, store_is_stale
+from geo.store.state import MANIFEST_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 WARSAW = Place(
@@ -222,7 +222,7 @@ def test_build_seeds_with_a_bad_file(tmp_path):
     result = _run("build", str(corpus), "--data-dir", str(data_dir), "--quiet")
     assert result.returncode == 1, result.stderr
     assert "broken.txt" in result.stdout and "skipped files: 1" in result.stdout
-    assert all((data_dir / name).exists() for name in (*OUTPUT_FILES, MANIFEST_FILE))
+    assert all((data_dir / name).exists() for name in (*TABLES, MANIFEST_FILE))
     events = load_events(data_dir)
     places = load_event_places(data_dir)
     assert events["article_id"].nunique() == 5

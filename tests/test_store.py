@@ -129,6 +129,12 @@ def _build(corpus, data_dir, **kwargs):
     return pipeline.build_store([corpus], data_dir, nlp=FakeNlp(), gazetteer=object(), **kwargs)
 
 
+def _file(data_dir: Path, table: str) -> Path:
+    """The table's file in the store's newest partition."""
+    newest = store.manifest_partitions(store.read_manifest(data_dir))[-1]
+    return newest.path(data_dir, table)
+
+
 def _snapshot(data_dir: Path) -> dict[str, bytes]:
     """The store's files; the build lock says who last built, and is no part of the store."""
     return {
@@ -160,9 +166,7 @@ def test_a_fifo_named_as_a_corpus_path_is_never_opened(corpus, tmp_path, analyse
     assert str(pipe) not in done[0] and len(done[0]) == 3
 
 
-def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_built(
-    corpus, tmp_path, analyser
-):
+def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_is_built(corpus, tmp_path, analyser):
     """A name holding bytes that are not UTF-8 (from an archive, a Windows share) cannot be
     written into the cache, manifest or Parquet files, which are UTF-8: it is skipped, named
     with the bad bytes spelled out, and the other articles are built."""
@@ -198,7 +202,7 @@ def test_build_writes_every_output(corpus, tmp_path, analyser):
     assert place_table.loc[KUZNICA.key, "located_events"] == 3
     assert place_table.loc[MINSK.key, "located_events"] == 0
     manifest = json.loads((data_dir / "manifest.json").read_text())
-    assert len(manifest["files"]) == 3 and len(manifest["articles"]) == 3
+    assert len(manifest["files"]) == 3 and len(manifest["partitions"]) == 1
     assert not store_is_stale(data_dir, [corpus])
 
 
@@ -250,18 +254,22 @@ def test_failure_while_writing_leaves_previous_store(corpus, tmp_path, analyser,
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
     outputs_before = {
-        name: content for name, content in _snapshot(data_dir).items() if "/" not in name
+        name: content
+        for name, content in _snapshot(data_dir).items()
+        if not name.startswith("cache/")
     }
     (corpus / "000.txt").write_text("Article 0. Something else happened.\n", encoding="utf-8")
 
-    def broken(frame, path):
+    def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.writer, "_write_frame", broken)
+    monkeypatch.setattr(store.writer.PartWriters, "close", broken)
     with pytest.raises(StoreError, match="disk full"):
         _build(corpus, data_dir)
     outputs_after = {
-        name: content for name, content in _snapshot(data_dir).items() if "/" not in name
+        name: content
+        for name, content in _snapshot(data_dir).items()
+        if not name.startswith("cache/")
     }
     assert outputs_after == outputs_before
     assert not list(data_dir.glob(".staging-*"))
@@ -276,7 +284,7 @@ def _no_space(*args, **kwargs):
     "where, target",
     [
         ("the tables", (pq.ParquetWriter, "write_table")),
-        ("the staging directory", (store.writer.tempfile, "mkdtemp")),
+        ("the staging directory", (store.commit.tempfile, "mkdtemp")),
         ("the article cache", (store.article_cache, "write_atomically")),
     ],
 )
@@ -285,7 +293,9 @@ def test_a_full_disk_names_the_data_directory_and_keeps_the_store(
 ):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
-    before = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    before = {
+        name: data for name, data in _snapshot(data_dir).items() if not name.startswith("cache/")
+    }
     (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
     monkeypatch.setattr(*target, _no_space)
     with pytest.raises(StoreError) as raised:
@@ -293,7 +303,9 @@ def test_a_full_disk_names_the_data_directory_and_keeps_the_store(
     message = str(raised.value)
     assert str(data_dir) in message and "No space left on device" in message
     assert "free some space" in message and "kept" in message
-    assert {name: data for name, data in _snapshot(data_dir).items() if "/" not in name} == before
+    assert {
+        name: data for name, data in _snapshot(data_dir).items() if not name.startswith("cache/")
+    } == before
 
 
 def test_store_is_stale_when_missing_or_code_changed(corpus, tmp_path, analyser, monkeypatch):
@@ -328,7 +340,7 @@ def test_geoparquet_round_trip_across_chunks(tmp_path, monkeypatch):
     loaded = load_event_places(tmp_path)
     expected = events_to_geodataframe([e for c in cached for e in c.events])
     assert loaded.crs.to_epsg() == 4326
-    assert list(loaded.columns) == list(expected.columns)
+    assert list(loaded.columns.drop(store.PART_COLUMN)) == list(expected.columns)
     assert loaded["event_id"].tolist() == expected["event_id"].tolist()
     assert loaded.geometry.equals(expected.geometry)
     assert loaded["url"].isna().tolist() == [True, True, False, False, False, False]
@@ -442,10 +454,13 @@ def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp
     (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
     entry = next((data_dir / "cache").glob("*/*.json"))
     entry.write_bytes(entry.read_bytes()[:50])
-    outputs = {name: data for name, data in _snapshot(data_dir).items() if "/" not in name}
+    (data_dir / "manifest.json").unlink()  # a new store: every cached analysis is read
+    outputs = {
+        name: data for name, data in _snapshot(data_dir).items() if not name.startswith("cache/")
+    }
     with pytest.raises(store.StoreCorruptError, match=entry.name):
         _build(corpus, data_dir)
-    assert {n: d for n, d in _snapshot(data_dir).items() if "/" not in n} == outputs
+    assert {n: d for n, d in _snapshot(data_dir).items() if not n.startswith("cache/")} == outputs
     summary = _build(corpus, data_dir)
     assert (summary.articles, summary.reused) == (4, 3)  # 003.txt was cached before the error
 
@@ -455,9 +470,9 @@ def test_a_damaged_store_file_is_named_counts_as_stale_and_a_build_repairs_it(
 ):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
-    geoparquet = data_dir / "events.geoparquet"
+    geoparquet = _file(data_dir, "events.geoparquet")
     geoparquet.write_bytes(geoparquet.read_bytes()[:1000])
-    (data_dir / "places.parquet").write_text("not parquet", encoding="utf-8")
+    _file(data_dir, "places.parquet").write_text("not parquet", encoding="utf-8")
     with pytest.raises(store.StoreCorruptError, match=r"events\.geoparquet.*python -m geo build"):
         load_event_places(data_dir)
     with pytest.raises(store.StoreCorruptError, match=r"places\.parquet"):
@@ -490,7 +505,7 @@ def test_a_store_file_garbled_inside_is_named_not_an_arrow_error(
 ):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
-    _garble_first_page(data_dir / name)
+    _garble_first_page(_file(data_dir, name))
     with pytest.raises(store.StoreCorruptError, match=rf"{re.escape(name)}.*python -m geo build"):
         load(data_dir)
 
@@ -499,41 +514,52 @@ def test_a_store_file_changed_after_the_build_is_stale_and_rewritten(corpus, tmp
     """Damage that leaves the Parquet footer whole does not make a current store."""
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
-    path = data_dir / "events.parquet"
-    written = path.read_bytes()
+    path = _file(data_dir, "events.parquet")
     _garble_first_page(path)
     assert store_is_stale(data_dir, [corpus])
     _build(corpus, data_dir)
-    assert path.read_bytes() == written and not store_is_stale(data_dir, [corpus])
+    assert len(load_events(data_dir)) == 6 and not store_is_stale(data_dir, [corpus])
+    assert not path.exists()  # the damaged partition was replaced, not kept beside
 
 
 class _Killed(BaseException):
     """Ends a build where kill -9 would."""
 
 
-def test_a_build_killed_between_its_renames_leaves_no_store_taken_as_current(
+def test_a_build_killed_between_its_renames_leaves_the_old_store_whole(
     corpus, tmp_path, analyser, monkeypatch
 ):
+    """The manifest lists the committed partitions: a partition whose files were only partly
+    renamed into place is no part of the store, and the next build deletes it."""
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)
-    before = _snapshot(data_dir)
+    before = {n: d for n, d in _snapshot(data_dir).items() if not n.startswith("cache/")}
     extra = corpus / "003.txt"
     extra.write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
     real_replace = os.replace
 
     def replace(src, dst):
-        if Path(dst).name == "events.parquet":  # events.geoparquet is new, the rest old
+        if Path(dst).parent.name == "events.parquet":  # events.geoparquet's file is in place
             raise _Killed
         real_replace(src, dst)
 
     with monkeypatch.context() as patched, pytest.raises(_Killed):
-        patched.setattr(store.writer.os, "replace", replace)
+        patched.setattr(store.commit.os, "replace", replace)
         _build(corpus, data_dir)
+    orphan = data_dir / "events.geoparquet" / "part-000002.parquet"
+    assert orphan.exists()
+    after = {n: d for n, d in _snapshot(data_dir).items() if not n.startswith("cache/")}
+    assert {
+        n: d for n, d in after.items() if n != orphan.relative_to(data_dir).as_posix()
+    } == before
+    assert len(load_event_places(data_dir)) == 6  # the old store, whole
     extra.unlink()  # the corpus the old manifest describes, again
-    assert _snapshot(data_dir)["events.geoparquet"] != before["events.geoparquet"]
-    assert store_is_stale(data_dir, [corpus])
+    assert not store_is_stale(data_dir, [corpus])
+    extra.write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
     _build(corpus, data_dir)
-    assert len(load_event_places(data_dir)) == 6 and not store_is_stale(data_dir, [corpus])
+    assert len(load_articles(data_dir)) == 4 and not store_is_stale(data_dir, [corpus])
+    partitions = store.manifest_partitions(store.read_manifest(data_dir))
+    assert [(p.part, p.rows) for p in partitions] == [(1, 3), (2, 1)]  # the orphan went first
 
 
 def test_what_killed_builds_left_is_removed_by_the_next_build(corpus, tmp_path, analyser):
@@ -626,7 +652,7 @@ def _no_reading(monkeypatch):
         raise AssertionError("an unchanged corpus was read or its store rewritten")
 
     monkeypatch.setattr(pipeline, "iter_corpus", fail)
-    monkeypatch.setattr(pipeline, "write_store", fail)
+    monkeypatch.setattr(pipeline, "append_changes", fail)
 
 
 def test_an_unchanged_corpus_is_neither_read_nor_rewritten(corpus, tmp_path, analyser, monkeypatch):
@@ -669,7 +695,7 @@ def test_a_build_with_anything_changed_reads_the_corpus(
         monkeypatch.chdir(tmp_path)
         paths = [Path(corpus.name)]
     else:
-        (data_dir / "events.parquet").write_text("not parquet", encoding="utf-8")
+        _file(data_dir, "events.parquet").write_text("not parquet", encoding="utf-8")
     read = pipeline.iter_corpus
     passes = []
     monkeypatch.setattr(
@@ -751,7 +777,7 @@ def test_the_articles_table_is_written_in_chunks_not_held_whole(tmp_path, monkey
 
     monkeypatch.setattr(store.writer, "CHUNK_ARTICLE_ROWS", 2)
     write_store(tmp_path, [(_cached(_article(i)), f"hash{i}") for i in range(5)], {})
-    assert pq.ParquetFile(tmp_path / "articles.parquet").num_row_groups == 3
+    assert pq.ParquetFile(_file(tmp_path, "articles.parquet")).num_row_groups == 3
     articles = load_articles(tmp_path)
     assert articles["article_id"].tolist() == [f"a{i}" for i in range(5)]
     assert articles["content_hash"].tolist() == [f"hash{i}" for i in range(5)]

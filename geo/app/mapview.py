@@ -181,7 +181,7 @@ def _date_text(value: object) -> str:
 
 
 def roles_text(row: Mapping[str, object]) -> str:
-    """"Poland → ACCUSE → Belarus": who did what to whom ("—" for a side nobody takes), or
+    """ "Poland → ACCUSE → Belarus": who did what to whom ("—" for a side nobody takes), or
     "" for an event stored without roles. Plain text: escape it where it goes into HTML."""
     sources = _actors_text(row.get("source_names"))
     targets = _actors_text(row.get("target_names"))

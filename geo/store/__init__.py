@@ -1,13 +1,25 @@
 """The store under data/: GeoParquet for the map, Parquet tables, a manifest, and the
 per-article cache. Other stages import from here only.
 
-state (file names, manifest, staleness) is the bottom; the article cache and the frame
-conversion sit on it; the writer and the reader on top.
+partitions (the layout) and state (manifest, staleness) are the bottom; the article cache
+and the frame conversion sit on them; the writer (one partition's files), the reader (the
+live rows) and commit (partitions put in place, compaction) on top.
 """
 
 from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
+from geo.store.commit import (
+    LiveArticle,
+    StoreCounts,
+    append_changes,
+    compact_store,
+    live_articles,
+    remove_leftovers,
+    update_store,
+    write_store,
+)
 from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, split_list
 from geo.store.lock import LOCK_NAME, StoreBusyError, build_lock
+from geo.store.partitions import PART_COLUMN, TABLES, Partition, manifest_partitions
 from geo.store.reader import (
     load_actors,
     load_articles,
@@ -16,6 +28,7 @@ from geo.store.reader import (
     load_places,
 )
 from geo.store.state import (
+    FORMAT_VERSION,
     EmptyCorpusError,
     StoreCorruptError,
     StoreError,
@@ -24,6 +37,7 @@ from geo.store.state import (
     code_fingerprint,
     corpus_files,
     file_states,
+    outputs_match,
     outputs_readable,
     read_manifest,
     recorded_corpus,
@@ -33,9 +47,10 @@ from geo.store.state import (
     store_matches,
     with_uploads,
 )
-from geo.store.writer import StoreCounts, chunked, remove_leftovers, write_store
+from geo.store.writer import chunked
 
 __all__ = [
+    "FORMAT_VERSION",
     "LOCK_NAME",
     "StoreBusyError",
     "build_lock",
@@ -45,6 +60,15 @@ __all__ = [
     "EmptyCorpusError",
     "StoreCorruptError",
     "StoreCounts",
+    "LiveArticle",
+    "PART_COLUMN",
+    "TABLES",
+    "Partition",
+    "compact_store",
+    "live_articles",
+    "manifest_partitions",
+    "update_store",
+    "append_changes",
     "StoreError",
     "StoreInfo",
     "StoreMissingError",
@@ -60,6 +84,7 @@ __all__ = [
     "load_event_places",
     "load_events",
     "load_places",
+    "outputs_match",
     "outputs_readable",
     "read_manifest",
     "recorded_corpus",

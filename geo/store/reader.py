@@ -1,4 +1,6 @@
-"""Reading the store's tables; a missing or damaged file is named with how to rebuild."""
+"""Reading the store's tables: the live rows of every partition (each article's newest, no
+tombstones), or a flat store's files; a missing or damaged file is named with how to
+rebuild."""
 
 from __future__ import annotations
 
@@ -6,37 +8,63 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from geo.store.partitions import (
+    ACTORS_TABLE,
+    ARTICLES_TABLE,
+    EVENT_PLACES_TABLE,
+    EVENTS_TABLE,
+    PART_COLUMN,
+    PLACES_TABLE,
+    Partition,
+    has_superseded_rows,
+    live_rows,
+    manifest_partitions,
+    row_keys,
+)
 from geo.store.state import (
-    ACTORS_FILE,
-    ARTICLES_FILE,
-    EVENT_PLACES_FILE,
-    EVENTS_FILE,
-    PLACES_FILE,
     StoreCorruptError,
     StoreError,
     StoreMissingError,
+    read_manifest,
 )
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
+    import pyarrow as pa
 
 
 T = TypeVar("T")
 
+PLACE_COLUMNS = [
+    "place_key",
+    "name",
+    "kind",
+    "country_code",
+    "lat",
+    "lon",
+    "gazetteer",
+    "geonameid",
+    "population",
+    "admin1",
+    "mentions",
+    "events",
+    "located_events",
+    "articles",
+]
+ACTOR_COLUMNS = ["actor_id", "name", "type", "country_code", "mentions", "events", "articles"]
 
-def _existing(data_dir: Path | str, name: str) -> Path:
-    path = Path(data_dir) / name
-    if not path.exists():
-        raise StoreMissingError(f"{path} does not exist: run `python -m geo build` first")
-    return path
+
+def _missing(path: Path) -> StoreMissingError:
+    return StoreMissingError(f"{path} does not exist: run `python -m geo build` first")
 
 
-def _read(data_dir: Path | str, name: str, reader: Callable[[Path], T]) -> T:
+def _read(path: Path, reader: Callable[[Path], T]) -> T:
     """reader(path) for one store file; a damaged file raises StoreCorruptError naming it."""
     import pyarrow as pa
 
-    path = _existing(data_dir, name)
+    if not path.exists():
+        raise _missing(path)
     try:
         return reader(path)
     except OSError as error:
@@ -56,36 +84,120 @@ def _damaged(path: Path, error: Exception) -> StoreCorruptError:
     )
 
 
+def store_partitions(data_dir: Path | str) -> tuple[Partition, ...] | None:
+    """The committed partitions; None for a flat store (one file per table, format 2)."""
+    data_dir = Path(data_dir)
+    manifest = read_manifest(data_dir)
+    if manifest is None and not (data_dir / EVENT_PLACES_TABLE).exists():
+        raise _missing(data_dir / EVENT_PLACES_TABLE)
+    partitions = manifest_partitions(manifest)
+    if partitions or (manifest or {}).get("partitions") == []:
+        return partitions
+    return None
+
+
+def _frames(data_dir: Path, table: str, reader: Callable[[Path], T]) -> tuple[list[T], bool]:
+    """reader() of each of the table's files, and whether it is partitioned."""
+    partitions = store_partitions(data_dir)
+    if partitions is None:
+        return [_read(data_dir / table, reader)], False
+    return [_read(p.path(data_dir, table), reader) for p in partitions], True
+
+
+def _live_keys(data_dir: Path) -> pa.Array | None:
+    """row_keys of the live articles; None when every row is live."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    partitions = store_partitions(data_dir)
+    if not partitions or not has_superseded_rows(partitions):
+        return None
+    columns = ["article_id", PART_COLUMN, "removed"]
+    tables = [
+        _read(p.path(data_dir, ARTICLES_TABLE), lambda f: pq.read_table(f, columns=columns))
+        for p in partitions
+    ]
+    return row_keys(live_rows(pa.concat_tables(tables)))
+
+
+def _live_arrow(data_dir: Path | str, table: str) -> pa.Table:
+    """The table's live rows across partitions (a flat store's file as it is)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    data_dir = Path(data_dir)
+    tables, partitioned = _frames(data_dir, table, pq.read_table)
+    rows = pa.concat_tables(tables, promote_options="permissive")
+    if not partitioned:
+        return rows
+    live = _live_keys(data_dir)
+    if live is not None:
+        rows = rows.filter(pc.is_in(row_keys(rows), value_set=live))
+    if "removed" in rows.column_names:
+        rows = rows.filter(pc.invert(pc.fill_null(rows["removed"], False))).drop_columns("removed")
+    return rows
+
+
+def _live_geoparquet(data_dir: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
+    frames, partitioned = _frames(data_dir, EVENT_PLACES_TABLE, gpd.read_parquet)
+    kept = [f for f in frames if len(f)] or frames[:1]
+    frame = kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+    live = _live_keys(data_dir) if partitioned else None
+    if live is None or frame.empty:
+        return frame
+    keys = frame["article_id"].astype(str) + "\0" + frame[PART_COLUMN].astype(str)
+    wanted = set(live.to_pylist())
+    return frame[keys.isin(wanted).to_numpy()].reset_index(drop=True)
+
+
 def load_event_places(data_dir: Path | str) -> gpd.GeoDataFrame:
     """One row per event x place (the map's data), in EPSG:4326."""
-    import geopandas as gpd
 
-    frame = _read(data_dir, EVENT_PLACES_FILE, gpd.read_parquet)
+    frame = _live_geoparquet(Path(data_dir))
     if frame.crs is None or frame.crs.to_epsg() != 4326:
-        raise StoreError(f"{data_dir}/{EVENT_PLACES_FILE} is not in EPSG:4326: rebuild the store")
+        raise StoreError(f"{data_dir}/{EVENT_PLACES_TABLE} is not in EPSG:4326: rebuild the store")
     return frame
 
 
 def load_events(data_dir: Path | str) -> pd.DataFrame:
     """Every event, with or without a place, one row each."""
-    import pandas as pd
-
-    return _read(data_dir, EVENTS_FILE, pd.read_parquet)
+    return _live_arrow(data_dir, EVENTS_TABLE).to_pandas()
 
 
 def load_articles(data_dir: Path | str) -> pd.DataFrame:
+    """One row per article the store holds (superseded versions and tombstones left out)."""
+    return _live_arrow(data_dir, ARTICLES_TABLE).to_pandas()
+
+
+def _aggregate(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
+    """Per-article rows summed over the store: counts added, an article counted where it
+    mentions the key."""
     import pandas as pd
 
-    return _read(data_dir, ARTICLES_FILE, pd.read_parquet)
+    if "article_id" not in frame.columns:  # a flat store's table is the sum already
+        return frame
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    sums = [c for c in ("mentions", "events", "located_events") if c in columns]
+    firsts = [c for c in columns if c not in (key, *sums, "articles")]
+    grouped = frame.groupby(key, sort=False)
+    out = grouped[firsts].first()
+    out[sums] = grouped[sums].sum()
+    out["articles"] = grouped["mentions"].agg(lambda m: int((m > 0).sum()))
+    return out.reset_index()[columns]
 
 
 def load_actors(data_dir: Path | str) -> pd.DataFrame:
-    import pandas as pd
-
-    return _read(data_dir, ACTORS_FILE, pd.read_parquet)
+    frame = _live_arrow(data_dir, ACTORS_TABLE).to_pandas()
+    return _aggregate(frame, "actor_id", ACTOR_COLUMNS)
 
 
 def load_places(data_dir: Path | str) -> pd.DataFrame:
-    import pandas as pd
-
-    return _read(data_dir, PLACES_FILE, pd.read_parquet)
+    frame = _live_arrow(data_dir, PLACES_TABLE).to_pandas()
+    frame = _aggregate(frame, "place_key", PLACE_COLUMNS)
+    frame["geonameid"] = frame["geonameid"].astype("Int64")
+    return frame

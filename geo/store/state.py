@@ -16,23 +16,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
+from geo.store.partitions import TABLES, manifest_partitions
 
+FORMAT_VERSION = 3
+"""Bump when the layout of data/ or of the cached analyses changes. 3: each table a folder of
+partitions (geo.store.partitions); 2 had one file per table, which a build migrates."""
 
-FORMAT_VERSION = 2
-"""Bump when the layout of data/ or of the cached analyses changes."""
+FLAT_FORMAT = 2
+"""The format before partitions: readers still read it, the next build migrates it."""
 
-EVENT_PLACES_FILE = "events.geoparquet"
-EVENTS_FILE = "events.parquet"
-ARTICLES_FILE = "articles.parquet"
-ACTORS_FILE = "actors.parquet"
-PLACES_FILE = "places.parquet"
 MANIFEST_FILE = "manifest.json"
 CACHE_DIR = "cache"
-OUTPUT_FILES = (EVENT_PLACES_FILE, EVENTS_FILE, ARTICLES_FILE, ACTORS_FILE, PLACES_FILE)
 
 
 PRESENTATION_CODE = (
@@ -229,44 +224,53 @@ def _readable_parquet(path: Path) -> bool:
     return True
 
 
+def _table_files(manifest: Mapping[str, object] | None, data_dir: Path | str) -> list[Path]:
+    """Every file the manifest's store consists of: its partitions' (format 3), or the one
+    file per table of the flat format."""
+    data_dir = Path(data_dir)
+    partitions = manifest_partitions(manifest)
+    if partitions:
+        return [p.path(data_dir, table) for p in partitions for table in TABLES]
+    return [data_dir / table for table in TABLES]
+
+
 def outputs_readable(data_dir: Path | str) -> bool:
-    """Every output file of the store exists and ends in a Parquet footer."""
-    return all(_readable_parquet(Path(data_dir) / name) for name in OUTPUT_FILES)
+    """Every file of the store exists and ends in a Parquet footer."""
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreCorruptError:
+        return False
+    return all(_readable_parquet(path) for path in _table_files(manifest, data_dir))
 
 
-def output_stamps(directory: Path | str) -> dict[str, dict[str, object]]:
-    """size, mtime and content hash of each output file in `directory`, for the manifest."""
-    stamps = {}
-    for name in OUTPUT_FILES:
-        path = Path(directory) / name
+def file_stamp(path: Path) -> dict[str, object]:
+    """size, mtime and content hash of a store file, for the manifest."""
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256_file(path)}
+
+
+def _stamp_matches(path: Path, stamp: object) -> bool:
+    """The file is the one stamped (a file whose mtime moved, a copy, by its content)."""
+    try:
         stat = path.stat()
-        stamps[name] = {
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "sha256": _sha256_file(path),
-        }
-    return stamps
+    except OSError:
+        return False
+    if not isinstance(stamp, dict) or stat.st_size != stamp.get("size"):
+        return False
+    return stat.st_mtime_ns == stamp.get("mtime_ns") or _sha256_file(path) == stamp.get("sha256")
 
 
 def outputs_match(manifest: Mapping[str, object], data_dir: Path | str) -> bool:
-    """The output files are the ones the manifest's build wrote: not damaged since, and not
-    left from another build (one killed between its renames leaves new tables beside the old
-    manifest). A file whose mtime moved (a copy) is checked by its content hash. Manifests
-    written before the stamps: every output ends in a Parquet footer."""
-    stamps = manifest.get("outputs")
-    if not isinstance(stamps, dict):
-        return outputs_readable(data_dir)
-    for name in OUTPUT_FILES:
-        path, stamp = Path(data_dir) / name, stamps.get(name)
-        try:
-            stat = path.stat()
-        except OSError:
-            return False
-        if not isinstance(stamp, dict) or stat.st_size != stamp.get("size"):
-            return False
-        if stat.st_mtime_ns != stamp.get("mtime_ns") and _sha256_file(path) != stamp.get("sha256"):
-            return False
-    return True
+    """The store's files are the ones its builds wrote: not damaged since, and not left from
+    another build. Flat stores are never current (a build migrates them)."""
+    partitions = manifest_partitions(manifest)
+    if manifest.get("format") != FORMAT_VERSION:
+        return False
+    return all(
+        _stamp_matches(p.path(data_dir, table), p.files.get(table))
+        for p in partitions
+        for table in TABLES
+    )
 
 
 def _content_hashes(states: object) -> dict[str, object]:
@@ -336,7 +340,10 @@ class StoreInfo:
     built_at: str | None
     format: int | None
     partitions: tuple[tuple[str, int], ...]
-    """(file, bytes) of every table file of the store."""
+    """(file, bytes) of every file of the store's partitions."""
+    partition_count: int
+    superseded: int
+    """Article rows that a newer one or a tombstone supersedes: what `geo compact` drops."""
 
 
 def store_info(data_dir: Path | str) -> StoreInfo:
@@ -348,9 +355,9 @@ def store_info(data_dir: Path | str) -> StoreInfo:
         )
     counts: Mapping[str, int] = manifest.get("counts") or {}  # type: ignore[assignment]
     partitions = tuple(
-        (name, (Path(data_dir) / name).stat().st_size)
-        for name in OUTPUT_FILES
-        if (Path(data_dir) / name).is_file()
+        (path.relative_to(data_dir).as_posix(), path.stat().st_size)
+        for path in _table_files(manifest, Path(data_dir))
+        if path.is_file()
     )
     return StoreInfo(
         data_dir=str(data_dir),
@@ -365,4 +372,6 @@ def store_info(data_dir: Path | str) -> StoreInfo:
         built_at=manifest.get("written_at"),  # type: ignore[arg-type]
         format=manifest.get("format"),  # type: ignore[arg-type]
         partitions=partitions,
+        partition_count=len(manifest_partitions(manifest)),
+        superseded=sum(p.rows - p.live - p.tombstones for p in manifest_partitions(manifest)),
     )

@@ -1,19 +1,14 @@
-"""Writing the store: GeoParquet for the map and Parquet tables, streamed chunk by chunk.
-
-Readers never see a half-written store: every output is written into a staging directory
-inside data/, then renamed into place, the manifest last.
+"""Writing one partition of the store: a GeoParquet file for the map and a Parquet file
+per table, streamed chunk by chunk into a staging folder (geo.store.commit puts it in place).
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
+import collections
+import functools
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -21,22 +16,17 @@ from typing import TYPE_CHECKING, TypeVar
 from geo.model import Event
 from geo.store.article_cache import CachedArticle
 from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe
-from geo.store.state import (
-    ACTORS_FILE,
-    ARTICLES_FILE,
-    CACHE_DIR,
-    EVENT_PLACES_FILE,
-    EVENTS_FILE,
-    FORMAT_VERSION,
-    MANIFEST_FILE,
-    OUTPUT_FILES,
-    PLACES_FILE,
-    StoreError,
-    output_stamps,
+from geo.store.partitions import (
+    ACTORS_TABLE,
+    ARTICLES_TABLE,
+    EVENT_PLACES_TABLE,
+    EVENTS_TABLE,
+    PART_COLUMN,
+    PLACES_TABLE,
+    TABLES,
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
 
 T = TypeVar("T")
@@ -53,55 +43,17 @@ CHUNK_ARTICLE_ROWS = 10_000
 """Rows per row group of the articles table, written as the articles stream past."""
 
 
-@dataclass
-class _Tally:
-    """Distinct actors/places with counts, gathered while the events stream past.
+def _place_rows(cached: CachedArticle, part: int) -> list[dict[str, object]]:
+    """One row per place the article names: its mentions, events and located events there.
+    The store's places table sums these over the live articles."""
+    article_id = cached.analysed.article.id
+    rows: dict[str, dict[str, object]] = {}
 
-    Each article comes once, so a row counts articles by the last one that named it,
-    not by a set of ids: those sets grew with every mention of the corpus.
-    """
-
-    actors: dict[str, dict[str, object]] = field(default_factory=dict)
-    places: dict[str, dict[str, object]] = field(default_factory=dict)
-    events: int = 0
-    event_places: int = 0
-
-    def add(self, cached: CachedArticle) -> None:
-        article_id = cached.analysed.article.id
-        for mention in cached.analysed.actors:
-            _count_mention(self._actor(mention.actor), article_id)
-        for resolved in cached.analysed.toponyms:
-            if resolved.place is not None:
-                _count_mention(self._place(resolved.place), article_id)
-        for event in cached.events:
-            self.events += 1
-            self.event_places += len(event.places)
-            for actor in event.actors:
-                self._actor(actor)["events"] += 1
-            for ep in event.places:
-                row = self._place(ep.place)
-                row["events"] += 1
-                row["located_events"] += ep.role == "located"
-
-    def _actor(self, actor) -> dict[str, object]:
-        row = self.actors.get(actor.id)
+    def row_of(place) -> dict[str, object]:
+        row = rows.get(place.key)
         if row is None:
-            row = self.actors[actor.id] = {
-                "actor_id": actor.id,
-                "name": actor.name,
-                "type": actor.type,
-                "country_code": actor.country_code,
-                "mentions": 0,
-                "events": 0,
-                "articles": 0,
-                "_last_article": None,
-            }
-        return row
-
-    def _place(self, place) -> dict[str, object]:
-        row = self.places.get(place.key)
-        if row is None:
-            row = self.places[place.key] = {
+            row = rows[place.key] = {
+                "article_id": article_id,
                 "place_key": place.key,
                 "name": place.name,
                 "kind": place.kind,
@@ -115,25 +67,52 @@ class _Tally:
                 "mentions": 0,
                 "events": 0,
                 "located_events": 0,
-                "articles": 0,
-                "_last_article": None,
+                PART_COLUMN: part,
             }
         return row
 
-
-def _count_mention(row: dict[str, object], article_id: str) -> None:
-    row["mentions"] += 1  # type: ignore[operator]
-    if row["_last_article"] != article_id:
-        row["articles"] += 1  # type: ignore[operator]
-        row["_last_article"] = article_id
-
-
-def _table_rows(rows: Iterable[dict[str, object]]) -> list[dict[str, object]]:
-    """Tally rows without their bookkeeping."""
-    return [{k: v for k, v in row.items() if k != "_last_article"} for row in rows]
+    for resolved in cached.analysed.toponyms:
+        if resolved.place is not None:
+            row_of(resolved.place)["mentions"] += 1  # type: ignore[operator]
+    for event in cached.events:
+        for ep in event.places:
+            row = row_of(ep.place)
+            row["events"] += 1  # type: ignore[operator]
+            row["located_events"] += ep.role == "located"  # type: ignore[operator]
+    return list(rows.values())
 
 
-def _article_row(cached: CachedArticle, content_hash: str) -> dict[str, object]:
+def _actor_rows(cached: CachedArticle, part: int) -> list[dict[str, object]]:
+    """One row per actor the article names, as _place_rows for places."""
+    article_id = cached.analysed.article.id
+    rows: dict[str, dict[str, object]] = {}
+
+    def row_of(actor) -> dict[str, object]:
+        row = rows.get(actor.id)
+        if row is None:
+            row = rows[actor.id] = {
+                "article_id": article_id,
+                "actor_id": actor.id,
+                "name": actor.name,
+                "type": actor.type,
+                "country_code": actor.country_code,
+                "mentions": 0,
+                "events": 0,
+                PART_COLUMN: part,
+            }
+        return row
+
+    for mention in cached.analysed.actors:
+        row_of(mention.actor)["mentions"] += 1  # type: ignore[operator]
+    for event in cached.events:
+        for actor in event.actors:
+            row_of(actor)["events"] += 1  # type: ignore[operator]
+    return list(rows.values())
+
+
+def _article_row(
+    cached: CachedArticle, content_hash: str, cache_key: str | None, part: int
+) -> dict[str, object]:
     analysed = cached.analysed
     article = analysed.article
     row: dict[str, object] = {"article_id": article.id, "path": article.path}
@@ -152,33 +131,76 @@ def _article_row(cached: CachedArticle, content_hash: str) -> dict[str, object]:
         date_mentions=len(analysed.dates),
         events=len(cached.events),
         events_with_places=sum(bool(e.places) for e in cached.events),
+        cache_key=cache_key,
+        removed=False,
+        part=part,
     )
     return row
 
 
-def _event_row(event: Event) -> dict[str, object]:
+def _tombstone_row(article_id: str, part: int) -> dict[str, object]:
+    """Says an article left the corpus: it supersedes the article's rows in older parts."""
+    return {"article_id": article_id, "removed": True, PART_COLUMN: part}
+
+
+def _event_row(event: Event, part: int) -> dict[str, object]:
     return {
         **event_fields(event),
         "place_keys": LIST_SEP.join(ep.place.key for ep in event.places),
         "place_names": LIST_SEP.join(ep.place.name for ep in event.places),
         "place_roles": LIST_SEP.join(ep.role for ep in event.places),
         "places": len(event.places),
+        PART_COLUMN: part,
     }
 
 
+_PART_FIELD = (PART_COLUMN, "int32")
+
+_ARTICLE_COLUMNS = (
+    ["article_id", "path"]
+    + [
+        f"{name}{suffix}"
+        for name in ("title", "source", "url", "published")
+        for suffix in ("", "_provenance", "_evidence")
+    ]
+    + ["content_hash", "characters", "sentences", "toponyms", "resolved_toponyms"]
+    + ["actor_mentions", "date_mentions", "events", "events_with_places"]
+)
+
+
 def _articles_schema() -> pa.Schema:
-    """The articles table's columns, typed as pandas wrote them before it was streamed."""
     import pyarrow as pa
 
     counts = _ARTICLE_COLUMNS[_ARTICLE_COLUMNS.index("characters") :]
     types = {"published": pa.date32(), **{name: pa.int64() for name in counts}}
-    return pa.schema([(name, types.get(name, pa.large_string())) for name in _ARTICLE_COLUMNS])
+    fields = [(name, types.get(name, pa.large_string())) for name in _ARTICLE_COLUMNS]
+    return pa.schema(
+        [*fields, ("cache_key", pa.string()), ("removed", pa.bool_()), (PART_COLUMN, pa.int32())]
+    )
 
 
-def _table(rows: list[dict[str, object]], schema: pa.Schema) -> pa.Table:
+def _actors_schema() -> pa.Schema:
     import pyarrow as pa
 
-    return pa.Table.from_pylist(rows, schema=schema)
+    string, count = pa.string(), pa.int64()
+    names = ("article_id", "actor_id", "name", "type", "country_code")
+    return pa.schema(
+        [(n, string) for n in names]
+        + [("mentions", count), ("events", count), (PART_COLUMN, pa.int32())]
+    )
+
+
+def _places_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    string, count = pa.string(), pa.int64()
+    return pa.schema(
+        [(n, string) for n in ("article_id", "place_key", "name", "kind", "country_code")]
+        + [("lat", pa.float64()), ("lon", pa.float64()), ("gazetteer", string)]
+        + [("geonameid", count), ("population", count), ("admin1", string)]
+        + [(n, count) for n in ("mentions", "events", "located_events")]
+        + [(PART_COLUMN, pa.int32())]
+    )
 
 
 def _events_schema() -> pa.Schema:
@@ -197,53 +219,38 @@ def _events_schema() -> pa.Schema:
         + [("context_before", string), ("context_after", string)]
         + [("source", string), ("url", string), ("published", pa.date32()), ("title", string)]
         + [("place_keys", string), ("place_names", string), ("place_roles", string)]
-        + [("places", pa.int64())]
+        + [("places", pa.int64()), (PART_COLUMN, pa.int32())]
     )
 
 
-class _GeoParquetStream:
-    """Writes events_to_geodataframe chunks into one GeoParquet file.
+def _geoparquet_table(events: Sequence[Event], part: int) -> pa.Table:
+    """geopandas' own GeoParquet encoding of the events' rows, with the partition column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    Each chunk goes through geopandas' own GeoParquet encoder; the file keeps
-    the first chunk's schema with all-null columns typed as strings, and no
-    bbox in its "geo" metadata (optional in GeoParquet; chunks do not know it).
-    """
+    buffer = io.BytesIO()
+    events_to_geodataframe(events).to_parquet(buffer, index=False)
+    buffer.seek(0)
+    table = pq.read_table(buffer)
+    return table.append_column(PART_COLUMN, pa.array([part] * table.num_rows, pa.int32()))
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._writer = None
-        self._schema = None
 
-    def write(self, events: Sequence[Event]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+@functools.lru_cache(maxsize=1)
+def _event_places_schema() -> pa.Schema:
+    """The same in every partition, so the folder reads as one dataset: columns that are
+    all null in a chunk typed as strings (they hold strings), no bbox in the "geo" metadata
+    (optional in GeoParquet; chunks do not know it)."""
+    import pyarrow as pa
 
-        frame = events_to_geodataframe(events)
-        if frame.empty:
-            return
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        buffer.seek(0)
-        table = pq.read_table(buffer)
-        if self._writer is None:
-            metadata = dict(table.schema.metadata)
-            geo = json.loads(metadata[b"geo"])
-            for column in geo["columns"].values():
-                column.pop("bbox", None)
-                column["geometry_types"] = ["Point"]
-            metadata[b"geo"] = json.dumps(geo).encode()
-            fields = [
-                f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema
-            ]
-            self._schema = pa.schema(fields, metadata=metadata)
-            self._writer = pq.ParquetWriter(self.path, self._schema)
-        self._writer.write_table(table.cast(self._schema))
-
-    def close(self) -> None:
-        if self._writer is None:
-            events_to_geodataframe([]).to_parquet(self.path, index=False)
-        else:
-            self._writer.close()
+    schema = _geoparquet_table([], 0).schema
+    metadata = dict(schema.metadata)
+    geo = json.loads(metadata[b"geo"])
+    for column in geo["columns"].values():
+        column.pop("bbox", None)
+        column["geometry_types"] = ["Point"]
+    metadata[b"geo"] = json.dumps(geo).encode()
+    fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+    return pa.schema(fields, metadata=metadata)
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -258,169 +265,110 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def remove_leftovers(data_dir: Path | str) -> int:
-    """Delete what builds killed while writing (`kill -9` skips their cleanup) left in
-    `data_dir`: staging directories, temporary cache entries and probes. Only for a build
-    holding the data directory's lock; returns how many were found."""
-    data_dir = Path(data_dir)
-    found = 0
-    for path in data_dir.glob(".staging-*"):
-        shutil.rmtree(path, ignore_errors=True)
-        found += 1
-    for pattern in (f"{CACHE_DIR}/*/.*", f"{CACHE_DIR}/.probe-*"):
-        for path in data_dir.glob(pattern):
-            with contextlib.suppress(OSError):
-                path.unlink()
-            found += 1
-    return found
-
-
 @dataclass(frozen=True)
-class StoreCounts:
+class PartWritten:
+    """What write_partition put in one partition's files."""
+
     articles: int
+    tombstones: int
     events: int
     event_places: int
-    places: int
-    actors: int
 
 
-def write_store(
-    data_dir: Path | str,
-    articles: Iterable[tuple[CachedArticle, str]],
-    manifest: Mapping[str, object],
-) -> StoreCounts:
-    """Write every output from (cached analysis, content hash) pairs, then the manifest.
+@dataclass
+class PartWriters:
+    """The open Parquet writers of one partition, fed chunk by chunk."""
 
-    `articles` is read once, lazily, and holds each article once. On any error
-    data/ keeps its previous complete store; the system's (a full or read-only disk) is a
-    StoreError naming data_dir.
-    """
-    data_dir = Path(data_dir)
-    replaced: list[str] = []
-    try:
-        return _write_store(data_dir, articles, manifest, replaced)
-    except OSError as error:  # a full disk, a read-only one: say where, and what is left
-        left = (
-            "the previous store, if any, is kept"
-            if not replaced
-            else f"the store is incomplete ({', '.join(replaced)} replaced): build again"
-        )
-        raise StoreError(
-            f"cannot write the store under {data_dir} ({error.strerror or error}): free some "
-            f"space or choose a writable --data-dir; {left}"
-        ) from error
+    folder: Path
+    part: int
+    writers: dict[str, object] = field(default_factory=dict)
 
+    def write(self, table: str, rows: list[dict[str, object]] | pa.Table, schema) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-def _write_store(
-    data_dir: Path,
-    articles: Iterable[tuple[CachedArticle, str]],
-    manifest: Mapping[str, object],
-    replaced: list[str],
-) -> StoreCounts:
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+        if table not in self.writers:
+            self.writers[table] = pq.ParquetWriter(self.folder / table, schema)
+        if not isinstance(rows, pa.Table):
+            rows = pa.Table.from_pylist(rows, schema=schema)
+        self.writers[table].write_table(rows.cast(schema))  # type: ignore[attr-defined]
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=data_dir))
-    try:
-        geo_stream = _GeoParquetStream(staging / EVENT_PLACES_FILE)
-        events_schema = _events_schema()
-        tally = _Tally()
-        article_rows: list[dict[str, object]] = []
-        articles_schema = _articles_schema()
-        written_articles = 0
-        with (
-            pq.ParquetWriter(staging / EVENTS_FILE, events_schema) as events_writer,
-            pq.ParquetWriter(staging / ARTICLES_FILE, articles_schema) as articles_writer,
-        ):
+    def close(self) -> None:
+        """Every table gets its file, if only an empty one."""
+        import pyarrow as pa
 
-            def write_events(events: list[Event]) -> None:
-                geo_stream.write(events)
-                rows = [_event_row(e) for e in events]
-                events_writer.write_table(pa.Table.from_pylist(rows, schema=events_schema))
-
-            events: list[Event] = []
-            for cached, content_hash in articles:
-                tally.add(cached)
-                article_rows.append(_article_row(cached, content_hash))
-                events.extend(cached.events)
-                if len(events) >= CHUNK_EVENTS:
-                    write_events(events)
-                    events = []
-                if len(article_rows) >= CHUNK_ARTICLE_ROWS:
-                    articles_writer.write_table(_table(article_rows, articles_schema))
-                    written_articles += len(article_rows)
-                    article_rows = []
-            if events:
-                write_events(events)
-            if article_rows:
-                articles_writer.write_table(_table(article_rows, articles_schema))
-                written_articles += len(article_rows)
-        geo_stream.close()
-        actors = _table_rows(tally.actors.values())
-        places = _table_rows(tally.places.values())
-        _write_frame(pd.DataFrame(actors, columns=_ACTOR_COLUMNS), staging / ACTORS_FILE)
-        places_frame = pd.DataFrame(places, columns=_PLACE_COLUMNS)
-        places_frame["geonameid"] = places_frame["geonameid"].astype("Int64")
-        _write_frame(places_frame, staging / PLACES_FILE)
-        counts = StoreCounts(
-            articles=written_articles,
-            events=tally.events,
-            event_places=tally.event_places,
-            places=len(places),
-            actors=len(actors),
-        )
-        full_manifest = {
-            **manifest,
-            "format": FORMAT_VERSION,
-            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "counts": counts.__dict__,
-            # Renames keep size and mtime: a reader can tell these files from others.
-            "outputs": output_stamps(staging),
-        }
-        (staging / MANIFEST_FILE).write_text(json.dumps(full_manifest, indent=1), "utf-8")
-        for name in OUTPUT_FILES:
-            os.replace(staging / name, data_dir / name)
-            replaced.append(name)
-        os.replace(staging / MANIFEST_FILE, data_dir / MANIFEST_FILE)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return counts
+        schemas = table_schemas()
+        for table in TABLES:
+            if table not in self.writers:
+                self.write(table, pa.Table.from_pylist([], schema=schemas[table]), schemas[table])
+        for writer in self.writers.values():
+            writer.close()  # type: ignore[attr-defined]
 
 
-_ARTICLE_COLUMNS = (
-    ["article_id", "path"]
-    + [
-        f"{name}{suffix}"
-        for name in ("title", "source", "url", "published")
-        for suffix in ("", "_provenance", "_evidence")
-    ]
-    + ["content_hash", "characters", "sentences", "toponyms", "resolved_toponyms"]
-    + ["actor_mentions", "date_mentions", "events", "events_with_places"]
-)
-_ACTOR_COLUMNS = ["actor_id", "name", "type", "country_code", "mentions", "events", "articles"]
-_PLACE_COLUMNS = [
-    "place_key",
-    "name",
-    "kind",
-    "country_code",
-    "lat",
-    "lon",
-    "gazetteer",
-    "geonameid",
-    "population",
-    "admin1",
-    "mentions",
-    "events",
-    "located_events",
-    "articles",
-]
+def table_schemas() -> dict[str, pa.Schema]:
+    return {
+        EVENT_PLACES_TABLE: _event_places_schema(),
+        EVENTS_TABLE: _events_schema(),
+        ARTICLES_TABLE: _articles_schema(),
+        ACTORS_TABLE: _actors_schema(),
+        PLACES_TABLE: _places_schema(),
+    }
 
 
-def _write_frame(frame: pd.DataFrame, path: Path) -> None:
-    import pandas as pd
+def write_partition(
+    folder: Path,
+    part: int,
+    articles: Iterable[tuple[CachedArticle, str, str | None]],
+    removed: Iterable[str] = (),
+) -> PartWritten:
+    """Write one file per table into `folder` from (analysis, content hash, cache key)
+    triples, and a tombstone for each id in `removed`.
 
-    if "published" in frame.columns:
-        frame["published"] = pd.to_datetime(frame["published"]).dt.date
-    frame.to_parquet(path, index=False)
+    `articles` is read once, lazily; only a chunk of events is held at a time
+    (`python bench/build_scale.py` measures the memory)."""
+    schemas = table_schemas()
+    writers = PartWriters(folder, part)
+    events: list[Event] = []
+    article_rows: list[dict[str, object]] = []
+    mention_rows: dict[str, list[dict[str, object]]] = {ACTORS_TABLE: [], PLACES_TABLE: []}
+    totals = collections.Counter()
+
+    def flush_events() -> None:
+        if events:
+            writers.write(
+                EVENT_PLACES_TABLE, _geoparquet_table(events, part), schemas[EVENT_PLACES_TABLE]
+            )
+            writers.write(
+                EVENTS_TABLE, [_event_row(e, part) for e in events], schemas[EVENTS_TABLE]
+            )
+            events.clear()
+
+    def flush_articles(at_least: int) -> None:
+        for table, rows in ((ARTICLES_TABLE, article_rows), *mention_rows.items()):
+            if len(rows) >= at_least and rows:
+                writers.write(table, rows, schemas[table])
+                rows.clear()
+
+    for cached, content_hash, cache_key in articles:
+        totals["articles"] += 1
+        totals["events"] += len(cached.events)
+        totals["event_places"] += sum(len(e.places) for e in cached.events)
+        article_rows.append(_article_row(cached, content_hash, cache_key, part))
+        mention_rows[ACTORS_TABLE].extend(_actor_rows(cached, part))
+        mention_rows[PLACES_TABLE].extend(_place_rows(cached, part))
+        events.extend(cached.events)
+        if len(events) >= CHUNK_EVENTS:
+            flush_events()
+        flush_articles(CHUNK_ARTICLE_ROWS)
+    for article_id in removed:
+        totals["tombstones"] += 1
+        article_rows.append(_tombstone_row(article_id, part))
+    flush_events()
+    flush_articles(1)
+    writers.close()
+    return PartWritten(
+        articles=totals["articles"],
+        tombstones=totals["tombstones"],
+        events=totals["events"],
+        event_places=totals["event_places"],
+    )
