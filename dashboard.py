@@ -77,7 +77,11 @@ def ensure_store(area, where: page.AppPaths) -> None:
         return
     st.session_state["store_checked"] = True
     st.session_state["corpus_changed"] = False
-    paths = page.corpus_paths(where)
+    try:
+        paths = page.corpus_paths(where)
+    except store.StoreCorruptError as error:  # which corpus to rebuild is unknown
+        area.warning(f"{mapview.markdown_text(str(error))}. The map shows the store as it is.")
+        return
     gone = page.missing_corpus_paths(paths)
     if gone:
         # Rebuilding without them would drop their articles from the store.

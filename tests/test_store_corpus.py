@@ -114,6 +114,29 @@ def test_a_vanished_corpus_folder_is_not_dropped(project, capsys):
     assert _articles(data) == 5
 
 
+def _stored_articles(data: Path) -> int:
+    from geo.store import load_articles
+
+    return len(load_articles(data))
+
+
+def test_a_damaged_manifest_does_not_narrow_the_store_to_the_seeds(project, capsys):
+    """The manifest no longer says which corpus the store holds: neither the page nor a
+    build with no paths may guess the default one (dropping the others' articles)."""
+    data = project / "data"
+    assert cli.main(["build", "seeds/", "my-articles/", "--quiet"]) == 0
+    (data / "manifest.json").write_text('{"format": 1, "pa', "utf-8")
+    at = _dashboard()
+    assert any("manifest" in w.value and "PATH" in w.value for w in at.warning)
+    assert _metric(at, "Articles") == 5  # the store as it is
+    capsys.readouterr()
+    assert cli.main(["build", "--quiet"]) == 2
+    assert "manifest.json" in capsys.readouterr().err
+    assert _stored_articles(data) == 5
+    assert cli.main(["build", "seeds/", "my-articles/", "--quiet"]) == 0  # paths named: repaired
+    assert _articles(data) == 5
+
+
 def test_a_new_store_starts_from_the_seeds(project):
     data = project / "data"
     assert store_corpus(data, default=[Path("seeds")]) == (Path("seeds"),)

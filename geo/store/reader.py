@@ -15,6 +15,7 @@ from geo.store.partitions import (
     EVENTS_TABLE,
     PART_COLUMN,
     PLACES_TABLE,
+    TABLES,
     Partition,
     has_superseded_rows,
     live_rows,
@@ -85,15 +86,35 @@ def _damaged(path: Path, error: Exception) -> StoreCorruptError:
 
 
 def store_partitions(data_dir: Path | str) -> tuple[Partition, ...] | None:
-    """The committed partitions; None for a flat store (one file per table, format 2)."""
+    """The committed partitions; None for a flat store (one file per table, format 2).
+
+    With the manifest damaged, the partitions whose files every table has: the rows say
+    which are live, so the store stays readable until a build rewrites it."""
     data_dir = Path(data_dir)
-    manifest = read_manifest(data_dir)
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreCorruptError:
+        found = _partitions_on_disk(data_dir)
+        if not found:
+            raise
+        return found
     if manifest is None and not (data_dir / EVENT_PLACES_TABLE).exists():
         raise _missing(data_dir / EVENT_PLACES_TABLE)
     partitions = manifest_partitions(manifest)
     if partitions or (manifest or {}).get("partitions") == []:
         return partitions
     return None
+
+
+def _partitions_on_disk(data_dir: Path) -> tuple[Partition, ...]:
+    numbers = None
+    for table in TABLES:
+        folder = data_dir / table
+        names = {f.name for f in folder.glob("part-*.parquet")} if folder.is_dir() else set()
+        numbers = names if numbers is None else numbers & names
+    parts = sorted(int(n[5:11]) for n in numbers or () if n[5:11].isdigit())
+    # rows != live: which rows are live is read from the articles tables.
+    return tuple(Partition(part, rows=1, live=0, tombstones=0, files={}) for part in parts)
 
 
 def _frames(data_dir: Path, table: str, reader: Callable[[Path], T]) -> tuple[list[T], bool]:

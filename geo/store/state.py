@@ -89,11 +89,17 @@ def recorded_corpus(data_dir: Path | str) -> tuple[Path, ...] | None:
 def store_corpus(data_dir: Path | str, default: Iterable[Path | str]) -> tuple[Path, ...]:
     """What a build of the store in `data_dir` reads when no paths are named: the corpus it
     records (`default` for a store that records none), and its uploads folder, which only
-    ever adds to it. A damaged manifest counts as none: the build reports and rewrites it."""
+    ever adds to it. A damaged manifest no longer says which corpus that is: StoreCorruptError
+    asking for the paths, rather than a guess at `default` that would drop the others."""
     try:
         recorded = recorded_corpus(data_dir)
-    except StoreCorruptError:
-        recorded = None
+    except StoreCorruptError as error:
+        raise StoreCorruptError(
+            f"{Path(data_dir) / MANIFEST_FILE} is damaged"
+            f" ({error.__cause__ or 'not a JSON object'}), so it no longer says which corpus"
+            " the store was built from: build it naming the corpus paths"
+            " (`python -m geo build PATH…`)"
+        ) from error
     paths = list(recorded) if recorded else [Path(p) for p in default]
     return with_uploads(paths, data_dir)
 
