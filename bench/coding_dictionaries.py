@@ -38,8 +38,10 @@ def main() -> int:
             continue
         code = v.cameo or "---"
         plover = dicts.plover(v.cameo) if v.cameo else None
-        print(f"verb {lemma!r}: {v.verb} [{code}] -> {plover} (block {v.block}, "
-              f"{len(dicts.patterns(lemma))} patterns)")
+        print(
+            f"verb {lemma!r}: {v.verb} [{code}] -> {plover} (block {v.block}, "
+            f"{len(dicts.patterns(lemma))} patterns)"
+        )
     for noun in AGENTS:
         a = dicts.agent(noun)
         print(f"agent {noun!r}: " + (f"{a.code} ({a.label})" if a else "none"))
@@ -50,8 +52,10 @@ def main() -> int:
             print(f"actor {text!r}{where}: none")
         else:
             entry, end = hit
-            print(f"actor {text!r}{where}: {' '.join(text.split()[:end])!r} -> {entry.name} "
-                  f"{entry.code} {entry.start or ''}..{entry.end or ''}")
+            print(
+                f"actor {text!r}{where}: {' '.join(text.split()[:end])!r} -> {entry.name} "
+                f"{entry.code} {entry.start or ''}..{entry.end or ''}"
+            )
     for text in ("the australian open final", "talks in geneva"):
         d = dicts.is_discard(text.split())
         print(f"discard {text!r}: " + (f"{' '.join(d.phrase)} ({d.scope})" if d else "no"))

@@ -259,6 +259,17 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
             "actor_names": actor_name_col[event_of_row],
             "actor_types": actor_types[event_of_row],
             "actor_countries": actor_countries[event_of_row],
+            # the first actor acts, the others are acted upon
+            "source_ids": [a.split(LIST_SEP)[0] for a in actor_ids[event_of_row]],
+            "source_names": [a.split(LIST_SEP)[0] for a in actor_name_col[event_of_row]],
+            "target_ids": [LIST_SEP.join(a.split(LIST_SEP)[1:]) for a in actor_ids[event_of_row]],
+            "target_names": [
+                LIST_SEP.join(a.split(LIST_SEP)[1:]) for a in actor_name_col[event_of_row]
+            ],
+            "cameo": None,
+            "trigger": None,
+            "trigger_start": pd.array([None] * len(event_of_row), dtype="Int64"),
+            "trigger_end": pd.array([None] * len(event_of_row), dtype="Int64"),
             "excerpt": excerpts,
             "start": 1000,
             "end": [1000 + len(x) for x in excerpts],
@@ -272,6 +283,8 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
             "place_name": names,
             "place_kind": places["kind"].to_numpy()[place_of_row],
             "place_country": places["countrycode"].to_numpy()[place_of_row],
+            "place_lat": places["latitude"].to_numpy()[place_of_row],
+            "place_lon": places["longitude"].to_numpy()[place_of_row],
             "geonameid": places["geonameid"].to_numpy()[place_of_row],
             "gazetteer": "geonames",
             "mention": names,

@@ -49,8 +49,22 @@ DISCARDS_FILE = "petrarch2/Phoenix.discards.txt"
 
 PLOVER_CATEGORIES = frozenset(
     {
-        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
         "OTHER",
     }
 )
@@ -297,9 +311,7 @@ def _pattern_tokens(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def parse_cameo(
-    text: str, notes: Notes
-) -> tuple[list[VerbRow], list[PatternRow], list[SynsetRow]]:
+def parse_cameo(text: str, notes: Notes) -> tuple[list[VerbRow], list[PatternRow], list[SynsetRow]]:
     """Reads the synonym sets, then the verb blocks ('--- MEANING [CODE] ---', verb lines,
     '- pre * post [CODE] # ORIGIN' patterns); the closing transformations are not kept."""
     verbs: list[VerbRow] = []
@@ -371,8 +383,9 @@ def parse_cameo(
             pre, post = body.split("*")
             code, reverse = _verb_code(codes[0], where, notes)
             patterns.append(
-                PatternRow(block, origin, _pattern_tokens(pre), _pattern_tokens(post),
-                           code, reverse, n)
+                PatternRow(
+                    block, origin, _pattern_tokens(pre), _pattern_tokens(post), code, reverse, n
+                )
             )
             continue
         # a verb line: WORD {FORMS} [CODE]
@@ -402,8 +415,16 @@ def parse_cameo(
                 forms = braces[1:-1].replace(",", " ").split()
         forms = [f for f in dict.fromkeys(forms) if f != head]
         verbs.append(
-            VerbRow(head.lower(), " ".join(before).lower(), " ".join(after).lower(),
-                    " ".join(forms).lower(), code, reverse, block, n)
+            VerbRow(
+                head.lower(),
+                " ".join(before).lower(),
+                " ".join(after).lower(),
+                " ".join(forms).lower(),
+                code,
+                reverse,
+                block,
+                n,
+            )
         )
     return verbs, patterns, synsets
 
@@ -506,7 +527,7 @@ def parse_actors(text: str, source: str, path: str, notes: Notes) -> list[ActorR
             groups[-1][3].extend(_actor_codes(line, where, notes))
             continue
         name_part = line.split("[", 1)[0].strip()
-        codes = _actor_codes(line[len(name_part):], where, notes) if "[" in line else []
+        codes = _actor_codes(line[len(name_part) :], where, notes) if "[" in line else []
         if line.startswith("+"):
             if not groups:
                 raise SourceError(f"{where}: synonym before any actor")
@@ -738,11 +759,33 @@ def derive(shared: Path) -> dict[str, str]:
         "code; empty code = no event)",
         both_src,
         mixed,
-        ["verb", "before", "after", "forms", "cameo", "plover", "cameo_reverse",
-         "plover_reverse", "block", "src_line"],
-        [(v.verb, v.before, v.after, v.forms, v.code, to_plover(v.code) if v.code else "",
-          v.code_reverse, to_plover(v.code_reverse) if v.code_reverse else "", v.block, v.line)
-         for v in verbs],
+        [
+            "verb",
+            "before",
+            "after",
+            "forms",
+            "cameo",
+            "plover",
+            "cameo_reverse",
+            "plover_reverse",
+            "block",
+            "src_line",
+        ],
+        [
+            (
+                v.verb,
+                v.before,
+                v.after,
+                v.forms,
+                v.code,
+                to_plover(v.code) if v.code else "",
+                v.code_reverse,
+                to_plover(v.code_reverse) if v.code_reverse else "",
+                v.block,
+                v.line,
+            )
+            for v in verbs
+        ],
     )
     out["cameo_patterns.tsv"] = render_tsv(
         "cameo_patterns.tsv",
@@ -750,11 +793,31 @@ def derive(shared: Path) -> dict[str, str]:
         "reverse code of TABARI paired codes [a:b]",
         both_src,
         mixed,
-        ["block", "origin", "before", "after", "cameo", "plover", "cameo_reverse",
-         "plover_reverse", "src_line"],
-        [(p.block, p.origin, p.before, p.after, p.code, to_plover(p.code) if p.code else "",
-          p.code_reverse, to_plover(p.code_reverse) if p.code_reverse else "", p.line)
-         for p in patterns],
+        [
+            "block",
+            "origin",
+            "before",
+            "after",
+            "cameo",
+            "plover",
+            "cameo_reverse",
+            "plover_reverse",
+            "src_line",
+        ],
+        [
+            (
+                p.block,
+                p.origin,
+                p.before,
+                p.after,
+                p.code,
+                to_plover(p.code) if p.code else "",
+                p.code_reverse,
+                to_plover(p.code_reverse) if p.code_reverse else "",
+                p.line,
+            )
+            for p in patterns
+        ],
     )
     out["cameo_synsets.tsv"] = render_tsv(
         "cameo_synsets.tsv",
@@ -808,10 +871,17 @@ def derive(shared: Path) -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                    help="the shared events directory (default: ../shared/events)")
-    ap.add_argument("--check", action="store_true",
-                    help="fail when the committed files differ from a fresh derivation")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="the shared events directory (default: ../shared/events)",
+    )
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="fail when the committed files differ from a fresh derivation",
+    )
     ap.add_argument("--out", type=Path, default=OUT_DIR, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     files = derive(args.shared)

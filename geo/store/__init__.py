@@ -20,6 +20,7 @@ from geo.store.commit import (
 from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, split_list
 from geo.store.lock import LOCK_NAME, StoreBusyError, build_lock
 from geo.store.partitions import PART_COLUMN, TABLES, Partition, manifest_partitions
+from geo.store.query import connect_store
 from geo.store.reader import (
     load_actors,
     load_articles,
@@ -65,6 +66,7 @@ __all__ = [
     "TABLES",
     "Partition",
     "compact_store",
+    "connect_store",
     "live_articles",
     "manifest_partitions",
     "update_store",

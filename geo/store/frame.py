@@ -47,6 +47,8 @@ EVENT_PLACE_COLUMNS = (
     "place_name",
     "place_kind",
     "place_country",
+    "place_lat",
+    "place_lon",
     "geonameid",
     "gazetteer",
     "mention",
@@ -118,6 +120,9 @@ def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
                     "place_name": place.name,
                     "place_kind": place.kind,
                     "place_country": place.country_code,
+                    # also as plain columns: SQL engines without a spatial extension read them
+                    "place_lat": place.lat,
+                    "place_lon": place.lon,
                     "geonameid": place.geonameid,
                     "gazetteer": place.gazetteer,
                     "mention": ep.mention,
@@ -134,6 +139,8 @@ def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
     frame["published"] = pd.to_datetime(frame["published"])
     for col in ("start", "end", "mention_start", "mention_end"):
         frame[col] = frame[col].astype("int64")
+    for col in ("place_lat", "place_lon"):
+        frame[col] = frame[col].astype("float64")
     for col in ("trigger_start", "trigger_end"):
         frame[col] = frame[col].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
