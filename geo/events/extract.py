@@ -151,7 +151,7 @@ def extract_events(
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
             roles = participants(predicate, actors)
-            event_type = settled_type("OTHER" if discarded else predicate.plover, roles)
+            event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
@@ -190,7 +190,17 @@ DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
 """Types that need someone on the other side: arriving is no visit, "affected" no support."""
 
 
-def settled_type(plover: str, roles: Participants) -> str | None:
+DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
+"""Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
+
+
+def _sent_to_someone(predicate: CodedPredicate) -> bool:
+    return any(c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in predicate.verb.children)
+
+
+def settled_type(
+    plover: str, roles: Participants, predicate: CodedPredicate | None = None
+) -> str | None:
     """The event's type once its participants are known, or None when it is no event.
 
     Violence by a force of nature or a disease is a happening: "an epidemic has killed
@@ -202,6 +212,13 @@ def settled_type(plover: str, roles: Participants) -> str | None:
     thing_did_it = roles.inanimate_source or (not roles.sources and roles.inanimate_target)
     if plover != "OTHER" and thing_did_it:
         return None
+    sent = predicate is not None and (predicate.cameo or "").startswith("062")
+    if (
+        sent
+        and not _sent_to_someone(predicate)
+        and all(t.id.startswith(DEPLOYED_AGENTS) for t in roles.targets)
+    ):
+        return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
     if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:
         return None  # "the two presidents held talks" has its other side among the sources
     return plover

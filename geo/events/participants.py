@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 TARGET_PREPOSITIONS = frozenset({"against", "with", "on", "upon", "toward", "towards", "to", "at"})
 """Prepositions whose object is the one acted upon ("imposed sanctions on Belarus")."""
+OBJECT_TARGETS = frozenset({"against", "on", "upon"})
+"""Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
 
 MOTION_LEMMAS = frozenset(
     {"cross", "enter", "reach", "arrive", "return", "travel", "move", "flee", "head", "go"}
@@ -181,15 +183,7 @@ class ArticleActors:
         head = _quantified(head)
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
-        phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "punct", "cc")]
-        # the phrase up to the head and its close modifiers, not clauses hanging off it
-        left = [t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep")]
-        # and the modifiers of its compounds: "European" in "European Community ministers"
-        left += [t for c in left if c.dep_ == "compound" for t in c.lefts if t.dep_ == "compound"]
-        tokens = sorted(
-            {*left, head, *(t for t in phrase if t.dep_ in ("appos", "compound"))},
-            key=lambda t: t.i,
-        )
+        tokens = _name_tokens(head)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
@@ -208,6 +202,31 @@ class ArticleActors:
             slug = normalize_name(phrase).replace(" ", "_")
             actor = Actor(f"group_{slug}", phrase, "group")
         return actor
+
+
+NAME_DEPS = frozenset({"compound", "appos", "flat"})
+"""Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
+minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The head, its left modifiers and the compounds and appositions hanging from them,
+    never words inside its prepositional phrases or clauses: "the Belarusian president of
+    seeking to destabilise the European Union" is "Belarusian president", not "… European"."""
+    tokens = {head, *(t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep"))}
+    stack = [t for t in tokens if t is not head] + [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            of_phrase = (
+                child.dep_ == "pobj"
+                and token.lower_ == "of"
+                or (child.dep_ == "prep" and child.lower_ == "of")
+            )
+            if (child.dep_ in NAME_DEPS or of_phrase) and child not in tokens:
+                tokens.add(child)
+                stack.append(child)
+    return sorted(tokens, key=lambda t: t.i)
 
 
 def is_thing_noun(token: Token) -> bool:
@@ -317,6 +336,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
     add(targets, objects)
+    for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
+            add(targets, [c for c in prep.children if c.dep_ == "pobj"])
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
         if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:
