@@ -57,3 +57,33 @@ def test_forces_sent_to_no_one_are_deployed(events):
     deployed = _only(events(["Poland deployed 10,000 soldiers at the border."]))
     sent = _only(events(["Poland sent 100 soldiers to Belarus on Monday."]))
     assert (deployed.event_type, sent.event_type) == ("MOBILIZE", "COOPERATE")
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)
+
+
+def test_a_statement_reporting_someone_elses_hostile_act_accuses_them(events):
+    found = events(["Duda said Belarusian soldiers were firing shots into the air near Kuznica."])
+    said = _by_trigger(found, "said")
+    assert (said.event_type, _names(said.source_actors)) == ("ACCUSE", ["Andrzej Duda"])
+    assert said.target_actors and said.target_actors[0].name != "Andrzej Duda"
+    assert {e.event_type for e in found} == {"ACCUSE", "ASSAULT"}  # the act stays an event
+
+
+def test_a_statement_denying_or_obliging_is_a_rejection_or_a_request(events):
+    denied = _only(events(["But Duda said it was not true that Poland had closed the border."]))
+    obliged = _only(events(["Duda said on Tuesday that all EU countries must stand together."]))
+    assert (denied.event_type, obliged.event_type) == ("REJECT", "REQUEST")
+    assert _names(obliged.target_actors) == ["all EU countries"]
+
+
+def test_a_statement_whose_content_is_no_act_or_an_act_of_its_own_adds_none(events):
+    assert events(["Duda said the economy was strong."]) == ()
+    inner = _only(events(["Lukashenko said that Belarus would not agree to the talks."]))
+    assert _trigger(inner) == "agree"
+
+
+def test_i_and_we_in_a_quotation_are_its_speaker(events):
+    event = _only(events(['"We will not succumb to intimidation," Duda tweeted on Tuesday.']))
+    assert (event.event_type, _names(event.source_actors)) == ("REJECT", ["Andrzej Duda"])

@@ -17,6 +17,7 @@ from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import ParsedDoc, dateline_place, event_places, place_roles
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
+from geo.events.statements import statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
     Actor,
@@ -137,6 +138,8 @@ def extract_events(
             continue
         discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
+        predicates += statement_predicates(sentence, dicts, predicates)
+        predicates.sort(key=lambda p: p.trigger_start)
         if not predicates:
             continue
         reported.add(normalised)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.predicates import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, CodedPredicate
+from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
 from geo.nlp import country_name
@@ -178,9 +179,22 @@ class ArticleActors:
                 return m.actor
         return earlier[-1].actor
 
+    def _speaker(self, pronoun: Token) -> Actor | None:
+        """Who says "I" or "we" in a quotation: the subject of the sentence's verb of saying
+        ("'We will not succumb,' Morawiecki tweeted")."""
+        for verb in pronoun.sent:
+            if verb.pos_ != "VERB" or not is_statement_verb(verb, self.dicts):
+                continue
+            for subject in verb.children:
+                if subject.dep_ in SUBJECT_DEPS and subject.lower_ not in FIRST_PERSON:
+                    return self.name(subject)
+        return None
+
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
         head = _quantified(head)
+        if head.lower_ in FIRST_PERSON:
+            return self._speaker(head)
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
         tokens = _name_tokens(head)
@@ -332,6 +346,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     else:
         active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
         inanimate_source = bool(active) and not add(sources, active)
+    if predicate.target_heads is not None:
+        add(targets, list(predicate.target_heads))
+        return Participants(tuple(sources), tuple(targets), inanimate_source and not sources)
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]

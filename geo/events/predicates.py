@@ -118,6 +118,9 @@ class CodedPredicate:
     passive: bool
     evidence: str
     """The dictionary entry or pattern that coded it, for the event's provenance."""
+    target_heads: tuple[Token, ...] | None = None
+    """The target's phrases where they are not the verb's objects (a statement's target is
+    whom its content is about); None for the verb's own."""
 
 
 def _pattern_words(tokens: Sequence[str], dicts: CodingDictionaries) -> list[frozenset[str]]:
