@@ -3,7 +3,7 @@ sentence of its own: the real model's parse is under test, the mentions are plac
 as in test_events.py."""
 
 import pytest
-from test_events import _analysed, _only, _trigger
+from test_events import _analysed, _only, _roles, _trigger
 
 from geo.events import extract_events
 
@@ -87,3 +87,10 @@ def test_a_statement_whose_content_is_no_act_or_an_act_of_its_own_adds_none(even
 def test_i_and_we_in_a_quotation_are_its_speaker(events):
     event = _only(events(['"We will not succumb to intimidation," Duda tweeted on Tuesday.']))
     assert (event.event_type, _names(event.source_actors)) == ("REJECT", ["Andrzej Duda"])
+
+
+def test_a_states_act_on_the_ground_with_no_place_of_its_own_is_in_its_country(events):
+    banned = _only(events(["Poland banned journalists from working in the area."]))
+    accused = _only(events(["Poland accused Belarus of staging provocations."]))
+    assert _roles(banned) == {"Poland": "located"}
+    assert _roles(accused) == {"Poland": "mentioned", "Belarus": "mentioned"}  # a statement

@@ -169,7 +169,7 @@ def extract_events(
                     actors=_unique_actors((*sources, *roles.targets)),
                     date=date,
                     date_precision=precision,
-                    places=places,
+                    places=_on_own_ground(places, event_type, sources),
                     excerpt=excerpt,
                     start=span.start,
                     end=span.end,
@@ -225,6 +225,27 @@ def settled_type(
     if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:
         return None  # "the two presidents held talks" has its other side among the sources
     return plover
+
+
+GROUND_ACTS = frozenset({"MOBILIZE", "COERCE", "OTHER"})
+"""Acts a state does on its own territory unless a place says otherwise: "Poland massed
+troops at the border", "Uganda stepped up surveillance" happened in Poland, in Uganda."""
+
+
+def _on_own_ground(
+    places: tuple[EventPlace, ...], event_type: str, sources: Sequence[Actor]
+) -> tuple[EventPlace, ...]:
+    """The acting country located, for an act on the ground that names no place of its own;
+    a statement's place is not its speaker's country (EVENTS.md)."""
+    if event_type not in GROUND_ACTS or any(p.role == "located" for p in places):
+        return places
+    states = {a.country_code for a in sources if a.type == "government" and a.country_code}
+    return tuple(
+        EventPlace(p.place, p.mention, p.start, p.end, "located")
+        if p.place.kind == "country" and p.place.country_code in states
+        else p
+        for p in places
+    )
 
 
 def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:
