@@ -94,3 +94,16 @@ def test_a_states_act_on_the_ground_with_no_place_of_its_own_is_in_its_country(e
     accused = _only(events(["Poland accused Belarus of staging provocations."]))
     assert _roles(banned) == {"Poland": "located"}
     assert _roles(accused) == {"Poland": "mentioned", "Belarus": "mentioned"}  # a statement
+
+
+def test_destruction_by_no_one_named_and_a_verdict_are_happenings(events):
+    flood = _only(events(["Thousands of homes have been destroyed by the waters."]))
+    unnamed = _only(events(["An electrical plant was also destroyed on Sunday."]))
+    attack = _only(events(["Soldiers destroyed the bridge near Kuznica."]))
+    verdict = _only(events(["Critchfield was convicted of child abuse on Monday."]))
+    assert [e.event_type for e in (flood, unnamed, attack, verdict)] == [
+        "OTHER",
+        "OTHER",
+        "ASSAULT",
+        "OTHER",
+    ]

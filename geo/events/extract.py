@@ -211,7 +211,10 @@ def settled_type(
     sentence whose subject is a thing ("the meetings will include") reports none.
     """
     if plover == "ASSAULT":
-        return "OTHER" if roles.natural_force else plover  # "shelling killed 20" is violence
+        unattributed = not (roles.sources or roles.inanimate_source or roles.targets)
+        if roles.natural_force or (unattributed and predicate is not None and predicate.passive):
+            return "OTHER"  # "bridges have been destroyed", by no one named: a happening
+        return plover  # "shelling killed 20" is violence
     thing_did_it = roles.inanimate_source or (not roles.sources and roles.inanimate_target)
     if plover != "OTHER" and thing_did_it:
         return None

@@ -60,6 +60,7 @@ NATURAL_FORCES = frozenset(
     | {"flood", "flooding", "fire", "blaze", "wildfire", "storm", "hurricane", "cyclone"}
     | {"typhoon", "tornado", "earthquake", "quake", "tsunami", "landslide", "drought"}
     | {"explosion", "accident", "crash", "heat", "cold", "frost", "rain", "snow", "smoke"}
+    | {"water", "rainfall", "wind", "avalanche", "mudslide", "lava", "wave"}
 )
 """What kills or destroys without an actor behind it: a subject headed by one makes violence
 a happening (OTHER) and any other act no event."""

@@ -65,6 +65,9 @@ HAPPENINGS = _wordset(
 verdicts, launches): PLOVER's OTHER. Used only where the CAMEO dictionary codes nothing,
 and for "die", which PETRARCH2 files under killing (190): a death is not an assault."""
 
+VERDICT_LEMMAS = frozenset({"convict", "acquit"})
+"""A court verdict is EVENTS.md's OTHER; CAMEO files "convict" with arrests (173)."""
+
 OVERRIDDEN_BLOCKS = frozenset({"die"})
 """Verb blocks whose bare verb is a happening (OTHER) unless a pattern codes it."""
 
@@ -231,6 +234,8 @@ def _code(
         if lemma in HAPPENINGS:
             return None, "OTHER", f"happening: {lemma}", trigger_end
         return None, None, "", trigger_end
+    if lemma in VERDICT_LEMMAS:
+        return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
     pattern = _best_pattern(dicts.block_patterns(entry.block), before, after, dicts)
     if pattern is not None:
