@@ -130,7 +130,7 @@ def _trigger(event):
         ("Minsk accused Warsaw of staging provocations.", "ACCUSE"),
         ("Lukashenko and Putin met in Minsk on Tuesday.", "CONSULT"),
         ("Duda demanded the release of the prisoners.", "REQUEST"),
-        ("The European Union imposed new sanctions on Minsk.", "COERCE"),
+        ("The European Union imposed new sanctions on Minsk.", "SANCTION"),  # EVENTS.md
         ("Polish guards detained 50 migrants near Kuznica.", "COERCE"),
         ("Lukashenko said that Belarus would not agree to the talks.", "REJECT"),
         ("Poland and Belarus agreed on a ceasefire.", "AGREE"),

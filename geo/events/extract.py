@@ -17,6 +17,7 @@ from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import ParsedDoc, dateline_place, event_places, place_roles
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
+from geo.events.statements import statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
     Actor,
@@ -137,6 +138,8 @@ def extract_events(
             continue
         discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
+        predicates += statement_predicates(sentence, dicts, predicates)
+        predicates.sort(key=lambda p: p.trigger_start)
         if not predicates:
             continue
         reported.add(normalised)
@@ -151,7 +154,7 @@ def extract_events(
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
             roles = participants(predicate, actors)
-            event_type = settled_type("OTHER" if discarded else predicate.plover, roles)
+            event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
@@ -166,7 +169,7 @@ def extract_events(
                     actors=_unique_actors((*sources, *roles.targets)),
                     date=date,
                     date_precision=precision,
-                    places=places,
+                    places=_on_own_ground(places, event_type, sources),
                     excerpt=excerpt,
                     start=span.start,
                     end=span.end,
@@ -190,7 +193,17 @@ DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
 """Types that need someone on the other side: arriving is no visit, "affected" no support."""
 
 
-def settled_type(plover: str, roles: Participants) -> str | None:
+DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
+"""Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
+
+
+def _sent_to_someone(predicate: CodedPredicate) -> bool:
+    return any(c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in predicate.verb.children)
+
+
+def settled_type(
+    plover: str, roles: Participants, predicate: CodedPredicate | None = None
+) -> str | None:
     """The event's type once its participants are known, or None when it is no event.
 
     Violence by a force of nature or a disease is a happening: "an epidemic has killed
@@ -198,13 +211,44 @@ def settled_type(plover: str, roles: Participants) -> str | None:
     sentence whose subject is a thing ("the meetings will include") reports none.
     """
     if plover == "ASSAULT":
-        return "OTHER" if roles.natural_force else plover  # "shelling killed 20" is violence
+        unattributed = not (roles.sources or roles.inanimate_source or roles.targets)
+        if roles.natural_force or (unattributed and predicate is not None and predicate.passive):
+            return "OTHER"  # "bridges have been destroyed", by no one named: a happening
+        return plover  # "shelling killed 20" is violence
     thing_did_it = roles.inanimate_source or (not roles.sources and roles.inanimate_target)
     if plover != "OTHER" and thing_did_it:
         return None
+    sent = predicate is not None and (predicate.cameo or "").startswith("062")
+    if (
+        sent
+        and not _sent_to_someone(predicate)
+        and all(t.id.startswith(DEPLOYED_AGENTS) for t in roles.targets)
+    ):
+        return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
     if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:
         return None  # "the two presidents held talks" has its other side among the sources
     return plover
+
+
+GROUND_ACTS = frozenset({"MOBILIZE", "COERCE", "OTHER"})
+"""Acts a state does on its own territory unless a place says otherwise: "Poland massed
+troops at the border", "Uganda stepped up surveillance" happened in Poland, in Uganda."""
+
+
+def _on_own_ground(
+    places: tuple[EventPlace, ...], event_type: str, sources: Sequence[Actor]
+) -> tuple[EventPlace, ...]:
+    """The acting country located, for an act on the ground that names no place of its own;
+    a statement's place is not its speaker's country (EVENTS.md)."""
+    if event_type not in GROUND_ACTS or any(p.role == "located" for p in places):
+        return places
+    states = {a.country_code for a in sources if a.type == "government" and a.country_code}
+    return tuple(
+        EventPlace(p.place, p.mention, p.start, p.end, "located")
+        if p.place.kind == "country" and p.place.country_code in states
+        else p
+        for p in places
+    )
 
 
 def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:

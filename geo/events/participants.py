@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.predicates import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, CodedPredicate
+from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
 from geo.nlp import country_name
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 TARGET_PREPOSITIONS = frozenset({"against", "with", "on", "upon", "toward", "towards", "to", "at"})
 """Prepositions whose object is the one acted upon ("imposed sanctions on Belarus")."""
+OBJECT_TARGETS = frozenset({"against", "on", "upon"})
+"""Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
 
 MOTION_LEMMAS = frozenset(
     {"cross", "enter", "reach", "arrive", "return", "travel", "move", "flee", "head", "go"}
@@ -57,6 +60,7 @@ NATURAL_FORCES = frozenset(
     | {"flood", "flooding", "fire", "blaze", "wildfire", "storm", "hurricane", "cyclone"}
     | {"typhoon", "tornado", "earthquake", "quake", "tsunami", "landslide", "drought"}
     | {"explosion", "accident", "crash", "heat", "cold", "frost", "rain", "snow", "smoke"}
+    | {"water", "rainfall", "wind", "avalanche", "mudslide", "lava", "wave"}
 )
 """What kills or destroys without an actor behind it: a subject headed by one makes violence
 a happening (OTHER) and any other act no event."""
@@ -176,20 +180,25 @@ class ArticleActors:
                 return m.actor
         return earlier[-1].actor
 
+    def _speaker(self, pronoun: Token) -> Actor | None:
+        """Who says "I" or "we" in a quotation: the subject of the sentence's verb of saying
+        ("'We will not succumb,' Morawiecki tweeted")."""
+        for verb in pronoun.sent:
+            if verb.pos_ != "VERB" or not is_statement_verb(verb, self.dicts):
+                continue
+            for subject in verb.children:
+                if subject.dep_ in SUBJECT_DEPS and subject.lower_ not in FIRST_PERSON:
+                    return self.name(subject)
+        return None
+
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
         head = _quantified(head)
+        if head.lower_ in FIRST_PERSON:
+            return self._speaker(head)
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
-        phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "punct", "cc")]
-        # the phrase up to the head and its close modifiers, not clauses hanging off it
-        left = [t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep")]
-        # and the modifiers of its compounds: "European" in "European Community ministers"
-        left += [t for c in left if c.dep_ == "compound" for t in c.lefts if t.dep_ == "compound"]
-        tokens = sorted(
-            {*left, head, *(t for t in phrase if t.dep_ in ("appos", "compound"))},
-            key=lambda t: t.i,
-        )
+        tokens = _name_tokens(head)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
@@ -208,6 +217,31 @@ class ArticleActors:
             slug = normalize_name(phrase).replace(" ", "_")
             actor = Actor(f"group_{slug}", phrase, "group")
         return actor
+
+
+NAME_DEPS = frozenset({"compound", "appos", "flat"})
+"""Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
+minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The head, its left modifiers and the compounds and appositions hanging from them,
+    never words inside its prepositional phrases or clauses: "the Belarusian president of
+    seeking to destabilise the European Union" is "Belarusian president", not "… European"."""
+    tokens = {head, *(t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep"))}
+    stack = [t for t in tokens if t is not head] + [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            of_phrase = (
+                child.dep_ == "pobj"
+                and token.lower_ == "of"
+                or (child.dep_ == "prep" and child.lower_ == "of")
+            )
+            if (child.dep_ in NAME_DEPS or of_phrase) and child not in tokens:
+                tokens.add(child)
+                stack.append(child)
+    return sorted(tokens, key=lambda t: t.i)
 
 
 def is_thing_noun(token: Token) -> bool:
@@ -313,10 +347,16 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     else:
         active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
         inanimate_source = bool(active) and not add(sources, active)
+    if predicate.target_heads is not None:
+        add(targets, list(predicate.target_heads))
+        return Participants(tuple(sources), tuple(targets), inanimate_source and not sources)
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
     add(targets, objects)
+    for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
+            add(targets, [c for c in prep.children if c.dep_ == "pobj"])
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
         if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:

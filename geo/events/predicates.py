@@ -38,6 +38,7 @@ EVENTS_MD_SENSES = {
     "057": "AGREE",  # sign a formal agreement: EVENTS.md's AGREE ("sign an agreement")
     "0841": "CONCEDE",  # release persons or property: EVENTS.md's CONCEDE ("release")
     "085": "CONCEDE",  # ease restrictions: EVENTS.md's CONCEDE ("ease or lift restrictions")
+    "163": "SANCTION",  # impose an embargo or sanctions: EVENTS.md's SANCTION
     "0811": "CONCEDE",
     "0812": "CONCEDE",
     "0813": "CONCEDE",
@@ -63,6 +64,9 @@ HAPPENINGS = _wordset(
 """Specific happenings outside CAMEO's scope (accidents, disasters, deaths, elections,
 verdicts, launches): PLOVER's OTHER. Used only where the CAMEO dictionary codes nothing,
 and for "die", which PETRARCH2 files under killing (190): a death is not an assault."""
+
+VERDICT_LEMMAS = frozenset({"convict", "acquit"})
+"""A court verdict is EVENTS.md's OTHER; CAMEO files "convict" with arrests (173)."""
 
 OVERRIDDEN_BLOCKS = frozenset({"die"})
 """Verb blocks whose bare verb is a happening (OTHER) unless a pattern codes it."""
@@ -93,6 +97,9 @@ REALISED_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis", "relcl
 """Clauses a predicate can head; participles modifying nouns (acl, amod) describe."""
 
 OWN_CLAUSE_DEPS = frozenset({"ccomp", "conj", "advcl", "parataxis", "relcl", "csubj"})
+NESTED_CLAUSE_DEPS = OWN_CLAUSE_DEPS | {"acl"}
+"""A pattern's words must be the verb's own: "sanctions on the regime, which has crushed
+the opposition" is no pattern "… opposition" of "announced"."""
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 MARKERS = frozenset({"", "$", "+", "%", "^", "_", "*", "-"})
@@ -114,6 +121,9 @@ class CodedPredicate:
     passive: bool
     evidence: str
     """The dictionary entry or pattern that coded it, for the event's provenance."""
+    target_heads: tuple[Token, ...] | None = None
+    """The target's phrases where they are not the verb's objects (a statement's target is
+    whom its content is about); None for the verb's own."""
 
 
 def _pattern_words(tokens: Sequence[str], dicts: CodingDictionaries) -> list[frozenset[str]]:
@@ -147,9 +157,12 @@ def _windows(
     """(words before, words after) the verb within its own clause, lower-case text and lemma."""
     doc = verb.doc
     subtree = set(range(verb.left_edge.i, verb.right_edge.i + 1))  # a subtree is contiguous
-    for child in verb.children:  # clauses of their own are coded on their own
-        if child.dep_ in OWN_CLAUSE_DEPS:
-            subtree.difference_update(range(child.left_edge.i, child.right_edge.i + 1))
+    for token in verb.subtree:  # clauses of their own, at any depth, are coded on their own
+        nested = token.dep_ in NESTED_CLAUSE_DEPS and (
+            token.pos_ in ("VERB", "AUX") or token.head is verb
+        )
+        if token is not verb and nested:
+            subtree.difference_update(range(token.left_edge.i, token.right_edge.i + 1))
     words = [(i, doc[i]) for i in sorted(subtree) if sentence.start <= i < sentence.end]
     after = [(t.lower_, t.lemma_.lower()) for i, t in words if i > verb.i and not t.is_punct]
     before = [(t.lower_, t.lemma_.lower()) for i, t in words if i < verb.i and not t.is_punct]
@@ -221,6 +234,8 @@ def _code(
         if lemma in HAPPENINGS:
             return None, "OTHER", f"happening: {lemma}", trigger_end
         return None, None, "", trigger_end
+    if lemma in VERDICT_LEMMAS:
+        return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
     pattern = _best_pattern(dicts.block_patterns(entry.block), before, after, dicts)
     if pattern is not None:
@@ -264,9 +279,15 @@ def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
     return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
 
 
-def _is_finite_event(verb: Token, sentence: SpacySpan) -> bool:
+VERBAL_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
+"""Acts done by saying: in news the present simple reports them as current ("Belarus accuses
+Poland of …", "Lukashenko denies the allegations"), not as habits."""
+
+
+def _is_finite_event(verb: Token, sentence: SpacySpan, plover: str | None = None) -> bool:
     """Realised and situated in time: past, perfect, progressive, passive or announced
-    ("will"); a present simple only in a headline (news headlines narrate in the present)."""
+    ("will"); a present simple only in a headline (news headlines narrate in the present)
+    or for an act done by saying."""
     tag = verb.tag_
     auxes = _children(verb, {"aux", "auxpass"})
     if tag == "VBD":
@@ -276,6 +297,8 @@ def _is_finite_event(verb: Token, sentence: SpacySpan) -> bool:
     if tag == "VB" and any(a.lower_ in ("will", "did", "'ll", "wo", "would") for a in auxes):
         return True
     if tag in ("VBZ", "VBP"):
+        if plover in VERBAL_ACTS and not auxes:
+            return True
         return not sentence.text.rstrip().endswith((".", "!", "?", '"', "”"))
     return False
 
@@ -328,7 +351,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             if governor.lemma_.lower() not in ASPECTUAL_LEMMAS:
                 continue  # "plans to visit", "wants to leave": not (yet) an event
             clause = governor
-        if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence):
+        if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence, plover):
             continue
         if _believed(clause):
             continue
@@ -336,8 +359,8 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
         negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
         if negated:
-            if plover not in CONCESSIVE_PLOVER:
-                continue  # "did not attack" reports no attack
+            if plover not in CONCESSIVE_PLOVER or clause.dep_ == "relcl":
+                continue  # "did not attack" reports no attack; "boaters who do not pay" describes
             plover, evidence = "REJECT", f"negated {plover}: {evidence}"
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
         start = clause.idx if clause is not verb else verb.idx

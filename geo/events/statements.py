@@ -1,0 +1,133 @@
+"""Statements whose content is itself an act (EVENTS.md: "a statement that is itself a PLOVER
+act is an event"), coded at the verb of saying.
+
+CAMEO files "said", "told", "stated" under 01 (make a public statement), which is no PLOVER
+event: what was said decides. The content is the verb's complement clause (or quotation):
+- a hostile act of someone else reported in it ("Zaryn said Belarusian personnel were
+  firing shots") makes the statement an accusation of them (ACCUSE);
+- a denial ("Germany said it was not true that …") is a rejection (REJECT);
+- an obligation laid on someone ("said all EU countries must stand together") is a
+  request to them (REQUEST).
+A complement that holds an event of another kind is that event, not a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from geo.events.dictionaries import CodingDictionaries
+from geo.events.predicates import (
+    PASSIVE_SUBJECT_DEPS,
+    REALISED_DEPS,
+    STATEMENT_PREFIX,
+    SUBJECT_DEPS,
+    CodedPredicate,
+    _is_finite_event,
+    is_hypothetical,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+STATEMENT_BLOCKS = frozenset({"explain_verbal", "add", "emphasize", "observe"})
+"""CAMEO verb blocks of saying whose bare verb codes no act ("report", "add", "stress")."""
+SAYING_LEMMAS = frozenset({"tweet", "write"})
+"""Verbs of saying newer than, or missing from, the CAMEO verb dictionary."""
+HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "SANCTION", "PROTEST"})
+"""Acts whose report by someone else accuses the one who did them."""
+OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def is_statement_verb(verb: Token, dicts: CodingDictionaries) -> bool:
+    """A verb of saying that codes no act of its own."""
+    lemma = verb.lemma_.lower()
+    entry = dicts.verb(lemma)
+    if entry is None:
+        return lemma in SAYING_LEMMAS
+    return (entry.cameo or "").startswith(STATEMENT_PREFIX) or (
+        entry.cameo is None and entry.block in STATEMENT_BLOCKS
+    )
+
+
+def _subjects(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+
+
+def _actor_of(predicate: CodedPredicate) -> list[Token]:
+    """Who did the reported act: a passive's agent, else the subject."""
+    verb = predicate.verb
+    agents = [p for a in verb.children if a.dep_ == "agent" for p in a.children]
+    if agents:
+        return [a for a in agents if a.dep_ == "pobj"]
+    subjects = _subjects(verb)
+    if not subjects and verb.dep_ in ("conj", "xcomp"):
+        subjects = _subjects(verb.head)
+    return [s for s in subjects if s.dep_ in SUBJECT_DEPS]
+
+
+def _identified(doer: Token) -> bool:
+    """Someone the speaker singles out ("Belarusian soldiers", "O'Connor", "he"), not a bare
+    "guards" or "they", which in a government's report are as a rule its own forces, nor
+    "we"; an act announced ("would expel") is the speaker's own threat, not an accusation."""
+    word = doer.lower_
+    if word in FIRST_PERSON or word in ("they", "them"):
+        return False
+    if doer.pos_ in ("PROPN", "PRON") or doer.ent_type_:
+        return True
+    return any(c.dep_ in ("amod", "compound", "poss", "nmod") for c in doer.children)
+
+
+def _content(verb: Token) -> Token | None:
+    """The complement clause of a verb of saying: what was said."""
+    return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+
+
+def _statement(
+    verb: Token, content: Token, inner: Sequence[CodedPredicate]
+) -> tuple[str, tuple[Token, ...], str] | None:
+    """(PLOVER type, target phrases, evidence) of a statement, or None."""
+    speaker = {t.i for s in _subjects(verb) for t in s.subtree}
+    inside = range(content.left_edge.i, content.right_edge.i + 1)
+    reported = [p for p in inner if p.verb.i in inside]
+    hostile = [
+        p for p in reported if p.plover in HOSTILE_ACTS and not p.evidence.startswith("intent")
+    ]
+    for predicate in hostile:
+        doers = [d for d in _actor_of(predicate) if d.i not in speaker and _identified(d)]
+        if doers:
+            return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
+    if reported:
+        return None  # the act said is an event of its own
+    if any(c.dep_ == "neg" for c in content.children):
+        return "REJECT", (), "statement denying"
+    modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
+    if modals:
+        obliged = [s for s in _subjects(content) if s.lower_ not in FIRST_PERSON]
+        return "REQUEST", tuple(obliged), f"statement: {modals[0].lower_}"
+    return None
+
+
+def statement_predicates(
+    sentence: SpacySpan, dicts: CodingDictionaries, inner: Sequence[CodedPredicate]
+) -> Iterator[CodedPredicate]:
+    """The statements of a sentence whose content is an act, coded at the verb of saying;
+    `inner` are the sentence's predicates coded on their own."""
+    for verb in sentence:
+        if verb.pos_ != "VERB" or verb.dep_ not in REALISED_DEPS:
+            continue
+        if not is_statement_verb(verb, dicts):
+            continue
+        content = _content(verb)
+        if content is None or not sentence.start <= content.i < sentence.end:
+            continue
+        coded = _statement(verb, content, inner)
+        if coded is None:
+            continue
+        plover, targets, evidence = coded
+        if is_hypothetical(verb, dicts) or not _is_finite_event(verb, sentence, plover):
+            continue
+        end = verb.idx + len(verb.text)
+        yield CodedPredicate(verb, verb.idx, end, None, plover, False, False, evidence, targets)

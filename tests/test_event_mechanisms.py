@@ -1,0 +1,109 @@
+"""Mechanisms of the event layer measured on events_dev (bench/events_eval.py), each with a
+sentence of its own: the real model's parse is under test, the mentions are placed by hand
+as in test_events.py."""
+
+import pytest
+from test_events import _analysed, _only, _roles, _trigger
+
+from geo.events import extract_events
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from geo.nlp.language import MODEL_PACKAGE
+
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(MODEL_PACKAGE)
+
+
+@pytest.fixture
+def events(nlp):
+    def run(sentences, **kwargs):
+        analysed = _analysed(sentences, **kwargs)
+        return extract_events(analysed, nlp(analysed.article.text))
+
+    return run
+
+
+def _names(actors):
+    return [a.name for a in actors]
+
+
+def test_an_act_done_by_saying_in_the_present_is_reported_not_a_habit(events):
+    event = _only(events(["Belarus accuses Poland of deploying soldiers on the border."]))
+    assert (event.event_type, _names(event.source_actors)) == ("ACCUSE", ["Belarus"])
+    assert events(["The ministry fines boaters who do not pay."]) == ()
+
+
+def test_an_actors_name_stops_at_its_clauses_and_prepositional_phrases(events):
+    event = _only(events(["Officers arrested boaters who did not pay Indiana excise taxes."]))
+    assert _names(event.target_actors) == ["boaters"]  # and "who did not pay" describes them
+
+
+def test_a_pattern_is_matched_on_the_verbs_own_words_not_a_nested_clause(events):
+    found = events(
+        ["The EU announced fresh sanctions on the regime, which has crushed the opposition."]
+    )
+    announced = next(e for e in found if _trigger(e) == "announced")
+    assert announced.event_type == "SANCTION"  # not "explain … opposition" (ACCUSE)
+
+
+def test_the_object_of_sanctions_on_or_accusations_against_is_the_target(events):
+    event = _only(events(["The European Union imposed new sanctions on Minsk."]))
+    assert (event.event_type, _names(event.target_actors)) == ("SANCTION", ["Belarus"])
+
+
+def test_forces_sent_to_no_one_are_deployed(events):
+    deployed = _only(events(["Poland deployed 10,000 soldiers at the border."]))
+    sent = _only(events(["Poland sent 100 soldiers to Belarus on Monday."]))
+    assert (deployed.event_type, sent.event_type) == ("MOBILIZE", "COOPERATE")
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)
+
+
+def test_a_statement_reporting_someone_elses_hostile_act_accuses_them(events):
+    found = events(["Duda said Belarusian soldiers were firing shots into the air near Kuznica."])
+    said = _by_trigger(found, "said")
+    assert (said.event_type, _names(said.source_actors)) == ("ACCUSE", ["Andrzej Duda"])
+    assert said.target_actors and said.target_actors[0].name != "Andrzej Duda"
+    assert {e.event_type for e in found} == {"ACCUSE", "ASSAULT"}  # the act stays an event
+
+
+def test_a_statement_denying_or_obliging_is_a_rejection_or_a_request(events):
+    denied = _only(events(["But Duda said it was not true that Poland had closed the border."]))
+    obliged = _only(events(["Duda said on Tuesday that all EU countries must stand together."]))
+    assert (denied.event_type, obliged.event_type) == ("REJECT", "REQUEST")
+    assert _names(obliged.target_actors) == ["all EU countries"]
+
+
+def test_a_statement_whose_content_is_no_act_or_an_act_of_its_own_adds_none(events):
+    assert events(["Duda said the economy was strong."]) == ()
+    inner = _only(events(["Lukashenko said that Belarus would not agree to the talks."]))
+    assert _trigger(inner) == "agree"
+
+
+def test_i_and_we_in_a_quotation_are_its_speaker(events):
+    event = _only(events(['"We will not succumb to intimidation," Duda tweeted on Tuesday.']))
+    assert (event.event_type, _names(event.source_actors)) == ("REJECT", ["Andrzej Duda"])
+
+
+def test_a_states_act_on_the_ground_with_no_place_of_its_own_is_in_its_country(events):
+    banned = _only(events(["Poland banned journalists from working in the area."]))
+    accused = _only(events(["Poland accused Belarus of staging provocations."]))
+    assert _roles(banned) == {"Poland": "located"}
+    assert _roles(accused) == {"Poland": "mentioned", "Belarus": "mentioned"}  # a statement
+
+
+def test_destruction_by_no_one_named_and_a_verdict_are_happenings(events):
+    flood = _only(events(["Thousands of homes have been destroyed by the waters."]))
+    unnamed = _only(events(["An electrical plant was also destroyed on Sunday."]))
+    attack = _only(events(["Soldiers destroyed the bridge near Kuznica."]))
+    verdict = _only(events(["Critchfield was convicted of child abuse on Monday."]))
+    assert [e.event_type for e in (flood, unnamed, attack, verdict)] == [
+        "OTHER",
+        "OTHER",
+        "ASSAULT",
+        "OTHER",
+    ]
