@@ -68,8 +68,9 @@ def query_metrics(con: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> 
     """Headline counts: distinct events, articles, places and sources that pass."""
     row = _query(
         con,
-        "SELECT count(DISTINCT event_id), count(DISTINCT article_id),"
-        " count(DISTINCT place_key), count(DISTINCT source) FROM event_places WHERE {where}",
+        "SELECT count(DISTINCT event_hash), count(DISTINCT article_hash),"
+        " count(DISTINCT place_hash), count(DISTINCT source_hash) FILTER (source IS NOT NULL)"
+        " FROM event_places WHERE {where}",
         event_filter,
     ).fetchone()
     return Metrics(*(int(v) for v in row))
@@ -82,7 +83,7 @@ def query_place_counts(con: duckdb.DuckDBPyConnection, event_filter: EventFilter
         con,
         "SELECT place_key, any_value(place_name) AS place_name, any_value(place_kind) AS"
         " place_kind, any_value(place_country) AS place_country, any_value(place_lat) AS lat,"
-        " any_value(place_lon) AS lon, count(DISTINCT event_id) AS events"
+        " any_value(place_lon) AS lon, count(DISTINCT event_hash) AS events"
         " FROM event_places WHERE {where} GROUP BY place_key ORDER BY events DESC, place_key",
         event_filter,
     ).df()
@@ -94,7 +95,7 @@ def query_events_per_day(con: duckdb.DuckDBPyConnection, event_filter: EventFilt
     return _query(
         con,
         "SELECT CAST(date AS DATE) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
-        " AS event_type, count(DISTINCT event_id) AS events FROM event_places"
+        " AS event_type, count(DISTINCT event_hash) AS events FROM event_places"
         " WHERE {where} AND date IS NOT NULL AND date_precision IN (" + precisions + ")"
         " GROUP BY ALL ORDER BY date, event_type",
         event_filter,
@@ -105,15 +106,26 @@ def query_latest_events(
     con: duckdb.DuckDBPyConnection, event_filter: EventFilter, limit: int
 ) -> pd.DataFrame:
     """The `limit` latest events that pass (undated last), one row each, with the places
-    among their passing rows: what the events table shows."""
+    among their passing rows: what the events table shows.
+
+    The top rows first (a heap over the scan, not a grouping of every event): an event has
+    at most `max_rows` rows, so the `limit` latest events are among the latest
+    `limit * max_rows` rows."""
     where, params = where_clause(event_filter)
+    max_rows = con.execute(
+        "SELECT coalesce(max(n), 1) FROM (SELECT count(*) AS n FROM event_places"
+        " GROUP BY event_hash ORDER BY n DESC LIMIT 1)"
+    ).fetchone()[0]
     return con.execute(
-        "SELECT event_id, any_value(date) AS date, any_value(event_type) AS event_type,"
+        f"WITH top AS (SELECT event_hash FROM event_places WHERE {where}"
+        " ORDER BY date DESC NULLS LAST, event_id LIMIT ?),"
+        " chosen AS (SELECT DISTINCT event_hash FROM top)"
+        " SELECT event_id, any_value(date) AS date, any_value(event_type) AS event_type,"
         " any_value(source_names) AS source_names, any_value(target_names) AS target_names,"
         " any_value(actor_names) AS actor_names, any_value(source) AS source,"
         f" string_agg(DISTINCT place_name, '{LIST_SEP}') AS place_names,"
         " any_value(excerpt) AS excerpt, any_value(title) AS title, any_value(url) AS url"
-        f" FROM event_places WHERE {where} GROUP BY event_id"
-        " ORDER BY date DESC NULLS LAST, event_id LIMIT ?",
-        [*params, int(limit)],
+        f" FROM event_places SEMI JOIN chosen USING (event_hash) WHERE {where}"
+        " GROUP BY event_id ORDER BY date DESC NULLS LAST, event_id LIMIT ?",
+        [*params, int(limit) * int(max_rows), *params, int(limit)],
     ).df()
