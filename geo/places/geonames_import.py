@@ -32,6 +32,9 @@ ALTERNATE_COLUMNS = (8, 10)  # alternateNames (old) and alternateNamesV2
 ADMIN1_COLUMNS = 4
 BATCH = 10_000
 
+_key = normalize_name.__wrapped__
+"""geo.names.normalize_name without its cache: 12 million names seen once would only churn it."""
+
 _COUNTRY_FEATURES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
 _SEA_FEATURES = frozenset({"SEA", "OCN", "GULF", "BAY", "BAYS", "STRT", "SD", "CHN", "LGN"})
 _RIVER_FEATURES = frozenset({"STM", "STMI", "STMS", "STMX", "RVN", "CNL"})
@@ -180,9 +183,9 @@ def _place_rows(
         kind = place_kind(f[6], f[7], population)
         admin1 = f[10] if f[10] and f[10] != "00" else None
         admin2 = f"{country}.{admin1}.{f[11]}" if country and admin1 and f[11] else None
-        keys = {normalize_name(name), normalize_name(f[2])}
+        keys = {_key(name), _key(f[2])}
         if with_alternates:
-            keys.update(normalize_name(a) for a in f[3].split(",") if _usable_alternate(a, name))
+            keys.update(_key(a) for a in f[3].split(",") if _usable_alternate(a, name))
         names.extend((key, gid) for key in keys if key)
         rank = _RANK.get(kind, 3 if kind in ("city", "village", "admin2") else 4)
         yield (gid, name, kind, f[7], country, admin1, admin2, lat, lon, population, rank)
@@ -199,7 +202,7 @@ def _alternate_rows(lines: _Lines) -> Iterator[tuple[str, int, int]]:
             gid = int(f[1])
         except ValueError as error:
             raise lines.error(number, f"geonameid {f[1]!r} is not a number") from error
-        key = normalize_name(name)
+        key = _key(name)
         if key:
             yield key, gid, gid
 
@@ -216,9 +219,9 @@ def _admin1_rows(lines: _Lines) -> Iterator[tuple[str, str, str, int]]:
         yield country.upper(), code.upper(), f[1], gid
 
 
-def _batches(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
+def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
     iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, size)):
+    while batch := list(itertools.islice(iterator, BATCH)):
         yield batch
 
 
