@@ -183,7 +183,7 @@ def _place_rows(
         kind = place_kind(f[6], f[7], population)
         admin1 = f[10] if f[10] and f[10] != "00" else None
         admin2 = f"{country}.{admin1}.{f[11]}" if country and admin1 and f[11] else None
-        keys = {_key(name), _key(f[2])}
+        keys = {_key(name)} if f[2] == name else {_key(name), _key(f[2])}
         if with_alternates:
             keys.update(_key(a) for a in f[3].split(",") if _usable_alternate(a, name))
         names.extend((key, gid) for key in keys if key)
