@@ -346,3 +346,26 @@ _FORKED: GeoNamesIndex | None = None
 def _by_name_in_child() -> int:
     assert _FORKED is not None
     return _FORKED.candidates("little zzyzow")[0].geonameid
+
+
+def test_a_build_analyses_again_after_an_import_and_reuses_after(tmp_path, monkeypatch, index):
+    from test_store import CountingAnalyser, FakeNlp
+
+    import geo.pipeline as pipeline
+
+    analyser = CountingAnalyser()
+    monkeypatch.setattr(pipeline, "analyse_articles", analyser)
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "code-v1")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Floods cut off Wolka Zzyzowska.\n", "utf-8")
+    gazetteer = Gazetteer.from_places([WARSAW])
+
+    def build():
+        return pipeline.build_store([corpus], tmp_path / "data", nlp=FakeNlp(), gazetteer=gazetteer)
+
+    assert build().reused == 0
+    assert build().reused == 1
+    gazetteer.set_index(index)
+    assert build().reused == 0  # its analysis was made without the dump's places
+    assert build().reused == 1
