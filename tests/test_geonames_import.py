@@ -73,6 +73,7 @@ ALTERNATES = [
     ["3", "7700001", "pl", "Stara Zzyzowska", "", "", "", "1", "", ""],  # historic
     ["4", "7700001", "link", "https://en.wikipedia.org/wiki/Zzyzow", "", "", "", "", "", ""],
     ["5", "99999999", "en", "Nowhere Zzyzow", "", "", "", "", "", ""],  # not in the dump
+    ["6", "756135", "fr", "Varsovie", "", "", "", "", "", ""],
 ]
 ADMIN1 = [["PL.76", "Lubusz", "Lubusz", "3337498"], ["PL.75", "Lublin", "Lublin", "858785"]]
 
@@ -149,6 +150,8 @@ def test_candidates_come_from_the_index_after_the_gazetteer_s_own(index):
     assert [p.geonameid for p in gazetteer.candidates("Little Zzyzow")] == [7700001]
     assert [p.geonameid for p in gazetteer.candidates("WARSAW")] == [756135]  # not twice
     assert gazetteer.candidates("Warsaw")[0] is gazetteer.candidates("Warsaw")[0]
+    assert gazetteer.candidates("Varsovie") == (WARSAW,)  # a name only the dump gives it
+    assert gazetteer.candidates("Varsovie")[0].population == 1_700_000  # the gazetteer's record
     assert gazetteer.is_known_name("Wolka Zzyzowska")
     assert not gazetteer.is_known_name("Hotel Zzyzowka")  # a hotel is no place name to spot
     assert gazetteer.candidates("Hotel Zzyzowka")[0].geonameid == 7700003  # but resolves

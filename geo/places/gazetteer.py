@@ -272,7 +272,12 @@ class Gazetteer:
         if self._index is None:
             return own
         ids = {p.geonameid for p in own}
-        return own + tuple(p for p in self._index.candidates(key) if p.geonameid not in ids)
+        extra = []
+        for place in self._index.candidates(key):
+            if place.geonameid not in ids:  # a place of both under a name only the dump has:
+                row = self._row_of(place.geonameid)  # this gazetteer's record of it
+                extra.append(place if row is None else self._place(row))
+        return own + tuple(extra)
 
     def is_known_name(self, name: str) -> bool:
         key = normalize_name(name)
@@ -312,6 +317,14 @@ class Gazetteer:
         return self._place(int(rows[best])) if km[best] <= max_km else None
 
     def by_geonameid(self, geonameid: int) -> Place | None:
+        row = self._row_of(geonameid)
+        if row is not None:
+            return self._place(row)
+        return self._index.by_geonameid(geonameid) if self._index is not None else None
+
+    def _row_of(self, geonameid: int | None) -> int | None:
+        if geonameid is None:
+            return None
         ids = self._a["geonameid"]
         order = self._a["gid_order"]
         lo, hi = 0, len(order)
@@ -322,8 +335,8 @@ class Gazetteer:
             else:
                 hi = mid
         if lo < len(order) and ids[order[lo]] == geonameid:
-            return self._place(int(order[lo]))
-        return self._index.by_geonameid(geonameid) if self._index is not None else None
+            return int(order[lo])
+        return None
 
     def country(self, code: str) -> Place | None:
         if self._country_index is None:
