@@ -66,6 +66,7 @@ ROWS = [
     ),  # fmt: skip
     _row(7700002, "Zzyzowka", 51.2, 22.3, "H", "STM", "PL", "75"),
     _row(7700003, "Hotel Zzyzowka", 51.2, 22.31, "S", "HTL", "PL", "75"),
+    _row(7700004, "Warsaw", 41.3, -79.9, "H", "STM", "US", "PA"),  # a creek
 ]
 ALTERNATES = [
     ["1", "7700001", "en", "Little Zzyzow", "1", "", "", "", "", ""],
@@ -118,7 +119,7 @@ def test_the_rows_land_with_their_kinds_names_and_codes(index):
     )  # fmt: skip
     assert dict(village.raw)["admin2"] == "PL.75.0601"
     assert (village.lat, village.lon, village.population) == (51.1, 22.2, 140)
-    assert index.by_geonameid(7700002).kind == "river"
+    assert index.by_geonameid(7700002).kind == "other"  # a stream: no major river's bonus
     assert index.by_geonameid(7700003).kind == "other"
     assert index.by_geonameid(756135).kind == "city"
     assert index.admin1("pl", "76").geonameid == 3337498
@@ -148,7 +149,7 @@ def test_candidates_come_from_the_index_after_the_gazetteer_s_own(index):
     assert gazetteer.candidates("Little Zzyzow") == ()
     gazetteer.set_index(index)
     assert [p.geonameid for p in gazetteer.candidates("Little Zzyzow")] == [7700001]
-    assert [p.geonameid for p in gazetteer.candidates("WARSAW")] == [756135]  # not twice
+    assert [p.geonameid for p in gazetteer.candidates("WARSAW")] == [756135, 7700004]
     assert gazetteer.candidates("Warsaw")[0] is gazetteer.candidates("Warsaw")[0]
     assert gazetteer.candidates("Varsovie") == (WARSAW,)  # a name only the dump gives it
     assert gazetteer.candidates("Varsovie")[0].population == 1_700_000  # the gazetteer's record
@@ -187,6 +188,12 @@ def test_geoparsing_a_sentence_uses_a_place_only_the_dump_has(index):
         ("Wolka Zzyzowska", 7700001),
         ("Warsaw", 756135),
     ]
+
+
+def test_a_creek_of_the_dump_does_not_outrank_the_city_of_its_name(index):
+    gazetteer = Gazetteer.from_places([WARSAW])
+    gazetteer.set_index(index)
+    assert resolve_toponyms([_toponym("Warsaw")], "Warsaw", gazetteer)[0].place == WARSAW
 
 
 def test_load_gazetteer_uses_the_index_when_there_is_one(dump, tmp_path, monkeypatch):
@@ -288,7 +295,7 @@ def test_bad_input_through_the_cli_is_one_line_on_stderr(dump, tmp_path, monkeyp
     bad.write_bytes(_tsv(ROWS).encode() + b"1\tCaf\xe9\n")
     cases = [
         ([str(tmp_path / "missing.zip")], "missing.zip: no such file"),
-        ([str(bad)], "bad.txt, line 6: not UTF-8"),
+        ([str(bad)], f"bad.txt, line {len(ROWS) + 1}: not UTF-8"),
         ([str(dump["main"]), "--admin-codes", str(dump["alternates"])], "line 1: 10 tab"),
         ([str(dump["codes"])], "admin1CodesASCII.txt, line 1: 4 tab-separated columns"),
     ]
@@ -309,7 +316,7 @@ def test_status_and_remove(dump, tmp_path, monkeypatch, capsys):
     assert cli.main(["gazetteer", "status"]) == 0
     assert "the default (registry packages)" in capsys.readouterr().out
     assert cli.main(["gazetteer", "import", str(dump["main"]), "--quiet"]) == 0
-    assert "imported 5 places" in capsys.readouterr().out
+    assert "imported 6 places" in capsys.readouterr().out
     assert cli.main(["gazetteer", "status"]) == 0
     assert "allCountries.zip imported" in capsys.readouterr().out
     monkeypatch.setenv(GAZETTEER_ENV, "default")

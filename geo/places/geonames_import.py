@@ -36,15 +36,13 @@ _key = normalize_name.__wrapped__
 """geo.names.normalize_name without its cache: 12 million names seen once would only churn it."""
 
 _COUNTRY_FEATURES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
-_SEA_FEATURES = frozenset({"SEA", "OCN", "GULF", "BAY", "BAYS", "STRT", "SD", "CHN", "LGN"})
-_RIVER_FEATURES = frozenset({"STM", "STMI", "STMS", "STMX", "RVN", "CNL"})
 _GONE_FEATURES = frozenset({"PPLQ", "PPLW", "PPLCH"})
 """Abandoned, destroyed and former capitals: populated once, not now."""
 _SKIPPED_LANGUAGES = frozenset(
     {"post", "iata", "icao", "faac", "tcid", "link", "wkdt", "unlc", "phon", "piny", "fr_1793"}
 )
 """alternateNamesV2 "languages" that are codes, links or transcriptions, not names."""
-_RANK = {"country": 0, "admin1": 1, "continent": 1, "region": 2, "sea": 2, "river": 2}
+_RANK = {"country": 0, "admin1": 1, "continent": 1}
 """The order among equally populous places of one name (all most often have no population)."""
 
 
@@ -66,7 +64,10 @@ class ImportSummary:
 
 
 def place_kind(feature_class: str, feature_code: str, population: int) -> PlaceKind:
-    """GeoNames' feature class and code as the resolver's kinds."""
+    """GeoNames' feature class and code as the resolver's kinds. Streams, bays, areas and
+    bridges are `other`, not river, sea, region or crossing: the resolver's large bonuses for
+    those kinds were learned on the few major ones the supplement lists, and every creek named
+    Minsk would otherwise outrank the city."""
     if feature_code.endswith("H") and feature_class in ("A", "P"):  # historical
         return "other"
     if feature_class == "A":
@@ -81,14 +82,8 @@ def place_kind(feature_class: str, feature_code: str, population: int) -> PlaceK
         if feature_code in _GONE_FEATURES:
             return "other"
         return "city" if population >= VILLAGE_MAX_POPULATION else "village"
-    if feature_class == "L":
-        return {"CONT": "continent", "RGN": "region"}.get(feature_code, "other")
-    if feature_class == "H" and feature_code in _SEA_FEATURES:
-        return "sea"
-    if feature_class == "H" and feature_code in _RIVER_FEATURES:
-        return "river"
-    if feature_class == "S" and feature_code in ("BDG", "PSTB"):
-        return "crossing"
+    if feature_class == "L" and feature_code == "CONT":
+        return "continent"
     return "other"
 
 

@@ -29,7 +29,7 @@ MAX_CANDIDATES = 60
 """Places one name gives at most, most populous first: "Springfield" names hundreds of
 streams, schools and hamlets, and the resolver scores every candidate against every other."""
 
-RECOGNISED_KINDS = ("country", "admin1", "admin2", "city", "village", "continent", "region")
+RECOGNISED_KINDS = ("country", "admin1", "admin2", "city", "village", "continent")
 """Kinds whose names recognition counts as place names (`is_known`): hotels, hills and streams
 of one name would make common words look like places."""
 
