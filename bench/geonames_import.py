@@ -203,8 +203,9 @@ def main() -> None:
             print(f"geoparse ({label}): {seconds:.1f} s, peak RSS {peak:.0f} MB, synthetic"
                   f" villages resolved {hits}/{len(villages)} ({found} recognised)")  # fmt: skip
         same = len(outputs[0] & outputs[1])
+        reused = f"its {len(REAL_NAMES)} real names are reused by streams, hotels, hills, regions"
         print(f"seeds:     {same}/{len(outputs[0])} toponyms resolved as without the dump"
-              f" (its {len(REAL_NAMES)} real names are reused by streams and hotels)")  # fmt: skip
+              f" ({reused})")  # fmt: skip
 
 
 if __name__ == "__main__":
