@@ -281,6 +281,85 @@ def _events(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# gazetteer (full-GeoNames mode)
+# --------------------------------------------------------------------------
+
+
+def _gazetteer_import(args: argparse.Namespace) -> int:
+    from geo.places import default_cache_dir, import_geonames, index_path
+
+    target = index_path(default_cache_dir())
+    summary = import_geonames(
+        args.file, target, args.alternate_names, args.admin_codes, progress=not args.quiet
+    )
+    print(
+        f"imported {summary.places:,} places and {summary.names:,} names"
+        f" ({summary.admin1:,} admin-1 codes) in {summary.seconds:.0f} s"
+        f" into {summary.path} ({summary.size / 2**20:,.0f} MB).\n"
+        "geocode, geoparse, events and build now use it (analyses cached by earlier builds are"
+        " made again); `python -m geo gazetteer remove` goes back to the default gazetteer."
+    )
+    return 0
+
+
+def _gazetteer_status(args: argparse.Namespace) -> int:
+    from geo.places import (
+        GAZETTEER_ENV,
+        GeoNamesIndex,
+        default_cache_dir,
+        index_path,
+        selected_index,
+    )
+
+    path = index_path(default_cache_dir())
+    selected = selected_index(default_cache_dir())
+    if selected is None:
+        ignored = f" ({path} exists, {GAZETTEER_ENV}=default ignores it)" if path.exists() else ""
+        print(f"gazetteer: the default (registry packages){ignored}")
+        return 0
+    meta = GeoNamesIndex(selected).meta
+    print(
+        f"gazetteer: the default, with GeoNames' dump {meta['source']} imported"
+        f" {meta['imported_at']}: {int(meta['places']):,} places, {int(meta['names']):,} names"
+        f" in {selected} ({selected.stat().st_size / 2**20:,.0f} MB)"
+    )
+    return 0
+
+
+def _gazetteer_remove(args: argparse.Namespace) -> int:
+    from geo.places import default_cache_dir, index_path
+
+    path = index_path(default_cache_dir())
+    if not path.exists():
+        print(f"no imported index at {path}: the default gazetteer is in use")
+        return 0
+    path.unlink()
+    print(f"removed {path}: the default gazetteer is in use again")
+    return 0
+
+
+def _add_gazetteer_commands(commands: argparse._SubParsersAction) -> None:
+    gazetteer = commands.add_parser(
+        "gazetteer", help="full-GeoNames mode: import GeoNames' dump, show or remove it"
+    )
+    actions = gazetteer.add_subparsers(dest="action", required=True)
+    load = actions.add_parser(
+        "import",
+        help="stream allCountries.zip (or a country's XX.zip, or the .txt) into an on-disk "
+        "index under the cache dir (GEO_CACHE_DIR, default ~/.cache/newsmap-geo)",
+    )
+    load.add_argument("file", help="GeoNames' allCountries.zip, XX.zip or their .txt")
+    load.add_argument("--alternate-names", metavar="FILE", help="alternateNamesV2.zip or .txt")
+    load.add_argument("--admin-codes", metavar="FILE", help="admin1CodesASCII.txt")
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.set_defaults(run=_gazetteer_import)
+    status = actions.add_parser("status", help="which gazetteer geoparsing uses")
+    status.set_defaults(run=_gazetteer_status)
+    remove = actions.add_parser("remove", help="delete the imported index: back to the default")
+    remove.set_defaults(run=_gazetteer_remove)
+
+
+# --------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------
 
@@ -402,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     events.add_argument("file", nargs="?", help="a JSON Lines file (default: stdin)")
     events.set_defaults(run=_events)
+    _add_gazetteer_commands(commands)
     return parser
 
 

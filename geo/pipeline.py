@@ -23,7 +23,7 @@ from geo.events import extract_events
 from geo.ingest import iter_corpus
 from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.nlp import find_actors, find_dates, find_toponyms
-from geo.places import SERVICE_ENV, resolve_toponyms, resolve_unplaced
+from geo.places import SERVICE_ENV, active_index_id, resolve_toponyms, resolve_unplaced
 from geo.store import (
     FORMAT_VERSION,
     ArticleCache,
@@ -362,6 +362,10 @@ def build_store(
     fingerprint = code_fingerprint()
     # Analyses made with an online geocoder differ from offline ones: cache them apart.
     analysis_key = fingerprint if online is None else f"{fingerprint}+{online.name}"
+    # ... and so are those made with an imported GeoNames dump (each import its own).
+    index = getattr(gazetteer, "index", None)
+    dump = getattr(index, "import_id", "") if gazetteer is not None else active_index_id()
+    analysis_key += f"+geonames-dump:{dump}" if dump else ""
     if not force and _unchanged_since(previous, paths, files, analysis_key, data_dir):
         summary = _summary_of_previous(previous, data_dir)
         report(summary.articles, summary.articles, "nothing changed since the last build")

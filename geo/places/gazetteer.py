@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,7 +20,13 @@ from geo.names import normalize_name
 from geo.places.sources import KINDS, _Row
 
 if TYPE_CHECKING:
-    pass
+    from geo.places.geonames_index import GeoNamesIndex
+
+REPLACEABLE_POINTS = frozenset(
+    {"countryinfo", "iso3166-2", "member-towns", "capital", "largest-town", "country"}
+)
+"""Point sources an imported GeoNames index overrides with GeoNames' own point of the feature
+(a supplement point is a person's correction, and is kept)."""
 
 
 # --------------------------------------------------------------------------
@@ -142,6 +149,7 @@ class Gazetteer:
         self._fuzzy_choices: dict[str | None, dict[int, tuple[list[str], np.ndarray]]] = {}
         self._fallback_loader: Callable[[], Gazetteer] | None = None
         self._fallback: Gazetteer | None = None
+        self._index: GeoNamesIndex | None = None
 
     # -- construction -----------------------------------------------------
 
@@ -181,6 +189,18 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return int(self._meta["size"])  # type: ignore[call-overload]
+
+    @property
+    def index(self) -> GeoNamesIndex | None:
+        """The imported GeoNames dump this gazetteer also answers from (full-GeoNames mode)."""
+        return self._index
+
+    def set_index(self, index: GeoNamesIndex | None) -> None:
+        """Answer also from GeoNames' dump: its places are added to each name's candidates
+        (after this gazetteer's own, which keep their order), and this gazetteer's places
+        that lack GeoNames' point take the dump's."""
+        self._index = index
+        self._places.clear()
 
     def point_sources(self) -> dict[str, dict[str, int]]:
         """How many places of each kind have their point from each source
@@ -224,6 +244,11 @@ class Gazetteer:
             admin1=fields["admin1"],  # type: ignore[arg-type]
             raw=tuple(fields.items()),
         )
+        if self._index is not None and place.geonameid and fields["point"] in REPLACEABLE_POINTS:
+            point = self._index.point(place.geonameid)
+            if point is not None:
+                fields.update(lat=point[0], lon=point[1], point="geonames")
+                place = replace(place, lat=point[0], lon=point[1], raw=tuple(fields.items()))
         self._places[i] = place
         return place
 
@@ -242,10 +267,21 @@ class Gazetteer:
 
     def candidates(self, name: str) -> tuple[Place, ...]:
         """Every place one of whose names normalises to the same key."""
-        return tuple(self._place(int(i)) for i in self._lookup(normalize_name(name)))
+        key = normalize_name(name)
+        own = tuple(self._place(int(i)) for i in self._lookup(key))
+        if self._index is None:
+            return own
+        ids = {p.geonameid for p in own}
+        extra = []
+        for place in self._index.candidates(key):
+            if place.geonameid not in ids:  # a place of both under a name only the dump has:
+                row = self._row_of(place.geonameid)  # this gazetteer's record of it
+                extra.append(place if row is None else self._place(row))
+        return own + tuple(extra)
 
     def is_known_name(self, name: str) -> bool:
-        return len(self._lookup(normalize_name(name))) > 0
+        key = normalize_name(name)
+        return len(self._lookup(key)) > 0 or (self._index is not None and self._index.is_known(key))
 
     def set_fallback(self, loader: Callable[[], Gazetteer] | None) -> None:
         """A second gazetteer, loaded on first need, for names this one lacks
@@ -281,6 +317,14 @@ class Gazetteer:
         return self._place(int(rows[best])) if km[best] <= max_km else None
 
     def by_geonameid(self, geonameid: int) -> Place | None:
+        row = self._row_of(geonameid)
+        if row is not None:
+            return self._place(row)
+        return self._index.by_geonameid(geonameid) if self._index is not None else None
+
+    def _row_of(self, geonameid: int | None) -> int | None:
+        if geonameid is None:
+            return None
         ids = self._a["geonameid"]
         order = self._a["gid_order"]
         lo, hi = 0, len(order)
@@ -291,7 +335,7 @@ class Gazetteer:
             else:
                 hi = mid
         if lo < len(order) and ids[order[lo]] == geonameid:
-            return self._place(int(order[lo]))
+            return int(order[lo])
         return None
 
     def country(self, code: str) -> Place | None:
@@ -317,7 +361,9 @@ class Gazetteer:
                 if int(self._a["admin1"][i]) >= 0
             }
         i = self._admin1_index.get((country_code.upper(), admin1_code.upper()))
-        return self._place(i) if i is not None else None
+        if i is not None:
+            return self._place(i)
+        return self._index.admin1(country_code, admin1_code) if self._index is not None else None
 
     def country_by_demonym(self, word: str) -> str | None:
         """ "Polish" -> "PL"; plural nouns ("Iraqis") fall back to the singular."""
