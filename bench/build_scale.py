@@ -100,9 +100,9 @@ def _build(corpus: str, data_dir: str, workers: str) -> dict[str, object]:
 
 def _write(data_dir: str, times: str, out_dir: str) -> dict[str, object]:
     """write_store fed the cached analyses of data_dir `times` over (ids made distinct)."""
-    from geo.store import ArticleCache, read_manifest, write_store
+    from geo.store import ArticleCache, load_articles, write_store
 
-    keys = list(read_manifest(data_dir)["articles"].values())  # type: ignore[index, union-attr]
+    keys = list(load_articles(data_dir)["cache_key"])
     cache = ArticleCache(data_dir)
 
     def stream() -> Iterator[tuple[object, str]]:
