@@ -79,18 +79,72 @@ PICK_MARKER_JS = """async () => {
   if (!marker._icon) { return null; }
   document.querySelectorAll('[data-load-pick]').forEach(e => e.removeAttribute('data-load-pick'));
   marker._icon.setAttribute('data-load-pick', '1');
-  return marker._icon.getAttribute('data-place');
+  // A marker sharing its point with others is shown on a spider leg, its latlng moved.
+  return [marker._icon.getAttribute('data-place'), !!marker._preSpiderfyLatlng];
 }"""
 """A random marker of those on the map, zoomed to until its cluster releases (or spiderfies)
-it, tagged for Playwright to click; its place name, or null when there is none."""
+it, tagged for Playwright to click: [its place name, spiderfied], or null when there is none."""
 
 
-INPUT_STAMP_JS = """
+PAGE_PROBE_JS = """
 for (const type of ["pointerdown", "keydown"]) {
   window.addEventListener(type, () => { window.__loadInputAt = Date.now(); }, true);
 }
+window.__loadFinished = 0;
+window.__loadFinishedAt = 0;
+window.__loadStatuses = [];
+(() => {
+  // The ScriptFinishedStatus of a ForwardMsg whose type is script_finished (field 6, an
+  // enum), else -1: only the top-level fields are read, longer ones skipped, not decoded.
+  function scriptFinished(buffer) {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = b[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80 && i < b.length);
+      return value;
+    };
+    while (i < b.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+      if (wire === 0) { const value = varint(); if (field === 6) { return value; } }
+      else if (wire === 2) { const length = varint(); i += length; }  // not i += varint()
+      else if (wire === 1) { i += 8; }
+      else if (wire === 5) { i += 4; }
+      else { return -1; }
+    }
+    return -1;
+  }
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (!(event.data instanceof ArrayBuffer)) { return; }
+        const status = scriptFinished(event.data);
+        if (status >= 0) {
+          window.__loadFinishedAt = Date.now();
+          window.__loadStatuses.push(status);
+          window.__loadFinished += 1;
+        }
+      });
+    }
+  };
+})();
 """
-"""Stamps the last user input (epoch ms, the same clock as Python's time.time())."""
+"""In every frame: stamps the last user input, and counts the app's script_finished messages
+as they reach the page (epoch ms, the clock of Python's time.time()). In the page, not
+through Playwright's websocket events: those carry every frame (a 1 MB map payload per
+rerun at 100k events) base64 through the driver to Python, which cost this script a quarter
+of a core-second per action and delayed the very message being timed."""
+
+RERUN_DONE_JS = """(before) => {
+  if (window.__loadFinished > before &&
+      !document.querySelector('[data-testid="stStatusWidget"]')) {
+    return [Date.now(), window.__loadFinishedAt, window.__loadStatuses.slice(before)];
+  }
+  return false;
+}"""
 
 
 def load_module(name: str, path: Path) -> ModuleType:
@@ -242,28 +296,10 @@ class LoadPage:
         self.number, self.url, self.e2e, self.timeout_s = number, url, e2e, timeout_s
         self.rng = random.Random(seed * 1000 + number)
         self.result = PageResult()
-        self.finished = 0  # script_finished messages received
-        self.finished_at = 0.0
-        self.finish_status: list[int] = []
         self.added = 0
         self.search = ""
 
     # -- events from the page
-    def _on_websocket(self, ws) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        def received(payload) -> None:
-            if not isinstance(payload, bytes):
-                return
-            msg = ForwardMsg()
-            msg.ParseFromString(payload)
-            if msg.WhichOneof("type") == "script_finished":
-                self.finish_status.append(msg.script_finished)
-                self.finished_at = time.time()
-                self.finished += 1
-
-        ws.on("framereceived", received)
-
     def _on_console(self, message) -> None:
         if message.type != "error":
             return
@@ -297,9 +333,8 @@ class LoadPage:
             args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
         context = self.browser.new_context(viewport={"width": 1500, "height": 1100})
-        context.add_init_script(INPUT_STAMP_JS)  # every frame, the map's included
+        context.add_init_script(PAGE_PROBE_JS)  # every frame, the map's included
         page = context.new_page()
-        page.on("websocket", self._on_websocket)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self._error("page exception", str(error)))
         self.page = page
@@ -308,9 +343,27 @@ class LoadPage:
         page.get_by_test_id("stMetricValue").first.wait_for(timeout=300_000)
         if page.get_by_text("Event store built").count():
             raise RuntimeError("the store was rebuilt: it should have been current")
-        self.frame = e2e._map_frame(page)
-        self.wait_rerun(0, time.time())
+        try:
+            self.frame = e2e._map_frame(page)
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}; {self.map_state()}") from None
+        self.wait_rerun(0, time.time())  # the first run's
         self.result.ready_s = time.monotonic() - start
+
+    def map_state(self) -> str:
+        """What the map's frames hold, for a page whose map did not show."""
+        states = []
+        for frame in self.page.frames:
+            if "st_folium" in frame.url:
+                try:
+                    state = frame.evaluate(
+                        "() => [!!window.map, (window.feature_group || []).length]"
+                    )
+                except Exception as error:  # noqa: BLE001 - a detached frame, say so
+                    state = type(error).__name__
+                states.append(f"st_folium frame (map, feature groups): {state}")
+        components = self.page.get_by_test_id("stCustomComponentV1").count()
+        return f"{components} component element(s); " + ("; ".join(states) or "no map frame")
 
     def close(self) -> None:
         browser = getattr(self, "browser", None)
@@ -318,39 +371,42 @@ class LoadPage:
             browser.close()
 
     # -- measuring
-    def wait_rerun(self, before: int, start: float) -> tuple[float, float]:
-        """Wall-clock times (time.time()) at which the page was idle (a script_finished after
-        `before` has arrived and the running indicator is gone), and at which that
-        script_finished arrived. Raises TimeoutError `timeout_s` after `start`."""
-        page = self.page
-        deadline = start + self.timeout_s
-        while self.finished <= before:
-            if time.time() > deadline:
-                raise TimeoutError(f"no script_finished in {self.timeout_s:.0f} s")
-            page.wait_for_timeout(5)  # lets Playwright deliver the websocket frames
-        left_ms = max(1.0, (deadline - time.time()) * 1000)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=left_ms
-        )
-        return time.time(), self.finished_at
+    def wait_rerun(self, before: int, start: float) -> tuple[float, float, list[int]]:
+        """Once the page has had a script_finished after its `before`-th and the running
+        indicator is gone: the times (epoch s) at which it was idle and at which that message
+        arrived, and the statuses of the reruns that finished. TimeoutError `timeout_s` after
+        `start`."""
+        left_ms = max(1.0, (start + self.timeout_s - time.time()) * 1000)
+        try:
+            done = self.page.wait_for_function(
+                RERUN_DONE_JS, arg=before, polling=10, timeout=left_ms
+            ).json_value()
+        except Exception as error:  # noqa: BLE001 - Playwright's TimeoutError, said plainly
+            if type(error).__name__ != "TimeoutError":
+                raise
+            raise TimeoutError(f"no finished rerun in {self.timeout_s:.0f} s") from None
+        idle, finished_at, statuses = done
+        return idle / 1000, finished_at / 1000, statuses
+
+    def reruns(self) -> int:
+        return self.page.evaluate("() => window.__loadFinished")
 
     def timed(self, kind: str, what: str, act, run_start: float, where=None, check=None):
         """Runs `act` (the widget change), then waits for the rerun it starts. Times count
         from the input event in the page (`where`, the page or the map's frame), as
-        INPUT_STAMP_JS records it, so Playwright's own checks before a click are left out."""
+        PAGE_PROBE_JS records it, so Playwright's own checks before a click are left out."""
         where = where or self.page
-        before = self.finished
-        statuses = len(self.finish_status)
         start = time.time()
         seconds = finished = None
         try:
+            before = self.reruns()
             where.evaluate("() => { window.__loadInputAt = null; }")
             act()
-            idle, finished_at = self.wait_rerun(before, start)
+            idle, finished_at, statuses = self.wait_rerun(before, start)
             stamp = where.evaluate("() => window.__loadInputAt")
             began = stamp / 1000 if stamp else start
             seconds, finished = idle - began, finished_at - began
-            for status in self.finish_status[statuses:]:
+            for status in statuses:
                 if status != 0:  # FINISHED_SUCCESSFULLY
                     self._error("rerun not finished", f"{kind} {what}: script_finished={status}")
             if self.page.get_by_test_id("stException").count():
@@ -361,6 +417,7 @@ class LoadPage:
         except TimeoutError as error:
             self._error("timeout", f"{kind} {what}: {error}")
             self.snapshot(kind)
+            seconds = finished = None
         except Exception as error:  # noqa: BLE001 - a Playwright error is a result here
             if type(error).__name__ == "TimeoutError":  # Playwright's own
                 self._error("timeout", f"{kind} {what}: {str(error).splitlines()[0]}")
@@ -428,9 +485,10 @@ class LoadPage:
 
     def click_marker(self, run_start: float) -> None:
         self.frame = self.e2e._map_frame(self.page)
-        name = self.frame.evaluate(PICK_MARKER_JS)
-        if name is None:  # nothing on the map (or the cluster did not let it go)
+        picked = self.frame.evaluate(PICK_MARKER_JS)
+        if picked is None:  # nothing on the map (or the cluster did not let it go)
             return self.reset(run_start)
+        name, spiderfied = picked
         marker = self.frame.locator("[data-load-pick]").first
 
         def shown() -> None:
@@ -440,7 +498,8 @@ class LoadPage:
                 self._error("click not shown", f"{name!r} clicked, the panel shows another")
 
         click = lambda: marker.click(timeout=10_000)  # noqa: E731
-        self.timed("click", name, click, run_start, self.frame, shown)
+        what = f"{name} (spiderfied)" if spiderfied else name
+        self.timed("click", what, click, run_start, self.frame, shown)
 
     def step(self, run_start: float) -> None:
         kinds, weights = zip(*ACTIONS, strict=True)
@@ -468,11 +527,14 @@ def drive(load_page: LoadPage, ready: threading.Barrier, go: dict, opening: thre
                     load_page.open(playwright)
             except Exception as error:  # noqa: BLE001 - reported, the others go on
                 load_page._error("setup", f"{type(error).__name__}: {error}")
-                ready.abort()
-                return
+                opened = False
+            else:
+                opened = True
             try:
-                ready.wait()
+                ready.wait()  # the run starts with the pages that opened
             except threading.BrokenBarrierError:
+                return
+            if not opened:
                 return
             while time.monotonic() < go["deadline"]:
                 try:
