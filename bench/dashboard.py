@@ -233,6 +233,14 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
     actor_name_col = np.array([LIST_SEP.join(actor_names[a]) for a in actor_pick], dtype=object)
     actor_types = np.array([LIST_SEP.join("person" for _ in a) for a in actor_pick], dtype=object)
     actor_countries = np.array([LIST_SEP.join(actor_codes[a]) for a in actor_pick], dtype=object)
+    # The first actor acts (source), the others are acted upon (targets).
+    source_ids = np.array([f"actor{a[0]}" if len(a) else "" for a in actor_pick], dtype=object)
+    source_names = np.array([actor_names[a[0]] if len(a) else "" for a in actor_pick], dtype=object)
+    target_ids = np.array(
+        [LIST_SEP.join(f"actor{i}" for i in a[1:]) for a in actor_pick], dtype=object
+    )
+    target_names = np.array([LIST_SEP.join(actor_names[a[1:]]) for a in actor_pick], dtype=object)
+    cameos = np.array([f"{c:02d}0" for c in rng.integers(1, 21, n_events)], dtype=object)
 
     days = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365, n_events), "D")
     sources = np.array([f"Outlet {i}" for i in range(40)], dtype=object)[
@@ -248,6 +256,8 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
         for i, (a, n) in enumerate(zip(lead, names, strict=True))
     ]
     mention_start = np.array([len(a) for a in lead]) + 1000
+    # The trigger is the excerpt's first word (offsets are the article's, as the excerpt's).
+    trigger = [x.split(" ", 1)[0] for x in excerpts]
     rows = pd.DataFrame(
         {
             "event_id": [f"ev{e}" for e in event_of_row],
@@ -259,17 +269,14 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
             "actor_names": actor_name_col[event_of_row],
             "actor_types": actor_types[event_of_row],
             "actor_countries": actor_countries[event_of_row],
-            # the first actor acts, the others are acted upon
-            "source_ids": [a.split(LIST_SEP)[0] for a in actor_ids[event_of_row]],
-            "source_names": [a.split(LIST_SEP)[0] for a in actor_name_col[event_of_row]],
-            "target_ids": [LIST_SEP.join(a.split(LIST_SEP)[1:]) for a in actor_ids[event_of_row]],
-            "target_names": [
-                LIST_SEP.join(a.split(LIST_SEP)[1:]) for a in actor_name_col[event_of_row]
-            ],
-            "cameo": None,
-            "trigger": None,
-            "trigger_start": pd.array([None] * len(event_of_row), dtype="Int64"),
-            "trigger_end": pd.array([None] * len(event_of_row), dtype="Int64"),
+            "source_ids": source_ids[event_of_row],
+            "source_names": source_names[event_of_row],
+            "target_ids": target_ids[event_of_row],
+            "target_names": target_names[event_of_row],
+            "cameo": cameos[event_of_row],
+            "trigger": trigger,
+            "trigger_start": 1000,
+            "trigger_end": [1000 + len(t) for t in trigger],
             "excerpt": excerpts,
             "start": 1000,
             "end": [1000 + len(x) for x in excerpts],
@@ -294,6 +301,8 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
         }
     )
     rows["geonameid"] = rows["geonameid"].astype("Int64")
+    for col in ("trigger_start", "trigger_end"):
+        rows[col] = rows[col].astype("Int64")
     # shapely points are (x, y) = (lon, lat).
     geometry = gpd.points_from_xy(
         places["longitude"].to_numpy()[place_of_row], places["latitude"].to_numpy()[place_of_row]
@@ -339,6 +348,17 @@ def write_bench_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
         "partitions": [partition.to_manifest()],
     }
     (data_dir / state.MANIFEST_FILE).write_text(json.dumps(manifest))
+
+
+def bench_store(tmp: Path, n_events: int, n_places: int) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The synthetic store in tmp/data over an empty corpus tmp/corpus: the frame, and the
+    NEWSMAP_* variables that point the dashboard at it (current, so nothing is rebuilt).
+    bench/load.py calls this too."""
+    frame = synthetic_frame(n_events, n_places)
+    data_dir = tmp / "data"
+    write_bench_store(frame, data_dir)
+    (tmp / "corpus").mkdir()
+    return frame, {"NEWSMAP_DATA_DIR": str(data_dir), "NEWSMAP_SEEDS_DIR": str(tmp / "corpus")}
 
 
 FRESH_APPTEST = """
@@ -471,19 +491,17 @@ def main() -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    t0 = time.perf_counter()
-    frame = synthetic_frame(args.events, args.places)
-    print(
-        f"synthetic store: {frame['event_id'].nunique():,} events, "
-        f"{len(frame):,} event×place rows, "
-        f"{frame['place_key'].nunique():,} places ({time.perf_counter() - t0:.1f} s to generate)"
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp) / "data"
-        write_bench_store(frame, data_dir)
-        (Path(tmp) / "corpus").mkdir()
-        os.environ["NEWSMAP_DATA_DIR"] = str(data_dir)
-        os.environ["NEWSMAP_SEEDS_DIR"] = str(Path(tmp) / "corpus")
+        t0 = time.perf_counter()
+        frame, store_env = bench_store(Path(tmp), args.events, args.places)
+        print(
+            f"synthetic store: {frame['event_id'].nunique():,} events, "
+            f"{len(frame):,} event×place rows, "
+            f"{frame['place_key'].nunique():,} places "
+            f"({time.perf_counter() - t0:.1f} s to generate and write)"
+        )
+        data_dir = Path(store_env["NEWSMAP_DATA_DIR"])
+        os.environ.update(store_env)
         env = dict(os.environ)
 
         # An empty static folder: the first start installs the map assets and renders
