@@ -299,16 +299,16 @@ def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
 
 
 def _popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) -> np.ndarray:
-    """Events each place's popup may list: busy places more, all at least one."""
-    present = counts > 0
-    wanted = np.minimum(counts, max_events)
-    entries = (budget - int(present.sum()) * PLACE_OVERHEAD_BYTES) // (
-        window + ENTRY_OVERHEAD_BYTES
-    )
-    total = int(wanted.sum())
+    """Events each popup may list: busy places more; the busiest only, when not all fit one."""
+    present, wanted = counts > 0, np.minimum(counts, max_events)
+    places, total = int(present.sum()), int(wanted.sum())
+    entries = max(0, budget - places * PLACE_OVERHEAD_BYTES) // (window + ENTRY_OVERHEAD_BYTES)
     if total <= entries:
         return wanted
-    scaled = np.floor(wanted * max(entries, 0) / max(total, 1)).astype(np.int64)
+    if budget - places * PLACE_OVERHEAD_BYTES < places * (60 + ENTRY_OVERHEAD_BYTES):
+        busiest = np.argsort(np.argsort(-counts, kind="stable")) < entries
+        return (busiest & present).astype(np.int64)
+    scaled = np.floor(wanted * entries / max(total, 1)).astype(np.int64)
     return np.where(present, np.maximum(scaled, 1), 0)
 
 
@@ -453,8 +453,8 @@ PLACE_LAYER_JS = """
     });
     root.appendChild(list);
     if (p[7] > p[8].length) {
-      root.appendChild(el("div", "nm-more", "Showing the " + p[8].length + " latest of " + p[7] +
-        "; the panel beside the map lists them all."));
+      root.appendChild(el("div", "nm-more", (p[8].length ? "Showing the " + p[8].length +
+        " latest of " + p[7] + "; the" : "The") + " panel beside the map lists them all."));
     }
     return root;
   }
