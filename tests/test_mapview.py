@@ -232,6 +232,23 @@ def test_find_clicked_place_uses_coordinates_then_tooltip(index):
     assert mapview.find_clicked_place(markers, 0.0, 0.0) is None
 
 
+def test_a_click_on_a_fanned_out_marker_finds_its_place_by_the_tooltip(index):
+    """Two places on one point: the cluster fans them out, so the click reports moved
+    coordinates; the tooltip it reports (as rendered, unescaped) names the place."""
+    import dataclasses
+    import html
+
+    markers = mapview.place_markers(index)
+    first, second = markers[0], markers[1]
+    twin = dataclasses.replace(second, lat=first.lat, lon=first.lon)
+    both = [first, twin]
+    moved = (first.lat + 0.01, first.lon - 0.01)
+    assert mapview.find_clicked_place(both, *moved, html.unescape(twin.tooltip)) == twin
+    assert mapview.find_clicked_place(both, *moved, html.unescape(first.tooltip)) == first
+    assert mapview.find_clicked_place(both, first.lat, first.lon, "gone · 1 event") == first
+    assert mapview.find_clicked_place(both, *moved, "gone · 1 event") is None
+
+
 def test_base_map_uses_local_assets_only(frame):
     m = foliummap.build_base_map(mapview.DEFAULT_BOUNDS, ASSETS)
     html = m.get_root().render()

@@ -406,22 +406,14 @@ def _popup_entries(
 def find_clicked_place(
     markers: Sequence[PlaceMarker], lat: float, lng: float, tooltip: str | None = None
 ) -> PlaceMarker | None:
-    """The marker a click landed on: same coordinates, name from the tooltip breaking ties."""
-    best: list[PlaceMarker] = []
-    best_distance = 1e-4
-    for marker in markers:
-        distance = abs(marker.lat - lat) + abs(marker.lon - lng)
-        if distance < best_distance - 1e-12:
-            best, best_distance = [marker], distance
-        elif abs(distance - best_distance) <= 1e-12:
-            best.append(marker)
-    if not best:
+    """The marker a click landed on: the nearest of those whose tooltip (name and count, as
+    bound or as rendered) the click reports, else one at the click's point. Markers sharing
+    a point are fanned out when clicked: the click's coordinates need not be the place's."""
+    named = [m for m in markers if tooltip in (m.tooltip, html.unescape(m.tooltip))]
+    nearest = min(named or markers, key=lambda m: abs(m.lat - lat) + abs(m.lon - lng), default=None)
+    if nearest is None or not named and abs(nearest.lat - lat) + abs(nearest.lon - lng) >= 1e-4:
         return None
-    if tooltip and len(best) > 1:
-        named = [m for m in best if tooltip.startswith(m.name)]
-        if named:
-            return named[0]
-    return best[0]
+    return nearest
 
 
 # --------------------------------------------------------------------------- folium
