@@ -1,6 +1,6 @@
-"""Commits killed midway, and a damaged manifest rewritten: found by bench/faults.py on the
-partitioned store. Readers never show files no manifest committed, and the next build leaves
-no partition file its manifest does not list."""
+"""Commits killed midway, a damaged manifest or partition file: found by bench/faults.py on
+the partitioned store. Readers never show files no manifest committed, the next build leaves
+no partition file its manifest does not list, and names a damaged one it rewrites."""
 
 import json
 import os
@@ -104,3 +104,19 @@ def test_a_migration_killed_midway_still_reads_the_flat_store(
     assert _part_files(data_dir) == _listed(data_dir)
     assert not [p for p in data_dir.iterdir() if p.name.startswith(".flat-")]
     assert len(load_articles(data_dir)) == 5
+
+
+def test_a_build_names_the_damaged_partition_file_it_rewrites(corpus, tmp_path, analyser, caplog):
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    _add(corpus, 3, 1)
+    _build(corpus, data_dir)
+    damaged = data_dir / "places.parquet" / "part-000002.parquet"
+    data = damaged.read_bytes()
+    middle = len(data) // 2
+    damaged.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]))
+    with caplog.at_level("WARNING", logger="geo"):
+        _build(corpus, data_dir)
+    assert f"{damaged} is damaged or not the file its build wrote" in caplog.text
+    assert "rewriting the store" in caplog.text
+    assert _part_files(data_dir) == _listed(data_dir) and len(load_articles(data_dir)) == 4
