@@ -7,10 +7,16 @@ of the message), whether anything was lost, and whether the message was clear ev
 The goal is "lost: no" and "clear: yes" on every row. The groups (`--only`):
 
 - kill: `kill -9` of `python -m geo build` at --kills points spread evenly over the measured
-  duration of the same build; the store afterwards must be the old one or the new one (file
-  hashes against both), readable with geo.store's readers, and the next build must complete.
-- commit: the kill at each of the renames that put a new store in place (the build exits as
-  `kill -9` would, before the k-th rename), a window too short for timed kills to hit.
+  duration of the same build: a first build into an empty data directory, and an incremental
+  one (appending a partition to an existing store); and of `python -m geo compact`. The store
+  afterwards must be the one before or the one after (hashes of every file of the store: each
+  partition file and the manifest, its volatile keys excluded; partition files no manifest
+  lists are counted apart, as a killed commit's orphans), readable with geo.store's readers,
+  and the next build must complete and leave no orphan.
+- commit: the kill at each of the renames that put a new partition in place (the process exits
+  as `kill -9` would, before the k-th rename: the 5 partition files, then the manifest), for an
+  incremental build and for `geo compact` (which also stops once before deleting the
+  partitions it merged): a window too short for timed kills to hit.
 - lock: two builds on one data directory at once; the dashboard while a build runs.
 - disk: a full disk (a small tmpfs filled to free-space levels between nothing and what the
   build needs: real ENOSPC) and a read-only data directory (a read-only bind mount: real
@@ -18,9 +24,10 @@ The goal is "lost: no" and "clear: yes" on every row. The groups (`--only`):
   (`unshare --mount`, invisible to other processes); where that is impossible the faults are
   injected in-process (ENOSPC from the Parquet writer, EROFS from file opens under the data
   directory), and the row says "simulated".
-- damage: each store file (and the manifest) truncated, garbled in the middle, emptied or
-  replaced; then the readers (load_*, read_manifest), `geo build` and the dashboard (streamlit
-  AppTest on dashboard.py, the map component faked as in tests/test_dashboard.py).
+- damage: each partition file of each table (and the manifest) truncated, garbled in the
+  middle, emptied or replaced; then the readers (load_*, read_manifest), `geo build` (and,
+  for the manifest, `geo build` with no paths) and the dashboard (streamlit AppTest on
+  dashboard.py, the map component faked as in tests/test_dashboard.py).
 - gazetteer: the gazetteer's disk cache damaged the same ways, in a copy under GEO_CACHE_DIR
   (post-town caches linked, not copied); `geo build --force` and the dashboard.
 - online: the online geocoder (geopy's real Nominatim client) against a fake Nominatim on
@@ -29,7 +36,10 @@ The goal is "lost: no" and "clear: yes" on every row. The groups (`--only`):
 
 The corpus is seeds/ plus a few articles from bench/build_scale.py's generator, in a temporary
 directory that is removed at the end (unless --keep). The "old" store is built from seeds/
-alone, the "new" one from seeds/ and the generated articles.
+alone (one partition), the "new" one from seeds/ and the generated articles by an incremental
+build over the old one (a second partition), the "compacted" one by `geo compact` of the new
+one. A store rewritten whole (a forced build, a repaired damage) has other files: it counts as
+the new one when geo.store's readers give the new one's rows ("new, rewritten").
 """
 
 from __future__ import annotations
@@ -65,17 +75,20 @@ USER_AGENT = "newsmap-faults-bench/0.1 (faults-bench@localhost.invalid)"
 TRACEBACK = "Traceback (most recent call last)"
 PAGE = 4096
 
-STORE_FILES = (
+TABLES = (
     "events.geoparquet",
     "events.parquet",
     "articles.parquet",
     "actors.parquet",
     "places.parquet",
-    "manifest.json",
 )
-"""geo.store.state's OUTPUT_FILES and MANIFEST_FILE, in the order a build renames them."""
-VOLATILE_MANIFEST_KEYS = ("written_at", "outputs")
-"""Manifest entries that differ between two builds of the same store (time, file stamps)."""
+"""geo.store.partitions' TABLES: folders of part-NNNNNN.parquet files, in the order a commit
+renames a new partition's files into place (the manifest after them)."""
+MANIFEST = "manifest.json"
+VOLATILE_MANIFEST_KEYS = ("written_at",)
+"""Manifest entries that differ between two builds of the same store (the time)."""
+VOLATILE_STAMP_KEYS = ("mtime_ns",)
+"""Of each partition file's stamp in the manifest, what differs between two such builds."""
 
 
 # --------------------------------------------------------------------------- damage
@@ -224,8 +237,10 @@ def fake_online_geocoder(domain: str, cache_dir: Path | str, fallback=None, time
 
 
 class _ExitAtReplace:
-    """geo.store.writer's `os`, but the k-th os.replace ends the process as kill -9 would:
-    at once, no `finally`, no cleanup."""
+    """geo.store.commit's and geo.store.state's `os`, but the k-th os.replace that puts a
+    store file in place (a partition file into its table's folder, the manifest; not the
+    article cache's entries) ends the process as kill -9 would: at once, no `finally`, no
+    cleanup."""
 
     def __init__(self, k: int) -> None:
         self.k = k
@@ -235,10 +250,37 @@ class _ExitAtReplace:
         return getattr(os, name)
 
     def replace(self, src, dst) -> None:
-        self.calls += 1
-        if self.calls == self.k:
-            os._exit(128 + signal.SIGKILL)
+        target = Path(os.fsdecode(dst))
+        if target.parent.name in TABLES or target.name == MANIFEST:
+            self.calls += 1
+            if self.calls == self.k:
+                os._exit(128 + signal.SIGKILL)
         os.replace(src, dst)
+
+
+def _inject_exit_at_replace(k: int) -> None:
+    import geo.store.commit
+    import geo.store.state
+
+    patched = _ExitAtReplace(k)
+    geo.store.commit.os = patched
+    geo.store.state.os = patched
+
+
+def _inject_exit_before_delete() -> None:
+    """The process ends as kill -9 would once the manifest is in place, before the
+    partitions it no longer lists are deleted (what `geo compact` merged)."""
+    import geo.store.commit
+
+    real = geo.store.commit._delete_partitions
+
+    def delete(data_dir, partitions) -> None:
+        partitions = list(partitions)
+        if partitions:
+            os._exit(128 + signal.SIGKILL)
+        real(data_dir, partitions)
+
+    geo.store.commit._delete_partitions = delete
 
 
 def _inject_enospc(k: int) -> None:
@@ -315,9 +357,9 @@ def _inject_online(domain: str, cache_dir: str) -> None:
 def _run_injected(spec: str, argv: list[str]) -> int:
     kind, _, value = spec.partition(":")
     if kind == "exit-at-replace":
-        import geo.store.writer
-
-        geo.store.writer.os = _ExitAtReplace(int(value))
+        _inject_exit_at_replace(int(value))
+    elif kind == "exit-before-delete":
+        _inject_exit_before_delete()
     elif kind == "enospc":
         _inject_enospc(int(value))
     elif kind == "read-only":
@@ -382,28 +424,115 @@ def sh(*cmd: str) -> None:
 # --------------------------------------------------------------------------- the store's state
 
 
-def _digest(path: Path, manifest: bool = False) -> str | None:
-    if not path.is_file():
-        return None
+def _normal_manifest(data: bytes) -> bytes:
+    """The manifest without what two builds of the same store differ in (the time, and each
+    partition file's mtime); a manifest that is no JSON object as it is."""
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return data
+    if not isinstance(parsed, dict):
+        return data
+    for key in VOLATILE_MANIFEST_KEYS:
+        parsed.pop(key, None)
+    for entry in parsed.get("partitions") or ():
+        for stamp in (entry.get("files") or {}).values() if isinstance(entry, dict) else ():
+            for key in VOLATILE_STAMP_KEYS if isinstance(stamp, dict) else ():
+                stamp.pop(key, None)
+    return json.dumps(parsed, sort_keys=True).encode()
+
+
+def store_files(data_dir: Path) -> list[str]:
+    """Every file of the store, relative to `data_dir`: the manifest, every file in the
+    table folders (partitions, listed or not), and the flat format's files and their moved
+    aside copies (`.flat-TABLE`). Not the article cache, the uploads, the lock."""
+    found = [MANIFEST] if (data_dir / MANIFEST).is_file() else []
+    for table in TABLES:
+        for path in (data_dir / table, data_dir / f".flat-{table}"):
+            if path.is_file():
+                found.append(path.name)
+            elif path.is_dir():
+                found += sorted(
+                    f.relative_to(data_dir).as_posix() for f in path.rglob("*") if f.is_file()
+                )
+    return found
+
+
+def _digest(path: Path, manifest: bool = False) -> str:
     data = path.read_bytes()
-    if manifest:
-        with contextlib.suppress(ValueError):
-            parsed = json.loads(data)
-            if isinstance(parsed, dict):
-                for key in VOLATILE_MANIFEST_KEYS:
-                    parsed.pop(key, None)
-                data = json.dumps(parsed, sort_keys=True).encode()
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(_normal_manifest(data) if manifest else data).hexdigest()
 
 
-def snapshot(data_dir: Path) -> dict[str, str | None]:
-    """Each store file's hash (the manifest's without its time and file stamps)."""
-    return {name: _digest(data_dir / name, name == "manifest.json") for name in STORE_FILES}
+def snapshot(data_dir: Path) -> dict[str, str]:
+    """Each store file's hash (the manifest's without its volatile keys)."""
+    return {name: _digest(data_dir / name, name == MANIFEST) for name in store_files(data_dir)}
 
 
-def raw_snapshot(data_dir: Path) -> dict[str, str | None]:
+def raw_snapshot(data_dir: Path) -> dict[str, str]:
     """Each store file's hash, byte for byte."""
-    return {name: _digest(data_dir / name) for name in STORE_FILES}
+    return {name: _digest(data_dir / name) for name in store_files(data_dir)}
+
+
+def committed_raw(data_dir: Path) -> dict[str, str]:
+    """raw_snapshot of the files a committed store consists of (orphans left out)."""
+    left = set(orphans(data_dir))
+    return {name: digest for name, digest in raw_snapshot(data_dir).items() if name not in left}
+
+
+def listed_files(data_dir: Path) -> set[str] | None:
+    """The partition files the manifest lists; None when there is no manifest or it is
+    damaged (then no file is known to be an orphan)."""
+    try:
+        manifest = json.loads((data_dir / MANIFEST).read_text("utf-8"))
+        return {
+            f"{table}/part-{int(entry['part']):06d}.parquet"
+            for entry in manifest.get("partitions") or ()
+            for table in TABLES
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def orphans(data_dir: Path) -> list[str]:
+    """Partition files no committed store lists: with a manifest, those it does not list;
+    with none, every one (no build committed them)."""
+    listed = listed_files(data_dir)
+    if listed is None and (data_dir / MANIFEST).is_file():
+        return []  # a damaged manifest: which files are whose is unknown
+    return [
+        name
+        for name in store_files(data_dir)
+        if "/" in name and name.split("/")[0] in TABLES and name not in (listed or set())
+    ]
+
+
+def content(data_dir: Path) -> str | None:
+    """A hash of what geo.store's readers give (rows sorted, partition numbers left out);
+    None if one of them fails."""
+    import pandas as pd
+
+    from geo import store
+
+    digest = hashlib.sha256()
+    readers = (
+        store.load_event_places,
+        store.load_events,
+        store.load_articles,
+        store.load_actors,
+        store.load_places,
+    )
+    for reader in readers:
+        try:
+            frame = reader(data_dir)
+        except Exception:  # noqa: BLE001 (any failure: no content)
+            return None
+        if "geometry" in frame.columns:
+            frame = pd.DataFrame(frame.assign(wkt=frame.geometry.to_wkt()).drop(columns="geometry"))
+        frame = frame.drop(columns=[c for c in ("part",) if c in frame.columns])
+        text = frame[sorted(frame.columns)].astype(str)
+        text = text.sort_values(list(text.columns)).to_csv(index=False)
+        digest.update(text.encode())
+    return digest.hexdigest()
 
 
 def unreadable(data_dir: Path) -> str | None:
@@ -426,16 +555,42 @@ def unreadable(data_dir: Path) -> str | None:
     return None
 
 
+def missing_said(data_dir: Path) -> str | None:
+    """For a data directory that holds no committed store: None if every reader says so
+    (StoreMissingError), else what one did instead (rows of an uncommitted build, another
+    error)."""
+    from geo import store
+
+    readers = (
+        store.load_event_places,
+        store.load_events,
+        store.load_articles,
+        store.load_actors,
+        store.load_places,
+    )
+    for reader in readers:
+        try:
+            rows = reader(data_dir)
+        except store.StoreMissingError:
+            continue
+        except Exception as error:  # noqa: BLE001 (any other failure is the finding)
+            return f"{reader.__name__}: {type(error).__name__}: {clip(str(error), 60)}"
+        return f"{reader.__name__} read {len(rows)} uncommitted rows"
+    return None
+
+
 def leftovers(data_dir: Path) -> list[str]:
-    """What interrupted writes leave: staging directories, temporary cache entries."""
+    """What interrupted writes leave: staging directories, temporary cache entries and
+    manifests, partition files no manifest lists."""
     found = [p.name for p in data_dir.glob(".staging-*")]
     found += [str(p.relative_to(data_dir)) for p in data_dir.glob("cache/*/.*")]
-    return found
+    found += [p.name for p in data_dir.glob(f".{MANIFEST}.*")]
+    return found + orphans(data_dir)
 
 
 def articles_in(data_dir: Path) -> int | None:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        return json.loads((data_dir / "manifest.json").read_text("utf-8"))["counts"]["articles"]
+        return json.loads((data_dir / MANIFEST).read_text("utf-8"))["counts"]["articles"]
     return None
 
 
@@ -518,10 +673,21 @@ class Workspace:
         assert second.rc == 0, second.text
         self.duration = second.seconds
         """A build of the new corpus over the old store: what the kills are spread over."""
+        self.compacted_dir = root / "compacted"
+        shutil.copytree(self.new_dir, self.compacted_dir)
+        third = self.compact(self.compacted_dir)
+        assert third.rc == 0, third.text
         self.old, self.new = snapshot(self.old_dir), snapshot(self.new_dir)
+        self.compacted = snapshot(self.compacted_dir)
+        again = self.fresh(self.new_dir)
+        assert self.compact(again).rc == 0 and snapshot(again) == self.compacted, (
+            "two compactions of the same store differ: the bench cannot tell them apart"
+        )
+        shutil.rmtree(again)
         self.old_raw = raw_snapshot(self.old_dir)
         self.new_articles = articles_in(self.new_dir)
-        self._copies = 0
+        self.contents = {"new": content(self.new_dir), "old": content(self.old_dir)}
+        assert content(self.compacted_dir) == self.contents["new"], "compact changed the rows"
         self._dashboard_ready = False
 
     def build_args(self, data_dir: Path, paths: list[str], *more: str) -> list[str]:
@@ -530,34 +696,48 @@ class Workspace:
     def build(self, data_dir: Path, paths: list[str], *more: str, env=None) -> Run:
         return run(geo_cmd(*self.build_args(data_dir, paths, *more)), self.root, env)
 
-    def fresh(self, source: Path) -> Path:
-        self._copies += 1
+    def compact(self, data_dir: Path, env=None) -> Run:
+        return run(geo_cmd("compact", "--data-dir", str(data_dir)), self.root, env)
+
+    def fresh(self, source: Path | None) -> Path:
+        """A copy of `source` to damage or kill builds on (an empty folder for None)."""
+        self._copies = getattr(self, "_copies", 0) + 1
         target = self.root / f"try-{self._copies}"
-        shutil.copytree(source, target, symlinks=True)
+        if source is None:
+            target.mkdir()
+        else:
+            shutil.copytree(source, target, symlinks=True)
         return target
 
     def state(self, data_dir: Path) -> str:
-        """ "old", "new", or which files are which."""
+        """ "old", "new", "compacted" or "none" (no store), by the hashes of every store
+        file but the orphans (counted after: "old + 5 orphan files"); else "new, rewritten"
+        (other files, the new store's rows) or which files are which."""
         snap = snapshot(data_dir)
-        if snap == self.new:
-            return "new"
-        if snap == self.old:
-            return "old"
-        kinds: dict[str, list[str]] = collections.defaultdict(list)
-        for name in STORE_FILES:
-            if snap[name] is None:
+        left = orphans(data_dir)
+        core = {name: digest for name, digest in snap.items() if name not in left}
+        known = {"new": self.new, "old": self.old, "compacted": self.compacted, "none": {}}
+        base = next((name for name, ref in known.items() if core == ref), None)
+        if base is None:
+            rows = content(data_dir) if core else None
+            base = next(
+                (f"{name}, rewritten" for name, ref in self.contents.items() if rows == ref), None
+            )
+        if base is None:
+            kinds: dict[str, list[str]] = collections.defaultdict(list)
+            for name, digest in core.items():
+                kind = next((k for k, ref in known.items() if ref.get(name) == digest), "other")
+                kinds[kind].append(name)
+            for name in {*self.new, *self.old} - core.keys():
                 kinds["missing"].append(name)
-            elif snap[name] == self.new[name]:
-                kinds["new"].append(name)
-            elif snap[name] == self.old[name]:
-                kinds["old"].append(name)
-            else:
-                kinds["other"].append(name)
-        return "mix (" + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items()) + ")"
+            base = "mix (" + "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in kinds.items())
+            base += ")"
+        return base + (f" + {len(left)} orphan files" if left else "")
 
     def short(self, text: str) -> str:
         text = re.sub(r"\\([^\w\s])", r"\1", text)  # the page's Markdown escapes
-        return text.replace(str(self.root) + os.sep, "").replace(str(self.root), "")
+        text = text.replace(str(self.root) + os.sep, "").replace(str(self.root), "")
+        return re.sub(r"\btry-\d+", "DATA", text)  # the data directory, whichever copy
 
     def said(self, result: Run) -> str:
         """The line a user would read first: an error or warning, else the summary."""
@@ -647,96 +827,173 @@ def dashboard_saw(seen: dict[str, object]) -> str:
         return "traceback on the page: " + clip(str(seen["exceptions"][0]), 90)
     if seen["errors"]:
         return "error: " + clip(str(seen["errors"][0]), 100)
-    warnings = [line for line in seen["logs"] if line.startswith("WARNING")]
     shown = f"map shown ({seen['events']} events)"
+    if seen["warnings"]:
+        return f"{shown}; warning: {clip(str(seen['warnings'][0]), 90)}"
+    warnings = [line for line in seen["logs"] if line.startswith("WARNING")]
     return shown + (f"; log: {clip(warnings[0], 90)}" if warnings else "")
 
 
 # --------------------------------------------------------------------------- the faults
 
 
-def fault_kill(ws: Workspace, kills: int) -> list[Row]:
-    # The duration of the very build that is killed, measured warm (the workspace's first
-    # builds also paid for cold disk caches).
-    measured = ws.fresh(ws.old_dir)
-    duration = ws.build(measured, ws.new_paths).seconds
-    shutil.rmtree(measured)
-    row = Row(f"`kill -9` of `geo build`, at points spread over a {duration:.0f} s build")
-    left_after_kill = left_after_next = finished = 0
-    times = [duration * (i + 0.5) / kills for i in range(kills)]
-    for at in times:
-        data_dir = ws.fresh(ws.old_dir)
-        proc = subprocess.Popen(
-            geo_cmd(*ws.build_args(data_dir, ws.new_paths)),
-            cwd=ws.root,
-            env=geo_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(at)
-        killed = proc.poll() is None
-        if killed:
-            proc.kill()
-        else:
-            finished += 1
-        proc.wait()
-        after, broken = ws.state(data_dir), unreadable(data_dir)
-        left_after_kill += bool(leftovers(data_dir))
-        again = ws.build(data_dir, ws.new_paths)
-        final = ws.state(data_dir)
-        left_after_next += bool(leftovers(data_dir))
-        lost = after not in ("old", "new") or bool(broken) or again.rc != 0 or final != "new"
-        saw = f"store {after}{' (unreadable)' if broken else ''}; next build exit {again.rc}"
-        saw += "" if final == "new" else f", store {final}"
-        row.add(
-            saw,
-            lost=lost,
-            clear=again.rc == 0 and not again.traceback,
-            detail=f"at {at:.1f} s{'' if killed else ' (had finished)'}",
-        )
-        shutil.rmtree(data_dir)
-    row.notes.append(
-        f"killed at {times[0]:.1f}–{times[-1]:.1f} s ({finished} builds had finished first); "
-        f"{left_after_kill} kills left a staging directory or temporary file in the data "
-        f"directory, {left_after_next} still there after the next build"
+def _base(state: str) -> str:
+    """The store a state names, orphan files aside: "old + 5 orphan files" -> "old"."""
+    return state.split(" + ")[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Killed:
+    """What is killed: `args` run on a copy of `before` (None: an empty data directory);
+    the store afterwards must be `before_state` or `after_state`, and `again` (a build) must
+    then complete, leaving one of `final` and no orphan file."""
+
+    title: str
+    before: Path | None
+    before_state: str
+    after_state: str
+    args: Callable[[Path], list[str]]
+    again: Callable[[Path], Run]
+    final: tuple[str, ...]
+    then_compact: bool = False
+    """After `again`, `geo compact` must leave the compacted store."""
+
+
+def killed_cases(ws: Workspace) -> list[Killed]:
+    return [
+        Killed(
+            "a first `geo build` (into an empty data directory)",
+            None,
+            "none",
+            "old",
+            lambda d: ws.build_args(d, ws.old_paths),
+            lambda d: ws.build(d, ws.old_paths),
+            ("old",),
+        ),
+        Killed(
+            "an incremental `geo build` (appending a partition to the old store)",
+            ws.old_dir,
+            "old",
+            "new",
+            lambda d: ws.build_args(d, ws.new_paths),
+            lambda d: ws.build(d, ws.new_paths),
+            ("new",),
+        ),
+        Killed(
+            "`geo compact` (2 partitions into 1)",
+            ws.new_dir,
+            "new",
+            "compacted",
+            lambda d: ["compact", "--data-dir", str(d)],
+            lambda d: ws.build(d, ws.new_paths),
+            ("new", "compacted"),
+            then_compact=True,
+        ),
+    ]
+
+
+def _judge(ws: Workspace, row: Row, case: Killed, data_dir: Path, detail: str) -> int:
+    """Checks the store a kill left in `data_dir`, then the next build (and compaction);
+    adds the try to `row`; returns 1 if the kill left something behind (orphans, staging)."""
+    after = ws.state(data_dir)
+    base = _base(after)
+    broken = missing_said(data_dir) if base == "none" else unreadable(data_dir)
+    left = leftovers(data_dir)
+    again = case.again(data_dir)
+    final = ws.state(data_dir)
+    compacted = None
+    if case.then_compact and again.rc == 0:
+        compacted = ws.compact(data_dir)
+        final_compact = ws.state(data_dir)
+    lost = base not in (case.before_state, case.after_state) or bool(broken)
+    lost |= again.rc != 0 or final not in case.final
+    shown = {"none": "no store"}.get(base, f"store {base}")
+    saw = f"{shown}{f' ({clip(broken, 60)})' if broken else ''}"
+    saw += f"; next build exit {again.rc}" + ("" if final in case.final else f", store {final}")
+    if compacted is not None:
+        lost |= compacted.rc != 0 or final_compact != "compacted"
+        saw += f"; compact exit {compacted.rc}"
+        saw += "" if final_compact == "compacted" else f", store {final_compact}"
+    row.add(
+        saw,
+        lost=lost,
+        clear=again.rc == 0 and not again.traceback,
+        detail=f"{detail}: after {after}; leftovers {len(left)}; then {final}",
     )
-    return [row]
+    return bool(left)
+
+
+def fault_kill(ws: Workspace, kills: int) -> list[Row]:
+    rows = []
+    for case in killed_cases(ws):
+        # The duration of the very command that is killed, measured warm (the workspace's
+        # first builds also paid for cold disk caches).
+        measured = ws.fresh(case.before)
+        duration = run(geo_cmd(*case.args(measured)), ws.root).seconds
+        shutil.rmtree(measured)
+        row = Row(f"`kill -9` of {case.title}, at points spread over its {duration:.1f} s")
+        left_after_kill = finished = 0
+        times = [duration * (i + 0.5) / kills for i in range(kills)]
+        for at in times:
+            data_dir = ws.fresh(case.before)
+            proc = subprocess.Popen(
+                geo_cmd(*case.args(data_dir)),
+                cwd=ws.root,
+                env=geo_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(at)
+            killed = proc.poll() is None
+            if killed:
+                proc.kill()
+            else:
+                finished += 1
+            proc.wait()
+            detail = f"at {at:.2f} s{'' if killed else ' (had finished)'}"
+            left_after_kill += _judge(ws, row, case, data_dir, detail)
+            shutil.rmtree(data_dir)
+        row.notes.append(
+            f"killed at {times[0]:.2f}–{times[-1]:.2f} s ({finished} had finished first); "
+            f"{left_after_kill} kills left orphan partition files, a staging directory or a "
+            "temporary file (the next build must remove them: an orphan left counts as lost)"
+        )
+        rows.append(row)
+    return rows
 
 
 def fault_commit(ws: Workspace) -> list[Row]:
-    from geo.store import store_is_stale
-
-    renames = len(STORE_FILES)
-    row = Row("killed (exit as by `kill -9`) before each of the store's renames")
-    for k in range(1, renames + 1):
-        data_dir = ws.fresh(ws.old_dir)
-        killed = run(
-            injected_cmd(f"exit-at-replace:{k}", *ws.build_args(data_dir, ws.new_paths)), ws.root
-        )
-        after = ws.state(data_dir)
-        # What the dashboard, or `geo build` with no paths, decides: the manifest is the old one.
-        stale = store_is_stale(data_dir, ws.old_paths)
-        left = leftovers(data_dir)
-        again = ws.build(data_dir, ws.new_paths)
-        final = ws.state(data_dir)
-        mixed = after not in ("old", "new")
-        lost = (mixed and not stale) or again.rc != 0 or final != "new"
-        saw = "store " + ("old" if after == "old" else "a mix" if mixed else after)
-        if mixed:
-            saw += ", reported stale (rewritten)" if stale else ", taken as current"
-        saw += f"; next build exit {again.rc}"
-        row.add(
-            saw,
-            lost=lost,
-            clear=again.rc == 0 and not again.traceback,
-            detail=f"k={k} exit {killed.rc}: {after}; leftovers {left}",
-        )
-        shutil.rmtree(data_dir)
-    row.notes.append(
-        f"{renames} renames (5 tables, the manifest last); 'taken as current' means the "
-        "dashboard and a `geo build` with no paths keep serving the mix"
-    )
-    return [row]
+    rows = []
+    cases = killed_cases(ws)
+    compact = cases[-1]
+    renames = len(TABLES) + 1
+    for case in cases:
+        points = [f"exit-at-replace:{k}" for k in range(1, renames + 1)]
+        if case is compact:
+            points.append("exit-before-delete")
+        what = "compaction's" if case is compact else "build's"
+        row = Row(f"killed (exit as by `kill -9`) at each step of the commit of {case.title}")
+        for spec in points:
+            data_dir = ws.fresh(case.before)
+            killed = run(injected_cmd(spec, *case.args(data_dir)), ws.root)
+            if killed.rc != 128 + signal.SIGKILL:  # the point was never reached
+                row.add(f"{spec}: not reached (exit {killed.rc})", lost=True, clear=False)
+            left_after = _judge(ws, row, case, data_dir, spec)
+            row.notes.append(f"{spec}: {'left files' if left_after else 'left nothing'}")
+            shutil.rmtree(data_dir)
+        row.notes[:] = [
+            f"{len(points)} points: before each of the {what} {renames} renames (5 partition "
+            "files, then the manifest)"
+            + (
+                ", and after the manifest, before the merged partitions are deleted"
+                if case is compact
+                else ""
+            )
+            + f"; {sum('left files' in n for n in row.notes)} left orphan partition files, a "
+            "staging directory or a temporary manifest, for the next build to remove"
+        ]
+        rows.append(row)
+    return rows
 
 
 def _wait_for_lock(data_dir: Path, pid: int, timeout: float = 120) -> bool:
@@ -828,9 +1085,10 @@ def _fill(mount: Path, leave: int) -> None:
 
 def fault_full_disk(ws: Workspace, levels: int) -> list[Row]:
     """A full disk while building; then space is freed and the build run again."""
-    need = (
-        _du(ws.new_dir) - _du(ws.old_dir) + sum(_du_file(ws.new_dir / name) for name in STORE_FILES)
-    )
+    # What the build adds (its analyses, a partition), and room for a staged partition and
+    # a manifest as large as the new store's.
+    need = _du(ws.new_dir) - _du(ws.old_dir)
+    need += sum(_du_file(ws.new_dir / name) for name in store_files(ws.new_dir))
     fractions = [i / (levels - 1) * 1.2 for i in range(levels)] if levels > 1 else [0.5]
     frees = sorted({round(need * f / PAGE) * PAGE for f in fractions})
     row = Row(
@@ -857,7 +1115,9 @@ def fault_full_disk(ws: Workspace, levels: int) -> list[Row]:
                 )
                 label = f"write {i + 1} fails"
             rows_ok = result.rc == 0 and ws.state(data_dir) == "new"
-            intact = raw_snapshot(data_dir) == ws.old_raw
+            # The old store's files byte for byte; orphans (partition files renamed in
+            # before the manifest failed) are the next build's to delete.
+            intact = committed_raw(data_dir) == ws.old_raw
             left = leftovers(data_dir)
             again = ws.build(data_dir, ws.new_paths)
             final = ws.state(data_dir)
@@ -976,8 +1236,12 @@ def fault_read_only(ws: Workspace, dashboard: bool) -> list[Row]:
     return rows
 
 
-def _read_one(data_dir: Path, name: str):
-    """The reader of one store file."""
+NEW = ("new", "new, rewritten")
+"""The new store: its very files, or others holding its rows (a build rewrote it whole)."""
+
+
+def _reader_of(name: str):
+    """The reader of one store file: its table's loader, read_manifest for the manifest."""
     from geo import store
 
     readers = {
@@ -986,70 +1250,106 @@ def _read_one(data_dir: Path, name: str):
         "articles.parquet": store.load_articles,
         "actors.parquet": store.load_actors,
         "places.parquet": store.load_places,
-        "manifest.json": store.read_manifest,
+        MANIFEST: store.read_manifest,
     }
-    return readers[name](data_dir)
+    return readers[name.split("/")[0]]
 
 
 def _same(a, b) -> bool:
     if isinstance(a, dict) or isinstance(b, dict):
-        strip = ("written_at", "outputs")
-        return {k: v for k, v in (a or {}).items() if k not in strip} == {
-            k: v for k, v in (b or {}).items() if k not in strip
-        }
+        return _normal_manifest(json.dumps(a).encode()) == _normal_manifest(json.dumps(b).encode())
     return a.equals(b)
 
 
-def fault_damage(ws: Workspace, dashboard: bool, kinds: list[str], files=STORE_FILES):
+def damaged_files(ws: Workspace, quick: bool) -> list[str]:
+    """Every partition file of the new store and its manifest (quick: the newest partition's)."""
+    names = [n for n in store_files(ws.new_dir) if n != MANIFEST]
+    if quick:
+        newest = max(n.split("/")[1] for n in names)
+        names = [n for n in names if n.endswith("/" + newest)]
+    return [
+        *sorted(names, key=lambda n: (n.split("/")[1], TABLES.index(n.split("/")[0]))),
+        MANIFEST,
+    ]
+
+
+def _read_damaged(ws: Workspace, row: Row, data_dir: Path, name: str, what: str) -> None:
     from geo.store import StoreError
 
+    reader = _reader_of(name)
+    try:
+        value = reader(data_dir)
+    except StoreError as error:
+        named = name in str(error) and "geo build" in str(error)
+        lost = False
+        if name == MANIFEST:  # the tables are still read, from the partition files
+            rows = content(data_dir)
+            lost = rows != ws.contents["new"]
+            if lost:
+                what += f"; the tables read {'nothing' if rows is None else 'other rows'}"
+        row.add(
+            f"{type(error).__name__} naming the file"
+            + ("; the tables read from the partition files" if name == MANIFEST else ""),
+            lost=lost,
+            clear=named,
+            detail=f"{what}: {clip(ws.short(str(error)))}",
+        )
+    except Exception as error:  # noqa: BLE001 (what escapes is the finding)
+        row.add(
+            f"{type(error).__name__} ({clip(str(error), 50)})", lost=False, clear=False, detail=what
+        )
+    else:
+        same = _same(value, reader(ws.new_dir))
+        row.add(
+            "read, same data" if same else "read, different data, no error",
+            lost=not same,
+            clear=same,
+            detail=what,
+        )
+
+
+def fault_damage(ws: Workspace, dashboard: bool, kinds: list[str], quick: bool) -> list[Row]:
     readers = Row("a damaged store file, read with geo.store's readers")
     builds = Row("a damaged store file, then `geo build` (same corpus)")
+    no_paths = Row("a damaged manifest, then `geo build` with no paths")
     pages = Row("a damaged store file, then the dashboard")
+    files = damaged_files(ws, quick)
     for name in files:
-        original = _read_one(ws.new_dir, name)
         for how in kinds:
             what = f"{name} {how}"
             data_dir = ws.fresh(ws.new_dir)
             damage(data_dir / name, how)
             damaged = snapshot(data_dir)
-            try:
-                value = _read_one(data_dir, name)
-            except StoreError as error:
-                named = name in str(error) and "geo build" in str(error)
-                readers.add(
-                    f"{type(error).__name__} naming the file",
-                    lost=False,
-                    clear=named,
-                    detail=f"{what}: {clip(ws.short(str(error)))}",
-                )
-            except Exception as error:  # noqa: BLE001 (what escapes is the finding)
-                readers.add(
-                    f"{type(error).__name__} ({clip(str(error), 50)})",
-                    lost=False,
-                    clear=False,
-                    detail=what,
-                )
-            else:
-                same = _same(value, original)
-                readers.add(
-                    "read, same data" if same else "read, different data, no error",
-                    lost=not same,
-                    clear=same,
+            _read_damaged(ws, readers, data_dir, name, what)
+
+            if name == MANIFEST:
+                result = run(geo_cmd("build", "--data-dir", str(data_dir), "--quiet"), ws.root)
+                kept = snapshot(data_dir) == damaged
+                said = ws.said(result)
+                no_paths.add(
+                    f"exit {result.rc}: {said}" + ("" if kept else "; the store changed"),
+                    lost=not kept,
+                    clear=result.rc == 2
+                    and MANIFEST in result.err
+                    and "geo build PATH" in result.err
+                    and not result.traceback,
                     detail=what,
                 )
 
             result = ws.build(data_dir, ws.new_paths)
             final = ws.state(data_dir)
-            if final == "new":
-                warned = "damaged" in result.err or "rewrit" in result.err
+            if final in NEW:
+                warned = name in result.err and ("damaged" in result.err or "rewrit" in result.err)
                 saw = f"exit {result.rc}, store rewritten" + (
                     f": {ws.said(result)}" if warned else " (no word of the damage)"
                 )
             else:
-                saw = f"exit {result.rc}: {ws.said(result)}; the damage stays"
+                saw = f"exit {result.rc}: {ws.said(result)}; store {final}"
             builds.add(
-                saw, lost=final != "new", clear=final == "new" and not result.traceback, detail=what
+                saw,
+                lost=final not in NEW,
+                clear=final in NEW and result.rc == 0 and warned and not result.traceback,
+                detail=what,
             )
             shutil.rmtree(data_dir)
 
@@ -1060,12 +1360,12 @@ def fault_damage(ws: Workspace, dashboard: bool, kinds: list[str], files=STORE_F
             seen = ws.dashboard(data_dir)
             final = ws.state(data_dir)
             articles = articles_in(data_dir)
-            repaired = final == "new"
+            repaired = final in NEW
             kept_damage = snapshot(data_dir) == damaged
             saw = dashboard_saw(seen)
             if not repaired and not kept_damage:
-                saw += f"; store now {articles} articles, not {ws.new_articles}"
-            named = any(name in e for e in seen["errors"])
+                saw += f"; store now {final} ({articles} articles, not {ws.new_articles})"
+            named = any(name in e for e in [*seen["errors"], *seen["warnings"]])
             pages.add(
                 saw,
                 lost=not (repaired or kept_damage) or (kept_damage and not named),
@@ -1073,9 +1373,10 @@ def fault_damage(ws: Workspace, dashboard: bool, kinds: list[str], files=STORE_F
                 detail=what,
             )
             shutil.rmtree(data_dir)
+    parts = len(files) - 1
     for row in (readers, builds, pages):
-        row.notes.append(f"{len(files)} files × {', '.join(kinds)}")
-    return [readers, builds] + ([pages] if dashboard else [])
+        row.notes.append(f"{parts} partition files and the manifest × {', '.join(kinds)}")
+    return [readers, builds, no_paths] + ([pages] if dashboard else [])
 
 
 GAZETTEER_DAMAGES = [
@@ -1124,11 +1425,11 @@ def fault_gazetteer(ws: Workspace, tries: int, dashboard: bool) -> list[Row]:
             rebuilt = False
         said = "gazetteer cache" in result.err and "rebuilding" in result.err
         saw = f"exit {result.rc}: {ws.said(result)}"
-        if final != "new":
+        if final not in NEW:
             saw += f"; the store differs ({final})"
         row.add(
             saw,
-            lost=result.rc != 0 or final != "new",
+            lost=result.rc != 0 or final not in NEW,
             clear=said and rebuilt and not result.traceback,
             detail=f"{name} {how}; cache whole afterwards: {rebuilt}; {result.seconds:.0f} s",
         )
@@ -1340,7 +1641,7 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "damage",
                 lambda: fault_damage(
-                    ws, dashboard, ["truncated", "garbled"] if quick else list(DAMAGES)
+                    ws, dashboard, ["truncated", "garbled"] if quick else list(DAMAGES), quick
                 ),
             ),
             (

@@ -33,10 +33,10 @@ from geo.store import (
     append_changes,
     article_cache_key,
     build_lock,
+    changed_outputs,
     chunked,
     code_fingerprint,
     file_states,
-    outputs_match,
     read_manifest,
     remove_leftovers,
     store_matches,
@@ -296,6 +296,23 @@ def _summary_of_previous(previous: dict[str, object], data_dir: Path) -> BuildSu
     )
 
 
+def _rewrite_all(previous: dict[str, object], data_dir: Path, force: bool) -> bool:
+    """Whether every article is written anew: forced, a store of another format or none, or
+    one with a damaged or foreign partition file (named), all rewritten from the cache."""
+    if force or previous.get("format") != FORMAT_VERSION:
+        return True
+    changed = changed_outputs(previous, data_dir)
+    if changed:
+        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        log.warning(
+            "%s%s is damaged or not the file its build wrote; rewriting the store from the"
+            " cached analyses",
+            changed[0],
+            more,
+        )
+    return bool(changed)
+
+
 def _refuse_to_empty(
     previous: dict[str, object], paths: Sequence[Path], data_dir: Path, skipped: list[SkippedFile]
 ) -> None:
@@ -409,10 +426,7 @@ def build_store(
         data_dir,
         {i: (p.key, p.content_hash) for i, p in plan.planned.items() if p.key in cache},
         cache,
-        # A damaged or foreign partition is rewritten with the rest, from the cache.
-        replace_all=force
-        or previous.get("format") != FORMAT_VERSION
-        or not outputs_match(previous, data_dir),
+        replace_all=_rewrite_all(previous, data_dir, force),
         manifest={
             "fingerprint": fingerprint,
             "analysis": analysis_key,

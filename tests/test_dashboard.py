@@ -71,7 +71,8 @@ def app(monkeypatch, tmp_path, fake_map):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     # A distinct store version per test keeps cached data from leaking between tests.
-    (data_dir / "manifest.json").write_text(json.dumps({"test": str(tmp_path)}))
+    # (JSON: a manifest that is not would be reported as damaged.)
+    (data_dir / "manifest.json").write_text(json.dumps({"version": str(tmp_path)}))
     monkeypatch.setenv("NEWSMAP_DATA_DIR", str(data_dir))
     monkeypatch.setenv("NEWSMAP_STATIC_DIR", str(tmp_path / "static"))
     at = AppTest.from_file(APP, default_timeout=60)

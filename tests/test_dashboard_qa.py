@@ -4,6 +4,7 @@ under an open page, empty results, resets. Same fixtures as tests/test_dashboard
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -25,7 +26,8 @@ def replace_store(frame) -> None:
     """The store changes under the open page (an upload, or `python -m geo build`)."""
     geo.store.load_event_places = lambda data_dir: frame.copy()  # undone with the fixture
     manifest = Path(os.environ["NEWSMAP_DATA_DIR"]) / "manifest.json"
-    manifest.write_text(manifest.read_text() + "+changed")
+    version = json.loads(manifest.read_text())["version"]
+    manifest.write_text(json.dumps({"version": f"{version}+changed"}))
 
 
 def test_store_losing_the_selected_days_shows_no_raw_exception(app):

@@ -454,7 +454,11 @@ def test_a_damaged_cache_entry_is_named_and_analysed_again_next_time(corpus, tmp
     (corpus / "003.txt").write_text("Article 3. Troops were deployed.\n", encoding="utf-8")
     entry = next((data_dir / "cache").glob("*/*.json"))
     entry.write_bytes(entry.read_bytes()[:50])
-    (data_dir / "manifest.json").unlink()  # a new store: every cached analysis is read
+    # A new store: every cached analysis is read. (Without its manifest, partition files
+    # are no store, only what a killed first build left, which a build deletes.)
+    (data_dir / "manifest.json").unlink()
+    for table in store.TABLES:
+        shutil.rmtree(data_dir / table)
     outputs = {
         name: data for name, data in _snapshot(data_dir).items() if not name.startswith("cache/")
     }

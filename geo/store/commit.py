@@ -209,6 +209,9 @@ def _update_store(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _delete_partitions(data_dir, dropped)
+    if replace_all:  # and what a damaged manifest listed, or killed builds left
+        for path in orphan_files(data_dir, partitions):
+            path.unlink(missing_ok=True)
     if replace_all or previous.get("format") != FORMAT_VERSION:
         _delete_flat_tables(data_dir)
     return read_counts(data_dir)
@@ -337,7 +340,7 @@ def remove_leftovers(data_dir: Path | str) -> int:
     except StoreError:
         listed = None  # which partitions are whose is unknown: delete none
     leftovers = list(_cache_leftovers(data_dir))
-    if listed is not None and (data_dir / MANIFEST_FILE).exists():
+    if listed is not None:  # with no manifest, no partition file was committed
         leftovers += orphan_files(data_dir, listed)
     for path in leftovers:
         with contextlib.suppress(OSError):

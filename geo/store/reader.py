@@ -23,6 +23,7 @@ from geo.store.partitions import (
     row_keys,
 )
 from geo.store.state import (
+    MANIFEST_FILE,
     StoreCorruptError,
     StoreError,
     StoreMissingError,
@@ -98,12 +99,23 @@ def store_partitions(data_dir: Path | str) -> tuple[Partition, ...] | None:
         if not found:
             raise
         return found
-    if manifest is None and not (data_dir / EVENT_PLACES_TABLE).exists():
-        raise _missing(data_dir / EVENT_PLACES_TABLE)
+    if manifest is None:
+        if (data_dir / EVENT_PLACES_TABLE).is_file():
+            return None  # a flat store from before manifests
+        # Partition files with no manifest are a first build's, killed before it committed.
+        raise _missing(data_dir / MANIFEST_FILE)
     partitions = manifest_partitions(manifest)
     if partitions or (manifest or {}).get("partitions") == []:
         return partitions
     return None
+
+
+def _flat_file(data_dir: Path, table: str) -> Path:
+    """A flat store's file of `table`: where a migration killed midway moved it aside (its
+    place taken by the uncommitted partition's folder), it is still read from there."""
+    path = data_dir / table
+    aside = data_dir / f".flat-{table}"
+    return aside if not path.is_file() and aside.is_file() else path
 
 
 def _partitions_on_disk(data_dir: Path) -> tuple[Partition, ...]:
@@ -121,7 +133,7 @@ def _frames(data_dir: Path, table: str, reader: Callable[[Path], T]) -> tuple[li
     """reader() of each of the table's files, and whether it is partitioned."""
     partitions = store_partitions(data_dir)
     if partitions is None:
-        return [_read(data_dir / table, reader)], False
+        return [_read(_flat_file(data_dir, table), reader)], False
     return [_read(p.path(data_dir, table), reader) for p in partitions], True
 
 

@@ -269,14 +269,18 @@ def _stamp_matches(path: Path, stamp: object) -> bool:
 def outputs_match(manifest: Mapping[str, object], data_dir: Path | str) -> bool:
     """The store's files are the ones its builds wrote: not damaged since, and not left from
     another build. Flat stores are never current (a build migrates them)."""
-    partitions = manifest_partitions(manifest)
-    if manifest.get("format") != FORMAT_VERSION:
-        return False
-    return all(
-        _stamp_matches(p.path(data_dir, table), p.files.get(table))
-        for p in partitions
+    return manifest.get("format") == FORMAT_VERSION and not changed_outputs(manifest, data_dir)
+
+
+def changed_outputs(manifest: Mapping[str, object], data_dir: Path | str) -> list[Path]:
+    """The files of the manifest's partitions that are not the ones its builds wrote
+    (damaged, replaced or gone since)."""
+    return [
+        p.path(data_dir, table)
+        for p in manifest_partitions(manifest)
         for table in TABLES
-    )
+        if not _stamp_matches(p.path(data_dir, table), p.files.get(table))
+    ]
 
 
 def _content_hashes(states: object) -> dict[str, object]:
