@@ -305,9 +305,11 @@ def _count(data_dir: Path, partitions: list[Partition]) -> StoreCounts:
 
 
 def read_counts(data_dir: Path | str) -> StoreCounts:
+    """The counts the manifest's build recorded (0 for a store without any)."""
     manifest = read_manifest(data_dir) or {}
-    counts = manifest.get("counts") or {}
-    return StoreCounts(**{k: int(counts.get(k, 0)) for k in StoreCounts.__dataclass_fields__})  # type: ignore[union-attr]
+    counts: Mapping[str, int] = manifest.get("counts") or {}  # type: ignore[assignment]
+    fields = StoreCounts.__dataclass_fields__
+    return StoreCounts(**{k: int(counts.get(k, 0)) for k in fields})  # type: ignore[arg-type]
 
 
 def _delete_partitions(data_dir: Path, partitions: Iterable[Partition]) -> None:

@@ -35,10 +35,10 @@ def connect_store(
     """An in-memory DuckDB connection with the views `event_places` (the point as its
     `place_lat`, `place_lon` columns, the WKB geometry left out) and `events` over the store's
     live rows, with 64-bit hashes of the event, article, place and source keys: distinct
-    counts over integers cost a fraction of those over strings (two of a million keys share a
-    hash with odds of about 1 in 30 million). The views read the files at query time; `in_memory` copies event_places
-    (without the context texts, which a view fetches for the rows it shows) into DuckDB's
-    memory once instead. A new build needs a new connection (keyed by store version)."""
+    counts over integers cost a fraction of those over strings (two of a million keys share
+    a hash with odds of about 1 in 30 million). The views read the files at query time;
+    `in_memory` copies event_places (without the context texts, which a view fetches for the
+    rows it shows) into DuckDB's memory once instead. A new build needs a new connection."""
     try:
         import duckdb
     except ImportError as error:  # pinned in pyproject.toml; this is a broken install
