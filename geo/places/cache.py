@@ -25,9 +25,10 @@ from geo.places.sources import _package_versions, build_rows, demonyms_path, sup
 
 _LOG = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """Bump when the cached layout or the build rules change (4: countries and admin-1 regions on
-GeoNames' own points; 5: each place's point source stored, the `point` array)."""
+GeoNames' own points; 5: each place's point source stored, the `point` array; 6: a digest of
+each array in meta.json, checked on load)."""
 
 
 def default_cache_dir() -> Path:
@@ -51,11 +52,12 @@ def _save(tables: Mapping[str, object], target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
     try:
-        names = []
+        digests = {}
         for name, array in tables["arrays"].items():  # type: ignore[attr-defined]
             np.save(tmp / f"{name}.npy", array, allow_pickle=False)
-            names.append(name)
-        meta = {**tables["meta"], "arrays": sorted(names)}  # type: ignore[dict-item]
+            digests[name] = _digest(tmp / f"{name}.npy")
+        meta = {**tables["meta"], "arrays": sorted(digests)}  # type: ignore[dict-item]
+        meta["digests"] = digests
         (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
         try:
             os.replace(tmp, target)
@@ -67,8 +69,21 @@ def _save(tables: Mapping[str, object], target: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _digest(path: Path) -> str:
+    """A garbled array keeps its size and parses, so only its bytes can tell (0.1 s for the
+    gazetteer's 42 MB, 0.25 s for the postal towns' 92 MB)."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "blake2b").hexdigest()[:32]
+
+
 def _load(directory: Path) -> Gazetteer:
     meta = json.loads((directory / "meta.json").read_text("utf-8"))
+    digests = meta.get("digests")
+    if not isinstance(digests, dict) or not digests:
+        raise ValueError("meta.json holds no digests of the arrays")
+    for name, expected in digests.items():
+        if _digest(directory / f"{name}.npy") != expected:
+            raise ValueError(f"{name}.npy is not the array its build wrote (digest differs)")
     arrays = {  # plain ndarray views of the maps: element access on np.memmap is slow
         path.stem: np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         for path in directory.glob("*.npy")
