@@ -298,6 +298,11 @@ def synthetic_frame(n_events: int, n_places: int, seed: int = 7) -> gpd.GeoDataF
             "mention_start": mention_start,
             "mention_end": mention_start + np.array([len(n) for n in names]),
             "role": np.where(first_of_event, "located", "mentioned"),
+            # ACLED's geo_precision: a country only as its region, a settlement itself
+            "place_precision": pd.array(
+                np.where(places["kind"].to_numpy()[place_of_row] == "country", 3, 1),
+                dtype="Int64",
+            ),
         }
     )
     rows["geonameid"] = rows["geonameid"].astype("Int64")

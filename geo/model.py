@@ -191,11 +191,23 @@ class Toponym:
     """A kind the context states ("the Bug river" -> river)."""
 
 
+FACILITY_LABEL = "facility"
+"""The `Toponym.label` of a facility or street the gazetteer does not hold ("Madison Square
+Garden", "Elm Street"): resolved to its containing settlement, never to a place of its name."""
+
+Precision = Literal[1, 2, 3]
+"""ACLED's geo_precision of a located place: 1 the place itself, 2 a part of it or near it
+(a facility or street in it, "near X", "northern X"), 3 the region or country only."""
+
+
 @dataclass(frozen=True)
 class ResolvedToponym:
     toponym: Toponym
     place: Place | None
     score: float = 0.0
+    precision: Precision | None = None
+    """How closely `place` locates the mention; None when there is no place or nothing
+    judged it (a hand-built or older cached analysis)."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +261,8 @@ class EventPlace:
     start: int
     end: int
     role: PlaceRole
+    precision: Precision | None = None
+    """The precision of the mention kept (`ResolvedToponym.precision`)."""
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,25 @@ def normalize_name(name: str) -> str:
 
 def is_latin_name(name: str) -> bool:
     return bool(_LATIN.match(name))
+
+
+FACILITY_WORDS = frozenset(
+    {
+        "road", "street", "st.", "avenue", "ave.", "boulevard", "blvd.", "highway", "lane",
+        "drive", "pike", "parkway", "rd.", "ln.", "way", "trail", "motorway", "freeway",
+        "airport", "airfield", "airbase", "station", "terminal", "stadium", "arena", "garden",
+        "gardens", "square", "plaza", "hall", "bridge", "tunnel", "crossing", "checkpoint",
+        "port", "harbour", "harbor", "pier", "mall", "market", "hospital", "clinic", "hotel",
+        "church", "cathedral", "mosque", "synagogue", "temple", "embassy", "consulate",
+        "palace", "prison", "jail", "camp", "base", "barracks", "park", "center", "centre",
+        "building", "tower", "memorial", "monument", "museum", "zoo", "courthouse",
+    }
+)  # fmt: skip
+"""Last words of the name of a facility or street ("Elm Street", "Madison Square Garden"):
+recognition finds facilities by them, and the resolver places a name ending in one that the
+gazetteer lacks in its containing settlement (geo.places.facilities)."""
+
+
+def is_facility_name(name: str) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[-1].lower() in FACILITY_WORDS

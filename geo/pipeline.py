@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from geo.events import extract_events
 from geo.ingest import iter_corpus
-from geo.model import AnalysedArticle, Article, Sentence, SkippedFile, Span
+from geo.model import FACILITY_LABEL, AnalysedArticle, Article, Sentence, SkippedFile, Span
 from geo.nlp import find_actors, find_dates, find_toponyms
 from geo.places import SERVICE_ENV, active_index_id, resolve_toponyms, resolve_unplaced
 from geo.store import (
@@ -105,14 +105,14 @@ def _analyse_doc(
     online: Geocoder | None = None,
 ) -> AnalysedArticle:
     exclude = article.boilerplate
-    toponyms = find_toponyms(doc, exclude=exclude)
+    toponyms = find_toponyms(doc, exclude=exclude, facilities=True)
     resolved = resolve_toponyms(toponyms, article.text, gazetteer)
     if online is not None:
-        resolved = resolve_unplaced(resolved, online, gazetteer)
+        resolved = resolve_unplaced(resolved, online, gazetteer, article.text)
     actors = find_actors(
         doc,
         exclude=exclude,
-        toponym_spans=tuple(Span(t.start, t.end) for t in toponyms),
+        toponym_spans=tuple(Span(t.start, t.end) for t in toponyms if t.label != FACILITY_LABEL),
         registry=registry,
     )
     dates = find_dates(doc, article.published.value, exclude=exclude)

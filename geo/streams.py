@@ -86,6 +86,7 @@ def _toponym_json(resolved: ResolvedToponym) -> dict[str, object]:
         "geonameid": place.geonameid if place else None,
         "country_code": place.country_code if place else None,
         "kind": place.kind if place else None,
+        "precision": resolved.precision,
     }
 
 

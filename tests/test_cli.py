@@ -31,7 +31,9 @@ WARSAW_IN = Place(
 MINSK = Place(
     "Minsk", "city", "BY", 53.9, 27.57, "geonames", geonameid=625144, population=2_000_000
 )
-OUTPUT_KEYS = {"start", "end", "name", "lat", "lon", "geonameid", "country_code", "kind"}
+OUTPUT_KEYS = {
+    "start", "end", "name", "lat", "lon", "geonameid", "country_code", "kind", "precision"
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -248,6 +250,7 @@ def test_geoparse_with_real_model():
     names = {t["name"]: t for t in out[0]["toponyms"]}
     assert {"Bialystok", "Belarus"} <= set(names)
     assert names["Belarus"]["country_code"] == "BY" and names["Belarus"]["kind"] == "country"
+    assert (names["Bialystok"]["precision"], names["Belarus"]["precision"]) == (1, 3)
     assert "line 2" in result.stderr
 
 

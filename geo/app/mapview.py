@@ -31,6 +31,7 @@ import pandas as pd
 
 from geo.app.filters import latest_events
 from geo.app.frame_index import EventIndex, mention_spans, safe_url
+from geo.app.tables import precision_word
 from geo.store import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -379,6 +380,9 @@ def _popup_entries(
     prefix = np.where(lo > 0, "…", "")
     suffix = np.where(hi < length, "…", "")
     dates, sources, actors = texts.date[chosen], texts.source[chosen], texts.actors[chosen]
+    if "place_precision" in index.frame.columns:  # the date, then how near: "2021-11-08 · near"
+        words = map(precision_word, index.frame["place_precision"].to_numpy()[chosen].tolist())
+        dates = np.array([" · ".join(filter(None, dw)) for dw in zip(dates, words, strict=True)])
     entries: dict[int, list[PopupEntry]] = {}
     for code, x, lo_, hi_, b, e, ins, pre, suf, date, source, names in zip(
         index.place.codes[chosen].tolist(),
@@ -522,6 +526,8 @@ def detail_html(place_name: str, events: pd.DataFrame) -> str:
     items = []
     for row in events.drop(columns="geometry", errors="ignore").to_dict("records"):
         meta = [escape_html(_date_text(row.get("date")))]
+        if precision_word(row.get("place_precision")):
+            meta.append(escape_html(precision_word(row.get("place_precision"))))
         who_did_what = roles_text(row)
         if who_did_what:
             meta.append(f'<span class="nm-roles">{escape_html(who_did_what)}</span>')

@@ -13,6 +13,17 @@ import pandas as pd
 from geo.app.filters import UNKNOWN_TYPE, latest_events, present_event_rows
 from geo.app.frame_index import TABLE_COLUMNS, Coded, EventIndex
 
+PRECISION_WORDS = {1: "exact", 2: "near", 3: "region"}
+"""The word the popup and detail panel show for an event's place precision (ACLED's
+geo_precision: the place itself, a part of or near it, its region or country only)."""
+
+
+def precision_word(value: object) -> str:
+    """ "exact", "near" or "region"; "" where the store does not know (older stores)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return PRECISION_WORDS.get(int(value), "")  # type: ignore[call-overload]
+
 
 def events_without_a_day(index: EventIndex, rows: np.ndarray | None = None) -> int:
     """Dated events whose date is only a week, month, season or year: not on the timeline."""

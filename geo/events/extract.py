@@ -20,6 +20,7 @@ from geo.events.predicates import CodedPredicate, coded_predicates
 from geo.events.statements import statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
+    FACILITY_LABEL,
     Actor,
     AnalysedArticle,
     DateMention,
@@ -118,7 +119,8 @@ def extract_events(
         raise ValueError(f"doc of article {article.id!r} is not a parse of its text")
     dicts = dictionaries or load_coding_dictionaries()
     parsed = ParsedDoc(doc)
-    actors = ArticleActors(analysed.actors, analysed.toponyms, dicts, article.published.value)
+    places_named = [t for t in analysed.toponyms if t.toponym.label != FACILITY_LABEL]
+    actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value)
     spans = [
         span
         for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
@@ -244,7 +246,7 @@ def _on_own_ground(
         return places
     states = {a.country_code for a in sources if a.type == "government" and a.country_code}
     return tuple(
-        EventPlace(p.place, p.mention, p.start, p.end, "located")
+        EventPlace(p.place, p.mention, p.start, p.end, "located", p.precision)
         if p.place.kind == "country" and p.place.country_code in states
         else p
         for p in places
@@ -275,10 +277,12 @@ def _located_places(
     # Nothing in the sentence locates the event: the dateline does.
     place, t = dateline.place, dateline.toponym
     upgraded = tuple(
-        EventPlace(p.place, p.mention, p.start, p.end, "located") if p.place.key == place.key else p
+        EventPlace(p.place, p.mention, p.start, p.end, "located", p.precision)
+        if p.place.key == place.key
+        else p
         for p in places
     )
     if upgraded != places:
         return upgraded
-    places = (*places, EventPlace(place, t.text, t.start, t.end, "located"))
+    places = (*places, EventPlace(place, t.text, t.start, t.end, "located", dateline.precision))
     return places

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geo.model import EventPlace, PlaceRole, ResolvedToponym, Span
@@ -218,17 +218,22 @@ def place_roles(
 def event_places(
     toponyms: Sequence[ResolvedToponym], roles: Sequence[PlaceRole]
 ) -> tuple[EventPlace, ...]:
-    """One EventPlace per place: its first mention, `located` if any mention is."""
+    """One EventPlace per place: its first mention, `located` if any mention is, with the
+    finest precision of the mentions in that role ("on Elm Street in Springfield": 1)."""
     by_key: dict[str, EventPlace] = {}
     for resolved, role in zip(toponyms, roles, strict=True):
         place, t = resolved.place, resolved.toponym
         if place is None:
             continue
         known = by_key.get(place.key)
+        precision = resolved.precision
         if known is None:
-            by_key[place.key] = EventPlace(place, t.text, t.start, t.end, role)
+            by_key[place.key] = EventPlace(place, t.text, t.start, t.end, role, precision)
         elif role == "located" and known.role != "located":
-            by_key[place.key] = EventPlace(known.place, known.mention, known.start, known.end, role)
+            by_key[place.key] = replace(known, role=role, precision=precision)
+        elif role == known.role and precision is not None:
+            finer = min(precision, known.precision or precision)
+            by_key[place.key] = replace(known, precision=finer)
     return tuple(by_key.values())
 
 

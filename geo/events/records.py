@@ -12,8 +12,9 @@ AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "s
 
 
 def place_precision(place: Place) -> int:
-    """ACLED's geo_precision: 1 the place itself, 2 part of or near it, 3 the region or
-    country only."""
+    """ACLED's geo_precision by the place's kind alone, for a place whose mention was not
+    judged (geo.places.precision judges the words around it): 1 the place itself, 3 the
+    region or country only."""
     return 3 if place.kind in AREA_KINDS else 1
 
 
@@ -38,7 +39,7 @@ def _located(place: EventPlace) -> dict[str, object]:
         "lon": p.lon,
         "geonameid": p.geonameid,
         "kind": p.kind,
-        "precision": place_precision(p),
+        "precision": place_precision(p) if place.precision is None else place.precision,
     }
 
 

@@ -31,11 +31,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.model import Place, ResolvedToponym, Toponym
+from geo.model import FACILITY_LABEL, Place, ResolvedToponym, Toponym
+from geo.names import is_facility_name
 from geo.places.candidates import _candidates, _Group, _group
 from geo.places.context import _context, _context_features, _demonym_votes
+from geo.places.facilities import place_facilities
 from geo.places.features import HOME_BONUS, HOME_SUPPORT, weights_vector
 from geo.places.gazetteer import Gazetteer
+from geo.places.precision import mention_precision
 from geo.places.static_features import _static_features
 
 if TYPE_CHECKING:
@@ -57,11 +60,31 @@ def resolve_toponyms(
     weights: np.ndarray | None = None,
 ) -> tuple[ResolvedToponym, ...]:
     """One ResolvedToponym per input toponym, same order; place None when
-    no candidate exists. `weights` (FEATURES order) defaults to the shipped ones."""
-    if not toponyms:
-        return ()
-    groups = _resolve_groups(toponyms, text, gazetteer, weights)
-    return _prepare_result(toponyms, groups)
+    no candidate exists. `weights` (FEATURES order) defaults to the shipped ones.
+
+    Facility mentions (label FACILITY_LABEL), and names ending in a facility word that no
+    candidate matched ("Elm Street"), take the place that contains them, found from the
+    places resolved here (geo.places.facilities), and never sway those places."""
+    names = [t for t in toponyms if t.label != FACILITY_LABEL]
+    resolved: list[ResolvedToponym] = []
+    if names:
+        groups = _resolve_groups(names, text, gazetteer, weights)
+        resolved = list(_prepare_result(names, groups, text))
+    # A street or facility name the gazetteer lacks ("Elm Street" after "of") is one too.
+    unplaced = [
+        i for i, r in enumerate(resolved) if r.place is None and is_facility_name(r.toponym.text)
+    ]
+    if len(names) == len(toponyms) and not unplaced:
+        return tuple(resolved)
+    facilities = [t for t in toponyms if t.label == FACILITY_LABEL]
+    placed = place_facilities(
+        [resolved[i].toponym for i in unplaced] + facilities, resolved, text, gazetteer
+    )
+    for i, r in zip(unplaced, placed, strict=False):
+        resolved[i] = r
+    rest = iter(placed[len(unplaced) :])
+    found = iter(resolved)
+    return tuple(next(rest) if t.label == FACILITY_LABEL else next(found) for t in toponyms)
 
 
 @dataclass(frozen=True)
@@ -179,7 +202,7 @@ def _home_region(groups: Sequence[_Group]) -> tuple[str | None, str | None] | No
 
 
 def _prepare_result(
-    toponyms: Sequence[Toponym], groups: Sequence[_Group]
+    toponyms: Sequence[Toponym], groups: Sequence[_Group], text: str
 ) -> tuple[ResolvedToponym, ...]:
     out: list[ResolvedToponym | None] = [None] * len(toponyms)
     for group in groups:
@@ -189,7 +212,9 @@ def _prepare_result(
             shifted = np.exp(group.scores - group.scores.max())
             confidence = float(shifted[group.pick] / shifted.sum())
         for i in group.indices:
-            out[i] = ResolvedToponym(toponyms[i], place, round(confidence, 4))
+            t = toponyms[i]
+            precision = mention_precision(place, text, t.start, t.end)
+            out[i] = ResolvedToponym(t, place, round(confidence, 4), precision)
     return tuple(r for r in out if r is not None)
 
 
@@ -206,18 +231,23 @@ def rank_candidates(toponym: Toponym, text: str, gazetteer: Gazetteer) -> tuple[
 
 
 def resolve_unplaced(
-    resolved: Sequence[ResolvedToponym], geocoder: Geocoder, gazetteer: Gazetteer | None = None
+    resolved: Sequence[ResolvedToponym],
+    geocoder: Geocoder,
+    gazetteer: Gazetteer | None = None,
+    text: str = "",
 ) -> tuple[ResolvedToponym, ...]:
     """Ask another geocoder (the optional online one) for the names the
     gazetteer has no place for; the offline picks are never replaced. An answer
     with no country takes the country and region of the gazetteer's nearest
-    settlement, so the country filter and the place key know it."""
+    settlement, so the country filter and the place key know it. Facility mentions are not
+    asked (a street's name alone finds a namesake anywhere). `text` is the document's, for
+    the answers' precision (geo.places.precision)."""
     from geo.places.geocoder import place_from_location
 
     answered: dict[str, Place | None] = {}
     result = []
     for item in resolved:
-        if item.place is None:
+        if item.place is None and item.toponym.label != FACILITY_LABEL:
             name = item.toponym.text
             if name not in answered:
                 location = geocoder.geocode(name, exactly_one=True)
@@ -225,8 +255,11 @@ def resolve_unplaced(
                 if place is not None and place.country_code is None and gazetteer is not None:
                     place = _with_region_of_nearest(place, gazetteer)
                 answered[name] = place
-            if answered[name] is not None:
-                item = ResolvedToponym(item.toponym, answered[name], score=0.0)
+            place = answered[name]
+            if place is not None:
+                t = item.toponym
+                precision = mention_precision(place, text, t.start, t.end)
+                item = ResolvedToponym(t, place, score=0.0, precision=precision)
         result.append(item)
     return tuple(result)
 

@@ -55,7 +55,11 @@ EVENT_PLACE_COLUMNS = (
     "mention_start",
     "mention_end",
     "role",
+    "place_precision",
 )
+"""`place_precision` is ACLED's geo_precision of the place for the event (1 the place itself,
+2 a part of it or near it, 3 its region or country only); null where it is not known (stores
+written before it was kept)."""
 
 
 def split_list(value: str | None) -> list[str]:
@@ -129,6 +133,7 @@ def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
                     "mention_start": ep.start,
                     "mention_end": ep.end,
                     "role": ep.role,
+                    "place_precision": ep.precision,
                 }
             )
             # shapely points are (x, y) = (lon, lat): the swap happens here.
@@ -141,6 +146,6 @@ def events_to_geodataframe(events: Iterable[Event]) -> gpd.GeoDataFrame:
         frame[col] = frame[col].astype("int64")
     for col in ("place_lat", "place_lon"):
         frame[col] = frame[col].astype("float64")
-    for col in ("trigger_start", "trigger_end"):
+    for col in ("trigger_start", "trigger_end", "place_precision"):
         frame[col] = frame[col].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

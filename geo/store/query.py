@@ -38,7 +38,9 @@ def connect_store(
     counts over integers cost a fraction of those over strings (two of a million keys share
     a hash with odds of about 1 in 30 million). The views read the files at query time;
     `in_memory` copies event_places (without the context texts, which a view fetches for the
-    rows it shows) into DuckDB's memory once instead. A new build needs a new connection."""
+    rows it shows) into DuckDB's memory once instead. A new build needs a new connection.
+    Partitions written before a column was added (`place_precision`) read it as null
+    (`union_by_name`)."""
     try:
         import duckdb
     except ImportError as error:  # pinned in pyproject.toml; this is a broken install
@@ -77,9 +79,10 @@ def connect_store(
         SELECT e.* EXCLUDE (geometry{context}),
                hash(event_id) AS event_hash, hash(article_id) AS article_hash,
                hash(place_key) AS place_hash, hash(source) AS source_hash
-        FROM read_parquet({files[EVENT_PLACES_TABLE]}) AS e{live}"""
+        FROM read_parquet({files[EVENT_PLACES_TABLE]}, union_by_name = true) AS e{live}"""
     )
     con.execute(
-        f"CREATE VIEW events AS SELECT * FROM read_parquet({files[EVENTS_TABLE]}) AS e{live}"
+        f"CREATE VIEW events AS SELECT * FROM read_parquet({files[EVENTS_TABLE]},"
+        f" union_by_name = true) AS e{live}"
     )
     return con

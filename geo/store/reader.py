@@ -53,7 +53,10 @@ PLACE_COLUMNS = [
     "events",
     "located_events",
     "articles",
+    "precision",
 ]
+"""`precision`: the finest ACLED geo_precision any article names the place with (1 the place
+itself, 2 a part of or near it, 3 only as its region); null in stores written before it."""
 ACTOR_COLUMNS = ["actor_id", "name", "type", "country_code", "mentions", "events", "articles"]
 
 
@@ -193,6 +196,10 @@ def load_event_places(data_dir: Path | str) -> gpd.GeoDataFrame:
     frame = _live_geoparquet(Path(data_dir))
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise StoreError(f"{data_dir}/{EVENT_PLACES_TABLE} is not in EPSG:4326: rebuild the store")
+    # Partitions written before the precision was kept read as unknown (null).
+    if "place_precision" not in frame.columns:
+        frame["place_precision"] = None
+    frame["place_precision"] = frame["place_precision"].astype("Int64")
     return frame
 
 
@@ -216,10 +223,13 @@ def _aggregate(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFram
     if frame.empty:
         return pd.DataFrame(columns=columns)
     sums = [c for c in ("mentions", "events", "located_events") if c in columns]
-    firsts = [c for c in columns if c not in (key, *sums, "articles")]
+    finest = [c for c in ("precision",) if c in columns]
+    firsts = [c for c in columns if c not in (key, *sums, *finest, "articles")]
     grouped = frame.groupby(key, sort=False)
     out = grouped[firsts].first()
     out[sums] = grouped[sums].sum()
+    if finest:
+        out[finest] = grouped[finest].min()
     out["articles"] = grouped["mentions"].agg(lambda m: int((m > 0).sum()))
     return out.reset_index()[columns]
 
@@ -231,6 +241,9 @@ def load_actors(data_dir: Path | str) -> pd.DataFrame:
 
 def load_places(data_dir: Path | str) -> pd.DataFrame:
     frame = _live_arrow(data_dir, PLACES_TABLE).to_pandas()
+    if "precision" not in frame.columns:  # written before precision was kept: unknown
+        frame["precision"] = None
     frame = _aggregate(frame, "place_key", PLACE_COLUMNS)
     frame["geonameid"] = frame["geonameid"].astype("Int64")
+    frame["precision"] = frame["precision"].astype("Int64")
     return frame

@@ -44,8 +44,10 @@ CHUNK_ARTICLE_ROWS = 10_000
 
 
 def _place_rows(cached: CachedArticle, part: int) -> list[dict[str, object]]:
-    """One row per place the article names: its mentions, events and located events there.
-    The store's places table sums these over the live articles."""
+    """One row per place the article names: its mentions, events and located events there,
+    and the finest precision it is named with (1 the place itself, 2 a part of or near it,
+    3 only as the region; null when no mention was judged). The store's places table sums
+    the counts over the live articles and keeps the finest precision."""
     article_id = cached.analysed.article.id
     rows: dict[str, dict[str, object]] = {}
 
@@ -67,18 +69,27 @@ def _place_rows(cached: CachedArticle, part: int) -> list[dict[str, object]]:
                 "mentions": 0,
                 "events": 0,
                 "located_events": 0,
+                "precision": None,
                 PART_COLUMN: part,
             }
         return row
 
+    def refine(row: dict[str, object], precision: int | None) -> None:
+        if precision is not None:
+            known = row["precision"]
+            row["precision"] = precision if known is None else min(known, precision)  # type: ignore[call-overload]
+
     for resolved in cached.analysed.toponyms:
         if resolved.place is not None:
-            row_of(resolved.place)["mentions"] += 1  # type: ignore[operator]
+            row = row_of(resolved.place)
+            row["mentions"] += 1  # type: ignore[operator]
+            refine(row, resolved.precision)
     for event in cached.events:
         for ep in event.places:
             row = row_of(ep.place)
             row["events"] += 1  # type: ignore[operator]
             row["located_events"] += ep.role == "located"  # type: ignore[operator]
+            refine(row, ep.precision)
     return list(rows.values())
 
 
@@ -149,6 +160,7 @@ def _event_row(event: Event, part: int) -> dict[str, object]:
         "place_keys": LIST_SEP.join(ep.place.key for ep in event.places),
         "place_names": LIST_SEP.join(ep.place.name for ep in event.places),
         "place_roles": LIST_SEP.join(ep.role for ep in event.places),
+        "place_precisions": LIST_SEP.join(str(ep.precision or "") for ep in event.places),
         "places": len(event.places),
         PART_COLUMN: part,
     }
@@ -199,7 +211,7 @@ def _places_schema() -> pa.Schema:
         + [("lat", pa.float64()), ("lon", pa.float64()), ("gazetteer", string)]
         + [("geonameid", count), ("population", count), ("admin1", string)]
         + [(n, count) for n in ("mentions", "events", "located_events")]
-        + [(PART_COLUMN, pa.int32())]
+        + [("precision", pa.int8()), (PART_COLUMN, pa.int32())]
     )
 
 
@@ -219,6 +231,7 @@ def _events_schema() -> pa.Schema:
         + [("context_before", string), ("context_after", string)]
         + [("source", string), ("url", string), ("published", pa.date32()), ("title", string)]
         + [("place_keys", string), ("place_names", string), ("place_roles", string)]
+        + [("place_precisions", string)]
         + [("places", pa.int64()), (PART_COLUMN, pa.int32())]
     )
 

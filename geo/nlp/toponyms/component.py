@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from geo.model import PlaceNameLookup, Span, Toponym
+from geo.model import FACILITY_LABEL, PlaceNameLookup, Span, Toponym
 from geo.nlp.toponyms.candidates import RecognitionPolicy
 from geo.nlp.toponyms.recogniser import ToponymRecogniser
 
@@ -66,8 +66,12 @@ def _register_extensions() -> None:
         Doc.set_extension(DOC_EXTENSION, default=None)
 
 
-def find_toponyms(doc: Doc, exclude: Sequence[Span] = ()) -> tuple[Toponym, ...]:
-    """The document's toponyms, sorted and non-overlapping, outside `exclude`.
+def find_toponyms(
+    doc: Doc, exclude: Sequence[Span] = (), facilities: bool = False
+) -> tuple[Toponym, ...]:
+    """The document's toponyms, sorted and non-overlapping, outside `exclude`; with
+    `facilities`, also the facility and street names that hold no place name, labelled
+    FACILITY_LABEL (the resolver places them in their settlement).
 
     Uses what `toponym_fixer` stored; a Doc from a pipeline without it is
     recognised on the spot with the default policy and no gazetteer.
@@ -76,4 +80,9 @@ def find_toponyms(doc: Doc, exclude: Sequence[Span] = ()) -> tuple[Toponym, ...]
     found = doc._.get(DOC_EXTENSION)
     if found is None:
         found = ToponymRecogniser()(doc)
-    return tuple(t for t in found if not any(Span(t.start, t.end).overlaps(b) for b in exclude))
+    return tuple(
+        t
+        for t in found
+        if (facilities or t.label != FACILITY_LABEL)
+        and not any(Span(t.start, t.end).overlaps(b) for b in exclude)
+    )

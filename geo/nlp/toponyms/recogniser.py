@@ -15,6 +15,7 @@ from geo.model import Toponym
 from geo.nlp.toponyms.candidates import Candidate, select
 from geo.nlp.toponyms.entities import EntityRepairs
 from geo.nlp.toponyms.evidence import DocEvidence, person_names
+from geo.nlp.toponyms.facilities import facility_candidates
 from geo.nlp.toponyms.missed import MissedNames, natural_features
 from geo.nlp.toponyms.words import STRONG_LABELS
 
@@ -48,6 +49,8 @@ class ToponymRecogniser(EntityRepairs, MissedNames):
             for c in select(chosen)
             if not self._personal(doc, c, evidence)
         ]
+        taken = {i for c in chosen for i in range(c.start, c.end)}
+        chosen.extend(facility_candidates(doc, taken))
         return tuple(
             Toponym(
                 start=doc[c.start].idx,
