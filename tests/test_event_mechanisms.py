@@ -107,3 +107,29 @@ def test_destruction_by_no_one_named_and_a_verdict_are_happenings(events):
         "ASSAULT",
         "OTHER",
     ]
+
+
+def _located(event):
+    return sorted(ep.mention for ep in event.places if ep.role == "located")
+
+
+def test_a_state_taking_part_is_an_actor_not_where_the_event_happened(events):
+    event = _only(events(["The European Union imposed new sanctions on Belarus on Monday."]))
+    assert (_names(event.target_actors), _located(event)) == (["Belarus"], [])
+
+
+def test_a_place_locates_the_predicate_whose_clause_holds_it(events):
+    found = events(["Duda condemned the provocations and Polish guards detained 45 men in Kuznica."])
+    condemned, detained = _by_trigger(found, "condemned"), _by_trigger(found, "detained")
+    assert (_located(condemned), _located(detained)) == ([], ["Kuznica"])
+
+
+def test_the_dateline_does_not_locate_the_acts_of_other_countries_actors(events):
+    home = _only(events(["Minsk (AP) — Lukashenko met Putin on Tuesday."]))
+    abroad = _only(events(["Minsk (AP) — Duda met Putin on Tuesday."]))
+    assert (_located(home), _located(abroad)) == (["Minsk"], [])
+
+
+def test_a_national_bodys_act_on_the_ground_is_in_its_country_named_elsewhere(events):
+    found = events(["Poland is on alert.", "Polish guards detained 45 men on Tuesday."])
+    assert _located(_by_trigger(found, "detained")) == ["Poland"]

@@ -126,6 +126,7 @@ def extract_events(
     ]
     agency = find_dateline_agency(text)
     dateline = dateline_place(text, analysed.toponyms)
+    countries = _country_places(analysed.toponyms)
     events: list[Event] = []
     reported: set[str] = set()
     for k, span in enumerate(spans):
@@ -148,7 +149,7 @@ def extract_events(
             for t in analysed.toponyms
             if t.place is not None and span.contains(Span(t.toponym.start, t.toponym.end))
         ]
-        places = _located_places(parsed, span, toponyms, text, dateline)
+        places = _located_places(parsed, span, toponyms, text)
         dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
@@ -158,6 +159,8 @@ def extract_events(
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
+            own = _own_places(places, predicate, predicates, roles, doc)
+            own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(
                 _event_dates(dates, doc, predicate), article.published.value
             )
@@ -169,7 +172,7 @@ def extract_events(
                     actors=_unique_actors((*sources, *roles.targets)),
                     date=date,
                     date_precision=precision,
-                    places=_on_own_ground(places, event_type, sources),
+                    places=_on_own_ground(own, event_type, sources, countries),
                     excerpt=excerpt,
                     start=span.start,
                     end=span.end,
@@ -232,23 +235,49 @@ def settled_type(
 
 GROUND_ACTS = frozenset({"MOBILIZE", "COERCE", "OTHER"})
 """Acts a state does on its own territory unless a place says otherwise: "Poland massed
-troops at the border", "Uganda stepped up surveillance" happened in Poland, in Uganda."""
+troops at the border", "Uganda stepped up surveillance", "Polish guards detained 45
+migrants" happened in Poland, in Uganda."""
+
+
+def _country_places(toponyms: Sequence[ResolvedToponym]) -> dict[str, ResolvedToponym]:
+    """The article's first mention of each country, by country code."""
+    found: dict[str, ResolvedToponym] = {}
+    for t in toponyms:
+        place = t.place
+        if place is not None and place.kind == "country" and place.country_code:
+            found.setdefault(place.country_code, t)
+    return found
 
 
 def _on_own_ground(
-    places: tuple[EventPlace, ...], event_type: str, sources: Sequence[Actor]
+    places: tuple[EventPlace, ...],
+    event_type: str,
+    sources: Sequence[Actor],
+    countries: dict[str, ResolvedToponym],
 ) -> tuple[EventPlace, ...]:
-    """The acting country located, for an act on the ground that names no place of its own;
-    a statement's place is not its speaker's country (EVENTS.md)."""
+    """The acting country located, for an act on the ground that names no place of its own:
+    a state, or a body of its own ("Polish border guards"), acting at home. The country is
+    the sentence's mention of it, else the article's. A statement's place is not its
+    speaker's country (EVENTS.md)."""
     if event_type not in GROUND_ACTS or any(p.role == "located" for p in places):
         return places
-    states = {a.country_code for a in sources if a.type == "government" and a.country_code}
-    return tuple(
+    states = {a.country_code for a in sources if a.country_code and a.type != "person"}
+    if len(states) != 1:
+        return places
+    upgraded = tuple(
         EventPlace(p.place, p.mention, p.start, p.end, "located")
         if p.place.kind == "country" and p.place.country_code in states
         else p
         for p in places
     )
+    if upgraded != places:
+        return upgraded
+    (state,) = states
+    named = countries.get(state)
+    if named is None or named.place is None:
+        return places
+    t = named.toponym
+    return (*places, EventPlace(named.place, t.text, t.start, t.end, "located"))
 
 
 def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:
@@ -261,24 +290,63 @@ def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> 
 
 
 def _located_places(
-    parsed: ParsedDoc,
-    span: Span,
-    toponyms: Sequence[ResolvedToponym],
-    text: str,
-    dateline: ResolvedToponym | None,
+    parsed: ParsedDoc, span: Span, toponyms: Sequence[ResolvedToponym], text: str
 ) -> tuple[EventPlace, ...]:
     words = parsed.words(span) or []
     roles = place_roles(words, toponyms, span.end, text) if words else ["mentioned"] * len(toponyms)
-    places = event_places(toponyms, roles)
+    return event_places(toponyms, roles)
+
+
+def _mentioned(place: EventPlace) -> EventPlace:
+    return EventPlace(place.place, place.mention, place.start, place.end, "mentioned")
+
+
+def _own_places(
+    places: tuple[EventPlace, ...],
+    predicate: CodedPredicate,
+    predicates: Sequence[CodedPredicate],
+    roles: Participants,
+    doc: Doc,
+) -> tuple[EventPlace, ...]:
+    """The sentence's places as this event's: a place that locates another predicate of the
+    sentence (the nearest coded verb above it) is that event's, and a place named as a state
+    taking part ("imposed sanctions on Belarus", "lashed out at Minsk") is an actor."""
+    verbs = {p.verb.i for p in predicates}
+    own: list[EventPlace] = []
+    for place in places:
+        if place.role != "located":
+            own.append(place)
+            continue
+        if any(s < place.end and place.start < e for s, e in roles.government_heads):
+            own.append(_mentioned(place))
+            continue
+        mention = doc.char_span(place.start, place.end, alignment_mode="expand")
+        token = mention.root if mention is not None else None
+        for _ in range(len(doc)):
+            if token is None or token.i in verbs or token.head is token:
+                break
+            token = token.head
+        elsewhere = token is not None and token.i in verbs and token.i != predicate.verb.i
+        own.append(_mentioned(place) if elsewhere else place)
+    return tuple(own)
+
+
+def _with_dateline(
+    places: tuple[EventPlace, ...], dateline: ResolvedToponym | None, actors: Sequence[Actor]
+) -> tuple[EventPlace, ...]:
+    """Where nothing in the sentence locates the event, the dateline does ("KYIV (AP) —"),
+    unless its actors are all of other countries ("Lukashenko and Merkel discussed" under a
+    MOSCOW dateline did not happen in Moscow)."""
     if dateline is None or dateline.place is None or any(p.role == "located" for p in places):
         return places
-    # Nothing in the sentence locates the event: the dateline does.
     place, t = dateline.place, dateline.toponym
+    countries = {a.country_code for a in actors if a.country_code}
+    if countries and place.country_code not in countries:
+        return places
     upgraded = tuple(
         EventPlace(p.place, p.mention, p.start, p.end, "located") if p.place.key == place.key else p
         for p in places
     )
     if upgraded != places:
         return upgraded
-    places = (*places, EventPlace(place, t.text, t.start, t.end, "located"))
-    return places
+    return (*places, EventPlace(place, t.text, t.start, t.end, "located"))

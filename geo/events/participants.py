@@ -83,6 +83,9 @@ class Participants:
     """A passive's subject is there but is no actor: homes, bridges, a name."""
     natural_force: bool = False
     """The one acting is a force of nature or a disease: "the epidemic has killed 1,200"."""
+    government_heads: tuple[tuple[int, int], ...] = ()
+    """Character spans of the phrase heads named as a state acting ("sanctions on Belarus",
+    "lashed out at Minsk"): a place there is an actor, not where the event happened."""
 
 
 class ArticleActors:
@@ -321,6 +324,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     sources: list[Actor] = []
     targets: list[Actor] = []
     forces: list[bool] = []
+    governments: list[tuple[int, int]] = []
 
     def add(into: list[Actor], heads: list[Token]) -> bool:
         """Adds the actors the phrases name; False if a phrase is a thing, not an actor."""
@@ -332,8 +336,11 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                     thing = _quantified(token)
                     no_thing = no_thing and not is_thing_noun(thing)
                     forces.append(thing.lemma_.lower() in NATURAL_FORCES)
-                elif all(a.id != actor.id for a in (*sources, *targets)):
-                    into.append(actor)
+                else:
+                    if actor.type == "government":
+                        governments.append((token.idx, token.idx + len(token.text)))
+                    if all(a.id != actor.id for a in (*sources, *targets)):
+                        into.append(actor)
         return no_thing
 
     subjects = _subject_of(verb)
@@ -349,7 +356,12 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         inanimate_source = bool(active) and not add(sources, active)
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
-        return Participants(tuple(sources), tuple(targets), inanimate_source and not sources)
+        return Participants(
+            tuple(sources),
+            tuple(targets),
+            inanimate_source and not sources,
+            government_heads=tuple(governments),
+        )
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
@@ -368,4 +380,5 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         inanimate_source and not sources,
         inanimate_target,
         natural_force=any(forces) and not sources,
+        government_heads=tuple(governments),
     )
