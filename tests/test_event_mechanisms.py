@@ -133,3 +133,23 @@ def test_the_dateline_does_not_locate_the_acts_of_other_countries_actors(events)
 def test_a_national_bodys_act_on_the_ground_is_in_its_country_named_elsewhere(events):
     found = events(["Poland is on alert.", "Polish guards detained 45 men on Tuesday."])
     assert _located(_by_trigger(found, "detained")) == ["Poland"]
+
+
+def test_a_participle_is_an_act_when_the_clause_it_hangs_from_happened(events):
+    criticised = _by_trigger(
+        events(["Lukashenko denied the claim, criticising Poland for not taking in migrants."]),
+        "criticising",
+    )
+    called = _only(
+        events(["Duda issued a statement on Monday calling on Belarus to stop the provocations."])
+    )
+    assert (criticised.event_type, _names(criticised.source_actors)) == (
+        "ACCUSE",
+        ["Alexander Lukashenko"],
+    )
+    assert (called.event_type, _names(called.source_actors)) == ("REQUEST", ["Andrzej Duda"])
+    assert _names(called.target_actors) == ["Belarus"]
+    assert [_trigger(e) for e in events(["Minsk issued visas permitting migrants to fly."])] == [
+        "issued"
+    ]  # the visas permit nothing
+    assert events(["Duda might issue a statement criticising Poland."]) == ()

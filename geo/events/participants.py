@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.predicates import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, CodedPredicate
+from geo.events.predicates import (
+    ANNOUNCING_NOUNS,
+    PASSIVE_SUBJECT_DEPS,
+    SUBJECT_DEPS,
+    CodedPredicate,
+    participle_anchor,
+)
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
@@ -311,6 +317,13 @@ def _subject_of(verb: Token) -> list[Token]:
         subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
         if subjects:
             return subjects
+        anchor = participle_anchor(verb)
+        if anchor is not None:  # "soldiers approaching": the noun, unless a thing's
+            noun = verb.head
+            if verb.dep_ == "acl" and noun.lemma_.lower() not in ANNOUNCING_NOUNS:
+                return [noun]
+            verb, seen = anchor, seen + 1
+            continue
         if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
             verb = verb.head
             seen += 1
