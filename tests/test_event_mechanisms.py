@@ -2,6 +2,8 @@
 sentence of its own: the real model's parse is under test, the mentions are placed by hand
 as in test_events.py."""
 
+import datetime as dt
+
 import pytest
 from test_events import _analysed, _only, _roles, _trigger
 
@@ -119,7 +121,9 @@ def test_a_state_taking_part_is_an_actor_not_where_the_event_happened(events):
 
 
 def test_a_place_locates_the_predicate_whose_clause_holds_it(events):
-    found = events(["Duda condemned the provocations and Polish guards detained 45 men in Kuznica."])
+    found = events(
+        ["Duda condemned the provocations and Polish guards detained 45 men in Kuznica."]
+    )
     condemned, detained = _by_trigger(found, "condemned"), _by_trigger(found, "detained")
     assert (_located(condemned), _located(detained)) == ([], ["Kuznica"])
 
@@ -153,3 +157,31 @@ def test_a_participle_is_an_act_when_the_clause_it_hangs_from_happened(events):
         "issued"
     ]  # the visas permit nothing
     assert events(["Duda might issue a statement criticising Poland."]) == ()
+
+
+MONDAY = (("on Monday", dt.date(2021, 11, 8)),)
+
+
+def test_a_sentence_going_on_with_the_one_before_keeps_its_date(events):
+    found = events(
+        ["Duda condemned Belarus on Monday.", '"We will not kneel," he added.'], dates=MONDAY
+    )
+    kneel = next(e for e in found if e.event_type == "REJECT")
+    assert (kneel.date, kneel.date_precision) == (dt.date(2021, 11, 8), "day")
+    alone = events(
+        ["Duda condemned Belarus on Monday.", "Poland will not kneel, Duda said."], dates=MONDAY
+    )
+    assert next(e for e in alone if e.event_type == "REJECT").date_precision == "publication"
+
+
+def test_an_act_restated_without_a_date_has_the_date_of_its_first_report(events):
+    found = events(
+        [
+            "Lukashenko met Putin on Monday.",
+            "Poland closed the border.",
+            "In Minsk, Lukashenko met Putin for three hours.",
+        ],
+        dates=MONDAY,
+    )
+    met = [e for e in found if e.event_type == "CONSULT"]
+    assert [(e.date, e.date_precision) for e in met] == [(dt.date(2021, 11, 8), "day")] * 2

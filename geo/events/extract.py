@@ -9,8 +9,10 @@ locate it (geo.events.located) and its date. Sentences the Phoenix discard list 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
@@ -71,9 +73,7 @@ def _unique_actors(actors: Iterable[Actor]) -> tuple[Actor, ...]:
     return tuple({actor.id: actor for actor in actors}.values())
 
 
-def _event_dates(
-    dates: Sequence[DateMention], doc: Doc, predicate: CodedPredicate
-) -> list[DateMention]:
+def _event_dates(dates: Sequence[DateMention], doc: Doc) -> list[DateMention]:
     """The sentence's dates that can date this event: not inside a noun phrase ("the Act of
     1956") nor bounding a period ("since 2009")."""
     kept = []
@@ -88,6 +88,34 @@ def _event_dates(
             continue
         kept.append(mention)
     return kept
+
+
+QUOTE_MARKS = '"“”'
+CONTINUING_LEMMAS = frozenset({"add", "continue"})
+"""Verbs of saying that go on with what was said before: "he added"."""
+
+
+def _closing(text: str, i: int) -> bool:
+    return text[i] == "”" or (text[i] == '"' and i > 0 and not text[i - 1].isspace())
+
+
+def continues_previous(sentence: SpacySpan) -> bool:
+    """Whether a sentence goes on with the one before it, and so with its time: a quotation
+    opened before or opening it ("'People … threw rocks'"), "he added", "She said" (a
+    pronoun standing for the one who spoke)."""
+    text = sentence.text.strip()
+    if text[:1] in QUOTE_MARKS:
+        return True
+    marks = [i for i, c in enumerate(text) if c in QUOTE_MARKS]
+    if len(marks) % 2 and _closing(text, marks[0]):
+        return True  # 'blind them," Michalska said.': the quotation opened before
+    root = sentence.root
+    if root.lemma_.lower() in CONTINUING_LEMMAS:
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she", "it", "they")
+        for c in root.children
+    )
 
 
 def _discarded(sentence: SpacySpan, dicts: CodingDictionaries) -> bool:
@@ -129,6 +157,7 @@ def extract_events(
     countries = _country_places(analysed.toponyms)
     events: list[Event] = []
     reported: set[str] = set()
+    carried: tuple[dt.date | None, str] | None = None
     for k, span in enumerate(spans):
         excerpt = text[span.start : span.end]
         normalised = " ".join(excerpt.split())
@@ -137,6 +166,12 @@ def extract_events(
         sentence = _sentence_spans(doc, span)
         if sentence is None:
             continue
+        dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
+        own_date = event_date(_event_dates(dates, doc), article.published.value)
+        if own_date[1] != "publication":
+            carried = own_date
+        elif not continues_previous(sentence):
+            carried = None
         discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
         predicates += statement_predicates(sentence, dicts, predicates)
@@ -150,7 +185,6 @@ def extract_events(
             if t.place is not None and span.contains(Span(t.toponym.start, t.toponym.end))
         ]
         places = _located_places(parsed, span, toponyms, text)
-        dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
@@ -161,9 +195,9 @@ def extract_events(
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
             own = _own_places(places, predicate, predicates, roles, doc)
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
-            date, precision = event_date(
-                _event_dates(dates, doc, predicate), article.published.value
-            )
+            date, precision = event_date(_event_dates(dates, doc), article.published.value)
+            if precision == "publication" and carried is not None:
+                date, precision = carried  # "he added", a quotation going on: the same day
             events.append(
                 Event(
                     id=event_id(article.id, span.start, span.end, predicate.trigger_start),
@@ -189,7 +223,33 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(events)
+    return tuple(_dated_restatements(events))
+
+
+def _restates(event: Event, earlier: Event) -> bool:
+    """The same act reported again: its type, a source and a target of it (or none)."""
+    if event.event_type != earlier.event_type:
+        return False
+    if not {a.id for a in event.source_actors} & {a.id for a in earlier.source_actors}:
+        return False
+    targets, before = {a.id for a in event.target_actors}, {a.id for a in earlier.target_actors}
+    return targets == before or bool(targets & before)
+
+
+def _dated_restatements(events: Sequence[Event]) -> list[Event]:
+    """An act restated without a date of its own ("In a phone talk, Putin and Lukashenko
+    exchanged views", after "… Tuesday discussed") has the date of its first report."""
+    out: list[Event] = []
+    for event in events:
+        if event.date_precision == "publication":
+            first = next(
+                (e for e in out if e.date_precision != "publication" and _restates(event, e)),
+                None,
+            )
+            if first is not None:
+                event = replace(event, date=first.date, date_precision=first.date_precision)
+        out.append(event)
+    return out
 
 
 DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
