@@ -185,3 +185,23 @@ def test_an_act_restated_without_a_date_has_the_date_of_its_first_report(events)
     )
     met = [e for e in found if e.event_type == "CONSULT"]
     assert [(e.date, e.date_precision) for e in met] == [(dt.date(2021, 11, 8), "day")] * 2
+
+
+def test_a_countrys_title_stands_for_the_one_the_article_names_with_it(events):
+    found = events(
+        [
+            "Belarusian President Lukashenko met Putin on Monday.",
+            "The Belarusian president accused Poland of provocations.",
+            "The Belarusian defence minister rejected the accusations.",
+        ]
+    )
+    accused, rejected = _by_trigger(found, "accused"), _by_trigger(found, "rejected")
+    assert _names(accused.source_actors) == ["Alexander Lukashenko"]
+    assert _names(rejected.source_actors) != ["Alexander Lukashenko"]  # another office
+
+
+def test_a_demonym_gives_a_generic_actor_its_country(events):
+    found = events(["Poland is on alert.", "Polish police detained 45 men on Tuesday."])
+    detained = _by_trigger(found, "detained")
+    assert [a.country_code for a in detained.source_actors] == ["PL"]
+    assert _located(detained) == ["Poland"]

@@ -29,7 +29,7 @@ from geo.events.predicates import (
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
-from geo.nlp import country_name
+from geo.nlp import country_lexicon, country_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -48,6 +48,10 @@ MOTION_LEMMAS = frozenset(
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 """GeoNames features of capitals and independent political entities."""
 
+COUNTERPART = "counterpart"
+"""A title standing for whoever holds the same office in the country named with it."""
+TITLE_REACH = 40
+"""Characters before a person's name that can hold their title ("Belarusian President")."""
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 SKIPPED_HEADS = frozenset({"who", "which", "that", "it", "this", "these", "those", "what"})
@@ -117,6 +121,40 @@ class ArticleActors:
         holding = [m for m in inside if m.start <= head.idx < m.end]
         return (holding or inside)[-1].actor
 
+    def _title_holder(self, head: Token, tokens: Sequence[Token]) -> Actor | None:
+        """The person a country's title stands for ("the Russian president", "his Belarusian
+        counterpart", "Poland's defence minister"): the one of that country the article
+        names with that title ("Russian President Vladimir Putin"), the nearest before it,
+        else the first after; for "counterpart", the nearest person of that country."""
+        if head.tag_ not in ("NN", "NNP") or head.dep_ == "compound":
+            return None
+        country, words = None, []
+        lexicon = country_lexicon()
+        for t in tokens:
+            if t.lower_ in DETERMINERS or t.dep_ in ("case", "punct"):
+                continue
+            found = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
+            if found is not None and country is None:
+                country = found[1]
+            else:
+                words.append(t.lower_)
+        title = " ".join(words)
+        counterpart = head.lemma_.lower() == COUNTERPART
+        agent = self.dicts.agent(head.lower_)
+        if country is None or not (counterpart or (agent and agent.label == "government")):
+            return None
+        holders = [
+            m
+            for m in self.mentions
+            if m.actor.type == "person"
+            and m.actor.country_code == country
+            and not (m.start <= head.idx < m.end)
+            and (counterpart or _before(head.doc.text, m).lower().endswith(title))
+        ]
+        before = [m for m in holders if m.start < head.idx]
+        chosen = before[-1] if before else next(iter(holders), None)
+        return chosen.actor if chosen is not None else None
+
     def _government_in(self, start: int, end: int) -> Actor | None:
         for t in self.toponyms:
             place = t.place
@@ -155,7 +193,7 @@ class ArticleActors:
                 if t.place is not None and start <= t.toponym.start and t.toponym.end <= end
             ),
             None,
-        )
+        ) or _demonym_country(head)
         slug = normalize_name(phrase).replace(" ", "_")
         return Actor(
             f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
@@ -212,6 +250,8 @@ class ArticleActors:
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
         if actor is None:
+            actor = self._title_holder(head, tokens)
+        if actor is None:
             actor = self._government_in(start, end)
         words = [t.text for t in tokens]
         if actor is None:
@@ -231,6 +271,22 @@ class ArticleActors:
 NAME_DEPS = frozenset({"compound", "appos", "flat"})
 """Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
 minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+def _demonym_country(head: Token) -> str | None:
+    """The country of a demonym modifying a noun ("Polish police", "Russian president")."""
+    lexicon = country_lexicon()
+    for t in head.lefts:
+        if t.dep_ in ("amod", "compound"):
+            found = lexicon.demonym_at(t.doc, t.i)
+            if found is not None:
+                return found[1]
+    return None
+
+
+def _before(text: str, mention: ActorMention) -> str:
+    """The words just before a mention, where its title is written."""
+    return " ".join(text[max(0, mention.start - TITLE_REACH) : mention.start].split())
 
 
 def _name_tokens(head: Token) -> list[Token]:
