@@ -205,3 +205,18 @@ def test_a_demonym_gives_a_generic_actor_its_country(events):
     detained = _by_trigger(found, "detained")
     assert [a.country_code for a in detained.source_actors] == ["PL"]
     assert _located(detained) == ["Poland"]
+
+
+def test_a_headline_in_the_present_tagged_as_a_base_form_is_reported(events):
+    found = events(
+        ["Putin, Lukashenko discuss migration crisis", "Putin and Lukashenko met on Monday."],
+        dates=MONDAY,
+    )
+    discuss = _by_trigger(found, "discuss")
+    assert discuss.event_type == "CONSULT"
+    assert (discuss.date, discuss.date_precision) == (dt.date(2021, 11, 8), "day")  # the body's
+
+
+def test_a_border_between_states_is_a_place_not_an_actor(events):
+    event = _only(events(["Lukashenko and Putin held talks on the Belarus-Poland border."]))
+    assert "Belarus" not in _names(event.actors)

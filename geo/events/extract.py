@@ -227,23 +227,25 @@ def extract_events(
 
 
 def _restates(event: Event, earlier: Event) -> bool:
-    """The same act reported again: its type, a source and a target of it (or none)."""
+    """The same act reported again: its type, a source of it and no other target."""
     if event.event_type != earlier.event_type:
         return False
     if not {a.id for a in event.source_actors} & {a.id for a in earlier.source_actors}:
         return False
     targets, before = {a.id for a in event.target_actors}, {a.id for a in earlier.target_actors}
-    return targets == before or bool(targets & before)
+    return not targets or not before or bool(targets & before)
 
 
 def _dated_restatements(events: Sequence[Event]) -> list[Event]:
     """An act restated without a date of its own ("In a phone talk, Putin and Lukashenko
-    exchanged views", after "… Tuesday discussed") has the date of its first report."""
+    exchanged views", after "… Tuesday discussed") has the date of its first dated report:
+    an earlier one, else a later one (a headline's act is dated in the body)."""
     out: list[Event] = []
-    for event in events:
+    for k, event in enumerate(events):
         if event.date_precision == "publication":
+            reports = (*events[:k], *events[k + 1 :])
             first = next(
-                (e for e in out if e.date_precision != "publication" and _restates(event, e)),
+                (e for e in reports if e.date_precision != "publication" and _restates(event, e)),
                 None,
             )
             if first is not None:

@@ -48,6 +48,9 @@ MOTION_LEMMAS = frozenset(
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 """GeoNames features of capitals and independent political entities."""
 
+PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
+"""Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
+neither state ("the Afghan capital", attacked, stands for Afghanistan)."""
 COUNTERPART = "counterpart"
 """A title standing for whoever holds the same office in the country named with it."""
 TITLE_REACH = 40
@@ -245,6 +248,8 @@ class ArticleActors:
             return self._speaker(head)
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
+        if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:
+            return None  # "on the Belarus-Poland border" is a place, not a state acting
         tokens = _name_tokens(head)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)

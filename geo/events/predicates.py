@@ -296,6 +296,8 @@ def _is_finite_event(verb: Token, sentence: SpacySpan, plover: str | None = None
         return True
     if tag == "VB" and any(a.lower_ in ("will", "did", "'ll", "wo", "would") for a in auxes):
         return True
+    if tag == "VB" and not auxes and _children(verb, SUBJECT_DEPS):
+        tag = "VBP"  # "Putin, Lukashenko discuss …": a headline's present, tagged as a base form
     if tag in ("VBZ", "VBP"):
         if plover in VERBAL_ACTS and not auxes:
             return True
