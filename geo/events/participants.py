@@ -379,7 +379,7 @@ def _subject_of(verb: Token) -> list[Token]:
         if subjects:
             return subjects
         anchor = participle_anchor(verb)
-        if anchor is not None:  # "soldiers approaching": the noun, unless a thing's
+        if anchor is not None:  # "soldiers approaching": the noun, unless a message
             noun = verb.head
             if verb.dep_ == "acl" and noun.lemma_.lower() not in ANNOUNCING_NOUNS:
                 return [noun]
