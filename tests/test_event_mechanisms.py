@@ -220,3 +220,10 @@ def test_a_headline_in_the_present_tagged_as_a_base_form_is_reported(events):
 def test_a_border_between_states_is_a_place_not_an_actor(events):
     event = _only(events(["Lukashenko and Putin held talks on the Belarus-Poland border."]))
     assert "Belarus" not in _names(event.actors)
+
+
+def test_a_country_an_act_is_aimed_at_locates_no_event_of_its_sentence(events):
+    found = events(
+        ["Duda condemned Belarus' provocations and asked the EU to impose sanctions on Belarus."]
+    )
+    assert [_located(e) for e in found] == [[]] * len(found) and found

@@ -16,7 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
-from geo.events.located import ParsedDoc, dateline_place, event_places, place_roles
+from geo.events.located import (
+    LOCATION_HEADS,
+    ParsedDoc,
+    dateline_place,
+    event_places,
+    place_roles,
+)
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
 from geo.events.statements import statement_predicates
@@ -34,7 +40,7 @@ from geo.model import (
 from geo.nlp import event_date
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
 UNDATING_PREPOSITIONS = frozenset({"since", "until", "till", "before", "after", "from", "by"})
@@ -363,6 +369,18 @@ def _mentioned(place: EventPlace) -> EventPlace:
     return EventPlace(place.place, place.mention, place.start, place.end, "mentioned")
 
 
+AIMING_PREPOSITIONS = frozenset({"on", "upon", "against"})
+
+
+def _aimed_at(token: Token) -> bool:
+    """A country an act is aimed at ("impose new sanctions on Belarus", "pressure on
+    Poland"): the one acted upon, not where ("on the Polish side of the border" locates)."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.lower_ not in AIMING_PREPOSITIONS:
+        return False
+    return prep.head.lemma_.lower() not in LOCATION_HEADS
+
+
 def _own_places(
     places: tuple[EventPlace, ...],
     predicate: CodedPredicate,
@@ -384,6 +402,9 @@ def _own_places(
             continue
         mention = doc.char_span(place.start, place.end, alignment_mode="expand")
         token = mention.root if mention is not None else None
+        if token is not None and place.place.kind == "country" and _aimed_at(token):
+            own.append(_mentioned(place))
+            continue
         for _ in range(len(doc)):
             if token is None or token.i in verbs or token.head is token:
                 break

@@ -218,7 +218,8 @@ def place_roles(
 def event_places(
     toponyms: Sequence[ResolvedToponym], roles: Sequence[PlaceRole]
 ) -> tuple[EventPlace, ...]:
-    """One EventPlace per place: its first mention, `located` if any mention is."""
+    """One EventPlace per place: its first mention, or the first that locates the event
+    (`located` if any mention is), so that the mention kept is the one that locates."""
     by_key: dict[str, EventPlace] = {}
     for resolved, role in zip(toponyms, roles, strict=True):
         place, t = resolved.place, resolved.toponym
@@ -228,7 +229,7 @@ def event_places(
         if known is None:
             by_key[place.key] = EventPlace(place, t.text, t.start, t.end, role)
         elif role == "located" and known.role != "located":
-            by_key[place.key] = EventPlace(known.place, known.mention, known.start, known.end, role)
+            by_key[place.key] = EventPlace(known.place, t.text, t.start, t.end, role)
     return tuple(by_key.values())
 
 
