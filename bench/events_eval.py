@@ -3,6 +3,7 @@
     python bench/events_eval.py               # both sets, with the targets
     python bench/events_eval.py --errors 40   # plus the scorer's first misses and errors
     python bench/events_eval.py --save DIR    # keep the predictions as JSON Lines
+    python bench/events_eval.py --speed       # plus `python -m geo events` against raw nlp.pipe
 
 Sets: tests/data/events_dev.jsonl (the seeds and ten LGL and GeoVirus articles, annotated
 to ../shared/gold/EVENTS.md) and PLOVER's gold standard sentences
@@ -96,11 +97,35 @@ def predict(gold: dict[str, dict], gazetteer, nlp) -> dict[str, dict]:
     return predictions
 
 
+def speed(gold: dict[str, dict], gazetteer, nlp, rounds: int = 3) -> tuple[float, float]:
+    """(seconds of the events path, seconds of raw spaCy `nlp.pipe`) on the same texts, the
+    best of `rounds` runs of each, taken in turns so a burst of load decides neither."""
+    import spacy
+
+    from geo.nlp.language import MODEL_PACKAGE
+
+    raw = spacy.load(MODEL_PACKAGE)
+    texts = [row["text"] for row in gold.values()]
+    ours, theirs = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _doc in raw.pipe(texts):
+            pass
+        theirs.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        predict(gold, gazetteer, nlp)
+        ours.append(time.perf_counter() - started)
+    return min(ours), min(theirs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--errors", type=int, default=0, help="show the first N errors")
     parser.add_argument("--save", type=Path, help="write the predictions here")
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="only this set")
+    parser.add_argument(
+        "--speed", action="store_true", help="time the events path against raw nlp.pipe"
+    )
     args = parser.parse_args(argv)
 
     from geo.events import load_coding_dictionaries
@@ -146,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
                 cell += " ok" if value >= target else f" <{target:.2f}"
             row += f"{cell:>14}"
         lines.append(row)
+        if args.speed:
+            ours, raw = speed(gold, gazetteer, nlp)
+            print(
+                f"{name}: events path {len(gold) / ours:.1f} articles/s, raw nlp.pipe "
+                f"{len(gold) / raw:.1f}/s, ratio {raw / ours:.3f} (target >= 0.8)"
+            )
     print("\n".join(lines))
     return 0
 

@@ -2,6 +2,8 @@
 sentence of its own: the real model's parse is under test, the mentions are placed by hand
 as in test_events.py."""
 
+import datetime as dt
+
 import pytest
 from test_events import _analysed, _only, _roles, _trigger
 
@@ -107,3 +109,121 @@ def test_destruction_by_no_one_named_and_a_verdict_are_happenings(events):
         "ASSAULT",
         "OTHER",
     ]
+
+
+def _located(event):
+    return sorted(ep.mention for ep in event.places if ep.role == "located")
+
+
+def test_a_state_taking_part_is_an_actor_not_where_the_event_happened(events):
+    event = _only(events(["The European Union imposed new sanctions on Belarus on Monday."]))
+    assert (_names(event.target_actors), _located(event)) == (["Belarus"], [])
+
+
+def test_a_place_locates_the_predicate_whose_clause_holds_it(events):
+    found = events(
+        ["Duda condemned the provocations and Polish guards detained 45 men in Kuznica."]
+    )
+    condemned, detained = _by_trigger(found, "condemned"), _by_trigger(found, "detained")
+    assert (_located(condemned), _located(detained)) == ([], ["Kuznica"])
+
+
+def test_the_dateline_does_not_locate_the_acts_of_other_countries_actors(events):
+    home = _only(events(["Minsk (AP) — Lukashenko met Putin on Tuesday."]))
+    abroad = _only(events(["Minsk (AP) — Duda met Putin on Tuesday."]))
+    assert (_located(home), _located(abroad)) == (["Minsk"], [])
+
+
+def test_a_national_bodys_act_on_the_ground_is_in_its_country_named_elsewhere(events):
+    found = events(["Poland is on alert.", "Polish guards detained 45 men on Tuesday."])
+    assert _located(_by_trigger(found, "detained")) == ["Poland"]
+
+
+def test_a_participle_is_an_act_when_the_clause_it_hangs_from_happened(events):
+    criticised = _by_trigger(
+        events(["Lukashenko denied the claim, criticising Poland for not taking in migrants."]),
+        "criticising",
+    )
+    called = _only(
+        events(["Duda issued a statement on Monday calling on Belarus to stop the provocations."])
+    )
+    assert (criticised.event_type, _names(criticised.source_actors)) == (
+        "ACCUSE",
+        ["Alexander Lukashenko"],
+    )
+    assert (called.event_type, _names(called.source_actors)) == ("REQUEST", ["Andrzej Duda"])
+    assert _names(called.target_actors) == ["Belarus"]
+    assert [_trigger(e) for e in events(["Minsk issued visas permitting migrants to fly."])] == [
+        "issued"
+    ]  # the visas permit nothing
+    assert events(["Duda might issue a statement criticising Poland."]) == ()
+
+
+MONDAY = (("on Monday", dt.date(2021, 11, 8)),)
+
+
+def test_a_sentence_going_on_with_the_one_before_keeps_its_date(events):
+    found = events(
+        ["Duda condemned Belarus on Monday.", '"We will not kneel," he added.'], dates=MONDAY
+    )
+    kneel = next(e for e in found if e.event_type == "REJECT")
+    assert (kneel.date, kneel.date_precision) == (dt.date(2021, 11, 8), "day")
+    alone = events(
+        ["Duda condemned Belarus on Monday.", "Poland will not kneel, Duda said."], dates=MONDAY
+    )
+    assert next(e for e in alone if e.event_type == "REJECT").date_precision == "publication"
+
+
+def test_an_act_restated_without_a_date_has_the_date_of_its_first_report(events):
+    found = events(
+        [
+            "Lukashenko met Putin on Monday.",
+            "Poland closed the border.",
+            "In Minsk, Lukashenko met Putin for three hours.",
+        ],
+        dates=MONDAY,
+    )
+    met = [e for e in found if e.event_type == "CONSULT"]
+    assert [(e.date, e.date_precision) for e in met] == [(dt.date(2021, 11, 8), "day")] * 2
+
+
+def test_a_countrys_title_stands_for_the_one_the_article_names_with_it(events):
+    found = events(
+        [
+            "Belarusian President Lukashenko met Putin on Monday.",
+            "The Belarusian president accused Poland of provocations.",
+            "The Belarusian defence minister rejected the accusations.",
+        ]
+    )
+    accused, rejected = _by_trigger(found, "accused"), _by_trigger(found, "rejected")
+    assert _names(accused.source_actors) == ["Alexander Lukashenko"]
+    assert _names(rejected.source_actors) != ["Alexander Lukashenko"]  # another office
+
+
+def test_a_demonym_gives_a_generic_actor_its_country(events):
+    found = events(["Poland is on alert.", "Polish police detained 45 men on Tuesday."])
+    detained = _by_trigger(found, "detained")
+    assert [a.country_code for a in detained.source_actors] == ["PL"]
+    assert _located(detained) == ["Poland"]
+
+
+def test_a_headline_in_the_present_tagged_as_a_base_form_is_reported(events):
+    found = events(
+        ["Putin, Lukashenko discuss migration crisis", "Putin and Lukashenko met on Monday."],
+        dates=MONDAY,
+    )
+    discuss = _by_trigger(found, "discuss")
+    assert discuss.event_type == "CONSULT"
+    assert (discuss.date, discuss.date_precision) == (dt.date(2021, 11, 8), "day")  # the body's
+
+
+def test_a_border_between_states_is_a_place_not_an_actor(events):
+    event = _only(events(["Lukashenko and Putin held talks on the Belarus-Poland border."]))
+    assert "Belarus" not in _names(event.actors)
+
+
+def test_a_country_an_act_is_aimed_at_locates_no_event_of_its_sentence(events):
+    found = events(
+        ["Duda condemned Belarus' provocations and asked the EU to impose sanctions on Belarus."]
+    )
+    assert [_located(e) for e in found] == [[]] * len(found) and found

@@ -9,12 +9,20 @@ locate it (geo.events.located) and its date. Sentences the Phoenix discard list 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
-from geo.events.located import ParsedDoc, dateline_place, event_places, place_roles
+from geo.events.located import (
+    LOCATION_HEADS,
+    ParsedDoc,
+    dateline_place,
+    event_places,
+    place_roles,
+)
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
 from geo.events.statements import statement_predicates
@@ -33,7 +41,7 @@ from geo.model import (
 from geo.nlp import event_date
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
 UNDATING_PREPOSITIONS = frozenset({"since", "until", "till", "before", "after", "from", "by"})
@@ -72,9 +80,7 @@ def _unique_actors(actors: Iterable[Actor]) -> tuple[Actor, ...]:
     return tuple({actor.id: actor for actor in actors}.values())
 
 
-def _event_dates(
-    dates: Sequence[DateMention], doc: Doc, predicate: CodedPredicate
-) -> list[DateMention]:
+def _event_dates(dates: Sequence[DateMention], doc: Doc) -> list[DateMention]:
     """The sentence's dates that can date this event: not inside a noun phrase ("the Act of
     1956") nor bounding a period ("since 2009")."""
     kept = []
@@ -89,6 +95,34 @@ def _event_dates(
             continue
         kept.append(mention)
     return kept
+
+
+QUOTE_MARKS = '"“”'
+CONTINUING_LEMMAS = frozenset({"add", "continue"})
+"""Verbs of saying that go on with what was said before: "he added"."""
+
+
+def _closing(text: str, i: int) -> bool:
+    return text[i] == "”" or (text[i] == '"' and i > 0 and not text[i - 1].isspace())
+
+
+def continues_previous(sentence: SpacySpan) -> bool:
+    """Whether a sentence goes on with the one before it, and so with its time: a quotation
+    opened before or opening it ("'People … threw rocks'"), "he added", "She said" (a
+    pronoun standing for the one who spoke)."""
+    text = sentence.text.strip()
+    if text[:1] in QUOTE_MARKS:
+        return True
+    marks = [i for i, c in enumerate(text) if c in QUOTE_MARKS]
+    if len(marks) % 2 and _closing(text, marks[0]):
+        return True  # 'blind them," Michalska said.': the quotation opened before
+    root = sentence.root
+    if root.lemma_.lower() in CONTINUING_LEMMAS:
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she", "it", "they")
+        for c in root.children
+    )
 
 
 def _discarded(sentence: SpacySpan, dicts: CodingDictionaries) -> bool:
@@ -128,8 +162,10 @@ def extract_events(
     ]
     agency = find_dateline_agency(text)
     dateline = dateline_place(text, analysed.toponyms)
+    countries = _country_places(analysed.toponyms)
     events: list[Event] = []
     reported: set[str] = set()
+    carried: tuple[dt.date | None, str] | None = None
     for k, span in enumerate(spans):
         excerpt = text[span.start : span.end]
         normalised = " ".join(excerpt.split())
@@ -138,6 +174,12 @@ def extract_events(
         sentence = _sentence_spans(doc, span)
         if sentence is None:
             continue
+        dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
+        own_date = event_date(_event_dates(dates, doc), article.published.value)
+        if own_date[1] != "publication":
+            carried = own_date
+        elif not continues_previous(sentence):
+            carried = None
         discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
         predicates += statement_predicates(sentence, dicts, predicates)
@@ -150,8 +192,7 @@ def extract_events(
             for t in analysed.toponyms
             if t.place is not None and span.contains(Span(t.toponym.start, t.toponym.end))
         ]
-        places = _located_places(parsed, span, toponyms, text, dateline)
-        dates = [d for d in analysed.dates if span.contains(Span(d.start, d.end))]
+        places = _located_places(parsed, span, toponyms, text)
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
@@ -160,9 +201,11 @@ def extract_events(
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
-            date, precision = event_date(
-                _event_dates(dates, doc, predicate), article.published.value
-            )
+            own = _own_places(places, predicate, predicates, roles, doc)
+            own = _with_dateline(own, dateline, (*sources, *roles.targets))
+            date, precision = event_date(_event_dates(dates, doc), article.published.value)
+            if precision == "publication" and carried is not None:
+                date, precision = carried  # "he added", a quotation going on: the same day
             events.append(
                 Event(
                     id=event_id(article.id, span.start, span.end, predicate.trigger_start),
@@ -171,7 +214,7 @@ def extract_events(
                     actors=_unique_actors((*sources, *roles.targets)),
                     date=date,
                     date_precision=precision,
-                    places=_on_own_ground(places, event_type, sources),
+                    places=_on_own_ground(own, event_type, sources, countries),
                     excerpt=excerpt,
                     start=span.start,
                     end=span.end,
@@ -188,7 +231,35 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(events)
+    return tuple(_dated_restatements(events))
+
+
+def _restates(event: Event, earlier: Event) -> bool:
+    """The same act reported again: its type, a source of it and no other target."""
+    if event.event_type != earlier.event_type:
+        return False
+    if not {a.id for a in event.source_actors} & {a.id for a in earlier.source_actors}:
+        return False
+    targets, before = {a.id for a in event.target_actors}, {a.id for a in earlier.target_actors}
+    return not targets or not before or bool(targets & before)
+
+
+def _dated_restatements(events: Sequence[Event]) -> list[Event]:
+    """An act restated without a date of its own ("In a phone talk, Putin and Lukashenko
+    exchanged views", after "… Tuesday discussed") has the date of its first dated report:
+    an earlier one, else a later one (a headline's act is dated in the body)."""
+    out: list[Event] = []
+    for k, event in enumerate(events):
+        if event.date_precision == "publication":
+            reports = (*events[:k], *events[k + 1 :])
+            first = next(
+                (e for e in reports if e.date_precision != "publication" and _restates(event, e)),
+                None,
+            )
+            if first is not None:
+                event = replace(event, date=first.date, date_precision=first.date_precision)
+        out.append(event)
+    return out
 
 
 DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
@@ -234,23 +305,50 @@ def settled_type(
 
 GROUND_ACTS = frozenset({"MOBILIZE", "COERCE", "OTHER"})
 """Acts a state does on its own territory unless a place says otherwise: "Poland massed
-troops at the border", "Uganda stepped up surveillance" happened in Poland, in Uganda."""
+troops at the border", "Uganda stepped up surveillance", "Polish guards detained 45
+migrants" happened in Poland, in Uganda."""
+
+
+def _country_places(toponyms: Sequence[ResolvedToponym]) -> dict[str, ResolvedToponym]:
+    """The article's first mention of each country, by country code."""
+    found: dict[str, ResolvedToponym] = {}
+    for t in toponyms:
+        place = t.place
+        if place is not None and place.kind == "country" and place.country_code:
+            found.setdefault(place.country_code, t)
+    return found
 
 
 def _on_own_ground(
-    places: tuple[EventPlace, ...], event_type: str, sources: Sequence[Actor]
+    places: tuple[EventPlace, ...],
+    event_type: str,
+    sources: Sequence[Actor],
+    countries: dict[str, ResolvedToponym],
 ) -> tuple[EventPlace, ...]:
-    """The acting country located, for an act on the ground that names no place of its own;
-    a statement's place is not its speaker's country (EVENTS.md)."""
+    """The acting country located, for an act on the ground that names no place of its own:
+    a state, or a body of its own ("Polish border guards"), acting at home. The country is
+    the sentence's mention of it, else the article's. A statement's place is not its
+    speaker's country (EVENTS.md)."""
     if event_type not in GROUND_ACTS or any(p.role == "located" for p in places):
         return places
-    states = {a.country_code for a in sources if a.type == "government" and a.country_code}
-    return tuple(
-        EventPlace(p.place, p.mention, p.start, p.end, "located", p.precision)
+    states = {a.country_code for a in sources if a.country_code and a.type != "person"}
+    if len(states) != 1:
+        return places
+    upgraded = tuple(
+        replace(p, role="located")
         if p.place.kind == "country" and p.place.country_code in states
         else p
         for p in places
     )
+    if upgraded != places:
+        return upgraded
+    (state,) = states
+    named = countries.get(state)
+    if named is None or named.place is None:
+        return places
+    t = named.toponym
+    located = EventPlace(named.place, t.text, t.start, t.end, "located", named.precision)
+    return (*places, located)
 
 
 def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:
@@ -263,26 +361,75 @@ def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> 
 
 
 def _located_places(
-    parsed: ParsedDoc,
-    span: Span,
-    toponyms: Sequence[ResolvedToponym],
-    text: str,
-    dateline: ResolvedToponym | None,
+    parsed: ParsedDoc, span: Span, toponyms: Sequence[ResolvedToponym], text: str
 ) -> tuple[EventPlace, ...]:
     words = parsed.words(span) or []
     roles = place_roles(words, toponyms, span.end, text) if words else ["mentioned"] * len(toponyms)
-    places = event_places(toponyms, roles)
+    return event_places(toponyms, roles)
+
+
+def _mentioned(place: EventPlace) -> EventPlace:
+    return replace(place, role="mentioned")
+
+
+AIMING_PREPOSITIONS = frozenset({"on", "upon", "against"})
+
+
+def _aimed_at(token: Token) -> bool:
+    """A country an act is aimed at ("impose new sanctions on Belarus", "pressure on
+    Poland"): the one acted upon, not where ("on the Polish side of the border" locates)."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.lower_ not in AIMING_PREPOSITIONS:
+        return False
+    return prep.head.lemma_.lower() not in LOCATION_HEADS
+
+
+def _own_places(
+    places: tuple[EventPlace, ...],
+    predicate: CodedPredicate,
+    predicates: Sequence[CodedPredicate],
+    roles: Participants,
+    doc: Doc,
+) -> tuple[EventPlace, ...]:
+    """The sentence's places as this event's: a place that locates another predicate of the
+    sentence (the nearest coded verb above it) is that event's, and a place named as a state
+    taking part ("imposed sanctions on Belarus", "lashed out at Minsk") is an actor."""
+    verbs = {p.verb.i for p in predicates}
+    own: list[EventPlace] = []
+    for place in places:
+        if place.role != "located":
+            own.append(place)
+            continue
+        if any(s < place.end and place.start < e for s, e in roles.government_heads):
+            own.append(_mentioned(place))
+            continue
+        mention = doc.char_span(place.start, place.end, alignment_mode="expand")
+        token = mention.root if mention is not None else None
+        if token is not None and place.place.kind == "country" and _aimed_at(token):
+            own.append(_mentioned(place))
+            continue
+        for _ in range(len(doc)):
+            if token is None or token.i in verbs or token.head is token:
+                break
+            token = token.head
+        elsewhere = token is not None and token.i in verbs and token.i != predicate.verb.i
+        own.append(_mentioned(place) if elsewhere else place)
+    return tuple(own)
+
+
+def _with_dateline(
+    places: tuple[EventPlace, ...], dateline: ResolvedToponym | None, actors: Sequence[Actor]
+) -> tuple[EventPlace, ...]:
+    """Where nothing in the sentence locates the event, the dateline does ("KYIV (AP) —"),
+    unless its actors are all of other countries ("Lukashenko and Merkel discussed" under a
+    MOSCOW dateline did not happen in Moscow)."""
     if dateline is None or dateline.place is None or any(p.role == "located" for p in places):
         return places
-    # Nothing in the sentence locates the event: the dateline does.
     place, t = dateline.place, dateline.toponym
-    upgraded = tuple(
-        EventPlace(p.place, p.mention, p.start, p.end, "located", p.precision)
-        if p.place.key == place.key
-        else p
-        for p in places
-    )
+    countries = {a.country_code for a in actors if a.country_code}
+    if countries and place.country_code not in countries:
+        return places
+    upgraded = tuple(replace(p, role="located") if p.place.key == place.key else p for p in places)
     if upgraded != places:
         return upgraded
-    places = (*places, EventPlace(place, t.text, t.start, t.end, "located", dateline.precision))
-    return places
+    return (*places, EventPlace(place, t.text, t.start, t.end, "located", dateline.precision))

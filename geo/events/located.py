@@ -218,7 +218,8 @@ def place_roles(
 def event_places(
     toponyms: Sequence[ResolvedToponym], roles: Sequence[PlaceRole]
 ) -> tuple[EventPlace, ...]:
-    """One EventPlace per place: its first mention, `located` if any mention is, with the
+    """One EventPlace per place: its first mention, or the first that locates the event
+    (`located` if any mention is), so that the mention kept is the one that locates; with the
     finest precision of the mentions in that role ("on Elm Street in Springfield": 1)."""
     by_key: dict[str, EventPlace] = {}
     for resolved, role in zip(toponyms, roles, strict=True):
@@ -230,7 +231,7 @@ def event_places(
         if known is None:
             by_key[place.key] = EventPlace(place, t.text, t.start, t.end, role, precision)
         elif role == "located" and known.role != "located":
-            by_key[place.key] = replace(known, role=role, precision=precision)
+            by_key[place.key] = EventPlace(known.place, t.text, t.start, t.end, role, precision)
         elif role == known.role and precision is not None:
             finer = min(precision, known.precision or precision)
             by_key[place.key] = replace(known, precision=finer)

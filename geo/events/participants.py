@@ -19,11 +19,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.predicates import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, CodedPredicate
+from geo.events.predicates import (
+    ANNOUNCING_NOUNS,
+    PASSIVE_SUBJECT_DEPS,
+    SUBJECT_DEPS,
+    CodedPredicate,
+    participle_anchor,
+)
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
-from geo.nlp import country_name
+from geo.nlp import country_lexicon, country_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -42,6 +48,13 @@ MOTION_LEMMAS = frozenset(
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 """GeoNames features of capitals and independent political entities."""
 
+PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
+"""Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
+neither state ("the Afghan capital", attacked, stands for Afghanistan)."""
+COUNTERPART = "counterpart"
+"""A title standing for whoever holds the same office in the country named with it."""
+TITLE_REACH = 40
+"""Characters before a person's name that can hold their title ("Belarusian President")."""
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 SKIPPED_HEADS = frozenset({"who", "which", "that", "it", "this", "these", "those", "what"})
@@ -83,6 +96,9 @@ class Participants:
     """A passive's subject is there but is no actor: homes, bridges, a name."""
     natural_force: bool = False
     """The one acting is a force of nature or a disease: "the epidemic has killed 1,200"."""
+    government_heads: tuple[tuple[int, int], ...] = ()
+    """Character spans of the phrase heads named as a state acting ("sanctions on Belarus",
+    "lashed out at Minsk"): a place there is an actor, not where the event happened."""
 
 
 class ArticleActors:
@@ -107,6 +123,40 @@ class ArticleActors:
             return None
         holding = [m for m in inside if m.start <= head.idx < m.end]
         return (holding or inside)[-1].actor
+
+    def _title_holder(self, head: Token, tokens: Sequence[Token]) -> Actor | None:
+        """The person a country's title stands for ("the Russian president", "his Belarusian
+        counterpart", "Poland's defence minister"): the one of that country the article
+        names with that title ("Russian President Vladimir Putin"), the nearest before it,
+        else the first after; for "counterpart", the nearest person of that country."""
+        if head.tag_ not in ("NN", "NNP") or head.dep_ == "compound":
+            return None
+        country, words = None, []
+        lexicon = country_lexicon()
+        for t in tokens:
+            if t.lower_ in DETERMINERS or t.dep_ in ("case", "punct"):
+                continue
+            found = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
+            if found is not None and country is None:
+                country = found[1]
+            else:
+                words.append(t.lower_)
+        title = " ".join(words)
+        counterpart = head.lemma_.lower() == COUNTERPART
+        agent = self.dicts.agent(head.lower_)
+        if country is None or not (counterpart or (agent and agent.label == "government")):
+            return None
+        holders = [
+            m
+            for m in self.mentions
+            if m.actor.type == "person"
+            and m.actor.country_code == country
+            and not (m.start <= head.idx < m.end)
+            and (counterpart or _before(head.doc.text, m).lower().endswith(title))
+        ]
+        before = [m for m in holders if m.start < head.idx]
+        chosen = before[-1] if before else next(iter(holders), None)
+        return chosen.actor if chosen is not None else None
 
     def _government_in(self, start: int, end: int) -> Actor | None:
         for t in self.toponyms:
@@ -146,7 +196,7 @@ class ArticleActors:
                 if t.place is not None and start <= t.toponym.start and t.toponym.end <= end
             ),
             None,
-        )
+        ) or _demonym_country(head)
         slug = normalize_name(phrase).replace(" ", "_")
         return Actor(
             f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
@@ -198,10 +248,14 @@ class ArticleActors:
             return self._speaker(head)
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
+        if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:
+            return None  # "on the Belarus-Poland border" is a place, not a state acting
         tokens = _name_tokens(head)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
+        if actor is None:
+            actor = self._title_holder(head, tokens)
         if actor is None:
             actor = self._government_in(start, end)
         words = [t.text for t in tokens]
@@ -222,6 +276,22 @@ class ArticleActors:
 NAME_DEPS = frozenset({"compound", "appos", "flat"})
 """Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
 minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+def _demonym_country(head: Token) -> str | None:
+    """The country of a demonym modifying a noun ("Polish police", "Russian president")."""
+    lexicon = country_lexicon()
+    for t in head.lefts:
+        if t.dep_ in ("amod", "compound"):
+            found = lexicon.demonym_at(t.doc, t.i)
+            if found is not None:
+                return found[1]
+    return None
+
+
+def _before(text: str, mention: ActorMention) -> str:
+    """The words just before a mention, where its title is written."""
+    return " ".join(text[max(0, mention.start - TITLE_REACH) : mention.start].split())
 
 
 def _name_tokens(head: Token) -> list[Token]:
@@ -308,6 +378,13 @@ def _subject_of(verb: Token) -> list[Token]:
         subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
         if subjects:
             return subjects
+        anchor = participle_anchor(verb)
+        if anchor is not None:  # "soldiers approaching": the noun, unless a message
+            noun = verb.head
+            if verb.dep_ == "acl" and noun.lemma_.lower() not in ANNOUNCING_NOUNS:
+                return [noun]
+            verb, seen = anchor, seen + 1
+            continue
         if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
             verb = verb.head
             seen += 1
@@ -321,6 +398,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     sources: list[Actor] = []
     targets: list[Actor] = []
     forces: list[bool] = []
+    governments: list[tuple[int, int]] = []
 
     def add(into: list[Actor], heads: list[Token]) -> bool:
         """Adds the actors the phrases name; False if a phrase is a thing, not an actor."""
@@ -332,8 +410,11 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                     thing = _quantified(token)
                     no_thing = no_thing and not is_thing_noun(thing)
                     forces.append(thing.lemma_.lower() in NATURAL_FORCES)
-                elif all(a.id != actor.id for a in (*sources, *targets)):
-                    into.append(actor)
+                else:
+                    if actor.type == "government":
+                        governments.append((token.idx, token.idx + len(token.text)))
+                    if all(a.id != actor.id for a in (*sources, *targets)):
+                        into.append(actor)
         return no_thing
 
     subjects = _subject_of(verb)
@@ -349,7 +430,12 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         inanimate_source = bool(active) and not add(sources, active)
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
-        return Participants(tuple(sources), tuple(targets), inanimate_source and not sources)
+        return Participants(
+            tuple(sources),
+            tuple(targets),
+            inanimate_source and not sources,
+            government_heads=tuple(governments),
+        )
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
@@ -368,4 +454,5 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         inanimate_source and not sources,
         inanimate_target,
         natural_force=any(forces) and not sources,
+        government_heads=tuple(governments),
     )

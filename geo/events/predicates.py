@@ -296,6 +296,8 @@ def _is_finite_event(verb: Token, sentence: SpacySpan, plover: str | None = None
         return True
     if tag == "VB" and any(a.lower_ in ("will", "did", "'ll", "wo", "would") for a in auxes):
         return True
+    if tag == "VB" and not auxes and _children(verb, SUBJECT_DEPS):
+        tag = "VBP"  # "Putin, Lukashenko discuss …": a headline's present, tagged as a base form
     if tag in ("VBZ", "VBP"):
         if plover in VERBAL_ACTS and not auxes:
             return True
@@ -325,6 +327,44 @@ def _believed(verb: Token) -> bool:
     return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in STATIVE_LEMMAS | INTENT_LEMMAS
 
 
+def participle_anchor(verb: Token) -> Token | None:
+    """For a bare participle ("denied the claim, criticising the EU", "a statement calling
+    on member states", "soldiers approaching the camps"), the verb whose clause situates it
+    in time: the verb it is adjoined to, or the one governing the noun it modifies."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("advcl", "acl"):
+        return None
+    if _children(verb, {"aux", "auxpass", "mark", "nsubj", "nsubjpass"}):
+        return None
+    head = verb.head
+    for _ in range(4):
+        if head.pos_ in ("VERB", "AUX"):
+            return head if head.dep_ in REALISED_DEPS else None
+        if head.head is head:
+            return None
+        head = head.head
+    return None
+
+
+ANNOUNCING_NOUNS = _wordset("statement announcement message letter video appeal call decree order")
+"""Nouns of a message whose participle is its author's act ("a statement calling on")."""
+
+
+def _acting_noun(noun: Token, dicts: CodingDictionaries) -> bool:
+    """Whether a noun's participle reports an act: of people ("soldiers approaching"), or of
+    a message its author issued ("a statement calling on")."""
+    if noun.pos_ == "PROPN" or noun.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    lemma = noun.lemma_.lower()
+    if lemma in ANNOUNCING_NOUNS or dicts.agent(noun.lower_) or dicts.agent(lemma):
+        return True
+    return lemma.endswith(("ist", "ian", "ent", "er", "or")) and noun.tag_ == "NNS"
+
+
+def tense_clause(verb: Token) -> Token:
+    """The clause whose tense and mood decide whether the verb's act happened."""
+    return participle_anchor(verb) or verb
+
+
 def _governing(verb: Token) -> Token | None:
     """For an infinitive or gerund complement, the verb it completes."""
     return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
@@ -335,13 +375,19 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return
     coded: dict[int, tuple[str | None, str | None, str, int]] = {}
-    verbs = [t for t in sentence if t.pos_ == "VERB" and t.dep_ in REALISED_DEPS]
+    verbs = [
+        t
+        for t in sentence
+        if t.pos_ == "VERB" and (t.dep_ in REALISED_DEPS or participle_anchor(t) is not None)
+    ]
     for verb in verbs:
         coded[verb.i] = _code(verb, sentence, dicts)
     for verb in verbs:
         cameo, plover, evidence, trigger_end = coded[verb.i]
         if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:
             continue
+        if verb.dep_ == "acl" and not _acting_noun(verb.head, dicts):
+            continue  # "visas permitting migrants to fly": the visas do nothing
         clause = verb
         governor = _governing(verb)
         if governor is not None:
@@ -351,11 +397,12 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             if governor.lemma_.lower() not in ASPECTUAL_LEMMAS:
                 continue  # "plans to visit", "wants to leave": not (yet) an event
             clause = governor
-        if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence, plover):
+        timing = tense_clause(clause)
+        if is_hypothetical(timing, dicts) or not _is_finite_event(timing, sentence, plover):
             continue
-        if _believed(clause):
+        if _believed(timing):
             continue
-        if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(clause, dicts):
+        if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(timing, dicts):
             plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
         negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
         if negated:

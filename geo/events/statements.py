@@ -25,6 +25,8 @@ from geo.events.predicates import (
     CodedPredicate,
     _is_finite_event,
     is_hypothetical,
+    participle_anchor,
+    tense_clause,
 )
 
 if TYPE_CHECKING:
@@ -116,7 +118,9 @@ def statement_predicates(
     """The statements of a sentence whose content is an act, coded at the verb of saying;
     `inner` are the sentence's predicates coded on their own."""
     for verb in sentence:
-        if verb.pos_ != "VERB" or verb.dep_ not in REALISED_DEPS:
+        if verb.pos_ != "VERB":
+            continue
+        if verb.dep_ not in REALISED_DEPS and participle_anchor(verb) is None:
             continue
         if not is_statement_verb(verb, dicts):
             continue
@@ -127,7 +131,8 @@ def statement_predicates(
         if coded is None:
             continue
         plover, targets, evidence = coded
-        if is_hypothetical(verb, dicts) or not _is_finite_event(verb, sentence, plover):
+        clause = tense_clause(verb)
+        if is_hypothetical(clause, dicts) or not _is_finite_event(clause, sentence, plover):
             continue
         end = verb.idx + len(verb.text)
         yield CodedPredicate(verb, verb.idx, end, None, plover, False, False, evidence, targets)

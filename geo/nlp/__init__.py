@@ -2,7 +2,7 @@
 Other stages import from here only.
 """
 
-from geo.nlp.actors import ActorRegistry, country_name, find_actors
+from geo.nlp.actors import ActorRegistry, country_lexicon, country_name, find_actors
 from geo.nlp.dates import event_date, find_dates
 from geo.nlp.language import ModelNotInstalledError, load_nlp
 from geo.nlp.toponyms import find_toponyms
@@ -10,6 +10,7 @@ from geo.nlp.toponyms import find_toponyms
 __all__ = [
     "ActorRegistry",
     "ModelNotInstalledError",
+    "country_lexicon",
     "country_name",
     "event_date",
     "find_actors",

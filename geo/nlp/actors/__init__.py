@@ -16,8 +16,8 @@ Spans follow the gold conventions: a person's span is the name (with "Mr"),
 never the title; leading determiners are left out; spans never overlap.
 """
 
-from geo.nlp.actors.countries import country_name
+from geo.nlp.actors.countries import country_lexicon, country_name
 from geo.nlp.actors.find import find_actors
 from geo.nlp.actors.registry import ActorRegistry
 
-__all__ = ["ActorRegistry", "country_name", "find_actors"]
+__all__ = ["ActorRegistry", "country_lexicon", "country_name", "find_actors"]
