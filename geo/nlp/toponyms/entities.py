@@ -189,7 +189,8 @@ class EntityRepairs(NameQueries):
         # Every surname is a village somewhere: ask for evidence that this one is a place.
         if text in evidence.place_texts or self._prominence_of(text) > 0:
             return Candidate(span.start, span.end, label, None, 2)
-        prepositions = PLACE_PREPOSITIONS if label == "ORG" else STRICT_PLACE_PREPOSITIONS
+        # "at" takes institutions as often as places: "researchers at Harvard"
+        prepositions = PLACE_PREPOSITIONS - {"at"} if label == "ORG" else STRICT_PLACE_PREPOSITIONS
         if place_context(doc, span, prepositions) or motion_goal(doc, span):
             return Candidate(span.start, span.end, label, None, 2)
         return None
