@@ -105,7 +105,7 @@ def parsed(rows, ents, lookup=GAZ) -> Doc:
     through the toponym fixer alone."""
     nlp = blank_nlp(lookup=lookup)
     words = [r[0] for r in rows]
-    spaces = [i + 1 < len(rows) and rows[i + 1][0] not in {",", ".", "'s"} for i in range(len(rows))]
+    spaces = [i + 1 < len(words) and words[i + 1] not in {",", "."} for i in range(len(words))]
     doc = Doc(
         nlp.vocab,
         words=words,

@@ -91,9 +91,7 @@ class EntityRepairs(NameQueries):
             elif self.policy.embedded and label in EMBEDDING_LABELS:
                 yield from self._embedded(span, evidence)
 
-    def _other_sense(
-        self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence
-    ) -> bool:
+    def _other_sense(self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence) -> bool:
         """The sentence uses the name in another sense than a place (`senses`): a word of a
         longer name, a person, a work, a thing named after a place, a common noun."""
         if label not in PLACE_LABELS | METONYM_LABELS | {"FAC"} or label == "NORP":

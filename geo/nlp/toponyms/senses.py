@@ -84,11 +84,7 @@ def in_longer_name(
         and _name_word(after, known)
     ):
         return True
-    return (
-        before is not None
-        and before.whitespace_
-        and _name_word(before, known)
-    )
+    return before is not None and before.whitespace_ and _name_word(before, known)
 
 
 def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
