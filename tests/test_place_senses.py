@@ -246,3 +246,34 @@ def test_an_institution_after_at_is_no_place_but_after_in_it_is():
     nlp = blank_nlp([("ORG", "Harvard"), ("ORG", "Mobile")])
     assert texts(nlp("Researchers at Harvard moved.")) == []
     assert texts(nlp("The plant opened in Mobile.")) == ["Mobile"]
+
+
+WHOLE = FakeGazetteer(
+    {
+        "Mato Grosso": [FakePlace("Mato Grosso", "village", 300, "BR")],
+        "Mato Grosso do Sul": [FakePlace("Mato Grosso do Sul", "admin1", 2_800_000, "BR")],
+        "British Virgin Islands": country("British Virgin Islands", "VG"),
+        "California": [FakePlace("California", "admin1", 39_000_000, "US")],
+        "California State": [FakePlace("California State", "village", 100, "US")],
+        "Green Oaks": city("Green Oaks", 3_000),
+        "Walker County": [FakePlace("Walker County", "admin2", 70_000, "US")],
+    },
+    demonyms=["British"],
+)
+
+
+def test_a_place_entity_grows_to_the_whole_known_name_around_it():
+    """ "Mato Grosso do Sul", which the NER cuts to "Mato Grosso"; but a seat word opening
+    an office's name is not grown into ("California State Senator")."""
+    nlp = blank_nlp([("GPE", "Mato Grosso"), ("GPE", "California")], lookup=WHOLE)
+    doc = nlp("Rain fell on the farms of Mato Grosso do Sul, said California State Senator Dunn.")
+    assert texts(doc) == ["Mato Grosso do Sul", "California"]
+
+
+def test_a_known_multi_word_name_with_a_place_word_is_a_place_the_ner_missed():
+    nlp = blank_nlp([("NORP", "British")], lookup=WHOLE)
+    doc = nlp("Rides open at the 2009 Walker County Fair on Friday, the organisers promised.")
+    assert texts(doc) == ["Walker County"]
+    # but not the opening of a street's name, nor a name without a place word
+    doc = nlp("The farm lies at Green Oaks Boulevard, by the Green Oaks shop, far from anywhere.")
+    assert texts(doc) == []

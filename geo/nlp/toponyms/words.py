@@ -317,3 +317,9 @@ PASSIVE_WORK_VERBS = frozenset(
      "serialise", "serialize", "serialised", "serialized"}
 )  # fmt: skip
 """Verbs whose passive subject is a work: "Casablanca is being shown again"."""
+NAME_PARTICLES = frozenset(
+    {"do", "da", "dos", "das", "de", "del", "della", "di", "du", "des", "la", "le", "el", "al",
+     "upon", "on", "am", "an", "der", "sur", "y", "of", "the", "and"}
+)  # fmt: skip
+"""Lower-case words inside place names: "Mato Grosso do Sul", "Kingston upon Hull",
+"Democratic Republic of the Congo", "Trinidad and Tobago"."""
