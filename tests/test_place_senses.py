@@ -277,3 +277,14 @@ def test_a_known_multi_word_name_with_a_place_word_is_a_place_the_ner_missed():
     # but not the opening of a street's name, nor a name without a place word
     doc = nlp("The farm lies at Green Oaks Boulevard, by the Green Oaks shop, far from anywhere.")
     assert texts(doc) == []
+
+
+def test_a_city_opening_an_event_s_name_is_where_it_is_held():
+    """ "The Paris Olympics" (ORG) and "the Geneva Motor Show" (LAW, as the model says) give
+    the city; a city opening a company's name does not ("Paris Holdings")."""
+    names = FakeGazetteer({"Paris": city("Paris", 300_000), "Geneva": city("Geneva", 200_000)})
+    patterns = [("ORG", "The Paris Olympics"), ("LAW", "the Geneva Motor Show"),
+                ("ORG", "Paris Holdings")]  # fmt: skip
+    nlp = blank_nlp(patterns, lookup=names)
+    doc = nlp("The Paris Olympics drew crowds, the Geneva Motor Show did not, nor Paris Holdings.")
+    assert texts(doc) == ["Paris", "Geneva"]

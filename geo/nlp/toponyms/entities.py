@@ -41,6 +41,7 @@ from geo.nlp.toponyms.words import (
     COMPANY_HEADS,
     DIRECTION_WORDS,
     EMBEDDING_LABELS,
+    EVENT_HEADS,
     METONYM_LABELS,
     PLACE_LABELS,
     PLACE_PREPOSITIONS,
@@ -82,7 +83,7 @@ class EntityRepairs(NameQueries):
                 if candidate is not None:
                     yield candidate
                     continue
-            if label == "ORG" and len(span) > 1:
+            if (label == "ORG" or span[-1].lower_ in EVENT_HEADS) and len(span) > 1:
                 modifier = self._leading_modifier(span, evidence)
                 if modifier is not None:
                     yield modifier
@@ -223,7 +224,8 @@ class EntityRepairs(NameQueries):
 
     def _leading_modifier(self, span: SpacySpan, evidence: DocEvidence) -> Candidate | None:
         """ "US Federal Emergency Management Agency" -> "US": a country or region
-        modifying an organisation name. Places after "of" ("Council of Europe") stay
+        modifying an organisation name, or a city an event held there ("the Paris
+        Olympics", whatever the NER's label). Places after "of" ("Council of Europe") stay
         part of the name; a company's ("Qatar Airways") is no place."""
         if span[-1].lower_ in COMPANY_HEADS:
             return None
@@ -236,7 +238,8 @@ class EntityRepairs(NameQueries):
             if part[0].lower_ in DIRECTION_WORDS or not self._known(part.text):
                 continue
             level = self._prominence_of(part.text)
-            if level == 2 or (level == 1 and part.text in evidence.place_texts):
+            located = part.text in evidence.place_texts or span[-1].lower_ in EVENT_HEADS
+            if level == 2 or (level == 1 and located):  # "the Geneva Motor Show"
                 return Candidate(part.start, part.end, "modifier", None, 2)
         return None
 

@@ -323,3 +323,9 @@ NAME_PARTICLES = frozenset(
 )  # fmt: skip
 """Lower-case words inside place names: "Mato Grosso do Sul", "Kingston upon Hull",
 "Democratic Republic of the Congo", "Trinidad and Tobago"."""
+EVENT_HEADS = frozenset(
+    {"olympics", "paralympics", "games", "show", "prix", "marathon", "festival", "summit",
+     "expo", "biennale", "carnival", "championships"}
+)  # fmt: skip
+"""Last words of an event's name: a city opening it says where the event is held ("the
+Paris Olympics", "the Geneva Motor Show"; the seeds gold's "Iraq war")."""
