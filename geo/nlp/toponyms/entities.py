@@ -18,6 +18,14 @@ from geo.model import PlaceKind
 from geo.nlp.toponyms.candidates import Candidate
 from geo.nlp.toponyms.evidence import DocEvidence, PersonNames
 from geo.nlp.toponyms.queries import NameQueries
+from geo.nlp.toponyms.senses import (
+    a_thing,
+    acronym,
+    common_noun_sense,
+    in_longer_name,
+    person_cue,
+    work_title,
+)
 from geo.nlp.toponyms.spans import (
     before_name_tail,
     institution,
@@ -30,8 +38,10 @@ from geo.nlp.toponyms.spans import (
     trim,
 )
 from geo.nlp.toponyms.words import (
+    COMPANY_HEADS,
     DIRECTION_WORDS,
     EMBEDDING_LABELS,
+    EVENT_HEADS,
     METONYM_LABELS,
     PLACE_LABELS,
     PLACE_PREPOSITIONS,
@@ -55,7 +65,7 @@ class EntityRepairs(NameQueries):
             span, hint = strip_class_word(span)
             if span is None or not any(t.text[:1].isupper() for t in span):
                 continue
-            if before_name_tail(span):
+            if before_name_tail(span) or self._other_sense(doc, span, label, evidence):
                 continue
             if label in PLACE_LABELS:
                 candidate = self._place_entity(doc, span, label, hint, evidence.persons)
@@ -73,7 +83,7 @@ class EntityRepairs(NameQueries):
                 if candidate is not None:
                     yield candidate
                     continue
-            if label == "ORG" and len(span) > 1:
+            if (label == "ORG" or span[-1].lower_ in EVENT_HEADS) and len(span) > 1:
                 modifier = self._leading_modifier(span, evidence)
                 if modifier is not None:
                     yield modifier
@@ -81,6 +91,21 @@ class EntityRepairs(NameQueries):
                     yield from self._embedded(span, evidence)
             elif self.policy.embedded and label in EMBEDDING_LABELS:
                 yield from self._embedded(span, evidence)
+
+    def _other_sense(self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence) -> bool:
+        """The sentence uses the name in another sense than a place (`senses`): a word of a
+        longer name, a person, a work, a thing named after a place, a common noun."""
+        if label not in PLACE_LABELS | METONYM_LABELS | {"FAC"} or label == "NORP":
+            return False
+        if person_cue(span) or work_title(span):
+            return True
+        if label in METONYM_LABELS:
+            return False
+        return (
+            in_longer_name(span, evidence.title_case, self._known)
+            or a_thing(doc, span)
+            or common_noun_sense(span)
+        )
 
     def _place_entity(
         self,
@@ -93,6 +118,8 @@ class EntityRepairs(NameQueries):
         text = span.text
         if all(t.lower_ in DIRECTION_WORDS for t in span):
             return None  # "the West" is a political actor, not a place
+        if acronym(text) and self.lookup is not None and not self._abbreviation(text):
+            return None  # "an MA in economics", "The MD of the firm"
         if self._is_demonym(text) and not self._known(text):
             if self.policy.demonyms:
                 return Candidate(span.start, span.end, "demonym", None, 2)
@@ -115,6 +142,8 @@ class EntityRepairs(NameQueries):
         for end in range(span.end - 1, span.start, -1):
             head = doc[span.start : end]  # "Butler County Jail" -> "Butler County"
             tail = doc[end : span.end]
+            if all(t.lower_ in DIRECTION_WORDS for t in head):
+                break  # "South China Morning Post" is not "South"
             if head[-1].is_alpha and self._known(head.text) and institution(tail):
                 return Candidate(head.start, head.end, label, hint, 3)
         # Not in the gazetteer: a misspelling if the context is place-like, else
@@ -148,6 +177,10 @@ class EntityRepairs(NameQueries):
             return None
         if not self._known(text):
             return None
+        if label == "ORG" and acronym(text):  # "the UAE", "eastern DRC", "NYC"
+            if self._abbreviation(text, strict=True):
+                return Candidate(span.start, span.end, "abbreviation", None, 2)
+            return None
         if label == "ORG" and organisation_like(ent):
             return None
         if label == "PERSON" and evidence.persons.is_person(span, self_ent=ent):
@@ -155,7 +188,8 @@ class EntityRepairs(NameQueries):
         # Every surname is a village somewhere: ask for evidence that this one is a place.
         if text in evidence.place_texts or self._prominence_of(text) > 0:
             return Candidate(span.start, span.end, label, None, 2)
-        prepositions = PLACE_PREPOSITIONS if label == "ORG" else STRICT_PLACE_PREPOSITIONS
+        # "at" takes institutions as often as places: "researchers at Harvard"
+        prepositions = PLACE_PREPOSITIONS - {"at"} if label == "ORG" else STRICT_PLACE_PREPOSITIONS
         if place_context(doc, span, prepositions) or motion_goal(doc, span):
             return Candidate(span.start, span.end, label, None, 2)
         return None
@@ -190,8 +224,11 @@ class EntityRepairs(NameQueries):
 
     def _leading_modifier(self, span: SpacySpan, evidence: DocEvidence) -> Candidate | None:
         """ "US Federal Emergency Management Agency" -> "US": a country or region
-        modifying an organisation name. Places after "of" ("Council of Europe") stay
-        part of the name."""
+        modifying an organisation name, or a city an event held there ("the Paris
+        Olympics", whatever the NER's label). Places after "of" ("Council of Europe") stay
+        part of the name; a company's ("Qatar Airways") is no place."""
+        if span[-1].lower_ in COMPANY_HEADS:
+            return None
         for length in range(min(3, len(span) - 1), 0, -1):
             part = span[:length]
             if not all(is_capitalised(t) for t in part):
@@ -201,7 +238,8 @@ class EntityRepairs(NameQueries):
             if part[0].lower_ in DIRECTION_WORDS or not self._known(part.text):
                 continue
             level = self._prominence_of(part.text)
-            if level == 2 or (level == 1 and part.text in evidence.place_texts):
+            located = part.text in evidence.place_texts or span[-1].lower_ in EVENT_HEADS
+            if level == 2 or (level == 1 and located):  # "the Geneva Motor Show"
                 return Candidate(part.start, part.end, "modifier", None, 2)
         return None
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from geo.model import Place, PlaceNameLookup
 from geo.nlp.toponyms.candidates import RecognitionPolicy
+from geo.nlp.toponyms.senses import initials
 
 ALIAS_PROMINENCE = 1_000_000
 """A place known by an alternate name ("Kiev", "Bombay") is prominent under it only when this
 big: alternates of smaller towns are foreign spellings that collide with English words."""
+ABBREVIATED_POPULATION = 500_000
+"""An all-caps word is a place's abbreviation when the place is this big ("DC"), a country, or
+a place whose initials it spells (`NameQueries._abbreviation`)."""
 
 
 class NameQueries:
@@ -87,6 +91,25 @@ class NameQueries:
             self._prominence.clear()
         self._prominence[text] = level
         return level
+
+    def _abbreviation(self, text: str, strict: bool = False) -> bool:
+        """An all-caps word that abbreviates a place, not a code or an alternate name of a
+        small one ("UAE", "NYC", "LA", but "MA", "AI": a Thai village and a Jordanian town
+        bear them as alternate names; "MD" is a US state only as a postal code, after "City,").
+        `strict`, for a word the NER called an organisation: only a country, or a place whose
+        name the letters are the initials of ("DRC", "NYC"; not "PA", the Palestinian
+        Authority, an alternate name of Chongqing)."""
+        candidates = getattr(self.lookup, "candidates", None)
+        for place in candidates(text) if candidates is not None else ():
+            if place.kind in {"country", "continent"}:
+                return True
+            if place.kind != "region" and initials(place.name) == text and len(text) > 2:
+                return True  # "NYC", "NSW"; not "EU" (a region), nor "AP" (Andhra Pradesh)
+            if strict or (place.kind == "admin1" and place.country_code == "US" and len(text) == 2):
+                continue
+            if place.population >= ABBREVIATED_POPULATION:
+                return True
+        return False
 
     def _is_demonym(self, text: str) -> bool:
         return self.lookup is not None and self.lookup.country_by_demonym(text) is not None

@@ -17,10 +17,11 @@ from geo.nlp.toponyms.entities import EntityRepairs
 from geo.nlp.toponyms.evidence import DocEvidence, person_names
 from geo.nlp.toponyms.facilities import facility_candidates
 from geo.nlp.toponyms.missed import MissedNames, natural_features
+from geo.nlp.toponyms.whole import WholeNames
 from geo.nlp.toponyms.words import STRONG_LABELS
 
 
-class ToponymRecogniser(EntityRepairs, MissedNames):
+class ToponymRecogniser(EntityRepairs, MissedNames, WholeNames):
     """Finds toponym candidates in a parsed Doc; see the `geo.nlp.toponyms` docstring.
 
     `lookup` answers "is this a known place name?"; without it only the
@@ -38,7 +39,9 @@ class ToponymRecogniser(EntityRepairs, MissedNames):
         candidates.extend(self._cued_names(doc, evidence))
         candidates.extend(natural_features(doc, evidence))
         candidates.extend(self._listed_before_plural_class_word(doc))
+        candidates.extend(self._multiword_names(doc, evidence))
         chosen = select([c for c in candidates if not self._personal(doc, c, evidence)])
+        chosen = self._whole(doc, chosen)
         chosen.extend(self._after_comma(doc, chosen))
         chosen = select(chosen)
         chosen.extend(self._coordinated(doc, chosen))

@@ -115,9 +115,15 @@ STREET_WORDS = frozenset(
 DATELINE_DASHES = frozenset({"—", "–", "-", "--", ","})
 
 NAME_TAILS = frozenset(
-    {"virus", "flu", "fever", "disease", "influenza", "encephalitis", "ebolavirus", "syndrome"}
-)
-"""Words after a place name that make it part of another name ("West Nile virus")."""
+    {"virus", "flu", "fever", "disease", "influenza", "encephalitis", "ebolavirus", "syndrome",
+     # things named after a place: dishes, breeds, games, agreements ("Brussels sprouts",
+     # "Dijon mustard", "Texas hold'em", "a Jack Russell terrier", "the Minsk agreements")
+     "sprouts", "mustard", "hold'em", "sauce", "ham", "sausage", "sausages", "pudding",
+     "chowder", "stew", "bun", "buns", "retriever", "retrievers", "terrier", "terriers",
+     "spaniel", "spaniels", "setter", "mastiff", "cattle", "agreement", "agreements", "accords",
+     "protocol", "conventions"}
+)  # fmt: skip
+"""Lower-case words after a place name that make it part of another name ("West Nile virus")."""
 PROPAGATING_LABELS = frozenset({"GPE", "LOC", "FAC", "compound", "dateline"})
 """Candidates reliable enough to vouch for other mentions of the same name."""
 
@@ -257,3 +263,69 @@ def class_words() -> dict[tuple[str, str], ClassWord]:
 
 def class_word(token: Token, position: str) -> ClassWord | None:
     return class_words().get((token.lower_, position))
+
+
+COMPANY_HEADS = frozenset(
+    {"airways", "airlines", "air", "telecom", "telecoms", "motors", "holdings", "petroleum",
+     "exchanges", "bancorp", "brewery", "pharmaceuticals", "instruments", "electronics"}
+)  # fmt: skip
+"""Last words of a company's name: a country opening it ("Qatar Airways") is no place."""
+NAME_LINK_WORDS = frozenset(
+    {"war", "olympics", "games", "summit", "marathon", "president", "minister", "prime",
+     "foreign", "governor", "senator", "secretary", "ambassador", "premier", "chief", "general",
+     "gen.", "international", "metro", "greater", "national", "federal", "regional", "state",
+     "provincial", "municipal", "city", "county", "capital", "region", "area", "zone", "strip"}
+)  # fmt: skip
+"""Capitalised words beside a place name that keep it a place ("Iraq War", "Belarus
+President", "Greater London", "Gaza Strip"): see `senses.in_longer_name`."""
+PLACE_NOUNS = frozenset(
+    {"state", "country", "city", "town", "village", "county", "province", "region", "suburb",
+     "neighbourhood", "neighborhood", "area", "capital", "territory", "island", "nation",
+     "district", "community", "municipality", "borough", "parish", "port", "coast", "border",
+     "countryside", "surroundings", "environs", "outskirts", "ally", "neighbour", "neighbor",
+     "partner", "government", "people", "economy", "place", "part", "continent", "world",
+     "other", "others", "abroad"}
+)  # fmt: skip
+"""Common nouns a place is listed with as a place ("Texas and other states")."""
+WORK_NOUNS = frozenset(
+    {"film", "movie", "show", "series", "sitcom", "musical", "play", "opera", "song",
+     "single", "album", "novel", "book", "documentary", "drama", "comedy", "thriller",
+     "miniseries", "franchise", "sequel", "biopic", "ballad", "anthem", "poem", "painting",
+     "soap", "cartoon", "classic", "blockbuster", "hit"}
+)  # fmt: skip
+"""Nouns naming a work: a name predicated of them is its title ("Dallas, the soap opera")."""
+WORK_OF_NOUNS = frozenset(
+    {"revival", "remake", "sequel", "adaptation", "staging", "premiere", "screening", "rerun",
+     "reboot", "soundtrack"}
+)  # fmt: skip
+"""Nouns whose "of X" is a work's title ("the revival of Chicago")."""
+MEDIUM_NOUNS = frozenset(
+    {"television", "tv", "radio", "broadway", "netflix", "seasons", "episodes", "cinemas",
+     "theatres", "theaters", "screens"}
+)  # fmt: skip
+"""Where a work runs: "Nashville ran for six seasons on network television"."""
+AWARD_NOUNS = frozenset(
+    {"oscar", "oscars", "emmy", "emmys", "grammy", "grammys", "tonys", "bafta", "baftas",
+     "globes"}
+)  # fmt: skip
+"""Awards only works and their makers win: "Philadelphia won two Oscars"."""
+ACTIVE_WORK_VERBS = frozenset({"gross", "premiere"})
+"""Verbs whose subject is a work: "Hamilton has now grossed $1 billion"."""
+PASSIVE_WORK_VERBS = frozenset(
+    {"show", "screen", "screened", "remake", "remade", "adapt", "adapted", "stream",
+     "streamed", "air", "aired", "dub", "dubbed", "rerun", "reboot", "rebooted", "broadcast",
+     "serialise", "serialize", "serialised", "serialized"}
+)  # fmt: skip
+"""Verbs whose passive subject is a work: "Casablanca is being shown again"."""
+NAME_PARTICLES = frozenset(
+    {"do", "da", "dos", "das", "de", "del", "della", "di", "du", "des", "la", "le", "el", "al",
+     "upon", "on", "am", "an", "der", "sur", "y", "of", "the", "and"}
+)  # fmt: skip
+"""Lower-case words inside place names: "Mato Grosso do Sul", "Kingston upon Hull",
+"Democratic Republic of the Congo", "Trinidad and Tobago"."""
+EVENT_HEADS = frozenset(
+    {"olympics", "paralympics", "games", "show", "prix", "marathon", "festival", "summit",
+     "expo", "biennale", "carnival", "championships"}
+)  # fmt: skip
+"""Last words of an event's name: a city opening it says where the event is held ("the
+Paris Olympics", "the Geneva Motor Show"; the seeds gold's "Iraq war")."""

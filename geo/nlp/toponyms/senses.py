@@ -1,0 +1,192 @@
+"""Other senses of a place name: the cues that a name the NER took for a place is not one.
+
+A place name is also a word of a longer name ("Cambridge Analytica", "Israel Adesanya"),
+a person the sentence calls "who" or "he", a work ("Casablanca is being shown again",
+"Dallas, the soap opera"), a thing named after a place ("a Labrador named Max") or a
+common noun coordinated with common nouns ("China and glassware"). Functions of the Doc
+and its parse alone, like `spans`; the recogniser asks them before it takes an entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from geo.nlp.toponyms.spans import is_capitalised
+from geo.nlp.toponyms.words import (
+    ACTIVE_WORK_VERBS,
+    AWARD_NOUNS,
+    DIRECTION_WORDS,
+    FACILITY_HEADS,
+    FEATURE_HEADS,
+    GOVERNMENT_HEADS,
+    MEDIUM_NOUNS,
+    NAME_LINK_WORDS,
+    ORGANISATION_HEADS,
+    PASSIVE_WORK_VERBS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    QUALIFIERS,
+    SEAT_WORDS,
+    STREET_WORDS,
+    WORK_NOUNS,
+    WORK_OF_NOUNS,
+    class_word,
+)
+
+NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+NOT_NAME_WORDS = (
+    ORGANISATION_HEADS
+    | GOVERNMENT_HEADS
+    | FACILITY_HEADS
+    | FEATURE_HEADS
+    | SEAT_WORDS
+    | STREET_WORDS
+    | DIRECTION_WORDS
+    | QUALIFIERS
+    | NAME_LINK_WORDS
+    | {t.lower() for t in PERSON_TITLES}
+)
+"""Capitalised words beside a place name that do not make it part of another name:
+"Nashville Mayor", "Texas Gov.", "Kaduna State", "Downtown Dallas", "Iraq War"."""
+
+
+def acronym(text: str) -> bool:
+    """ "MA", "NYC", "DRC": two to five capital letters."""
+    return 2 <= len(text) <= 5 and text.isalpha() and text.isupper()
+
+
+def initials(name: str) -> str:
+    """ "Democratic Republic of the Congo" -> "DRC", "New York City" -> "NYC"."""
+    return "".join(word[0] for word in name.replace("-", " ").split() if word[0].isupper())
+
+
+def in_longer_name(
+    span: SpacySpan, title_case: frozenset[int], known: Callable[[str], bool]
+) -> bool:
+    """The place entity is one word of a longer name the NER cut: a capitalised word
+    right beside it, outside place entities and not one that modifies or classifies a
+    place ("Cambridge Analytica", "Hong Kong Exchanges", "Real Madrid", "Israel Adesanya",
+    but "Nashville Mayor Karl Dean", "Kaduna State", "Downtown Dallas"). Title-case lines
+    capitalise every word, so they say nothing."""
+    doc = span.doc
+    if span.start in title_case:
+        return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if (
+        after is not None
+        and span[-1].whitespace_
+        and not span[-1].text.endswith(".")  # "in the U.S. Jon Prinsell": a sentence ends
+        and not after.is_sent_start
+        and _name_word(after, known)
+    ):
+        return True
+    return before is not None and before.whitespace_ and _name_word(before, known)
+
+
+def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
+    if not (is_capitalised(token) and token.is_alpha) or token.is_upper:
+        return False  # acronyms and credits beside a name: "Paris AFP", "US ARMY"
+    if token.ent_type_ in {"NORP", "DATE", "TIME", "EVENT"} or known(token.text):
+        return False  # "Paris Monday", "Iowa Democrats", "Washington DC", "Atlanta Georgia"
+    if token.ent_type_ in {"GPE", "LOC", "FAC"}:
+        ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+        return len(ent) == 1  # "Cambridge Analytica" (LOC); not "Dublin Veterans Park"
+    lower = token.lower_
+    if lower in NOT_NAME_WORDS or token.is_stop or class_word(token, "after"):
+        return False
+    return token.ent_type_ != ""  # a word the NER put in another entity: it cut one name
+
+
+def person_cue(span: SpacySpan) -> bool:
+    """The sentence treats the name as a person: "Houston, who died in 2012", "Hamilton said
+    he was proud". A place is "which" and "it"."""
+    root = span.root
+    if root.dep_ not in {"nsubj", "nsubjpass"}:
+        return False  # "a Republican from Florence, who": the parser may attach "who" wrongly
+    for clause in root.children:
+        if clause.dep_ == "relcl" and any(t.lower_ in {"who", "whom"} for t in clause.children):
+            return True
+    verb = root.head
+    for clause in verb.children:
+        if clause.dep_ not in {"ccomp", "conj"}:
+            continue
+        subjects = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if any(c.lower_ in {"he", "she"} for c in subjects):
+            return True
+    return False
+
+
+def work_title(span: SpacySpan) -> bool:
+    """The name is a work's title: the subject of a work's verb ("Casablanca is being shown
+    again", "Hamilton has grossed $1 billion"), or of a predicate naming a work, its award or
+    its medium ("Waterloo was voted the best song", "Philadelphia won two Oscars", "Nashville
+    ran for six seasons on television"), a title whose subject is a work ("Midnight in Paris
+    is her favourite film"), in apposition to a work ("Dallas, the soap opera") or after a
+    work's noun and "of" ("the revival of Chicago")."""
+    root = span.root
+    if any(c.dep_ == "appos" and _work_noun(c) for c in root.children):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and _work_of_noun(root.head.head):
+        return True
+    head, through_noun = root, False
+    while True:
+        if head.dep_ in {"compound", "poss"}:
+            head = head.head
+        elif head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.tag_ in NOUN_TAGS:
+            head, through_noun = head.head.head, True  # "Midnight in Paris"
+        else:
+            break
+    if head.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = head.head
+    predicates = [c for c in verb.children if c.dep_ in {"attr", "oprd"}]
+    if any(_work_noun(c) for c in predicates):
+        return True
+    if through_noun:
+        return False  # "Protesters in Paris were shown on television": the protesters were
+    lemma = verb.lemma_.lower()
+    if lemma in ACTIVE_WORK_VERBS or (head.dep_ == "nsubjpass" and lemma in PASSIVE_WORK_VERBS):
+        return True
+    for child in verb.children:
+        if child.dep_ == "acomp" and child.lower_ in PASSIVE_WORK_VERBS:
+            return True  # "was remade", tagged an adjective
+        if child.dep_ == "dobj" and child.lower_ in AWARD_NOUNS:
+            return True
+        if child.dep_ == "prep" and any(
+            t.dep_ == "pobj" and t.lower_ in MEDIUM_NOUNS for t in child.subtree
+        ):
+            return True
+    return False
+
+
+def _work_noun(token: Token) -> bool:
+    return token.lower_ in WORK_NOUNS or token.lemma_.lower() in WORK_NOUNS
+
+
+def _work_of_noun(token: Token) -> bool:
+    return token.lemma_.lower() in WORK_OF_NOUNS or token.lower_ in WORK_OF_NOUNS
+
+
+def common_noun_sense(span: SpacySpan) -> bool:
+    """ "X and other Ys" says X is a Y: when Y is no kind of place, X is no place ("Cheddar
+    and other hard cheeses"; but "Texas and other states")."""
+    return any(
+        c.dep_ == "conj"
+        and c.tag_ in {"NN", "NNS"}
+        and c.lemma_.lower() not in PLACE_NOUNS
+        and any(a.lower_ == "other" and a.dep_ == "amod" for a in c.children)
+        for c in span.root.children
+    )
+
+
+def a_thing(doc: Doc, span: SpacySpan) -> bool:
+    """ "A Labrador named Max": a bare one-word name after "a"/"an" and before a verb, with
+    no noun for it to modify ("a Gainesville man" is a place's man)."""
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ not in {"a", "an"}:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is not None and after.tag_.startswith("VB")
