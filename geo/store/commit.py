@@ -37,6 +37,7 @@ from geo.store.partitions import (
     part_name,
     row_keys,
 )
+from geo.store.reader import live_row_keys, read_columns
 from geo.store.state import (
     CACHE_DIR,
     FORMAT_VERSION,
@@ -74,21 +75,14 @@ class LiveArticle:
 def live_articles(data_dir: Path | str) -> dict[str, LiveArticle]:
     """Article id -> its live row, from the articles tables alone; {} for a store of the flat
     format or none (a build then writes every article)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    from geo.store.reader import _read
 
     data_dir = Path(data_dir)
     partitions = manifest_partitions(read_manifest(data_dir))
     if not partitions:
         return {}
     columns = ["article_id", PART_COLUMN, "removed", "cache_key"]
-    table = pa.concat_tables(
-        _read(p.path(data_dir, ARTICLES_TABLE), lambda f: pq.read_table(f, columns=columns))
-        for p in partitions
-    )
+    table = read_columns(data_dir, partitions, ARTICLES_TABLE, columns)
     live = row_keys(live_rows(table.select(["article_id", PART_COLUMN, "removed"])))
     keys = table.filter(pc.is_in(row_keys(table), value_set=live))
     return {
@@ -275,17 +269,13 @@ def _count(data_dir: Path, partitions: list[Partition]) -> StoreCounts:
     """The live store's counts, from a few columns of its partitions."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     def table(name: str, columns: list[str]) -> pa.Table:
-        return pa.concat_tables(
-            pq.read_table(p.path(data_dir, name), columns=columns) for p in partitions
-        )
+        return read_columns(data_dir, partitions, name, columns)
 
     if not partitions:
         return StoreCounts(0, 0, 0, 0, 0)
-    articles = table(ARTICLES_TABLE, ["article_id", PART_COLUMN, "removed"])
-    live = row_keys(live_rows(articles)) if has_superseded_rows(partitions) else None
+    live = live_row_keys(data_dir, partitions) if has_superseded_rows(partitions) else None
 
     def only_live(rows: pa.Table) -> pa.Table:
         if live is None:
@@ -383,18 +373,6 @@ def compact_store(data_dir: Path | str) -> tuple[int, int]:
     return len(old), after
 
 
-def _live_key_set(data_dir: Path, partitions: list[Partition]):
-    """ "article_id\0part" of every live row, to filter any table with."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns = ["article_id", PART_COLUMN, "removed"]
-    articles = pa.concat_tables(
-        pq.read_table(p.path(data_dir, ARTICLES_TABLE), columns=columns) for p in partitions
-    )
-    return row_keys(live_rows(articles))
-
-
 def _compact(
     data_dir: Path, merge: list[Partition], keep: list[Partition], manifest: Mapping[str, object]
 ) -> int:
@@ -402,7 +380,7 @@ def _compact(
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    live = _live_key_set(data_dir, [*keep, *merge])
+    live = live_row_keys(data_dir, [*keep, *merge])
     next_part = max(p.part for p in (*merge, *keep)) + 1
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=data_dir))
     new: list[Partition] = []

@@ -4,7 +4,7 @@ rebuild."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -142,18 +142,33 @@ def _frames(data_dir: Path, table: str, reader: Callable[[Path], T]) -> tuple[li
 
 def _live_keys(data_dir: Path) -> pa.Array | None:
     """row_keys of the live articles; None when every row is live."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     partitions = store_partitions(data_dir)
     if not partitions or not has_superseded_rows(partitions):
         return None
-    columns = ["article_id", PART_COLUMN, "removed"]
-    tables = [
-        _read(p.path(data_dir, ARTICLES_TABLE), lambda f: pq.read_table(f, columns=columns))
+    return live_row_keys(data_dir, partitions)
+
+
+def read_columns(
+    data_dir: Path, partitions: Sequence[Partition], table: str, columns: list[str]
+) -> pa.Table:
+    """The table's `columns` over `partitions` (superseded rows included), a damaged file
+    named in a StoreCorruptError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pa.concat_tables(
+        _read(p.path(data_dir, table), lambda f: pq.read_table(f, columns=columns))
         for p in partitions
-    ]
-    return row_keys(live_rows(pa.concat_tables(tables)))
+    )
+
+
+def live_row_keys(data_dir: Path, partitions: Sequence[Partition]) -> pa.Array:
+    """row_keys ("article_id\0part") of the live rows of `partitions`, from the articles
+    tables alone, to filter any table with."""
+    articles = read_columns(
+        data_dir, partitions, ARTICLES_TABLE, ["article_id", PART_COLUMN, "removed"]
+    )
+    return row_keys(live_rows(articles))
 
 
 def _live_arrow(data_dir: Path | str, table: str) -> pa.Table:
