@@ -30,6 +30,10 @@ The goal is "lost: no" and "clear: yes" on every row. The groups (`--only`):
   dashboard.py, the map component faked as in tests/test_dashboard.py).
 - gazetteer: the gazetteer's disk cache damaged the same ways, in a copy under GEO_CACHE_DIR
   (post-town caches linked, not copied); `geo build --force` and the dashboard.
+- dask: `kill -9` of one of two Dask workers (`dask scheduler` and `dask worker` processes on
+  127.0.0.1) at points spread over an incremental `geo build --scheduler tcp://…`: the
+  worker under a nanny (which starts a new one) and alone (`--no-nanny`: the build must go on
+  with the other). The build must complete with the new store's rows, naming nothing lost.
 - online: the online geocoder (geopy's real Nominatim client) against a fake Nominatim on
   127.0.0.1: time-outs, 429 with Retry-After, 500 and 503, dropped connections, malformed
   answers, 403; then `geo build --online` with the service failing, and again once it is back.
@@ -1597,9 +1601,136 @@ def _online_build(ws: Workspace, server: FakeNominatim) -> Row:
     return row
 
 
+# --------------------------------------------------------------------------- dask workers
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def dask_cluster(workers: int, nanny: bool) -> Iterator[str]:
+    """A `dask scheduler` and `workers` `dask worker` processes on 127.0.0.1, as a user runs
+    them (README), with this checkout's geo importable; its address."""
+    from distributed import Client
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    module = [sys.executable, "-m"]
+    port = address.rsplit(":", 1)[1]
+    procs = [
+        subprocess.Popen(
+            [
+                *module,
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--no-dashboard",
+            ],
+            env=geo_env(),
+            **quiet,
+        )
+    ]
+    try:
+        for _ in range(workers):
+            args = [address, "--nthreads", "1", "--no-dashboard"]
+            args += [] if nanny else ["--no-nanny"]
+            procs.append(
+                subprocess.Popen(
+                    [*module, "distributed.cli.dask_worker", *args], env=geo_env(), **quiet
+                )
+            )
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _busy_worker(address: str) -> tuple[int | None, bool]:
+    """The pid of a worker running a task now (else of any worker), and whether it was busy:
+    the kill must hit the work, not an idle process."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        pids = client.run(os.getpid)
+        busy = [worker for worker, tasks in client.processing().items() if tasks]
+    chosen = busy[0] if busy else next(iter(pids), None)
+    return (pids.get(chosen) if chosen else None), bool(busy)
+
+
+def fault_dask_worker(ws: Workspace, kills: int) -> list[Row]:
+    rows = []
+    for nanny in (True, False):
+        with dask_cluster(2, nanny) as address:
+            measured = ws.fresh(ws.old_dir)
+            duration = ws.build(measured, ws.new_paths, "--scheduler", address).seconds
+            shutil.rmtree(measured)
+        how = "under a nanny" if nanny else "alone (`--no-nanny`)"
+        row = Row(
+            f"`kill -9` of one of 2 Dask workers ({how}) during an incremental "
+            f"`geo build --scheduler tcp://…`, at points spread over its {duration:.1f} s"
+        )
+        times = [duration * (i + 0.5) / kills for i in range(kills)]
+        finished = hit_busy = 0
+        for at in times:
+            with dask_cluster(2, nanny) as address:
+                data_dir = ws.fresh(ws.old_dir)
+                args = ws.build_args(data_dir, ws.new_paths, "--scheduler", address)
+                build = subprocess.Popen(
+                    geo_cmd(*args),
+                    cwd=ws.root,
+                    env=geo_env(),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                time.sleep(at)
+                pid, busy = _busy_worker(address)
+                killed = build.poll() is None and pid is not None
+                if killed:
+                    os.kill(pid, signal.SIGKILL)
+                    hit_busy += busy
+                else:
+                    finished += 1
+                out, err = build.communicate(timeout=1800)
+            done = Run(build.returncode, out, err, 0.0)
+            state = ws.state(data_dir)
+            lost = done.rc != 0 or _base(state) not in ("new", "new, rewritten")
+            saw = f"exit {done.rc}: {ws.said(done)}" + ("" if not lost else f"; store {state}")
+            row.add(
+                saw,
+                lost=lost,
+                clear=not done.traceback,
+                detail=f"at {at:.1f} s{'' if killed else ' (not killed: the build had ended)'}",
+            )
+            shutil.rmtree(data_dir)
+        row.notes.append(
+            f"killed at {times[0]:.1f}–{times[-1]:.1f} s ({finished} had finished first; "
+            f"{hit_busy} kills hit a worker running a batch, the others an idle one); "
+            "each try on a new cluster, so every worker loads the model and gazetteer again"
+        )
+        rows.append(row)
+    return rows
+
+
 # --------------------------------------------------------------------------- main
 
-GROUPS = ("kill", "commit", "lock", "disk", "damage", "gazetteer", "online")
+GROUPS = ("kill", "commit", "lock", "disk", "damage", "gazetteer", "dask", "online")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1648,6 +1779,7 @@ def main(argv: list[str] | None = None) -> int:
                 "gazetteer",
                 lambda: fault_gazetteer(ws, 2 if quick else len(GAZETTEER_DAMAGES), dashboard),
             ),
+            ("dask", lambda: fault_dask_worker(ws, 2 if quick else 4)),
             ("online", lambda: fault_online(ws, build=True)),
         ]
         for name, step in steps:
