@@ -77,6 +77,7 @@ def app(monkeypatch, tmp_path, fake_map):
     write_frame_store(sample_frame(hostile=True), data_dir)
     monkeypatch.setenv("NEWSMAP_DATA_DIR", str(data_dir))
     monkeypatch.setenv("NEWSMAP_STATIC_DIR", str(tmp_path / "static"))
+    monkeypatch.setenv("NEWSMAP_QUERY_CACHE", str(tmp_path / "query"))
     at = AppTest.from_file(APP, default_timeout=60)
     return at
 

@@ -24,6 +24,7 @@ import pandas as pd
 from geo.app import mapview
 from geo.app.event_queries import where_clause
 from geo.app.filters import (
+    CHOICE_FIELDS,
     UNKNOWN_TYPE,
     Choice,
     EventFilter,
@@ -41,74 +42,112 @@ if TYPE_CHECKING:
 SEP = LIST_SEP.replace("'", "''")
 DOWNLOAD_BATCH_ROWS = 50_000
 TEXT_TABLE = "event_text"
+MEMORY_LIMIT = "768MB"
+"""DuckDB's own memory (buffer pool, sorts, hash tables) for the page's connection."""
 
 
-ROW_COLUMNS = (
-    "event_id",
-    "event_type",
-    "date",
-    "date_precision",
-    "actor_ids",
-    "actor_names",
-    "actor_countries",
-    "source_ids",
-    "source_names",
-    "target_ids",
-    "target_names",
-    "excerpt",
-    "start",
-    "mention",
-    "mention_start",
-    "mention_end",
-    "source",
-    "url",
-    "title",
-    "place_key",
-    "place_name",
-    "place_country",
-    "role",
-    "event_hash",
-    "article_hash",
-    "place_hash",
-    "source_hash",
-)
-"""The columns of the store's rows kept in memory: what the filters, the aggregates, the
-popups and the events table read. The rest (context, offsets of the trigger, gazetteer
-ids …) stay in the files, read for the rows a place's panel or a download shows."""
+QUERY_DB_VERSION = 3
+"""Bumped when what `build_query_db` writes changes: older databases are not read."""
 
 
-def open_store(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
-    """The store's live rows in DuckDB's memory as `event_places` (ROW_COLUMNS only; the
-    full rows stay the view `event_places_files` over the files), each event's excerpt
-    lowered once (`event_text`, for the search), the places once (`place_info`), and the
-    most rows any event has (`store_meta`, which the events table needs). One per store
-    version."""
+def query_db_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
+    """Where the query database of this store version lives: keyed by the store's folder and
+    its manifest, so a build or an upload (a new manifest) gets a new one."""
+    import hashlib
+    import os
+    import tempfile
+
+    from geo.store.state import MANIFEST_FILE
+
+    if cache_dir is None:
+        cache_dir = Path(
+            os.environ.get("NEWSMAP_QUERY_CACHE") or Path(tempfile.gettempdir()) / "newsmap-query"
+        )
+    folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
+    manifest = (data_dir / MANIFEST_FILE).read_bytes()
+    version = hashlib.sha256(manifest + str(QUERY_DB_VERSION).encode()).hexdigest()[:16]
+    return cache_dir / f"{folder}-{version}.duckdb"
+
+
+def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The store's live rows as DuckDB's own compressed, paged table (`event_places`, with a
+    row id `rid`), each event's excerpt lowered once (`event_text`, for the search), the
+    places once with their escaped names (`place_info`), the sidebar's options and the most
+    rows any event has (`store_meta`), written under a temporary name and renamed into
+    place. `con` is geo.store.connect_store's, its `event_places` view over the files."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(path.name.split("-")[0] + "-*.duckdb"):
+        old.unlink(missing_ok=True)  # this store's older versions
+    staged = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+    staged.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{_sql_text(staged)}' AS build")
+    try:
+        con.execute(
+            # Latest first: the rows a view shows first (the latest events, a date range's)
+            # sit together, so fetching their texts reads few of the table's row groups.
+            "CREATE TABLE build.event_places AS SELECT row_number() OVER (ORDER BY date DESC"
+            " NULLS LAST, event_hash, place_hash) - 1 AS rid, * FROM event_places ORDER BY rid"
+        )
+        con.execute(
+            "CREATE TABLE build.event_text AS SELECT event_hash, lower(coalesce("
+            "any_value(excerpt), '')) AS text FROM build.event_places GROUP BY event_hash"
+        )
+        places = con.execute(
+            "SELECT place_hash, any_value(place_key) AS key, coalesce(any_value(place_name),"
+            " '') AS name, coalesce(any_value(place_kind), '') AS kind, any_value(place_lat)"
+            " AS lat, any_value(place_lon) AS lon FROM build.event_places GROUP BY place_hash"
+        ).df()
+        places["name_html"] = [mapview.escape_html(n) for n in places["name"].tolist()]
+        con.register("place_frame", places)
+        con.execute("CREATE TABLE build.place_info AS SELECT * FROM place_frame")
+        con.unregister("place_frame")
+        con.execute("USE build")
+        options = json.dumps(_options_json(_query_options(con)))
+        select(con, EventFilter())
+        for table, sql in AGGREGATES.items():
+            con.execute(f"CREATE TABLE build.{table} AS {sql}")
+        con.execute("DROP VIEW sel")
+        con.execute("USE memory")
+        con.execute(
+            "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
+            " ? AS options FROM (SELECT count(*) AS n FROM build.event_places"
+            " GROUP BY event_hash)",
+            [options],
+        )
+    finally:
+        con.execute("USE memory")
+        con.execute("DETACH build")
+    staged.replace(path)
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection whose `event_places` (and `event_text`, `place_info`, `store_meta`) are
+    the store's query database (`build_query_db`, built on first need per store version and
+    kept under `cache_dir`, by default NEWSMAP_QUERY_CACHE or the system's temporary folder),
+    attached read-only: DuckDB pages its compressed columns in and out, so the page holds
+    neither the store nor its texts in memory. `event_places_files` is the view over the
+    store's Parquet files."""
     from geo.store import connect_store
 
+    data_dir = Path(data_dir)
     con = connect_store(data_dir)
+    path = query_db_path(data_dir, cache_dir)
+    # Sorting the store for the query database spills here rather than growing past the
+    # limit; the limit also bounds the pages DuckDB keeps in memory.
+    con.execute(f"SET temp_directory = '{_sql_text(path.parent / 'spill')}'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    if not path.exists():
+        build_query_db(con, path)
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
-    present = {r[0] for r in con.execute("DESCRIBE event_places_files").fetchall()}
-    columns = ", ".join(c if c in present else f"NULL::VARCHAR AS {c}" for c in ROW_COLUMNS)
-    con.execute(f"CREATE TABLE event_places AS SELECT {columns} FROM event_places_files")
-    con.execute(
-        "CREATE TABLE event_text AS SELECT event_hash, lower(coalesce(any_value(excerpt), ''))"
-        " AS text FROM event_places GROUP BY event_hash"
-    )
-    con.execute(
-        "CREATE TABLE store_meta AS SELECT coalesce(max(n), 1) AS max_rows FROM"
-        " (SELECT count(*) AS n FROM event_places GROUP BY event_hash)"
-    )
-    # The places once, their names escaped once for the tooltips: a filter change then
-    # formats only the counts.
-    places = con.execute(
-        "SELECT place_hash, any_value(place_key) AS key, coalesce(any_value(place_name), '')"
-        " AS name, coalesce(any_value(place_kind), '') AS kind, any_value(place_lat) AS lat,"
-        " any_value(place_lon) AS lon FROM event_places_files GROUP BY place_hash"
-    ).df()
-    places["name_html"] = [mapview.escape_html(n) for n in places["name"].tolist()]
-    con.register("place_frame", places)
-    con.execute("CREATE TABLE place_info AS SELECT * FROM place_frame")
-    con.unregister("place_frame")
+    con.execute(f"ATTACH '{_sql_text(path)}' AS q (READ_ONLY)")
+    for table in ("event_places", "event_text", "place_info", "store_meta", *AGGREGATES):
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM q.{table}")
     return con
 
 
@@ -117,56 +156,80 @@ def open_store(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """Every value a filter can take, with how many events carry it (as
-    geo.app.filters.filter_options over the whole store)."""
-    cur = con.cursor()
-    try:
-        low, high = cur.execute(
-            "SELECT min(CAST(date AS DATE)), max(CAST(date AS DATE)) FROM event_places"
-        ).fetchone()
-        # Distinct (event, value) pairs counted per value: no grouping of the events' texts.
-        actors = cur.execute(
-            "WITH pairs AS (SELECT event_hash, unnest(string_split(actor_ids, '" + SEP + "'))"
-            " AS id, unnest(string_split(actor_names, '" + SEP + "')) AS name"
-            " FROM event_places WHERE actor_ids <> '')"
-            " SELECT id, coalesce(min(name), id) AS name, count(DISTINCT event_hash) AS n"
-            " FROM pairs WHERE id <> '' GROUP BY id"
-        ).fetchall()
-        actors.sort(key=lambda t: (-t[2], t[1]))
-        countries = cur.execute(
-            "SELECT c, count(DISTINCT event_hash) FROM (SELECT event_hash,"
-            " unnest(string_split(actor_countries, '" + SEP + "')) AS c"
-            " FROM event_places WHERE actor_countries <> '') WHERE c <> '' GROUP BY c"
-        ).fetchall()
-        place_countries = cur.execute(
-            "SELECT place_country, count(DISTINCT event_hash) FROM event_places"
-            " WHERE place_country IS NOT NULL GROUP BY place_country"
-        ).fetchall()
+    geo.app.filters.filter_options over the whole store): counted once, when the query
+    database was built."""
+    (options,) = con.execute("SELECT options FROM store_meta").fetchone()
+    return _options_from_json(json.loads(options))
 
-        def counted(column: str) -> tuple[Choice, ...]:
-            rows = cur.execute(
-                f"SELECT {column}, count(DISTINCT event_hash) AS n FROM event_places"
-                f" WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY n DESC, {column}"
-            ).fetchall()
-            return tuple(Choice(str(v), f"{v} ({n})", int(n)) for v, n in rows)
 
-        return FilterOptions(
-            date_min=low,
-            date_max=high,
-            actors=tuple(Choice(str(i), f"{name} ({n})", int(n)) for i, name, n in actors),
-            actor_countries=_country_choices({str(c): int(n) for c, n in countries}),
-            sources=counted("source"),
-            place_countries=_country_choices({str(c): int(n) for c, n in place_countries}),
-            event_types=counted("event_type"),
-        )
-    finally:
-        cur.close()
+def _options_json(options: FilterOptions) -> dict[str, object]:
+    def day(value: dt.date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    out: dict[str, object] = {"date_min": day(options.date_min), "date_max": day(options.date_max)}
+    for name in CHOICE_FIELDS:
+        out[name] = [[c.value, c.label, c.count] for c in getattr(options, name)]
+    return out
+
+
+def _options_from_json(raw: dict) -> FilterOptions:
+    def day(value: str | None) -> dt.date | None:
+        return None if value is None else dt.date.fromisoformat(value)
+
+    choices = {
+        name: tuple(Choice(v, label, int(n)) for v, label, n in raw[name]) for name in CHOICE_FIELDS
+    }
+    return FilterOptions(date_min=day(raw["date_min"]), date_max=day(raw["date_max"]), **choices)
+
+
+def _query_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
+    """The options counted over `event_places`."""
+    cur = con
+    low, high = cur.execute(
+        "SELECT min(CAST(date AS DATE)), max(CAST(date AS DATE)) FROM event_places"
+    ).fetchone()
+    # Distinct (event, value) pairs counted per value: no grouping of the events' texts.
+    actors = cur.execute(
+        "WITH pairs AS (SELECT event_hash, unnest(string_split(actor_ids, '" + SEP + "'))"
+        " AS id, unnest(string_split(actor_names, '" + SEP + "')) AS name"
+        " FROM event_places WHERE actor_ids <> '')"
+        " SELECT id, coalesce(min(name), id) AS name, count(DISTINCT event_hash) AS n"
+        " FROM pairs WHERE id <> '' GROUP BY id"
+    ).fetchall()
+    actors.sort(key=lambda t: (-t[2], t[1]))
+    countries = cur.execute(
+        "SELECT c, count(DISTINCT event_hash) FROM (SELECT event_hash,"
+        " unnest(string_split(actor_countries, '" + SEP + "')) AS c"
+        " FROM event_places WHERE actor_countries <> '') WHERE c <> '' GROUP BY c"
+    ).fetchall()
+    place_countries = cur.execute(
+        "SELECT place_country, count(DISTINCT event_hash) FROM event_places"
+        " WHERE place_country IS NOT NULL GROUP BY place_country"
+    ).fetchall()
+
+    def counted(column: str) -> tuple[Choice, ...]:
+        rows = cur.execute(
+            f"SELECT {column}, count(DISTINCT event_hash) AS n FROM event_places"
+            f" WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY n DESC, {column}"
+        ).fetchall()
+        return tuple(Choice(str(v), f"{v} ({n})", int(n)) for v, n in rows)
+
+    return FilterOptions(
+        date_min=low,
+        date_max=high,
+        actors=tuple(Choice(str(i), f"{name} ({n})", int(n)) for i, name, n in actors),
+        actor_countries=_country_choices({str(c): int(n) for c, n in countries}),
+        sources=counted("source"),
+        place_countries=_country_choices({str(c): int(n) for c, n in place_countries}),
+        event_types=counted("event_type"),
+    )
 
 
 # --------------------------------------------------------------------------- the selection
 
 
 def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
-    """The passing rows' ids (`rid`, event_places' rowid) and the columns the views aggregate,
+    """The passing rows' ids (`rid`) and the columns the views aggregate,
     as the temporary table `sel` of this cursor (a view when every row passes)."""
     where, params = where_clause(event_filter, text_table=TEXT_TABLE)
     precisions = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
@@ -178,7 +241,7 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
     ).fetchall():
         cur.execute(f"DROP {old} sel")
     cur.execute(
-        f"CREATE TEMP {kind} sel AS SELECT rowid AS rid, event_hash, article_hash,"
+        f"CREATE TEMP {kind} sel AS SELECT rid, event_hash, article_hash,"
         " place_hash, source_hash, source IS NOT NULL AS has_source, date,"
         " CAST(date AS DATE) AS day, coalesce(date_precision IN (" + precisions + "), false)"
         " AS day_exact, event_type FROM event_places WHERE " + where,
@@ -186,28 +249,50 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
     )
 
 
-def metrics(cur: duckdb.DuckDBPyConnection) -> Metrics:
-    """Distinct events, articles, places and sources of the selection."""
-    row = cur.execute(
-        "SELECT count(DISTINCT event_hash), count(DISTINCT article_hash),"
-        " count(DISTINCT place_hash), count(DISTINCT source_hash) FILTER (has_source) FROM sel"
-    ).fetchone()
+METRICS_SQL = (
+    "SELECT count(DISTINCT event_hash) AS events, count(DISTINCT article_hash) AS articles,"
+    " count(DISTINCT place_hash) AS places, count(DISTINCT source_hash) FILTER (has_source)"
+    " AS sources FROM sel"
+)
+PER_DAY_SQL = (
+    "SELECT CAST(day AS TIMESTAMP_NS) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
+    " AS event_type, count(DISTINCT event_hash) AS events FROM sel"
+    " WHERE day IS NOT NULL AND day_exact GROUP BY ALL ORDER BY date, event_type"
+)
+WITHOUT_A_DAY_SQL = (
+    "SELECT count(DISTINCT event_hash) AS events FROM sel WHERE day IS NOT NULL AND NOT day_exact"
+)
+PLACE_COUNTS_SQL = "SELECT place_hash, count(DISTINCT event_hash) AS events FROM sel GROUP BY ALL"
+AGGREGATES = {
+    "all_metrics": METRICS_SQL,
+    "all_per_day": PER_DAY_SQL,
+    "all_without_a_day": WITHOUT_A_DAY_SQL,
+    "all_place_counts": PLACE_COUNTS_SQL,
+}
+"""Each view's aggregate over the selection; over the whole store they are computed once,
+when the query database is built, and read from these tables when no filter is set."""
+
+
+def _aggregate(cur, table: str, everything: bool):
+    return cur.execute(f"SELECT * FROM {table}" if everything else AGGREGATES[table])
+
+
+def metrics(cur: duckdb.DuckDBPyConnection, *, everything: bool = False) -> Metrics:
+    """Distinct events, articles, places and sources of the selection (`everything`: the
+    selection is the whole store)."""
+    row = _aggregate(cur, "all_metrics", everything).fetchone()
     return Metrics(*(int(v) for v in row))
 
 
-def events_per_day(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, int]:
+def events_per_day(
+    cur: duckdb.DuckDBPyConnection, *, everything: bool = False
+) -> tuple[pd.DataFrame, int]:
     """(distinct events per day and type, dated to a day only; the number of dated events
     whose date is only a week, month, season or year), as geo.app.tables'."""
-    per_day = cur.execute(
-        "SELECT CAST(day AS TIMESTAMP_NS) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
-        " AS event_type, count(DISTINCT event_hash) AS events FROM sel"
-        " WHERE day IS NOT NULL AND day_exact GROUP BY ALL ORDER BY date, event_type"
-    ).df()
+    per_day = _aggregate(cur, "all_per_day", everything).df()
     per_day["events"] = per_day["events"].astype(np.int64)
     per_day["event_type"] = per_day["event_type"].astype(object)
-    without = cur.execute(
-        "SELECT count(DISTINCT event_hash) FROM sel WHERE day IS NOT NULL AND NOT day_exact"
-    ).fetchone()[0]
+    without = _aggregate(cur, "all_without_a_day", everything).fetchone()[0]
     return per_day, int(without)
 
 
@@ -220,12 +305,13 @@ def place_markers(
     max_popup_events: int = mapview.MAX_POPUP_EVENTS,
     payload_budget: int = mapview.PAYLOAD_BUDGET,
     window: int = mapview.POPUP_EXCERPT_CHARS,
+    everything: bool = False,
 ) -> list[mapview.PlaceMarker]:
     """One marker per place of the selection, most events first, its popup listing its
     latest events within the layer's byte budget (as mapview.place_markers)."""
+    counted = "all_place_counts" if everything else f"({PLACE_COUNTS_SQL})"
     places = cur.execute(
-        "SELECT p.*, c.events FROM (SELECT place_hash, count(DISTINCT event_hash) AS events"
-        " FROM sel GROUP BY place_hash) AS c JOIN place_info AS p USING (place_hash)"
+        f"SELECT p.*, c.events FROM {counted} AS c JOIN place_info AS p USING (place_hash)"
         " ORDER BY c.events DESC, p.name, p.key"
     ).df()
     if places.empty:
@@ -258,7 +344,7 @@ def _popup_rows(cur, places: pd.DataFrame, quota: np.ndarray) -> pd.DataFrame:
             " OVER (PARTITION BY s.place_hash))"
             " SELECT c.place_hash, e.date, e.source, e.actor_names, e.excerpt, e.start,"
             " e.mention, e.mention_start, e.mention_end, e.place_name FROM chosen AS c"
-            " JOIN event_places AS e ON e.rowid = c.rid"
+            " JOIN event_places AS e ON e.rid = c.rid"
             " ORDER BY c.place_hash, e.date DESC NULLS LAST, e.event_hash"
         ).df()
     finally:
@@ -321,28 +407,29 @@ def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     """The `limit` latest events of the selection (undated last), one row each, with its
     places among the passing rows: the events table's columns (links http(s) only).
 
-    The selection's rows in date order hold each event's rows together (same date, same
-    hash), so the `limit` latest events are among its first `limit * max_rows` rows: a
-    top-k, not a grouping of every event."""
+    The rows' ids are in date order (latest first, an event's rows together), so the
+    `limit` latest events are among the selection's first `limit * max_rows` rows: a top-k,
+    not a grouping of every event."""
     if limit < 0:
         raise ValueError("limit must be >= 0")
     (max_rows,) = cur.execute("SELECT max_rows FROM store_meta").fetchone()
     table = cur.execute(
-        "WITH top AS (SELECT rid, event_hash, date FROM sel ORDER BY date DESC NULLS LAST,"
-        " event_hash LIMIT ?), chosen AS (SELECT event_hash, any_value(date) AS date FROM top"
+        "WITH top AS (SELECT rid, event_hash, date FROM sel ORDER BY rid LIMIT ?),"
+        " chosen AS (SELECT event_hash, any_value(date) AS date FROM top"
         " GROUP BY event_hash ORDER BY date DESC NULLS LAST, event_hash LIMIT ?),"
-        " rows AS (SELECT s.rid, s.event_hash FROM sel AS s SEMI JOIN chosen USING (event_hash))"
-        " SELECT r.event_hash, min(r.rid) AS first_rid, any_value(e.date) AS date,"
-        " list(e.place_name ORDER BY r.rid) AS place_list FROM rows AS r"
-        " JOIN event_places AS e ON e.rowid = r.rid GROUP BY r.event_hash"
+        " rows AS (SELECT s.rid, s.event_hash, s.place_hash, s.date FROM sel AS s"
+        " SEMI JOIN chosen USING (event_hash))"
+        " SELECT r.event_hash, min(r.rid) AS first_rid, any_value(r.date) AS date,"
+        " list(p.name ORDER BY r.rid) AS place_list FROM rows AS r"
+        " JOIN place_info AS p USING (place_hash) GROUP BY r.event_hash"
         " ORDER BY date DESC NULLS LAST, r.event_hash",
         [int(limit) * int(max_rows), int(limit)],
     ).df()
     columns = [c for c in TABLE_COLUMNS if c not in ("place_names",)]
+    # The rows' ids as literals: a filter the scan applies before reading the texts.
+    wanted = ", ".join(str(int(r)) for r in table["first_rid"].tolist()) or "NULL"
     firsts = cur.execute(
-        "SELECT rowid AS rid, " + ", ".join(columns) + " FROM event_places"
-        " WHERE rowid IN (SELECT unnest(?))",
-        [table["first_rid"].tolist()],
+        "SELECT rid, " + ", ".join(columns) + f" FROM event_places WHERE rid IN ({wanted})"
     ).df()
     out = table[["first_rid", "place_list"]].merge(
         firsts, left_on="first_rid", right_on="rid", how="left"
@@ -350,7 +437,7 @@ def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     for column in ("source_names", "target_names", "actor_names"):
         out[column] = [", ".join(_split(v)) or None for v in out[column]]
     out["place_names"] = [
-        ", ".join(dict.fromkeys(n for n in names if isinstance(n, str))) or None
+        ", ".join(dict.fromkeys(n for n in names if isinstance(n, str) and n)) or None
         for names in out["place_list"]
     ]
     out["url"] = [safe_url(u) for u in out["url"]]
@@ -364,14 +451,14 @@ def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
 def events_at_place(
     con: duckdb.DuckDBPyConnection, event_filter: EventFilter, place_key: str
 ) -> pd.DataFrame:
-    """Every event passing the filter at one place, latest first, every stored column and
-    its context texts: read from the store's files, for this place's rows only."""
+    """Every event passing the filter at one place, latest first, every stored column (its
+    context texts too): only this place's rows are read."""
     where, params = where_clause(event_filter, text_table=TEXT_TABLE)
     cur = con.cursor()
     try:
         return cur.execute(
-            "SELECT * EXCLUDE (event_hash, article_hash, place_hash, source_hash)"
-            " FROM event_places_files WHERE place_key = ? AND "
+            "SELECT * EXCLUDE (rid, event_hash, article_hash, place_hash, source_hash)"
+            " FROM event_places WHERE place_key = ? AND "
             + where
             + " ORDER BY date DESC NULLS LAST, event_hash",
             [place_key, *params],
@@ -390,14 +477,14 @@ def _download_batches(
     where, params = where_clause(event_filter, text_table=TEXT_TABLE)
     cur = con.cursor()
     try:
-        cur.execute(
-            "SELECT * EXCLUDE (place_lat, place_lon, event_hash, article_hash, place_hash,"
+        relation = cur.sql(
+            "SELECT * EXCLUDE (rid, place_lat, place_lon, event_hash, article_hash, place_hash,"
             " source_hash), place_lat AS lat, place_lon AS lon"
-            " FROM event_places_files WHERE " + where + " ORDER BY date DESC NULLS LAST,"
+            " FROM event_places WHERE " + where + " ORDER BY date DESC NULLS LAST,"
             " event_id, place_key",
-            params,
+            params=params,
         )
-        reader = cur.to_arrow_reader(DOWNLOAD_BATCH_ROWS)
+        reader = relation.to_arrow_reader(DOWNLOAD_BATCH_ROWS)
         empty = True
         for batch in reader:
             empty = False
@@ -478,11 +565,12 @@ def filter_view(
     cur = con.cursor()
     try:
         select(cur, event_filter)
-        markers = tuple(place_markers(cur))
-        per_day, without = events_per_day(cur)
+        everything = event_filter.is_empty
+        markers = tuple(place_markers(cur, everything=everything))
+        per_day, without = events_per_day(cur, everything=everything)
         return FilterView(
             event_filter=event_filter,
-            counts=metrics(cur),
+            counts=metrics(cur, everything=everything),
             markers=markers,
             script=mapview.place_layer_script(markers),
             per_day=per_day,
