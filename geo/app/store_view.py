@@ -42,11 +42,16 @@ if TYPE_CHECKING:
 SEP = LIST_SEP.replace("'", "''")
 DOWNLOAD_BATCH_ROWS = 50_000
 TEXT_TABLE = "event_text"
+PRECISIONS = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
+DERIVED = "rid, event_hash, article_hash, place_hash, source_hash, day, day_exact, has_source"
+"""The query database's own columns, left out of what the page shows as the store's rows."""
 MEMORY_LIMIT = "768MB"
 """DuckDB's own memory (buffer pool, sorts, hash tables) for the page's connection."""
+BUILD_MEMORY_LIMIT = MEMORY_LIMIT
+"""While the query database is built (once per store version): the sort spills past it."""
 
 
-QUERY_DB_VERSION = 3
+QUERY_DB_VERSION = 5
 """Bumped when what `build_query_db` writes changes: older databases are not read."""
 
 
@@ -87,8 +92,12 @@ def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.execute(
             # Latest first: the rows a view shows first (the latest events, a date range's)
             # sit together, so fetching their texts reads few of the table's row groups.
-            "CREATE TABLE build.event_places AS SELECT row_number() OVER (ORDER BY date DESC"
-            " NULLS LAST, event_hash, place_hash) - 1 AS rid, * FROM event_places ORDER BY rid"
+            # The day, its precision and the source's presence once, not per filter change.
+            # One sort: the row id the page uses is the table's rowid, the rows' order.
+            "CREATE TABLE build.event_places AS SELECT *, CAST(date AS DATE) AS day,"
+            " coalesce(date_precision IN (" + PRECISIONS + "), false) AS day_exact,"
+            " source IS NOT NULL AS has_source FROM event_places"
+            " ORDER BY date DESC NULLS LAST, event_hash, place_hash"
         )
         con.execute(
             "CREATE TABLE build.event_text AS SELECT event_hash, lower(coalesce("
@@ -105,7 +114,10 @@ def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.unregister("place_frame")
         con.execute("USE build")
         options = json.dumps(_options_json(_query_options(con)))
-        select(con, EventFilter())
+        con.execute(
+            "CREATE TEMP VIEW sel AS SELECT event_hash, article_hash, place_hash, source_hash,"
+            " has_source, date, day, day_exact, event_type FROM build.event_places"
+        )
         for table, sql in AGGREGATES.items():
             con.execute(f"CREATE TABLE build.{table} AS {sql}")
         con.execute("DROP VIEW sel")
@@ -141,12 +153,14 @@ def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb
     # Sorting the store for the query database spills here rather than growing past the
     # limit; the limit also bounds the pages DuckDB keeps in memory.
     con.execute(f"SET temp_directory = '{_sql_text(path.parent / 'spill')}'")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     if not path.exists():
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
         build_query_db(con, path)
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
     con.execute(f"ATTACH '{_sql_text(path)}' AS q (READ_ONLY)")
-    for table in ("event_places", "event_text", "place_info", "store_meta", *AGGREGATES):
+    con.execute("CREATE VIEW event_places AS SELECT rowid AS rid, * FROM q.event_places")
+    for table in ("event_text", "place_info", "store_meta", *AGGREGATES):
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM q.{table}")
     return con
 
@@ -232,7 +246,6 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
     """The passing rows' ids (`rid`) and the columns the views aggregate,
     as the temporary table `sel` of this cursor (a view when every row passes)."""
     where, params = where_clause(event_filter, text_table=TEXT_TABLE)
-    precisions = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
     # Every row passes the empty filter: a view, not a copy of the whole store.
     kind = "VIEW" if event_filter.is_empty else "TABLE"
     for (old,) in cur.execute(
@@ -241,10 +254,9 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
     ).fetchall():
         cur.execute(f"DROP {old} sel")
     cur.execute(
-        f"CREATE TEMP {kind} sel AS SELECT rid, event_hash, article_hash,"
-        " place_hash, source_hash, source IS NOT NULL AS has_source, date,"
-        " CAST(date AS DATE) AS day, coalesce(date_precision IN (" + precisions + "), false)"
-        " AS day_exact, event_type FROM event_places WHERE " + where,
+        f"CREATE TEMP {kind} sel AS SELECT rid, event_hash, article_hash, place_hash,"
+        " source_hash, has_source, date, day, day_exact, event_type FROM event_places"
+        " WHERE " + where,
         params,
     )
 
@@ -457,8 +469,7 @@ def events_at_place(
     cur = con.cursor()
     try:
         return cur.execute(
-            "SELECT * EXCLUDE (rid, event_hash, article_hash, place_hash, source_hash)"
-            " FROM event_places WHERE place_key = ? AND "
+            f"SELECT * EXCLUDE ({DERIVED}) FROM event_places WHERE place_key = ? AND "
             + where
             + " ORDER BY date DESC NULLS LAST, event_hash",
             [place_key, *params],
@@ -478,8 +489,8 @@ def _download_batches(
     cur = con.cursor()
     try:
         relation = cur.sql(
-            "SELECT * EXCLUDE (rid, place_lat, place_lon, event_hash, article_hash, place_hash,"
-            " source_hash), place_lat AS lat, place_lon AS lon"
+            f"SELECT * EXCLUDE ({DERIVED}, place_lat, place_lon), place_lat AS lat,"
+            " place_lon AS lon"
             " FROM event_places WHERE " + where + " ORDER BY date DESC NULLS LAST,"
             " event_id, place_key",
             params=params,
