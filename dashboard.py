@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.app import assets, filters, mapview, page, store_view, uploads
+from geo.app import assets, filters, mapview, page, store_downloads, store_view, uploads
 
 ROOT = Path(__file__).resolve().parent
 KEYS = page.KEYS
@@ -336,14 +336,14 @@ def show_table_and_downloads(con, view: page.FilterView) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        data=lambda: store_view.csv_bytes(con, event_filter),
+        data=lambda: store_downloads.csv_bytes(con, event_filter),
         file_name="events.csv",
         mime="text/csv",
         on_click="ignore",
     )
     right.download_button(
         "Download GeoJSON",
-        data=lambda: store_view.geojson_bytes(con, event_filter),
+        data=lambda: store_downloads.geojson_bytes(con, event_filter),
         file_name="events.geojson",
         mime="application/geo+json",
         on_click="ignore",

@@ -1118,7 +1118,7 @@ def formula_cells(data: bytes) -> list[str]:
 def render_problems(con, view) -> int:
     """Markup that could run, or formula cells, in what the page renders for `view` (a
     page.FilterView of the store's connection `con`)."""
-    from geo.app import mapview, store_view
+    from geo.app import mapview, store_downloads, store_view
     from geo.app.frame_index import safe_url
 
     problems: list[str] = []
@@ -1142,9 +1142,9 @@ def render_problems(con, view) -> int:
     foliummap.build_place_layer(markers).add_to(base)
     rendered = base.get_root().render()  # folium's own render (Map.save, st_folium)
     problems += [f"template ran: {mark}" for mark in SSTI_MARKS if mark in rendered]
-    csv = store_view.csv_bytes(con, view.event_filter)
+    csv = store_downloads.csv_bytes(con, view.event_filter)
     problems += [f"formula {c!r}" for c in formula_cells(csv)]
-    store_view.geojson_bytes(con, view.event_filter)
+    store_downloads.geojson_bytes(con, view.event_filter)
     if problems:
         print("render problems:", problems[:10], file=sys.stderr)
     return len(problems)

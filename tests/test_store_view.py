@@ -11,7 +11,7 @@ import json
 import pytest
 from test_dashboard_fixtures import PLACES, sample_frame, write_frame_store
 
-from geo.app import filters, frame_index, mapview, store_view, tables
+from geo.app import filters, frame_index, mapview, store_downloads, store_view, tables
 
 FILTERS = [
     filters.EventFilter(),
@@ -85,7 +85,7 @@ def test_downloads_hold_the_passing_rows(stores):
     index, con = stores
     event_filter = filters.EventFilter(place_countries=("PL",))
     rows = filters.filter_rows(index, event_filter)
-    text = store_view.csv_bytes(con, event_filter).decode("utf-8")
+    text = store_downloads.csv_bytes(con, event_filter).decode("utf-8")
     records = list(csv.DictReader(io.StringIO(text)))
     assert len(records) == len(rows) and {r["place_country"] for r in records} == {"PL"}
     assert {"lat", "lon", "excerpt", "context_before"} <= set(records[0])
@@ -93,7 +93,7 @@ def test_downloads_hold_the_passing_rows(stores):
     assert sorted(r["event_id"] for r in records) == sorted(
         r["event_id"] for r in csv.DictReader(io.StringIO(expected))
     )
-    geojson = json.loads(store_view.geojson_bytes(con, event_filter))
+    geojson = json.loads(store_downloads.geojson_bytes(con, event_filter))
     assert len(geojson["features"]) == len(rows)
     feature = geojson["features"][0]
     assert feature["geometry"]["type"] == "Point"
@@ -105,5 +105,5 @@ def test_nothing_passing_gives_empty_views(stores):
     view = store_view.filter_view(con, filters.EventFilter(text="no such words"), 10)
     assert view.markers == () and view.table.empty and view.per_day.empty
     assert view.counts == filters.Metrics(0, 0, 0, 0)
-    text = store_view.csv_bytes(con, filters.EventFilter(text="no such words")).decode()
+    text = store_downloads.csv_bytes(con, filters.EventFilter(text="no such words")).decode()
     assert text.startswith("event_id,") and text.count("\r\n") == 1

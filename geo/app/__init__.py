@@ -2,7 +2,8 @@
 
 - store_view: what the page shows, queried from the store in DuckDB (options, one filtered
   selection per filter change shared by metrics, markers, timeline and table; a place's
-  detail; downloads streamed from a query), never the whole store in pandas;
+  detail), never the whole store in pandas; store_downloads: CSV/GeoJSON streamed from a
+  query;
 - event_queries: the filter as SQL, and single-query aggregates;
 - frame_index: an events frame as a columnar index (the library's in-memory path: map
   markers, popups and tables of a frame in hand, as the tests and benches use it);
@@ -24,6 +25,7 @@ from geo.app import (
     frame_index,
     mapview,
     page,
+    store_downloads,
     store_view,
     tables,
     uploads,
@@ -36,6 +38,7 @@ __all__ = [
     "frame_index",
     "mapview",
     "page",
+    "store_downloads",
     "store_view",
     "tables",
     "uploads",

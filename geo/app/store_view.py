@@ -12,9 +12,7 @@ cursor), so the sessions of one server can share the store's connection.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -33,14 +31,12 @@ from geo.app.filters import (
     _country_choices,
 )
 from geo.app.frame_index import DAY_PRECISIONS, TABLE_COLUMNS, safe_url
-from geo.app.tables import defuse_formulas
 from geo.store import LIST_SEP
 
 if TYPE_CHECKING:
     import duckdb
 
 SEP = LIST_SEP.replace("'", "''")
-DOWNLOAD_BATCH_ROWS = 50_000
 TEXT_TABLE = "event_text"
 PRECISIONS = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
 DERIVED = "rid, event_hash, article_hash, place_hash, source_hash, day, day_exact, has_source"
@@ -57,20 +53,26 @@ QUERY_DB_VERSION = 5
 
 def query_db_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
     """Where the query database of this store version lives: keyed by the store's folder and
-    its manifest, so a build or an upload (a new manifest) gets a new one."""
+    its manifest's stamp, so a build or an upload (a new manifest) gets a new one."""
     import hashlib
     import os
     import tempfile
 
-    from geo.store.state import MANIFEST_FILE
 
     if cache_dir is None:
         cache_dir = Path(
             os.environ.get("NEWSMAP_QUERY_CACHE") or Path(tempfile.gettempdir()) / "newsmap-query"
         )
     folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    manifest = (data_dir / MANIFEST_FILE).read_bytes()
-    version = hashlib.sha256(manifest + str(QUERY_DB_VERSION).encode()).hexdigest()[:16]
+    # The files at the store's top (the manifest, replaced last by every commit), as
+    # geo.app.page.store_version stamps them: readable even when the manifest is damaged.
+    stamps = [
+        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
+        for p in sorted(data_dir.iterdir())
+        if p.is_file()
+    ]
+    stamps.append(str(QUERY_DB_VERSION))
+    version = hashlib.sha256("|".join(stamps).encode()).hexdigest()[:16]
     return cache_dir / f"{folder}-{version}.duckdb"
 
 
@@ -172,7 +174,11 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """Every value a filter can take, with how many events carry it (as
     geo.app.filters.filter_options over the whole store): counted once, when the query
     database was built."""
-    (options,) = con.execute("SELECT options FROM store_meta").fetchone()
+    cur = con.cursor()  # sessions share the connection: a cursor each
+    try:
+        (options,) = cur.execute("SELECT options FROM store_meta").fetchone()
+    finally:
+        cur.close()
     return _options_from_json(json.loads(options))
 
 
@@ -476,82 +482,6 @@ def events_at_place(
         ).df()
     finally:
         cur.close()
-
-
-# --------------------------------------------------------------------------- downloads
-
-
-def _download_batches(
-    con: duckdb.DuckDBPyConnection, event_filter: EventFilter
-) -> Iterator[pd.DataFrame]:
-    """The passing rows (one per event × place, every stored column), a batch at a time."""
-    where, params = where_clause(event_filter, text_table=TEXT_TABLE)
-    cur = con.cursor()
-    try:
-        relation = cur.sql(
-            f"SELECT * EXCLUDE ({DERIVED}, place_lat, place_lon), place_lat AS lat,"
-            " place_lon AS lon"
-            " FROM event_places WHERE " + where + " ORDER BY date DESC NULLS LAST,"
-            " event_id, place_key",
-            params=params,
-        )
-        reader = relation.to_arrow_reader(DOWNLOAD_BATCH_ROWS)
-        empty = True
-        for batch in reader:
-            empty = False
-            yield batch.to_pandas()
-        if empty:  # the columns still: a CSV of no rows keeps its header
-            yield reader.schema.empty_table().to_pandas()
-    finally:
-        cur.close()
-
-
-def csv_bytes(con: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> bytes:
-    """The passing rows as CSV (lat/lon columns, spreadsheet formulas defused), written a
-    batch at a time from the query."""
-    buffer = io.StringIO()
-    header = True
-    for frame in _download_batches(con, event_filter):
-        for column in frame.columns:
-            frame[column] = defuse_formulas(frame[column])
-        # RFC 4180's CRLF, as geo.app.tables.to_csv_bytes.
-        frame.to_csv(buffer, index=False, lineterminator="\r\n", header=header)
-        header = False
-    return buffer.getvalue().encode("utf-8")
-
-
-def _json_value(value: object) -> object:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
-def geojson_bytes(con: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> bytes:
-    """The passing rows as a GeoJSON FeatureCollection of points (dates as ISO days),
-    written a batch at a time from the query."""
-    out = io.StringIO()
-    out.write('{"type": "FeatureCollection", "features": [')
-    first = True
-    for frame in _download_batches(con, event_filter):
-        for row in frame.to_dict("records"):
-            lat, lon = row.pop("lat"), row.pop("lon")
-            feature = {
-                "type": "Feature",
-                "properties": {k: _json_value(v) for k, v in row.items()},
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            }
-            out.write(("" if first else ", ") + json.dumps(feature, ensure_ascii=False))
-            first = False
-    out.write("]}")
-    return out.getvalue().encode("utf-8")
 
 
 # --------------------------------------------------------------------------- one filter
