@@ -1,7 +1,13 @@
 """What the page shows, queried from the store in DuckDB (`geo.store.connect_store`): the
 sidebar's options, and per filter the metrics, the map's markers, the timeline, the latest
-events and a place's detail; the downloads stream from a query. The page never holds the
-whole store in pandas: only aggregates and the rows a view shows come back.
+events and a place's detail (the downloads: geo.app.store_downloads). The page never holds
+the whole store in pandas: only aggregates and the rows a view shows come back.
+
+Once per store version the live rows are written to a query database (`build_query_db`):
+DuckDB's own compressed, paged table sorted latest first, so the latest events' texts sit in
+a few row groups, with what every filter change would otherwise recompute (lowered excerpts,
+the places, the options, the unfiltered aggregates). It is a disposable cache outside the
+store; the page attaches it read-only.
 
 One filtered selection per filter change: `select` puts the passing rows' ids and the few
 columns the views aggregate in a temporary table, and every view reads that table instead of
