@@ -12,15 +12,17 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.app import assets, filters, frame_index, mapview, page, tables, uploads
+from geo.app import assets, filters, mapview, page, store_downloads, store_view, uploads
 
 ROOT = Path(__file__).resolve().parent
 KEYS = page.KEYS
 PLACE_PICK_KEY = "place_pick"
 
 # --------------------------------------------------------------------------- cached data
-# Resources, not st.cache_data: pickling 100k events or thousands of markers on every rerun
-# would cost more than the rest of the rerun. Nothing cached here is mutated.
+# The store's connection is a resource (one per store version: a rebuild or an upload changes
+# the manifest, so the next run opens the new store). The option lists are data. A filter's
+# view is a resource too: pickling thousands of markers on every rerun would cost more than
+# the rest of the rerun. Nothing cached here is mutated.
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,19 +37,19 @@ def pipeline_resources():
     return page.load_pipeline_resources()
 
 
-@st.cache_resource(show_spinner="Loading events…", max_entries=2)
-def event_index(data_dir: str, version: str) -> frame_index.EventIndex:
-    return page.load_event_index(data_dir)
+@st.cache_resource(show_spinner="Opening the event store…", max_entries=2)
+def event_store(data_dir: str, version: str):
+    return page.open_event_store(data_dir)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner=False)
 def filter_options(data_dir: str, version: str) -> filters.FilterOptions:
-    return filters.filter_options(event_index(data_dir, version))
+    return store_view.filter_options(event_store(data_dir, version))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def filter_view(data_dir: str, version: str, key: page.FilterKey) -> page.FilterView:
-    return page.filter_view(event_index(data_dir, version), key)
+    return page.filter_view(event_store(data_dir, version), key)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -267,7 +269,7 @@ def _place_picked() -> None:
 
 
 def show_detail(
-    index: frame_index.EventIndex, rows, markers: tuple[mapview.PlaceMarker, ...]
+    con, event_filter: filters.EventFilter, markers: tuple[mapview.PlaceMarker, ...]
 ) -> None:
     st.subheader("Place details")
     names = {m.key: f"{m.name} ({m.events})" for m in markers}
@@ -291,7 +293,7 @@ def show_detail(
     )
     if place_key is None:
         return
-    events = mapview.events_at_place(index, rows, place_key)
+    events = store_view.events_at_place(con, event_filter, place_key)
     name = next(m.name for m in markers if m.key == place_key)
     with st.container(height=page.MAP_HEIGHT - 80):
         st.html(mapview.detail_html(name, events))
@@ -310,8 +312,8 @@ def show_timeline(view: page.FilterView) -> None:
     st.vega_lite_chart(view.per_day, page.timeline_spec(view.per_day))
 
 
-def show_table_and_downloads(index: frame_index.EventIndex, view: page.FilterView) -> None:
-    table, rows, total = view.table, view.rows, view.counts.events
+def show_table_and_downloads(con, view: page.FilterView) -> None:
+    table, event_filter, total = view.table, view.event_filter, view.counts.events
     st.subheader("Events")
     if total > page.TABLE_ROWS:
         st.caption(f"The {page.TABLE_ROWS} latest of {total:,} events; download for all of them.")
@@ -334,14 +336,14 @@ def show_table_and_downloads(index: frame_index.EventIndex, view: page.FilterVie
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        data=lambda: tables.to_csv_bytes(filters.rows_frame(index, rows)),
+        data=lambda: store_downloads.csv_bytes(con, event_filter),
         file_name="events.csv",
         mime="text/csv",
         on_click="ignore",
     )
     right.download_button(
         "Download GeoJSON",
-        data=lambda: tables.to_geojson_bytes(filters.rows_frame(index, rows)),
+        data=lambda: store_downloads.geojson_bytes(con, event_filter),
         file_name="events.geojson",
         mime="application/geo+json",
         on_click="ignore",
@@ -358,11 +360,11 @@ def main() -> None:
     from geo import store
 
     try:
-        index = event_index(str(where.data), version)
+        con = event_store(str(where.data), version)
+        options = filter_options(str(where.data), version)
     except store.StoreError as error:
         st.error(f"There is no event store to show: {mapview.markdown_text(str(error))}")
         st.stop()
-    options = filter_options(str(where.data), version)
     init_filter_state(options)
     page.refit_dates(st.session_state, options)
     event_filter = sidebar_filters(options)
@@ -375,12 +377,12 @@ def main() -> None:
     with map_col:
         markers = show_map(view.layer, where)
     with detail_col:
-        show_detail(index, view.rows, markers)
+        show_detail(con, view.event_filter, markers)
     timeline_col, table_col = st.columns([2, 3])
     with timeline_col:
         show_timeline(view)
     with table_col:
-        show_table_and_downloads(index, view)
+        show_table_and_downloads(con, view)
 
 
 main()

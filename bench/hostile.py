@@ -1019,7 +1019,7 @@ def _files_under(folder: Path) -> set[Path]:
 def _upload_and_render(job: dict, gazetteer, nlp) -> Outcome:
     """What sidebar_uploads and ensure_store do, then what the page renders."""
     from geo import pipeline, store
-    from geo.app import filters, mapview, page
+    from geo.app import mapview, page, store_view
     from geo.app.uploads import note_left_off, save_upload
 
     up = Path(job["dir"])
@@ -1046,10 +1046,10 @@ def _upload_and_render(job: dict, gazetteer, nlp) -> Outcome:
     script = _markdown_problems(mapview.markdown_text(hostile.message))
     ids: set[str] = set()
     if build_error is None:
-        index = page.load_event_index(str(where.data))
-        filters.filter_options(index)
-        view = page.filter_view(index, ())
-        script += render_problems(index, view)
+        con = page.open_event_store(str(where.data))
+        store_view.filter_options(con)
+        view = page.filter_view(con, ())
+        script += render_problems(con, view)
         ids = set(store.load_articles(where.data)["article_id"].astype(str))
     lost = len(set(job["good"]) - ids)
     if build_error is not None:
@@ -1115,9 +1115,10 @@ def formula_cells(data: bytes) -> list[str]:
     return found
 
 
-def render_problems(index, view) -> int:
-    """Markup that could run, or formula cells, in what the page renders for `view`."""
-    from geo.app import filters, mapview, tables
+def render_problems(con, view) -> int:
+    """Markup that could run, or formula cells, in what the page renders for `view` (a
+    page.FilterView of the store's connection `con`)."""
+    from geo.app import mapview, store_downloads, store_view
     from geo.app.frame_index import safe_url
 
     problems: list[str] = []
@@ -1128,7 +1129,7 @@ def render_problems(index, view) -> int:
     for marker in markers:
         problems += markup_problems(marker.tooltip)
         panel = mapview.detail_html(
-            marker.name, mapview.events_at_place(index, view.rows, marker.key)
+            marker.name, store_view.events_at_place(con, view.event_filter, marker.key)
         )
         problems += markup_problems(panel)
     for url in view.table.get("url", []):
@@ -1141,9 +1142,9 @@ def render_problems(index, view) -> int:
     foliummap.build_place_layer(markers).add_to(base)
     rendered = base.get_root().render()  # folium's own render (Map.save, st_folium)
     problems += [f"template ran: {mark}" for mark in SSTI_MARKS if mark in rendered]
-    frame = filters.rows_frame(index, view.rows)
-    problems += [f"formula {c!r}" for c in formula_cells(tables.to_csv_bytes(frame))]
-    tables.to_geojson_bytes(frame)
+    csv = store_downloads.csv_bytes(con, view.event_filter)
+    problems += [f"formula {c!r}" for c in formula_cells(csv)]
+    store_downloads.geojson_bytes(con, view.event_filter)
     if problems:
         print("render problems:", problems[:10], file=sys.stderr)
     return len(problems)

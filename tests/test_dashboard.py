@@ -1,6 +1,6 @@
 """Streamlit AppTest tests of dashboard.py over synthetic events (no NLP, no network).
 
-The store is replaced by a fake module returning the fixture frame, and
+The store is the fixture frame written as a store of one partition, and
 streamlit-folium's component function by a stand-in that records its
 arguments and can pretend a marker was clicked. Expected counts are computed from the fixture
 Event objects, independently of geo.app.filters.
@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import re
 from pathlib import Path
 
 import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
-from test_dashboard_fixtures import PLACES, hostile_event, sample_events, sample_frame
+from test_dashboard_fixtures import (
+    PLACES,
+    hostile_event,
+    sample_events,
+    sample_frame,
+    write_frame_store,
+)
 
 import geo.store
 
@@ -65,16 +70,14 @@ def fake_map(monkeypatch):
 
 @pytest.fixture
 def app(monkeypatch, tmp_path, fake_map):
-    frame = sample_frame(hostile=True)
-    monkeypatch.setattr(geo.store, "load_event_places", lambda data_dir: frame.copy())
     monkeypatch.setattr(geo.store, "store_is_stale", lambda data_dir, paths: False)
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    # A distinct store version per test keeps cached data from leaking between tests.
-    # (JSON: a manifest that is not would be reported as damaged.)
-    (data_dir / "manifest.json").write_text(json.dumps({"version": str(tmp_path)}))
+    # A real store the page queries; a distinct one per test (its own folder and manifest)
+    # keeps cached data from leaking between tests.
+    write_frame_store(sample_frame(hostile=True), data_dir)
     monkeypatch.setenv("NEWSMAP_DATA_DIR", str(data_dir))
     monkeypatch.setenv("NEWSMAP_STATIC_DIR", str(tmp_path / "static"))
+    monkeypatch.setenv("NEWSMAP_QUERY_CACHE", str(tmp_path / "query"))
     at = AppTest.from_file(APP, default_timeout=60)
     return at
 

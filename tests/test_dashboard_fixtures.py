@@ -7,6 +7,10 @@ the builder itself so a broken fixture fails loudly, not silently.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import time
+from pathlib import Path
 
 import geopandas as gpd
 
@@ -187,3 +191,34 @@ def test_mentions_point_into_the_excerpt():
     for row in frame.itertuples():
         begin, end = row.mention_start - row.start, row.mention_end - row.start
         assert row.excerpt[begin:end] == row.mention
+
+
+def write_frame_store(frame: gpd.GeoDataFrame, data_dir: Path) -> None:
+    """`frame` as the whole store under `data_dir` (one partition; the map's table only, the
+    others empty but typed), replacing any store there: what the dashboard queries."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.store import PART_COLUMN, TABLES, Partition, state
+    from geo.store.writer import table_schemas
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    name = "part-000001.parquet"
+    for table in TABLES:
+        shutil.rmtree(data_dir / table, ignore_errors=True)
+        (data_dir / table).mkdir()
+    frame.assign(**{PART_COLUMN: 1}).to_parquet(data_dir / TABLES[0] / name, index=False)
+    for table, schema in table_schemas().items():
+        if table != TABLES[0]:
+            pq.write_table(pa.Table.from_pylist([], schema=schema), data_dir / table / name)
+    articles = int(frame["article_id"].nunique())
+    files = {t: state.file_stamp(data_dir / t / name) for t in TABLES}
+    manifest = {
+        "format": state.FORMAT_VERSION,
+        "fingerprint": state.code_fingerprint(),
+        "files": {},
+        "counts": {"articles": articles, "events": int(frame["event_id"].nunique())},
+        "partitions": [Partition(1, articles, articles, 0, files).to_manifest()],
+        "written": time.time_ns(),  # a new manifest each time: the page sees a new store
+    }
+    (data_dir / state.MANIFEST_FILE).write_text(json.dumps(manifest))

@@ -4,14 +4,20 @@ under an open page, empty results, resets. Same fixtures as tests/test_dashboard
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
 
 import streamlit as st
 import test_dashboard
-from test_dashboard_fixtures import PLACES, _event, hostile_event, sample_events, sample_frame
+from test_dashboard_fixtures import (
+    PLACES,
+    _event,
+    hostile_event,
+    sample_events,
+    sample_frame,
+    write_frame_store,
+)
 
 import geo.store
 from geo.app import page
@@ -24,10 +30,7 @@ metric = test_dashboard.metric
 
 def replace_store(frame) -> None:
     """The store changes under the open page (an upload, or `python -m geo build`)."""
-    geo.store.load_event_places = lambda data_dir: frame.copy()  # undone with the fixture
-    manifest = Path(os.environ["NEWSMAP_DATA_DIR"]) / "manifest.json"
-    version = json.loads(manifest.read_text())["version"]
-    manifest.write_text(json.dumps({"version": f"{version}+changed"}))
+    write_frame_store(frame, Path(os.environ["NEWSMAP_DATA_DIR"]))
 
 
 def test_store_losing_the_selected_days_shows_no_raw_exception(app):
@@ -143,10 +146,10 @@ def test_a_failed_rebuild_says_why_and_keeps_the_last_store(app, events, monkeyp
 
 def test_no_store_at_all_is_a_message_not_a_traceback(app, monkeypatch):
 
-    def missing(data_dir):
+    def missing(data_dir, **options):
         raise StoreMissingError(f"{HOSTILE_PATH} holds no event store")
 
-    monkeypatch.setattr(geo.store, "load_event_places", missing)
+    monkeypatch.setattr(geo.store, "connect_store", missing)
     app.run()
     assert not app.exception
     (error,) = [e.value for e in app.error]

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 import spacy
-from test_dashboard_fixtures import _event, sample_events, sample_frame
+from test_dashboard_fixtures import _event, sample_events, sample_frame, write_frame_store
 
-from geo.app import frame_index, page
+from geo.app import page
 from geo.app.uploads import save_upload
 from geo.ingest import load_corpus
 from geo.model import Place
@@ -154,12 +154,17 @@ def test_geoparse_answers_every_input_line(name, gazetteer, nlp, tmp_path, capsy
         assert ids[k - 1] == f"good-{k}"
 
 
-def test_the_page_renders_hostile_text_as_text():
-    index = frame_index.build_index(sample_frame(hostile=True))
-    assert hostile.render_problems(index, page.filter_view(index, ())) == 0
+def _render_problems(frame, data_dir) -> int:
+    write_frame_store(frame, data_dir)
+    con = page.open_event_store(str(data_dir))
+    return hostile.render_problems(con, page.filter_view(con, ()))
 
 
-def test_the_page_renders_formulas_and_templates_as_text():
+def test_the_page_renders_hostile_text_as_text(tmp_path):
+    assert _render_problems(sample_frame(hostile=True), tmp_path / "data") == 0
+
+
+def test_the_page_renders_formulas_and_templates_as_text(tmp_path):
     base = sample_events()[0]
     texts = [*hostile.FORMULAS, hostile.xss("quick")]
     events = [
@@ -169,5 +174,5 @@ def test_the_page_renders_formulas_and_templates_as_text():
         )
         for k, (text, key) in enumerate(zip(texts, ["kuznica", "minsk"] * 4, strict=False))
     ]
-    index = frame_index.build_index(events_to_geodataframe([base, *events]))
-    assert hostile.render_problems(index, page.filter_view(index, ())) == 0
+    frame = events_to_geodataframe([base, *events])
+    assert _render_problems(frame, tmp_path / "data") == 0

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 _ACTOR_COLUMNS = {"either": "actor_ids", "source": "source_ids", "target": "target_ids"}
 
 
-def where_clause(event_filter: EventFilter) -> tuple[str, list[object]]:
-    """SQL (after WHERE) and its parameters for the rows of event_places that pass."""
+def where_clause(
+    event_filter: EventFilter, *, text_table: str | None = None
+) -> tuple[str, list[object]]:
+    """SQL (after WHERE) and its parameters for the rows of event_places that pass.
+
+    `text_table` names a table of (event_hash, text: the event's excerpt lowered) to search
+    instead of lowering every row's excerpt per query (geo.app.store_view's event_text)."""
     if not isinstance(event_filter, EventFilter):
         raise TypeError(f"expected EventFilter, got {type(event_filter).__name__}")
     f = event_filter
@@ -53,7 +58,12 @@ def where_clause(event_filter: EventFilter) -> tuple[str, list[object]]:
     if f.place_role == "located":
         parts.append("role = 'located'")
     text = f.text.strip()
-    if text:
+    if text and text_table:
+        parts.append(
+            f"event_hash IN (SELECT event_hash FROM {text_table} WHERE contains(text, lower(?)))"
+        )
+        params.append(text)
+    elif text:
         parts.append("contains(lower(coalesce(excerpt, '')), lower(?))")
         params.append(text)
     return (" AND ".join(f"({p})" for p in parts) or "true"), params

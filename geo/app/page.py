@@ -17,10 +17,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
-from geo.app import filters, frame_index, mapview, tables
+from geo.app import filters, mapview, store_view, tables
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -118,11 +117,9 @@ def load_pipeline_resources():
     return gazetteer, load_nlp(gazetteer)
 
 
-def load_event_index(data_dir: str) -> frame_index.EventIndex:
-    """The events and their filter index."""
-    from geo import store
-
-    return frame_index.build_index(store.load_event_places(Path(data_dir)))
+def open_event_store(data_dir: str):
+    """The store's DuckDB connection the page queries (geo.app.store_view.open_store)."""
+    return store_view.open_store(Path(data_dir))
 
 
 def build_label(summary) -> str:
@@ -150,7 +147,7 @@ def filter_key(event_filter: filters.EventFilter) -> FilterKey:
 class FilterView(NamedTuple):
     """Everything the page shows for one filter, computed once and shared read-only."""
 
-    rows: np.ndarray
+    event_filter: filters.EventFilter
     counts: filters.Metrics
     layer: MapLayer
     per_day: pd.DataFrame
@@ -158,24 +155,19 @@ class FilterView(NamedTuple):
     table: pd.DataFrame
 
 
-def filter_view(index: frame_index.EventIndex, key: FilterKey) -> FilterView:
-    """The filtered rows and all that derives from them, for one filter.
-
-    One call per rerun, not one per view, so the page caches one value per filter.
-    """
-    params = {k: list(v) for k, v in key}
-    rows = filters.filter_rows(index, filters.filter_from_params(params)).copy()
-    rows.flags.writeable = False
-    markers = mapview.place_markers(index, rows)
-    script = mapview.place_layer_script(markers)
-    table = tables.events_table(index, rows, limit=TABLE_ROWS)  # links: http(s) only
+def filter_view(con, key: FilterKey) -> FilterView:
+    """What the page shows for one filter, queried from the store's connection `con`: one
+    filtered selection shared by the views (geo.app.store_view.filter_view), one call per
+    rerun, so the page caches one value per filter."""
+    event_filter = filters.filter_from_params({k: list(v) for k, v in key})
+    view = store_view.filter_view(con, event_filter, TABLE_ROWS)  # links: http(s) only
     return FilterView(
-        rows=rows,
-        counts=filters.metrics(index, rows),
-        layer=MapLayer(tuple(markers), script),
-        per_day=tables.events_per_day(index, rows),
-        without_a_day=tables.events_without_a_day(index, rows),
-        table=table,
+        event_filter=event_filter,
+        counts=view.counts,
+        layer=MapLayer(view.markers, view.script),
+        per_day=view.per_day,
+        without_a_day=view.without_a_day,
+        table=view.table,
     )
 
 
