@@ -107,3 +107,22 @@ def test_nothing_passing_gives_empty_views(stores):
     assert view.counts == filters.Metrics(0, 0, 0, 0)
     text = store_downloads.csv_bytes(con, filters.EventFilter(text="no such words")).decode()
     assert text.startswith("event_id,") and text.count("\r\n") == 1
+
+
+def test_popups_say_how_near_as_the_index_does(tmp_path):
+    """The precision code (1 exact, 2 near, 3 region) follows each popup entry's date, from
+    the query database as from the index; a store without the column shows dates alone."""
+    frame = sample_frame()
+    frame["place_precision"] = [(1, 2, 3)[i % 3] for i in range(len(frame))]
+    data_dir = tmp_path / "data"
+    write_frame_store(frame, data_dir)
+    con = store_view.open_store(data_dir, cache_dir=tmp_path / "query")
+    try:
+        view = store_view.filter_view(con, filters.EventFilter(), 3)
+    finally:
+        con.close()
+    index = frame_index.build_index(frame)
+    expected = {m.key: sorted(m.entries) for m in mapview.place_markers(index, None)}
+    assert {m.key: sorted(m.entries) for m in view.markers} == expected
+    dates = [entry[0] for m in view.markers for entry in m.entries]
+    assert any(d.endswith(" · near") for d in dates) and any(d.endswith(" · region") for d in dates)

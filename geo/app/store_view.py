@@ -37,6 +37,7 @@ from geo.app.filters import (
     _country_choices,
 )
 from geo.app.frame_index import DAY_PRECISIONS, TABLE_COLUMNS, safe_url
+from geo.app.tables import precision_word
 from geo.store import LIST_SEP
 
 if TYPE_CHECKING:
@@ -106,6 +107,10 @@ def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             " coalesce(date_precision IN (" + PRECISIONS + "), false) AS day_exact,"
             " source IS NOT NULL AS has_source FROM event_places"
             " ORDER BY date DESC NULLS LAST, event_hash, place_hash"
+        )
+        # Stores built before the precision code have no column for it: unknown.
+        con.execute(
+            "ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER"
         )
         con.execute(
             "CREATE TABLE build.event_text AS SELECT event_hash, lower(coalesce("
@@ -367,7 +372,8 @@ def _popup_rows(cur, places: pd.DataFrame, quota: np.ndarray) -> pd.DataFrame:
             " s.place_hash ORDER BY s.date DESC NULLS LAST, s.event_hash) <= any_value(quota)"
             " OVER (PARTITION BY s.place_hash))"
             " SELECT c.place_hash, e.date, e.source, e.actor_names, e.excerpt, e.start,"
-            " e.mention, e.mention_start, e.mention_end, e.place_name FROM chosen AS c"
+            " e.mention, e.mention_start, e.mention_end, e.place_name, e.place_precision"
+            " FROM chosen AS c"
             " JOIN event_places AS e ON e.rid = c.rid"
             " ORDER BY c.place_hash, e.date DESC NULLS LAST, e.event_hash"
         ).df()
@@ -381,9 +387,11 @@ def _markers(cur, places: pd.DataFrame, quota: np.ndarray, window: int):
     for row in rows.to_dict("records"):
         before, mention, after = mapview.excerpt_parts(row, window)
         date = row["date"]
+        day = "undated" if pd.isna(date) else pd.Timestamp(date).strftime("%Y-%m-%d")
+        how = precision_word(row["place_precision"])  # how near: "2021-11-08 · near"
         entries.setdefault(row["place_hash"], []).append(
             (
-                "undated" if pd.isna(date) else pd.Timestamp(date).strftime("%Y-%m-%d"),
+                f"{day} · {how}" if how else day,
                 "" if row["source"] is None else str(row["source"]),
                 ", ".join(_split(row["actor_names"])),
                 before,
