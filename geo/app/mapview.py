@@ -1,15 +1,19 @@
 """Building the events map: pure functions from the events frame to markers and their JS.
 
 One marker per place (not per event), sized by how many filtered events
-happened there and styled by the kind of place. Markers travel as one compact
-JSON array that a small script turns into Leaflet markers, so 10,000 places
-cost a few hundred kilobytes, not folium's few kilobytes each.
+happened there and styled by the kind of place. Markers travel as one JSON object
+of columns (`layer_payload`: coordinates, kind codes, names, counts, sizes, popup
+entries) that a small script turns into Leaflet markers, building each tooltip and
+popup in the browser: 30,000 places cost about a megabyte, not folium's few
+kilobytes each.
 
 Safety: popups are built in the browser with textContent, so article text is
 never parsed as HTML there and never sits in a JavaScript template literal
-(where folium's own popups live). Every piece of text that does reach HTML
-(tooltips, the detail panel) goes through `escape_html`, which also
-neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
+(where folium's own popups live). Tooltips are HTML (streamlit-folium reports a
+clicked marker's tooltip by parsing it): the browser escapes the name into them
+(`&`, `<`, `>`, quotes) before binding, as `tooltip_text` does here. Every piece of
+text that reaches HTML from Python (the detail panel) goes through `escape_html`,
+which also neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
 `&`, `$` and backticks, so no text can close a <script> element or start a
 template substitution, nor `{{`, `{%` or `{#`, so no text is run as a Jinja template
 when folium renders the layer. Text the dashboard shows where Streamlit renders
@@ -20,9 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ import pandas as pd
 
 from geo.app.filters import latest_events
 from geo.app.frame_index import EventIndex, mention_spans, safe_url
+from geo.app.safetext import escape_html, markdown_text, safe_json
 from geo.store import split_list
 
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent", "river", "sea"})
@@ -42,47 +45,6 @@ PAYLOAD_BUDGET = 900_000
 POPUP_EXCERPT_CHARS = 180
 MIN_MARKER_PX = 14
 MAX_MARKER_PX = 44
-
-_HTML_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;"})
-_JSON_UNSAFE = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("$", "\\u0024"),
-    ("`", "\\u0060"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-
-
-def escape_html(text: object) -> str:
-    """HTML-escape text and neutralise JS template-literal syntax (`${`, backticks)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    return html.escape(str(text), quote=True).translate(_HTML_EXTRA)
-
-
-_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
-"""A brace opening a Jinja tag: only ever inside a JSON string (a JSON object's brace is
-followed by a quote or its closing brace)."""
-
-
-def safe_json(value: object) -> str:
-    """JSON that can sit inside <script> or be eval'ed without closing anything, or be
-    parsed as a Jinja template (folium parses a rendered script again) without running."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in _JSON_UNSAFE:
-        text = text.replace(char, escaped)
-    return _JINJA_OPENER.sub(r"\\u007b", text)
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def markdown_text(text: str) -> str:
-    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
-    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def is_area(kind: str | None) -> bool:
@@ -118,7 +80,8 @@ def marker_sizes(events: np.ndarray, max_events: int) -> np.ndarray:
 
 
 def tooltip_text(place_name: str, events: int) -> str:
-    """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count."""
+    """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count.
+    PLACE_LAYER_JS builds the same text in the browser (tests/e2e/test_map_browser.py)."""
     noun = "event" if events == 1 else "events"
     return f"{escape_html(place_name)} · {events} {noun}"
 
@@ -225,23 +188,31 @@ class PlaceMarker:
     tooltip: str
     entries: tuple[PopupEntry, ...]
 
-    def to_json_obj(self) -> list:
-        # Compact positional form; PLACE_LAYER_JS unpacks it.
-        return [
-            round(self.lat, 5),
-            round(self.lon, 5),
-            self.size,
-            "a" if is_area(self.kind) else "p",
-            self.kind,
-            self.name,
-            self.tooltip,
-            self.events,
-            self.entries,  # tuples: JSON arrays as they are
-        ]
+
+def layer_payload(markers: Sequence[PlaceMarker]) -> dict[str, list]:
+    """The markers as columns, one list per field, for PLACE_LAYER_JS: each name once (the
+    browser builds tooltips and popups from it), kinds as codes into `kinds`, coordinates
+    to 5 decimals (about a metre), `entries` cut after the last marker that has any."""
+    kinds = sorted({m.kind for m in markers})
+    code = {kind: i for i, kind in enumerate(kinds)}
+    entries = [m.entries for m in markers]  # tuples: JSON arrays as they are
+    while entries and not entries[-1]:
+        entries.pop()
+    return {
+        "kinds": kinds,
+        "areas": [int(is_area(kind)) for kind in kinds],
+        "kind": [code[m.kind] for m in markers],
+        "lat": [round(m.lat, 5) for m in markers],
+        "lon": [round(m.lon, 5) for m in markers],
+        "size": [m.size for m in markers],
+        "name": [m.name for m in markers],
+        "events": [m.events for m in markers],
+        "entries": entries,
+    }
 
 
 ENTRY_OVERHEAD_BYTES = 100
-PLACE_OVERHEAD_BYTES = 150
+PLACE_OVERHEAD_BYTES = 60
 
 
 def place_markers(
@@ -281,16 +252,18 @@ def place_markers(
 
 
 def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
-    """Bytes the markers take in the page (PLACE_LAYER_JS's JSON), estimated without encoding.
+    """Bytes the markers take in the page (`layer_payload`'s JSON), estimated without encoding.
 
-    Counts the UTF-8 bytes of every string plus JSON punctuation; characters that
-    safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes, backslashes) count six bytes.
+    Counts the UTF-8 bytes of every string plus JSON punctuation and numbers at their
+    longest; characters that safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes,
+    backslashes) count six bytes.
     """
-    texts: list[str] = []
-    punctuation = 2
+    texts: list[str] = sorted({m.kind for m in markers})
+    punctuation = 120 + 4 * len(texts)
     for m in markers:
-        texts += (m.kind, m.name, m.tooltip)
-        punctuation += 48 + 7 * len(m.entries) + 3 * (3 + 6 * len(m.entries))
+        texts.append(m.name)
+        # lat, lon (-123.12345), kind code, size, quotes, events, the entries' brackets
+        punctuation += 22 + 4 + 3 + 3 + len(str(m.events)) + 1 + 3 + 25 * len(m.entries)
         for entry in m.entries:
             texts += entry
     blob = "".join(texts)
@@ -428,14 +401,21 @@ PLACE_LAYER_JS = """
     if (text) { node.textContent = text; }
     return node;
   }
-  function popup(p) {
+  // No less-than sign in this script: bench/hostile.py takes one in the layer for markup.
+  var ESCAPES = {"&": "&amp;", "\\u003c": "&lt;", "\\u003e": "&gt;", '"': "&quot;", "'": "&#x27;"};
+  function escapeHtml(text) {
+    return text.replace(/[&\\u003c\\u003e"']/g, function (c) { return ESCAPES[c]; });
+  }
+  function noun(n) { return n === 1 ? " event" : " events"; }
+  function popup(i) {
+    var name = places.name[i], events = places.events[i], entries = places.entries[i] || [];
     var root = el("div", "nm-popup");
-    root.appendChild(el("b", "", p[5]));
-    root.appendChild(document.createTextNode(" — " + p[7] + (p[7] === 1 ? " event" : " events")));
+    root.appendChild(el("b", "", name));
+    root.appendChild(document.createTextNode(" \u2014 " + events + noun(events)));
     var list = el("ul", "nm-events");
-    p[8].forEach(function (e) {
+    entries.forEach(function (e) {
       var item = el("li");
-      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" · ")));
+      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" \u00b7 ")));
       var text = el("div", "nm-excerpt");
       text.appendChild(document.createTextNode(e[3]));
       if (e[4]) { text.appendChild(el("mark", "", e[4])); }
@@ -444,9 +424,9 @@ PLACE_LAYER_JS = """
       list.appendChild(item);
     });
     root.appendChild(list);
-    if (p[7] > p[8].length) {
-      root.appendChild(el("div", "nm-more", (p[8].length ? "Showing the " + p[8].length +
-        " latest of " + p[7] + "; the" : "The") + " panel beside the map lists them all."));
+    if (events > entries.length) {
+      root.appendChild(el("div", "nm-more", (entries.length ? "Showing the " + entries.length +
+        " latest of " + events + "; the" : "The") + " panel beside the map lists them all."));
     }
     return root;
   }
@@ -454,20 +434,44 @@ PLACE_LAYER_JS = """
     maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
     chunkedLoading: true
   });
-  places.forEach(function (p) {
-    var icon = L.divIcon({
-      className: "nm-place nm-" + (p[3] === "a" ? "area" : "point") + " nm-kind-" + p[4],
-      iconSize: [p[2], p[2]]
-    });
-    var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true});
-    marker.on("add", function () {
-      if (this._icon) { this._icon.setAttribute("data-place", p[5]); }
-    });
-    marker.bindTooltip(p[6], {direction: "top"});
-    marker.bindPopup(function () { return popup(p); },
-      {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
-    cluster.addLayer(marker);
-  });
+  var icons = {};
+  function icon(kind, size) {
+    var key = kind + "/" + size;
+    if (!icons[key]) {
+      var name = places.kinds[kind];
+      icons[key] = L.divIcon({
+        className: "nm-place nm-" + (places.areas[kind] ? "area" : "point") + " nm-kind-" + name,
+        iconSize: [size, size]
+      });
+    }
+    return icons[key];
+  }
+  function tooltip(i) {
+    // The same text as geo.app.mapview.tooltip_text: a click reports it, rendered.
+    return escapeHtml(places.name[i]) + " \u00b7 " + places.events[i] + noun(places.events[i]);
+  }
+  function shown() {
+    // Bound when first on the map (not for 30,000 markers up front): a marker is only
+    // hovered or clicked there, and its "add" comes before any of those.
+    var i = this.nmIndex;
+    if (this._icon) { this._icon.setAttribute("data-place", places.name[i]); }
+    if (!this.getTooltip()) {
+      this.bindTooltip(tooltip(i), {direction: "top"});
+      this.bindPopup(popup.bind(null, i),
+        {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
+    }
+  }
+  var markers = new Array(places.name.length);
+  for (var i = 0; i !== markers.length; i++) {
+    var marker = L.marker([places.lat[i], places.lon[i]],
+      {icon: icon(places.kind[i], places.size[i]), riseOnHover: true});
+    marker.nmIndex = i;
+    marker.on("add", shown);
+    markers[i] = marker;
+  }
+  // Once on the map: before that, markercluster checks each new marker against every
+  // queued one (quadratic: most of a second at 30,000).
+  cluster.once("add", function () { cluster.addLayers(markers); });
   __GROUP__.addLayer(cluster);
 })();
 """
@@ -504,7 +508,7 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
     """
     group = STREAMLIT_LAYER
     layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace(
-        "__PLACES__", safe_json([m.to_json_obj() for m in markers]), 1
+        "__PLACES__", safe_json(layer_payload(markers)), 1
     )
     return (
         f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
@@ -580,6 +584,8 @@ __all__ = [
     "find_clicked_place",
     "excerpt_parts",
     "highlighted_excerpt",
+    "layer_payload",
+    "markdown_text",
     "marker_bounds",
     "marker_size",
     "layer_payload_bytes",
