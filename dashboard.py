@@ -12,7 +12,16 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.app import assets, filters, mapview, page, store_downloads, store_view, uploads
+from geo.app import (
+    assets,
+    detail_panel,
+    filters,
+    mapview,
+    page,
+    store_downloads,
+    store_view,
+    uploads,
+)
 
 ROOT = Path(__file__).resolve().parent
 KEYS = page.KEYS
@@ -296,7 +305,7 @@ def show_detail(
     events = store_view.events_at_place(con, event_filter, place_key)
     name = next(m.name for m in markers if m.key == place_key)
     with st.container(height=page.MAP_HEIGHT - 80):
-        st.html(mapview.detail_html(name, events))
+        st.html(detail_panel.detail_html(name, events))
 
 
 def show_timeline(view: page.FilterView) -> None:

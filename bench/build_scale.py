@@ -1,6 +1,7 @@
 """How building the store scales, on a synthetic corpus recombined from the seeds.
 
     python bench/build_scale.py [--articles N] [--scale K] [--workers W]
+    python bench/build_scale.py --curve [1000 10000 100000] [--real 1000]
 
 Writes N news-like articles to a temporary directory (.txt files in nested folders:
 sentences of seeds/ recombined, the seeds' place names swapped for GeoNames cities
@@ -16,6 +17,15 @@ its own process (wall time, peak RSS):
 
 Times are also given as ratios to the first build, timed in the same run: the machine
 is noisy. Nothing is judged: it prints figures. Run with `nice -n 10` on a shared machine.
+
+`--curve SIZES` prints the scaling curve instead (issue 13): for each size, ingest time and
+the dashboard's query time (geo.store.connect_store and geo.app.event_queries: metrics,
+place counts, events per day, the 200 latest; the first view and the mean of 6 filter
+changes), each per 1,000 articles, so near-linearity reads down a column. Sizes up to
+`--real` are built by the real pipeline (spaCy, gazetteer, events, store) from the
+synthetic corpus; larger ones are the largest real build's cached analyses recycled under
+new ids and written by update_store (no NLP), and their ingest is projected as that write
+plus the analysis time per article measured at the real size (build minus its own write).
 """
 
 from __future__ import annotations
@@ -128,7 +138,63 @@ def _load(data_dir: str) -> dict[str, object]:
     return {"rows": len(index.frame)}
 
 
-CHILD_JOBS = {"build": _build, "write": _write, "load": _load}
+def _replicate(data_dir: str, articles: str, out_dir: str) -> dict[str, object]:
+    """A store of `articles` articles from data_dir's cached analyses, recycled under new ids."""
+    from geo.store import ArticleCache, load_articles, update_store
+
+    cache = ArticleCache(data_dir)
+    cached = [cache.get(k) for k in load_articles(data_dir)["cache_key"]]
+
+    def copies() -> Iterator[tuple[object, str, str]]:
+        for n in range(int(articles)):
+            one = cached[n % len(cached)]
+            article = dataclasses.replace(one.analysed.article, id=f"scale-{n:07d}")
+            analysed = dataclasses.replace(one.analysed, article=article)
+            yield dataclasses.replace(one, analysed=analysed), f"hash-{n}", f"key-{n}"
+
+    counts = update_store(out_dir, copies(), (), {}, replace_all=True)
+    return {"articles": counts.articles, "events": counts.events}
+
+
+def _query(data_dir: str) -> dict[str, object]:
+    """The dashboard's four queries: the first view (connecting included), then filter changes."""
+    from geo.app import event_queries as q
+    from geo.app import filters
+    from geo.store import connect_store
+
+    changes = [
+        filters.EventFilter(event_types=("ACCUSE", "PROTEST")),
+        filters.EventFilter(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 6, 30)),
+        filters.EventFilter(place_role="located", text="border"),
+        filters.EventFilter(event_types=("COERCE", "ASSAULT")),
+        filters.EventFilter(date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 3, 31)),
+        filters.EventFilter(place_role="located", text="police"),
+    ]
+
+    def view(event_filter: filters.EventFilter) -> int:
+        q.query_metrics(con, event_filter)
+        places = q.query_place_counts(con, event_filter)
+        q.query_events_per_day(con, event_filter)
+        q.query_latest_events(con, event_filter, 200)
+        return len(places)
+
+    start = time.perf_counter()
+    con = connect_store(data_dir)
+    view(filters.EventFilter())
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    for change in changes:
+        view(change)
+    return {"first": first, "rerun": (time.perf_counter() - start) / len(changes)}
+
+
+CHILD_JOBS = {
+    "build": _build,
+    "write": _write,
+    "load": _load,
+    "replicate": _replicate,
+    "query": _query,
+}
 
 
 def _child(job: str, args: list[str]) -> None:
@@ -162,12 +228,66 @@ def _line(label: str, figures: dict[str, object], baseline: float | None = None)
     return f"{label:<38} {seconds:8.2f} s {float(figures['peak_mb']):7.0f} MB{ratio}"  # type: ignore[arg-type]
 
 
+def curve(sizes: list[int], real: int) -> None:
+    """Ingest and query time at each size, per 1,000 articles (see the module's docstring)."""
+    sizes = sorted(sizes)
+    real_sizes = [n for n in sizes if n <= real] or sizes[:1]
+    print(
+        "| articles | ingest | events | ingest s | ingest s / 1k articles | store write s "
+        "| write s / 1k | first view s | first view s / 1k | rerun ms | rerun ms / 1k |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
+    )
+    analysis_per_article = None
+    with tempfile.TemporaryDirectory(prefix="build-curve-") as tmp:
+        largest_real = None
+        for n in sizes:
+            data = Path(tmp) / f"data-{n}"
+            if n in real_sizes:
+                corpus = Path(tmp) / f"corpus-{n}"
+                write_corpus(corpus, n)
+                built = measure("build", corpus, data, 1)
+                own_write = measure("replicate", data, n, Path(tmp) / f"rewrite-{n}")
+                analysis_per_article = (
+                    float(built["seconds"]) - float(own_write["seconds"])  # type: ignore[arg-type]
+                ) / n
+                ingest, how, events = float(built["seconds"]), "real build", built["events"]  # type: ignore[arg-type]
+                write = float(own_write["seconds"])  # type: ignore[arg-type]
+                largest_real = data
+            else:
+                written = measure("replicate", largest_real, n, data)
+                assert analysis_per_article is not None
+                write = float(written["seconds"])  # type: ignore[arg-type]
+                ingest = write + analysis_per_article * n
+                how = "projected: store write + analysis"
+                events = written["events"]
+            queried = measure("query", data)
+            first, rerun = float(queried["first"]), float(queried["rerun"]) * 1000  # type: ignore[arg-type]
+            print(
+                f"| {n:,} | {how} | {events:,} | {ingest:.1f} | {ingest / n * 1000:.1f} "
+                f"| {write:.1f} | {write / n * 1000:.2f} | {first:.2f} | {first / n * 1000:.3f} "
+                f"| {rerun:.0f} | {rerun / n * 1000:.2f} |",
+                flush=True,
+            )
+    if analysis_per_article is not None:
+        print(
+            f"analysis (build minus its store write) at {real_sizes[-1]:,} real articles: "
+            f"{analysis_per_article * 1000:.0f} ms an article"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--scale", type=int, default=10, help="K: write K*N cached articles")
     parser.add_argument("--workers", type=int, default=0, help="also a first build with W")
+    parser.add_argument(
+        "--curve", type=int, nargs="*", help="sizes for the scaling curve (1000 10000 100000)"
+    )
+    parser.add_argument("--real", type=int, default=1000, help="--curve: largest real build")
     args = parser.parse_args()
+    if args.curve is not None:
+        curve(args.curve or [1000, 10_000, 100_000], args.real)
+        return
     n = args.articles
     with tempfile.TemporaryDirectory(prefix="build-scale-") as tmp:
         corpus, data = Path(tmp) / "corpus", Path(tmp) / "data"

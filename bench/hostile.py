@@ -1118,7 +1118,7 @@ def formula_cells(data: bytes) -> list[str]:
 def render_problems(con, view) -> int:
     """Markup that could run, or formula cells, in what the page renders for `view` (a
     page.FilterView of the store's connection `con`)."""
-    from geo.app import mapview, store_downloads, store_view
+    from geo.app import detail_panel, mapview, store_downloads, store_view
     from geo.app.frame_index import safe_url
 
     problems: list[str] = []
@@ -1128,7 +1128,7 @@ def render_problems(con, view) -> int:
         problems.append("'<' in the map's layer script")
     for marker in markers:
         problems += markup_problems(marker.tooltip)
-        panel = mapview.detail_html(
+        panel = detail_panel.detail_html(
             marker.name, store_view.events_at_place(con, view.event_filter, marker.key)
         )
         problems += markup_problems(panel)
@@ -1185,7 +1185,7 @@ def browser_check(root: Path, cases: list[Case]) -> tuple[Outcome, str]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return Outcome("n/a", "playwright is not installed"), ""
-    from geo.app import foliummap, frame_index, mapview
+    from geo.app import detail_panel, foliummap, frame_index, mapview
     from geo.app.assets import asset_urls, install_static_assets
     from geo.store import load_event_places
 
@@ -1207,7 +1207,8 @@ def browser_check(root: Path, cases: list[Case]) -> tuple[Outcome, str]:
     ran = [f"template ran: {mark}" for mark in SSTI_MARKS if mark in saved]
     markers = mapview.place_markers(index)
     panels = [
-        mapview.detail_html(m.name, mapview.events_at_place(index, None, m.key)) for m in markers
+        detail_panel.detail_html(m.name, mapview.events_at_place(index, None, m.key))
+        for m in markers
     ]
     executed: list[str] = list(ran)
     with sync_playwright() as p:

@@ -96,7 +96,7 @@ def test_no_matching_events_is_said_so_everywhere_and_the_map_still_shows(app, f
     app.run()
     assert not app.exception
     assert metric(app, "Events") == 0
-    assert fake_map.calls and "var places = [];" in fake_map.calls[-1]["feature_group"]
+    assert fake_map.calls and '"name":[]' in fake_map.calls[-1]["feature_group"]
     captions = [c.value for c in app.caption]
     assert "No dated events." not in captions  # there are none at all, dated or not
     assert "No events match the filters." in captions

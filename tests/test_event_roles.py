@@ -9,7 +9,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from geo.app import filters, frame_index, mapview
+from geo.app import detail_panel, filters, frame_index
 from geo.model import Actor, Event, EventPlace, Place
 from geo.store import events_to_geodataframe
 
@@ -109,7 +109,7 @@ def test_an_unknown_role_is_refused_and_a_link_keeps_the_role():
 
 
 def test_the_detail_panel_says_who_did_what_to_whom_as_text(index):
-    html = mapview.detail_html("Kuźnica", index.frame)
+    html = detail_panel.detail_html("Kuźnica", index.frame)
     assert "Poland → ACCUSE → Belarus" in html
     assert "Belarus → REJECT → Poland" in html
     assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; → ASSAULT" in html

@@ -8,7 +8,7 @@ import re
 import pytest
 from test_dashboard_fixtures import HOSTILE, PLACES, hostile_event, sample_events, sample_frame
 
-from geo.app import foliummap, frame_index, mapview
+from geo.app import detail_panel, foliummap, frame_index, mapview
 from geo.app.assets import asset_urls
 
 ASSETS = asset_urls("../../app/static/newsmap")
@@ -50,12 +50,29 @@ def test_marker_size_grows_with_count_and_is_bounded():
 
 
 def test_area_places_are_styled_differently(index):
-    markers = {m.key: m for m in mapview.place_markers(index)}
-    country = markers[PLACES["poland"].key].to_json_obj()
-    river = markers[PLACES["bug"].key].to_json_obj()
-    village = markers[PLACES["kuznica"].key].to_json_obj()
-    assert country[3] == river[3] == "a"
-    assert village[3] == "p"
+    markers = mapview.place_markers(index)
+    payload = mapview.layer_payload(markers)
+    keys = [m.key for m in markers]
+
+    def is_area(place: str) -> int:
+        return payload["areas"][payload["kind"][keys.index(PLACES[place].key)]]
+
+    assert is_area("poland") == is_area("bug") == 1
+    assert is_area("kuznica") == 0
+
+
+def test_layer_payload_is_columns_in_marker_order(index):
+    markers = mapview.place_markers(index)
+    payload = mapview.layer_payload(markers)
+    assert payload["name"] == [m.name for m in markers]
+    assert payload["events"] == [m.events for m in markers]
+    assert payload["size"] == [m.size for m in markers]
+    assert [payload["kinds"][k] for k in payload["kind"]] == [m.kind for m in markers]
+    assert payload["lat"] == [round(m.lat, 5) for m in markers]
+    assert payload["lon"] == [round(m.lon, 5) for m in markers]
+    entries = payload["entries"] + [()] * (len(markers) - len(payload["entries"]))
+    assert entries == [m.entries for m in markers]
+    assert not payload["entries"] or payload["entries"][-1]  # no empty tail is sent
 
 
 def test_tooltip_has_name_and_count():
@@ -101,7 +118,7 @@ def test_payload_budget_shrinks_popups(index):
 
 def test_payload_estimate_is_not_below_the_real_size(index):
     markers = mapview.place_markers(index)
-    real = len(mapview.safe_json([m.to_json_obj() for m in markers]).encode("utf-8"))
+    real = len(mapview.safe_json(mapview.layer_payload(markers)).encode("utf-8"))
     assert real <= mapview.layer_payload_bytes(markers) <= 1.5 * real
 
 
@@ -145,40 +162,41 @@ def test_article_text_is_not_a_jinja_template_in_the_folium_map():
     foliummap.build_place_layer([marker]).add_to(m)
     html = m.get_root().render()
     script = html[html.index("var places") :]
-    payload = script[script.index("[") : script.index(";\n")]
-    assert json.loads(payload)[0][5] == TEMPLATE_TEXT
-    assert json.loads(payload)[0][8][0][3] == TEMPLATE_TEXT
+    payload = script[script.index("{") : script.index(";\n")]
+    assert json.loads(payload)["name"][0] == TEMPLATE_TEXT
+    assert json.loads(payload)["entries"][0][0][3] == TEMPLATE_TEXT
     assert "49" not in payload and "{{" not in payload and "{%" not in payload
 
 
 def test_hostile_text_is_inert_everywhere_in_the_map(index):
     html = foliummap.build_map(index, ASSETS).get_root().render()
     script = html[html.index("var places") :]
-    payload = script[script.index("[") : script.index(";\n")]
+    payload = script[script.index("{") : script.index(";\n")]
     for bad in ("<img", "<script>alert", "${alert", "`x`", "onerror=alert(1)>"):
         assert bad not in payload
     data = json.loads(payload)
-    hostile = next(p for p in data if p[5].startswith("Kuźnica<img"))
-    # The tooltip is HTML, so it is escaped; popup texts are set with textContent.
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in hostile[6]
-    assert "&#36;{alert(3)}" in hostile[6] and "<" not in hostile[6]
-    assert "${alert(3)}" in " ".join(" ".join(e) for e in hostile[8])
+    hostile = next(i for i, name in enumerate(data["name"]) if name.startswith("Kuźnica<img"))
+    # Texts travel as JSON strings: popups set them with textContent, the tooltip (HTML)
+    # escapes the name first (tests/e2e/test_map_browser.py runs it in chromium).
+    assert "<script>alert(2)</script>" in data["name"][hostile]
+    assert "${alert(3)}" in " ".join(" ".join(e) for e in data["entries"][hostile])
     assert "textContent" in script and "innerHTML" not in script
+    assert "return escapeHtml(places.name[i])" in script
 
 
 def test_detail_panel_escapes_and_links_only_http(index):
     events = mapview.events_at_place(index, None, hostile_event().places[0].place.key)
-    panel = mapview.detail_html(hostile_event().places[0].place.name, events)
+    panel = detail_panel.detail_html(hostile_event().places[0].place.name, events)
     assert "<img" not in panel and "<script>" not in panel and "${" not in panel
     assert 'href="https://example.org/?q=&lt;script&gt;' in panel
     warsaw = mapview.events_at_place(index, None, PLACES["warsaw"].key)
-    assert "javascript:" not in mapview.detail_html("Warsaw", warsaw)
+    assert "javascript:" not in detail_panel.detail_html("Warsaw", warsaw)
 
 
 def test_detail_panel_lists_every_event_with_context(index):
     key = PLACES["kuznica"].key
     events = mapview.events_at_place(index, None, key)
-    panel = mapview.detail_html("Kuźnica", events)
+    panel = detail_panel.detail_html("Kuźnica", events)
     expected = [e for e in sample_events() if any(p.place.key == key for p in e.places)]
     assert panel.count('class="nm-detail-event"') == len(expected)
     for event in expected:

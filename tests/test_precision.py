@@ -308,7 +308,7 @@ def _dashboard_frame():
 
 
 def test_the_popup_and_detail_panel_say_how_near_each_event_is():
-    from geo.app import frame_index, mapview
+    from geo.app import detail_panel, frame_index, mapview
 
     index = frame_index.build_index(_dashboard_frame())
     markers = {m.name: m for m in mapview.place_markers(index)}
@@ -317,19 +317,19 @@ def test_the_popup_and_detail_panel_say_how_near_each_event_is():
         "2021-11-08 · near",
     ]
     assert [e[0] for e in markers["Illinois"].entries] == ["2021-11-08 · region"]
-    panel = mapview.detail_html(
+    panel = detail_panel.detail_html(
         "Springfield", mapview.events_at_place(index, None, SPRINGFIELD.key)
     )
     assert panel.count("2021-11-08 · near ·") + panel.count("2021-11-08 · near<") == 1
 
 
 def test_a_frame_without_precisions_shows_no_word():
-    from geo.app import frame_index, mapview
+    from geo.app import detail_panel, frame_index, mapview
 
     index = frame_index.build_index(_dashboard_frame().drop(columns="place_precision"))
     entries = [e[0] for m in mapview.place_markers(index) for e in m.entries]
     assert entries == ["2021-11-08"] * 3
-    panel = mapview.detail_html(
+    panel = detail_panel.detail_html(
         "Springfield", mapview.events_at_place(index, None, SPRINGFIELD.key)
     )
     assert "near" not in panel and "exact" not in panel

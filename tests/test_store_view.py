@@ -11,7 +11,15 @@ import json
 import pytest
 from test_dashboard_fixtures import PLACES, sample_frame, write_frame_store
 
-from geo.app import filters, frame_index, mapview, store_downloads, store_view, tables
+from geo.app import (
+    detail_panel,
+    filters,
+    frame_index,
+    mapview,
+    store_downloads,
+    store_view,
+    tables,
+)
 
 FILTERS = [
     filters.EventFilter(),
@@ -77,8 +85,8 @@ def test_a_place_detail_lists_its_passing_events_with_context(stores):
         assert sorted(events["event_id"]) == sorted(want["event_id"])
         if len(want):
             shared = [c for c in events.columns if c in want.columns]
-            html = mapview.detail_html(place.name, events)
-            assert html == mapview.detail_html(place.name, want.loc[:, shared])
+            html = detail_panel.detail_html(place.name, events)
+            assert html == detail_panel.detail_html(place.name, want.loc[:, shared])
 
 
 def test_downloads_hold_the_passing_rows(stores):

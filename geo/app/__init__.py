@@ -9,7 +9,8 @@
   markers, popups and tables of a frame in hand, as the tests and benches use it);
 - filters: the sidebar's filter, its options, metrics, shared links;
 - tables: the timeline's counts, the events table and the downloads;
-- mapview, foliummap: markers, popups, the detail panel, the folium base map;
+- mapview, foliummap: markers, popups, the folium base map; detail_panel: a clicked place's
+  events; safetext: escaping text for HTML, JSON and Markdown;
 - assets: Leaflet and outlines served locally (no CDN);
 - uploads: saving uploaded articles safely;
 - page: what the page computes per run (paths, session filter state, map arguments).
@@ -20,6 +21,7 @@ it pulls in folium, which a page whose base map is cached on disk never needs.
 
 from geo.app import (
     assets,
+    detail_panel,
     event_queries,
     filters,
     frame_index,
@@ -33,6 +35,7 @@ from geo.app import (
 
 __all__ = [
     "assets",
+    "detail_panel",
     "event_queries",
     "filters",
     "frame_index",

@@ -16,7 +16,14 @@ from jinja2 import Template
 
 from geo.app.assets import AssetUrls
 from geo.app.frame_index import EventIndex
-from geo.app.mapview import PLACE_LAYER_JS, PlaceMarker, marker_bounds, place_markers, safe_json
+from geo.app.mapview import (
+    PLACE_LAYER_JS,
+    PlaceMarker,
+    layer_payload,
+    marker_bounds,
+    place_markers,
+    safe_json,
+)
 
 
 class PlaceLayer(MacroElement):
@@ -37,7 +44,7 @@ class PlaceLayer(MacroElement):
     def __init__(self, markers: Sequence[PlaceMarker]):
         super().__init__()
         self._name = "PlaceLayer"
-        self.payload = safe_json([m.to_json_obj() for m in markers])
+        self.payload = safe_json(layer_payload(markers))
 
 
 class OfflineBasemap(MacroElement):

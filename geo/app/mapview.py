@@ -1,15 +1,19 @@
 """Building the events map: pure functions from the events frame to markers and their JS.
 
 One marker per place (not per event), sized by how many filtered events
-happened there and styled by the kind of place. Markers travel as one compact
-JSON array that a small script turns into Leaflet markers, so 10,000 places
-cost a few hundred kilobytes, not folium's few kilobytes each.
+happened there and styled by the kind of place. Markers travel as one JSON object
+of columns (`layer_payload`: coordinates, kind codes, names, counts, sizes, popup
+entries) that a small script turns into Leaflet markers, building each tooltip and
+popup in the browser: 30,000 places cost about a megabyte, not folium's few
+kilobytes each.
 
 Safety: popups are built in the browser with textContent, so article text is
 never parsed as HTML there and never sits in a JavaScript template literal
-(where folium's own popups live). Every piece of text that does reach HTML
-(tooltips, the detail panel) goes through `escape_html`, which also
-neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
+(where folium's own popups live). Tooltips are HTML (streamlit-folium reports a
+clicked marker's tooltip by parsing it): the browser escapes the name into them
+(`&`, `<`, `>`, quotes) before binding, as `tooltip_text` does here. Every piece of
+text that reaches HTML from Python (geo.app.detail_panel) goes through `escape_html`,
+which also neutralises `$`, backticks and backslashes. The JSON payload escapes `<`, `>`,
 `&`, `$` and backticks, so no text can close a <script> element or start a
 template substitution, nor `{{`, `{%` or `{#`, so no text is run as a Jinja template
 when folium renders the layer. Text the dashboard shows where Streamlit renders
@@ -20,9 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ import pandas as pd
 
 from geo.app.filters import latest_events
 from geo.app.frame_index import EventIndex, mention_spans, safe_url
+from geo.app.safetext import escape_html, markdown_text, safe_json
 from geo.app.tables import precision_word
 from geo.store import split_list
 
@@ -43,47 +46,6 @@ PAYLOAD_BUDGET = 900_000
 POPUP_EXCERPT_CHARS = 180
 MIN_MARKER_PX = 14
 MAX_MARKER_PX = 44
-
-_HTML_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;"})
-_JSON_UNSAFE = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("$", "\\u0024"),
-    ("`", "\\u0060"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-
-
-def escape_html(text: object) -> str:
-    """HTML-escape text and neutralise JS template-literal syntax (`${`, backticks)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    return html.escape(str(text), quote=True).translate(_HTML_EXTRA)
-
-
-_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
-"""A brace opening a Jinja tag: only ever inside a JSON string (a JSON object's brace is
-followed by a quote or its closing brace)."""
-
-
-def safe_json(value: object) -> str:
-    """JSON that can sit inside <script> or be eval'ed without closing anything, or be
-    parsed as a Jinja template (folium parses a rendered script again) without running."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in _JSON_UNSAFE:
-        text = text.replace(char, escaped)
-    return _JINJA_OPENER.sub(r"\\u007b", text)
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def markdown_text(text: str) -> str:
-    """Text shown as itself where Streamlit renders Markdown (alerts): every ASCII punctuation
-    mark backslash-escaped, so a file name cannot become a link, emphasis, colour or LaTeX."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def is_area(kind: str | None) -> bool:
@@ -119,7 +81,8 @@ def marker_sizes(events: np.ndarray, max_events: int) -> np.ndarray:
 
 
 def tooltip_text(place_name: str, events: int) -> str:
-    """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count."""
+    """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count.
+    PLACE_LAYER_JS builds the same text in the browser (tests/e2e/test_map_browser.py)."""
     noun = "event" if events == 1 else "events"
     return f"{escape_html(place_name)} · {events} {noun}"
 
@@ -129,16 +92,16 @@ def tooltip_text(place_name: str, events: int) -> str:
 
 def _highlight_span(row: Mapping) -> tuple[int, int] | None:
     """Where the place mention sits inside the row's excerpt, if it does."""
-    excerpt = _text(row.get("excerpt"))
+    excerpt = cell_text(row.get("excerpt"))
     try:
         begin = int(row["mention_start"]) - int(row["start"])
         end = int(row["mention_end"]) - int(row["start"])
     except (KeyError, TypeError, ValueError):
         begin = end = -1
-    mention = _text(row.get("mention"))
+    mention = cell_text(row.get("mention"))
     if 0 <= begin < end <= len(excerpt) and (not mention or excerpt[begin:end] == mention):
         return begin, end
-    for needle in (mention, _text(row.get("place_name"))):
+    for needle in (mention, cell_text(row.get("place_name"))):
         if needle:
             found = excerpt.lower().find(needle.lower())
             if found >= 0:
@@ -151,7 +114,7 @@ def excerpt_parts(row: Mapping, window: int | None = None) -> tuple[str, str, st
 
     Plain text: callers escape it (HTML) or set it as text (the map's popups).
     """
-    excerpt = _text(row.get("excerpt"))
+    excerpt = cell_text(row.get("excerpt"))
     span = _highlight_span(row)
     lo, hi = 0, len(excerpt)
     if window is not None and len(excerpt) > window:
@@ -173,7 +136,7 @@ def highlighted_excerpt(row: Mapping, window: int | None = None) -> str:
     return escape_html(before) + marked + escape_html(after)
 
 
-def _date_text(value: object) -> str:
+def date_text(value: object) -> str:
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return "undated"
     if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
@@ -184,18 +147,18 @@ def _date_text(value: object) -> str:
 def roles_text(row: Mapping[str, object]) -> str:
     """ "Poland → ACCUSE → Belarus": who did what to whom ("—" for a side nobody takes), or
     "" for an event stored without roles. Plain text: escape it where it goes into HTML."""
-    sources = _actors_text(row.get("source_names"))
-    targets = _actors_text(row.get("target_names"))
+    sources = actors_text(row.get("source_names"))
+    targets = actors_text(row.get("target_names"))
     if not sources and not targets:
         return ""
-    return f"{sources or '—'} → {_text(row.get('event_type')) or '?'} → {targets or '—'}"
+    return f"{sources or '—'} → {cell_text(row.get('event_type')) or '?'} → {targets or '—'}"
 
 
-def _actors_text(value: object) -> str:
+def actors_text(value: object) -> str:
     return ", ".join(split_list(value if isinstance(value, str) else None))
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return str(value)
@@ -226,23 +189,31 @@ class PlaceMarker:
     tooltip: str
     entries: tuple[PopupEntry, ...]
 
-    def to_json_obj(self) -> list:
-        # Compact positional form; PLACE_LAYER_JS unpacks it.
-        return [
-            round(self.lat, 5),
-            round(self.lon, 5),
-            self.size,
-            "a" if is_area(self.kind) else "p",
-            self.kind,
-            self.name,
-            self.tooltip,
-            self.events,
-            self.entries,  # tuples: JSON arrays as they are
-        ]
+
+def layer_payload(markers: Sequence[PlaceMarker]) -> dict[str, list]:
+    """The markers as columns, one list per field, for PLACE_LAYER_JS: each name once (the
+    browser builds tooltips and popups from it), kinds as codes into `kinds`, coordinates
+    to 5 decimals (about a metre), `entries` cut after the last marker that has any."""
+    kinds = sorted({m.kind for m in markers})
+    code = {kind: i for i, kind in enumerate(kinds)}
+    entries = [m.entries for m in markers]  # tuples: JSON arrays as they are
+    while entries and not entries[-1]:
+        entries.pop()
+    return {
+        "kinds": kinds,
+        "areas": [int(is_area(kind)) for kind in kinds],
+        "kind": [code[m.kind] for m in markers],
+        "lat": [round(m.lat, 5) for m in markers],
+        "lon": [round(m.lon, 5) for m in markers],
+        "size": [m.size for m in markers],
+        "name": [m.name for m in markers],
+        "events": [m.events for m in markers],
+        "entries": entries,
+    }
 
 
 ENTRY_OVERHEAD_BYTES = 100
-PLACE_OVERHEAD_BYTES = 150
+PLACE_OVERHEAD_BYTES = 60
 
 
 def place_markers(
@@ -282,16 +253,18 @@ def place_markers(
 
 
 def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
-    """Bytes the markers take in the page (PLACE_LAYER_JS's JSON), estimated without encoding.
+    """Bytes the markers take in the page (`layer_payload`'s JSON), estimated without encoding.
 
-    Counts the UTF-8 bytes of every string plus JSON punctuation; characters that
-    safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes, backslashes) count six bytes.
+    Counts the UTF-8 bytes of every string plus JSON punctuation and numbers at their
+    longest; characters that safe_json escapes (`<`, `>`, `&`, `$`, backticks, quotes,
+    backslashes) count six bytes.
     """
-    texts: list[str] = []
-    punctuation = 2
+    texts: list[str] = sorted({m.kind for m in markers})
+    punctuation = 120 + 4 * len(texts)
     for m in markers:
-        texts += (m.kind, m.name, m.tooltip)
-        punctuation += 48 + 7 * len(m.entries) + 3 * (3 + 6 * len(m.entries))
+        texts.append(m.name)
+        # lat, lon (-123.12345), kind code, size, quotes, events, the entries' brackets
+        punctuation += 22 + 4 + 3 + 3 + len(str(m.events)) + 1 + 3 + 25 * len(m.entries)
         for entry in m.entries:
             texts += entry
     blob = "".join(texts)
@@ -331,12 +304,12 @@ def _query_markers(
     place_codes = sorted_codes[starts]
     events = counts[place_codes]
     sizes = marker_sizes(events, int(counts.max()))
-    names = [_text(n) for n in frame["place_name"].iloc[place_first].tolist()]
+    names = [cell_text(n) for n in frame["place_name"].iloc[place_first].tolist()]
     markers = [
         PlaceMarker(
             key=str(key),
             name=name,
-            kind=_text(kind),
+            kind=cell_text(kind),
             lat=lat,
             lon=lon,
             events=n,
@@ -432,14 +405,21 @@ PLACE_LAYER_JS = """
     if (text) { node.textContent = text; }
     return node;
   }
-  function popup(p) {
+  // No less-than sign in this script: bench/hostile.py takes one in the layer for markup.
+  var ESCAPES = {"&": "&amp;", "\\u003c": "&lt;", "\\u003e": "&gt;", '"': "&quot;", "'": "&#x27;"};
+  function escapeHtml(text) {
+    return text.replace(/[&\\u003c\\u003e"']/g, function (c) { return ESCAPES[c]; });
+  }
+  function noun(n) { return n === 1 ? " event" : " events"; }
+  function popup(i) {
+    var name = places.name[i], events = places.events[i], entries = places.entries[i] || [];
     var root = el("div", "nm-popup");
-    root.appendChild(el("b", "", p[5]));
-    root.appendChild(document.createTextNode(" — " + p[7] + (p[7] === 1 ? " event" : " events")));
+    root.appendChild(el("b", "", name));
+    root.appendChild(document.createTextNode(" \u2014 " + events + noun(events)));
     var list = el("ul", "nm-events");
-    p[8].forEach(function (e) {
+    entries.forEach(function (e) {
       var item = el("li");
-      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" · ")));
+      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" \u00b7 ")));
       var text = el("div", "nm-excerpt");
       text.appendChild(document.createTextNode(e[3]));
       if (e[4]) { text.appendChild(el("mark", "", e[4])); }
@@ -448,9 +428,9 @@ PLACE_LAYER_JS = """
       list.appendChild(item);
     });
     root.appendChild(list);
-    if (p[7] > p[8].length) {
-      root.appendChild(el("div", "nm-more", (p[8].length ? "Showing the " + p[8].length +
-        " latest of " + p[7] + "; the" : "The") + " panel beside the map lists them all."));
+    if (events > entries.length) {
+      root.appendChild(el("div", "nm-more", (entries.length ? "Showing the " + entries.length +
+        " latest of " + events + "; the" : "The") + " panel beside the map lists them all."));
     }
     return root;
   }
@@ -458,20 +438,44 @@ PLACE_LAYER_JS = """
     maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
     chunkedLoading: true
   });
-  places.forEach(function (p) {
-    var icon = L.divIcon({
-      className: "nm-place nm-" + (p[3] === "a" ? "area" : "point") + " nm-kind-" + p[4],
-      iconSize: [p[2], p[2]]
-    });
-    var marker = L.marker([p[0], p[1]], {icon: icon, riseOnHover: true});
-    marker.on("add", function () {
-      if (this._icon) { this._icon.setAttribute("data-place", p[5]); }
-    });
-    marker.bindTooltip(p[6], {direction: "top"});
-    marker.bindPopup(function () { return popup(p); },
-      {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
-    cluster.addLayer(marker);
-  });
+  var icons = {};
+  function icon(kind, size) {
+    var key = kind + "/" + size;
+    if (!icons[key]) {
+      var name = places.kinds[kind];
+      icons[key] = L.divIcon({
+        className: "nm-place nm-" + (places.areas[kind] ? "area" : "point") + " nm-kind-" + name,
+        iconSize: [size, size]
+      });
+    }
+    return icons[key];
+  }
+  function tooltip(i) {
+    // The same text as geo.app.mapview.tooltip_text: a click reports it, rendered.
+    return escapeHtml(places.name[i]) + " \u00b7 " + places.events[i] + noun(places.events[i]);
+  }
+  function shown() {
+    // Bound when first on the map (not for 30,000 markers up front): a marker is only
+    // hovered or clicked there, and its "add" comes before any of those.
+    var i = this.nmIndex;
+    if (this._icon) { this._icon.setAttribute("data-place", places.name[i]); }
+    if (!this.getTooltip()) {
+      this.bindTooltip(tooltip(i), {direction: "top"});
+      this.bindPopup(popup.bind(null, i),
+        {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
+    }
+  }
+  var markers = new Array(places.name.length);
+  for (var i = 0; i !== markers.length; i++) {
+    var marker = L.marker([places.lat[i], places.lon[i]],
+      {icon: icon(places.kind[i], places.size[i]), riseOnHover: true});
+    marker.nmIndex = i;
+    marker.on("add", shown);
+    markers[i] = marker;
+  }
+  // Once on the map: before that, markercluster checks each new marker against every
+  // queued one (quadratic: most of a second at 30,000).
+  cluster.once("add", function () { cluster.addLayers(markers); });
   __GROUP__.addLayer(cluster);
 })();
 """
@@ -508,7 +512,7 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
     """
     group = STREAMLIT_LAYER
     layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace(
-        "__PLACES__", safe_json([m.to_json_obj() for m in markers]), 1
+        "__PLACES__", safe_json(layer_payload(markers)), 1
     )
     return (
         f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
@@ -518,74 +522,19 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
     )
 
 
-# --------------------------------------------------------------------------- detail panel
-
-
-def detail_html(place_name: str, events: pd.DataFrame) -> str:
-    """Every event at a place with its full excerpt, context and article link (escaped)."""
-    items = []
-    for row in events.drop(columns="geometry", errors="ignore").to_dict("records"):
-        meta = [escape_html(_date_text(row.get("date")))]
-        if precision_word(row.get("place_precision")):
-            meta.append(escape_html(precision_word(row.get("place_precision"))))
-        who_did_what = roles_text(row)
-        if who_did_what:
-            meta.append(f'<span class="nm-roles">{escape_html(who_did_what)}</span>')
-        elif _text(row.get("event_type")):
-            meta.append(escape_html(row["event_type"]))
-        if _text(row.get("source")):
-            meta.append(escape_html(row["source"]))
-        actors = _actors_text(row.get("actor_names"))
-        if actors and not who_did_what:
-            meta.append(escape_html(actors))
-        title = escape_html(_text(row.get("title")))
-        url = safe_url(row.get("url"))
-        if url and not title:
-            title = "article"
-        if url:
-            link = f'<a href="{escape_html(url)}" target="_blank" rel="noopener noreferrer">'
-            title = f"{link}{title}</a>"
-        before = escape_html(_text(row.get("context_before")))
-        after = escape_html(_text(row.get("context_after")))
-        items.append(
-            '<div class="nm-detail-event">'
-            f'<div class="nm-detail-meta">{" · ".join(meta)}</div>'
-            + (f'<div class="nm-detail-title">{title}</div>' if title else "")
-            + '<p class="nm-detail-text">'
-            + (f'<span class="nm-context">{before} </span>' if before else "")
-            + f"<strong>{highlighted_excerpt(row)}</strong>"
-            + (f'<span class="nm-context"> {after}</span>' if after else "")
-            + "</p></div>"
-        )
-    noun = "event" if len(items) == 1 else "events"
-    return (
-        DETAIL_CSS
-        + f'<div class="nm-detail"><h4>{escape_html(place_name)} — {len(items)} {noun}</h4>'
-        + "".join(items)
-        + "</div>"
-    )
-
-
-DETAIL_CSS = """<style>
-.nm-detail h4 { margin: 0 0 .5em 0; }
-.nm-detail-event { border-left: 3px solid #d64541; padding: .2em .6em; margin-bottom: .8em; }
-.nm-detail-meta { color: #666; font-size: .85em; }
-.nm-detail-title { font-weight: 600; }
-.nm-detail-text { margin: .2em 0; }
-.nm-context { color: #777; }
-.nm-detail mark { background: #ffe27a; }
-</style>"""
-
-
 __all__ = [
     "AREA_KINDS",
     "PlaceMarker",
-    "detail_html",
+    "actors_text",
+    "cell_text",
+    "date_text",
     "escape_html",
     "events_at_place",
     "find_clicked_place",
     "excerpt_parts",
     "highlighted_excerpt",
+    "layer_payload",
+    "markdown_text",
     "marker_bounds",
     "marker_size",
     "layer_payload_bytes",

@@ -65,7 +65,6 @@ def query_db_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
     import os
     import tempfile
 
-
     if cache_dir is None:
         cache_dir = Path(
             os.environ.get("NEWSMAP_QUERY_CACHE") or Path(tempfile.gettempdir()) / "newsmap-query"
