@@ -34,7 +34,11 @@ MARKERS_JS = """async () => {
   const drawn = [];
   for (const m of cluster.getLayers()) {
     // Tooltips and popups are bound when a marker is first on the map: show each one.
-    await new Promise(resolve => cluster.zoomToShowLayer(m, resolve));
+    // markercluster may never call back (a spiderfied point): a test fails, it never hangs.
+    await Promise.race([
+      new Promise(resolve => cluster.zoomToShowLayer(m, resolve)),
+      new Promise(resolve => setTimeout(resolve, 5000)),
+    ]);
     // streamlit-folium's extractContent: how a click reports the marker's tooltip.
     const span = document.createElement("span");
     span.innerHTML = m.getTooltip().getContent();
@@ -52,11 +56,13 @@ MARKERS_JS = """async () => {
 
 OPEN_JS = """(i) => new Promise(resolve => {
   const marker = window.nmCluster.getLayers()[i];
-  window.nmCluster.zoomToShowLayer(marker, () => {
+  const open = () => {
     marker.openTooltip();
     marker.openPopup();
     setTimeout(resolve, 300);
-  });
+  };
+  window.nmCluster.zoomToShowLayer(marker, open);
+  setTimeout(open, 5000);  // as above: never hang
 })"""
 
 
