@@ -227,3 +227,46 @@ def test_a_country_an_act_is_aimed_at_locates_no_event_of_its_sentence(events):
         ["Duda condemned Belarus' provocations and asked the EU to impose sanctions on Belarus."]
     )
     assert [_located(e) for e in found] == [[]] * len(found) and found
+
+
+def test_stopping_people_or_their_attempt_is_coercion(events):
+    stopped = _only(events(["Polish guards stopped hundreds of migrants near Kuznica."]))
+    prevented = _only(events(["Polish guards prevented an attempt to storm the border."]))
+    passive = _only(events(["The attempt to breach the border was stopped by Polish soldiers."]))
+    assert [e.event_type for e in (stopped, prevented, passive)] == ["COERCE"] * 3
+    assert events(["The ministry stopped the payments on Monday."]) == ()  # "stop" alone: none
+
+
+def test_forces_massing_are_mobilised_and_other_people_massing_is_a_happening(events):
+    massed = _only(events(["Poland massed thousands of soldiers at the border."]))
+    migrants = _only(events(["Thousands of migrants were massing near the border on Monday."]))
+    assert (massed.event_type, migrants.event_type) == ("MOBILIZE", "OTHER")
+    assert _names(massed.source_actors) == ["Poland"]
+
+
+def test_pleading_guilty_concedes_and_found_dead_is_a_death(events):
+    pleaded = _by_trigger(events(["Critchfield pleaded guilty on Monday."]), "pleaded")
+    found = _only(events(["A woman was found dead by firefighters on Saturday."]))
+    assert (pleaded.event_type, found.event_type) == ("CONCEDE", "OTHER")
+
+
+def test_a_report_of_ones_own_sides_act_is_no_accusation(events):
+    own = events(["Poland said on Monday that its soldiers had stopped 100 migrants."])
+    national = events(["The ministry said the national security forces had detained 45 men."])
+    assert {e.event_type for e in own} == {"COERCE"}
+    assert {e.event_type for e in national} == {"COERCE"}
+
+
+def test_it_in_what_a_body_said_is_that_body(events):
+    event = _by_trigger(events(["Poland said it stopped hundreds of migrants."]), "stopped")
+    assert (event.event_type, _names(event.source_actors)) == ("COERCE", ["Poland"])
+
+
+def test_a_past_tense_tagged_as_a_participle_with_its_subject_happened(events):
+    found = events(
+        [
+            "Poland stopped 100 migrants, warning of a “armed” escalation as thousands more "
+            "gathered at the border."
+        ]
+    )
+    assert _by_trigger(found, "gathered").event_type == "OTHER"

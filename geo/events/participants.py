@@ -241,11 +241,29 @@ class ArticleActors:
                     return self.name(subject)
         return None
 
+    def _reporter(self, pronoun: Token) -> Actor | None:
+        """Who "it" is in what a body said of itself: "Poland said it stopped migrants",
+        the subject of the verb of saying whose complement holds the pronoun."""
+        clause = pronoun.head
+        if pronoun.dep_ not in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS or clause.dep_ != "ccomp":
+            return None
+        if not is_statement_verb(clause.head, self.dicts):
+            return None
+        for subject in clause.head.children:
+            if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
+                actor = self.name(subject)
+                return actor if actor is not None and actor.type != "person" else None
+        return None
+
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
         head = _quantified(head)
         if head.lower_ in FIRST_PERSON:
             return self._speaker(head)
+        if head.lower_ == "it":
+            reporter = self._reporter(head)
+            if reporter is not None:
+                return reporter
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:

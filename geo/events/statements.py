@@ -4,7 +4,9 @@ act is an event"), coded at the verb of saying.
 CAMEO files "said", "told", "stated" under 01 (make a public statement), which is no PLOVER
 event: what was said decides. The content is the verb's complement clause (or quotation):
 - a hostile act of someone else reported in it ("Zaryn said Belarusian personnel were
-  firing shots") makes the statement an accusation of them (ACCUSE);
+  firing shots") makes the statement an accusation of them (ACCUSE); the speaker's own
+  side's act ("Poland said it stopped migrants", "the ministry announced that the national
+  security forces had prevented an attempt") is a report of that act, not an accusation;
 - a denial ("Germany said it was not true that …") is a rejection (REJECT);
 - an obligation laid on someone ("said all EU countries must stand together") is a
   request to them (REQUEST).
@@ -13,7 +15,7 @@ A complement that holds an event of another kind is that event, not a second one
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
@@ -28,6 +30,8 @@ from geo.events.predicates import (
     participle_anchor,
     tense_clause,
 )
+from geo.events.senses import FORCE_AGENTS, agent_code
+from geo.nlp import country_lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -82,23 +86,53 @@ def _identified(doer: Token) -> bool:
     return any(c.dep_ in ("amod", "compound", "poss", "nmod") for c in doer.children)
 
 
+def _countries(tokens: Iterable[Token]) -> set[str]:
+    lexicon = country_lexicon()
+    found = set()
+    for t in tokens:
+        hit = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
+        if hit is not None:
+            found.add(hit[1])
+    return found
+
+
+def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
+    """Whether the doer of a reported act is the speaker's own side: "it" ("Poland said it
+    stopped"), a doer of the speaker's country ("Polish guards", said in Warsaw's name), or a
+    state force named with no country ("the national security forces", "Interior Ministry
+    troops": a government reports its own forces' acts)."""
+    if doer.lower_ == "it":
+        return True
+    doer_countries = _countries(doer.subtree)
+    if doer_countries:
+        return doer_countries <= _countries(speaker)
+    if doer.pos_ != "NOUN" or doer.ent_type_:
+        return False
+    return agent_code(doer, dicts) in FORCE_AGENTS
+
+
 def _content(verb: Token) -> Token | None:
     """The complement clause of a verb of saying: what was said."""
     return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
 
 
 def _statement(
-    verb: Token, content: Token, inner: Sequence[CodedPredicate]
+    verb: Token, content: Token, inner: Sequence[CodedPredicate], dicts: CodingDictionaries
 ) -> tuple[str, tuple[Token, ...], str] | None:
     """(PLOVER type, target phrases, evidence) of a statement, or None."""
-    speaker = {t.i for s in _subjects(verb) for t in s.subtree}
+    speaker_tokens = [t for s in _subjects(verb) for t in s.subtree]
+    speaker = {t.i for t in speaker_tokens}
     inside = range(content.left_edge.i, content.right_edge.i + 1)
     reported = [p for p in inner if p.verb.i in inside]
     hostile = [
         p for p in reported if p.plover in HOSTILE_ACTS and not p.evidence.startswith("intent")
     ]
     for predicate in hostile:
-        doers = [d for d in _actor_of(predicate) if d.i not in speaker and _identified(d)]
+        doers = [
+            d
+            for d in _actor_of(predicate)
+            if d.i not in speaker and _identified(d) and not _own_side(d, speaker_tokens, dicts)
+        ]
         if doers:
             return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
     if reported:
@@ -127,7 +161,7 @@ def statement_predicates(
         content = _content(verb)
         if content is None or not sentence.start <= content.i < sentence.end:
             continue
-        coded = _statement(verb, content, inner)
+        coded = _statement(verb, content, inner, dicts)
         if coded is None:
             continue
         plover, targets, evidence = coded
