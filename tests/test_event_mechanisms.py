@@ -270,3 +270,12 @@ def test_a_past_tense_tagged_as_a_participle_with_its_subject_happened(events):
         ]
     )
     assert _by_trigger(found, "gathered").event_type == "OTHER"
+
+
+def test_what_the_speakers_side_could_do_is_a_threat_or_an_offer(events):
+    threat = _only(events(["Duda told reporters that Poland could add to sanctions on Belarus."]))
+    offer = _only(events(["Duda told reporters that Poland could send aid to Belarus."]))
+    assert (threat.event_type, _names(threat.source_actors)) == ("THREATEN", ["Andrzej Duda"])
+    assert (offer.event_type, _names(offer.target_actors)) == ("AGREE", ["Belarus"])
+    forecast = "Polish President Andrzej Duda said Belarus could attack Lithuania."
+    assert events([forecast]) == ()  # another state's act: a forecast, no act of the speaker

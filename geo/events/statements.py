@@ -9,7 +9,12 @@ event: what was said decides. The content is the verb's complement clause (or qu
   security forces had prevented an attempt") is a report of that act, not an accusation;
 - a denial ("Germany said it was not true that …") is a rejection (REJECT);
 - an obligation laid on someone ("said all EU countries must stand together") is a
-  request to them (REQUEST).
+  request to them (REQUEST);
+- what the speaker's own side could or would do ("told reporters that the US could add to
+  sanctions", "told Bild that Germany could send police to support Poland") is a threat
+  (THREATEN) when the act is hostile, an offer (AGREE, EVENTS.md's promise) when it is not;
+  a country other than the speaker's doing it ("Kyiv's envoy said Russia could invade") is a
+  forecast, no act of the speaker.
 A complement that holds an event of another kind is that event, not a second one.
 """
 
@@ -20,11 +25,13 @@ from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.predicates import (
+    CONCESSIVE_PLOVER,
     PASSIVE_SUBJECT_DEPS,
     REALISED_DEPS,
     STATEMENT_PREFIX,
     SUBJECT_DEPS,
     CodedPredicate,
+    _code,
     _is_finite_event,
     is_hypothetical,
     participle_anchor,
@@ -44,6 +51,10 @@ SAYING_LEMMAS = frozenset({"tweet", "write"})
 HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "SANCTION", "PROTEST"})
 """Acts whose report by someone else accuses the one who did them."""
 OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
+OFFER_MODALS = frozenset({"could", "would", "'d", "might"})
+OFFERED_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp"})
+"""Clauses an offered act may sit in below its modal's verb: "could send police to support"."""
+THREATENING = HOSTILE_ACTS | {"SANCTION", "ACCUSE"}
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
 
@@ -111,6 +122,61 @@ def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) 
     return agent_code(doer, dicts) in FORCE_AGENTS
 
 
+def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
+    """The PLOVER types of the acts a could/would clause offers or threatens: its verb's and
+    those of the verbs it governs ("could send police to support Poland")."""
+    sentence = content.sent
+    found, queue, seen = [], [content], 0
+    while queue and seen < 6:
+        verb = queue.pop(0)
+        seen += 1
+        plover = _code(verb, sentence, dicts)[1]
+        if plover is not None and plover != "OTHER":
+            found.append(plover)
+        queue.extend(c for c in verb.children if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
+    return found
+
+
+def _offer_kind(acts: Sequence[str]) -> str | None:
+    """A threat where an act is hostile beyond sending forces; else an offer where one is
+    cooperative (forces sent "to support Poland" are offered); forces alone threaten."""
+    if any(a in THREATENING and a != "MOBILIZE" for a in acts):
+        return "THREATEN"
+    if any(a in CONCESSIVE_PLOVER for a in acts):
+        return "AGREE"
+    return "THREATEN" if "MOBILIZE" in acts else None
+
+
+def _offer(
+    content: Token, speaker: Sequence[Token], dicts: CodingDictionaries
+) -> tuple[str, tuple[Token, ...], str] | None:
+    """A threat or an offer of the speaker's side in what was said, or None."""
+    modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OFFER_MODALS]
+    subjects = [s for s in _subjects(content) if s.dep_ in SUBJECT_DEPS]
+    if not modals or not subjects or any(c.dep_ == "neg" for c in content.children):
+        return None
+    doer = subjects[0]
+    named = doer.pos_ == "PROPN" or doer.ent_type_ in ("GPE", "ORG", "NORP")
+    if not (named or doer.lower_ in FIRST_PERSON or doer.lower_ == "it"):
+        return None
+    doer_countries, speaker_countries = _countries(doer.subtree), _countries(speaker)
+    if doer_countries and speaker_countries and not doer_countries <= speaker_countries:
+        return None  # another state's act: a forecast
+    acts = _offered_acts(content, dicts)
+    kind = _offer_kind(acts)
+    if kind is None:
+        return None
+    subject_tokens = {t.i for t in doer.subtree}
+    targets = tuple(
+        t
+        for t in content.subtree
+        if t.i not in subject_tokens
+        and t.dep_ in ("pobj", "dobj")
+        and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON"))
+    )
+    return kind, targets, f"statement: {modals[0].lower_} {' '.join(acts)}"
+
+
 def _content(verb: Token) -> Token | None:
     """The complement clause of a verb of saying: what was said."""
     return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
@@ -139,6 +205,9 @@ def _statement(
         return None  # the act said is an event of its own
     if any(c.dep_ == "neg" for c in content.children):
         return "REJECT", (), "statement denying"
+    offer = _offer(content, speaker_tokens, dicts)
+    if offer is not None:
+        return offer
     modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
     if modals:
         obliged = [s for s in _subjects(content) if s.lower_ not in FIRST_PERSON]
