@@ -279,3 +279,12 @@ def test_what_the_speakers_side_could_do_is_a_threat_or_an_offer(events):
     assert (offer.event_type, _names(offer.target_actors)) == ("AGREE", ["Belarus"])
     forecast = "Polish President Andrzej Duda said Belarus could attack Lithuania."
     assert events([forecast]) == ()  # another state's act: a forecast, no act of the speaker
+
+
+def test_a_passive_coordinated_with_an_active_verb_has_their_subject_as_its_target(events):
+    found = events(["Duda pleaded guilty and was convicted of fraud on Monday."])
+    convicted = _by_trigger(found, "convicted")
+    assert (_names(convicted.source_actors), _names(convicted.target_actors)) == (
+        [],
+        ["Andrzej Duda"],
+    )

@@ -437,6 +437,10 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
 
     subjects = _subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
+    if any(c.dep_ == "auxpass" for c in verb.children) and all(
+        s.head is not verb for s in subjects
+    ):
+        passive_subjects = subjects  # "pleaded guilty and was convicted": the one convicted
     inanimate_source = inanimate_target = False
     if passive_subjects:
         for agent in (c for c in verb.children if c.dep_ == "agent"):
