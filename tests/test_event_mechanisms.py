@@ -231,8 +231,10 @@ def test_a_country_an_act_is_aimed_at_locates_no_event_of_its_sentence(events):
 
 def test_stopping_people_or_their_attempt_is_coercion(events):
     stopped = _only(events(["Polish guards stopped hundreds of migrants near Kuznica."]))
-    prevented = _only(events(["Polish guards prevented an attempt to storm the border."]))
-    passive = _only(events(["The attempt to breach the border was stopped by Polish soldiers."]))
+    found = events(["Polish guards prevented an attempt to storm the border."])
+    prevented = _by_trigger(found, "prevented")
+    found = events(["The attempt to breach the border was stopped by Polish soldiers."])
+    passive = _by_trigger(found, "stopped")
     assert [e.event_type for e in (stopped, prevented, passive)] == ["COERCE"] * 3
     assert events(["The ministry stopped the payments on Monday."]) == ()  # "stop" alone: none
 
@@ -288,3 +290,20 @@ def test_a_passive_coordinated_with_an_active_verb_has_their_subject_as_its_targ
         [],
         ["Andrzej Duda"],
     )
+
+
+def test_a_happening_named_by_a_noun_is_an_event_where_its_verb_reports_it(events):
+    found = events(["Polish guards prevented an attempt to storm the border by migrants."])
+    attempt = _by_trigger(found, "attempt")
+    assert (attempt.event_type, _names(attempt.source_actors)) == ("OTHER", ["migrants"])
+    assert _by_trigger(found, "prevented").event_type == "COERCE"
+    incident = _only(events(["She told AFP about an incident on Thursday involving 500 migrants."]))
+    assert (_trigger(incident), _names(incident.source_actors)) == ("incident", ["500 migrants"])
+    assert events(["Migrants could make an attempt to cross the border."]) == ()
+    assert events(["Duda made an attempt to negotiate with Minsk."]) == ()
+
+
+def test_it_coordinated_after_a_bodys_act_is_that_body(events):
+    found = events(["Poland announced the arrival of migrants, and it detained 45 men."])
+    detained = _by_trigger(found, "detained")
+    assert _names(detained.source_actors) == ["Poland"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.nouns import actor_heads
 from geo.events.predicates import (
     ANNOUNCING_NOUNS,
     PASSIVE_SUBJECT_DEPS,
@@ -242,12 +243,15 @@ class ArticleActors:
         return None
 
     def _reporter(self, pronoun: Token) -> Actor | None:
-        """Who "it" is in what a body said of itself: "Poland said it stopped migrants",
-        the subject of the verb of saying whose complement holds the pronoun."""
+        """Who "it" is in what a body said of itself ("Poland said it stopped migrants") or
+        did next ("Warsaw announced the arrival of migrants, and it repelled an attempt"):
+        the subject of the verb of saying whose complement holds the pronoun, or of the
+        verb its clause is coordinated with."""
         clause = pronoun.head
-        if pronoun.dep_ not in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS or clause.dep_ != "ccomp":
+        if pronoun.dep_ not in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
             return None
-        if not is_statement_verb(clause.head, self.dicts):
+        said = clause.dep_ == "ccomp" and is_statement_verb(clause.head, self.dicts)
+        if not (said or clause.dep_ == "conj"):  # "Warsaw announced …, and it repelled"
             return None
         for subject in clause.head.children:
             if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
@@ -413,6 +417,9 @@ def _subject_of(verb: Token) -> list[Token]:
 
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
+    if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
+        named = [a for a in (actors.name(_quantified(h)) for h in actor_heads(verb)) if a]
+        return Participants(tuple(dict.fromkeys(named)), ())
     sources: list[Actor] = []
     targets: list[Actor] = []
     forces: list[bool] = []
