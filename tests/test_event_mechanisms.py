@@ -307,3 +307,10 @@ def test_it_coordinated_after_a_bodys_act_is_that_body(events):
     found = events(["Poland announced the arrival of migrants, and it detained 45 men."])
     detained = _by_trigger(found, "detained")
     assert _names(detained.source_actors) == ["Poland"]
+
+
+def test_warning_someone_against_their_own_act_is_a_request(events):
+    asked = _only(events(["Belarus warned Poland against carrying out provocations."]))
+    threat = _only(events(["Belarus warned of an armed escalation on Monday."]))
+    assert (asked.event_type, _names(asked.target_actors)) == ("REQUEST", ["Poland"])
+    assert threat.event_type == "THREATEN"

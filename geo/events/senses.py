@@ -12,7 +12,9 @@ reading to the arguments the dependency parse gives, typed by the Phoenix agent 
 - evacuating people is EVENTS.md's RETREAT ("evacuate"), where CAMEO files it as aid (070);
 - pleading guilty is a concession (CONCEDE), the converse of PETRARCH2's "plead not guilty"
   (016, a denial);
-- "found dead" reports a death (EVENTS.md's OTHER), not who killed (190).
+- "found dead" reports a death (EVENTS.md's OTHER), not who killed (190);
+- warning someone against their own act ("warned Poland against carrying out
+  provocations") asks them not to do it (REQUEST, 020), where "warn" alone threatens (130).
 """
 
 from __future__ import annotations
@@ -95,10 +97,26 @@ def _words_after(verb: Token, n: int = 3) -> list[str]:
     return [t.lower_ for t in verb.doc[verb.i + 1 : verb.i + 1 + n]]
 
 
+def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Warned Poland against carrying out provocations", "warning the migrants that
+    crossing is illegal": the one warned is asked not to act (CAMEO 02, as PETRARCH2's
+    "warn … (against pullout)" 020), no threat of the speaker's."""
+    addressees = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    if not any(_people(a, dicts) or a.pos_ == "PROPN" for a in addressees):
+        return False
+    against = any(
+        c.dep_ == "prep" and c.lower_ == "against" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in verb.children
+    )
+    return against or any(c.dep_ == "ccomp" for c in verb.children)
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
     lemma = verb.lemma_.lower()
+    if lemma == "warn" and _warned_against_own_act(verb, dicts):
+        return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
