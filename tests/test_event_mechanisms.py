@@ -227,3 +227,90 @@ def test_a_country_an_act_is_aimed_at_locates_no_event_of_its_sentence(events):
         ["Duda condemned Belarus' provocations and asked the EU to impose sanctions on Belarus."]
     )
     assert [_located(e) for e in found] == [[]] * len(found) and found
+
+
+def test_stopping_people_or_their_attempt_is_coercion(events):
+    stopped = _only(events(["Polish guards stopped hundreds of migrants near Kuznica."]))
+    found = events(["Polish guards prevented an attempt to storm the border."])
+    prevented = _by_trigger(found, "prevented")
+    found = events(["The attempt to breach the border was stopped by Polish soldiers."])
+    passive = _by_trigger(found, "stopped")
+    assert [e.event_type for e in (stopped, prevented, passive)] == ["COERCE"] * 3
+    assert events(["The ministry stopped the payments on Monday."]) == ()  # "stop" alone: none
+
+
+def test_forces_massing_are_mobilised_and_other_people_massing_is_a_happening(events):
+    massed = _only(events(["Poland massed thousands of soldiers at the border."]))
+    migrants = _only(events(["Thousands of migrants were massing near the border on Monday."]))
+    assert (massed.event_type, migrants.event_type) == ("MOBILIZE", "OTHER")
+    assert _names(massed.source_actors) == ["Poland"]
+
+
+def test_pleading_guilty_concedes_and_found_dead_is_a_death(events):
+    pleaded = _by_trigger(events(["Critchfield pleaded guilty on Monday."]), "pleaded")
+    found = _only(events(["A woman was found dead by firefighters on Saturday."]))
+    assert (pleaded.event_type, found.event_type) == ("CONCEDE", "OTHER")
+
+
+def test_a_report_of_ones_own_sides_act_is_no_accusation(events):
+    own = events(["Poland said on Monday that its soldiers had stopped 100 migrants."])
+    national = events(["The ministry said the national security forces had detained 45 men."])
+    assert {e.event_type for e in own} == {"COERCE"}
+    assert {e.event_type for e in national} == {"COERCE"}
+
+
+def test_it_in_what_a_body_said_is_that_body(events):
+    event = _by_trigger(events(["Poland said it stopped hundreds of migrants."]), "stopped")
+    assert (event.event_type, _names(event.source_actors)) == ("COERCE", ["Poland"])
+
+
+def test_a_past_tense_tagged_as_a_participle_with_its_subject_happened(events):
+    found = events(
+        [
+            "Poland stopped 100 migrants, warning of a “armed” escalation as thousands more "
+            "gathered at the border."
+        ]
+    )
+    assert _by_trigger(found, "gathered").event_type == "OTHER"
+
+
+def test_what_the_speakers_side_could_do_is_a_threat_or_an_offer(events):
+    threat = _only(events(["Duda told reporters that Poland could add to sanctions on Belarus."]))
+    offer = _only(events(["Duda told reporters that Poland could send aid to Belarus."]))
+    assert (threat.event_type, _names(threat.source_actors)) == ("THREATEN", ["Andrzej Duda"])
+    assert (offer.event_type, _names(offer.target_actors)) == ("AGREE", ["Belarus"])
+    forecast = "Polish President Andrzej Duda said Belarus could attack Lithuania."
+    assert events([forecast]) == ()  # another state's act: a forecast, no act of the speaker
+
+
+def test_a_passive_coordinated_with_an_active_verb_has_their_subject_as_its_target(events):
+    found = events(["Duda pleaded guilty and was convicted of fraud on Monday."])
+    convicted = _by_trigger(found, "convicted")
+    assert (_names(convicted.source_actors), _names(convicted.target_actors)) == (
+        [],
+        ["Andrzej Duda"],
+    )
+
+
+def test_a_happening_named_by_a_noun_is_an_event_where_its_verb_reports_it(events):
+    found = events(["Polish guards prevented an attempt to storm the border by migrants."])
+    attempt = _by_trigger(found, "attempt")
+    assert (attempt.event_type, _names(attempt.source_actors)) == ("OTHER", ["migrants"])
+    assert _by_trigger(found, "prevented").event_type == "COERCE"
+    incident = _only(events(["She told AFP about an incident on Thursday involving 500 migrants."]))
+    assert (_trigger(incident), _names(incident.source_actors)) == ("incident", ["500 migrants"])
+    assert events(["Migrants could make an attempt to cross the border."]) == ()
+    assert events(["Duda made an attempt to negotiate with Minsk."]) == ()
+
+
+def test_it_coordinated_after_a_bodys_act_is_that_body(events):
+    found = events(["Poland announced the arrival of migrants, and it detained 45 men."])
+    detained = _by_trigger(found, "detained")
+    assert _names(detained.source_actors) == ["Poland"]
+
+
+def test_warning_someone_against_their_own_act_is_a_request(events):
+    asked = _only(events(["Belarus warned Poland against carrying out provocations."]))
+    threat = _only(events(["Belarus warned of an armed escalation on Monday."]))
+    assert (asked.event_type, _names(asked.target_actors)) == ("REQUEST", ["Poland"])
+    assert threat.event_type == "THREATEN"

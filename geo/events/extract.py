@@ -23,6 +23,7 @@ from geo.events.located import (
     event_places,
     place_roles,
 )
+from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
 from geo.events.statements import statement_predicates
@@ -183,7 +184,8 @@ def extract_events(
         discarded = _discarded(sentence, dicts)
         predicates = list(coded_predicates(sentence, dicts))
         predicates += statement_predicates(sentence, dicts, predicates)
-        predicates.sort(key=lambda p: p.trigger_start)
+        verbs = sorted(predicates, key=lambda p: p.trigger_start)
+        predicates = sorted(verbs + noun_predicates(sentence, dicts), key=lambda p: p.trigger_start)
         if not predicates:
             continue
         reported.add(normalised)
@@ -201,7 +203,10 @@ def extract_events(
             if event_type is None:
                 continue
             sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
-            own = _own_places(places, predicate, predicates, roles, doc)
+            reporting = predicate
+            if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
+                reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
+            own = _own_places(places, reporting, verbs, roles, doc)
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:

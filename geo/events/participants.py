@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.nouns import actor_heads
 from geo.events.predicates import (
     ANNOUNCING_NOUNS,
     PASSIVE_SUBJECT_DEPS,
@@ -241,11 +242,32 @@ class ArticleActors:
                     return self.name(subject)
         return None
 
+    def _reporter(self, pronoun: Token) -> Actor | None:
+        """Who "it" is in what a body said of itself ("Poland said it stopped migrants") or
+        did next ("Warsaw announced the arrival of migrants, and it repelled an attempt"):
+        the subject of the verb of saying whose complement holds the pronoun, or of the
+        verb its clause is coordinated with."""
+        clause = pronoun.head
+        if pronoun.dep_ not in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+            return None
+        said = clause.dep_ == "ccomp" and is_statement_verb(clause.head, self.dicts)
+        if not (said or clause.dep_ == "conj"):  # "Warsaw announced …, and it repelled"
+            return None
+        for subject in clause.head.children:
+            if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
+                actor = self.name(subject)
+                return actor if actor is not None and actor.type != "person" else None
+        return None
+
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
         head = _quantified(head)
         if head.lower_ in FIRST_PERSON:
             return self._speaker(head)
+        if head.lower_ == "it":
+            reporter = self._reporter(head)
+            if reporter is not None:
+                return reporter
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:
@@ -395,6 +417,9 @@ def _subject_of(verb: Token) -> list[Token]:
 
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
+    if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
+        named = [a for a in (actors.name(_quantified(h)) for h in actor_heads(verb)) if a]
+        return Participants(tuple(dict.fromkeys(named)), ())
     sources: list[Actor] = []
     targets: list[Actor] = []
     forces: list[bool] = []
@@ -419,6 +444,10 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
 
     subjects = _subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
+    if any(c.dep_ == "auxpass" for c in verb.children) and all(
+        s.head is not verb for s in subjects
+    ):
+        passive_subjects = subjects  # "pleaded guilty and was convicted": the one convicted
     inanimate_source = inanimate_target = False
     if passive_subjects:
         for agent in (c for c in verb.children if c.dep_ == "agent"):

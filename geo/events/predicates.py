@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.senses import argument_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -292,6 +293,8 @@ def _is_finite_event(verb: Token, sentence: SpacySpan, plover: str | None = None
     auxes = _children(verb, {"aux", "auxpass"})
     if tag == "VBD":
         return True
+    if tag == "VBN" and not auxes and _children(verb, {"nsubj"}):
+        return True  # "as thousands more gathered": a past tense tagged as a participle
     if tag in ("VBN", "VBG") and auxes:
         return True
     if tag == "VB" and any(a.lower_ in ("will", "did", "'ll", "wo", "would") for a in auxes):
@@ -381,7 +384,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
         if t.pos_ == "VERB" and (t.dep_ in REALISED_DEPS or participle_anchor(t) is not None)
     ]
     for verb in verbs:
-        coded[verb.i] = _code(verb, sentence, dicts)
+        coded[verb.i] = argument_sense(verb, _code(verb, sentence, dicts), dicts)
     for verb in verbs:
         cameo, plover, evidence, trigger_end = coded[verb.i]
         if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:

@@ -4,30 +4,41 @@ act is an event"), coded at the verb of saying.
 CAMEO files "said", "told", "stated" under 01 (make a public statement), which is no PLOVER
 event: what was said decides. The content is the verb's complement clause (or quotation):
 - a hostile act of someone else reported in it ("Zaryn said Belarusian personnel were
-  firing shots") makes the statement an accusation of them (ACCUSE);
+  firing shots") makes the statement an accusation of them (ACCUSE); the speaker's own
+  side's act ("Poland said it stopped migrants", "the ministry announced that the national
+  security forces had prevented an attempt") is a report of that act, not an accusation;
 - a denial ("Germany said it was not true that …") is a rejection (REJECT);
 - an obligation laid on someone ("said all EU countries must stand together") is a
-  request to them (REQUEST).
+  request to them (REQUEST);
+- what the speaker's own side could or would do ("told reporters that the US could add to
+  sanctions", "told Bild that Germany could send police to support Poland") is a threat
+  (THREATEN) when the act is hostile, an offer (AGREE, EVENTS.md's promise) when it is not;
+  a country other than the speaker's doing it ("Kyiv's envoy said Russia could invade") is a
+  forecast, no act of the speaker.
 A complement that holds an event of another kind is that event, not a second one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.predicates import (
+    CONCESSIVE_PLOVER,
     PASSIVE_SUBJECT_DEPS,
     REALISED_DEPS,
     STATEMENT_PREFIX,
     SUBJECT_DEPS,
     CodedPredicate,
+    _code,
     _is_finite_event,
     is_hypothetical,
     participle_anchor,
     tense_clause,
 )
+from geo.events.senses import FORCE_AGENTS, agent_code
+from geo.nlp import country_lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -40,6 +51,10 @@ SAYING_LEMMAS = frozenset({"tweet", "write"})
 HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "SANCTION", "PROTEST"})
 """Acts whose report by someone else accuses the one who did them."""
 OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
+OFFER_MODALS = frozenset({"could", "would", "'d", "might"})
+OFFERED_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp"})
+"""Clauses an offered act may sit in below its modal's verb: "could send police to support"."""
+THREATENING = HOSTILE_ACTS | {"SANCTION", "ACCUSE"}
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
 
@@ -82,29 +97,117 @@ def _identified(doer: Token) -> bool:
     return any(c.dep_ in ("amod", "compound", "poss", "nmod") for c in doer.children)
 
 
+def _countries(tokens: Iterable[Token]) -> set[str]:
+    lexicon = country_lexicon()
+    found = set()
+    for t in tokens:
+        hit = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
+        if hit is not None:
+            found.add(hit[1])
+    return found
+
+
+def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
+    """Whether the doer of a reported act is the speaker's own side: "it" ("Poland said it
+    stopped"), a doer of the speaker's country ("Polish guards", said in Warsaw's name), or a
+    state force named with no country ("the national security forces", "Interior Ministry
+    troops": a government reports its own forces' acts)."""
+    if doer.lower_ == "it":
+        return True
+    doer_countries = _countries(doer.subtree)
+    if doer_countries:
+        return doer_countries <= _countries(speaker)
+    if doer.pos_ != "NOUN" or doer.ent_type_:
+        return False
+    return agent_code(doer, dicts) in FORCE_AGENTS
+
+
+def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
+    """The PLOVER types of the acts a could/would clause offers or threatens: its verb's and
+    those of the verbs it governs ("could send police to support Poland")."""
+    sentence = content.sent
+    found, queue, seen = [], [content], 0
+    while queue and seen < 6:
+        verb = queue.pop(0)
+        seen += 1
+        plover = _code(verb, sentence, dicts)[1]
+        if plover is not None and plover != "OTHER":
+            found.append(plover)
+        queue.extend(c for c in verb.children if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
+    return found
+
+
+def _offer_kind(acts: Sequence[str]) -> str | None:
+    """A threat where an act is hostile beyond sending forces; else an offer where one is
+    cooperative (forces sent "to support Poland" are offered); forces alone threaten."""
+    if any(a in THREATENING and a != "MOBILIZE" for a in acts):
+        return "THREATEN"
+    if any(a in CONCESSIVE_PLOVER for a in acts):
+        return "AGREE"
+    return "THREATEN" if "MOBILIZE" in acts else None
+
+
+def _offer(
+    content: Token, speaker: Sequence[Token], dicts: CodingDictionaries
+) -> tuple[str, tuple[Token, ...], str] | None:
+    """A threat or an offer of the speaker's side in what was said, or None."""
+    modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OFFER_MODALS]
+    subjects = [s for s in _subjects(content) if s.dep_ in SUBJECT_DEPS]
+    if not modals or not subjects or any(c.dep_ == "neg" for c in content.children):
+        return None
+    doer = subjects[0]
+    named = doer.pos_ == "PROPN" or doer.ent_type_ in ("GPE", "ORG", "NORP")
+    if not (named or doer.lower_ in FIRST_PERSON or doer.lower_ == "it"):
+        return None
+    doer_countries, speaker_countries = _countries(doer.subtree), _countries(speaker)
+    if doer_countries and speaker_countries and not doer_countries <= speaker_countries:
+        return None  # another state's act: a forecast
+    acts = _offered_acts(content, dicts)
+    kind = _offer_kind(acts)
+    if kind is None:
+        return None
+    subject_tokens = {t.i for t in doer.subtree}
+    targets = tuple(
+        t
+        for t in content.subtree
+        if t.i not in subject_tokens
+        and t.dep_ in ("pobj", "dobj")
+        and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON"))
+    )
+    return kind, targets, f"statement: {modals[0].lower_} {' '.join(acts)}"
+
+
 def _content(verb: Token) -> Token | None:
     """The complement clause of a verb of saying: what was said."""
     return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
 
 
 def _statement(
-    verb: Token, content: Token, inner: Sequence[CodedPredicate]
+    verb: Token, content: Token, inner: Sequence[CodedPredicate], dicts: CodingDictionaries
 ) -> tuple[str, tuple[Token, ...], str] | None:
     """(PLOVER type, target phrases, evidence) of a statement, or None."""
-    speaker = {t.i for s in _subjects(verb) for t in s.subtree}
+    speaker_tokens = [t for s in _subjects(verb) for t in s.subtree]
+    speaker = {t.i for t in speaker_tokens}
     inside = range(content.left_edge.i, content.right_edge.i + 1)
     reported = [p for p in inner if p.verb.i in inside]
     hostile = [
         p for p in reported if p.plover in HOSTILE_ACTS and not p.evidence.startswith("intent")
     ]
     for predicate in hostile:
-        doers = [d for d in _actor_of(predicate) if d.i not in speaker and _identified(d)]
+        doers = [
+            d
+            for d in _actor_of(predicate)
+            if d.i not in speaker and _identified(d) and not _own_side(d, speaker_tokens, dicts)
+        ]
         if doers:
             return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
     if reported:
         return None  # the act said is an event of its own
     if any(c.dep_ == "neg" for c in content.children):
         return "REJECT", (), "statement denying"
+    offer = _offer(content, speaker_tokens, dicts)
+    if offer is not None:
+        return offer
     modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
     if modals:
         obliged = [s for s in _subjects(content) if s.lower_ not in FIRST_PERSON]
@@ -127,7 +230,7 @@ def statement_predicates(
         content = _content(verb)
         if content is None or not sentence.start <= content.i < sentence.end:
             continue
-        coded = _statement(verb, content, inner)
+        coded = _statement(verb, content, inner, dicts)
         if coded is None:
             continue
         plover, targets, evidence = coded

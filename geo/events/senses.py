@@ -1,0 +1,145 @@
+"""Senses of a verb that its arguments decide, where the verb's own CAMEO code does not.
+
+PETRARCH2 codes some verbs by their object through phrase patterns ("prevent … (from
+entering)" 172, "find … dead" 190, "plead … {not guilty}" 016); these senses carry the same
+reading to the arguments the dependency parse gives, typed by the Phoenix agent dictionary:
+- stopping people or their attempt ("stopped hundreds of migrants", "prevented an attempt
+  to storm the border", "the attempt was stopped by troops") is CAMEO 172 (COERCE), where
+  "stop" alone codes nothing and "prevent" a delay (120);
+- forces massed or gathering ("Poland massed thousands of soldiers", "troops gathering on
+  the border") are mobilised (154, MOBILIZE); other people massing or gathering with no one
+  on the other side ("migrants were massing near the border") is a happening (OTHER);
+- evacuating people is EVENTS.md's RETREAT ("evacuate"), where CAMEO files it as aid (070);
+- pleading guilty is a concession (CONCEDE), the converse of PETRARCH2's "plead not guilty"
+  (016, a denial);
+- "found dead" reports a death (EVENTS.md's OTHER), not who killed (190);
+- warning someone against their own act ("warned Poland against carrying out
+  provocations") asks them not to do it (REQUEST, 020), where "warn" alone threatens (130).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo.events.dictionaries import CodingDictionaries
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+Coded = tuple[str | None, str | None, str, int]
+"""(CAMEO code, PLOVER category, evidence, trigger end char) of one verb."""
+
+STOPPING_LEMMAS = frozenset({"stop", "prevent", "repel", "repulse", "halt", "thwart", "foil"})
+MOVEMENT_NOUNS = frozenset({"attempt", "crossing", "breach", "incursion", "advance", "storming"})
+"""Nouns of people's movement: stopping one stops the people making it."""
+MASSING_LEMMAS = frozenset({"mass", "amass", "gather", "assemble", "concentrate"})
+FORCE_AGENTS = frozenset({"MIL", "COP", "SPY", "GOVMIL", "UAF", "REB"})
+"""Phoenix agent codes of armed forces, police, security services and armed groups."""
+QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "number", "group"})
+PEOPLE_ENTITIES = frozenset({"PERSON", "NORP"})
+NEGATIONS = frozenset({"not", "n't", "no"})
+
+
+def _counted(noun: Token) -> Token:
+    """What a quantity counts: "hundreds of migrants" stands for the migrants."""
+    if noun.like_num or noun.lemma_.lower() in QUANTITIES:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return noun
+
+
+def agent_code(noun: Token, dicts: CodingDictionaries) -> str | None:
+    """The Phoenix agent code of a noun with its modifiers, longest phrase first:
+    "national security forces" (MIL) where "forces" alone is no agent."""
+    first = noun.i
+    while (
+        first > 0
+        and noun.doc[first - 1].dep_ in ("compound", "amod")
+        and (noun.doc[first - 1].head.i >= first)
+    ):
+        first -= 1
+    words = [t.lower_ for t in noun.doc[first : noun.i + 1]]
+    for start in range(len(words)):
+        entry = dicts.agent(" ".join(words[start:]))
+        if entry is None and start == len(words) - 1:
+            entry = dicts.agent(noun.lemma_.lower())
+        if entry is not None:
+            return entry.code
+    return None
+
+
+def _people(noun: Token, dicts: CodingDictionaries) -> bool:
+    """A person, a people or a Phoenix agent; a bare count ("thousands more gathered")
+    counts people too."""
+    if noun.ent_type_ in PEOPLE_ENTITIES or agent_code(noun, dicts) is not None:
+        return True
+    return noun.lemma_.lower() in QUANTITIES and noun.pos_ == "NOUN"
+
+
+def _patients(verb: Token) -> list[Token]:
+    """Who or what the verb acts on: its object, or a passive's subject."""
+    deps = ("nsubjpass",) if any(c.dep_ == "auxpass" for c in verb.children) else ("dobj",)
+    found = [c for c in verb.children if c.dep_ in deps]
+    return [_counted(t) for head in found for t in (head, *head.conjuncts)]
+
+
+def _doers(verb: Token) -> list[Token]:
+    """Who does an intransitive verb: its subject, or the noun a participle modifies."""
+    if verb.dep_ == "acl":
+        return [_counted(verb.head)]
+    return [_counted(c) for c in verb.children if c.dep_ == "nsubj"]
+
+
+def _words_after(verb: Token, n: int = 3) -> list[str]:
+    return [t.lower_ for t in verb.doc[verb.i + 1 : verb.i + 1 + n]]
+
+
+def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Warned Poland against carrying out provocations", "warning the migrants that
+    crossing is illegal": the one warned is asked not to act (CAMEO 02, as PETRARCH2's
+    "warn … (against pullout)" 020), no threat of the speaker's."""
+    addressees = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    if not any(_people(a, dicts) or a.pos_ == "PROPN" for a in addressees):
+        return False
+    against = any(
+        c.dep_ == "prep" and c.lower_ == "against" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in verb.children
+    )
+    return against or any(c.dep_ == "ccomp" for c in verb.children)
+
+
+def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
+    """The verb's coding with the sense its arguments give, or `coded` unchanged."""
+    cameo, plover, evidence, trigger_end = coded
+    lemma = verb.lemma_.lower()
+    if lemma == "warn" and _warned_against_own_act(verb, dicts):
+        return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if evidence.startswith("CAMEO pattern") and lemma != "find":
+        return coded  # the dictionary's own pattern says what was meant
+    if lemma in STOPPING_LEMMAS:
+        patients = _patients(verb)
+        if any(_people(p, dicts) or p.lemma_.lower() in MOVEMENT_NOUNS for p in patients):
+            return "172", "COERCE", f"sense by argument: {lemma} people", trigger_end
+        return coded
+    if lemma in MASSING_LEMMAS:
+        objects = _patients(verb)
+        people = objects or _doers(verb)
+        codes = [agent_code(p, dicts) for p in people]
+        if any(c in FORCE_AGENTS for c in codes):
+            return "154", "MOBILIZE", f"sense by argument: {lemma} forces", trigger_end
+        if not objects and people and all(_people(p, dicts) for p in people):
+            return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end
+        return coded
+    if lemma == "evacuate":
+        return cameo, "RETREAT", "sense by argument: evacuate (EVENTS.md RETREAT)", trigger_end
+    if lemma == "plead":
+        after = _words_after(verb)
+        if "guilty" in after and not NEGATIONS & set(after):
+            return cameo, "CONCEDE", "sense by argument: plead guilty", trigger_end
+        return coded
+    if lemma == "find" and "dead" in _words_after(verb, 4):
+        return cameo, "OTHER", "sense by argument: found dead (a death)", trigger_end
+    return coded
