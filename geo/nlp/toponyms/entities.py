@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 
 from geo.model import PlaceKind
 from geo.nlp.toponyms.candidates import Candidate
+from geo.nlp.toponyms.commonword import GeographicContext, common_word_sense
 from geo.nlp.toponyms.evidence import DocEvidence, PersonNames
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.senses import (
@@ -57,6 +58,7 @@ class EntityRepairs(NameQueries):
     """Candidates from the NER's entities; a base of `ToponymRecogniser`."""
 
     def _from_entities(self, doc: Doc, evidence: DocEvidence) -> Iterable[Candidate]:
+        context = self._geographic_context(doc, evidence)
         for ent in doc.ents:
             label = ent.label_
             span = trim(ent)
@@ -66,6 +68,12 @@ class EntityRepairs(NameQueries):
             if span is None or not any(t.text[:1].isupper() for t in span):
                 continue
             if before_name_tail(span) or self._other_sense(doc, span, label, evidence):
+                continue
+            if (
+                label != "NORP"
+                and not self._is_demonym(span.text)  # "Polish guards": a demonym, not a word
+                and common_word_sense(span, hint, context)
+            ):
                 continue
             if label in PLACE_LABELS:
                 candidate = self._place_entity(doc, span, label, hint, evidence.persons)
@@ -91,6 +99,16 @@ class EntityRepairs(NameQueries):
                     yield from self._embedded(span, evidence)
             elif self.policy.embedded and label in EMBEDDING_LABELS:
                 yield from self._embedded(span, evidence)
+
+    def _geographic_context(self, doc: Doc, evidence: DocEvidence) -> GeographicContext:
+        lookup = self.lookup
+        return GeographicContext(
+            doc,
+            evidence.title_case,
+            evidence.place_texts,
+            getattr(lookup, "candidates", None),
+            lookup.country_by_demonym if lookup is not None else None,
+        )
 
     def _other_sense(self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence) -> bool:
         """The sentence uses the name in another sense than a place (`senses`): a word of a
