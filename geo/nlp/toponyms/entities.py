@@ -23,6 +23,7 @@ from geo.nlp.toponyms.senses import (
     a_thing,
     acronym,
     common_noun_sense,
+    company_or_club,
     in_longer_name,
     person_cue,
     work_title,
@@ -203,6 +204,8 @@ class EntityRepairs(NameQueries):
             return None
         if label == "PERSON" and evidence.persons.is_person(span, self_ent=ent):
             return None
+        if text not in evidence.place_texts and company_or_club(span):
+            return None  # "Toyota recalled", "Porto beat Benfica"
         # Every surname is a village somewhere: ask for evidence that this one is a place.
         if text in evidence.place_texts or self._prominence_of(text) > 0:
             return Candidate(span.start, span.end, label, None, 2)

@@ -18,6 +18,7 @@ from geo.nlp.toponyms.spans import is_capitalised
 from geo.nlp.toponyms.words import (
     ACTIVE_WORK_VERBS,
     AWARD_NOUNS,
+    COMPANY_HEADS,
     DIRECTION_WORDS,
     FACILITY_HEADS,
     FEATURE_HEADS,
@@ -98,7 +99,9 @@ def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
     lower = token.lower_
     if lower in NOT_NAME_WORDS or token.is_stop or class_word(token, "after"):
         return False
-    return token.ent_type_ != ""  # a word the NER put in another entity: it cut one name
+    # a word the NER put in another entity: it cut one name; or a company's last word
+    # outside any entity ("Hong Kong Exchanges", "Qatar Airways")
+    return token.ent_type_ != "" or lower in COMPANY_HEADS
 
 
 def person_cue(span: SpacySpan) -> bool:
@@ -190,3 +193,26 @@ def a_thing(doc: Doc, span: SpacySpan) -> bool:
         return False
     after = doc[span.end] if span.end < len(doc) else None
     return after is not None and after.tag_.startswith("VB")
+
+
+COMPANY_VERBS = frozenset({"recall", "manufacture", "acquire", "merge"})
+"""What companies do and places do not: "Toyota recalled a million vehicles"."""
+MATCH_VERBS = frozenset({"beat", "defeat", "thrash", "outplay", "edge"})
+"""What clubs do to clubs: "Porto beat Benfica"."""
+
+
+def company_or_club(span: SpacySpan) -> bool:
+    """A name the NER called an organisation or a person that acts as a company or a club:
+    the subject of a company's verb, or of a match verb whose object the NER also calls an
+    organisation or a person ("Porto beat Benfica"; a place beats a place: "Chicago beat
+    Boston", both GPE)."""
+    root = span.root
+    if root.dep_ != "nsubj":
+        return False
+    verb = root.head
+    lemma = verb.lemma_.lower()
+    if lemma in COMPANY_VERBS:
+        return True
+    return lemma in MATCH_VERBS and any(
+        obj.dep_ == "dobj" and obj.ent_type_ in {"ORG", "PERSON"} for obj in verb.children
+    )
