@@ -85,6 +85,7 @@ GAZ = FakeGazetteer(
         "Gainesville": city("Gainesville", 140_000),
         "Minsk": city("Minsk", 2_000_000, "BY"),
         "Toyota": city("Toyota", 420_000, "JP"),
+        "Africa": [FakePlace("Africa", "continent", 1_300_000_000)],
         "Porto": city("Porto", 250_000, "PT"),
         "Boston": city("Boston", 650_000),
         "Hong Kong": country("Hong Kong", "HK"),
@@ -319,3 +320,18 @@ def test_a_place_before_a_company_s_last_word_is_part_of_the_company_s_name():
     nlp = blank_nlp([("GPE", "Hong Kong")])
     assert texts(nlp("Shares in Hong Kong Exchanges and its rivals fell sharply today.")) == []
     assert texts(nlp("Shares in Hong Kong and its rivals fell sharply today.")) == ["Hong Kong"]
+
+
+def test_a_title_opening_a_sentence_as_its_verb_s_missing_subject_is_a_work():
+    # Out of Africa won seven Oscars . (the parser hangs the title on the verb as a phrase)
+    rows = [("Out", 3, "prep", "IN", "out"), ("of", 0, "prep", "IN", "of"),
+            ("Africa", 1, "pobj", "NNP", "Africa"), ("won", 3, "ROOT", "VBD", "win"),
+            ("seven", 5, "nummod", "CD", "seven"), ("Oscars", 3, "dobj", "NNPS", "Oscars"),
+            (".", 3, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(2, 3, "LOC")])) == []
+    # Out of Paris she won two Oscars . : the verb has its subject, Paris is a place
+    rows = [("Out", 4, "prep", "IN", "out"), ("of", 0, "prep", "IN", "of"),
+            ("Paris", 1, "pobj", "NNP", "Paris"), ("she", 4, "nsubj", "PRP", "she"),
+            ("won", 4, "ROOT", "VBD", "win"), ("two", 6, "nummod", "CD", "two"),
+            ("Oscars", 4, "dobj", "NNPS", "Oscars"), (".", 4, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(2, 3, "GPE")])) == ["Paris"]

@@ -144,7 +144,9 @@ def work_title(span: SpacySpan) -> bool:
         else:
             break
     if head.dep_ not in {"nsubj", "nsubjpass"}:
-        return False
+        head = _title_opening(root)
+        if head is None:
+            return False
     verb = head.head
     predicates = [c for c in verb.children if c.dep_ in {"attr", "oprd"}]
     if any(_work_noun(c) for c in predicates):
@@ -164,6 +166,23 @@ def work_title(span: SpacySpan) -> bool:
         ):
             return True
     return False
+
+
+def _title_opening(root: Token) -> Token | None:
+    """ "Out of Africa won seven Oscars": a capitalised prepositional phrase opening the
+    sentence, attached to a verb that has no subject, is the verb's subject, a title."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.dep_ != "prep":
+        return None
+    opening = prep.head if prep.head.dep_ == "prep" else prep
+    verb = opening.head
+    if opening.dep_ != "prep" or not opening.is_sent_start or not is_capitalised(opening):
+        return None
+    if not verb.tag_.startswith("VB") or any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children
+    ):
+        return None
+    return opening
 
 
 def _work_noun(token: Token) -> bool:
