@@ -2,8 +2,9 @@
 
 A place name is also a word of a longer name ("Cambridge Analytica", "Israel Adesanya"),
 a person the sentence calls "who" or "he", a work ("Casablanca is being shown again",
-"Dallas, the soap opera"), a thing named after a place ("a Labrador named Max") or a
-common noun coordinated with common nouns ("China and glassware"). Functions of the Doc
+"Dallas, the soap opera", "Out of Africa won seven Oscars"), a thing named after a place
+("a Labrador named Max"), a company or club ("Toyota recalled", "Porto beat Benfica") or
+a kind of thing ("Cheddar and other hard cheeses"). Functions of the Doc
 and its parse alone, like `spans`; the recogniser asks them before it takes an entity.
 """
 
