@@ -84,6 +84,11 @@ GAZ = FakeGazetteer(
         "Mobile": city("Mobile", 190_000),
         "Gainesville": city("Gainesville", 140_000),
         "Minsk": city("Minsk", 2_000_000, "BY"),
+        "Toyota": city("Toyota", 420_000, "JP"),
+        "Africa": [FakePlace("Africa", "continent", 1_300_000_000)],
+        "Porto": city("Porto", 250_000, "PT"),
+        "Boston": city("Boston", 650_000),
+        "Hong Kong": country("Hong Kong", "HK"),
     }
 )
 
@@ -288,3 +293,45 @@ def test_a_city_opening_an_event_s_name_is_where_it_is_held():
     nlp = blank_nlp(patterns, lookup=names)
     doc = nlp("The Paris Olympics drew crowds, the Geneva Motor Show did not, nor Paris Holdings.")
     assert texts(doc) == ["Paris", "Geneva"]
+
+
+def test_a_city_name_acting_as_a_company_or_club_is_no_place():
+    """The subject of a company's verb, or of a match verb against a name the NER calls no
+    place; a place that beats a place stays one."""
+    # Toyota recalled cars .
+    rows = [("Toyota", 1, "nsubj", "NNP", "Toyota"), ("recalled", 1, "ROOT", "VBD", "recall"),
+            ("cars", 1, "dobj", "NNS", "car"), (".", 1, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(0, 1, "ORG")])) == []
+    # Porto beat Benfica . / Porto beat Boston .
+    for other, label, expected in (
+        ("Benfica", "PERSON", []),
+        ("Boston", "GPE", ["Porto", "Boston"]),
+    ):
+        rows = [("Porto", 1, "nsubj", "NNP", "Porto"), ("beat", 1, "ROOT", "VBD", "beat"),
+                (other, 1, "dobj", "NNP", other), (".", 1, "punct", ".", ".")]  # fmt: skip
+        assert texts(parsed(rows, [(0, 1, "PERSON"), (2, 3, label)])) == expected
+    # Toyota welcomed cars . : no company's verb, a place
+    rows = [("Toyota", 1, "nsubj", "NNP", "Toyota"), ("welcomed", 1, "ROOT", "VBD", "welcome"),
+            ("cars", 1, "dobj", "NNS", "car"), (".", 1, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(0, 1, "ORG")])) == ["Toyota"]
+
+
+def test_a_place_before_a_company_s_last_word_is_part_of_the_company_s_name():
+    nlp = blank_nlp([("GPE", "Hong Kong")])
+    assert texts(nlp("Shares in Hong Kong Exchanges and its rivals fell sharply today.")) == []
+    assert texts(nlp("Shares in Hong Kong and its rivals fell sharply today.")) == ["Hong Kong"]
+
+
+def test_a_title_opening_a_sentence_as_its_verb_s_missing_subject_is_a_work():
+    # Out of Africa won seven Oscars . (the parser hangs the title on the verb as a phrase)
+    rows = [("Out", 3, "prep", "IN", "out"), ("of", 0, "prep", "IN", "of"),
+            ("Africa", 1, "pobj", "NNP", "Africa"), ("won", 3, "ROOT", "VBD", "win"),
+            ("seven", 5, "nummod", "CD", "seven"), ("Oscars", 3, "dobj", "NNPS", "Oscars"),
+            (".", 3, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(2, 3, "LOC")])) == []
+    # Out of Paris she won two Oscars . : the verb has its subject, Paris is a place
+    rows = [("Out", 4, "prep", "IN", "out"), ("of", 0, "prep", "IN", "of"),
+            ("Paris", 1, "pobj", "NNP", "Paris"), ("she", 4, "nsubj", "PRP", "she"),
+            ("won", 4, "ROOT", "VBD", "win"), ("two", 6, "nummod", "CD", "two"),
+            ("Oscars", 4, "dobj", "NNPS", "Oscars"), (".", 4, "punct", ".", ".")]  # fmt: skip
+    assert texts(parsed(rows, [(2, 3, "GPE")])) == ["Paris"]

@@ -16,12 +16,14 @@ from spacy.tokens import Span as SpacySpan
 
 from geo.model import PlaceKind
 from geo.nlp.toponyms.candidates import Candidate
+from geo.nlp.toponyms.commonword import GeographicContext, common_word_sense
 from geo.nlp.toponyms.evidence import DocEvidence, PersonNames
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.senses import (
     a_thing,
     acronym,
     common_noun_sense,
+    company_or_club,
     in_longer_name,
     person_cue,
     work_title,
@@ -57,6 +59,7 @@ class EntityRepairs(NameQueries):
     """Candidates from the NER's entities; a base of `ToponymRecogniser`."""
 
     def _from_entities(self, doc: Doc, evidence: DocEvidence) -> Iterable[Candidate]:
+        context = self._geographic_context(doc, evidence)
         for ent in doc.ents:
             label = ent.label_
             span = trim(ent)
@@ -66,6 +69,12 @@ class EntityRepairs(NameQueries):
             if span is None or not any(t.text[:1].isupper() for t in span):
                 continue
             if before_name_tail(span) or self._other_sense(doc, span, label, evidence):
+                continue
+            if (
+                label != "NORP"
+                and not self._is_demonym(span.text)  # "Polish guards": a demonym, not a word
+                and common_word_sense(span, hint, context)
+            ):
                 continue
             if label in PLACE_LABELS:
                 candidate = self._place_entity(doc, span, label, hint, evidence.persons)
@@ -91,6 +100,16 @@ class EntityRepairs(NameQueries):
                     yield from self._embedded(span, evidence)
             elif self.policy.embedded and label in EMBEDDING_LABELS:
                 yield from self._embedded(span, evidence)
+
+    def _geographic_context(self, doc: Doc, evidence: DocEvidence) -> GeographicContext:
+        lookup = self.lookup
+        return GeographicContext(
+            doc,
+            evidence.title_case,
+            evidence.place_texts,
+            getattr(lookup, "candidates", None),
+            lookup.country_by_demonym if lookup is not None else None,
+        )
 
     def _other_sense(self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence) -> bool:
         """The sentence uses the name in another sense than a place (`senses`): a word of a
@@ -185,6 +204,8 @@ class EntityRepairs(NameQueries):
             return None
         if label == "PERSON" and evidence.persons.is_person(span, self_ent=ent):
             return None
+        if text not in evidence.place_texts and company_or_club(span):
+            return None  # "Toyota recalled", "Porto beat Benfica"
         # Every surname is a village somewhere: ask for evidence that this one is a place.
         if text in evidence.place_texts or self._prominence_of(text) > 0:
             return Candidate(span.start, span.end, label, None, 2)

@@ -2,8 +2,9 @@
 
 A place name is also a word of a longer name ("Cambridge Analytica", "Israel Adesanya"),
 a person the sentence calls "who" or "he", a work ("Casablanca is being shown again",
-"Dallas, the soap opera"), a thing named after a place ("a Labrador named Max") or a
-common noun coordinated with common nouns ("China and glassware"). Functions of the Doc
+"Dallas, the soap opera", "Out of Africa won seven Oscars"), a thing named after a place
+("a Labrador named Max"), a company or club ("Toyota recalled", "Porto beat Benfica") or
+a kind of thing ("Cheddar and other hard cheeses"). Functions of the Doc
 and its parse alone, like `spans`; the recogniser asks them before it takes an entity.
 """
 
@@ -18,6 +19,7 @@ from geo.nlp.toponyms.spans import is_capitalised
 from geo.nlp.toponyms.words import (
     ACTIVE_WORK_VERBS,
     AWARD_NOUNS,
+    COMPANY_HEADS,
     DIRECTION_WORDS,
     FACILITY_HEADS,
     FEATURE_HEADS,
@@ -98,7 +100,9 @@ def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
     lower = token.lower_
     if lower in NOT_NAME_WORDS or token.is_stop or class_word(token, "after"):
         return False
-    return token.ent_type_ != ""  # a word the NER put in another entity: it cut one name
+    # a word the NER put in another entity: it cut one name; or a company's last word
+    # outside any entity ("Hong Kong Exchanges", "Qatar Airways")
+    return token.ent_type_ != "" or lower in COMPANY_HEADS
 
 
 def person_cue(span: SpacySpan) -> bool:
@@ -141,7 +145,9 @@ def work_title(span: SpacySpan) -> bool:
         else:
             break
     if head.dep_ not in {"nsubj", "nsubjpass"}:
-        return False
+        head = _title_opening(root)
+        if head is None:
+            return False
     verb = head.head
     predicates = [c for c in verb.children if c.dep_ in {"attr", "oprd"}]
     if any(_work_noun(c) for c in predicates):
@@ -161,6 +167,23 @@ def work_title(span: SpacySpan) -> bool:
         ):
             return True
     return False
+
+
+def _title_opening(root: Token) -> Token | None:
+    """ "Out of Africa won seven Oscars": a capitalised prepositional phrase opening the
+    sentence, attached to a verb that has no subject, is the verb's subject, a title."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.dep_ != "prep":
+        return None
+    opening = prep.head if prep.head.dep_ == "prep" else prep
+    verb = opening.head
+    if opening.dep_ != "prep" or not opening.is_sent_start or not is_capitalised(opening):
+        return None
+    if not verb.tag_.startswith("VB") or any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children
+    ):
+        return None
+    return opening
 
 
 def _work_noun(token: Token) -> bool:
@@ -190,3 +213,26 @@ def a_thing(doc: Doc, span: SpacySpan) -> bool:
         return False
     after = doc[span.end] if span.end < len(doc) else None
     return after is not None and after.tag_.startswith("VB")
+
+
+COMPANY_VERBS = frozenset({"recall", "manufacture", "acquire", "merge"})
+"""What companies do and places do not: "Toyota recalled a million vehicles"."""
+MATCH_VERBS = frozenset({"beat", "defeat", "thrash", "outplay", "edge"})
+"""What clubs do to clubs: "Porto beat Benfica"."""
+
+
+def company_or_club(span: SpacySpan) -> bool:
+    """A name the NER called an organisation or a person that acts as a company or a club:
+    the subject of a company's verb, or of a match verb whose object the NER also calls an
+    organisation or a person ("Porto beat Benfica"; a place beats a place: "Chicago beat
+    Boston", both GPE)."""
+    root = span.root
+    if root.dep_ != "nsubj":
+        return False
+    verb = root.head
+    lemma = verb.lemma_.lower()
+    if lemma in COMPANY_VERBS:
+        return True
+    return lemma in MATCH_VERBS and any(
+        obj.dep_ == "dobj" and obj.ent_type_ in {"ORG", "PERSON"} for obj in verb.children
+    )

@@ -20,6 +20,7 @@ from geo.nlp.toponyms.evidence import DocEvidence
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.spans import before_name_tail, is_capitalised
 from geo.nlp.toponyms.words import (
+    COMPANY_HEADS,
     DETERMINERS,
     FEATURE_HEADS,
     NAME_PARTICLES,
@@ -89,6 +90,8 @@ class WholeNames(NameQueries):
                         continue  # "Indian Lake Road", "Santa Clara Valley"
                     if before_name_tail(span):
                         continue  # "Hong Kong Flu virus"
+                    if _company_word(after):
+                        continue  # "Hong Kong Exchanges": a company's name
                     if self._known(span.text) and not self._is_demonym(span.text):
                         found = span
                         break
@@ -120,3 +123,8 @@ def _place_word(span: SpacySpan) -> bool:
         or class_word(t, "after") is not None
         for t in span
     )
+
+
+def _company_word(token) -> bool:
+    """A company's last word after the name: "Hong Kong Exchanges", "Qatar Airways"."""
+    return token is not None and is_capitalised(token) and token.lower_ in COMPANY_HEADS
