@@ -27,6 +27,7 @@ from geo.events.predicates import (
     CodedPredicate,
     participle_anchor,
 )
+from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym
 from geo.names import normalize_name
@@ -261,7 +262,7 @@ class ArticleActors:
 
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
-        head = _quantified(head)
+        head = counted(head)
         if head.lower_ in FIRST_PERSON:
             return self._speaker(head)
         if head.lower_ == "it":
@@ -370,20 +371,6 @@ def _named_entity(head: Token) -> Actor:
     return Actor(f"entity_{normalize_name(name).replace(' ', '_')}", name, kind)
 
 
-QUANTITY_LEMMAS = frozenset({"thousand", "hundred", "dozen", "million", "score", "number"})
-
-
-def _quantified(head: Token) -> Token:
-    """What a quantity counts: "thousands of protesters" stands for the protesters."""
-    if head.like_num or head.lemma_.lower() in QUANTITY_LEMMAS:
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        return pobj
-    return head
-
-
 def _with_conjuncts(token: Token) -> list[Token]:
     heads = [token]
     for t in token.conjuncts:
@@ -418,7 +405,7 @@ def _subject_of(verb: Token) -> list[Token]:
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
     if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
-        named = [a for a in (actors.name(_quantified(h)) for h in actor_heads(verb)) if a]
+        named = [a for a in (actors.name(counted(h)) for h in actor_heads(verb)) if a]
         return Participants(tuple(dict.fromkeys(named)), ())
     sources: list[Actor] = []
     targets: list[Actor] = []
@@ -432,7 +419,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             for token in _with_conjuncts(head):
                 actor = actors.name(token)
                 if actor is None:
-                    thing = _quantified(token)
+                    thing = counted(token)
                     no_thing = no_thing and not is_thing_noun(thing)
                     forces.append(thing.lemma_.lower() in NATURAL_FORCES)
                 else:

@@ -35,12 +35,13 @@ MOVEMENT_NOUNS = frozenset({"attempt", "crossing", "breach", "incursion", "advan
 MASSING_LEMMAS = frozenset({"mass", "amass", "gather", "assemble", "concentrate"})
 FORCE_AGENTS = frozenset({"MIL", "COP", "SPY", "GOVMIL", "UAF", "REB"})
 """Phoenix agent codes of armed forces, police, security services and armed groups."""
-QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "number", "group"})
+QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "score", "number", "group"})
+"""Nouns that count what their "of" phrase names."""
 PEOPLE_ENTITIES = frozenset({"PERSON", "NORP"})
 NEGATIONS = frozenset({"not", "n't", "no"})
 
 
-def _counted(noun: Token) -> Token:
+def counted(noun: Token) -> Token:
     """What a quantity counts: "hundreds of migrants" stands for the migrants."""
     if noun.like_num or noun.lemma_.lower() in QUANTITIES:
         for prep in noun.children:
@@ -83,14 +84,14 @@ def _patients(verb: Token) -> list[Token]:
     """Who or what the verb acts on: its object, or a passive's subject."""
     deps = ("nsubjpass",) if any(c.dep_ == "auxpass" for c in verb.children) else ("dobj",)
     found = [c for c in verb.children if c.dep_ in deps]
-    return [_counted(t) for head in found for t in (head, *head.conjuncts)]
+    return [counted(t) for head in found for t in (head, *head.conjuncts)]
 
 
 def _doers(verb: Token) -> list[Token]:
     """Who does an intransitive verb: its subject, or the noun a participle modifies."""
     if verb.dep_ == "acl":
-        return [_counted(verb.head)]
-    return [_counted(c) for c in verb.children if c.dep_ == "nsubj"]
+        return [counted(verb.head)]
+    return [counted(c) for c in verb.children if c.dep_ == "nsubj"]
 
 
 def _words_after(verb: Token, n: int = 3) -> list[str]:
