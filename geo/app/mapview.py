@@ -243,7 +243,7 @@ def place_markers(
     per_place = payload_budget // max(1, int(np.count_nonzero(counts)))
     window = max(60, min(window, per_place - PLACE_OVERHEAD_BYTES - ENTRY_OVERHEAD_BYTES))
     for _ in range(4):
-        quota = _popup_quota(counts, max_popup_events, payload_budget, window)
+        quota = popup_quota(counts, max_popup_events, payload_budget, window)
         markers = _query_markers(index, rows, counts, quota, window)
         size = layer_payload_bytes(markers)
         if size <= payload_budget or window <= 60:
@@ -272,7 +272,7 @@ def layer_payload_bytes(markers: Sequence[PlaceMarker]) -> int:
     return len(blob.encode("utf-8")) + 5 * escaped + punctuation
 
 
-def _popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) -> np.ndarray:
+def popup_quota(counts: np.ndarray, max_events: int, budget: int, window: int) -> np.ndarray:
     """Events each popup may list: busy places more; the busiest only, when not all fit one."""
     present, wanted = counts > 0, np.minimum(counts, max_events)
     places, total = int(present.sum()), int(wanted.sum())

@@ -352,7 +352,7 @@ def place_markers(
     )
     markers: list[mapview.PlaceMarker] = []
     for _ in range(4):
-        quota = mapview._popup_quota(counts, max_popup_events, payload_budget, window)
+        quota = mapview.popup_quota(counts, max_popup_events, payload_budget, window)
         markers = _markers(cur, places, quota, window)
         size = mapview.layer_payload_bytes(markers)
         if size <= payload_budget or window <= 60:
