@@ -7,7 +7,9 @@ LocalCluster against one process.
 
 Targets (issue 13): one process >= 0.8x raw spaCy; 2 workers >= 1.7x one process (these
 machines have 2 cores; the cluster's start and each worker's model load are counted in).
-The articles are written to a temporary folder; nothing is kept.
+The articles are written to a temporary folder; nothing is kept. Both one-process sides
+have their model loaded and one article analysed before they are timed (geo.pipeline.warm_up:
+the stages' lazily loaded data); the cluster's workers load theirs inside the timing.
 """
 
 from __future__ import annotations
@@ -49,6 +51,14 @@ def timed(step) -> float:
     return time.perf_counter() - started
 
 
+def cpu_timed(step) -> tuple[float, float]:
+    """(wall, CPU) seconds of this process: on a shared machine the CPU seconds of a
+    one-process step hardly move with other jobs' load, the wall seconds do."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    step()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=200)
@@ -59,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from geo.nlp import load_nlp
     from geo.nlp.language import MODEL_PACKAGE
-    from geo.pipeline import build_store
+    from geo.pipeline import WARM_UP_TEXT, build_store, warm_up
     from geo.places import load_gazetteer
 
     corpus_texts = texts(args.articles)
@@ -67,13 +77,17 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer.load_fallback()
     nlp = load_nlp(gazetteer)
     raw = spacy.load(MODEL_PACKAGE)
+    # Per-process loads are outside both timings, as the models' are: the stages' lazy data
+    # (coding dictionaries, word frequencies, actor registry) loads on the first article.
+    warm_s = timed(lambda: warm_up(nlp, gazetteer))
+    list(raw.pipe([WARM_UP_TEXT]))
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         for i, text in enumerate(corpus_texts):
             (corpus / f"{i:05d}.txt").write_text(text, encoding="utf-8")
-        raw_s = timed(lambda: list(raw.pipe(corpus_texts, batch_size=32)))
-        one_s = timed(
+        raw_s, raw_cpu = cpu_timed(lambda: list(raw.pipe(corpus_texts, batch_size=32)))
+        one_s, one_cpu = cpu_timed(
             lambda: build_store([corpus], Path(tmp) / "one", nlp=nlp, gazetteer=gazetteer)
         )
         cluster_s = timed(
@@ -81,13 +95,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     cores = os.cpu_count()
     print(f"articles: {args.articles}, cores: {cores}")
+    print(f"stages' lazy data, loaded once per process before timing: {warm_s:.1f} s")
     print(f"raw spaCy nlp.pipe:        {raw_s:7.1f} s  {args.articles / raw_s:6.1f} articles/s")
     print(f"build, one process:        {one_s:7.1f} s  {args.articles / one_s:6.1f} articles/s")
     print(f"build, {args.workers} Dask workers:    {cluster_s:7.1f} s  "
           f"{args.articles / cluster_s:6.1f} articles/s (start, model loads included)")  # fmt: skip
-    one_ratio, scale = raw_s / one_s, one_s / cluster_s
-    print(f"one process vs raw spaCy:  {one_ratio:.2f}x (target >= 0.8x) "
+    one_ratio, scale, cpu_ratio = raw_s / one_s, one_s / cluster_s, raw_cpu / one_cpu
+    print(f"one process vs raw spaCy:  {one_ratio:.2f}x wall (target >= 0.8x) "
           f"{'met' if one_ratio >= 0.8 else 'MISSED'}")  # fmt: skip
+    print(f"                           {cpu_ratio:.2f}x CPU seconds ({raw_cpu:.1f} / "
+          f"{one_cpu:.1f} s) {'met' if cpu_ratio >= 0.8 else 'MISSED'}")  # fmt: skip
     print(f"{args.workers} workers vs one:        {scale:.2f}x (target >= 1.7x) "
           f"{'met' if scale >= 1.7 else 'MISSED'}")  # fmt: skip
     return 0

@@ -396,6 +396,41 @@ def test_parallel_workers_share_the_fallback_gazetteer_loaded_before_the_fork(
     assert summary.articles == 3 and loads == [parent]
 
 
+def test_parallel_workers_share_lazily_loaded_stage_data_loaded_before_the_fork(
+    corpus, tmp_path, monkeypatch
+):
+    """The coding dictionaries (and every other stage's lazy data) load once, in the parent,
+    by analysing a warm-up article, not once per forked worker."""
+    from geo.events import dictionaries
+    from geo.places import Gazetteer
+
+    parent, loads = os.getpid(), []
+
+    def load(data_dir):
+        loads.append(os.getpid())
+        return object()
+
+    def analyse(articles, nlp, gazetteer, *args, **kwargs):
+        dictionaries.load_coding_dictionaries()
+        for article in articles:
+            yield _cached(article)
+
+    monkeypatch.setattr(dictionaries, "_load", load)
+    monkeypatch.setattr(pipeline, "analyse_articles", analyse)
+    dictionaries._load_default.cache_clear()
+    try:
+        summary = pipeline.build_store(
+            [corpus],
+            tmp_path / "data",
+            nlp=FakeNlp(),
+            gazetteer=Gazetteer.from_places([]),
+            workers=2,
+        )
+    finally:
+        dictionaries._load_default.cache_clear()
+    assert summary.articles == 3 and loads == [parent]
+
+
 def test_workers_must_be_positive(corpus, tmp_path, analyser):
     with pytest.raises(ValueError, match="workers"):
         _build(corpus, tmp_path / "data", workers=0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
@@ -127,9 +128,13 @@ class CodedPredicate:
     whom its content is about); None for the verb's own."""
 
 
-def _pattern_words(tokens: Sequence[str], dicts: CodingDictionaries) -> list[frozenset[str]]:
+@lru_cache(maxsize=1 << 16)
+def _pattern_words(
+    tokens: tuple[str, ...], dicts: CodingDictionaries
+) -> tuple[frozenset[str], ...]:
     """A pattern side as the words it needs, in order; markers and brackets dropped, a
-    synset standing for any of its phrases' head words."""
+    synset standing for any of its phrases' head words. Cached: every candidate verb tries
+    its block's patterns, so the same sides were worked out again for each verb."""
     needed = []
     for raw in tokens:
         word = raw.strip("(){}").lower()
@@ -141,7 +146,7 @@ def _pattern_words(tokens: Sequence[str], dicts: CodingDictionaries) -> list[fro
                 needed.append(heads)
             continue
         needed.append(frozenset({word}))
-    return needed
+    return tuple(needed)
 
 
 def _subsequence(needed: Sequence[frozenset[str]], window: Sequence[tuple[str, str]]) -> bool:
