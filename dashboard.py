@@ -167,6 +167,10 @@ def sync_query_params(event_filter: filters.EventFilter) -> None:
 def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
     sb = st.sidebar
     sb.header("Filters")
+    # Above every widget that can change height: a focused multiselect whose values fill its
+    # line is a line taller, and the mousedown that blurs it would move a button below it
+    # away from under the mouseup (tests/e2e/test_dashboard_browser.py).
+    sb.button("Reset filters", on_click=reset_filters, args=(options,), width="stretch")
     if "link_notice" in st.session_state:
         sb.warning(st.session_state["link_notice"])
     if options.date_min and options.date_max:
@@ -208,7 +212,6 @@ def sidebar_filters(options: filters.FilterOptions) -> filters.EventFilter:
         help="Places where the event happened, or also places only named in its sentence.",
     )
     sb.text_input("Search excerpts", key=KEYS["text"], placeholder="e.g. water cannon")
-    sb.button("Reset filters", on_click=reset_filters, args=(options,), width="stretch")
     return page.current_filter(st.session_state, options)
 
 

@@ -460,8 +460,9 @@ class LoadPage:
             raise RuntimeError("the multiselect's list stays open after 20 Escapes")
         # Then leave the widget, as a user's next click would: a focused multiselect whose
         # chosen values fill its line is a line taller, and on blur the widgets below it
-        # move up. Left focused, the next click's mousedown blurs it and its mouseup lands
-        # below the button that moved away (Reset filters: 33 px), and the click is lost.
+        # move up, so a click's mousedown could blur it and its mouseup land below a widget
+        # that moved away. (Reset filters stood below the multiselects and lost clicks so
+        # until it moved above them: tests/e2e/test_dashboard_browser.py.)
         self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
         self.page.wait_for_timeout(100)
 

@@ -13,7 +13,8 @@ distinct places. Printed:
   Streamlit serialises a component's arguments), and the marker layer's script alone;
 - draw time: a standalone page of the same map (geo.app.foliummap.build_map: the same
   layer script, Leaflet and markercluster served from the installed packages by a local
-  HTTP server, tile requests refused as offline, so the offline basemap shows)
+  HTTP server, tile requests refused as offline, so the offline basemap shows; the layer
+  clusters up to zoom 9, places sharing a point are fanned out by their icons)
   opened in headless Debian chromium through Playwright; the time from navigation start
   to the first animation frame after markercluster has clustered every marker and put the
   clusters in view on the map. The bench's own copy of leaflet.markercluster.js reports
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,9 +188,12 @@ def main() -> int:
     layer_s = time.perf_counter() - start
     payload = component_payload_bytes(script, mapview.marker_bounds(markers))
     with_excerpts = sum(1 for m in markers if m.entries)
+    per_point = Counter((round(m.lat, 5), round(m.lon, 5)) for m in markers)
+    shared = [n for n in per_point.values() if n > 1]
     print(
         f"markers: {len(markers):,}, {with_excerpts:,} with popup excerpts "
-        f"({sum(len(m.entries) for m in markers):,} excerpts); layer built in {layer_s:.2f} s"
+        f"({sum(len(m.entries) for m in markers):,} excerpts); layer built in {layer_s:.2f} s; "
+        f"{sum(shared):,} places share {len(shared):,} points (fanned out by their icons)"
     )
     print(
         f"layer script {len(script.encode('utf-8')) / 1e6:.2f} MB; "

@@ -251,8 +251,8 @@ def test_find_clicked_place_uses_coordinates_then_tooltip(index):
 
 
 def test_a_click_on_a_fanned_out_marker_finds_its_place_by_the_tooltip(index):
-    """Two places on one point: the cluster fans them out, so the click reports moved
-    coordinates; the tooltip it reports (as rendered, unescaped) names the place."""
+    """Two places on one point: the tooltip a click reports (as rendered, unescaped) names
+    the place, from the shared point or from coordinates moved off it."""
     import dataclasses
     import html
 

@@ -27,7 +27,7 @@ from geo.app.mapview import (
 
 
 class PlaceLayer(MacroElement):
-    """Markers for places, clustered when crowded, built in the browser from JSON.
+    """Markers for places, clustered up to zoom 9 when crowded, built in the browser from JSON.
 
     Popups are built on demand with textContent: article text is never parsed
     as HTML and never sits in a template literal. Tooltips are escaped HTML.

@@ -384,8 +384,10 @@ def find_clicked_place(
     markers: Sequence[PlaceMarker], lat: float, lng: float, tooltip: str | None = None
 ) -> PlaceMarker | None:
     """The marker a click landed on: the nearest of those whose tooltip (name and count, as
-    bound or as rendered) the click reports, else one at the click's point. Markers sharing
-    a point are fanned out when clicked: the click's coordinates need not be the place's."""
+    bound or as rendered) the click reports, else one at the click's point. The layer
+    reports a place's own point (markers sharing one are fanned out by their icons, never
+    moved), so the tooltip tells apart places on one point; the nearest of a name copes
+    with coordinates that are not the place's (a marker moved by other code)."""
     named = [m for m in markers if tooltip in (m.tooltip, html.unescape(m.tooltip))]
     nearest = min(named or markers, key=lambda m: abs(m.lat - lat) + abs(m.lon - lng), default=None)
     if nearest is None or not named and abs(nearest.lat - lat) + abs(nearest.lon - lng) >= 1e-4:
@@ -434,18 +436,51 @@ PLACE_LAYER_JS = """
     }
     return root;
   }
+  // Clusters up to zoom 9 only: markercluster files each marker once per zoom level it
+  // clusters at (from this one down), and at 30,000 places every level costs a tenth of a
+  // second or more. From zoom 10 on every place is its own marker (a city's width is a few
+  // hundred pixels there). A cluster click zooms in rather than spiderfying: a spider leg
+  // moves the marker's latlng, which a click then reports instead of the place's point.
   var cluster = L.markerClusterGroup({
-    maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
-    chunkedLoading: true
+    maxClusterRadius: 40, showCoverageOnHover: false, disableClusteringAtZoom: 10,
+    spiderfyOnMaxZoom: false, chunkedLoading: true
   });
+  // Places that share a point (a country at its capital, say) are fanned out around it by
+  // their icons alone: each marker keeps its place's latlng, which a click reports.
+  var fans = sharedPoints();
+  function sharedPoints() {
+    var byPoint = {}, fans = {};
+    for (var i = 0; i !== places.name.length; i++) {
+      var key = places.lat[i] + "," + places.lon[i];
+      if (byPoint[key] === undefined) { byPoint[key] = i; continue; }
+      if (typeof byPoint[key] === "number") { byPoint[key] = [byPoint[key]]; }
+      byPoint[key].push(i);
+    }
+    Object.keys(byPoint).forEach(function (key) {
+      var group = byPoint[key];
+      if (typeof group === "number") { return; }
+      var widest = Math.max.apply(null, group.map(function (j) { return places.size[j]; }));
+      // Neighbours on the circle stand one widest icon (and a gap) apart.
+      var radius = Math.max(widest / 2 + 2, (widest + 2) / (2 * Math.sin(Math.PI / group.length)));
+      group.forEach(function (j, k) {
+        var angle = Math.PI * (2 * k + 1) / group.length - Math.PI / 2;
+        fans[j] = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
+      });
+    });
+    return fans;
+  }
   var icons = {};
-  function icon(kind, size) {
-    var key = kind + "/" + size;
+  function icon(i) {
+    var kind = places.kind[i], size = places.size[i], shift = fans[i] || [0, 0];
+    var key = kind + "/" + size + "/" + shift;
     if (!icons[key]) {
       var name = places.kinds[kind];
       icons[key] = L.divIcon({
-        className: "nm-place nm-" + (places.areas[kind] ? "area" : "point") + " nm-kind-" + name,
-        iconSize: [size, size]
+        className: "nm-place nm-" + (places.areas[kind] ? "area" : "point") + " nm-kind-" + name +
+          (fans[i] ? " nm-shared" : ""),
+        iconSize: [size, size],
+        iconAnchor: [size / 2 - shift[0], size / 2 - shift[1]],
+        popupAnchor: shift
       });
     }
     return icons[key];
@@ -460,15 +495,14 @@ PLACE_LAYER_JS = """
     var i = this.nmIndex;
     if (this._icon) { this._icon.setAttribute("data-place", places.name[i]); }
     if (!this.getTooltip()) {
-      this.bindTooltip(tooltip(i), {direction: "top"});
+      this.bindTooltip(tooltip(i), {direction: "top", offset: fans[i] || [0, 0]});
       this.bindPopup(popup.bind(null, i),
         {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
     }
   }
   var markers = new Array(places.name.length);
   for (var i = 0; i !== markers.length; i++) {
-    var marker = L.marker([places.lat[i], places.lon[i]],
-      {icon: icon(places.kind[i], places.size[i]), riseOnHover: true});
+    var marker = L.marker([places.lat[i], places.lon[i]], {icon: icon(i), riseOnHover: true});
     marker.nmIndex = i;
     marker.on("add", shown);
     markers[i] = marker;
