@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.senses import argument_sense
+from geo.events.senses import Coded, argument_sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -76,6 +76,8 @@ MODALS_HYPOTHETICAL = _wordset("could might may should would must can ought shal
 """Auxiliaries of a clause that has not happened ("will" announces a fixed future: kept)."""
 
 CONDITIONAL_MARKS = _wordset("if unless whether lest")
+EPISTEMIC_ADVERBS = _wordset("maybe perhaps possibly probably presumably")
+"""Adverbs of a guess: the clause is not reported as having happened."""
 STATIVE_LEMMAS = _wordset(
     "be have seem appear remain become consist contain include belong exist lie live know "
     "believe think want need like mean represent cost weigh look feel hope wish matter "
@@ -190,18 +192,41 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
     return best[1] if best else None
 
 
+def _function_words_only(needed: Sequence[frozenset[str]]) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return all(words <= STOP_WORDS for words in needed)
+
+
 def _best_pattern(
     patterns: Sequence[VerbPattern],
     before: Sequence[tuple[str, str]],
     after: Sequence[tuple[str, str]],
     dicts: CodingDictionaries,
+    verb: Token | None = None,
 ) -> VerbPattern | None:
+    """The most specific pattern of the verb's block that matches. A pattern of function
+    words only ("head * to" 030, "head * (for)" 042, "* back" 040) reads the sense of the
+    verb it was written for (its origin) through the verb's own particles: "ordered the man
+    to back away" is no "head to" and no "back"."""
+    lemma = verb.lemma_.lower() if verb is not None else ""
+    particles = [
+        (c.lower_, c.lemma_.lower())
+        for c in (verb.children if verb is not None else ())
+        if c.i > c.head.i and c.dep_ in ("prep", "prt", "advmod", "dative", "mark")
+    ]
     best: tuple[int, VerbPattern] | None = None
     for pattern in patterns:
         need_after = _pattern_words(pattern.after, dicts)
         need_before = _pattern_words(pattern.before, dicts)
         size = len(need_after) + len(need_before)
         if size == 0 or (best is not None and size <= best[0]):
+            continue
+        if verb is not None and _function_words_only([*need_after, *need_before]):
+            if pattern.origin and pattern.origin.lower() != lemma:
+                continue
+            if not need_before and _subsequence(need_after, particles):
+                best = (size, pattern)
             continue
         if _subsequence(need_after, after) and _subsequence(need_before, before):
             best = (size, pattern)
@@ -238,7 +263,8 @@ def _code(
     if lemma in VERDICT_LEMMAS:
         return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
-    pattern = _best_pattern(dicts.block_patterns(entry.block), before, after, dicts)
+    patterns = dicts.block_patterns(entry.block)
+    pattern = _best_pattern(patterns, before, after, dicts, verb)
     if pattern is not None:
         evidence = (
             f"CAMEO pattern {pattern.block}: {' '.join(pattern.after) or ' '.join(pattern.before)}"
@@ -277,7 +303,26 @@ def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
             continue
         if word in MODALS_HYPOTHETICAL or aux.lemma_.lower() in MODALS_HYPOTHETICAL:
             return True
+    if any(a.lower_ in EPISTEMIC_ADVERBS for a in _children(verb, {"advmod"})):
+        return True  # "Maybe someone helped them": a guess, not a report
     return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
+
+
+def over_a_period(verb: Token) -> bool:
+    """A present perfect running "since" a point sums up a period: "at least 11 migrants have
+    died since the crisis began", "the regime, which has crushed the opposition since the
+    election" are background and statistics (EVENTS.md), not one event."""
+    perfect = any(
+        a.lemma_.lower() == "have" and a.tag_ in ("VBP", "VBZ") for a in _children(verb, {"aux"})
+    )
+    if not perfect:
+        return False
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "since":
+            return True
+        if child.dep_ == "advcl" and any(m.lower_ == "since" for m in _children(child, {"mark"})):
+            return True
+    return False
 
 
 VERBAL_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
@@ -368,6 +413,40 @@ def tense_clause(verb: Token) -> Token:
     return participle_anchor(verb) or verb
 
 
+COMMITTED_HOSTILE = {
+    "ASSAULT": "138", "COERCE": "137", "SANCTION": "1312", "MOBILIZE": "138", "PROTEST": "133",
+    "THREATEN": "130",
+}  # fmt: skip
+"""Acts whose promise is a threat, with CAMEO's code for threatening them (13, threaten,
+beside 03, express intent)."""
+COMMITMENT_BLOCKS = frozenset({"vow"})
+"""CAMEO verb blocks of vowing: the bare verb codes nothing; what is vowed decides."""
+
+
+def committed_sense(verb: Token, coded: dict[int, Coded]) -> Coded | None:
+    """A commitment to an act is typed by the act its infinitive names: "vowed to impose
+    sanctions", "pledged to retaliate" threaten (CAMEO 13); "vowed to support" is a promise
+    (AGREE, CAMEO 03). None where the verb commits to nothing coded."""
+    own = coded.get(verb.i)
+    if own is None:
+        return None
+    cameo, plover, evidence, trigger_end = own
+    intent = (cameo or "").startswith("03")
+    vowing = plover is None and evidence.endswith(tuple(f"({b})" for b in COMMITMENT_BLOCKS))
+    if not intent and not vowing:
+        return None
+    for child in verb.children:
+        act = coded.get(child.i)
+        if child.dep_ != "xcomp" or act is None or act[1] is None:
+            continue
+        if act[1] in COMMITTED_HOSTILE:
+            code = COMMITTED_HOSTILE[act[1]]
+            return code, "THREATEN", f"commitment to {act[1]}: {evidence}", trigger_end
+        if not intent and act[1] != "OTHER":
+            return "030", "AGREE", f"commitment to {act[1]}: {evidence}", trigger_end
+    return None
+
+
 def _governing(verb: Token) -> Token | None:
     """For an infinitive or gerund complement, the verb it completes."""
     return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
@@ -377,7 +456,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     """The event predicates of one sentence, in order."""
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return
-    coded: dict[int, tuple[str | None, str | None, str, int]] = {}
+    coded: dict[int, Coded] = {}
     verbs = [
         t
         for t in sentence
@@ -385,6 +464,10 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     ]
     for verb in verbs:
         coded[verb.i] = argument_sense(verb, _code(verb, sentence, dicts), dicts)
+    for verb in verbs:
+        committed = committed_sense(verb, coded)
+        if committed is not None:
+            coded[verb.i] = committed
     for verb in verbs:
         cameo, plover, evidence, trigger_end = coded[verb.i]
         if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:
@@ -403,7 +486,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
         timing = tense_clause(clause)
         if is_hypothetical(timing, dicts) or not _is_finite_event(timing, sentence, plover):
             continue
-        if _believed(timing):
+        if _believed(timing) or over_a_period(timing):
             continue
         if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(timing, dicts):
             plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"

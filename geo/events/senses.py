@@ -112,12 +112,28 @@ def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
     return against or any(c.dep_ == "ccomp" for c in verb.children)
 
 
+QUESTION_MARKS = frozenset({"if", "whether"})
+
+
+def _asks_a_question(verb: Token) -> bool:
+    """ "Asked him if he was O'Connor": an appeal verb whose complement is a question asks
+    for an answer, no appeal or request (CAMEO 02 asks someone to act)."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and any(
+            m.dep_ == "mark" and m.lower_ in QUESTION_MARKS for m in child.children
+        ):
+            return True
+    return False
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
     lemma = verb.lemma_.lower()
     if lemma == "warn" and _warned_against_own_act(verb, dicts):
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if (cameo or "").startswith("02") and _asks_a_question(verb):
+        return cameo, None, "a question asked, no appeal", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:

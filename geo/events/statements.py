@@ -177,6 +177,28 @@ def _offer(
     return kind, targets, f"statement: {modals[0].lower_} {' '.join(acts)}"
 
 
+SPEAKER_PRONOUNS = FIRST_PERSON | {"it", "he", "she"}
+SPEAKER_POSSESSIVES = frozenset({"my", "our", "his", "her", "its"})
+"""Of the speaker's own side: "his country will not kneel"."""
+
+
+def _denies(content: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
+    """A negated content is a denial when it is about the speaker's side ("Lukashenko said
+    he had not invited them", "Germany said it was not true") or about nobody in particular
+    ("said there was no evidence"); "said ticketed boaters weren't happy" reports someone
+    else's state, no rejection."""
+    subjects = _subjects(content)
+    if not subjects:
+        return True
+    return any(
+        s.lower_ in SPEAKER_PRONOUNS
+        or s.lower_ == "there"
+        or any(c.dep_ == "poss" and c.lower_ in SPEAKER_POSSESSIVES for c in s.children)
+        or _own_side(s, speaker, dicts)
+        for s in subjects
+    )
+
+
 def _content(verb: Token) -> Token | None:
     """The complement clause of a verb of saying: what was said."""
     return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
@@ -203,7 +225,7 @@ def _statement(
             return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
     if reported:
         return None  # the act said is an event of its own
-    if any(c.dep_ == "neg" for c in content.children):
+    if any(c.dep_ == "neg" for c in content.children) and _denies(content, speaker_tokens, dicts):
         return "REJECT", (), "statement denying"
     offer = _offer(content, speaker_tokens, dicts)
     if offer is not None:

@@ -1,0 +1,66 @@
+"""The event gate and types (issue 16, fourth pass), each mechanism with a sentence of its
+own: the real model's parse is under test (the coding reads it), the mentions are placed by
+hand as in test_events.py."""
+
+import pytest
+from test_events import _analysed, _only, _trigger
+
+from geo.events import extract_events
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from geo.nlp.language import MODEL_PACKAGE
+
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(MODEL_PACKAGE)
+
+
+@pytest.fixture
+def events(nlp):
+    def run(sentences, **kwargs):
+        analysed = _analysed(sentences, **kwargs)
+        return extract_events(analysed, nlp(analysed.article.text))
+
+    return run
+
+
+def _types(found):
+    return {_trigger(e): e.event_type for e in found}
+
+
+def test_a_pattern_of_function_words_reads_only_the_verb_it_was_written_for(events):
+    # "head * to" (030) and "* back" (040) of the oversee_manage block are no sense of "order"
+    ordered = _only(events(["Kosinski ordered the man to back away on Monday."]))
+    assert ordered.event_type == "REQUEST"  # CAMEO's own code for "order" (100)
+
+
+def test_a_commitment_is_typed_by_the_act_it_commits_to(events):
+    assert _only(events(["The EU has vowed to impose more sanctions on Belarus."])).event_type == (
+        "THREATEN"
+    )
+    assert _only(events(["Duda promised to attack the rebels."])).event_type == "THREATEN"
+    assert _only(events(["Duda promised to send aid to Belarus."])).event_type == "AGREE"
+
+
+def test_a_guess_is_no_event(events):
+    assert events(["Maybe someone helped them, Lukashenko told the BBC."]) == ()
+
+
+def test_a_present_perfect_since_a_point_sums_up_a_period(events):
+    assert events(["At least 11 migrants have died since the crisis began."]) == ()
+    assert {e.event_type for e in events(["Eleven migrants died on Monday."])} == {"OTHER"}
+
+
+def test_asking_a_question_is_no_request(events):
+    found = events(["Kosinski stopped a tenant and asked him if he was Duda."])
+    assert "REQUEST" not in _types(found).values()
+    asked = events(["Duda asked Lukashenko to stop the flights."])
+    assert _types(asked).get("asked") == "REQUEST"
+
+
+def test_a_negated_statement_about_someone_elses_state_is_no_denial(events):
+    assert events(["Duda said ticketed boaters weren't happy."]) == ()
+    denied = _only(events(["Lukashenko said his country will not kneel."]))
+    assert denied.event_type == "REJECT"
+    assert _only(events(["Lukashenko said he had not invited them."])).event_type == "REJECT"
