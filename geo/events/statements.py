@@ -177,22 +177,21 @@ def _offer(
     return kind, targets, f"statement: {modals[0].lower_} {' '.join(acts)}"
 
 
-SPEAKER_PRONOUNS = FIRST_PERSON | {"it", "he", "she"}
 SPEAKER_POSSESSIVES = frozenset({"my", "our", "his", "her", "its"})
 """Of the speaker's own side: "his country will not kneel"."""
 
 
 def _denies(content: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
-    """A negated content is a denial when it is about the speaker's side ("Lukashenko said
-    he had not invited them", "Germany said it was not true") or about nobody in particular
-    ("said there was no evidence"); "said ticketed boaters weren't happy" reports someone
-    else's state, no rejection."""
+    """A negated content is a denial when it is about someone named or the speaker's side
+    ("Lukashenko said he had not invited them", "Germany said it was not true", "his country
+    will not kneel") or about nobody in particular; "said ticketed boaters weren't happy"
+    reports the state of people in general, no rejection."""
     subjects = _subjects(content)
     if not subjects:
         return True
     return any(
-        s.lower_ in SPEAKER_PRONOUNS
-        or s.lower_ == "there"
+        s.pos_ in ("PROPN", "PRON")
+        or s.ent_type_
         or any(c.dep_ == "poss" and c.lower_ in SPEAKER_POSSESSIVES for c in s.children)
         or _own_side(s, speaker, dicts)
         for s in subjects
