@@ -64,3 +64,13 @@ def test_a_negated_statement_about_someone_elses_state_is_no_denial(events):
     denied = _only(events(["Lukashenko said his country will not kneel."]))
     assert denied.event_type == "REJECT"
     assert _only(events(["Lukashenko said he had not invited them."])).event_type == "REJECT"
+
+
+def test_withdrawing_and_leaving_a_place_are_retreats(events):
+    assert _only(events(["Russian troops withdrew from the town on Monday."])).event_type == (
+        "RETREAT"
+    )
+    left = _only(events(["2,000 migrants had left a makeshift encampment on the border."]))
+    assert left.event_type == "RETREAT"
+    trip = events(["Lukashenko left for Moscow on Monday."])
+    assert "RETREAT" not in {e.event_type for e in trip}  # a trip (CAMEO 040)

@@ -49,6 +49,10 @@ EVENTS_MD_SENSES = {
 file a CAMEO code under another PLOVER category than the official table does."""
 
 EVENTS_MD_BLOCKS = {"agree": ("AGREE", "050"), "refuse": ("REJECT", "120")}
+WITHDRAWAL_BLOCKS = {"retreat": ("RETREAT", "087")}
+"""PETRARCH2's retreat block (withdraw, retreat, pull back, pull out, disengage) carries the
+generic yield code 080 (CONCEDE); withdrawing is CAMEO 087 (de-escalate military
+engagement), PLOVER's and EVENTS.md's RETREAT, for the bare verb and its phrases alike."""
 """Verb blocks whose bare verb EVENTS.md types otherwise, with the CAMEO code kept: "agreed"
 is AGREE there, where the table's 050 (diplomatic cooperation) makes it SUPPORT; "rejected",
 "denied", "refused" are REJECT there, where PETRARCH2 codes the REFUSE block [---] (no event
@@ -273,6 +277,9 @@ def _code(
     if entry.block in OVERRIDDEN_BLOCKS or (entry.cameo is None and lemma in HAPPENINGS):
         return None, "OTHER", f"happening: {lemma}", trigger_end
     evidence = f"CAMEO verb {entry.phrase} ({entry.block})"
+    if entry.block in WITHDRAWAL_BLOCKS:
+        plover, code = WITHDRAWAL_BLOCKS[entry.block]
+        return code, plover, evidence, trigger_end
     if entry is not phrase and entry.block in EVENTS_MD_BLOCKS:
         plover, code = EVENTS_MD_BLOCKS[entry.block]
         return entry.cameo or code, plover, evidence, trigger_end

@@ -112,6 +112,28 @@ def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
     return against or any(c.dep_ == "ccomp" for c in verb.children)
 
 
+PLACE_LEFT_DEPS = frozenset({"dobj"})
+DESTINATION_PREPOSITIONS = frozenset({"for", "to"})
+
+
+def _leaves_a_place(verb: Token) -> bool:
+    """ "2,000 migrants had left a makeshift encampment", "left the country": leaving a place
+    with no destination is a withdrawal (CAMEO 087, RETREAT); CAMEO's 040 for "leave" is a
+    trip ("left for Moscow"), and "left 2,000 migrants stranded" leaves people."""
+    if any(c.dep_ == "prep" and c.lower_ in DESTINATION_PREPOSITIONS for c in verb.children):
+        return False
+    objects = [c for c in verb.children if c.dep_ in PLACE_LEFT_DEPS]
+    if not objects:
+        return False
+    return all(
+        o.pos_ in ("NOUN", "PROPN")
+        and o.ent_type_ not in ("PERSON", "NORP", "CARDINAL")
+        and not any(c.dep_ in ("acl", "amod") and c.tag_ == "VBN" for c in o.children)
+        and not o.like_num
+        for o in (counted(x) for x in objects)
+    ) and not any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in verb.children)
+
+
 QUESTION_MARKS = frozenset({"if", "whether"})
 
 
@@ -150,6 +172,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         if not objects and people and all(_people(p, dicts) for p in people):
             return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end
         return coded
+    if lemma == "leave" and _leaves_a_place(verb):
+        return "087", "RETREAT", "sense by argument: left a place", trigger_end
     if lemma == "evacuate":
         return cameo, "RETREAT", "sense by argument: evacuate (EVENTS.md RETREAT)", trigger_end
     if lemma == "plead":
