@@ -74,3 +74,10 @@ def test_withdrawing_and_leaving_a_place_are_retreats(events):
     assert left.event_type == "RETREAT"
     trip = events(["Lukashenko left for Moscow on Monday."])
     assert "RETREAT" not in {e.event_type for e in trip}  # a trip (CAMEO 040)
+
+
+def test_a_relative_time_is_no_discard_phrase(events):
+    # Phoenix discards "weeks ago", "years later" (retrospectives); a time named is no topic
+    attack = _only(events(["Two weeks ago, Russian troops attacked the town."]))
+    assert attack.event_type == "ASSAULT"
+    assert _only(events(["Two patients with Ebola died on Monday."])).event_type == "OTHER"

@@ -126,13 +126,18 @@ def continues_previous(sentence: SpacySpan) -> bool:
     )
 
 
+TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
 def _discarded(sentence: SpacySpan, dicts: CodingDictionaries) -> bool:
     """Phoenix's discard phrases mark sports, entertainment, disease and disaster stories,
     which political event data leaves out. EVENTS.md counts their happenings ("a sports
     result", "a natural disaster") as OTHER: "beat" in a match report is no assault. Its
-    years (1914 … 1999, meant to drop retrospectives) are left out: a year makes a sentence
-    no less an event, and is only not the event's date."""
-    return dicts.is_discard([t.lower_ for t in sentence if not t.is_digit]) is not None
+    years (1914 … 1999) and relative times ("weeks ago", "years later"), meant to drop
+    retrospectives, are left out: a time named makes a sentence no less an event, and is
+    only not the event's date."""
+    words = [t.lower_ for t in sentence if not t.is_digit and t.ent_type_ not in TIME_ENTITIES]
+    return dicts.is_discard(words) is not None
 
 
 def _sentence_spans(doc: Doc, span: Span) -> SpacySpan | None:
