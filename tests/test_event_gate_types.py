@@ -81,3 +81,14 @@ def test_a_relative_time_is_no_discard_phrase(events):
     attack = _only(events(["Two weeks ago, Russian troops attacked the town."]))
     assert attack.event_type == "ASSAULT"
     assert _only(events(["Two patients with Ebola died on Monday."])).event_type == "OTHER"
+
+
+def test_what_a_natural_force_does_is_a_happening(events):
+    # "affect" is CAMEO 050 (influence): a flood influences no one, it happens
+    flood = _only(events(["Severe flooding has affected over 100,000 people in Belarus."]))
+    assert flood.event_type == "OTHER"
+
+
+def test_a_law_passed_is_a_happening_not_a_concession(events):
+    law = _only(events(["The Indiana General Assembly passed a law in 2006."]))
+    assert law.event_type == "OTHER"  # "pass" is CAMEO 080 (allow)

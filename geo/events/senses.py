@@ -112,6 +112,30 @@ def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
     return against or any(c.dep_ == "ccomp" for c in verb.children)
 
 
+def _by_natural_force(verb: Token) -> bool:
+    """ "Severe flooding has affected over 100,000 people", "the epidemic continues to rage":
+    what a flood, fire or epidemic does is a happening (EVENTS.md's OTHER: a natural
+    disaster), whether or not CAMEO codes its verb (it codes acts of actors)."""
+    from geo.events.participants import NATURAL_FORCES  # participants reads senses' nouns
+
+    doers = _doers(verb)
+    if not doers and verb.dep_ in ("xcomp", "conj"):
+        doers = _doers(verb.head)
+    return bool(doers) and all(d.lemma_.lower() in NATURAL_FORCES for d in doers)
+
+
+LEGISLATING_LEMMAS = frozenset({"pass", "enact"})
+LEGISLATION_NOUNS = frozenset(
+    {"law", "bill", "act", "legislation", "amendment", "budget", "statute", "ordinance"}
+)
+"""What a legislature passes: CAMEO files "pass" under yielding (080, allow),
+but a law passed is a specific happening that fits no class (EVENTS.md's OTHER)."""
+
+
+def _legislates(verb: Token) -> bool:
+    return any(p.lemma_.lower() in LEGISLATION_NOUNS for p in _patients(verb))
+
+
 PLACE_LEFT_DEPS = frozenset({"dobj"})
 DESTINATION_PREPOSITIONS = frozenset({"for", "to"})
 
@@ -154,6 +178,10 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
     lemma = verb.lemma_.lower()
     if lemma == "warn" and _warned_against_own_act(verb, dicts):
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if _by_natural_force(verb):
+        return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
+    if lemma in LEGISLATING_LEMMAS and _legislates(verb):
+        return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
     if (cameo or "").startswith("02") and _asks_a_question(verb):
         return cameo, None, "a question asked, no appeal", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
