@@ -92,3 +92,14 @@ def test_what_a_natural_force_does_is_a_happening(events):
 def test_a_law_passed_is_a_happening_not_a_concession(events):
     law = _only(events(["The Indiana General Assembly passed a law in 2006."]))
     assert law.event_type == "OTHER"  # "pass" is CAMEO 080 (allow)
+
+
+def test_a_bare_conjunct_has_the_tense_of_the_verb_it_is_coordinated_with(events):
+    found = events(["Duda was convicted of fraud and sentenced to six years in prison."])
+    assert _types(found) == {"convicted": "OTHER", "sentenced": "COERCE"}
+
+
+def test_a_function_word_right_after_the_verb_is_its_particle(events):
+    # the parse hangs "for" from "support"; "call * (for)" is CAMEO 020, an appeal
+    called = next(e for e in events(["Duda called for the EU to support Poland."]))
+    assert (_trigger(called), called.event_type) == ("called", "REQUEST")

@@ -202,6 +202,20 @@ def _function_words_only(needed: Sequence[frozenset[str]]) -> bool:
     return all(words <= STOP_WORDS for words in needed)
 
 
+PARTICLE_DEPS = frozenset({"prep", "prt", "advmod", "dative"})
+
+
+def _particles(verb: Token) -> list[tuple[str, str]]:
+    """The verb's own particles, in order: its prepositions and adverbs after it, and the
+    word right after it when that is a function word ("called for the Commission to
+    support", where the parse hangs "for" from "support")."""
+    found = {c.i: c for c in verb.children if c.i > verb.i and c.dep_ in PARTICLE_DEPS}
+    doc = verb.doc
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].pos_ in ("ADP", "SCONJ", "PART", "ADV"):
+        found.setdefault(verb.i + 1, doc[verb.i + 1])
+    return [(t.lower_, t.lemma_.lower()) for _, t in sorted(found.items())]
+
+
 def _best_pattern(
     patterns: Sequence[VerbPattern],
     before: Sequence[tuple[str, str]],
@@ -214,11 +228,7 @@ def _best_pattern(
     verb it was written for (its origin) through the verb's own particles: "ordered the man
     to back away" is no "head to" and no "back"."""
     lemma = verb.lemma_.lower() if verb is not None else ""
-    particles = [
-        (c.lower_, c.lemma_.lower())
-        for c in (verb.children if verb is not None else ())
-        if c.i > c.head.i and c.dep_ in ("prep", "prt", "advmod", "dative", "mark")
-    ]
+    particles = _particles(verb) if verb is not None else []
     best: tuple[int, VerbPattern] | None = None
     for pattern in patterns:
         need_after = _pattern_words(pattern.after, dicts)
@@ -415,8 +425,22 @@ def _acting_noun(noun: Token, dicts: CodingDictionaries) -> bool:
     return lemma.endswith(("ist", "ian", "ent", "er", "or")) and noun.tag_ == "NNS"
 
 
+def _bare_conjunct(verb: Token) -> bool:
+    """A verb coordinated with the one before it, sharing its subject and auxiliaries: "was
+    convicted of abuse and sentenced", "firing shots, simulating danger and providing"."""
+    if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+        return False
+    own = _children(verb, {"aux", "auxpass", "nsubj", "nsubjpass", "mark"})
+    return not own and verb.tag_ in ("VBN", "VBG") and verb.tag_ == verb.head.tag_
+
+
 def tense_clause(verb: Token) -> Token:
-    """The clause whose tense and mood decide whether the verb's act happened."""
+    """The clause whose tense and mood decide whether the verb's act happened: a bare
+    conjunct's is that of the verb it is coordinated with, a participle's its anchor's."""
+    for _ in range(4):
+        if not _bare_conjunct(verb):
+            break
+        verb = verb.head
     return participle_anchor(verb) or verb
 
 
