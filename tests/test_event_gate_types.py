@@ -95,11 +95,14 @@ def test_a_law_passed_is_a_happening_not_a_concession(events):
 
 
 def test_a_bare_conjunct_has_the_tense_of_the_verb_it_is_coordinated_with(events):
-    found = events(["Duda was convicted of fraud and sentenced to six years in prison."])
+    found = events(["A 35-year old woman was convicted of abuse and sentenced to six years."])
     assert _types(found) == {"convicted": "OTHER", "sentenced": "COERCE"}
+    firing = events(["Belarusian personnel were firing shots and providing lasers."])
+    assert set(_types(firing)) == {"firing", "providing"}
 
 
 def test_a_function_word_right_after_the_verb_is_its_particle(events):
     # the parse hangs "for" from "support"; "call * (for)" is CAMEO 020, an appeal
-    called = next(e for e in events(["Duda called for the EU to support Poland."]))
+    sentence = "He called for the European Commission to support Poland in securing the border."
+    called = next(e for e in events([sentence]))
     assert (_trigger(called), called.event_type) == ("called", "REQUEST")
