@@ -106,3 +106,28 @@ def test_a_function_word_right_after_the_verb_is_its_particle(events):
     sentence = "He called for the European Commission to support Poland in securing the border."
     called = next(e for e in events([sentence]))
     assert (_trigger(called), called.event_type) == ("called", "REQUEST")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Egypt mediated between Israel and Hamas last week.", "CONSULT"),  # 045, not 080
+        ("Rescuers saved 30 migrants off the coast of Libya.", "AID"),  # a rescue (073)
+        ("China held military exercises near Taiwan.", "MOBILIZE"),  # EVENTS.md, CAMEO 150
+        ("The rebels pulled out of the town.", "RETREAT"),  # the later "pull out" entry
+        ("Russia deployed troops to the border.", "MOBILIZE"),  # sent to a place, no one
+        ("The United States endorsed the plan on Tuesday.", "SUPPORT"),  # 051 needs no partner
+        ("The foreign ministers held talks in Geneva on Thursday.", "CONSULT"),  # both sides
+    ],
+)
+def test_senses_by_argument_and_partner(events, sentence, expected):
+    assert expected in {e.event_type for e in events([sentence])}
+
+
+def test_a_visit_still_needs_someone_there(events):
+    assert "CONSULT" not in {e.event_type for e in events(["The migrants went to the border."])}
+
+
+def test_a_second_predicate_of_the_same_act_is_no_second_event(events):
+    found = events(["Putin and Lukashenko discussed the crisis and exchanged views on Monday."])
+    assert [e.event_type for e in found] == ["CONSULT"]

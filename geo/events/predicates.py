@@ -191,9 +191,9 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
         if entry.after and not _subsequence(needed, [(w, w) for w in after]):
             continue
         size = len(entry.before) + len(entry.after)
-        if best is None or size > best[0]:
-            best = (size, entry)
-    return best[1] if best else None
+        if best is None or size > best[0] or (size == best[0] and entry.line > best[1].line):
+            best = (size, entry)  # a phrase defined twice: the later definition, as in a
+    return best[1] if best else None  # dictionary read in order ("pull out": retreat)
 
 
 def _function_words_only(needed: Sequence[frozenset[str]]) -> bool:

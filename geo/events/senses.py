@@ -136,6 +136,18 @@ def _legislates(verb: Token) -> bool:
     return any(p.lemma_.lower() in LEGISLATION_NOUNS for p in _patients(verb))
 
 
+CAMEO_SENSES = {
+    "mediate": ("045", "CONSULT"), "intercede": ("045", "CONSULT"),
+    "arbitrate": ("045", "CONSULT"), "negotiate": ("046", "CONSULT"),
+}  # fmt: skip
+"""Verbs PETRARCH2 files in its compromise block under yielding (080, CONCEDE) that CAMEO's
+codebook names by their own codes, 045 (mediate) and 046 (engage in negotiation): PLOVER's
+and EVENTS.md's CONSULT ("negotiate, mediate")."""
+EXERCISE_NOUNS = frozenset({"exercise", "drill", "manoeuvre", "maneuver", "war-game", "wargame"})
+"""Military exercises held or staged are a show of force (CAMEO 150, EVENTS.md's MOBILIZE:
+"hold military exercises"), where PETRARCH2's "hold joint exercises" is cooperation (062)."""
+
+
 PLACE_LEFT_DEPS = frozenset({"dobj"})
 DESTINATION_PREPOSITIONS = frozenset({"for", "to"})
 
@@ -184,6 +196,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
     if (cameo or "").startswith("02") and _asks_a_question(verb):
         return cameo, None, "a question asked, no appeal", trigger_end
+    if any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)) and plover != "OTHER":
+        return "150", "MOBILIZE", f"sense by argument: {lemma} exercises", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
@@ -202,6 +216,11 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return coded
     if lemma == "leave" and _leaves_a_place(verb):
         return "087", "RETREAT", "sense by argument: left a place", trigger_end
+    if lemma in CAMEO_SENSES:
+        code, category = CAMEO_SENSES[lemma]
+        return code, category, f"CAMEO {code} by name: {lemma} ({evidence})", trigger_end
+    if lemma == "save" and any(_people(p, dicts) for p in _patients(verb)):
+        return "073", "AID", "sense by argument: saved people (rescue)", trigger_end
     if lemma == "evacuate":
         return cameo, "RETREAT", "sense by argument: evacuate (EVENTS.md RETREAT)", trigger_end
     if lemma == "plead":
