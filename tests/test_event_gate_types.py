@@ -131,3 +131,15 @@ def test_a_visit_still_needs_someone_there(events):
 def test_a_second_predicate_of_the_same_act_is_no_second_event(events):
     found = events(["Putin and Lukashenko discussed the crisis and exchanged views on Monday."])
     assert [e.event_type for e in found] == ["CONSULT"]
+
+
+def test_what_the_warner_itself_would_do_is_a_threat(events):
+    threat = _only(events(["Russia warned Ukraine that it would respond with force."]))
+    assert threat.event_type == "THREATEN"
+    asked = _only(events(["Belarus warned Poland against carrying out provocations."]))
+    assert asked.event_type == "REQUEST"
+
+
+def test_talks_with_someone_named_have_their_other_side(events):
+    talks = _only(events(["Lavrov held talks with his Turkish counterpart in Ankara."]))
+    assert talks.event_type == "CONSULT"

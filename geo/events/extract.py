@@ -320,6 +320,27 @@ RECIPROCAL_CODES = ("041", "045", "046")
 among itself; going somewhere (040) or visiting (042) needs someone there."""
 
 
+PARTNER_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _partner_named(predicate: CodedPredicate) -> bool:
+    """A "with" phrase naming people: "held talks with his Turkish counterpart", "met with
+    Polish officials"; the other side is there even where no actor stands for it."""
+    verb = predicate.verb
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]  # "talks with X"
+    for prep in (c for h in holders for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ != "with":
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj":
+                continue
+            if noun.pos_ == "PROPN" or noun.ent_type_ in PARTNER_ENTITIES:
+                return True
+            if any(c.dep_ == "poss" for c in noun.children) or noun.tag_ == "NNS":
+                return noun.lemma_.lower() not in LOCATION_HEADS
+    return False
+
+
 def _several(predicate: CodedPredicate | None) -> bool:
     """A plural subject holds both sides: "the foreign ministers held talks"."""
     if predicate is None or not (predicate.cameo or "").startswith(RECIPROCAL_CODES):
@@ -367,6 +388,8 @@ def settled_type(
     ):
         return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
     alone = not roles.targets and len(roles.sources) < 2
+    if alone and predicate is not None and _partner_named(predicate):
+        alone = False  # "held talks with his Turkish counterpart": someone the actors miss
     if _needs_partner(plover, predicate) and alone and not _several(predicate):
         return None  # "the two presidents held talks" has its other side among the sources
     return plover

@@ -109,7 +109,20 @@ def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
         c.dep_ == "prep" and c.lower_ == "against" and any(g.dep_ == "pcomp" for g in c.children)
         for c in verb.children
     )
-    return against or any(c.dep_ == "ccomp" for c in verb.children)
+    return against or any(
+        c.dep_ == "ccomp" and not _speakers_own_act(c, verb) for c in verb.children
+    )
+
+
+def _speakers_own_act(content: Token, verb: Token) -> bool:
+    """ "Russia warned Ukraine that it would respond with force": what the warner itself would
+    do is a threat (130), not a request to the one warned."""
+    subjects = [c for c in content.children if c.dep_ in ("nsubj", "nsubjpass")]
+    warners = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}
+    return any(s.lower_ in SPEAKER_PRONOUNS or s.i in warners for s in subjects)
+
+
+SPEAKER_PRONOUNS = frozenset({"it", "we", "i"})
 
 
 def _by_natural_force(verb: Token) -> bool:
