@@ -143,3 +143,17 @@ def test_what_the_warner_itself_would_do_is_a_threat(events):
 def test_talks_with_someone_named_have_their_other_side(events):
     talks = _only(events(["Lavrov held talks with his Turkish counterpart in Ankara."]))
     assert talks.event_type == "CONSULT"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The government withdrew the controversial bill.", "CONCEDE"),  # a retraction
+        ("Prosecutors indicted the former minister on corruption charges.", "ACCUSE"),
+        ("Police arrested the former minister on Monday.", "COERCE"),  # 173, apprehend
+        ("Lithuania expelled the Russian ambassador.", "SANCTION"),  # 166
+        ("Police raided the offices of the newspaper on Monday.", "COERCE"),
+    ],
+)
+def test_senses_of_withdrawing_legal_action_expelling_and_raiding(events, sentence, expected):
+    assert expected in {e.event_type for e in events([sentence])}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.senses import Coded, argument_sense
+from geo.events.senses import Coded, agent_code, argument_sense, counted
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -52,7 +52,20 @@ EVENTS_MD_BLOCKS = {"agree": ("AGREE", "050"), "refuse": ("REJECT", "120")}
 WITHDRAWAL_BLOCKS = {"retreat": ("RETREAT", "087")}
 """PETRARCH2's retreat block (withdraw, retreat, pull back, pull out, disengage) carries the
 generic yield code 080 (CONCEDE); withdrawing is CAMEO 087 (de-escalate military
-engagement), PLOVER's and EVENTS.md's RETREAT, for the bare verb and its phrases alike."""
+engagement), PLOVER's and EVENTS.md's RETREAT, for the bare verb and its phrases alike,
+unless what is withdrawn is a thing ("withdrew the bill": a retraction, 080, CONCEDE)."""
+
+
+def _withdraws_a_thing(verb: Token, dicts: CodingDictionaries) -> bool:
+    objects = [counted(c) for c in verb.children if c.dep_ == "dobj"]
+    people = ("PERSON", "NORP", "ORG", "GPE")
+    return bool(objects) and not any(
+        o.ent_type_ in people or agent_code(o, dicts) or o.lemma_.lower() in FORCE_NOUNS
+        for o in objects
+    )
+
+
+FORCE_NOUNS = _wordset("troop force soldier army unit personnel")
 """Verb blocks whose bare verb EVENTS.md types otherwise, with the CAMEO code kept: "agreed"
 is AGREE there, where the table's 050 (diplomatic cooperation) makes it SUPPORT; "rejected",
 "denied", "refused" are REJECT there, where PETRARCH2 codes the REFUSE block [---] (no event
@@ -287,7 +300,7 @@ def _code(
     if entry.block in OVERRIDDEN_BLOCKS or (entry.cameo is None and lemma in HAPPENINGS):
         return None, "OTHER", f"happening: {lemma}", trigger_end
     evidence = f"CAMEO verb {entry.phrase} ({entry.block})"
-    if entry.block in WITHDRAWAL_BLOCKS:
+    if entry.block in WITHDRAWAL_BLOCKS and not _withdraws_a_thing(verb, dicts):
         plover, code = WITHDRAWAL_BLOCKS[entry.block]
         return code, plover, evidence, trigger_end
     if entry is not phrase and entry.block in EVENTS_MD_BLOCKS:

@@ -149,6 +149,25 @@ def _legislates(verb: Token) -> bool:
     return any(p.lemma_.lower() in LEGISLATION_NOUNS for p in _patients(verb))
 
 
+LEGAL_ACTION = "173"
+LEGAL_ACTION_BLOCKS = frozenset({"sue", "prosecute", "blame"})
+"""CAMEO 173 joins arrest and "charge with legal action"; EVENTS.md files the second
+("charge, sue", with investigating) under ACCUSE: PETRARCH2's sue, prosecute and blame
+blocks (indict, sue, prosecute), not its apprehend and confine blocks (arrest, detain)."""
+
+
+def _block(verb: Token, dicts: CodingDictionaries) -> str | None:
+    entry = dicts.verb(verb.lemma_.lower()) or dicts.verb(verb.lower_)
+    return entry.block if entry is not None else None
+
+
+EXPELLING_LEMMAS = frozenset({"expel", "deport", "oust"})
+DIPLOMATIC_AGENTS = frozenset({"GOV"})
+"""Expelling a state's ambassador or diplomats (Phoenix GOV agents) is CAMEO 166 (expel or
+withdraw), EVENTS.md's SANCTION ("expel diplomats"), where "expel" alone deports (174)."""
+POLICING_AGENTS = frozenset({"COP", "SPY"})
+"""A raid by police or security services is EVENTS.md's COERCE ("raid"); CAMEO's "raid"
+(190) is the armed assault it is when soldiers or gunmen raid a village."""
 CAMEO_SENSES = {
     "mediate": ("045", "CONSULT"), "intercede": ("045", "CONSULT"),
     "arbitrate": ("045", "CONSULT"), "negotiate": ("046", "CONSULT"),
@@ -211,6 +230,12 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return cameo, None, "a question asked, no appeal", trigger_end
     if any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)) and plover != "OTHER":
         return "150", "MOBILIZE", f"sense by argument: {lemma} exercises", trigger_end
+    if cameo == LEGAL_ACTION and plover == "COERCE" and _block(verb, dicts) in LEGAL_ACTION_BLOCKS:
+        return cameo, "ACCUSE", f"legal action (EVENTS.md ACCUSE): {evidence}", trigger_end
+    if lemma in EXPELLING_LEMMAS and any(
+        agent_code(o, dicts) in DIPLOMATIC_AGENTS for o in _patients(verb)
+    ):
+        return "166", "SANCTION", f"sense by argument: {lemma} diplomats", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
@@ -234,6 +259,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return code, category, f"CAMEO {code} by name: {lemma} ({evidence})", trigger_end
     if lemma == "save" and any(_people(p, dicts) for p in _patients(verb)):
         return "073", "AID", "sense by argument: saved people (rescue)", trigger_end
+    if lemma == "raid" and any(agent_code(d, dicts) in POLICING_AGENTS for d in _doers(verb)):
+        return "170", "COERCE", "sense by actor: a police raid (EVENTS.md COERCE)", trigger_end
     if lemma == "evacuate":
         return cameo, "RETREAT", "sense by argument: evacuate (EVENTS.md RETREAT)", trigger_end
     if lemma == "plead":
