@@ -157,3 +157,9 @@ def test_talks_with_someone_named_have_their_other_side(events):
 )
 def test_senses_of_withdrawing_legal_action_expelling_and_raiding(events, sentence, expected):
     assert expected in {e.event_type for e in events([sentence])}
+
+
+def test_civilians_blocking_protest_and_a_state_blocking_coerces(events):
+    truckers = _only(events(["Truckers blocked the main highway on Monday."]))
+    police = _only(events(["Police blocked the main highway on Monday."]))
+    assert (truckers.event_type, police.event_type) == ("PROTEST", "COERCE")

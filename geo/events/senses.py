@@ -161,6 +161,28 @@ def _block(verb: Token, dicts: CodingDictionaries) -> str | None:
     return entry.block if entry is not None else None
 
 
+OBSTRUCTING_BLOCKS = frozenset({"exclude"})
+"""PETRARCH2's block of blocking, blockading, shunning (CAMEO 170 for a state)."""
+STATE_AGENTS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "GOVMIL", "UAF"})
+
+
+def _by_civilians(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Farmers blocked roads", "truckers blockaded the border": people who hold no office
+    obstructing passage protest (CAMEO 144, obstruct passage, block); a state or its forces
+    doing it coerce (170)."""
+    doers = _doers(verb)
+    if not doers:
+        return False
+    for doer in doers:
+        if doer.pos_ == "PROPN" or doer.ent_type_ in ("GPE", "ORG", "PERSON"):
+            return False
+        if not _people(doer, dicts) and not (doer.tag_ == "NNS" and doer.pos_ == "NOUN"):
+            return False
+        if agent_code(doer, dicts) in STATE_AGENTS:
+            return False
+    return True
+
+
 EXPELLING_LEMMAS = frozenset({"expel", "deport", "oust"})
 DIPLOMATIC_AGENTS = frozenset({"GOV"})
 """Expelling a state's ambassador or diplomats (Phoenix GOV agents) is CAMEO 166 (expel or
@@ -236,6 +258,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         agent_code(o, dicts) in DIPLOMATIC_AGENTS for o in _patients(verb)
     ):
         return "166", "SANCTION", f"sense by argument: {lemma} diplomats", trigger_end
+    if cameo == "170" and _block(verb, dicts) in OBSTRUCTING_BLOCKS and _by_civilians(verb, dicts):
+        return "144", "PROTEST", f"sense by actor: {lemma} by civilians (CAMEO 144)", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
