@@ -163,3 +163,9 @@ def test_civilians_blocking_protest_and_a_state_blocking_coerces(events):
     truckers = _only(events(["Truckers blocked the main highway on Monday."]))
     police = _only(events(["Police blocked the main highway on Monday."]))
     assert (truckers.event_type, police.event_type) == ("PROTEST", "COERCE")
+
+
+def test_a_preposition_after_the_object_is_no_particle_of_a_phrase(events):
+    # "ask for" is PETRARCH2's inviting (040); "asked allies for weapons" is an appeal (020)
+    asked = _only(events(["Zelensky asked Western allies for more air defence systems."]))
+    assert asked.event_type == "REQUEST"

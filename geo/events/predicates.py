@@ -189,6 +189,16 @@ def _windows(
     return before[-WINDOW // 2 :], after[:WINDOW]
 
 
+def _particle_follows(verb: Token, word: str) -> bool:
+    """A phrase's first word right after the verb, or its particle after an object ("call
+    the meeting off"); a preposition after the object is not the phrase's ("asked Western
+    allies for weapons" is no "ask for", which PETRARCH2 files under inviting)."""
+    doc = verb.doc
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == word:
+        return True
+    return any(c.dep_ == "prt" and c.lower_ == word for c in verb.children)
+
+
 def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
     """The multi-word entry whose particles follow (and whose prefix precedes) the verb."""
     doc = verb.doc
@@ -202,6 +212,8 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
             continue
         needed = [frozenset({w}) for w in entry.after]
         if entry.after and not _subsequence(needed, [(w, w) for w in after]):
+            continue
+        if entry.after and not _particle_follows(verb, entry.after[0]):
             continue
         size = len(entry.before) + len(entry.after)
         if best is None or size > best[0] or (size == best[0] and entry.line > best[1].line):
