@@ -169,3 +169,19 @@ def test_a_preposition_after_the_object_is_no_particle_of_a_phrase(events):
     # "ask for" is PETRARCH2's inviting (040); "asked allies for weapons" is an appeal (020)
     asked = _only(events(["Zelensky asked Western allies for more air defence systems."]))
     assert asked.event_type == "REQUEST"
+
+
+def test_a_statement_blaming_someone_or_calling_an_act_a_crime_accuses(events):
+    blamed = _only(events(["Duda said Lukashenko was responsible for the crisis."]))
+    assert (blamed.event_type, [a.name for a in blamed.target_actors]) == (
+        "ACCUSE",
+        ["Alexander Lukashenko"],
+    )
+    crime = _only(events(["The ministry said the attack was a war crime."]))
+    assert crime.event_type == "ACCUSE"
+    assert events(["Duda said the economy was strong."]) == ()
+
+
+def test_a_command_quoted_is_a_request(events):
+    command = _only(events(['"Stop the violence now," Duda said.']))
+    assert command.event_type == "REQUEST"
