@@ -185,3 +185,12 @@ def test_a_statement_blaming_someone_or_calling_an_act_a_crime_accuses(events):
 def test_a_command_quoted_is_a_request(events):
     command = _only(events(['"Stop the violence now," Duda said.']))
     assert command.event_type == "REQUEST"
+
+
+def test_damage_to_property_is_coercion_not_violence(events):
+    damaged = _only(events(["O'Connor damaged the woman's wind chime on Monday."]))
+    assert damaged.event_type == "COERCE"  # 171, seize or damage property
+    vandalised = _only(events(["Rioters vandalised the police station on Monday."]))
+    assert vandalised.event_type == "COERCE"  # 1712, destroy property
+    hurt = _only(events(["The blast damaged three soldiers on Monday."]))
+    assert hurt.event_type == "ASSAULT"

@@ -40,6 +40,7 @@ EVENTS_MD_SENSES = {
     "0841": "CONCEDE",  # release persons or property: EVENTS.md's CONCEDE ("release")
     "085": "CONCEDE",  # ease restrictions: EVENTS.md's CONCEDE ("ease or lift restrictions")
     "163": "SANCTION",  # impose an embargo or sanctions: EVENTS.md's SANCTION
+    "1712": "COERCE",  # destroy property: with 171 (seize or damage property), no violence
     "0811": "CONCEDE",
     "0812": "CONCEDE",
     "0813": "CONCEDE",

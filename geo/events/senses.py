@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.located import LOCATION_HEADS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -183,6 +184,23 @@ def _by_civilians(verb: Token, dicts: CodingDictionaries) -> bool:
     return True
 
 
+DAMAGING_LEMMAS = frozenset({"damage"})
+"""CAMEO's "damage" (180, hurt) hurts people; damaging a thing is 171 (seize or damage
+property), COERCE."""
+
+
+def _damages_property(verb: Token, dicts: CodingDictionaries) -> bool:
+    patients = _patients(verb)
+    return bool(patients) and not any(
+        _people(p, dicts)
+        or p.pos_ == "PROPN"
+        or p.ent_type_
+        or p.lemma_.lower() in LOCATION_HEADS
+        or p.lower_ in ("him", "her", "them", "us", "me")
+        for p in patients
+    )
+
+
 EXPELLING_LEMMAS = frozenset({"expel", "deport", "oust"})
 DIPLOMATIC_AGENTS = frozenset({"GOV"})
 """Expelling a state's ambassador or diplomats (Phoenix GOV agents) is CAMEO 166 (expel or
@@ -260,6 +278,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return "166", "SANCTION", f"sense by argument: {lemma} diplomats", trigger_end
     if cameo == "170" and _block(verb, dicts) in OBSTRUCTING_BLOCKS and _by_civilians(verb, dicts):
         return "144", "PROTEST", f"sense by actor: {lemma} by civilians (CAMEO 144)", trigger_end
+    if lemma in DAMAGING_LEMMAS and _damages_property(verb, dicts):
+        return "171", "COERCE", f"sense by argument: {lemma} property (171)", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
