@@ -222,10 +222,24 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
     return best[1] if best else None  # dictionary read in order ("pull out": retreat)
 
 
-def _function_words_only(needed: Sequence[frozenset[str]]) -> bool:
-    from spacy.lang.en.stop_words import STOP_WORDS
+_NEEDED: dict[int, tuple[VerbPattern, list[frozenset[str]], list[frozenset[str]], bool]] = {}
+"""Each pattern's needed words (after, before) and whether they are function words only,
+worked out once per pattern object: the coding tries thousands of patterns a sentence."""
 
-    return all(words <= STOP_WORDS for words in needed)
+
+def _needed(
+    pattern: VerbPattern, dicts: CodingDictionaries
+) -> tuple[list[frozenset[str]], list[frozenset[str]], bool]:
+    cached = _NEEDED.get(id(pattern))
+    if cached is None or cached[0] is not pattern:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        after = _pattern_words(pattern.after, dicts)
+        before = _pattern_words(pattern.before, dicts)
+        function_only = all(words <= STOP_WORDS for words in (*after, *before))
+        cached = (pattern, after, before, function_only)
+        _NEEDED[id(pattern)] = cached
+    return cached[1], cached[2], cached[3]
 
 
 PARTICLE_DEPS = frozenset({"prep", "prt", "advmod", "dative"})
@@ -257,12 +271,11 @@ def _best_pattern(
     particles = _particles(verb) if verb is not None else []
     best: tuple[int, VerbPattern] | None = None
     for pattern in patterns:
-        need_after = _pattern_words(pattern.after, dicts)
-        need_before = _pattern_words(pattern.before, dicts)
+        need_after, need_before, function_only = _needed(pattern, dicts)
         size = len(need_after) + len(need_before)
         if size == 0 or (best is not None and size <= best[0]):
             continue
-        if verb is not None and _function_words_only([*need_after, *need_before]):
+        if verb is not None and function_only:
             if pattern.origin and pattern.origin.lower() != lemma:
                 continue
             if not need_before and _subsequence(need_after, particles):
