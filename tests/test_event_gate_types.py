@@ -194,3 +194,8 @@ def test_damage_to_property_is_coercion_not_violence(events):
     assert vandalised.event_type == "COERCE"  # 1712, destroy property
     hurt = _only(events(["The blast damaged three soldiers on Monday."]))
     assert hurt.event_type == "ASSAULT"
+
+
+def test_people_going_back_home_withdraw(events):
+    back = _only(events(["Hundreds of Iraqis returned home on Thursday."]))
+    assert back.event_type == "RETREAT"

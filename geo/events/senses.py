@@ -220,6 +220,11 @@ EXERCISE_NOUNS = frozenset({"exercise", "drill", "manoeuvre", "maneuver", "war-g
 "hold military exercises"), where PETRARCH2's "hold joint exercises" is cooperation (062)."""
 
 
+RETURNING_LEMMAS = frozenset({"return", "go", "head", "fly"})
+"""People going back home withdraw (CAMEO 087, RETREAT: "hundreds of Iraqis returned home
+on the first repatriation flight"), where "return" codes nothing and "go" a trip (040)."""
+
+
 PLACE_LEFT_DEPS = frozenset({"dobj"})
 DESTINATION_PREPOSITIONS = frozenset({"for", "to"})
 
@@ -296,6 +301,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         if not objects and people and all(_people(p, dicts) for p in people):
             return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end
         return coded
+    if lemma in RETURNING_LEMMAS and any(c.lower_ == "home" for c in verb.children):
+        return "087", "RETREAT", f"sense by argument: {lemma} home", trigger_end
     if lemma == "leave" and _leaves_a_place(verb):
         return "087", "RETREAT", "sense by argument: left a place", trigger_end
     if lemma in CAMEO_SENSES:
