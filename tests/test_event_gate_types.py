@@ -199,3 +199,8 @@ def test_damage_to_property_is_coercion_not_violence(events):
 def test_people_going_back_home_withdraw(events):
     back = _only(events(["Hundreds of Iraqis returned home on Thursday."]))
     assert back.event_type == "RETREAT"
+
+
+def test_suspending_a_treaty_or_a_membership_reduces_relations(events):
+    suspended = _only(events(["In October, Belarus suspended a migration agreement with the EU."]))
+    assert suspended.event_type == "SANCTION"  # CAMEO 16, reduce relations

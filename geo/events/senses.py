@@ -201,6 +201,20 @@ def _damages_property(verb: Token, dicts: CodingDictionaries) -> bool:
     )
 
 
+CANCELLING_BLOCKS = frozenset({"cancel"})
+TIES = frozenset({"membership", "ties", "relations", "cooperation"})
+"""What a state suspends or ends to reduce relations (CAMEO 16; EVENTS.md's SANCTION: "cut
+ties", "suspend membership"), besides the treaties of CAMEO's &treaty synset."""
+
+
+def _ends_ties(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Belarus suspended a migration agreement with the EU", "suspended Mali's membership":
+    PETRARCH2's cancel block (suspend, halt, end, terminate) codes such objects only by
+    pattern, and has none for a treaty or a membership."""
+    treaties = {p.split()[-1] for p in dicts.synset("&treaty") if p.split()}
+    return any(p.lemma_.lower() in treaties | TIES for p in _patients(verb))
+
+
 EXPELLING_LEMMAS = frozenset({"expel", "deport", "oust"})
 DIPLOMATIC_AGENTS = frozenset({"GOV"})
 """Expelling a state's ambassador or diplomats (Phoenix GOV agents) is CAMEO 166 (expel or
@@ -285,6 +299,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return "144", "PROTEST", f"sense by actor: {lemma} by civilians (CAMEO 144)", trigger_end
     if lemma in DAMAGING_LEMMAS and _damages_property(verb, dicts):
         return "171", "COERCE", f"sense by argument: {lemma} property (171)", trigger_end
+    if plover is None and _block(verb, dicts) in CANCELLING_BLOCKS and _ends_ties(verb, dicts):
+        return "160", "SANCTION", f"sense by argument: {lemma} ties (160)", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
