@@ -2,6 +2,7 @@
 
     python bench/events_eval.py               # both sets, with the targets
     python bench/events_eval.py --errors 40   # plus the scorer's first misses and errors
+    python bench/events_eval.py --kinds 30    # errors by kind: false, missed, wrong type
     python bench/events_eval.py --save DIR    # keep the predictions as JSON Lines
     python bench/events_eval.py --speed       # plus `python -m geo events` against raw nlp.pipe
 
@@ -21,6 +22,8 @@ import io
 import json
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,9 +121,89 @@ def speed(gold: dict[str, dict], gazetteer, nlp, rounds: int = 3) -> tuple[float
     return min(ours), min(theirs)
 
 
+KINDS = ("false", "missed", "type")
+"""Detection and type errors: a prediction matching no gold event, a gold event no
+prediction holds, a matched pair whose types differ."""
+
+
+@dataclass(frozen=True)
+class EventError:
+    kind: str
+    doc_id: str
+    gold_type: str | None
+    pred_type: str | None
+    trigger: str
+    """The gold trigger's text (missed, type) or the prediction's (false)."""
+    sentence: str
+    cameo: str | None = None
+
+
+def error_kinds(gold: dict[str, dict], predictions: dict[str, dict]) -> list[EventError]:
+    """The scorer's matching (a prediction holding the gold trigger's first character, one
+    of the gold type preferred, each used once), its failures sorted into KINDS."""
+    found: list[EventError] = []
+    for doc_id, row in gold.items():
+        text = row["text"]
+        pred = (predictions.get(doc_id) or {}).get("events", [])
+        used: set[int] = set()
+        for g in row.get("events", []):
+            trigger = text[g["trigger_start"] : g["trigger_end"]]
+            sentence = text[g["start"] : g["end"]]
+            cands = [
+                i
+                for i, p in enumerate(pred)
+                if i not in used and p["start"] <= g["trigger_start"] < p["end"]
+            ]
+            if not cands:
+                found.append(EventError("missed", doc_id, g["type"], None, trigger, sentence))
+                continue
+            same = [i for i in cands if pred[i].get("type") == g["type"]]
+            i = (same or cands)[0]
+            used.add(i)
+            p = pred[i]
+            if p.get("type") != g["type"]:
+                said = text[p.get("trigger_start", p["start"]) : p.get("trigger_end", p["start"])]
+                found.append(
+                    EventError(
+                        "type", doc_id, g["type"], p.get("type"), f"{trigger} / {said}",
+                        sentence, p.get("cameo"),
+                    )
+                )  # fmt: skip
+        for i, p in enumerate(pred):
+            if i not in used:
+                said = text[p.get("trigger_start", p["start"]) : p.get("trigger_end", p["start"])]
+                found.append(
+                    EventError(
+                        "false", doc_id, None, p.get("type"), said, text[p["start"] : p["end"]],
+                        p.get("cameo"),
+                    )
+                )  # fmt: skip
+    return found
+
+
+def show_error_kinds(name: str, errors: list[EventError], limit: int) -> None:
+    """Counts by kind and type; with `limit`, that many sentences of each kind too, but never
+    for the peer test set, which is read in aggregate only."""
+    print(f"--- {name}: errors by kind")
+    for kind in KINDS:
+        of_kind = [e for e in errors if e.kind == kind]
+        pairs = Counter(f"{e.gold_type or '-'}>{e.pred_type or '-'}" for e in of_kind)
+        print(f"{kind}: {len(of_kind)}  " + ", ".join(f"{k} {n}" for k, n in pairs.most_common()))
+        if name == "plover_gsr":
+            continue
+        for e in of_kind[:limit]:
+            print(
+                f"  {kind.upper()} {e.doc_id[:12]} {e.gold_type or '-'}>{e.pred_type or '-'}"
+                f" [{e.trigger}] cameo={e.cameo}: {' '.join(e.sentence.split())[:150]!r}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--errors", type=int, default=0, help="show the first N errors")
+    parser.add_argument(
+        "--kinds", type=int, default=None, help="errors by kind, N sentences each (dev only)"
+    )
     parser.add_argument("--save", type=Path, help="write the predictions here")
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="only this set")
     parser.add_argument(
@@ -160,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             figures = scorer.score(gold, predictions, errors=args.errors)
         if args.errors:
             print(f"--- {name}\n{shown.getvalue()}")
+        if args.kinds is not None:
+            show_error_kinds(name, error_kinds(gold, predictions), args.kinds)
         row = (
             f"{name:<12}{figures['docs']:>6}{figures['gold_events']:>6}{figures['pred_events']:>6}"
         )

@@ -126,13 +126,18 @@ def continues_previous(sentence: SpacySpan) -> bool:
     )
 
 
+TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
 def _discarded(sentence: SpacySpan, dicts: CodingDictionaries) -> bool:
     """Phoenix's discard phrases mark sports, entertainment, disease and disaster stories,
     which political event data leaves out. EVENTS.md counts their happenings ("a sports
     result", "a natural disaster") as OTHER: "beat" in a match report is no assault. Its
-    years (1914 … 1999, meant to drop retrospectives) are left out: a year makes a sentence
-    no less an event, and is only not the event's date."""
-    return dicts.is_discard([t.lower_ for t in sentence if not t.is_digit]) is not None
+    years (1914 … 1999) and relative times ("weeks ago", "years later"), meant to drop
+    retrospectives, are left out: a time named makes a sentence no less an event, and is
+    only not the event's date."""
+    words = [t.lower_ for t in sentence if not t.is_digit and t.ent_type_ not in TIME_ENTITIES]
+    return dicts.is_discard(words) is not None
 
 
 def _sentence_spans(doc: Doc, span: Span) -> SpacySpan | None:
@@ -236,7 +241,25 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(_dated_restatements(events))
+    return tuple(_dated_restatements(_one_act_each(events)))
+
+
+def _one_act_each(events: Sequence[Event]) -> list[Event]:
+    """One event per act: a sentence's second predicate of the same type between the same
+    source and target ("discussed … and exchanged views") restates the first; EVENTS.md
+    counts acts that differ "in type or target"."""
+    kept: list[Event] = []
+    for event in events:
+        same = any(
+            e.start == event.start
+            and e.event_type == event.event_type
+            and {a.id for a in e.source_actors} == {a.id for a in event.source_actors}
+            and {a.id for a in e.target_actors} == {a.id for a in event.target_actors}
+            for e in kept
+        )
+        if not same:
+            kept.append(event)
+    return kept
 
 
 def _restates(event: Event, earlier: Event) -> bool:
@@ -271,12 +294,73 @@ DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
 """Types that need someone on the other side: arriving is no visit, "affected" no support."""
 
 
+MEDIATION = "045"
+SELF_CONTAINED_SUPPORT = ("051", "052", "053", "054", "056")
+"""SUPPORT codes that need no one on the other side: praising, defending or endorsing a
+plan (051, or a pattern's 050) is support; a bare verb's generic 050 ("affected") is not
+without a partner, nor a visit (042) without someone visited; mediation (045) names its
+parties "between" them."""
+
+
+def _needs_partner(plover: str, predicate: CodedPredicate | None) -> bool:
+    if plover not in DYADIC_TYPES:
+        return False
+    if predicate is None:
+        return True
+    cameo = predicate.cameo or ""
+    if cameo.startswith(MEDIATION):
+        return False  # the parties are named "between" them, not as targets
+    if plover == "SUPPORT" and predicate.evidence.startswith("CAMEO pattern"):
+        return False  # "endorsed the plan": a pattern coded what was supported
+    return not (plover == "SUPPORT" and cameo.startswith(SELF_CONTAINED_SUPPORT))
+
+
+RECIPROCAL_CODES = ("041", "045", "046")
+"""Talks, mediation and negotiation (CAMEO 041, 045, 046), which a plural subject can hold
+among itself; going somewhere (040) or visiting (042) needs someone there."""
+
+
+PARTNER_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _partner_named(predicate: CodedPredicate) -> bool:
+    """A "with" phrase naming people: "held talks with his Turkish counterpart", "met with
+    Polish officials"; the other side is there even where no actor stands for it."""
+    verb = predicate.verb
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]  # "talks with X"
+    for prep in (c for h in holders for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ != "with":
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj":
+                continue
+            if noun.pos_ == "PROPN" or noun.ent_type_ in PARTNER_ENTITIES:
+                return True
+            if any(c.dep_ == "poss" for c in noun.children) or noun.tag_ == "NNS":
+                return noun.lemma_.lower() not in LOCATION_HEADS
+    return False
+
+
+def _several(predicate: CodedPredicate | None) -> bool:
+    """A plural subject holds both sides: "the foreign ministers held talks"."""
+    if predicate is None or not (predicate.cameo or "").startswith(RECIPROCAL_CODES):
+        return False
+    subjects = [c for c in predicate.verb.children if c.dep_ == "nsubj"]
+    return any(s.tag_ in ("NNS", "NNPS") for s in subjects)
+
+
 DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
 """Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
 
 
 def _sent_to_someone(predicate: CodedPredicate) -> bool:
-    return any(c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in predicate.verb.children)
+    """Forces sent "to Ukraine" go to someone; "to the border" to a place (deployed)."""
+    for c in predicate.verb.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ == "to":
+            objects = [o for o in c.children if o.dep_ == "pobj"]
+            if not objects or any(o.lemma_.lower() not in LOCATION_HEADS for o in objects):
+                return True
+    return False
 
 
 def settled_type(
@@ -303,7 +387,10 @@ def settled_type(
         and all(t.id.startswith(DEPLOYED_AGENTS) for t in roles.targets)
     ):
         return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
-    if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:
+    alone = not roles.targets and len(roles.sources) < 2
+    if alone and predicate is not None and _partner_named(predicate):
+        alone = False  # "held talks with his Turkish counterpart": someone the actors miss
+    if _needs_partner(plover, predicate) and alone and not _several(predicate):
         return None  # "the two presidents held talks" has its other side among the sources
     return plover
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.senses import argument_sense
+from geo.events.senses import Coded, agent_code, argument_sense, counted
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -41,6 +41,7 @@ EVENTS_MD_SENSES = {
     "0841": "CONCEDE",  # release persons or property: EVENTS.md's CONCEDE ("release")
     "085": "CONCEDE",  # ease restrictions: EVENTS.md's CONCEDE ("ease or lift restrictions")
     "163": "SANCTION",  # impose an embargo or sanctions: EVENTS.md's SANCTION
+    "1712": "COERCE",  # destroy property: with 171 (seize or damage property), no violence
     "0811": "CONCEDE",
     "0812": "CONCEDE",
     "0813": "CONCEDE",
@@ -50,6 +51,23 @@ EVENTS_MD_SENSES = {
 file a CAMEO code under another PLOVER category than the official table does."""
 
 EVENTS_MD_BLOCKS = {"agree": ("AGREE", "050"), "refuse": ("REJECT", "120")}
+WITHDRAWAL_BLOCKS = {"retreat": ("RETREAT", "087")}
+"""PETRARCH2's retreat block (withdraw, retreat, pull back, pull out, disengage) carries the
+generic yield code 080 (CONCEDE); withdrawing is CAMEO 087 (de-escalate military
+engagement), PLOVER's and EVENTS.md's RETREAT, for the bare verb and its phrases alike,
+unless what is withdrawn is a thing ("withdrew the bill": a retraction, 080, CONCEDE)."""
+
+
+def _withdraws_a_thing(verb: Token, dicts: CodingDictionaries) -> bool:
+    objects = [counted(c) for c in verb.children if c.dep_ == "dobj"]
+    people = ("PERSON", "NORP", "ORG", "GPE")
+    return bool(objects) and not any(
+        o.ent_type_ in people or agent_code(o, dicts) or o.lemma_.lower() in FORCE_NOUNS
+        for o in objects
+    )
+
+
+FORCE_NOUNS = _wordset("troop force soldier army unit personnel")
 """Verb blocks whose bare verb EVENTS.md types otherwise, with the CAMEO code kept: "agreed"
 is AGREE there, where the table's 050 (diplomatic cooperation) makes it SUPPORT; "rejected",
 "denied", "refused" are REJECT there, where PETRARCH2 codes the REFUSE block [---] (no event
@@ -77,6 +95,8 @@ MODALS_HYPOTHETICAL = _wordset("could might may should would must can ought shal
 """Auxiliaries of a clause that has not happened ("will" announces a fixed future: kept)."""
 
 CONDITIONAL_MARKS = _wordset("if unless whether lest")
+EPISTEMIC_ADVERBS = _wordset("maybe perhaps possibly probably presumably")
+"""Adverbs of a guess: the clause is not reported as having happened."""
 STATIVE_LEMMAS = _wordset(
     "be have seem appear remain become consist contain include belong exist lie live know "
     "believe think want need like mean represent cost weigh look feel hope wish matter "
@@ -175,6 +195,16 @@ def _windows(
     return before[-WINDOW // 2 :], after[:WINDOW]
 
 
+def _particle_follows(verb: Token, word: str) -> bool:
+    """A phrase's first word right after the verb, or its particle after an object ("call
+    the meeting off"); a preposition after the object is not the phrase's ("asked Western
+    allies for weapons" is no "ask for", which PETRARCH2 files under inviting)."""
+    doc = verb.doc
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == word:
+        return True
+    return any(c.dep_ == "prt" and c.lower_ == word for c in verb.children)
+
+
 def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
     """The multi-word entry whose particles follow (and whose prefix precedes) the verb."""
     doc = verb.doc
@@ -189,10 +219,46 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
         needed = [frozenset({w}) for w in entry.after]
         if entry.after and not _subsequence(needed, [(w, w) for w in after]):
             continue
+        if entry.after and not _particle_follows(verb, entry.after[0]):
+            continue
         size = len(entry.before) + len(entry.after)
-        if best is None or size > best[0]:
-            best = (size, entry)
-    return best[1] if best else None
+        if best is None or size > best[0] or (size == best[0] and entry.line > best[1].line):
+            best = (size, entry)  # a phrase defined twice: the later definition, as in a
+    return best[1] if best else None  # dictionary read in order ("pull out": retreat)
+
+
+_NEEDED: dict[int, tuple[VerbPattern, list[frozenset[str]], list[frozenset[str]], bool]] = {}
+"""Each pattern's needed words (after, before) and whether they are function words only,
+worked out once per pattern object: the coding tries thousands of patterns a sentence."""
+
+
+def _needed(
+    pattern: VerbPattern, dicts: CodingDictionaries
+) -> tuple[list[frozenset[str]], list[frozenset[str]], bool]:
+    cached = _NEEDED.get(id(pattern))
+    if cached is None or cached[0] is not pattern:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        after = _pattern_words(pattern.after, dicts)
+        before = _pattern_words(pattern.before, dicts)
+        function_only = all(words <= STOP_WORDS for words in (*after, *before))
+        cached = (pattern, after, before, function_only)
+        _NEEDED[id(pattern)] = cached
+    return cached[1], cached[2], cached[3]
+
+
+PARTICLE_DEPS = frozenset({"prep", "prt", "advmod", "dative"})
+
+
+def _particles(verb: Token) -> list[tuple[str, str]]:
+    """The verb's own particles, in order: its prepositions and adverbs after it, and the
+    word right after it when that is a function word ("called for the Commission to
+    support", where the parse hangs "for" from "support")."""
+    found = {c.i: c for c in verb.children if c.i > verb.i and c.dep_ in PARTICLE_DEPS}
+    doc = verb.doc
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].pos_ in ("ADP", "SCONJ", "PART", "ADV"):
+        found.setdefault(verb.i + 1, doc[verb.i + 1])
+    return [(t.lower_, t.lemma_.lower()) for _, t in sorted(found.items())]
 
 
 def _best_pattern(
@@ -200,13 +266,25 @@ def _best_pattern(
     before: Sequence[tuple[str, str]],
     after: Sequence[tuple[str, str]],
     dicts: CodingDictionaries,
+    verb: Token | None = None,
 ) -> VerbPattern | None:
+    """The most specific pattern of the verb's block that matches. A pattern of function
+    words only ("head * to" 030, "head * (for)" 042, "* back" 040) reads the sense of the
+    verb it was written for (its origin) through the verb's own particles: "ordered the man
+    to back away" is no "head to" and no "back"."""
+    lemma = verb.lemma_.lower() if verb is not None else ""
+    particles = _particles(verb) if verb is not None else []
     best: tuple[int, VerbPattern] | None = None
     for pattern in patterns:
-        need_after = _pattern_words(pattern.after, dicts)
-        need_before = _pattern_words(pattern.before, dicts)
+        need_after, need_before, function_only = _needed(pattern, dicts)
         size = len(need_after) + len(need_before)
         if size == 0 or (best is not None and size <= best[0]):
+            continue
+        if verb is not None and function_only:
+            if pattern.origin and pattern.origin.lower() != lemma:
+                continue
+            if not need_before and _subsequence(need_after, particles):
+                best = (size, pattern)
             continue
         if _subsequence(need_after, after) and _subsequence(need_before, before):
             best = (size, pattern)
@@ -243,7 +321,8 @@ def _code(
     if lemma in VERDICT_LEMMAS:
         return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
-    pattern = _best_pattern(dicts.block_patterns(entry.block), before, after, dicts)
+    patterns = dicts.block_patterns(entry.block)
+    pattern = _best_pattern(patterns, before, after, dicts, verb)
     if pattern is not None:
         evidence = (
             f"CAMEO pattern {pattern.block}: {' '.join(pattern.after) or ' '.join(pattern.before)}"
@@ -252,6 +331,9 @@ def _code(
     if entry.block in OVERRIDDEN_BLOCKS or (entry.cameo is None and lemma in HAPPENINGS):
         return None, "OTHER", f"happening: {lemma}", trigger_end
     evidence = f"CAMEO verb {entry.phrase} ({entry.block})"
+    if entry.block in WITHDRAWAL_BLOCKS and not _withdraws_a_thing(verb, dicts):
+        plover, code = WITHDRAWAL_BLOCKS[entry.block]
+        return code, plover, evidence, trigger_end
     if entry is not phrase and entry.block in EVENTS_MD_BLOCKS:
         plover, code = EVENTS_MD_BLOCKS[entry.block]
         return entry.cameo or code, plover, evidence, trigger_end
@@ -282,7 +364,26 @@ def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
             continue
         if word in MODALS_HYPOTHETICAL or aux.lemma_.lower() in MODALS_HYPOTHETICAL:
             return True
+    if any(a.lower_ in EPISTEMIC_ADVERBS for a in _children(verb, {"advmod"})):
+        return True  # "Maybe someone helped them": a guess, not a report
     return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
+
+
+def over_a_period(verb: Token) -> bool:
+    """A present perfect running "since" a point sums up a period: "at least 11 migrants have
+    died since the crisis began", "the regime, which has crushed the opposition since the
+    election" are background and statistics (EVENTS.md), not one event."""
+    perfect = any(
+        a.lemma_.lower() == "have" and a.tag_ in ("VBP", "VBZ") for a in _children(verb, {"aux"})
+    )
+    if not perfect:
+        return False
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "since":
+            return True
+        if child.dep_ == "advcl" and any(m.lower_ == "since" for m in _children(child, {"mark"})):
+            return True
+    return False
 
 
 VERBAL_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
@@ -368,9 +469,57 @@ def _acting_noun(noun: Token, dicts: CodingDictionaries) -> bool:
     return lemma.endswith(("ist", "ian", "ent", "er", "or")) and noun.tag_ == "NNS"
 
 
+def _bare_conjunct(verb: Token) -> bool:
+    """A verb coordinated with the one before it, sharing its subject and auxiliaries: "was
+    convicted of abuse and sentenced", "firing shots, simulating danger and providing"."""
+    if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+        return False
+    own = _children(verb, {"aux", "auxpass", "nsubj", "nsubjpass", "mark"})
+    return not own and verb.tag_ in ("VBN", "VBG") and verb.tag_ == verb.head.tag_
+
+
 def tense_clause(verb: Token) -> Token:
-    """The clause whose tense and mood decide whether the verb's act happened."""
+    """The clause whose tense and mood decide whether the verb's act happened: a bare
+    conjunct's is that of the verb it is coordinated with, a participle's its anchor's."""
+    for _ in range(4):
+        if not _bare_conjunct(verb):
+            break
+        verb = verb.head
     return participle_anchor(verb) or verb
+
+
+COMMITTED_HOSTILE = {
+    "ASSAULT": "138", "COERCE": "137", "SANCTION": "1312", "MOBILIZE": "138", "PROTEST": "133",
+    "THREATEN": "130",
+}  # fmt: skip
+"""Acts whose promise is a threat, with CAMEO's code for threatening them (13, threaten,
+beside 03, express intent)."""
+COMMITMENT_BLOCKS = frozenset({"vow"})
+"""CAMEO verb blocks of vowing: the bare verb codes nothing; what is vowed decides."""
+
+
+def committed_sense(verb: Token, coded: dict[int, Coded]) -> Coded | None:
+    """A commitment to an act is typed by the act its infinitive names: "vowed to impose
+    sanctions", "pledged to retaliate" threaten (CAMEO 13); "vowed to support" is a promise
+    (AGREE, CAMEO 03). None where the verb commits to nothing coded."""
+    own = coded.get(verb.i)
+    if own is None:
+        return None
+    cameo, plover, evidence, trigger_end = own
+    intent = (cameo or "").startswith("03")
+    vowing = plover is None and evidence.endswith(tuple(f"({b})" for b in COMMITMENT_BLOCKS))
+    if not intent and not vowing:
+        return None
+    for child in verb.children:
+        act = coded.get(child.i)
+        if child.dep_ != "xcomp" or act is None or act[1] is None:
+            continue
+        if act[1] in COMMITTED_HOSTILE:
+            code = COMMITTED_HOSTILE[act[1]]
+            return code, "THREATEN", f"commitment to {act[1]}: {evidence}", trigger_end
+        if not intent and act[1] != "OTHER":
+            return "030", "AGREE", f"commitment to {act[1]}: {evidence}", trigger_end
+    return None
 
 
 def _governing(verb: Token) -> Token | None:
@@ -382,7 +531,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     """The event predicates of one sentence, in order."""
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
         return
-    coded: dict[int, tuple[str | None, str | None, str, int]] = {}
+    coded: dict[int, Coded] = {}
     verbs = [
         t
         for t in sentence
@@ -390,6 +539,10 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     ]
     for verb in verbs:
         coded[verb.i] = argument_sense(verb, _code(verb, sentence, dicts), dicts)
+    for verb in verbs:
+        committed = committed_sense(verb, coded)
+        if committed is not None:
+            coded[verb.i] = committed
     for verb in verbs:
         cameo, plover, evidence, trigger_end = coded[verb.i]
         if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:
@@ -408,7 +561,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
         timing = tense_clause(clause)
         if is_hypothetical(timing, dicts) or not _is_finite_event(timing, sentence, plover):
             continue
-        if _believed(timing):
+        if _believed(timing) or over_a_period(timing):
             continue
         if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(timing, dicts):
             plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"

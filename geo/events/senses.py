@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.located import LOCATION_HEADS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -109,7 +110,169 @@ def _warned_against_own_act(verb: Token, dicts: CodingDictionaries) -> bool:
         c.dep_ == "prep" and c.lower_ == "against" and any(g.dep_ == "pcomp" for g in c.children)
         for c in verb.children
     )
-    return against or any(c.dep_ == "ccomp" for c in verb.children)
+    return against or any(
+        c.dep_ == "ccomp" and not _speakers_own_act(c, verb) for c in verb.children
+    )
+
+
+def _speakers_own_act(content: Token, verb: Token) -> bool:
+    """ "Russia warned Ukraine that it would respond with force": what the warner itself would
+    do is a threat (130), not a request to the one warned."""
+    subjects = [c for c in content.children if c.dep_ in ("nsubj", "nsubjpass")]
+    warners = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}
+    return any(s.lower_ in SPEAKER_PRONOUNS or s.i in warners for s in subjects)
+
+
+SPEAKER_PRONOUNS = frozenset({"it", "we", "i"})
+
+
+def _by_natural_force(verb: Token) -> bool:
+    """ "Severe flooding has affected over 100,000 people", "the epidemic continues to rage":
+    what a flood, fire or epidemic does is a happening (EVENTS.md's OTHER: a natural
+    disaster), whether or not CAMEO codes its verb (it codes acts of actors)."""
+    from geo.events.participants import NATURAL_FORCES  # participants reads senses' nouns
+
+    doers = _doers(verb)
+    if not doers and verb.dep_ in ("xcomp", "conj"):
+        doers = _doers(verb.head)
+    return bool(doers) and all(d.lemma_.lower() in NATURAL_FORCES for d in doers)
+
+
+LEGISLATING_LEMMAS = frozenset({"pass", "enact"})
+LEGISLATION_NOUNS = frozenset(
+    {"law", "bill", "act", "legislation", "amendment", "budget", "statute", "ordinance"}
+)
+"""What a legislature passes: CAMEO files "pass" under yielding (080, allow),
+but a law passed is a specific happening that fits no class (EVENTS.md's OTHER)."""
+
+
+def _legislates(verb: Token) -> bool:
+    return any(p.lemma_.lower() in LEGISLATION_NOUNS for p in _patients(verb))
+
+
+LEGAL_ACTION = "173"
+LEGAL_ACTION_BLOCKS = frozenset({"sue", "prosecute", "blame"})
+"""CAMEO 173 joins arrest and "charge with legal action"; EVENTS.md files the second
+("charge, sue", with investigating) under ACCUSE: PETRARCH2's sue, prosecute and blame
+blocks (indict, sue, prosecute), not its apprehend and confine blocks (arrest, detain)."""
+
+
+def _block(verb: Token, dicts: CodingDictionaries) -> str | None:
+    entry = dicts.verb(verb.lemma_.lower()) or dicts.verb(verb.lower_)
+    return entry.block if entry is not None else None
+
+
+OBSTRUCTING_BLOCKS = frozenset({"exclude"})
+"""PETRARCH2's block of blocking, blockading, shunning (CAMEO 170 for a state)."""
+STATE_AGENTS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "GOVMIL", "UAF"})
+
+
+def _by_civilians(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Farmers blocked roads", "truckers blockaded the border": people who hold no office
+    obstructing passage protest (CAMEO 144, obstruct passage, block); a state or its forces
+    doing it coerce (170)."""
+    doers = _doers(verb)
+    if not doers:
+        return False
+    for doer in doers:
+        if doer.pos_ == "PROPN" or doer.ent_type_ in ("GPE", "ORG", "PERSON"):
+            return False
+        if not _people(doer, dicts) and not (doer.tag_ == "NNS" and doer.pos_ == "NOUN"):
+            return False
+        if agent_code(doer, dicts) in STATE_AGENTS:
+            return False
+    return True
+
+
+DAMAGING_LEMMAS = frozenset({"damage"})
+"""CAMEO's "damage" (180, hurt) hurts people; damaging a thing is 171 (seize or damage
+property), COERCE."""
+
+
+def _damages_property(verb: Token, dicts: CodingDictionaries) -> bool:
+    patients = _patients(verb)
+    return bool(patients) and not any(
+        _people(p, dicts)
+        or p.pos_ == "PROPN"
+        or p.ent_type_
+        or p.lemma_.lower() in LOCATION_HEADS
+        or p.lower_ in ("him", "her", "them", "us", "me")
+        for p in patients
+    )
+
+
+CANCELLING_BLOCKS = frozenset({"cancel"})
+TIES = frozenset({"membership", "ties", "relations", "cooperation"})
+"""What a state suspends or ends to reduce relations (CAMEO 16; EVENTS.md's SANCTION: "cut
+ties", "suspend membership"), besides the treaties of CAMEO's &treaty synset."""
+
+
+def _ends_ties(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Belarus suspended a migration agreement with the EU", "suspended Mali's membership":
+    PETRARCH2's cancel block (suspend, halt, end, terminate) codes such objects only by
+    pattern, and has none for a treaty or a membership."""
+    treaties = {p.split()[-1] for p in dicts.synset("&treaty") if p.split()}
+    return any(p.lemma_.lower() in treaties | TIES for p in _patients(verb))
+
+
+EXPELLING_LEMMAS = frozenset({"expel", "deport", "oust"})
+DIPLOMATIC_AGENTS = frozenset({"GOV"})
+"""Expelling a state's ambassador or diplomats (Phoenix GOV agents) is CAMEO 166 (expel or
+withdraw), EVENTS.md's SANCTION ("expel diplomats"), where "expel" alone deports (174)."""
+POLICING_AGENTS = frozenset({"COP", "SPY"})
+"""A raid by police or security services is EVENTS.md's COERCE ("raid"); CAMEO's "raid"
+(190) is the armed assault it is when soldiers or gunmen raid a village."""
+CAMEO_SENSES = {
+    "mediate": ("045", "CONSULT"), "intercede": ("045", "CONSULT"),
+    "arbitrate": ("045", "CONSULT"), "negotiate": ("046", "CONSULT"),
+}  # fmt: skip
+"""Verbs PETRARCH2 files in its compromise block under yielding (080, CONCEDE) that CAMEO's
+codebook names by their own codes, 045 (mediate) and 046 (engage in negotiation): PLOVER's
+and EVENTS.md's CONSULT ("negotiate, mediate")."""
+EXERCISE_NOUNS = frozenset({"exercise", "drill", "manoeuvre", "maneuver", "war-game", "wargame"})
+"""Military exercises held or staged are a show of force (CAMEO 150, EVENTS.md's MOBILIZE:
+"hold military exercises"), where PETRARCH2's "hold joint exercises" is cooperation (062)."""
+
+
+RETURNING_LEMMAS = frozenset({"return", "go", "head", "fly"})
+"""People going back home withdraw (CAMEO 087, RETREAT: "hundreds of Iraqis returned home
+on the first repatriation flight"), where "return" codes nothing and "go" a trip (040)."""
+
+
+PLACE_LEFT_DEPS = frozenset({"dobj"})
+DESTINATION_PREPOSITIONS = frozenset({"for", "to"})
+
+
+def _leaves_a_place(verb: Token) -> bool:
+    """ "2,000 migrants had left a makeshift encampment", "left the country": leaving a place
+    with no destination is a withdrawal (CAMEO 087, RETREAT); CAMEO's 040 for "leave" is a
+    trip ("left for Moscow"), and "left 2,000 migrants stranded" leaves people."""
+    if any(c.dep_ == "prep" and c.lower_ in DESTINATION_PREPOSITIONS for c in verb.children):
+        return False
+    objects = [c for c in verb.children if c.dep_ in PLACE_LEFT_DEPS]
+    if not objects:
+        return False
+    return all(
+        o.pos_ in ("NOUN", "PROPN")
+        and o.ent_type_ not in ("PERSON", "NORP", "CARDINAL")
+        and not any(c.dep_ in ("acl", "amod") and c.tag_ == "VBN" for c in o.children)
+        and not o.like_num
+        for o in (counted(x) for x in objects)
+    ) and not any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in verb.children)
+
+
+QUESTION_MARKS = frozenset({"if", "whether"})
+
+
+def _asks_a_question(verb: Token) -> bool:
+    """ "Asked him if he was O'Connor": an appeal verb whose complement is a question asks
+    for an answer, no appeal or request (CAMEO 02 asks someone to act)."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and any(
+            m.dep_ == "mark" and m.lower_ in QUESTION_MARKS for m in child.children
+        ):
+            return True
+    return False
 
 
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
@@ -118,6 +281,26 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
     lemma = verb.lemma_.lower()
     if lemma == "warn" and _warned_against_own_act(verb, dicts):
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if _by_natural_force(verb):
+        return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
+    if lemma in LEGISLATING_LEMMAS and _legislates(verb):
+        return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
+    if (cameo or "").startswith("02") and _asks_a_question(verb):
+        return cameo, None, "a question asked, no appeal", trigger_end
+    if any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)) and plover != "OTHER":
+        return "150", "MOBILIZE", f"sense by argument: {lemma} exercises", trigger_end
+    if cameo == LEGAL_ACTION and plover == "COERCE" and _block(verb, dicts) in LEGAL_ACTION_BLOCKS:
+        return cameo, "ACCUSE", f"legal action (EVENTS.md ACCUSE): {evidence}", trigger_end
+    if lemma in EXPELLING_LEMMAS and any(
+        agent_code(o, dicts) in DIPLOMATIC_AGENTS for o in _patients(verb)
+    ):
+        return "166", "SANCTION", f"sense by argument: {lemma} diplomats", trigger_end
+    if cameo == "170" and _block(verb, dicts) in OBSTRUCTING_BLOCKS and _by_civilians(verb, dicts):
+        return "144", "PROTEST", f"sense by actor: {lemma} by civilians (CAMEO 144)", trigger_end
+    if lemma in DAMAGING_LEMMAS and _damages_property(verb, dicts):
+        return "171", "COERCE", f"sense by argument: {lemma} property (171)", trigger_end
+    if plover is None and _block(verb, dicts) in CANCELLING_BLOCKS and _ends_ties(verb, dicts):
+        return "160", "SANCTION", f"sense by argument: {lemma} ties (160)", trigger_end
     if evidence.startswith("CAMEO pattern") and lemma != "find":
         return coded  # the dictionary's own pattern says what was meant
     if lemma in STOPPING_LEMMAS:
@@ -134,6 +317,17 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         if not objects and people and all(_people(p, dicts) for p in people):
             return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end
         return coded
+    if lemma in RETURNING_LEMMAS and any(c.lower_ == "home" for c in verb.children):
+        return "087", "RETREAT", f"sense by argument: {lemma} home", trigger_end
+    if lemma == "leave" and _leaves_a_place(verb):
+        return "087", "RETREAT", "sense by argument: left a place", trigger_end
+    if lemma in CAMEO_SENSES:
+        code, category = CAMEO_SENSES[lemma]
+        return code, category, f"CAMEO {code} by name: {lemma} ({evidence})", trigger_end
+    if lemma == "save" and any(_people(p, dicts) for p in _patients(verb)):
+        return "073", "AID", "sense by argument: saved people (rescue)", trigger_end
+    if lemma == "raid" and any(agent_code(d, dicts) in POLICING_AGENTS for d in _doers(verb)):
+        return "170", "COERCE", "sense by actor: a police raid (EVENTS.md COERCE)", trigger_end
     if lemma == "evacuate":
         return cameo, "RETREAT", "sense by argument: evacuate (EVENTS.md RETREAT)", trigger_end
     if lemma == "plead":

@@ -177,6 +177,69 @@ def _offer(
     return kind, targets, f"statement: {modals[0].lower_} {' '.join(acts)}"
 
 
+SPEAKER_POSSESSIVES = frozenset({"my", "our", "his", "her", "its"})
+"""Of the speaker's own side: "his country will not kneel"."""
+
+
+def _denies(content: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
+    """A negated content is a denial when it is about someone named or the speaker's side
+    ("Lukashenko said he had not invited them", "Germany said it was not true", "his country
+    will not kneel") or about nobody in particular; "said ticketed boaters weren't happy"
+    reports the state of people in general, no rejection."""
+    subjects = _subjects(content)
+    if not subjects:
+        return True
+    return any(
+        s.pos_ in ("PROPN", "PRON")
+        or s.ent_type_
+        or any(c.dep_ == "poss" and c.lower_ in SPEAKER_POSSESSIVES for c in s.children)
+        or _own_side(s, speaker, dicts)
+        for s in subjects
+    )
+
+
+BLAMING_ADJECTIVES = frozenset({"responsible", "guilty"})
+"""What CAMEO's "hold … responsible" (112) and "believe … responsible" (110) say of someone:
+that they are to blame."""
+
+
+def _blames(
+    content: Token, speaker: Sequence[Token], dicts: CodingDictionaries
+) -> tuple[str, tuple[Token, ...], str] | None:
+    """A content that blames: someone "was responsible for" it or "guilty", or an act called
+    a crime ("the attack was a war crime", a noun of CAMEO's &crime synset, as in "slam …
+    &crime" 111): an accusation (ACCUSE) of the one blamed."""
+    if content.lemma_.lower() != "be":
+        return None
+    subjects = [s for s in _subjects(content) if s.dep_ in SUBJECT_DEPS]
+    crimes = {p.split()[-1] for p in dicts.synset("&crime") if p.split()}
+    for child in content.children:
+        blames = child.dep_ == "acomp" and child.lower_ in BLAMING_ADJECTIVES
+        crime = child.dep_ == "attr" and child.lemma_.lower() in crimes
+        if not (blames or crime):
+            continue
+        blamed = tuple(
+            s
+            for s in subjects
+            if s.pos_ in ("PROPN", "PRON") or s.ent_type_ or _identified(s)
+            if s.lower_ not in FIRST_PERSON and not _own_side(s, speaker, dicts)
+        )
+        if blames and not blamed:
+            return None
+        return "ACCUSE", blamed, f"statement blaming: {child.lower_}"
+    return None
+
+
+def _imperative(content: Token) -> bool:
+    """ "Stop the violence now," the Pope said: a bare command is a request to whoever it
+    is addressed to (CAMEO 02)."""
+    if content.tag_ != "VB" or content.dep_ not in ("ccomp", "parataxis"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in content.children):
+        return False
+    return content.i < content.head.i  # the quotation opens the sentence
+
+
 def _content(verb: Token) -> Token | None:
     """The complement clause of a verb of saying: what was said."""
     return next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
@@ -203,11 +266,16 @@ def _statement(
             return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
     if reported:
         return None  # the act said is an event of its own
-    if any(c.dep_ == "neg" for c in content.children):
+    if any(c.dep_ == "neg" for c in content.children) and _denies(content, speaker_tokens, dicts):
         return "REJECT", (), "statement denying"
     offer = _offer(content, speaker_tokens, dicts)
     if offer is not None:
         return offer
+    blamed = _blames(content, speaker_tokens, dicts)
+    if blamed is not None:
+        return blamed
+    if _imperative(content):
+        return "REQUEST", (), f"statement: imperative {content.lower_}"
     modals = [c for c in content.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
     if modals:
         obliged = [s for s in _subjects(content) if s.lower_ not in FIRST_PERSON]
