@@ -20,13 +20,14 @@ from geo.events.located import (
     LOCATION_HEADS,
     ParsedDoc,
     dateline_place,
+    dateline_span,
     event_places,
     place_roles,
 )
 from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
-from geo.events.statements import statement_predicates
+from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -155,13 +156,14 @@ def extract_events(
     dicts = dictionaries or load_coding_dictionaries()
     parsed = ParsedDoc(doc)
     places_named = [t for t in analysed.toponyms if t.toponym.label != FACILITY_LABEL]
-    actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value)
+    agency = find_dateline_agency(text)
+    filed = [s for s in (dateline_span(text, analysed.toponyms), agency) if s is not None]
+    actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value, filed)
     spans = [
         span
         for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
         if span is not None
     ]
-    agency = find_dateline_agency(text)
     dateline = dateline_place(text, analysed.toponyms)
     countries = _country_places(analysed.toponyms)
     events: list[Event] = []
@@ -198,11 +200,13 @@ def extract_events(
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
+            if _accuses_the_dateline(predicate, filed):
+                continue  # "KUZNICA (AP) - … police said": the place filed from did nothing
             roles = participants(predicate, actors)
             event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
-            sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
+            sources = roles.sources
             reporting = predicate
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
@@ -356,13 +360,12 @@ def _on_own_ground(
     return (*places, located)
 
 
-def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:
-    """A news agency named in the dateline ("(Reuters)") reports; it does not act."""
-    if agency is None:
+def _accuses_the_dateline(predicate: CodedPredicate, filed: Sequence[Span]) -> bool:
+    """A report taken for an accusation whose accused all stand in the dateline."""
+    heads = predicate.target_heads
+    if not heads or not predicate.evidence.startswith(REPORTING_EVIDENCE):
         return False
-    return any(
-        m.actor.id == actor.id and agency.contains(Span(m.start, m.end)) for m in analysed.actors
-    )
+    return all(any(s.start <= h.idx < s.end for s in filed) for h in heads)
 
 
 def _located_places(

@@ -244,18 +244,29 @@ _DATELINE_TAIL = re.compile(
 _AFTER_HEADLINE = re.compile(r"[.!?][\"”’']?\s+$")
 
 
-def dateline_place(text: str, toponyms: Sequence[ResolvedToponym]) -> ResolvedToponym | None:
-    """The resolved place of the article's dateline ("KYIV (AP) — …", "Warsaw, Nov 9 -"):
-    a place name that opens a paragraph (or, in capitals, follows the headline) and is
-    followed by a dash, perhaps via a region and an agency."""
+def dateline_span(text: str, toponyms: Sequence[ResolvedToponym]) -> Span | None:
+    """The whole dateline ("KUZNICA, Poland (AP) -"), from its place to its dash, resolved
+    or not: it says where the story was filed and by whom, so nothing in it is a party to
+    an event."""
     for t in toponyms:
-        if t.place is None:
-            continue
-        line_start = text.rfind("\n", 0, t.toponym.start) + 1
-        before = text[line_start : t.toponym.start]
-        opens = not before.strip() or (
-            t.toponym.text.isupper() and _AFTER_HEADLINE.search(before) is not None
-        )
-        if opens and _DATELINE_TAIL.match(text, t.toponym.end):
-            return t
+        if _opens_dateline(text, t):
+            tail = _DATELINE_TAIL.match(text, t.toponym.end)
+            if tail is not None:
+                return Span(t.toponym.start, tail.end())
     return None
+
+
+def _opens_dateline(text: str, t: ResolvedToponym) -> bool:
+    """A place name that opens a paragraph (or, in capitals, follows the headline) and is
+    followed by a dash, perhaps via a region and an agency."""
+    line_start = text.rfind("\n", 0, t.toponym.start) + 1
+    before = text[line_start : t.toponym.start]
+    opens = not before.strip() or (
+        t.toponym.text.isupper() and _AFTER_HEADLINE.search(before) is not None
+    )
+    return opens and _DATELINE_TAIL.match(text, t.toponym.end) is not None
+
+
+def dateline_place(text: str, toponyms: Sequence[ResolvedToponym]) -> ResolvedToponym | None:
+    """The resolved place of the article's dateline ("KYIV (AP) — …", "Warsaw, Nov 9 -")."""
+    return next((t for t in toponyms if t.place is not None and _opens_dateline(text, t)), None)

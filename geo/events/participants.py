@@ -29,7 +29,7 @@ from geo.events.predicates import (
 )
 from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
-from geo.model import Actor, ActorMention, ResolvedToponym
+from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
 from geo.nlp import country_lexicon, country_name
 
@@ -112,12 +112,19 @@ class ArticleActors:
         toponyms: Sequence[ResolvedToponym],
         dicts: CodingDictionaries,
         on: dt.date | None,
+        reporting: Sequence[Span] = (),
     ) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.reporting = tuple(reporting)
+        """Spans saying who reports and from where (the dateline "KUZNICA, Poland (AP) -"):
+        nothing in them is a party to an event."""
         self._starts = [m.start for m in self.mentions]
         self.toponyms = [t for t in toponyms if t.place is not None]
         self.dicts = dicts
         self.on = on
+
+    def _reports(self, token: Token) -> bool:
+        return any(s.start <= token.idx < s.end for s in self.reporting)
 
     def _mention_in(self, start: int, end: int, head: Token) -> Actor | None:
         inside = [m for m in self.mentions if start <= m.start and m.end <= end]
@@ -273,7 +280,9 @@ class ArticleActors:
             return self._pronoun(head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:
             return None  # "on the Belarus-Poland border" is a place, not a state acting
-        tokens = _name_tokens(head)
+        if self._reports(head):
+            return None
+        tokens = [t for t in _name_tokens(head) if t is head or not self._reports(t)]
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
