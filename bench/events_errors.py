@@ -30,7 +30,8 @@ def _pairs(gold: dict, pred: dict):
         used: set[int] = set()
         for g in gdoc.get("events", []):
             cands = [
-                i for i, p in enumerate(events)
+                i
+                for i, p in enumerate(events)
                 if i not in used and p["start"] <= g["trigger_start"] < p["end"]
             ]
             if not cands:
@@ -45,8 +46,8 @@ def errors(gold: dict, pred: dict, field: str) -> list[str]:
     sc = _scorer()
     out = []
     for doc_id, text, g, p in _pairs(gold, pred):
-        sentence = text[g["start"]:g["end"]].replace("\n", " ")[:140]
-        trigger = text[g["trigger_start"]:g["trigger_end"]]
+        sentence = text[g["start"] : g["end"]].replace("\n", " ")[:140]
+        trigger = text[g["trigger_start"] : g["trigger_end"]]
         head = f"{doc_id} {g['type']}/{p.get('type')} [{trigger}]"
         if field == "actor":
             ga = g.get("source", []) + g.get("target", [])
@@ -58,8 +59,11 @@ def errors(gold: dict, pred: dict, field: str) -> list[str]:
                     f"  pred {p.get('source')} -> {p.get('target')}\n  {sentence!r}"
                 )
         elif field == "role":
-            missed = [s for s in g.get("source", [])
-                      if not any(sc.names_match(s, x) for x in p.get("source", []))]
+            missed = [
+                s
+                for s in g.get("source", [])
+                if not any(sc.names_match(s, x) for x in p.get("source", []))
+            ]
             if missed:
                 out.append(
                     f"{head} source {missed} not predicted as source\n"
@@ -70,12 +74,9 @@ def errors(gold: dict, pred: dict, field: str) -> list[str]:
             extra = [x.get("name") for x in pl if not sc._place_hit(x, gl)]
             missed = [x.get("name") for x in gl if not sc._place_hit(x, pl)]
             if extra or missed:
-                out.append(
-                    f"{head} missed {missed} extra {extra}\n  {sentence!r}"
-                )
-        elif field == "date":
-            if g.get("date") and not sc._date_agrees(g["date"], p.get("date")):
-                out.append(f"{head} gold {g['date']} pred {p.get('date')}\n  {sentence!r}")
+                out.append(f"{head} missed {missed} extra {extra}\n  {sentence!r}")
+        elif field == "date" and g.get("date") and not sc._date_agrees(g["date"], p.get("date")):
+            out.append(f"{head} gold {g['date']} pred {p.get('date')}\n  {sentence!r}")
     return out
 
 

@@ -50,3 +50,37 @@ def test_nothing_in_the_dateline_is_an_actor(nlp):
 def test_a_generic_body_reporting_its_own_act_accuses_no_one(events):
     found = events(["Polish police detained five migrants on Tuesday, police said."])
     assert [(e.event_type, _trigger(e)) for e in found] == [("COERCE", "detained")]
+
+
+def _located(event):
+    return sorted(ep.place.name for ep in event.places if ep.role == "located")
+
+
+def test_an_act_at_a_border_is_located_in_its_countries_or_its_sides(events):
+    found = events(["Poland said an attempt to storm its border with Belarus failed on Monday."])
+    assert _located(_by_trigger(found, "attempt")) == ["Belarus", "Poland"]
+    massed = _only(events(["Poland massed thousands of soldiers on the Belarus-Poland border."]))
+    assert _located(massed) == ["Poland"]  # the acting side's ground
+
+
+def test_a_bare_border_is_the_articles_and_a_border_as_topic_locates_nothing(events):
+    found = events(
+        ["Poland closed its border with Belarus.", "An attempt to storm the border failed."]
+    )
+    assert _located(_by_trigger(found, "attempt")) == ["Belarus", "Poland"]
+    talks = _only(events(["Duda and Lukashenko discussed tension on the Belarus-Poland border."]))
+    assert _located(talks) == []
+
+
+def test_those_waiting_at_a_border_are_on_the_side_they_come_from(events):
+    found = events(
+        [
+            "Poland stopped migrants entering from Belarus on the Belarus-Poland border.",
+            "Thousands of migrants gathered at the border on Monday.",
+        ]
+    )
+    assert _located(_by_trigger(found, "gathered")) == ["Belarus"]
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)

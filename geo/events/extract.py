@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from geo.events.borders import at_border, find_borders, origin_side
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import (
     LOCATION_HEADS,
@@ -166,6 +167,9 @@ def extract_events(
     ]
     dateline = dateline_place(text, analysed.toponyms)
     countries = _country_places(analysed.toponyms)
+    borders = find_borders(doc, parsed.lemmas, analysed.toponyms)
+    pair = next((b.countries for b in borders if len(b.countries) == 2), ())
+    origin = origin_side(doc, parsed.lemmas, pair)
     events: list[Event] = []
     reported: set[str] = set()
     carried: tuple[dt.date | None, str] | None = None
@@ -197,6 +201,7 @@ def extract_events(
             if t.place is not None and span.contains(Span(t.toponym.start, t.toponym.end))
         ]
         places = _located_places(parsed, span, toponyms, text)
+        heads = {p.verb.i for p in predicates}
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
@@ -211,6 +216,17 @@ def extract_events(
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
             own = _own_places(places, reporting, verbs, roles, doc)
+            own = at_border(
+                own,
+                predicate.verb.i,
+                borders,
+                doc,
+                (span.start, span.end),
+                heads,
+                sources,
+                countries,
+                origin,
+            )
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:
