@@ -84,3 +84,17 @@ def test_those_waiting_at_a_border_are_on_the_side_they_come_from(events):
 
 def _by_trigger(found, trigger):
     return next(e for e in found if _trigger(e) == trigger)
+
+
+def test_brussels_acting_is_the_european_union_not_belgium(nlp):
+    from dataclasses import replace
+
+    from geo.model import Place
+
+    brussels = Place("Brussels", "city", "BE", 50.85, 4.35, "geonames", geonameid=2800866)
+    text = "Brussels condemned Belarus on Monday."
+    analysed = _analysed([text])
+    named = ResolvedToponym(Toponym(0, 8, "Brussels"), brussels, 1.0)
+    analysed = replace(analysed, toponyms=(named, *analysed.toponyms))
+    event = _only(extract_events(analysed, nlp(text)))
+    assert (_names(event.source_actors), _located(event)) == (["European Union"], [])

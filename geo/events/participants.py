@@ -32,6 +32,7 @@ from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
 from geo.nlp import country_lexicon, country_name
+from geo.nlp.actors.registry import ActorRegistry
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -49,6 +50,10 @@ MOTION_LEMMAS = frozenset(
 
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 """GeoNames features of capitals and independent political entities."""
+
+SEATS = {2800866: "european_union"}
+"""GeoNames ids of capitals that, acting, stand for the body seated there rather than their
+country: "Washington and Brussels condemned" is the United States and the European Union."""
 
 PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
 """Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
@@ -173,6 +178,11 @@ class ArticleActors:
             if place is None or not (start <= t.toponym.start and t.toponym.end <= end):
                 continue
             feature = dict(place.raw).get("feature")
+            seated = SEATS.get(place.geonameid or 0)
+            if seated is not None:
+                body = ActorRegistry.default().get(seated)
+                if body is not None:
+                    return body
             if place.kind == "country" or feature in GOVERNMENT_FEATURES:
                 name = place.name if place.kind == "country" else country_name(place.country_code)
                 if name:
@@ -432,7 +442,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                     no_thing = no_thing and not is_thing_noun(thing)
                     forces.append(thing.lemma_.lower() in NATURAL_FORCES)
                 else:
-                    if actor.type == "government":
+                    if actor.type == "government" or actor.id in SEATS.values():
                         governments.append((token.idx, token.idx + len(token.text)))
                     if all(a.id != actor.id for a in (*sources, *targets)):
                         into.append(actor)
