@@ -23,6 +23,7 @@ def events(nlp):
         analysed = _analysed(sentences, **kwargs)
         return extract_events(analysed, nlp(analysed.article.text))
 
+    run.nlp = nlp
     return run
 
 
@@ -98,3 +99,24 @@ def test_brussels_acting_is_the_european_union_not_belgium(nlp):
     analysed = replace(analysed, toponyms=(named, *analysed.toponyms))
     event = _only(extract_events(analysed, nlp(text)))
     assert (_names(event.source_actors), _located(event)) == (["European Union"], [])
+
+
+def test_forces_deployed_are_no_target_and_a_count_is_no_name(events):
+    massed = _only(events(["Poland massed 12,000 soldiers near Kuznica on Monday."]))
+    assert (massed.event_type, _names(massed.target_actors)) == ("MOBILIZE", [])
+    fined = _only(events(["Officers fined more than 300 boaters on Monday."]))
+    assert _names(fined.target_actors) == ["boaters"]
+
+
+def test_refugees_are_named_as_the_sentence_names_them(events):
+    from dataclasses import replace
+
+    from geo.model import Actor, ActorMention
+
+    text = "Police detained 50 Afghan refugees near Kuznica on Monday."
+    analysed = _analysed([text])
+    start = text.index("refugees")
+    merged = ActorMention(start, start + 8, "refugees", Actor("migrants", "Migrants", "group"))
+    analysed = replace(analysed, actors=(*analysed.actors, merged))
+    found = extract_events(analysed, events.nlp(text))
+    assert _names(_only(found).target_actors) == ["Afghan refugees"]

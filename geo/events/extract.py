@@ -212,6 +212,9 @@ def extract_events(
             if event_type is None:
                 continue
             sources = roles.sources
+            targets = roles.targets
+            if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
+                targets = tuple(t for t in targets if not t.id.startswith(DEPLOYED_AGENTS))
             reporting = predicate
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
@@ -236,7 +239,7 @@ def extract_events(
                     id=event_id(article.id, span.start, span.end, predicate.trigger_start),
                     article_id=article.id,
                     event_type=event_type,
-                    actors=_unique_actors((*sources, *roles.targets)),
+                    actors=_unique_actors((*sources, *targets)),
                     date=date,
                     date_precision=precision,
                     places=_on_own_ground(own, event_type, sources, countries),
@@ -252,7 +255,7 @@ def extract_events(
                     trigger_start=predicate.trigger_start,
                     trigger_end=predicate.trigger_end,
                     source_actors=sources,
-                    target_actors=roles.targets,
+                    target_actors=targets,
                     cameo=predicate.cameo,
                 )
             )

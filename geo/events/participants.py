@@ -296,6 +296,8 @@ class ArticleActors:
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
+        if actor is not None and actor.id == MERGED_GROUP:
+            actor = None  # named below as written: "Turkish Kurd refugees", "Iraqi migrants"
         if actor is None:
             actor = self._title_holder(head, tokens)
         if actor is None:
@@ -303,13 +305,14 @@ class ArticleActors:
         words = [t.text for t in tokens]
         if actor is None:
             actor = self._phoenix([w.lower() for w in words], tokens.index(head))
+        uncounted = [t.text for t in tokens if t is head or not _counting(t)]
         if actor is None:
-            actor = self._agent(head, words, start, end)
+            actor = self._agent(head, uncounted, start, end)
         if actor is None and head.ent_type_ in NAMED_ENTITY_TYPES:
             actor = _named_entity(head)
         plural_subject = head.tag_ == "NNS" and head.dep_ in SUBJECT_DEPS
         if actor is None and (is_people_noun(head) or plural_subject) and not is_thing_noun(head):
-            phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
+            phrase = " ".join(w for w in uncounted if w.lower() not in DETERMINERS)
             slug = normalize_name(phrase).replace(" ", "_")
             actor = Actor(f"group_{slug}", phrase, "group")
         return actor
@@ -318,6 +321,22 @@ class ArticleActors:
 NAME_DEPS = frozenset({"compound", "appos", "flat"})
 """Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
 minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+MERGED_GROUP = "migrants"
+"""The actor stage's one group for migrants, refugees and asylum-seekers (the seeds' actor);
+an event's party is the group the sentence names."""
+COUNTING_DEPS = frozenset({"nummod", "quantmod"})
+
+
+def _counting(token: Token) -> bool:
+    """A word counting a group ("more than 300 boaters", "12,000 troops"): not its name."""
+    for t in (token, *token.ancestors):
+        if t.dep_ in COUNTING_DEPS or t.like_num:
+            return True
+        if t.pos_ in ("NOUN", "PROPN"):
+            return False
+    return False
 
 
 def _demonym_country(head: Token) -> str | None:
