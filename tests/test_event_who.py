@@ -120,3 +120,11 @@ def test_refugees_are_named_as_the_sentence_names_them(events):
     analysed = replace(analysed, actors=(*analysed.actors, merged))
     found = extract_events(analysed, events.nlp(text))
     assert _names(_only(found).target_actors) == ["Afghan refugees"]
+
+
+def test_forces_a_state_reports_are_its_own_named_by_the_role_table(events):
+    found = events(["Poland said soldiers detained 45 migrants near Kuznica on Monday."])
+    detained = _by_trigger(found, "detained")
+    assert _names(detained.source_actors) == ["Armed Forces of Poland"]
+    military = _by_trigger(events(["Poland said military police detained 45 men."]), "detained")
+    assert "military police" in _names(military.source_actors)  # no role-table police

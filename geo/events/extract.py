@@ -214,7 +214,7 @@ def extract_events(
             sources = roles.sources
             targets = roles.targets
             if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
-                targets = tuple(t for t in targets if not t.id.startswith(DEPLOYED_AGENTS))
+                targets = tuple(t for t in targets if not _is_force(t))
             reporting = predicate
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
@@ -298,6 +298,14 @@ DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
 """Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
 
 
+FORCE_ROLES = ("_armed_forces", "_police", "_security_forces", "_border_guard")
+"""Ids of a state's forces named by the role table ("Armed Forces of Poland": pl_armed_forces)."""
+
+
+def _is_force(actor: Actor) -> bool:
+    return actor.id.startswith(DEPLOYED_AGENTS) or actor.id.endswith(FORCE_ROLES)
+
+
 def _sent_to_someone(predicate: CodedPredicate) -> bool:
     return any(c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in predicate.verb.children)
 
@@ -320,11 +328,7 @@ def settled_type(
     if plover != "OTHER" and thing_did_it:
         return None
     sent = predicate is not None and (predicate.cameo or "").startswith("062")
-    if (
-        sent
-        and not _sent_to_someone(predicate)
-        and all(t.id.startswith(DEPLOYED_AGENTS) for t in roles.targets)
-    ):
+    if sent and not _sent_to_someone(predicate) and all(_is_force(t) for t in roles.targets):
         return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
     if plover in DYADIC_TYPES and not roles.targets and len(roles.sources) < 2:
         return None  # "the two presidents held talks" has its other side among the sources

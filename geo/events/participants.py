@@ -33,6 +33,8 @@ from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
 from geo.nlp import country_lexicon, country_name
 from geo.nlp.actors.registry import ActorRegistry
+from geo.nlp.actors.roles import Role, role_actor, role_named
+from geo.nlp.actors.words import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -120,6 +122,7 @@ class ArticleActors:
         reporting: Sequence[Span] = (),
     ) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._reading_report = False
         self.reporting = tuple(reporting)
         """Spans saying who reports and from where (the dateline "KUZNICA, Poland (AP) -"):
         nothing in them is a party to an event."""
@@ -208,18 +211,43 @@ class ArticleActors:
         if entry is None:
             return None
         phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
-        country = next(
+        local = next(
             (
                 t.place.country_code
                 for t in self.toponyms
                 if t.place is not None and start <= t.toponym.start and t.toponym.end <= end
             ),
             None,
-        ) or _demonym_country(head)
+        )  # "Kuznica police": a local body, kept with its place
+        country = local or _demonym_country(head)
+        if country is None and entry.label in FORCE_LABELS:
+            country = self._reporting_state(head)
+        role = role_named(list(words)) if country and not local else None
+        if role is not None and _qualified(words, role, self.dicts):
+            role = None  # "military police" is no police force of the role table
+        if role is not None and country:
+            actor_id, name = role_actor(role, country)
+            known = ActorRegistry.default().get(actor_id)
+            return known or Actor(actor_id, name, role.type, country)
         slug = normalize_name(phrase).replace(" ", "_")
         return Actor(
             f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
         )
+
+    def _reporting_state(self, head: Token) -> str | None:
+        """The country of the state body whose report names forces without a country
+        ("troops and soldiers stopped it," Poland's defence ministry tweeted): a state
+        reports its own forces' acts (as statements._own_side reads them)."""
+        if self._reading_report:
+            return None  # the speaker is itself forces with no country
+        self._reading_report = True
+        try:
+            speaker = self._speaker(head)
+        finally:
+            self._reading_report = False
+        if speaker is None or speaker.type == "person":
+            return None
+        return speaker.country_code
 
     def _pronoun(self, token: Token) -> Actor | None:
         word = token.lower_
@@ -323,10 +351,18 @@ NAME_DEPS = frozenset({"compound", "appos", "flat"})
 minister"); prepositional phrases and clauses hanging off it are not."""
 
 
+FORCE_LABELS = frozenset({"military", "police"})
+"""Phoenix agent labels of a state's forces."""
 MERGED_GROUP = "migrants"
 """The actor stage's one group for migrants, refugees and asylum-seekers (the seeds' actor);
 an event's party is the group the sentence names."""
 COUNTING_DEPS = frozenset({"nummod", "quantmod"})
+
+
+def _qualified(words: Sequence[str], role: Role, dicts: CodingDictionaries) -> bool:
+    """Whether a word before the role's own names another body: "military police"."""
+    size = next(len(p) for p in role.phrases if [fold(w) for w in words[-len(p) :]] == list(p))
+    return any(dicts.agent(w.lower()) is not None for w in words[: len(words) - size])
 
 
 def _counting(token: Token) -> bool:
