@@ -128,3 +128,14 @@ def test_forces_a_state_reports_are_its_own_named_by_the_role_table(events):
     assert _names(detained.source_actors) == ["Armed Forces of Poland"]
     military = _by_trigger(events(["Poland said military police detained 45 men."]), "detained")
     assert "military police" in _names(military.source_actors)  # no role-table police
+
+
+def test_the_one_asked_to_act_and_the_recipient_of_an_offered_act_are_targets(events):
+    found = events(["Duda demanded that Lukashenko free the journalists."])
+    demanded = _by_trigger(found, "demanded")
+    assert (demanded.event_type, _names(demanded.target_actors)) == (
+        "REQUEST",
+        ["Alexander Lukashenko"],
+    )
+    promised = _only(events(["Duda promised on Monday to continue military aid to Lukashenko."]))
+    assert _names(promised.target_actors) == ["Alexander Lukashenko"]

@@ -476,6 +476,38 @@ def _subject_of(verb: Token) -> list[Token]:
     return []
 
 
+RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on"})
+"""Prepositions of an act's complement naming whom it is for or against: "promised to
+continue aid to Mozambique", "agreed to provide aid for Romania"."""
+ASKING_TYPES = frozenset({"REQUEST"})
+"""Acts whose target is the one asked to act: "demanded that the US cancel the sale"."""
+MAX_COMPLEMENTS = 2
+
+
+def _complement_targets(verb: Token, plover: str) -> list[Token]:
+    """Who an act is aimed at when the verb's own objects name no one: the subject asked
+    to act in its "that" clause (REQUEST: "demanded that Hamas renounce …"), or the
+    objects and recipients of the acts it completes ("offered to hand over to Britain")."""
+    found: list[Token] = []
+    if plover in ASKING_TYPES:
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if found:
+            return found
+    queue, seen = [c for c in verb.children if c.dep_ == "xcomp"], 0
+    while queue and seen < MAX_COMPLEMENTS:
+        act = queue.pop(0)
+        seen += 1
+        objects = [c for c in act.children if c.dep_ in ("dobj", "dative")]
+        found += objects
+        holders = [act, *objects]
+        for prep in (c for h in holders for c in h.children if c.dep_ == "prep"):
+            if prep.lower_ in RECIPIENT_PREPOSITIONS:
+                found += [c for c in prep.children if c.dep_ == "pobj"]
+        queue += [c for c in act.children if c.dep_ == "xcomp"]
+    return found
+
+
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
     if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
@@ -538,6 +570,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
+    if not targets:
+        add(targets, _complement_targets(verb, predicate.plover))
     return Participants(
         tuple(sources),
         tuple(targets),
