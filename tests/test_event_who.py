@@ -139,3 +139,10 @@ def test_the_one_asked_to_act_and_the_recipient_of_an_offered_act_are_targets(ev
     )
     promised = _only(events(["Duda promised on Monday to continue military aid to Lukashenko."]))
     assert _names(promised.target_actors) == ["Alexander Lukashenko"]
+
+
+def test_the_owner_of_an_act_or_proposal_aimed_at_is_the_target(events):
+    rejected = _only(events(["Poland rejected a Chilean peace proposal on Monday."]))
+    assert _names(rejected.target_actors) == ["Chile"]
+    condemned = _only(events(["Duda condemned Belarus' treatment of migrants on Monday."]))
+    assert _names(condemned.target_actors) == ["Belarus"]  # not the migrants

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.predicates import (
@@ -476,38 +477,6 @@ def _subject_of(verb: Token) -> list[Token]:
     return []
 
 
-RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on"})
-"""Prepositions of an act's complement naming whom it is for or against: "promised to
-continue aid to Mozambique", "agreed to provide aid for Romania"."""
-ASKING_TYPES = frozenset({"REQUEST"})
-"""Acts whose target is the one asked to act: "demanded that the US cancel the sale"."""
-MAX_COMPLEMENTS = 2
-
-
-def _complement_targets(verb: Token, plover: str) -> list[Token]:
-    """Who an act is aimed at when the verb's own objects name no one: the subject asked
-    to act in its "that" clause (REQUEST: "demanded that Hamas renounce …"), or the
-    objects and recipients of the acts it completes ("offered to hand over to Britain")."""
-    found: list[Token] = []
-    if plover in ASKING_TYPES:
-        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-            found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if found:
-            return found
-    queue, seen = [c for c in verb.children if c.dep_ == "xcomp"], 0
-    while queue and seen < MAX_COMPLEMENTS:
-        act = queue.pop(0)
-        seen += 1
-        objects = [c for c in act.children if c.dep_ in ("dobj", "dative")]
-        found += objects
-        holders = [act, *objects]
-        for prep in (c for h in holders for c in h.children if c.dep_ == "prep"):
-            if prep.lower_ in RECIPIENT_PREPOSITIONS:
-                found += [c for c in prep.children if c.dep_ == "pobj"]
-        queue += [c for c in act.children if c.dep_ == "xcomp"]
-    return found
-
-
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
     if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
@@ -550,6 +519,18 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     else:
         active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
         inanimate_source = bool(active) and not add(sources, active)
+
+    def add_aimed(heads: Sequence[Token]) -> None:
+        """The targets of the phrases an act is aimed at; of an act or utterance, its owner
+        ("condemned Belarus' manipulation of migrants": Belarus, "an Indian proposal")."""
+        for obj in heads:
+            owners, countries = owner_heads(obj, predicate.plover)
+            if (owners or countries) and not is_people_noun(obj) and not obj.ent_type_:
+                add(targets, owners)
+                targets.extend(c for c in countries if all(c.id != t.id for t in targets))
+            else:
+                add(targets, [obj])
+
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
         return Participants(
@@ -561,7 +542,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
-    add(targets, objects)
+    add_aimed(objects)
     for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
         for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
@@ -571,7 +552,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
     if not targets:
-        add(targets, _complement_targets(verb, predicate.plover))
+        add(targets, complement_targets(verb, predicate.plover))
     return Participants(
         tuple(sources),
         tuple(targets),
