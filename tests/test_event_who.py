@@ -146,3 +146,12 @@ def test_the_owner_of_an_act_or_proposal_aimed_at_is_the_target(events):
     assert _names(rejected.target_actors) == ["Chile"]
     condemned = _only(events(["Duda condemned Belarus' treatment of migrants on Monday."]))
     assert _names(condemned.target_actors) == ["Belarus"]  # not the migrants
+
+
+def test_a_place_named_by_of_after_a_noun_of_location_locates_as_it_does(events):
+    event = _only(
+        events(["Dozens of houses on the outskirts of Kuznica were destroyed by the waters."])
+    )
+    assert _located(event) == ["Kuznica"]
+    talks = _only(events(["Duda and Putin discussed the crisis on the borders of Belarus."]))
+    assert _located(talks) == []  # a border as topic, with the places of its phrase

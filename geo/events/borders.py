@@ -31,6 +31,8 @@ CLIMBED_VERB_DEPS = frozenset({"xcomp", "acl"})
 border", "an attempt to storm the border"."""
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 MAX_CLIMB = 8
+ATTACHED_DEPS = frozenset({"pobj", "dobj", "nsubjpass"})
+"""How a border is the place or object of an act: "at the border", "breached the border"."""
 WAITING_LEMMAS = frozenset(
     {"gather", "mass", "amass", "camp", "wait", "crowd", "assemble", "stay", "huddle", "queue"}
 )
@@ -44,8 +46,8 @@ class Border:
     i: int
     countries: tuple[str, ...]
     """ISO alpha-2 codes: two for a border between named countries, else what is known."""
-    modifiers: tuple[int, int]
-    """Character span of the noun phrase's words before the noun ("the Belarus-Poland")."""
+    phrase: tuple[int, int]
+    """Character span of its noun phrase ("the borders of Belarus with the EU countries")."""
 
 
 def _country_of(token: Token) -> str | None:
@@ -99,8 +101,9 @@ def find_borders(doc: Doc, lemmas: Sequence[str], toponyms: Sequence[ResolvedTop
         if lemma not in BORDER_LEMMAS or doc[i].pos_ not in ("NOUN", "PROPN"):
             continue
         noun = doc[i]
-        left = noun.left_edge.idx
-        found.append(Border(i, tuple(_named_countries(noun, toponyms)), (left, noun.idx)))
+        right = noun.right_edge
+        span = (noun.left_edge.idx, right.idx + len(right.text))
+        found.append(Border(i, tuple(_named_countries(noun, toponyms)), span))
     pair = next((b.countries for b in found if len(b.countries) >= 2), None)
     if pair is None:  # "the Belarusian border" and "the Polish border": one border
         sides = tuple(dict.fromkeys(c for b in found for c in b.countries))
@@ -135,7 +138,7 @@ def border_owner(noun: Token, predicates: Collection[int]) -> int | None:
     """The token index of the predicate whose act happens at the border, or None when the
     border is a topic ("tension on the border") or in a clause of its own ("accused Poland
     of deploying soldiers on the border": the deploying, not the accusing)."""
-    if noun.dep_ not in ("pobj", "dobj", "nsubjpass"):
+    if noun.dep_ not in ATTACHED_DEPS:
         return None
     token = noun
     for _ in range(MAX_CLIMB):
@@ -151,12 +154,6 @@ def border_owner(noun: Token, predicates: Collection[int]) -> int | None:
         if token.pos_ not in ("ADP", "VERB", "AUX"):
             return None
     return None
-
-
-def _topic(noun: Token, predicates: Collection[int]) -> bool:
-    """A border named as what something is about: "tension on the Belarus-Poland border"."""
-    prep = noun.head
-    return noun.dep_ == "pobj" and prep.head.pos_ == "NOUN" and prep.head.i not in predicates
 
 
 def at_border(
@@ -180,12 +177,12 @@ def at_border(
         return places
     out = list(places)
     for border in here:
-        left, noun_start = border.modifiers
-        inside = [k for k, p in enumerate(out) if left <= p.start < noun_start]
+        left, right = border.phrase
+        inside = [k for k, p in enumerate(out) if left <= p.start < right]
         owner = border_owner(doc[border.i], predicates)
         if owner != verb:
-            if owner is None and not _topic(doc[border.i], predicates):
-                continue
+            if doc[border.i].dep_ not in ATTACHED_DEPS:
+                continue  # "Ukraine's border was under control": no act's place
             for k in inside:
                 out[k] = replace(out[k], role="mentioned")
             continue

@@ -137,6 +137,18 @@ class ParsedDoc:
         return words
 
 
+def _of_a_location(words: Sequence[Word], word: Word) -> bool:
+    """A place named by "of" after a noun of location: "the vicinity of X", "the outskirts
+    of X", "the north of X" locate as the noun does."""
+    if word.dep != "pobj" or word.head < 0:
+        return False
+    preposition = words[word.head]
+    if preposition.lemma != "of" or preposition.head < 0:
+        return False
+    noun = words[preposition.head]
+    return noun.lemma in LOCATION_HEADS or noun.text.lower() in LOCATION_HEADS
+
+
 def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -> PlaceRole | None:
     for _ in range(len(words)):
         word = words[index]
@@ -149,6 +161,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
             if head.lemma not in LOCATION_HEADS and word.head not in place_words:
                 return "mentioned"
             index = word.head
+        elif _of_a_location(words, word):
+            index = words[word.head].head  # "in the vicinity of Ouagadougou": the vicinity's
         else:
             break
     word = words[index]
