@@ -155,3 +155,14 @@ def test_a_place_named_by_of_after_a_noun_of_location_locates_as_it_does(events)
     assert _located(event) == ["Kuznica"]
     talks = _only(events(["Duda and Putin discussed the crisis on the borders of Belarus."]))
     assert _located(talks) == []  # a border as topic, with the places of its phrase
+
+
+def test_the_state_an_act_of_saying_is_aimed_at_is_its_target_not_its_place(nlp):
+    from dataclasses import replace
+
+    text = "Duda lashed out at Minsk on Monday."
+    analysed = _analysed([text])
+    capital = replace(PLACES["Minsk"], raw=(("feature", "PPLC"),))
+    named = ResolvedToponym(Toponym(19, 24, "Minsk"), capital, 1.0)
+    event = _only(extract_events(replace(analysed, toponyms=(named,)), nlp(text)))
+    assert (_names(event.target_actors), _located(event)) == (["Belarus"], [])

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 TARGET_PREPOSITIONS = frozenset({"against", "with", "on", "upon", "toward", "towards", "to", "at"})
 """Prepositions whose object is the one acted upon ("imposed sanctions on Belarus")."""
+SPOKEN_AT = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT"})
+"""Acts of saying, whose "at"/"to" place is the state addressed ("lashed out at Minsk",
+"appealed to Washington"), not where they happened."""
 OBJECT_TARGETS = frozenset({"against", "on", "upon"})
 """Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
 
@@ -548,7 +551,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
-        if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:
+        motion = verb.lemma_.lower() in MOTION_LEMMAS
+        spoken = predicate.plover in SPOKEN_AT and not motion  # "lashed out at Minsk"
+        if (prep.lower_ in ("to", "at") and not spoken) or motion:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
     if not targets:
