@@ -166,3 +166,9 @@ def test_the_state_an_act_of_saying_is_aimed_at_is_its_target_not_its_place(nlp)
     named = ResolvedToponym(Toponym(19, 24, "Minsk"), capital, 1.0)
     event = _only(extract_events(replace(analysed, toponyms=(named,)), nlp(text)))
     assert (_names(event.target_actors), _located(event)) == (["Belarus"], [])
+
+
+def test_they_in_what_a_group_said_is_that_group(events):
+    found = events(["The rebels said on Monday that they would free the hostages."])
+    freed = _by_trigger(found, "free")
+    assert _names(freed.source_actors) == ["rebels"]

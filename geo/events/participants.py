@@ -306,7 +306,14 @@ class ArticleActors:
         for subject in clause.head.children:
             if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
                 actor = self.name(subject)
-                return actor if actor is not None and actor.type != "person" else None
+                if actor is None:
+                    return None
+                person = actor.type == "person"
+                if pronoun.lower_ in PERSON_PRONOUNS:
+                    return actor if person else None
+                if pronoun.lower_ in GROUP_PRONOUNS:  # "rebels said they would release"
+                    return actor if not person and subject.tag_ in ("NNS", "NNPS") else None
+                return actor if not person else None
         return None
 
     def name(self, head: Token) -> Actor | None:
@@ -317,6 +324,11 @@ class ArticleActors:
         if head.lower_ == "it":
             reporter = self._reporter(head)
             if reporter is not None:
+                return reporter
+        if head.lower_ in GROUP_PRONOUNS | PERSON_PRONOUNS and head.head.head.i < head.i:
+            reporter = self._reporter(head)  # "the rebels said they would release": them
+            named = self._pronoun(head) if reporter is None or not reporter.country_code else None
+            if reporter is not None and (named is None or reporter.type == "person"):
                 return reporter
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
