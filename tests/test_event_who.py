@@ -172,3 +172,8 @@ def test_they_in_what_a_group_said_is_that_group(events):
     found = events(["The rebels said on Monday that they would free the hostages."])
     freed = _by_trigger(found, "free")
     assert _names(freed.source_actors) == ["rebels"]
+
+
+def test_an_origin_is_mentioned_not_where_the_event_happened(events):
+    found = events(["Poland is on alert.", "Polish guards stopped migrants coming from Belarus."])
+    assert _located(_by_trigger(found, "stopped")) == ["Poland"]  # not the migrants' origin

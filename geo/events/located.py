@@ -55,6 +55,8 @@ LOCATIVE_PREPOSITIONS = _wordset(
     "throughout over off beyond via past towards toward to from"
 )
 DIRECTIONAL_PREPOSITIONS = frozenset({"to", "from", "towards", "toward"})
+ORIGIN_PREPOSITIONS = frozenset({"from"})
+"""An origin is mentioned, not where the event happened (EVENTS.md)."""
 """Locative only when attached to a verb: "flew to Minsk" vs "a letter to Warsaw"."""
 
 LOCATION_HEADS = _wordset(
@@ -170,6 +172,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
         return "mentioned"
     if word.dep == "pobj" and word.head >= 0:
         preposition = words[word.head]
+        if preposition.lemma in ORIGIN_PREPOSITIONS:
+            return "mentioned"  # "entering the country from Belarus": where they came from
         if preposition.lemma in DIRECTIONAL_PREPOSITIONS:
             attached_to_noun = preposition.head >= 0 and words[preposition.head].pos in NOMINAL
             return "mentioned" if attached_to_noun else "located"
