@@ -32,10 +32,7 @@ from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
-from geo.nlp import country_lexicon, country_name
-from geo.nlp.actors.registry import ActorRegistry
-from geo.nlp.actors.roles import Role, role_actor, role_named
-from geo.nlp.actors.words import fold
+from geo.nlp import ActorRegistry, country_lexicon, country_name, role_actor, role_named
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -226,10 +223,11 @@ class ArticleActors:
         country = local or _demonym_country(head)
         if country is None and entry.label in FORCE_LABELS:
             country = self._reporting_state(head)
-        role = role_named(list(words)) if country and not local else None
-        if role is not None and _qualified(words, role, self.dicts):
-            role = None  # "military police" is no police force of the role table
-        if role is not None and country:
+        named = role_named(list(words)) if country and not local else None
+        if named is not None and _qualified(words, named[1], self.dicts):
+            named = None  # "military police" is no police force of the role table
+        if named is not None and country:
+            role = named[0]
             actor_id, name = role_actor(role, country)
             known = ActorRegistry.default().get(actor_id)
             return known or Actor(actor_id, name, role.type, country)
@@ -375,9 +373,9 @@ an event's party is the group the sentence names."""
 COUNTING_DEPS = frozenset({"nummod", "quantmod"})
 
 
-def _qualified(words: Sequence[str], role: Role, dicts: CodingDictionaries) -> bool:
-    """Whether a word before the role's own names another body: "military police"."""
-    size = next(len(p) for p in role.phrases if [fold(w) for w in words[-len(p) :]] == list(p))
+def _qualified(words: Sequence[str], size: int, dicts: CodingDictionaries) -> bool:
+    """Whether a word before the role's own `size` words names another body: "military
+    police"."""
     return any(dicts.agent(w.lower()) is not None for w in words[: len(words) - size])
 
 

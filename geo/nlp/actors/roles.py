@@ -56,15 +56,15 @@ def _roles() -> tuple[dict[tuple[str, ...], Role], int]:
     return table, max(len(p) for p in table)
 
 
-def role_named(words: list[str]) -> Role | None:
-    """The role a phrase ends in ("12,000 soldiers", "riot police", "security personnel"):
-    the longest tail of its words that designates a state body."""
+def role_named(words: list[str]) -> tuple[Role, int] | None:
+    """The role a phrase ends in ("12,000 soldiers", "riot police", "security personnel"),
+    with how many of its last words name it: the longest tail that designates a state body."""
     table, max_len = _roles()
     folded = [fold(w) for w in words]
     for start in range(max(0, len(folded) - max_len), len(folded)):
         role = table.get(tuple(folded[start:]))
         if role is not None:
-            return role
+            return role, len(folded) - start
     return None
 
 
