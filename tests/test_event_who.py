@@ -177,3 +177,10 @@ def test_they_in_what_a_group_said_is_that_group(events):
 def test_an_origin_is_mentioned_not_where_the_event_happened(events):
     found = events(["Poland is on alert.", "Polish guards stopped migrants coming from Belarus."])
     assert _located(_by_trigger(found, "stopped")) == ["Poland"]  # not the migrants' origin
+
+
+def test_a_crossing_with_no_place_of_its_own_is_at_the_articles_border(events):
+    found = events(
+        ["Poland closed its border with Belarus.", "There were attempted crossings on Monday."]
+    )
+    assert _located(_by_trigger(found, "crossings")) == ["Belarus", "Poland"]

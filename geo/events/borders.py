@@ -197,11 +197,45 @@ def at_border(
                 out[k] = replace(
                     p, role="located" if p.place.country_code in sides else "mentioned"
                 )
-        have = {p.place.country_code for p in out if p.place.kind == "country"}
-        for code in sorted(sides - have):
-            named = countries.get(code)
-            if named is None or named.place is None:
-                continue
-            t = named.toponym
-            out.append(EventPlace(named.place, t.text, t.start, t.end, "located", named.precision))
+        _locate_in(out, sides, countries)
+    return tuple(out)
+
+
+def _locate_in(
+    out: list[EventPlace], codes: Collection[str], countries: dict[str, ResolvedToponym]
+) -> None:
+    """Adds the countries not yet among the places, at their first mention, located."""
+    have = {p.place.country_code for p in out if p.place.kind == "country"}
+    for code in sorted(set(codes) - have):
+        named = countries.get(code)
+        if named is None or named.place is None:
+            continue
+        t = named.toponym
+        out.append(EventPlace(named.place, t.text, t.start, t.end, "located", named.precision))
+
+
+CROSSING_LEMMAS = frozenset({"crossing", "cross", "breach", "storm"})
+"""Acts that happen at a border even where their sentence names none: "there were
+attempted crossings by two groups", in an article about the border between two states."""
+
+
+def crossing_places(
+    places: tuple[EventPlace, ...],
+    verb: Token,
+    pair: Sequence[str],
+    countries: dict[str, ResolvedToponym],
+) -> tuple[EventPlace, ...]:
+    """A crossing with no place of its own is at the article's border, in both countries."""
+    if len(pair) != 2 or any(p.role == "located" for p in places):
+        return places
+    words = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "acl"))]
+    if not any(w.lemma_.lower() in CROSSING_LEMMAS for w in words):
+        return places
+    out = [
+        replace(p, role="located")
+        if p.place.country_code in pair and p.place.kind == "country"
+        else p
+        for p in places
+    ]
+    _locate_in(out, pair, countries)
     return tuple(out)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from geo.events.borders import at_border, find_borders, origin_side
+from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import (
     LOCATION_HEADS,
@@ -230,6 +230,7 @@ def extract_events(
                 countries,
                 origin,
             )
+            own = crossing_places(own, predicate.verb, pair, countries)
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:
