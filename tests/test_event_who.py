@@ -184,3 +184,16 @@ def test_a_crossing_with_no_place_of_its_own_is_at_the_articles_border(events):
         ["Poland closed its border with Belarus.", "There were attempted crossings on Monday."]
     )
     assert _located(_by_trigger(found, "crossings")) == ["Belarus", "Poland"]
+
+
+def test_a_bare_body_is_the_one_of_its_role_named_before(events):
+    from dataclasses import replace
+
+    from geo.model import Actor, ActorMention
+
+    text = "Polish police detained five men. The police detained two more men on Tuesday."
+    analysed = _analysed([text])
+    police = Actor("pl_police", "Polish police", "government", "PL")
+    analysed = replace(analysed, actors=(ActorMention(0, 13, "Polish police", police),))
+    found = extract_events(analysed, events.nlp(text))
+    assert [_names(e.source_actors) for e in found] == [["Polish police"], ["Polish police"]]

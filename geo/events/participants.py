@@ -223,9 +223,12 @@ class ArticleActors:
         country = local or _demonym_country(head)
         if country is None and entry.label in FORCE_LABELS:
             country = self._reporting_state(head)
-        named = role_named(list(words)) if country and not local else None
+        named = role_named(list(words)) if not local else None
         if named is not None and _qualified(words, named[1], self.dicts):
             named = None  # "military police" is no police force of the role table
+        before = self._named_before(named[0].key, head.idx) if named and not country else None
+        if before is not None:
+            return before  # "the police": the police named before, with their country
         if named is not None and country:
             role = named[0]
             actor_id, name = role_actor(role, country)
@@ -235,6 +238,16 @@ class ArticleActors:
         return Actor(
             f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
         )
+
+    def _named_before(self, role: str, before: int) -> Actor | None:
+        """The body of that role last named with its country ("Polish police posted a video
+        … as the police play an announcement"), or None."""
+        earlier = [
+            m.actor
+            for m in self.mentions
+            if m.start < before and m.actor.country_code and m.actor.id.endswith(f"_{role}")
+        ]
+        return earlier[-1] if earlier else None
 
     def _reporting_state(self, head: Token) -> str | None:
         """The country of the state body whose report names forces without a country
