@@ -15,18 +15,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import (
     LOCATION_HEADS,
     ParsedDoc,
     dateline_place,
+    dateline_span,
     event_places,
     place_roles,
 )
 from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
-from geo.events.statements import statement_predicates
+from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -160,15 +162,19 @@ def extract_events(
     dicts = dictionaries or load_coding_dictionaries()
     parsed = ParsedDoc(doc)
     places_named = [t for t in analysed.toponyms if t.toponym.label != FACILITY_LABEL]
-    actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value)
+    agency = find_dateline_agency(text)
+    filed = [s for s in (dateline_span(text, analysed.toponyms), agency) if s is not None]
+    actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value, filed)
     spans = [
         span
         for span in (_trim_boilerplate(s, article.boilerplate, text) for s in analysed.sentences)
         if span is not None
     ]
-    agency = find_dateline_agency(text)
     dateline = dateline_place(text, analysed.toponyms)
     countries = _country_places(analysed.toponyms)
+    borders = find_borders(doc, parsed.lemmas, analysed.toponyms)
+    pair = next((b.countries for b in borders if len(b.countries) == 2), ())
+    origin = origin_side(doc, parsed.lemmas, pair)
     events: list[Event] = []
     reported: set[str] = set()
     carried: tuple[dt.date | None, str] | None = None
@@ -200,18 +206,36 @@ def extract_events(
             if t.place is not None and span.contains(Span(t.toponym.start, t.toponym.end))
         ]
         places = _located_places(parsed, span, toponyms, text)
+        heads = {p.verb.i for p in predicates}
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
+            if _accuses_the_dateline(predicate, filed):
+                continue  # "KUZNICA (AP) - … police said": the place filed from did nothing
             roles = participants(predicate, actors)
             event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
-            sources = tuple(a for a in roles.sources if not _in_agency(a, agency, analysed))
+            sources = roles.sources
+            targets = roles.targets
+            if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
+                targets = tuple(t for t in targets if not _is_force(t))
             reporting = predicate
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
             own = _own_places(places, reporting, verbs, roles, doc)
+            own = at_border(
+                own,
+                predicate.verb.i,
+                borders,
+                doc,
+                (span.start, span.end),
+                heads,
+                sources,
+                countries,
+                origin,
+            )
+            own = crossing_places(own, predicate.verb, pair, countries)
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:
@@ -221,7 +245,7 @@ def extract_events(
                     id=event_id(article.id, span.start, span.end, predicate.trigger_start),
                     article_id=article.id,
                     event_type=event_type,
-                    actors=_unique_actors((*sources, *roles.targets)),
+                    actors=_unique_actors((*sources, *targets)),
                     date=date,
                     date_precision=precision,
                     places=_on_own_ground(own, event_type, sources, countries),
@@ -237,7 +261,7 @@ def extract_events(
                     trigger_start=predicate.trigger_start,
                     trigger_end=predicate.trigger_end,
                     source_actors=sources,
-                    target_actors=roles.targets,
+                    target_actors=targets,
                     cameo=predicate.cameo,
                 )
             )
@@ -353,6 +377,14 @@ DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
 """Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
 
 
+FORCE_ROLES = ("_armed_forces", "_police", "_security_forces", "_border_guard")
+"""Ids of a state's forces named by the role table ("Armed Forces of Poland": pl_armed_forces)."""
+
+
+def _is_force(actor: Actor) -> bool:
+    return actor.id.startswith(DEPLOYED_AGENTS) or actor.id.endswith(FORCE_ROLES)
+
+
 def _sent_to_someone(predicate: CodedPredicate) -> bool:
     """Forces sent "to Ukraine" go to someone; "to the border" to a place (deployed)."""
     for c in predicate.verb.children:
@@ -381,11 +413,7 @@ def settled_type(
     if plover != "OTHER" and thing_did_it:
         return None
     sent = predicate is not None and (predicate.cameo or "").startswith("062")
-    if (
-        sent
-        and not _sent_to_someone(predicate)
-        and all(t.id.startswith(DEPLOYED_AGENTS) for t in roles.targets)
-    ):
+    if sent and not _sent_to_someone(predicate) and all(_is_force(t) for t in roles.targets):
         return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
     alone = not roles.targets and len(roles.sources) < 2
     if alone and predicate is not None and _partner_named(predicate):
@@ -443,13 +471,12 @@ def _on_own_ground(
     return (*places, located)
 
 
-def _in_agency(actor: Actor, agency: Span | None, analysed: AnalysedArticle) -> bool:
-    """A news agency named in the dateline ("(Reuters)") reports; it does not act."""
-    if agency is None:
+def _accuses_the_dateline(predicate: CodedPredicate, filed: Sequence[Span]) -> bool:
+    """A report taken for an accusation whose accused all stand in the dateline."""
+    heads = predicate.target_heads
+    if not heads or not predicate.evidence.startswith(REPORTING_EVIDENCE):
         return False
-    return any(
-        m.actor.id == actor.id and agency.contains(Span(m.start, m.end)) for m in analysed.actors
-    )
+    return all(any(s.start <= h.idx < s.end for s in filed) for h in heads)
 
 
 def _located_places(

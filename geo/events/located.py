@@ -55,6 +55,8 @@ LOCATIVE_PREPOSITIONS = _wordset(
     "throughout over off beyond via past towards toward to from"
 )
 DIRECTIONAL_PREPOSITIONS = frozenset({"to", "from", "towards", "toward"})
+ORIGIN_PREPOSITIONS = frozenset({"from"})
+"""An origin is mentioned, not where the event happened (EVENTS.md)."""
 """Locative only when attached to a verb: "flew to Minsk" vs "a letter to Warsaw"."""
 
 LOCATION_HEADS = _wordset(
@@ -137,6 +139,18 @@ class ParsedDoc:
         return words
 
 
+def _of_a_location(words: Sequence[Word], word: Word) -> bool:
+    """A place named by "of" after a noun of location: "the vicinity of X", "the outskirts
+    of X", "the north of X" locate as the noun does."""
+    if word.dep != "pobj" or word.head < 0:
+        return False
+    preposition = words[word.head]
+    if preposition.lemma != "of" or preposition.head < 0:
+        return False
+    noun = words[preposition.head]
+    return noun.lemma in LOCATION_HEADS or noun.text.lower() in LOCATION_HEADS
+
+
 def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -> PlaceRole | None:
     for _ in range(len(words)):
         word = words[index]
@@ -149,6 +163,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
             if head.lemma not in LOCATION_HEADS and word.head not in place_words:
                 return "mentioned"
             index = word.head
+        elif _of_a_location(words, word):
+            index = words[word.head].head  # "in the vicinity of Ouagadougou": the vicinity's
         else:
             break
     word = words[index]
@@ -156,6 +172,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
         return "mentioned"
     if word.dep == "pobj" and word.head >= 0:
         preposition = words[word.head]
+        if preposition.lemma in ORIGIN_PREPOSITIONS:
+            return "mentioned"  # "entering the country from Belarus": where they came from
         if preposition.lemma in DIRECTIONAL_PREPOSITIONS:
             attached_to_noun = preposition.head >= 0 and words[preposition.head].pos in NOMINAL
             return "mentioned" if attached_to_noun else "located"
@@ -244,18 +262,29 @@ _DATELINE_TAIL = re.compile(
 _AFTER_HEADLINE = re.compile(r"[.!?][\"”’']?\s+$")
 
 
-def dateline_place(text: str, toponyms: Sequence[ResolvedToponym]) -> ResolvedToponym | None:
-    """The resolved place of the article's dateline ("KYIV (AP) — …", "Warsaw, Nov 9 -"):
-    a place name that opens a paragraph (or, in capitals, follows the headline) and is
-    followed by a dash, perhaps via a region and an agency."""
+def dateline_span(text: str, toponyms: Sequence[ResolvedToponym]) -> Span | None:
+    """The whole dateline ("KUZNICA, Poland (AP) -"), from its place to its dash, resolved
+    or not: it says where the story was filed and by whom, so nothing in it is a party to
+    an event."""
     for t in toponyms:
-        if t.place is None:
-            continue
-        line_start = text.rfind("\n", 0, t.toponym.start) + 1
-        before = text[line_start : t.toponym.start]
-        opens = not before.strip() or (
-            t.toponym.text.isupper() and _AFTER_HEADLINE.search(before) is not None
-        )
-        if opens and _DATELINE_TAIL.match(text, t.toponym.end):
-            return t
+        if _opens_dateline(text, t):
+            tail = _DATELINE_TAIL.match(text, t.toponym.end)
+            if tail is not None:
+                return Span(t.toponym.start, tail.end())
     return None
+
+
+def _opens_dateline(text: str, t: ResolvedToponym) -> bool:
+    """A place name that opens a paragraph (or, in capitals, follows the headline) and is
+    followed by a dash, perhaps via a region and an agency."""
+    line_start = text.rfind("\n", 0, t.toponym.start) + 1
+    before = text[line_start : t.toponym.start]
+    opens = not before.strip() or (
+        t.toponym.text.isupper() and _AFTER_HEADLINE.search(before) is not None
+    )
+    return opens and _DATELINE_TAIL.match(text, t.toponym.end) is not None
+
+
+def dateline_place(text: str, toponyms: Sequence[ResolvedToponym]) -> ResolvedToponym | None:
+    """The resolved place of the article's dateline ("KYIV (AP) — …", "Warsaw, Nov 9 -")."""
+    return next((t for t in toponyms if t.place is not None and _opens_dateline(text, t)), None)

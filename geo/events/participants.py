@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.predicates import (
@@ -29,15 +30,18 @@ from geo.events.predicates import (
 )
 from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
-from geo.model import Actor, ActorMention, ResolvedToponym
+from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
-from geo.nlp import country_lexicon, country_name
+from geo.nlp import ActorRegistry, country_lexicon, country_name, role_actor, role_named
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 TARGET_PREPOSITIONS = frozenset({"against", "with", "on", "upon", "toward", "towards", "to", "at"})
 """Prepositions whose object is the one acted upon ("imposed sanctions on Belarus")."""
+SPOKEN_AT = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT"})
+"""Acts of saying, whose "at"/"to" place is the state addressed ("lashed out at Minsk",
+"appealed to Washington"), not where they happened."""
 OBJECT_TARGETS = frozenset({"against", "on", "upon"})
 """Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
 
@@ -49,6 +53,10 @@ MOTION_LEMMAS = frozenset(
 
 GOVERNMENT_FEATURES = frozenset({"PPLC", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL"})
 """GeoNames features of capitals and independent political entities."""
+
+SEATS = {2800866: "european_union"}
+"""GeoNames ids of capitals that, acting, stand for the body seated there rather than their
+country: "Washington and Brussels condemned" is the United States and the European Union."""
 
 PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
 """Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
@@ -112,12 +120,20 @@ class ArticleActors:
         toponyms: Sequence[ResolvedToponym],
         dicts: CodingDictionaries,
         on: dt.date | None,
+        reporting: Sequence[Span] = (),
     ) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._reading_report = False
+        self.reporting = tuple(reporting)
+        """Spans saying who reports and from where (the dateline "KUZNICA, Poland (AP) -"):
+        nothing in them is a party to an event."""
         self._starts = [m.start for m in self.mentions]
         self.toponyms = [t for t in toponyms if t.place is not None]
         self.dicts = dicts
         self.on = on
+
+    def _reports(self, token: Token) -> bool:
+        return any(s.start <= token.idx < s.end for s in self.reporting)
 
     def _mention_in(self, start: int, end: int, head: Token) -> Actor | None:
         inside = [m for m in self.mentions if start <= m.start and m.end <= end]
@@ -166,6 +182,11 @@ class ArticleActors:
             if place is None or not (start <= t.toponym.start and t.toponym.end <= end):
                 continue
             feature = dict(place.raw).get("feature")
+            seated = SEATS.get(place.geonameid or 0)
+            if seated is not None:
+                body = ActorRegistry.default().get(seated)
+                if body is not None:
+                    return body
             if place.kind == "country" or feature in GOVERNMENT_FEATURES:
                 name = place.name if place.kind == "country" else country_name(place.country_code)
                 if name:
@@ -191,18 +212,57 @@ class ArticleActors:
         if entry is None:
             return None
         phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
-        country = next(
+        local = next(
             (
                 t.place.country_code
                 for t in self.toponyms
                 if t.place is not None and start <= t.toponym.start and t.toponym.end <= end
             ),
             None,
-        ) or _demonym_country(head)
+        )  # "Kuznica police": a local body, kept with its place
+        country = local or _demonym_country(head)
+        if country is None and entry.label in FORCE_LABELS:
+            country = self._reporting_state(head)
+        named = role_named(list(words)) if not local else None
+        if named is not None and _qualified(words, named[1], self.dicts):
+            named = None  # "military police" is no police force of the role table
+        before = self._named_before(named[0].key, head.idx) if named and not country else None
+        if before is not None:
+            return before  # "the police": the police named before, with their country
+        if named is not None and country:
+            role = named[0]
+            actor_id, name = role_actor(role, country)
+            known = ActorRegistry.default().get(actor_id)
+            return known or Actor(actor_id, name, role.type, country)
         slug = normalize_name(phrase).replace(" ", "_")
         return Actor(
             f"agent_{entry.label}_{(country or 'xx').lower()}_{slug}", phrase, "group", country
         )
+
+    def _named_before(self, role: str, before: int) -> Actor | None:
+        """The body of that role last named with its country ("Polish police posted a video
+        … as the police play an announcement"), or None."""
+        earlier = [
+            m.actor
+            for m in self.mentions
+            if m.start < before and m.actor.country_code and m.actor.id.endswith(f"_{role}")
+        ]
+        return earlier[-1] if earlier else None
+
+    def _reporting_state(self, head: Token) -> str | None:
+        """The country of the state body whose report names forces without a country
+        ("troops and soldiers stopped it," Poland's defence ministry tweeted): a state
+        reports its own forces' acts (as statements._own_side reads them)."""
+        if self._reading_report:
+            return None  # the speaker is itself forces with no country
+        self._reading_report = True
+        try:
+            speaker = self._speaker(head)
+        finally:
+            self._reading_report = False
+        if speaker is None or speaker.type == "person":
+            return None
+        return speaker.country_code
 
     def _pronoun(self, token: Token) -> Actor | None:
         word = token.lower_
@@ -257,7 +317,14 @@ class ArticleActors:
         for subject in clause.head.children:
             if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
                 actor = self.name(subject)
-                return actor if actor is not None and actor.type != "person" else None
+                if actor is None:
+                    return None
+                person = actor.type == "person"
+                if pronoun.lower_ in PERSON_PRONOUNS:
+                    return actor if person else None
+                if pronoun.lower_ in GROUP_PRONOUNS:  # "rebels said they would release"
+                    return actor if not person and subject.tag_ in ("NNS", "NNPS") else None
+                return actor if not person else None
         return None
 
     def name(self, head: Token) -> Actor | None:
@@ -269,14 +336,23 @@ class ArticleActors:
             reporter = self._reporter(head)
             if reporter is not None:
                 return reporter
+        if head.lower_ in GROUP_PRONOUNS | PERSON_PRONOUNS and head.head.head.i < head.i:
+            reporter = self._reporter(head)  # "the rebels said they would release": them
+            named = self._pronoun(head) if reporter is None or not reporter.country_code else None
+            if reporter is not None and (named is None or reporter.type == "person"):
+                return reporter
         if head.pos_ == "PRON" or head.lower_ in SKIPPED_HEADS:
             return self._pronoun(head)
         if head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_HEADS:
             return None  # "on the Belarus-Poland border" is a place, not a state acting
-        tokens = _name_tokens(head)
+        if self._reports(head):
+            return None
+        tokens = [t for t in _name_tokens(head) if t is head or not self._reports(t)]
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         actor = self._mention_in(start, end, head)
+        if actor is not None and actor.id == MERGED_GROUP:
+            actor = None  # named below as written: "Turkish Kurd refugees", "Iraqi migrants"
         if actor is None:
             actor = self._title_holder(head, tokens)
         if actor is None:
@@ -284,13 +360,14 @@ class ArticleActors:
         words = [t.text for t in tokens]
         if actor is None:
             actor = self._phoenix([w.lower() for w in words], tokens.index(head))
+        uncounted = [t.text for t in tokens if t is head or not _counting(t)]
         if actor is None:
-            actor = self._agent(head, words, start, end)
+            actor = self._agent(head, uncounted, start, end)
         if actor is None and head.ent_type_ in NAMED_ENTITY_TYPES:
             actor = _named_entity(head)
         plural_subject = head.tag_ == "NNS" and head.dep_ in SUBJECT_DEPS
         if actor is None and (is_people_noun(head) or plural_subject) and not is_thing_noun(head):
-            phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
+            phrase = " ".join(w for w in uncounted if w.lower() not in DETERMINERS)
             slug = normalize_name(phrase).replace(" ", "_")
             actor = Actor(f"group_{slug}", phrase, "group")
         return actor
@@ -299,6 +376,30 @@ class ArticleActors:
 NAME_DEPS = frozenset({"compound", "appos", "flat"})
 """Dependents that are part of a phrase's name ("Polish border guards", "Horst Seehofer, the
 minister"); prepositional phrases and clauses hanging off it are not."""
+
+
+FORCE_LABELS = frozenset({"military", "police"})
+"""Phoenix agent labels of a state's forces."""
+MERGED_GROUP = "migrants"
+"""The actor stage's one group for migrants, refugees and asylum-seekers (the seeds' actor);
+an event's party is the group the sentence names."""
+COUNTING_DEPS = frozenset({"nummod", "quantmod"})
+
+
+def _qualified(words: Sequence[str], size: int, dicts: CodingDictionaries) -> bool:
+    """Whether a word before the role's own `size` words names another body: "military
+    police"."""
+    return any(dicts.agent(w.lower()) is not None for w in words[: len(words) - size])
+
+
+def _counting(token: Token) -> bool:
+    """A word counting a group ("more than 300 boaters", "12,000 troops"): not its name."""
+    for t in (token, *token.ancestors):
+        if t.dep_ in COUNTING_DEPS or t.like_num:
+            return True
+        if t.pos_ in ("NOUN", "PROPN"):
+            return False
+    return False
 
 
 def _demonym_country(head: Token) -> str | None:
@@ -423,7 +524,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                     no_thing = no_thing and not is_thing_noun(thing)
                     forces.append(thing.lemma_.lower() in NATURAL_FORCES)
                 else:
-                    if actor.type == "government":
+                    if actor.type == "government" or actor.id in SEATS.values():
                         governments.append((token.idx, token.idx + len(token.text)))
                     if all(a.id != actor.id for a in (*sources, *targets)):
                         into.append(actor)
@@ -444,6 +545,18 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     else:
         active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
         inanimate_source = bool(active) and not add(sources, active)
+
+    def add_aimed(heads: Sequence[Token]) -> None:
+        """The targets of the phrases an act is aimed at; of an act or utterance, its owner
+        ("condemned Belarus' manipulation of migrants": Belarus, "an Indian proposal")."""
+        for obj in heads:
+            owners, countries = owner_heads(obj, predicate.plover)
+            if (owners or countries) and not is_people_noun(obj) and not obj.ent_type_:
+                add(targets, owners)
+                targets.extend(c for c in countries if all(c.id != t.id for t in targets))
+            else:
+                add(targets, [obj])
+
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
         return Participants(
@@ -455,15 +568,19 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
-    add(targets, objects)
+    add_aimed(objects)
     for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
         for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
-        if prep.lower_ in ("to", "at") or verb.lemma_.lower() in MOTION_LEMMAS:
+        motion = verb.lemma_.lower() in MOTION_LEMMAS
+        spoken = predicate.plover in SPOKEN_AT and not motion  # "lashed out at Minsk"
+        if (prep.lower_ in ("to", "at") and not spoken) or motion:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
+    if not targets:
+        add(targets, complement_targets(verb, predicate.plover))
     return Participants(
         tuple(sources),
         tuple(targets),

@@ -56,6 +56,8 @@ OFFERED_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp"})
 """Clauses an offered act may sit in below its modal's verb: "could send police to support"."""
 THREATENING = HOSTILE_ACTS | {"SANCTION", "ACCUSE"}
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+REPORTING_EVIDENCE = "statement reporting"
+"""The evidence of an accusation by a report of someone else's act."""
 
 
 def is_statement_verb(verb: Token, dicts: CodingDictionaries) -> bool:
@@ -114,12 +116,22 @@ def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) 
     troops": a government reports its own forces' acts)."""
     if doer.lower_ == "it":
         return True
-    doer_countries = _countries(doer.subtree)
-    if doer_countries:
-        return doer_countries <= _countries(speaker)
-    if doer.pos_ != "NOUN" or doer.ent_type_:
+    doer_countries, speaker_countries = _countries(doer.subtree), _countries(speaker)
+    if doer_countries and speaker_countries:
+        return doer_countries <= speaker_countries
+    if doer.pos_ != "NOUN":
         return False
-    return agent_code(doer, dicts) in FORCE_AGENTS
+    if _same_body(doer, speaker, dicts):
+        return True  # "Polish police detained five, police said": one body, with its country
+    return not doer_countries and not doer.ent_type_ and agent_code(doer, dicts) in FORCE_AGENTS
+
+
+def _same_body(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
+    """A generic speaker ("police") and a doer that is the same kind of body, named with or
+    without its country ("Polish police"): the same Phoenix agent."""
+    code = agent_code(doer, dicts)
+    heads = [t for t in speaker if t.pos_ == "NOUN" and (t.head is t or t.head not in speaker)]
+    return code is not None and any(agent_code(h, dicts) == code for h in heads)
 
 
 def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
@@ -263,7 +275,7 @@ def _statement(
             if d.i not in speaker and _identified(d) and not _own_side(d, speaker_tokens, dicts)
         ]
         if doers:
-            return "ACCUSE", tuple(doers), f"statement reporting {predicate.plover}"
+            return "ACCUSE", tuple(doers), f"{REPORTING_EVIDENCE} {predicate.plover}"
     if reported:
         return None  # the act said is an event of its own
     if any(c.dep_ == "neg" for c in content.children) and _denies(content, speaker_tokens, dicts):

@@ -2,7 +2,14 @@
 Other stages import from here only.
 """
 
-from geo.nlp.actors import ActorRegistry, country_lexicon, country_name, find_actors
+from geo.nlp.actors import (
+    ActorRegistry,
+    country_lexicon,
+    country_name,
+    find_actors,
+    role_actor,
+    role_named,
+)
 from geo.nlp.dates import event_date, find_dates
 from geo.nlp.language import ModelNotInstalledError, load_nlp
 from geo.nlp.toponyms import find_toponyms
@@ -17,4 +24,6 @@ __all__ = [
     "find_dates",
     "find_toponyms",
     "load_nlp",
+    "role_actor",
+    "role_named",
 ]

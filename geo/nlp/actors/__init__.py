@@ -19,5 +19,13 @@ never the title; leading determiners are left out; spans never overlap.
 from geo.nlp.actors.countries import country_lexicon, country_name
 from geo.nlp.actors.find import find_actors
 from geo.nlp.actors.registry import ActorRegistry
+from geo.nlp.actors.roles import role_actor, role_named
 
-__all__ = ["ActorRegistry", "country_lexicon", "country_name", "find_actors"]
+__all__ = [
+    "ActorRegistry",
+    "country_lexicon",
+    "country_name",
+    "find_actors",
+    "role_actor",
+    "role_named",
+]

@@ -56,6 +56,28 @@ def _roles() -> tuple[dict[tuple[str, ...], Role], int]:
     return table, max(len(p) for p in table)
 
 
+def role_named(words: list[str]) -> tuple[Role, int] | None:
+    """The role a phrase ends in ("12,000 soldiers", "riot police", "security personnel"),
+    with how many of its last words name it: the longest tail that designates a state body."""
+    table, max_len = _roles()
+    folded = [fold(w) for w in words]
+    for start in range(max(0, len(folded) - max_len), len(folded)):
+        role = table.get(tuple(folded[start:]))
+        if role is not None:
+            return role, len(folded) - start
+    return None
+
+
+def role_actor(role: Role, country: str) -> tuple[str, str]:
+    """(actor id, canonical name) of a state's body, as the actor stage names it."""
+    lexicon = country_lexicon()
+    name = role.name_template.format(
+        country=lexicon.country_names.get(country, country),
+        demonym=lexicon.country_demonyms.get(country, country),
+    )
+    return f"{country.lower()}_{role.key}", name
+
+
 def _role_at(doc: Doc, i: int) -> tuple[int, Role] | None:
     table, max_len = _roles()
     folded = folded_texts(doc)

@@ -1,0 +1,67 @@
+"""Whom an act is aimed at where the verb's own objects do not say: the one asked to act in
+a request's "that" clause, the recipients of the acts a verb completes, and the owner of
+an act or utterance the verb is aimed at ("condemned Belarus' manipulation", "rejected an
+Indian proposal")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo.model import Actor
+from geo.nlp import country_lexicon, country_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on"})
+"""Prepositions of an act's complement naming whom it is for or against: "promised to
+continue aid to Mozambique", "agreed to provide aid for Romania"."""
+ASKING_TYPES = frozenset({"REQUEST"})
+"""Acts whose target is the one asked to act: "demanded that the US cancel the sale"."""
+MAX_COMPLEMENTS = 2
+
+
+def complement_targets(verb: Token, plover: str) -> list[Token]:
+    """Who an act is aimed at when the verb's own objects name no one: the subject asked
+    to act in its "that" clause (REQUEST: "demanded that Hamas renounce …"), or the
+    objects and recipients of the acts it completes ("offered to hand over to Britain")."""
+    found: list[Token] = []
+    if plover in ASKING_TYPES:
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if found:
+            return found
+    queue, seen = [c for c in verb.children if c.dep_ == "xcomp"], 0
+    while queue and seen < MAX_COMPLEMENTS:
+        act = queue.pop(0)
+        seen += 1
+        objects = [c for c in act.children if c.dep_ in ("dobj", "dative")]
+        found += objects
+        holders = [act, *objects]
+        for prep in (c for h in holders for c in h.children if c.dep_ == "prep"):
+            if prep.lower_ in RECIPIENT_PREPOSITIONS:
+                found += [c for c in prep.children if c.dep_ == "pobj"]
+        queue += [c for c in act.children if c.dep_ == "xcomp"]
+    return found
+
+
+OWNED_ACT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "AGREE"})
+"""Acts aimed at someone through what they did or said: condemning their manipulation,
+rejecting their proposal, praising their decision, accepting their offer."""
+
+
+def owner_heads(obj: Token, plover: str) -> tuple[list[Token], list[Actor]]:
+    """(possessor phrases, countries of demonyms) owning an object that is an act or
+    utterance, not an actor: "Belarus' manipulation of migrants", "an Indian proposal"."""
+    if plover not in OWNED_ACT_TYPES or obj.pos_ != "NOUN":
+        return [], []
+    heads = [c for c in obj.children if c.dep_ == "poss"]
+    countries = []
+    lexicon = country_lexicon()
+    for modifier in (c for c in obj.children if c.dep_ in ("amod", "compound")):
+        found = lexicon.demonym_at(modifier.doc, modifier.i)
+        name = country_name(found[1]) if found is not None else None
+        if found is not None and name:
+            code = found[1]
+            countries.append(Actor(f"country_{code.lower()}", name, "government", code))
+    return heads, countries
