@@ -73,9 +73,9 @@ class SeedsReport:
 
 def analyse_seeds() -> dict[str, AnalysedArticle]:
     """The pipeline's analysis of each seed, keyed by file name."""
+    from geo.analysis import analyse_article
     from geo.ingest import load_corpus
     from geo.nlp import load_nlp
-    from geo.pipeline import analyse_article
     from geo.places import load_gazetteer
 
     corpus = load_corpus([SEEDS])

@@ -18,7 +18,8 @@ FLOORS = [
     {"ingest", "nlp", "places"},  # corpus files, the spaCy pipeline, the gazetteer
     {"events", "store"},  # events from analyses; the store of them
     {"app"},  # the dashboard's logic
-    {"pipeline", "cluster", "streams", "cli", "__main__", "__init__"},  # strings the stages
+    # an article's analysis, and what strings the stages over a corpus
+    {"analysis", "pipeline", "cluster", "streams", "cli", "__main__", "__init__"},
 ]
 """A stage imports only stages on lower floors (and its own package)."""
 FLOOR = {stage: level for level, stages in enumerate(FLOORS) for stage in stages}
