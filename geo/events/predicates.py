@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
@@ -148,13 +147,11 @@ class CodedPredicate:
     whom its content is about); None for the verb's own."""
 
 
-@lru_cache(maxsize=1 << 16)
 def _pattern_words(
     tokens: tuple[str, ...], dicts: CodingDictionaries
 ) -> tuple[frozenset[str], ...]:
     """A pattern side as the words it needs, in order; markers and brackets dropped, a
-    synset standing for any of its phrases' head words. Cached: every candidate verb tries
-    its block's patterns, so the same sides were worked out again for each verb."""
+    synset standing for any of its phrases' head words (worked out once a pattern: _needed)."""
     needed = []
     for raw in tokens:
         word = raw.strip("(){}").lower()
@@ -227,14 +224,13 @@ def _matched_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | Non
     return best[1] if best else None  # dictionary read in order ("pull out": retreat)
 
 
-_NEEDED: dict[int, tuple[VerbPattern, list[frozenset[str]], list[frozenset[str]], bool]] = {}
+_Words = tuple[frozenset[str], ...]
+_NEEDED: dict[int, tuple[VerbPattern, _Words, _Words, bool]] = {}
 """Each pattern's needed words (after, before) and whether they are function words only,
 worked out once per pattern object: the coding tries thousands of patterns a sentence."""
 
 
-def _needed(
-    pattern: VerbPattern, dicts: CodingDictionaries
-) -> tuple[list[frozenset[str]], list[frozenset[str]], bool]:
+def _needed(pattern: VerbPattern, dicts: CodingDictionaries) -> tuple[_Words, _Words, bool]:
     cached = _NEEDED.get(id(pattern))
     if cached is None or cached[0] is not pattern:
         from spacy.lang.en.stop_words import STOP_WORDS
