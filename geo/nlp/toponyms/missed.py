@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from geo.nlp.toponyms.candidates import Candidate
+from geo.nlp.toponyms.commonword import described_as_place
 from geo.nlp.toponyms.evidence import DocEvidence
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.spans import (
@@ -119,6 +120,10 @@ class MissedNames(NameQueries):
                     yield Candidate(found.start, found.end, "dateline", None, 2)
                 elif place_context(doc, found) and found[-1].tag_ in {"NNP", "NNPS"}:
                     yield Candidate(found.start, found.end, "context", None, 1)
+                elif found[-1].tag_ != "NNS" and described_as_place(
+                    found.root, settlement=True
+                ):  # "Liberty, a small city in Missouri"; not "Voters in Georgia, the state"
+                    yield Candidate(found.start, found.end, "described", None, 1)
                 elif found.start in evidence.title_case and self._prominence_of(found.text) == 2:
                     yield Candidate(found.start, found.end, "headline", None, 1)
                 i = found.end
