@@ -71,6 +71,8 @@ GAZ = FakeGazetteer(
         "Liberty": city("Liberty", 30_000, "US"),
         "Ascot": city("Ascot", 18_000, "GB"),
         "Smith": city("Smith", 1_000, "US"),
+        "Sale": city("Sale", 135_000, "GB"),
+        "Manchester": city("Manchester", 550_000, "GB"),
     },
     derived={"KSA", "PSB"},
 )
@@ -207,3 +209,10 @@ def test_a_name_described_as_a_town_is_a_place_whatever_the_ner_said():
     assert texts(sentence("Ascot", "town", [(0, 1, "ORG")])) == ["Ascot"]
     assert texts(sentence("Smith", "partner", [])) == []
     assert texts(sentence("Smith", "partner", [(0, 1, "ORG")])) == []
+
+
+def test_a_comma_and_near_a_place_locate_the_name_before_them():
+    """ "Sale, near Manchester, ..." with no entity for Sale; not "Smith, near tears"."""
+    nlp = blank_nlp([("GPE", "Manchester")])
+    assert texts(nlp("Sale, near Manchester, is getting a tram stop.")) == ["Sale", "Manchester"]
+    assert texts(nlp("Smith, near tears, said he was sorry.")) == []

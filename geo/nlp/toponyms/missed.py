@@ -45,6 +45,9 @@ from geo.nlp.toponyms.words import (
     class_word,
 )
 
+NEAR_WORDS = frozenset({"near", "outside"})
+"""After a name and a comma, they say where it is: "Sale, near Manchester"."""
+
 
 class MissedNames(NameQueries):
     """Candidates NER did not give; a base of `ToponymRecogniser`."""
@@ -124,11 +127,24 @@ class MissedNames(NameQueries):
                     found.root, settlement=True
                 ):  # "Liberty, a small city in Missouri"; not "Voters in Georgia, the state"
                     yield Candidate(found.start, found.end, "described", None, 1)
+                elif self._near_a_place(doc, found):
+                    yield Candidate(found.start, found.end, "near", None, 1)
                 elif found.start in evidence.title_case and self._prominence_of(found.text) == 2:
                     yield Candidate(found.start, found.end, "headline", None, 1)
                 i = found.end
             else:
                 i += 1
+
+    def _near_a_place(self, doc: Doc, found: SpacySpan) -> bool:
+        """ "Sale, near Manchester, ...": a comma, "near" or "outside" and a known place
+        name locate the name before them as a place."""
+        end = found.end
+        if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in NEAR_WORDS:
+            return False
+        after = doc[end + 2]
+        return is_capitalised(after) and (
+            after.ent_type_ in PLACE_LABELS or self._known(after.text)
+        )
 
     def _cued_names(self, doc: Doc, evidence: DocEvidence) -> Iterable[Candidate]:
         """Known names in cues that news uses only for places, whatever NER said:
