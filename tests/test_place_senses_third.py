@@ -63,6 +63,7 @@ GAZ = FakeGazetteer(
         "Malibu": city("Malibu", 12_000, "US"),
         "Netherlands": country("Netherlands", "NL"),
         "Concord": city("Concord", 120_000, "US"),
+        "Cologne": city("Cologne", 1_000_000, "DE"),
         "KSA": country("Saudi Arabia", "SA"),
         "Saudi Arabia": country("Saudi Arabia", "SA"),
         "Riyadh": city("Riyadh", 7_000_000, "SA"),
@@ -158,15 +159,19 @@ def test_the_x_after_a_product_s_noun_and_of_is_a_product():
 
 
 def test_a_sentence_opening_word_used_as_a_mass_noun_is_no_place():
-    """ "China and glassware were smashed", "Concord between the factions": a frequent word,
+    """ "Cologne and perfume were on sale", "Concord between the factions": a frequent word,
     capitalised by its position, coordinated with a bare singular noun or taking "between";
-    "China and India", "China between 1990 and 2000" stay places."""
-    rows = [("China", 4, "nsubjpass", "NNP", "China"), ("and", 0, "cc", "CC", "and"),
-            ("glassware", 0, "conj", "NN", "glassware"), ("were", 4, "auxpass", "VBD", "be"),
-            ("smashed", 4, "ROOT", "VBN", "smash"), (".", 4, "punct", ".", ".")]  # fmt: skip
+    "Cologne and Bonn", "China between 1990 and 2000" stay places, and so does a country
+    ("China and glassware" is the country more often than porcelain: "Russia and gas")."""
+    rows = [("Cologne", 4, "nsubjpass", "NNP", "Cologne"), ("and", 0, "cc", "CC", "and"),
+            ("perfume", 0, "conj", "NN", "perfume"), ("were", 4, "auxpass", "VBD", "be"),
+            ("sold", 4, "ROOT", "VBN", "sell"), (".", 4, "punct", ".", ".")]  # fmt: skip
     assert texts(parsed(rows, [(0, 1, "GPE")])) == []
-    rows[2] = ("India", 0, "conj", "NNP", "India")
-    assert texts(parsed(rows, [(0, 1, "GPE"), (2, 3, "GPE")])) == ["China", "India"]
+    rows[2] = ("Bonn", 0, "conj", "NNP", "Bonn")
+    assert texts(parsed(rows, [(0, 1, "GPE")])) == ["Cologne"]
+    rows[0] = ("China", 4, "nsubjpass", "NNP", "China")
+    rows[2] = ("glassware", 0, "conj", "NN", "glassware")
+    assert texts(parsed(rows, [(0, 1, "GPE")])) == ["China"]
     rows = [("Concord", 5, "nsubj", "NNP", "Concord"), ("between", 0, "prep", "IN", "between"),
             ("the", 3, "det", "DT", "the"), ("factions", 1, "pobj", "NNS", "faction"),
             ("did", 5, "aux", "VBD", "do"), ("end", 5, "ROOT", "VB", "end"),

@@ -195,17 +195,22 @@ def mass_noun_use(token) -> bool:
     return False
 
 
-def common_word_sense(span: SpacySpan, hint: object, context: GeographicContext) -> bool:
+def common_word_sense(
+    span: SpacySpan, hint: object, context: GeographicContext, country: bool = False
+) -> bool:
     """A one-word place name that is a common word, capitalised by its position, with no
     class word after it ("Kaduna state") and no geographic context in the document; or a
     frequent word so capitalised that the sentence uses as a mass noun (`mass_noun_use`:
-    "China and glassware", which has no plural in use)."""
+    "Cologne and perfume", "Concord between the factions", which have no plural in use).
+    A `country` (or continent) is never taken for a mass noun: "Russia and gas dominated
+    the agenda", "Japan and rice" are the countries far more often than "China and
+    glassware" is porcelain."""
     if len(span) != 1 or hint is not None:
         return False
     if not frequent_word(span.text) or not capital_explained(
         span.doc, span.start, context.title_case
     ):
         return False
-    if not (common_word(span.text) or mass_noun_use(span[0])):
+    if not (common_word(span.text) or (not country and mass_noun_use(span[0]))):
         return False
     return not context.supports(span)

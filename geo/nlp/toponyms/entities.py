@@ -79,7 +79,7 @@ class EntityRepairs(NameQueries):
             if (
                 label != "NORP"
                 and not self._is_demonym(span.text)  # "Polish guards": a demonym, not a word
-                and common_word_sense(span, hint, context)
+                and common_word_sense(span, hint, context, self._prominence_of(span.text) == 2)
             ):
                 continue
             if self._unvouched_initials(span, context):
