@@ -3,6 +3,8 @@
     python bench/false_places.py              # the table
     python bench/false_places.py --show 40    # and the first 40 wrong outputs and missed
                                               # gold places, with their sentences
+    python bench/false_places.py --exclude r3-  # the first two rounds' items only
+    python bench/false_places.py --only r3-     # the third round's (written 2026-12-07)
 
 Runs `python -m geo geoparse`'s code path (geo.streams.geoparse_stream) on every sentence of
 tests/data/false_places.jsonl (see tests/data/FALSE_PLACES.md). An output toponym with a
@@ -213,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=0, metavar="N", help="list N wrong outputs")
     parser.add_argument("--data", type=Path, default=DATA, help="the jsonl to run on")
+    parser.add_argument("--only", metavar="PREFIX", help="items whose id starts with PREFIX")
+    parser.add_argument("--exclude", metavar="PREFIX", help="items whose id does not")
     args = parser.parse_args(argv)
 
     from geo.nlp import load_nlp
@@ -220,7 +224,12 @@ def main(argv: list[str] | None = None) -> int:
 
     gazetteer = load_gazetteer()
     nlp = load_nlp(gazetteer)
-    items = load_items(args.data)
+    items = [
+        i
+        for i in load_items(args.data)
+        if (args.only is None or i["id"].startswith(args.only))
+        and (args.exclude is None or not i["id"].startswith(args.exclude))
+    ]
     outputs = geoparse(items, gazetteer, nlp)
     lines, errors = report(items, outputs)
     if args.show:

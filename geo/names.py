@@ -55,3 +55,8 @@ gazetteer lacks in its containing settlement (geo.places.facilities)."""
 def is_facility_name(name: str) -> bool:
     words = name.split()
     return len(words) > 1 and words[-1].lower() in FACILITY_WORDS
+
+
+def initials(name: str) -> str:
+    """ "Democratic Republic of the Congo" -> "DRC", "New York City" -> "NYC"."""
+    return "".join(word[0] for word in name.replace("-", " ").split() if word[0].isupper())

@@ -358,3 +358,30 @@ def test_a_garbled_gazetteer_array_is_found_by_its_digest_and_rebuilt(tmp_path, 
     assert rebuilt and "damaged" in caplog.text and str(target) in caplog.text
     assert ("lat.npy" in caplog.text) == (damage == "garbled")
     assert loaded.candidates("Kuznica")[0].lat == pytest.approx(53.5)
+
+
+def test_country_official_name_initials_are_derived_aliases_that_need_context():
+    """ "KSA" (Kingdom of Saudi Arabia) is in no source's name list: the build derives it from
+    countryinfo's official names, marks it as needing context, and leaves out letters common
+    in English ("IRA", "ISS", "CPR") and letters two countries share."""
+    rows = [
+        sources._Row("Saudi Arabia", "country", "SA", 25.0, 45.0, "geonames", 102358,
+                     aliases=["Kingdom of Saudi Arabia"]),
+        sources._Row("Afghanistan", "country", "AF", 33.0, 65.0, "geonames", 1149361,
+                     aliases=["Islamic Republic of Afghanistan"]),
+        sources._Row("Christmas Island", "country", "CX", -10.5, 105.7, "geonames", 2078138,
+                     aliases=["Territory of Christmas Island"]),
+        sources._Row("Cocos Islands", "country", "CC", -12.2, 96.8, "geonames", 1547376,
+                     aliases=["Territory of the Cocos Islands"]),
+    ]  # fmt: skip
+    assert sources._add_official_initials(rows) == {"KSA"}
+    assert rows[0].aliases[-1] == "KSA" and "IRA" not in rows[1].aliases
+    assert "KSA" in sources.derived_country_initials()
+    assert "DPRK" not in sources.derived_country_initials()  # a source lists it
+
+
+@pytest.mark.slow
+def test_full_gazetteer_knows_ksa_as_saudi_arabia_and_needs_context_for_it(full_gazetteer):
+    assert [p.geonameid for p in full_gazetteer.candidates("KSA")] == [102358]
+    assert full_gazetteer.needs_context("KSA") and not full_gazetteer.needs_context("UAE")
+    assert not any(p.kind == "country" for p in full_gazetteer.candidates("IRA"))

@@ -14,8 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from geo.names import initials
 from geo.nlp import find_toponyms
-from geo.nlp.toponyms.senses import initials
 
 
 @dataclass(frozen=True)

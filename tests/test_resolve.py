@@ -18,6 +18,7 @@ from geo.places import (
     rank_candidates,
     resolve_toponyms,
 )
+from geo.places import candidates as rc
 from geo.places.features import FEATURES, HAND_WEIGHTS, weights_vector
 from geo.places.ranker_weights import LEARNED_WEIGHTS
 from geo.places.resolve import candidate_features
@@ -259,3 +260,17 @@ def test_brief_examples_on_full_gazetteer(full):
     assert _one(full, "Lafayette, Ind. - The council met.", "Lafayette").geonameid == 4922462
     kosnica = "Soldiers near the Polish border village of Kosnica."
     assert _one(full, kosnica, "Kosnica").geonameid == 766927
+
+
+def test_a_part_of_a_two_part_name_is_the_place_s_own_short_name():
+    """ "Hull" is Kingston upon Hull's short name (an alternate it bears, and a part of its
+    name), not a former or foreign one: the five-times-bigger city wins over Hull, Quebec,
+    where an alias-only place would need to be ten times bigger."""
+    hull_gb = place("Kingston upon Hull", "city", "GB", 53.74, -0.34, 2645425, 314_018, "ENG")
+    hull_ca = place("Hull", "city", "CA", 45.43, -75.71, 6942644, 63_702, "10")
+    amman = place("Amman", "city", "JO", 31.96, 35.95, 250441, 1_275_857, "16")
+    gazetteer = Gazetteer.from_places([hull_gb, hull_ca], {hull_gb.key: ["Hull"]}, {})
+    assert resolve("Shipbuilders in Hull won a contract.", gazetteer, "Hull")["Hull"] == hull_gb
+    assert rc._bears_name(hull_gb, "hull") and rc._bears_name(hull_gb, "kingston")
+    assert not rc._bears_name(hull_gb, "kingston upon")
+    assert not rc._bears_name(amman, "philadelphia")  # a former name stays one

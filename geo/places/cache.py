@@ -25,10 +25,10 @@ from geo.places.sources import _package_versions, build_rows, demonyms_path, sup
 
 _LOG = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """Bump when the cached layout or the build rules change (4: countries and admin-1 regions on
 GeoNames' own points; 5: each place's point source stored, the `point` array; 6: a digest of
-each array in meta.json, checked on load)."""
+each array in meta.json, checked on load; 7: countries' official-name initials, "KSA")."""
 
 
 def default_cache_dir() -> Path:

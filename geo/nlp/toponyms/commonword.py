@@ -36,19 +36,38 @@ PLURAL_ZIPF = 2.5
 """wordfreq folds case, so a place's own mentions count as the word's: "paris" is as frequent
 as "turkey". A common noun also has a plural in use ("turkeys", "jerseys", "corks": once per
 3 million words); a place name has none ("sydneys", "portlands")."""
+SETTLEMENT_NOUNS = frozenset(
+    {"city", "town", "village", "hamlet", "county", "province", "region", "suburb",
+     "neighbourhood", "neighborhood", "capital", "territory", "island", "district",
+     "municipality", "borough", "parish", "port", "resort", "country", "nation", "state"}
+)  # fmt: skip
 OPENING_PUNCTUATION = frozenset({'"', "'", "“", "‘", "(", "[", "-", "—", "–"})
+
+
+RECIPROCAL_PREPOSITIONS = frozenset({"between", "among", "amongst"})
+"""A mass noun of relations takes them ("Concord between the factions", "Harmony among
+members"); a place is not "between" anything it names."""
+
+
+@lru_cache(maxsize=50_000)
+def frequent_word(text: str) -> bool:
+    """ "China", "Concord": a capitalised word whose lower case is frequent in English
+    (wordfreq folds case, so a place's own mentions count too: see `common_word`)."""
+    if not text.isalpha() or not text[:1].isupper() or text.isupper():
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(text.lower(), "en") >= COMMON_ZIPF
 
 
 @lru_cache(maxsize=50_000)
 def common_word(text: str) -> bool:
     """ "Turkey", "Cork": the lower-case word is common in English."""
-    if not text.isalpha() or not text[:1].isupper() or text.isupper():
+    if not frequent_word(text):
         return False
     from wordfreq import zipf_frequency
 
     word = text.lower()
-    if zipf_frequency(word, "en") < COMMON_ZIPF:
-        return False
     plurals = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
     return max(zipf_frequency(plural, "en") for plural in plurals) >= PLURAL_ZIPF
 
@@ -95,7 +114,7 @@ class GeographicContext:
             following = doc[after + 1]
             if following.text in self.place_texts or following.lower_ in STRICT_PLACE_PREPOSITIONS:
                 return True  # "Liberty, Missouri", "Sale, near Manchester"
-        if place_context(doc, span) or _described_as_place(span[0]):
+        if place_context(doc, span) or described_as_place(span[0]):
             return True
         for token in doc:
             if (
@@ -132,26 +151,66 @@ def _place_noun(token) -> bool:
     return lemma in PLACE_NOUNS or class_word(token, "after") is not None
 
 
-def _described_as_place(token) -> bool:
+def described_as_place(token, settlement: bool = False) -> bool:
     """In apposition to a place noun ("Liberty, a small city in Missouri") or its subject
-    with one as predicate ("Reading is a busy commuter town")."""
-    if any(c.dep_ == "appos" and _place_noun(c) for c in token.children):
+    with one as predicate ("Reading is a busy commuter town"). `settlement`, for a name
+    with no other cue: only nouns of settlements and areas ("Smith, a partner at the firm"
+    is no place)."""
+
+    def noun(t) -> bool:
+        return t.lemma_.lower() in SETTLEMENT_NOUNS if settlement else _place_noun(t)
+
+    if any(c.dep_ == "appos" and noun(c) for c in token.children):
         return True
     head = token.head
     return (
         token.dep_ == "nsubj"
         and head.lemma_ == "be"
-        and any(c.dep_ == "attr" and _place_noun(c) for c in head.children)
+        and any(c.dep_ == "attr" and noun(c) for c in head.children)
     )
 
 
-def common_word_sense(span: SpacySpan, hint: object, context: GeographicContext) -> bool:
+def mass_noun_use(token) -> bool:
+    """The parse uses the word as a mass noun: coordinated with a bare lower-case singular
+    noun ("China and glassware", "Amber and jade"; not "Paris and nearby towns", "Iran and
+    sanctions": a plural is as often what a place has) or taking a
+    reciprocal preposition ("Concord between the factions"; not "China between 1990 and
+    2000": a date or number is no party)."""
+    for child in token.children:
+        if (
+            child.dep_ == "conj"
+            and child.is_alpha
+            and child.is_lower
+            and child.tag_ in {"NN", "NNP"}
+            and not _place_noun(child)
+            and not any(c.dep_ in {"det", "poss", "nummod"} for c in child.children)
+        ):
+            return True
+        if child.dep_ == "prep" and child.lower_ in RECIPROCAL_PREPOSITIONS:
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and all(
+                o.tag_ in {"NN", "NNS"} and not o.ent_type_ and not _place_noun(o) for o in objects
+            ):
+                return True
+    return False
+
+
+def common_word_sense(
+    span: SpacySpan, hint: object, context: GeographicContext, country: bool = False
+) -> bool:
     """A one-word place name that is a common word, capitalised by its position, with no
-    class word after it ("Kaduna state") and no geographic context in the document."""
+    class word after it ("Kaduna state") and no geographic context in the document; or a
+    frequent word so capitalised that the sentence uses as a mass noun (`mass_noun_use`:
+    "Cologne and perfume", "Concord between the factions", which have no plural in use).
+    A `country` (or continent) is never taken for a mass noun: "Russia and gas dominated
+    the agenda", "Japan and rice" are the countries far more often than "China and
+    glassware" is porcelain."""
     if len(span) != 1 or hint is not None:
         return False
-    if not common_word(span.text) or not capital_explained(
+    if not frequent_word(span.text) or not capital_explained(
         span.doc, span.start, context.title_case
     ):
+        return False
+    if not (common_word(span.text) or (not country and mass_noun_use(span[0]))):
         return False
     return not context.supports(span)

@@ -16,7 +16,11 @@ from spacy.tokens import Span as SpacySpan
 
 from geo.model import PlaceKind
 from geo.nlp.toponyms.candidates import Candidate
-from geo.nlp.toponyms.commonword import GeographicContext, common_word_sense
+from geo.nlp.toponyms.commonword import (
+    GeographicContext,
+    common_word_sense,
+    described_as_place,
+)
 from geo.nlp.toponyms.evidence import DocEvidence, PersonNames
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.senses import (
@@ -24,8 +28,10 @@ from geo.nlp.toponyms.senses import (
     acronym,
     common_noun_sense,
     company_or_club,
+    forename_and_surname,
     in_longer_name,
     person_cue,
+    product_name,
     work_title,
 )
 from geo.nlp.toponyms.spans import (
@@ -73,8 +79,10 @@ class EntityRepairs(NameQueries):
             if (
                 label != "NORP"
                 and not self._is_demonym(span.text)  # "Polish guards": a demonym, not a word
-                and common_word_sense(span, hint, context)
+                and common_word_sense(span, hint, context, self._prominence_of(span.text) == 2)
             ):
+                continue
+            if self._unvouched_initials(span, context):
                 continue
             if label in PLACE_LABELS:
                 candidate = self._place_entity(doc, span, label, hint, evidence.persons)
@@ -111,6 +119,26 @@ class EntityRepairs(NameQueries):
             lookup.country_by_demonym if lookup is not None else None,
         )
 
+    def _unvouched_initials(self, span: SpacySpan, context: GeographicContext) -> bool:
+        """ "The PSB detained two activists": letters the gazetteer derived from a country's
+        official name (`needs_context`: "KSA", "PSB") name it only with geographic context
+        ("exports from KSA", "Riyadh said the KSA") or listed with a place ("the KSA and
+        the UAE")."""
+        needs_context = getattr(self.lookup, "needs_context", None)
+        if needs_context is None or not acronym(span.text) or not needs_context(span.text):
+            return False
+        if context.supports(span):
+            return False
+        root = span.root
+        listed = [c for c in root.children if c.dep_ == "conj"]
+        if root.dep_ == "conj":
+            listed.append(root.head)
+        return not any(
+            t.ent_type_ in PLACE_LABELS
+            or (acronym(t.text) and self._known(t.text) and self._abbreviation(t.text, True))
+            for t in listed
+        )
+
     def _other_sense(self, doc: Doc, span: SpacySpan, label: str, evidence: DocEvidence) -> bool:
         """The sentence uses the name in another sense than a place (`senses`): a word of a
         longer name, a person, a work, a thing named after a place, a common noun."""
@@ -123,6 +151,7 @@ class EntityRepairs(NameQueries):
         return (
             in_longer_name(span, evidence.title_case, self._known)
             or a_thing(doc, span)
+            or (product_name(span) and self._prominence_of(span.text) < 2)
             or common_noun_sense(span)
         )
 
@@ -213,6 +242,8 @@ class EntityRepairs(NameQueries):
         prepositions = PLACE_PREPOSITIONS - {"at"} if label == "ORG" else STRICT_PLACE_PREPOSITIONS
         if place_context(doc, span, prepositions) or motion_goal(doc, span):
             return Candidate(span.start, span.end, label, None, 2)
+        if described_as_place(span.root, settlement=True):  # "Ascot, a small town" (ORG)
+            return Candidate(span.start, span.end, label, None, 2)
         return None
 
     def _jurisdiction(self, span: SpacySpan, evidence: DocEvidence) -> Candidate | None:
@@ -248,8 +279,8 @@ class EntityRepairs(NameQueries):
         modifying an organisation name, or a city an event held there ("the Paris
         Olympics", whatever the NER's label). Places after "of" ("Council of Europe") stay
         part of the name; a company's ("Qatar Airways") is no place."""
-        if span[-1].lower_ in COMPANY_HEADS:
-            return None
+        if span[-1].lower_ in COMPANY_HEADS or forename_and_surname(span):
+            return None  # "Qatar Airways"; "India Knight wrote"
         for length in range(min(3, len(span) - 1), 0, -1):
             part = span[:length]
             if not all(is_capitalised(t) for t in part):

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from geo.nlp.toponyms.candidates import Candidate
+from geo.nlp.toponyms.commonword import described_as_place
 from geo.nlp.toponyms.evidence import DocEvidence
 from geo.nlp.toponyms.queries import NameQueries
 from geo.nlp.toponyms.spans import (
@@ -43,6 +44,9 @@ from geo.nlp.toponyms.words import (
     PROPAGATING_LABELS,
     class_word,
 )
+
+NEAR_WORDS = frozenset({"near", "outside"})
+"""After a name and a comma, they say where it is: "Sale, near Manchester"."""
 
 
 class MissedNames(NameQueries):
@@ -119,11 +123,28 @@ class MissedNames(NameQueries):
                     yield Candidate(found.start, found.end, "dateline", None, 2)
                 elif place_context(doc, found) and found[-1].tag_ in {"NNP", "NNPS"}:
                     yield Candidate(found.start, found.end, "context", None, 1)
+                elif found[-1].tag_ != "NNS" and described_as_place(
+                    found.root, settlement=True
+                ):  # "Liberty, a small city in Missouri"; not "Voters in Georgia, the state"
+                    yield Candidate(found.start, found.end, "described", None, 1)
+                elif self._near_a_place(doc, found):
+                    yield Candidate(found.start, found.end, "near", None, 1)
                 elif found.start in evidence.title_case and self._prominence_of(found.text) == 2:
                     yield Candidate(found.start, found.end, "headline", None, 1)
                 i = found.end
             else:
                 i += 1
+
+    def _near_a_place(self, doc: Doc, found: SpacySpan) -> bool:
+        """ "Sale, near Manchester, ...": a comma, "near" or "outside" and a known place
+        name locate the name before them as a place."""
+        end = found.end
+        if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in NEAR_WORDS:
+            return False
+        after = doc[end + 2]
+        return is_capitalised(after) and (
+            after.ent_type_ in PLACE_LABELS or self._known(after.text)
+        )
 
     def _cued_names(self, doc: Doc, evidence: DocEvidence) -> Iterable[Candidate]:
         """Known names in cues that news uses only for places, whatever NER said:

@@ -8,8 +8,8 @@ lookup nothing is known.
 from __future__ import annotations
 
 from geo.model import Place, PlaceNameLookup
+from geo.names import initials
 from geo.nlp.toponyms.candidates import RecognitionPolicy
-from geo.nlp.toponyms.senses import initials
 
 ALIAS_PROMINENCE = 1_000_000
 """A place known by an alternate name ("Kiev", "Bombay") is prominent under it only when this

@@ -19,6 +19,7 @@ from geo.nlp.toponyms.spans import is_capitalised
 from geo.nlp.toponyms.words import (
     ACTIVE_WORK_VERBS,
     AWARD_NOUNS,
+    CLUB_AFFIXES,
     COMPANY_HEADS,
     DIRECTION_WORDS,
     FACILITY_HEADS,
@@ -39,6 +40,15 @@ from geo.nlp.toponyms.words import (
 )
 
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+DATE_WORDS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday", "christmas", "easter", "eve", "day", "new", "year", "the", "last",
+     "next", "this", "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter",
+     "ramadan", "thanksgiving", "halloween", "bc", "ad"}
+)  # fmt: skip
+"""Words of a DATE entity ("May 4", "Christmas Eve", "Last Tuesday")."""
 NOT_NAME_WORDS = (
     ORGANISATION_HEADS
     | GOVERNMENT_HEADS
@@ -60,24 +70,25 @@ def acronym(text: str) -> bool:
     return 2 <= len(text) <= 5 and text.isalpha() and text.isupper()
 
 
-def initials(name: str) -> str:
-    """ "Democratic Republic of the Congo" -> "DRC", "New York City" -> "NYC"."""
-    return "".join(word[0] for word in name.replace("-", " ").split() if word[0].isupper())
-
-
 def in_longer_name(
     span: SpacySpan, title_case: frozenset[int], known: Callable[[str], bool]
 ) -> bool:
     """The place entity is one word of a longer name the NER cut: a capitalised word
     right beside it, outside place entities and not one that modifies or classifies a
-    place ("Cambridge Analytica", "Hong Kong Exchanges", "Real Madrid", "Israel Adesanya",
+    place ("Cambridge Analytica", "Hong Kong Exchanges", "Israel Adesanya", a club's
+    "Real Madrid" or "FC Porto" even at a sentence's start or in a title-case line,
     but "Nashville Mayor Karl Dean", "Kaduna State", "Downtown Dallas"). Title-case lines
     capitalise every word, so they say nothing."""
     doc = span.doc
-    if span.start in title_case:
-        return False
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
+    if any(
+        t is not None and t.whitespace_ and _club_affix(t)
+        for t in (before, after if span[-1].whitespace_ else None)
+    ):
+        return True
+    if span.start in title_case:
+        return False
     if (
         after is not None
         and span[-1].whitespace_
@@ -89,9 +100,32 @@ def in_longer_name(
     return before is not None and before.whitespace_ and _name_word(before, known)
 
 
+def _misread_date(token: Token) -> bool:
+    """ "Georgia May Jagger": a DATE entity that holds a capitalised word that is no date's
+    ("May Jagger") is a name the NER misread for one; "Paris Monday" stays a date."""
+    if token.ent_type_ != "DATE":
+        return False
+    ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+    return any(
+        is_capitalised(t) and t.is_alpha and not t.like_num and t.lower_ not in DATE_WORDS
+        for t in ent
+    )
+
+
+def _club_affix(token: Token) -> bool:
+    """ "Real", "FC": a club's word, capitalised (or all caps) and outside place entities."""
+    return (
+        token.lower_ in CLUB_AFFIXES
+        and token.text[:1].isupper()
+        and token.ent_type_ not in {"GPE", "LOC", "FAC"}
+    )
+
+
 def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
     if not (is_capitalised(token) and token.is_alpha) or token.is_upper:
         return False  # acronyms and credits beside a name: "Paris AFP", "US ARMY"
+    if _misread_date(token):
+        return True  # "Georgia May Jagger": "May Jagger" is no date
     if token.ent_type_ in {"NORP", "DATE", "TIME", "EVENT"} or known(token.text):
         return False  # "Paris Monday", "Iowa Democrats", "Washington DC", "Atlanta Georgia"
     if token.ent_type_ in {"GPE", "LOC", "FAC"}:
@@ -103,6 +137,33 @@ def _name_word(token: Token, known: Callable[[str], bool]) -> bool:
     # a word the NER put in another entity: it cut one name; or a company's last word
     # outside any entity ("Hong Kong Exchanges", "Qatar Airways")
     return token.ent_type_ != "" or lower in COMPANY_HEADS
+
+
+BODY_WORDS = frozenset(
+    {"house", "senate", "navy", "congress", "cabinet", "military", "legislature", "marines",
+     "embassy", "census", "fed", "treasury", "customs", "immigration", "times", "today"}
+)  # fmt: skip
+"""Last words of bodies named "Place Noun" that are not organisation heads elsewhere
+("Iowa House voted", "US Navy said")."""
+
+
+def forename_and_surname(span: SpacySpan) -> bool:
+    """ "India Knight wrote a column", "India Arie cancelled her tour": a two-word name the
+    NER called an organisation, with no article before it, whose second word is the verb's
+    subject and no word of a body, is a person whose forename is a place's name. A body
+    named "Place Noun" takes the article ("The China Daily quotes", "the U.S. Army
+    relocates") or ends in a body's word ("Iowa House voted", "Kenya Airways")."""
+    if len(span) != 2 or not all(is_capitalised(t) and t.is_alpha for t in span):
+        return False
+    doc, last = span.doc, span[-1]
+    if span.start > 0 and doc[span.start - 1].dep_ in {"det", "poss"}:
+        return False
+    if last.dep_ not in {"nsubj", "nsubjpass"} or last.tag_ != "NNP":
+        return False
+    lower = last.lower_
+    return lower not in NOT_NAME_WORDS | COMPANY_HEADS | BODY_WORDS and not any(
+        lower in words for words in (AWARD_NOUNS, WORK_NOUNS)
+    )
 
 
 def person_cue(span: SpacySpan) -> bool:
@@ -213,6 +274,29 @@ def a_thing(doc: Doc, span: SpacySpan) -> bool:
         return False
     after = doc[span.end] if span.end < len(doc) else None
     return after is not None and after.tag_.startswith("VB")
+
+
+PRODUCT_NOUNS = frozenset(
+    {"production", "sales", "launch", "recall", "recalls", "version", "versions", "model",
+     "models", "owners", "buyers", "drivers", "successor", "maker", "makers", "price",
+     "prices", "redesign", "facelift", "edition", "variant", "variants"}
+)  # fmt: skip
+"""What a product has and a place does not: "production of the Malibu", "owners of the
+Santa Fe" ("residents of Malibu" has no article)."""
+
+
+def product_name(span: SpacySpan) -> bool:
+    """ "Chevrolet is ending production of the Malibu": a place's name after "the", with
+    nothing after it in its phrase, that a product's noun and "of" govern, is a product's;
+    towns take no article here ("sales of cars in Malibu"). The recogniser leaves countries
+    and continents alone ("the production of the Netherlands")."""
+    doc, root = span.doc, span.root
+    if span.start == 0 or doc[span.start - 1].lower_ != "the":
+        return False
+    if root.dep_ != "pobj" or root.head.lower_ != "of" or root.i != span.end - 1:
+        return False
+    noun = root.head.head
+    return noun.lower_ in PRODUCT_NOUNS or noun.lemma_.lower() in PRODUCT_NOUNS
 
 
 COMPANY_VERBS = frozenset({"recall", "manufacture", "acquire", "merge"})

@@ -270,6 +270,13 @@ COMPANY_HEADS = frozenset(
      "exchanges", "bancorp", "brewery", "pharmaceuticals", "instruments", "electronics"}
 )  # fmt: skip
 """Last words of a company's name: a country opening it ("Qatar Airways") is no place."""
+CLUB_AFFIXES = frozenset(
+    {"real", "sporting", "atletico", "atlético", "athletico", "dynamo", "dinamo", "olympique",
+     "olympiacos", "borussia", "racing", "rapid", "fc", "afc", "cf", "sc", "ac", "fk", "sk"}
+)  # fmt: skip
+"""Words that clubs named after a city put beside the city's name and places never do
+("Real Madrid", "Sporting Lisbon", "Dynamo Kyiv", "Olympique Lyon", "FC Porto", "Lyon FC"):
+the city is part of the club's name, which gives no place (FALSE_PLACES.md)."""
 NAME_LINK_WORDS = frozenset(
     {"war", "olympics", "games", "summit", "marathon", "president", "minister", "prime",
      "foreign", "governor", "senator", "secretary", "ambassador", "premier", "chief", "general",
