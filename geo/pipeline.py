@@ -36,6 +36,7 @@ from geo.store import (
     changed_outputs,
     chunked,
     code_fingerprint,
+    ensure_query_db,
     file_states,
     read_manifest,
     remove_leftovers,
@@ -386,6 +387,7 @@ def build_store(
     if not force and _unchanged_since(previous, paths, files, analysis_key, data_dir):
         summary = _summary_of_previous(previous, data_dir)
         report(summary.articles, summary.articles, "nothing changed since the last build")
+        ensure_query_db(data_dir)  # a cache: gone when the temporary folder was emptied
         return summary
     cache.check_writable()
     dropped = cache.drop_legacy()  # never loaded: a pickle can run code
@@ -440,6 +442,9 @@ def build_store(
         },
     )
     cache.prune(p.key for p in kept)
+    # The dashboard's query database of this store version, now rather than on its first view.
+    report(plan.total, plan.total, "writing the query database")
+    ensure_query_db(data_dir)
     return BuildSummary(
         articles=counts.articles,
         events=counts.events,

@@ -21,6 +21,7 @@ from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, spli
 from geo.store.lock import LOCK_NAME, StoreBusyError, build_lock
 from geo.store.partitions import PART_COLUMN, TABLES, Partition, manifest_partitions
 from geo.store.query import connect_store
+from geo.store.query_db import ensure_query_db, query_db_path
 from geo.store.reader import (
     load_actors,
     load_articles,
@@ -68,6 +69,8 @@ __all__ = [
     "Partition",
     "compact_store",
     "connect_store",
+    "ensure_query_db",
+    "query_db_path",
     "live_articles",
     "manifest_partitions",
     "update_store",
