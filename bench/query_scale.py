@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -172,8 +173,9 @@ def _run(mode: str, data_dir: Path, changes: int) -> dict[str, float]:
         [sys.executable, "-c", CHILD, str(ROOT), mode, str(data_dir), str(changes)],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"{mode} failed:\n{out.stderr[-3000:]}")
     # The last line that is the child's figures (DuckDB may draw a progress bar on stdout).
     return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
@@ -185,18 +187,30 @@ def main() -> int:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the stores (and their query databases) in KEEP/<events>, written when"
+        " missing: a second run measures the views again without writing 10M events again",
+    )
     args = parser.parse_args()
     print("| events | path | first view s | rerun ms | peak RSS MB | place detail ms |")
     print("|---|---|---|---|---|---|")
     last = {}
     for n in args.events:
         with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            _write_store(n, args.places, args.partitions, data_dir)
-            os.environ["NEWSMAP_QUERY_CACHE"] = str(Path(tmp) / "query")
+            folder = Path(tmp) if args.keep is None else args.keep / str(n)
+            data_dir = folder / "data"
+            if not (data_dir / "manifest.json").exists():
+                shutil.rmtree(data_dir, ignore_errors=True)
+                _write_store(n, args.places, args.partitions, data_dir)
+            os.environ["NEWSMAP_QUERY_CACHE"] = str(folder / "query")
             runs = [(m, m) for m in args.modes if m != "page"]
             if "page" in args.modes:  # `geo build` writes the query database after its commit
-                runs += [("querydb", "query db build"), ("page", "page")]
+                from geo.store import query_db_path
+
+                kept = " (kept: not built again)" if query_db_path(data_dir).exists() else ""
+                runs += [("querydb", "query db build" + kept), ("page", "page")]
             for mode, label in runs:
                 figures = _run(mode, data_dir, args.changes)
                 last[mode] = figures

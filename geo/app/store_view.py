@@ -141,8 +141,10 @@ def search_sql(lowered: str, pieces: list[str]) -> tuple[str, list[object]]:
     """The events whose excerpt contains `lowered`, split into `pieces` at WORD_SPLIT: those
     holding a word that contains it when it is one piece; else those holding a word that
     contains each piece, among them those whose lowered excerpt contains it."""
+    # An event holds a word once; one holding two of the words found is listed twice,
+    # which the selection's IN ignores: no DISTINCT (a hash of every hit) here.
     word = (
-        "SELECT DISTINCT ev FROM postings WHERE word_id IN"
+        "SELECT ev FROM postings WHERE word_id IN"
         " (SELECT word_id FROM vocab WHERE contains(word, ?))"
     )
     if pieces == [lowered]:

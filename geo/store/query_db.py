@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 QUERY_DB_VERSION = 7
 """Bumped when what `build_query_db` writes changes: older databases are not read."""
 MEMORY_LIMIT = "768MB"
-"""DuckDB's own memory (buffer pool, sorts, hash tables) while building and querying."""
+"""DuckDB's own memory (buffer pool, sorts, hash tables) for the page's queries."""
+BUILD_MEMORY_LIMIT = "1536MB"
+"""While the database is built (by `geo build`, once per store version): the join of every
+row to its event's rank and the sort spill past it; at 10M events 768MB ran out."""
 WORD_SPLIT = "[^\\pL\\pN]+"
 """What separates the words of the search's vocabulary (RE2): a search text without any of
 these lies inside one word, so the words containing it find every event containing it."""
@@ -82,7 +85,7 @@ def ensure_query_db(data_dir: Path | str, cache_dir: Path | None = None) -> Path
     con = connect_store(data_dir)
     try:
         con.execute(f"SET temp_directory = '{sql_text(path.parent / 'spill')}'")
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
         build_query_db(con, path)
     finally:
         con.close()
