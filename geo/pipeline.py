@@ -442,9 +442,7 @@ def build_store(
         },
     )
     cache.prune(p.key for p in kept)
-    # The dashboard's query database of this store version, now rather than on its first view.
-    report(plan.total, plan.total, "writing the query database")
-    ensure_query_db(data_dir)
+    ensure_query_db(data_dir)  # the dashboard's, now rather than on its first view
     return BuildSummary(
         articles=counts.articles,
         events=counts.events,

@@ -36,7 +36,6 @@ from geo.app.filters import (
 )
 from geo.app.frame_index import TABLE_COLUMNS, row_texts, safe_url
 from geo.store import LIST_SEP, query_db
-from geo.store.query_db import AGGREGATES, MEMORY_LIMIT, PLACE_COUNTS_SQL, SELECTED, WORD_SPLIT
 
 if TYPE_CHECKING:
     import duckdb
@@ -64,11 +63,11 @@ def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb
     path = query_db.ensure_query_db(data_dir, cache_dir)
     con = connect_store(data_dir)
     con.execute(f"SET temp_directory = '{query_db.sql_text(path.parent / 'spill')}'")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = '{query_db.MEMORY_LIMIT}'")
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
     con.execute(f"ATTACH '{query_db.sql_text(path)}' AS q (READ_ONLY)")
     con.execute("CREATE VIEW event_places AS SELECT rowid AS rid, * FROM q.event_places")
-    tables = ("event_text", "vocab", "postings", "place_info", "store_meta", *AGGREGATES)
+    tables = ("event_text", "vocab", "postings", "place_info", "store_meta", *query_db.AGGREGATES)
     for table in tables:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM q.{table}")
     return con
@@ -128,7 +127,7 @@ def word_search(cur: duckdb.DuckDBPyConnection):
     def clause(text: str) -> tuple[str, list[object]]:
         lowered, pieces = cur.execute(
             "SELECT lower(?), list_filter(regexp_split_to_array(lower(?), ?), lambda w: w <> '')",
-            [text, text, WORD_SPLIT],
+            [text, text, query_db.WORD_SPLIT],
         ).fetchall()[0]
         sql, params = search_sql(lowered, pieces)
         cur.execute("CREATE OR REPLACE TEMP TABLE text_hits AS " + sql, params)
@@ -178,7 +177,8 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> Selecti
     ).fetchall():
         cur.execute(f"DROP {old} sel")
     cur.execute(
-        f"CREATE TEMP {kind} sel AS SELECT {SELECTED} FROM event_places WHERE " + where, params
+        f"CREATE TEMP {kind} sel AS SELECT {query_db.SELECTED} FROM event_places WHERE " + where,
+        params,
     )
     return Selection(cur, event_filter.is_empty, lead_column(event_filter))
 
@@ -335,7 +335,7 @@ def place_markers(
     """One marker per place of the selection, most events first, its popup listing its
     latest events within the layer's byte budget (as mapview.place_markers)."""
     cur = selection.cur
-    counted = "all_place_counts" if selection.everything else f"({PLACE_COUNTS_SQL})"
+    counted = "all_place_counts" if selection.everything else f"({query_db.PLACE_COUNTS_SQL})"
     places = cur.execute(
         f"SELECT c.place_hash, c.events, p.key, p.name, p.kind, p.lat, p.lon FROM {counted}"
         " AS c JOIN place_info AS p USING (place_hash) ORDER BY c.events DESC, p.name_rank"

@@ -6,6 +6,7 @@ and the frame conversion sit on them; the writer (one partition's files), the re
 live rows) and commit (partitions put in place, compaction) on top.
 """
 
+from geo.store import query_db
 from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
 from geo.store.commit import (
     LiveArticle,
@@ -70,6 +71,7 @@ __all__ = [
     "compact_store",
     "connect_store",
     "ensure_query_db",
+    "query_db",
     "query_db_path",
     "live_articles",
     "manifest_partitions",
