@@ -429,9 +429,11 @@ def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
     cur = selection.cur
     (max_rows,) = cur.execute("SELECT max_rows FROM store_meta").fetchone()
     table = cur.execute(
-        "WITH top AS (SELECT rid, ev FROM sel ORDER BY rid LIMIT ?),"
+        "WITH top AS (SELECT rid, ev, place_hash FROM sel ORDER BY rid LIMIT ?),"
         " chosen AS (SELECT DISTINCT ev FROM top ORDER BY ev LIMIT ?),"
-        " rows AS (SELECT s.rid, s.ev, s.place_hash FROM sel AS s SEMI JOIN chosen USING (ev))"
+        # Each chosen event's rows are all among the top ones: the first `limit` events
+        # have at most `limit * max_rows` rows, and the rows are in events' order.
+        " rows AS (SELECT t.rid, t.ev, t.place_hash FROM top AS t SEMI JOIN chosen USING (ev))"
         " SELECT r.ev, min(r.rid) AS first_rid, list(p.name ORDER BY r.rid) AS place_list"
         " FROM rows AS r JOIN place_info AS p USING (place_hash) GROUP BY r.ev ORDER BY r.ev",
         [int(limit) * int(max_rows), int(limit)],
