@@ -249,13 +249,13 @@ def show_metrics(counts: filters.Metrics) -> None:
     cols[3].metric("Sources", f"{counts.sources:,}")
 
 
-def show_map(layer: page.MapLayer, where: page.AppPaths) -> tuple[mapview.PlaceMarker, ...]:
+def show_map(layer: page.MapLayer, where: page.AppPaths) -> store_view.PlaceColumns:
     """Draw the map; returns its markers. A click selects a place for the panel."""
     markers = layer.markers
     if "map_bounds" not in st.session_state:
         # The first render fits the (URL-)filtered markers; later filter changes
         # only swap markers, keeping the user's view (no remount, no zoom reset).
-        st.session_state["map_bounds"] = mapview.marker_bounds(markers)
+        st.session_state["map_bounds"] = markers.bounds()
     cache_dir = where.static / "newsmap" / "basemaps"
     base = base_map_args(st.session_state["map_bounds"], page.ASSET_BASE_URL, str(cache_dir))
     args = page.map_component_args(base, layer.script, page.RETURNED_OBJECTS)
@@ -280,11 +280,9 @@ def _place_picked() -> None:
     st.session_state["selected_place"] = st.session_state[PLACE_PICK_KEY]
 
 
-def show_detail(
-    con, event_filter: filters.EventFilter, markers: tuple[mapview.PlaceMarker, ...]
-) -> None:
+def show_detail(con, event_filter: filters.EventFilter, markers: store_view.PlaceColumns) -> None:
     st.subheader("Place details")
-    names = {m.key: f"{m.name} ({m.events})" for m in markers}
+    names = markers.labels()
     if not names:
         st.info("No places match the filters.")
         return
@@ -305,10 +303,10 @@ def show_detail(
     )
     if place_key is None:
         return
-    events = store_view.events_at_place(con, event_filter, place_key)
-    name = next(m.name for m in markers if m.key == place_key)
+    detail = store_view.place_detail(con, event_filter, place_key)
+    name = markers.names[markers.keys.index(place_key)]
     with st.container(height=page.MAP_HEIGHT - 80):
-        st.html(detail_panel.detail_html(name, events))
+        st.html(detail_panel.detail_html(name, detail.events, total=detail.total))
 
 
 def show_timeline(view: page.FilterView) -> None:

@@ -13,12 +13,14 @@ partitions), then
 - page: what the dashboard does (geo.app.page.open_event_store, store_view.filter_options,
   page.filter_view: one filtered selection shared by metrics, markers with their popups,
   the timeline and the latest events), first view and the mean of the same filter changes,
-  then a place's detail panel (the busiest place, unfiltered); run twice in fresh
-  processes: "cold" builds the store's query database (geo.app.store_view.build_query_db,
-  once per store version), "warm" finds it, as every later server start and session does;
+  then a place's detail panel (the busiest place, unfiltered: its first page of events and
+  their count), in a fresh process after "query db build" (geo.store.ensure_query_db in a
+  fresh process: what `geo build` adds after its commit), so the page finds the database as
+  every server start and session after a build does;
 - peak RSS of a fresh process doing each (VmHWM, interpreter and imports included).
+The store is generated a partition at a time (bench/dashboard.py's generator, a seed each).
 Targets (issue 13): at 1M events first render <= 2 s, rerun <= 150 ms, peak RSS <= 1 GB; at
-10M <= 5 s / 500 ms / 2 GB. Exits 1 when the page path (warm; or the last of --modes)
+10M <= 5 s / 500 ms / 2 GB. Exits 1 when the page path (or the last of --modes)
 misses one at the largest size. Stores live in a temporary
 directory, never committed.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,6 +68,12 @@ def change(i):
     return filters.EventFilter(place_role="located", text=random.choice(["police", "border", "x"]))
 
 t0 = time.perf_counter()
+if mode == "querydb":  # what `geo build` adds after its commit
+    from geo.store import ensure_query_db
+    ensure_query_db(data_dir)
+    print(json.dumps({"first": time.perf_counter() - t0, "rerun": 0.0, "rss_mb": hwm(),
+                      "detail": 0.0}))
+    raise SystemExit(0)
 if mode == "index":
     from geo.app import frame_index, mapview, tables
     from geo.store import load_event_places
@@ -103,7 +112,7 @@ detail = 0.0
 if mode == "page":  # a place's panel: its passing events with their context, from the files
     key = page.filter_view(con, page.filter_key(filters.EventFilter())).layer.markers[0].key
     t = time.perf_counter()
-    store_view.events_at_place(con, filters.EventFilter(), key)
+    store_view.place_detail(con, filters.EventFilter(), key)
     detail = time.perf_counter() - t
 print(json.dumps({"first": first, "rerun": sum(times) / len(times), "rss_mb": hwm(),
                   "detail": detail}))
@@ -111,44 +120,51 @@ print(json.dumps({"first": first, "rerun": sum(times) / len(times), "rss_mb": hw
 
 
 def _write_store(n_events: int, n_places: int, partitions: int, data_dir: Path) -> float:
-    """bench/dashboard.py's synthetic store, split into `partitions` partitions."""
-    import numpy as np
+    """bench/dashboard.py's synthetic store in `partitions` partitions, each generated on
+    its own (a seed and an id prefix each), so 10M events never sit in one pandas frame."""
+    import json as json_
+
+    import pyarrow.parquet as pq
 
     sys.path.insert(0, str(ROOT / "bench"))
     from dashboard import synthetic_frame, write_bench_store
-    from geo.store import TABLES, Partition, read_manifest, state
+    from geo.store import PART_COLUMN, TABLES, Partition, read_manifest, state
 
     t0 = time.perf_counter()
-    frame = synthetic_frame(n_events, n_places)
-    write_bench_store(frame, data_dir)
-    if partitions > 1:
-        import json as json_
-
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(data_dir / "events.geoparquet" / "part-000001.parquet")
-        (data_dir / "events.geoparquet" / "part-000001.parquet").unlink()
-        articles = np.asarray(table["article_id"].to_pylist())
-        bounds = np.linspace(0, table.num_rows, partitions + 1).astype(int)
-        manifest = read_manifest(data_dir)
-        entries = []
-        empty = {t: data_dir / t / "part-000001.parquet" for t in TABLES[1:]}
-        for k in range(partitions):
-            part = k + 1
-            chunk = table.slice(bounds[k], bounds[k + 1] - bounds[k])
-            chunk = chunk.set_column(
-                chunk.schema.get_field_index("part"), "part", [[part] * chunk.num_rows]
-            )
-            name = f"part-{part:06d}.parquet"
-            pq.write_table(chunk, data_dir / "events.geoparquet" / name)
-            for table_name, path in empty.items():
-                if part > 1:
-                    (data_dir / table_name / name).write_bytes(path.read_bytes())
-            n = len(set(articles[bounds[k] : bounds[k + 1]]))
-            files = {t: state.file_stamp(data_dir / t / name) for t in TABLES}
-            entries.append(Partition(part, n, n, 0, files).to_manifest())
-        manifest["partitions"] = entries
-        (data_dir / "manifest.json").write_text(json_.dumps(manifest))
+    bounds = [round(n_events * k / partitions) for k in range(partitions + 1)]
+    entries = []
+    for k in range(partitions):
+        frame = synthetic_frame(bounds[k + 1] - bounds[k], n_places, seed=7 + k)
+        for column in ("event_id", "article_id"):
+            frame[column] = f"p{k}-" + frame[column]
+        part = k + 1
+        name = f"part-{part:06d}.parquet"
+        if k == 0:  # the folders, the empty tables, the manifest
+            write_bench_store(frame, data_dir)
+            first = {t: data_dir / t / name for t in TABLES[1:]}
+        else:
+            frame[PART_COLUMN] = part
+            frame[PART_COLUMN] = frame[PART_COLUMN].astype("int32")
+            frame.to_parquet(data_dir / TABLES[0] / name, index=False)
+            for table_name, path in first.items():
+                (data_dir / table_name / name).write_bytes(path.read_bytes())
+        articles = int(frame["article_id"].nunique())
+        del frame
+        files = {t: state.file_stamp(data_dir / t / name) for t in TABLES}
+        entries.append(Partition(part, articles, articles, 0, files).to_manifest())
+    manifest = read_manifest(data_dir)
+    manifest["partitions"] = entries
+    rows = sum(
+        pq.ParquetFile(data_dir / TABLES[0] / f"part-{k + 1:06d}.parquet").metadata.num_rows
+        for k in range(partitions)
+    )
+    manifest["counts"] = {"articles": sum(e["rows"] for e in entries), "events": n_events}
+    (data_dir / "manifest.json").write_text(json_.dumps(manifest))
+    print(
+        f"# {n_events:,} events, {rows:,} event-place rows, {partitions} partitions:"
+        f" written in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -157,9 +173,11 @@ def _run(mode: str, data_dir: Path, changes: int) -> dict[str, float]:
         [sys.executable, "-c", CHILD, str(ROOT), mode, str(data_dir), str(changes)],
         capture_output=True,
         text=True,
-        check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    if out.returncode:
+        raise SystemExit(f"{mode} failed:\n{out.stderr[-3000:]}")
+    # The last line that is the child's figures (DuckDB may draw a progress bar on stdout).
+    return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def main() -> int:
@@ -169,22 +187,40 @@ def main() -> int:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the stores (and their query databases) in KEEP/<events>, written when"
+        " missing: a second run measures the views again without writing 10M events again",
+    )
     args = parser.parse_args()
     print("| events | path | first view s | rerun ms | peak RSS MB | place detail ms |")
     print("|---|---|---|---|---|---|")
     last = {}
     for n in args.events:
         with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            _write_store(n, args.places, args.partitions, data_dir)
-            os.environ["NEWSMAP_QUERY_CACHE"] = str(Path(tmp) / "query")
+            folder = Path(tmp) if args.keep is None else args.keep / str(n)
+            data_dir = folder / "data"
+            if not (data_dir / "manifest.json").exists():
+                shutil.rmtree(data_dir, ignore_errors=True)
+                _write_store(n, args.places, args.partitions, data_dir)
+            os.environ["NEWSMAP_QUERY_CACHE"] = str(folder / "query")
             runs = [(m, m) for m in args.modes if m != "page"]
-            if "page" in args.modes:  # a new store's first view builds its query database
-                runs += [("page", "page, cold"), ("page", "page, warm")]
+            if "page" in args.modes:  # `geo build` writes the query database after its commit
+                from geo.store import query_db_path
+
+                kept = " (kept: not built again)" if query_db_path(data_dir).exists() else ""
+                runs += [("querydb", "query db build" + kept), ("page", "page")]
             for mode, label in runs:
                 figures = _run(mode, data_dir, args.changes)
                 last[mode] = figures
                 detail = f"{figures['detail'] * 1000:.0f}" if mode == "page" else ""
+                if mode == "querydb":
+                    print(
+                        f"| {n:,} | {label} | {figures['first']:.2f} |"
+                        f" | {figures['rss_mb']:.0f} | |"
+                    )
+                    continue
                 print(
                     f"| {n:,} | {label} | {figures['first']:.2f} | {figures['rerun'] * 1000:.0f}"
                     f" | {figures['rss_mb']:.0f} | {detail} |",

@@ -372,10 +372,11 @@ def _positive_int(value: str) -> int:
 
 
 def _compact(args: argparse.Namespace) -> int:
-    from geo.store import build_lock, compact_store, store_info
+    from geo.store import build_lock, compact_store, ensure_query_db, store_info
 
     with build_lock(args.data_dir):
         before, after = compact_store(args.data_dir)
+        ensure_query_db(args.data_dir)  # the dashboard's, for the compacted version
     info = store_info(args.data_dir)
     if before == after and not info.superseded:
         print(f"{args.data_dir}: nothing to compact ({after} partitions)")

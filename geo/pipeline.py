@@ -34,6 +34,7 @@ from geo.store import (
     changed_outputs,
     chunked,
     code_fingerprint,
+    ensure_query_db,
     file_states,
     read_manifest,
     remove_leftovers,
@@ -337,6 +338,7 @@ def build_store(
     if not force and _unchanged_since(previous, paths, files, analysis_key, data_dir):
         summary = _summary_of_previous(previous, data_dir)
         report(summary.articles, summary.articles, "nothing changed since the last build")
+        ensure_query_db(data_dir)  # a cache: gone when the temporary folder was emptied
         return summary
     cache.check_writable()
     dropped = cache.drop_legacy()  # never loaded: a pickle can run code
@@ -391,6 +393,7 @@ def build_store(
         },
     )
     cache.prune(p.key for p in kept)
+    ensure_query_db(data_dir)  # the dashboard's, now rather than on its first view
     return BuildSummary(
         articles=counts.articles,
         events=counts.events,

@@ -206,6 +206,35 @@ def test_build_writes_every_output(corpus, tmp_path, analyser):
     assert not store_is_stale(data_dir, [corpus])
 
 
+def test_a_build_writes_the_dashboards_query_database(corpus, tmp_path, analyser, monkeypatch):
+    """`geo build` writes the query database of the version it commits, so the page's first
+    view finds it, and writes it again when it is gone."""
+    from geo.app import filters, store_view
+    from geo.store import query_db
+
+    data_dir = tmp_path / "data"
+    _build(corpus, data_dir)
+    path = store.query_db_path(data_dir)
+    assert path.exists()
+    (corpus / "001.txt").write_text("Article 1. Minsk rejected the claims.\n", encoding="utf-8")
+    _build(corpus, data_dir)
+    newer = store.query_db_path(data_dir)
+    assert newer != path and newer.exists() and not path.exists()
+    newer.unlink()
+    _build(corpus, data_dir)  # nothing changed: the database is written again all the same
+    assert store.query_db_path(data_dir).exists()
+
+    def never(*args):
+        raise AssertionError("the page built the query database")
+
+    monkeypatch.setattr(query_db, "build_query_db", never)
+    con = store_view.open_store(data_dir)
+    try:
+        assert store_view.filter_view(con, filters.EventFilter(), 5).counts.events == 3  # placed
+    finally:
+        con.close()
+
+
 def test_second_build_reuses_unchanged_articles(corpus, tmp_path, analyser):
     data_dir = tmp_path / "data"
     _build(corpus, data_dir)

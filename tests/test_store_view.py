@@ -28,6 +28,17 @@ FILTERS = [
     filters.EventFilter(place_countries=("BY",), place_role="located"),
     filters.EventFilter(text="border"),
     filters.EventFilter(text="no such words"),
+    # The word search (store_view.word_search): inside a word, across words, non-ASCII
+    # case, markup, separators only.
+    filters.EventFilter(text="orde"),
+    filters.EventFilter(text="ŹNICA c"),
+    filters.EventFilter(text="Belarus pushed"),
+    filters.EventFilter(text="${alert(3"),
+    filters.EventFilter(text=" . "),
+    filters.EventFilter(event_types=("ACCUSE", "CONSULT"), text="belarus"),
+    # Distinct events from lead rows (store_view.lead_column).
+    filters.EventFilter(place_role="located"),
+    filters.EventFilter(place_role="located", date_from=dt.date(2021, 11, 9)),
 ]
 
 
@@ -68,6 +79,7 @@ def test_a_filter_view_answers_as_the_index(stores, event_filter):
     assert list(view.table.columns) == list(table.columns)
     latest = table.head(3)
     assert sorted(view.table["excerpt"].dropna()) == sorted(latest["excerpt"].dropna())
+
     # The same places per event (in the order of the store's rows: by date, then hash).
     def places(names):
         return sorted(sorted(n.split(", ")) for n in names.dropna())
@@ -134,3 +146,59 @@ def test_popups_say_how_near_as_the_index_does(tmp_path):
     assert {m.key: sorted(m.entries) for m in view.markers} == expected
     dates = [entry[0] for m in view.markers for entry in m.entries]
     assert any(d.endswith(" · near") for d in dates) and any(d.endswith(" · region") for d in dates)
+
+
+def test_a_one_word_search_reads_the_words_not_every_excerpt():
+    """A text inside one word is found from the vocabulary and its postings; only a text
+    spanning words also looks in the lowered excerpts (of the events holding its pieces)."""
+    sql, params = store_view.search_sql("orde", ["orde"])
+    assert "postings" in sql and "event_text" not in sql and params == ["orde"]
+    sql, params = store_view.search_sql("border crossing", ["border", "crossing"])
+    assert sql.count("postings") == 2 and "event_text" in sql
+    assert params == ["border crossing", "border", "crossing"]
+    sql, params = store_view.search_sql(" . ", [])
+    assert "postings" not in sql and params == [" . "]
+
+
+def test_one_lead_row_per_event(stores):
+    """Distinct events under a filter on whole events (or on them and the located role)
+    are counted from lead rows: one per event (and one per event among its located rows)."""
+    _, con = stores
+    (lead, events, rows, located, located_events) = con.execute(
+        "SELECT count(*) FILTER (lead_row), count(DISTINCT event_hash), count(*),"
+        " count(*) FILTER (lead_located), count(DISTINCT event_hash) FILTER (role = 'located')"
+        " FROM event_places"
+    ).fetchall()[0]
+    assert lead == events < rows and located == located_events > 0
+    assert store_view.lead_column(filters.EventFilter(place_role="located")) == "lead_located"
+    assert store_view.lead_column(filters.EventFilter(place_countries=("PL",))) is None
+
+
+def test_the_markers_columns_make_the_payload_markers_would(stores):
+    """PlaceColumns writes the layer's payload and script from its columns: the same as
+    mapview's from the PlaceMarker objects it stands for."""
+    _, con = stores
+    for event_filter in (FILTERS[0], FILTERS[1], FILTERS[3]):
+        view = store_view.filter_view(con, event_filter, 3)
+        markers = list(view.markers)
+        assert view.markers.payload() == mapview.layer_payload(markers)
+        assert view.markers.payload_bytes() == mapview.layer_payload_bytes(markers)
+        assert view.script == mapview.place_layer_script(markers)
+        assert view.markers.bounds() == mapview.marker_bounds(markers)
+        assert view.markers.labels() == {m.key: f"{m.name} ({m.events})" for m in markers}
+        assert len(markers) > 1
+        assert view.markers[-1] == markers[-1] and view.markers[:2] == tuple(markers[:2])
+
+
+def test_a_place_detail_is_a_page_with_the_count(stores):
+    """The panel gets the latest `limit` events of a place and how many there are; the
+    heading counts them all and says how many are shown."""
+    index, con = stores
+    key = PLACES["kuznica"].key
+    every = store_view.events_at_place(con, filters.EventFilter(), key)
+    assert len(every) > 1
+    page = store_view.place_detail(con, filters.EventFilter(), key, limit=1)
+    assert page.total == len(every) and list(page.events["event_id"]) == list(every["event_id"][:1])
+    html = detail_panel.detail_html("Kuźnica", page.events, total=page.total)
+    assert f"— {len(every)} events" in html and "The 1 latest are shown" in html
+    assert "latest are shown" not in detail_panel.detail_html("Kuźnica", every)

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def detail_html(place_name: str, events: pd.DataFrame) -> str:
-    """Every event at a place with its full excerpt, context and article link (escaped)."""
+def detail_html(place_name: str, events: pd.DataFrame, total: int | None = None) -> str:
+    """Every event at a place with its full excerpt, context and article link (escaped).
+    `total`: how many events are at the place when `events` is only the latest of them (the
+    panel renders a page): the heading counts them all and says how many are shown."""
     items = []
     for row in events.drop(columns="geometry", errors="ignore").to_dict("records"):
         meta = [escape_html(date_text(row.get("date")))]
@@ -50,10 +52,18 @@ def detail_html(place_name: str, events: pd.DataFrame) -> str:
             + (f'<span class="nm-context"> {after}</span>' if after else "")
             + "</p></div>"
         )
-    noun = "event" if len(items) == 1 else "events"
+    total = len(items) if total is None else total
+    noun = "event" if total == 1 else "events"
+    shown = ""
+    if total > len(items):
+        shown = (
+            f'<p class="nm-detail-more">The {len(items):,} latest are shown; the downloads'
+            " below the events table hold them all, with every other event that passes.</p>"
+        )
     return (
         DETAIL_CSS
-        + f'<div class="nm-detail"><h4>{escape_html(place_name)} — {len(items)} {noun}</h4>'
+        + f'<div class="nm-detail"><h4>{escape_html(place_name)} — {total:,} {noun}</h4>'
+        + shown
         + "".join(items)
         + "</div>"
     )
@@ -66,5 +76,6 @@ DETAIL_CSS = """<style>
 .nm-detail-title { font-weight: 600; }
 .nm-detail-text { margin: .2em 0; }
 .nm-context { color: #777; }
+.nm-detail-more { color: #666; font-style: italic; }
 .nm-detail mark { background: #ffe27a; }
 </style>"""

@@ -9,6 +9,8 @@ them to the same answers.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from geo.app.filters import UNKNOWN_TYPE, EventFilter, Metrics
@@ -22,32 +24,41 @@ if TYPE_CHECKING:
 _ACTOR_COLUMNS = {"either": "actor_ids", "source": "source_ids", "target": "target_ids"}
 
 
+TextClause = Callable[[str], tuple[str, list[object]]]
+"""SQL (and its parameters) for the rows whose event's excerpt contains a search text."""
+
+
 def where_clause(
-    event_filter: EventFilter, *, text_table: str | None = None
+    event_filter: EventFilter,
+    *,
+    text_clause: TextClause | None = None,
+    day_column: str = "CAST(date AS DATE)",
 ) -> tuple[str, list[object]]:
     """SQL (after WHERE) and its parameters for the rows of event_places that pass.
 
-    `text_table` names a table of (event_hash, text: the event's excerpt lowered) to search
-    instead of lowering every row's excerpt per query (geo.app.store_view's event_text)."""
+    `text_clause` searches some index of the excerpts (geo.app.store_view's words) instead
+    of lowering every row's excerpt per query; `day_column` is a column holding the date's
+    day, if the table has one. The days are literals (dt.date's ISO form): a constant the
+    scan compares with each row group's range, so a date range reads only its own."""
     if not isinstance(event_filter, EventFilter):
         raise TypeError(f"expected EventFilter, got {type(event_filter).__name__}")
     f = event_filter
     parts: list[str] = []
     params: list[object] = []
-    if f.date_from is not None:
-        parts.append("date IS NOT NULL AND CAST(date AS DATE) >= ?")
-        params.append(f.date_from)
-    if f.date_to is not None:
-        parts.append("date IS NOT NULL AND CAST(date AS DATE) <= ?")
-        params.append(f.date_to)
+    for day, op in ((f.date_from, ">="), (f.date_to, "<=")):
+        if day is not None:
+            if not isinstance(day, dt.date):
+                raise TypeError(f"expected a date, got {type(day).__name__}")
+            iso = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+            parts.append(f"{day_column} IS NOT NULL AND {day_column} {op} DATE '{iso}'")
     for column, wanted in (
         ("source", f.sources),
         ("place_country", f.place_countries),
         ("event_type", f.event_types),
     ):
         if wanted:
-            parts.append(f"list_contains(?, {column})")
-            params.append(list(wanted))
+            parts.append(f"{column} IN ({', '.join('?' for _ in wanted)})")
+            params.extend(wanted)
     for column, wanted in (
         (_ACTOR_COLUMNS[f.actor_role], f.actors),
         ("actor_countries", f.actor_countries),
@@ -58,11 +69,10 @@ def where_clause(
     if f.place_role == "located":
         parts.append("role = 'located'")
     text = f.text.strip()
-    if text and text_table:
-        parts.append(
-            f"event_hash IN (SELECT event_hash FROM {text_table} WHERE contains(text, lower(?)))"
-        )
-        params.append(text)
+    if text and text_clause is not None:
+        sql, text_params = text_clause(text)
+        parts.append(sql)
+        params.extend(text_params)
     elif text:
         parts.append("contains(lower(coalesce(excerpt, '')), lower(?))")
         params.append(text)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from geo.app.filters import latest_events
-from geo.app.frame_index import EventIndex, mention_spans, safe_url
+from geo.app.frame_index import EventIndex, RowTexts, mention_spans, safe_url
 from geo.app.safetext import escape_html, markdown_text, safe_json
 from geo.app.tables import precision_word
 from geo.store import split_list
@@ -336,12 +336,26 @@ def _query_markers(
 def _popup_entries(
     index: EventIndex, chosen: np.ndarray, window: int
 ) -> dict[int, list[PopupEntry]]:
-    """Popup entries of `chosen` rows per place code, cut from the index's precomputed texts.
+    """Popup entries of `chosen` rows per place code, cut from the index's precomputed texts."""
+    precision = None
+    if "place_precision" in index.frame.columns:
+        precision = index.frame["place_precision"].to_numpy()
+    return popup_entries(index.texts, chosen, index.place.codes, precision, window)
+
+
+def popup_entries(
+    texts: RowTexts,
+    chosen: np.ndarray,
+    codes: np.ndarray,
+    precision: np.ndarray | None,
+    window: int,
+) -> dict[int, list[PopupEntry]]:
+    """Popup entries of the `chosen` rows of `texts` per code (`codes`, per row), the date
+    followed by how near (`precision`, per row, when known).
 
     The same cut as `excerpt_parts(row, window)`, with the window arithmetic
     done in numpy: per entry only three slices remain.
     """
-    texts = index.texts
     length = texts.length[chosen]
     begin, end = mention_spans(texts, chosen)
     found = begin >= 0
@@ -353,12 +367,12 @@ def _popup_entries(
     prefix = np.where(lo > 0, "…", "")
     suffix = np.where(hi < length, "…", "")
     dates, sources, actors = texts.date[chosen], texts.source[chosen], texts.actors[chosen]
-    if "place_precision" in index.frame.columns:  # the date, then how near: "2021-11-08 · near"
-        words = map(precision_word, index.frame["place_precision"].to_numpy()[chosen].tolist())
+    if precision is not None:  # the date, then how near: "2021-11-08 · near"
+        words = map(precision_word, precision[chosen].tolist())
         dates = np.array([" · ".join(filter(None, dw)) for dw in zip(dates, words, strict=True)])
     entries: dict[int, list[PopupEntry]] = {}
     for code, x, lo_, hi_, b, e, ins, pre, suf, date, source, names in zip(
-        index.place.codes[chosen].tolist(),
+        codes[chosen].tolist(),
         texts.excerpt[chosen].tolist(),
         lo.tolist(),
         hi.tolist(),
@@ -544,10 +558,14 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
     the whole payload on every rerun, which costs more than the markers do.
     tests/test_mapview.py checks it equals what st_folium makes.
     """
+    return payload_layer_script(layer_payload(markers), map_var)
+
+
+def payload_layer_script(payload: Mapping[str, list], map_var: str = "map_div") -> str:
+    """`place_layer_script` of the markers whose `layer_payload` is `payload` (a view that
+    keeps its markers as columns writes the payload without making PlaceMarker objects)."""
     group = STREAMLIT_LAYER
-    layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace(
-        "__PLACES__", safe_json(layer_payload(markers)), 1
-    )
+    layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace("__PLACES__", safe_json(payload), 1)
     return (
         f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
         f"{map_var}.addLayer({group});\n"
@@ -572,8 +590,10 @@ __all__ = [
     "marker_bounds",
     "marker_size",
     "layer_payload_bytes",
+    "payload_layer_script",
     "place_layer_script",
     "place_markers",
+    "popup_entries",
     "roles_text",
     "safe_json",
     "safe_url",

@@ -135,7 +135,8 @@ FilterKey = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class MapLayer(NamedTuple):
-    markers: tuple[mapview.PlaceMarker, ...]
+    markers: store_view.PlaceColumns
+    """The markers as columns: a PlaceMarker is made for a place asked for only."""
     script: str
 
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.app.event_queries import where_clause
 from geo.app.filters import EventFilter
-from geo.app.store_view import DERIVED, TEXT_TABLE
+from geo.app.store_view import DERIVED, store_where
 from geo.app.tables import defuse_formulas
 
 if TYPE_CHECKING:
@@ -28,9 +27,9 @@ def _download_batches(
     con: duckdb.DuckDBPyConnection, event_filter: EventFilter
 ) -> Iterator[pd.DataFrame]:
     """The passing rows (one per event × place, every stored column), a batch at a time."""
-    where, params = where_clause(event_filter, text_table=TEXT_TABLE)
     cur = con.cursor()
     try:
+        where, params = store_where(cur, event_filter)
         relation = cur.sql(
             f"SELECT * EXCLUDE ({DERIVED}, place_lat, place_lon), place_lat AS lat,"
             " place_lon AS lon"

@@ -1,26 +1,25 @@
-"""What the page shows, queried from the store in DuckDB (`geo.store.connect_store`): the
-sidebar's options, and per filter the metrics, the map's markers, the timeline, the latest
-events and a place's detail (the downloads: geo.app.store_downloads). The page never holds
-the whole store in pandas: only aggregates and the rows a view shows come back.
-
-Once per store version the live rows are written to a query database (`build_query_db`):
-DuckDB's own compressed, paged table sorted latest first, so the latest events' texts sit in
-a few row groups, with what every filter change would otherwise recompute (lowered excerpts,
-the places, the options, the unfiltered aggregates). It is a disposable cache outside the
-store; the page attaches it read-only.
+"""What the page shows, queried from the store's query database in DuckDB
+(geo.store.query_db, written by `geo build` after each commit): the sidebar's options, and
+per filter the metrics, the map's markers, the timeline, the latest events and a place's
+detail (the downloads: geo.app.store_downloads). The page never holds the whole store in
+pandas: only aggregates and the rows a view shows come back.
 
 One filtered selection per filter change: `select` puts the passing rows' ids and the few
 columns the views aggregate in a temporary table, and every view reads that table instead of
 scanning the store again. Each call takes a cursor of its own (temporary tables belong to a
-cursor), so the sessions of one server can share the store's connection.
+cursor), so the sessions of one server can share the store's connection. The markers stay
+columns (`PlaceColumns`): the map's script is written from them, a PlaceMarker is made only
+for a place the page asks for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import numpy as np
 import pandas as pd
@@ -29,150 +28,47 @@ from geo.app import mapview
 from geo.app.event_queries import where_clause
 from geo.app.filters import (
     CHOICE_FIELDS,
-    UNKNOWN_TYPE,
     Choice,
     EventFilter,
     FilterOptions,
     Metrics,
     _country_choices,
 )
-from geo.app.frame_index import DAY_PRECISIONS, TABLE_COLUMNS, safe_url
-from geo.app.tables import precision_word
-from geo.store import LIST_SEP
+from geo.app.frame_index import TABLE_COLUMNS, row_texts, safe_url
+from geo.store import LIST_SEP, query_db
 
 if TYPE_CHECKING:
     import duckdb
 
-SEP = LIST_SEP.replace("'", "''")
-TEXT_TABLE = "event_text"
-PRECISIONS = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
-DERIVED = "rid, event_hash, article_hash, place_hash, source_hash, day, day_exact, has_source"
+DERIVED = (
+    "rid, event_hash, article_hash, place_hash, source_hash, ev, lead_row, lead_located, day,"
+    " day_exact,"
+    " has_source"
+)
 """The query database's own columns, left out of what the page shows as the store's rows."""
-MEMORY_LIMIT = "768MB"
-"""DuckDB's own memory (buffer pool, sorts, hash tables) for the page's connection."""
-BUILD_MEMORY_LIMIT = MEMORY_LIMIT
-"""While the query database is built (once per store version): the sort spills past it."""
-
-
-QUERY_DB_VERSION = 5
-"""Bumped when what `build_query_db` writes changes: older databases are not read."""
-
-
-def query_db_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
-    """Where the query database of this store version lives: keyed by the store's folder and
-    its manifest's stamp, so a build or an upload (a new manifest) gets a new one."""
-    import hashlib
-    import os
-    import tempfile
-
-    if cache_dir is None:
-        cache_dir = Path(
-            os.environ.get("NEWSMAP_QUERY_CACHE") or Path(tempfile.gettempdir()) / "newsmap-query"
-        )
-    folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    # The files at the store's top (the manifest, replaced last by every commit), as
-    # geo.app.page.store_version stamps them: readable even when the manifest is damaged.
-    stamps = [
-        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
-        for p in sorted(data_dir.iterdir())
-        if p.is_file()
-    ]
-    stamps.append(str(QUERY_DB_VERSION))
-    version = hashlib.sha256("|".join(stamps).encode()).hexdigest()[:16]
-    return cache_dir / f"{folder}-{version}.duckdb"
-
-
-def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The store's live rows as DuckDB's own compressed, paged table (`event_places`, with a
-    row id `rid`), each event's excerpt lowered once (`event_text`, for the search), the
-    places once with their escaped names (`place_info`), the sidebar's options and the most
-    rows any event has (`store_meta`), written under a temporary name and renamed into
-    place. `con` is geo.store.connect_store's, its `event_places` view over the files."""
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(path.name.split("-")[0] + "-*.duckdb"):
-        old.unlink(missing_ok=True)  # this store's older versions
-    staged = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-    staged.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{_sql_text(staged)}' AS build")
-    try:
-        con.execute(
-            # Latest first: the rows a view shows first (the latest events, a date range's)
-            # sit together, so fetching their texts reads few of the table's row groups.
-            # The day, its precision and the source's presence once, not per filter change.
-            # One sort: the row id the page uses is the table's rowid, the rows' order.
-            "CREATE TABLE build.event_places AS SELECT *, CAST(date AS DATE) AS day,"
-            " coalesce(date_precision IN (" + PRECISIONS + "), false) AS day_exact,"
-            " source IS NOT NULL AS has_source FROM event_places"
-            " ORDER BY date DESC NULLS LAST, event_hash, place_hash"
-        )
-        # Stores built before the precision code have no column for it: unknown.
-        con.execute(
-            "ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER"
-        )
-        con.execute(
-            "CREATE TABLE build.event_text AS SELECT event_hash, lower(coalesce("
-            "any_value(excerpt), '')) AS text FROM build.event_places GROUP BY event_hash"
-        )
-        places = con.execute(
-            "SELECT place_hash, any_value(place_key) AS key, coalesce(any_value(place_name),"
-            " '') AS name, coalesce(any_value(place_kind), '') AS kind, any_value(place_lat)"
-            " AS lat, any_value(place_lon) AS lon FROM build.event_places GROUP BY place_hash"
-        ).df()
-        places["name_html"] = [mapview.escape_html(n) for n in places["name"].tolist()]
-        con.register("place_frame", places)
-        con.execute("CREATE TABLE build.place_info AS SELECT * FROM place_frame")
-        con.unregister("place_frame")
-        con.execute("USE build")
-        options = json.dumps(_options_json(_query_options(con)))
-        con.execute(
-            "CREATE TEMP VIEW sel AS SELECT event_hash, article_hash, place_hash, source_hash,"
-            " has_source, date, day, day_exact, event_type FROM build.event_places"
-        )
-        for table, sql in AGGREGATES.items():
-            con.execute(f"CREATE TABLE build.{table} AS {sql}")
-        con.execute("DROP VIEW sel")
-        con.execute("USE memory")
-        con.execute(
-            "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
-            " ? AS options FROM (SELECT count(*) AS n FROM build.event_places"
-            " GROUP BY event_hash)",
-            [options],
-        )
-    finally:
-        con.execute("USE memory")
-        con.execute("DETACH build")
-    staged.replace(path)
-
-
-def _sql_text(path: Path) -> str:
-    return str(path).replace("'", "''")
+DETAIL_ROWS = 200
+"""Events a place's panel renders (the latest); the downloads hold every one."""
 
 
 def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A connection whose `event_places` (and `event_text`, `place_info`, `store_meta`) are
-    the store's query database (`build_query_db`, built on first need per store version and
-    kept under `cache_dir`, by default NEWSMAP_QUERY_CACHE or the system's temporary folder),
-    attached read-only: DuckDB pages its compressed columns in and out, so the page holds
-    neither the store nor its texts in memory. `event_places_files` is the view over the
-    store's Parquet files."""
+    """A connection whose `event_places` (and the other tables of geo.store.query_db) are
+    the store's query database, attached read-only: DuckDB pages its compressed columns in
+    and out, so the page holds neither the store nor its texts in memory. `geo build` writes
+    the database after its commit; a store written otherwise gets it here, once per version
+    (kept under `cache_dir`, by default NEWSMAP_QUERY_CACHE or the system's temporary
+    folder). `event_places_files` is the view over the store's Parquet files."""
     from geo.store import connect_store
 
     data_dir = Path(data_dir)
+    path = query_db.ensure_query_db(data_dir, cache_dir)
     con = connect_store(data_dir)
-    path = query_db_path(data_dir, cache_dir)
-    # Sorting the store for the query database spills here rather than growing past the
-    # limit; the limit also bounds the pages DuckDB keeps in memory.
-    con.execute(f"SET temp_directory = '{_sql_text(path.parent / 'spill')}'")
-    if not path.exists():
-        con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
-        build_query_db(con, path)
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{query_db.sql_text(path.parent / 'spill')}'")
+    con.execute(f"SET memory_limit = '{query_db.MEMORY_LIMIT}'")
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
-    con.execute(f"ATTACH '{_sql_text(path)}' AS q (READ_ONLY)")
+    con.execute(f"ATTACH '{query_db.sql_text(path)}' AS q (READ_ONLY)")
     con.execute("CREATE VIEW event_places AS SELECT rowid AS rid, * FROM q.event_places")
-    for table in ("event_text", "place_info", "store_meta", *AGGREGATES):
+    tables = ("event_text", "vocab", "postings", "place_info", "store_meta", *query_db.AGGREGATES)
+    for table in tables:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM q.{table}")
     return con
 
@@ -192,76 +88,87 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     return _options_from_json(json.loads(options))
 
 
-def _options_json(options: FilterOptions) -> dict[str, object]:
-    def day(value: dt.date | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-    out: dict[str, object] = {"date_min": day(options.date_min), "date_max": day(options.date_max)}
-    for name in CHOICE_FIELDS:
-        out[name] = [[c.value, c.label, c.count] for c in getattr(options, name)]
-    return out
-
-
 def _options_from_json(raw: dict) -> FilterOptions:
+    """geo.store.query_db's counts as the sidebar's choices, with their labels."""
+
     def day(value: str | None) -> dt.date | None:
         return None if value is None else dt.date.fromisoformat(value)
 
+    def counted(name: str) -> tuple[Choice, ...]:
+        return tuple(Choice(v, f"{v} ({n})", int(n)) for v, n in raw[name])
+
+    actors = sorted(raw["actors"], key=lambda t: (-t[2], t[1]))
     choices = {
-        name: tuple(Choice(v, label, int(n)) for v, label, n in raw[name]) for name in CHOICE_FIELDS
+        "actors": tuple(Choice(i, f"{name} ({n})", int(n)) for i, name, n in actors),
+        "actor_countries": _country_choices({c: int(n) for c, n in raw["actor_countries"]}),
+        "sources": counted("sources"),
+        "place_countries": _country_choices({c: int(n) for c, n in raw["place_countries"]}),
+        "event_types": counted("event_types"),
     }
+    if set(choices) != set(CHOICE_FIELDS):
+        raise ValueError(f"the query database's options lack {set(CHOICE_FIELDS) - set(choices)}")
     return FilterOptions(date_min=day(raw["date_min"]), date_max=day(raw["date_max"]), **choices)
-
-
-def _query_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
-    """The options counted over `event_places`."""
-    cur = con
-    low, high = cur.execute(
-        "SELECT min(CAST(date AS DATE)), max(CAST(date AS DATE)) FROM event_places"
-    ).fetchone()
-    # Distinct (event, value) pairs counted per value: no grouping of the events' texts.
-    actors = cur.execute(
-        "WITH pairs AS (SELECT event_hash, unnest(string_split(actor_ids, '" + SEP + "'))"
-        " AS id, unnest(string_split(actor_names, '" + SEP + "')) AS name"
-        " FROM event_places WHERE actor_ids <> '')"
-        " SELECT id, coalesce(min(name), id) AS name, count(DISTINCT event_hash) AS n"
-        " FROM pairs WHERE id <> '' GROUP BY id"
-    ).fetchall()
-    actors.sort(key=lambda t: (-t[2], t[1]))
-    countries = cur.execute(
-        "SELECT c, count(DISTINCT event_hash) FROM (SELECT event_hash,"
-        " unnest(string_split(actor_countries, '" + SEP + "')) AS c"
-        " FROM event_places WHERE actor_countries <> '') WHERE c <> '' GROUP BY c"
-    ).fetchall()
-    place_countries = cur.execute(
-        "SELECT place_country, count(DISTINCT event_hash) FROM event_places"
-        " WHERE place_country IS NOT NULL GROUP BY place_country"
-    ).fetchall()
-
-    def counted(column: str) -> tuple[Choice, ...]:
-        rows = cur.execute(
-            f"SELECT {column}, count(DISTINCT event_hash) AS n FROM event_places"
-            f" WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY n DESC, {column}"
-        ).fetchall()
-        return tuple(Choice(str(v), f"{v} ({n})", int(n)) for v, n in rows)
-
-    return FilterOptions(
-        date_min=low,
-        date_max=high,
-        actors=tuple(Choice(str(i), f"{name} ({n})", int(n)) for i, name, n in actors),
-        actor_countries=_country_choices({str(c): int(n) for c, n in countries}),
-        sources=counted("source"),
-        place_countries=_country_choices({str(c): int(n) for c, n in place_countries}),
-        event_types=counted("event_type"),
-    )
 
 
 # --------------------------------------------------------------------------- the selection
 
 
-def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
-    """The passing rows' ids (`rid`) and the columns the views aggregate,
-    as the temporary table `sel` of this cursor (a view when every row passes)."""
-    where, params = where_clause(event_filter, text_table=TEXT_TABLE)
+def store_where(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> tuple[str, list]:
+    """The filter as SQL over the query database's `event_places`: days from its `day`
+    column, the text searched through its words (`word_search`)."""
+    return where_clause(event_filter, text_clause=word_search(cur), day_column="day")
+
+
+def word_search(cur: duckdb.DuckDBPyConnection):
+    """The text search (case-insensitive, a substring of the excerpt, as the index's) through
+    the words (`search_sql`). The events found go in a temporary table of the cursor first:
+    its size known, the selection's join hashes them, not the million rows it scans."""
+
+    def clause(text: str) -> tuple[str, list[object]]:
+        lowered, pieces = cur.execute(
+            "SELECT lower(?), list_filter(regexp_split_to_array(lower(?), ?), lambda w: w <> '')",
+            [text, text, query_db.WORD_SPLIT],
+        ).fetchall()[0]
+        sql, params = search_sql(lowered, pieces)
+        cur.execute("CREATE OR REPLACE TEMP TABLE text_hits AS " + sql, params)
+        return "ev IN (SELECT ev FROM text_hits)", []
+
+    return clause
+
+
+def search_sql(lowered: str, pieces: list[str]) -> tuple[str, list[object]]:
+    """The events whose excerpt contains `lowered`, split into `pieces` at WORD_SPLIT: those
+    holding a word that contains it when it is one piece; else those holding a word that
+    contains each piece, among them those whose lowered excerpt contains it."""
+    # An event holds a word once; one holding two of the words found is listed twice,
+    # which the selection's IN ignores: no DISTINCT (a hash of every hit) here.
+    word = (
+        "SELECT ev FROM postings WHERE word_id IN"
+        " (SELECT word_id FROM vocab WHERE contains(word, ?))"
+    )
+    if pieces == [lowered]:
+        return word, [lowered]
+    text = "SELECT ev FROM event_text WHERE contains(text, ?)"
+    if not pieces:
+        return text, [lowered]
+    candidates = " INTERSECT ".join(f"({word})" for _ in pieces)
+    return f"{text} AND ev IN ({candidates})", [lowered, *pieces]
+
+
+class Selection(NamedTuple):
+    """A cursor holding the temporary table (or view) `sel` of one filter's rows."""
+
+    cur: duckdb.DuckDBPyConnection
+    everything: bool
+    """Every row passes: the aggregates are read from the query database's all_* tables."""
+    lead: str | None
+    """The column marking one passing row per passing event (`lead_column`), if any."""
+
+
+def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> Selection:
+    """The passing rows' ids (`rid`) and the columns the views aggregate, as the temporary
+    table `sel` of this cursor (a view when every row passes)."""
+    where, params = store_where(cur, event_filter)
     # Every row passes the empty filter: a view, not a copy of the whole store.
     kind = "VIEW" if event_filter.is_empty else "TABLE"
     for (old,) in cur.execute(
@@ -270,161 +177,237 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> None:
     ).fetchall():
         cur.execute(f"DROP {old} sel")
     cur.execute(
-        f"CREATE TEMP {kind} sel AS SELECT rid, event_hash, article_hash, place_hash,"
-        " source_hash, has_source, date, day, day_exact, event_type FROM event_places"
-        " WHERE " + where,
+        f"CREATE TEMP {kind} sel AS SELECT {query_db.SELECTED} FROM event_places WHERE " + where,
         params,
     )
+    return Selection(cur, event_filter.is_empty, lead_column(event_filter))
 
 
-METRICS_SQL = (
-    "SELECT count(DISTINCT event_hash) AS events, count(DISTINCT article_hash) AS articles,"
-    " count(DISTINCT place_hash) AS places, count(DISTINCT source_hash) FILTER (has_source)"
-    " AS sources FROM sel"
-)
-PER_DAY_SQL = (
-    "SELECT CAST(day AS TIMESTAMP_NS) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
-    " AS event_type, count(DISTINCT event_hash) AS events FROM sel"
-    " WHERE day IS NOT NULL AND day_exact GROUP BY ALL ORDER BY date, event_type"
-)
-WITHOUT_A_DAY_SQL = (
-    "SELECT count(DISTINCT event_hash) AS events FROM sel WHERE day IS NOT NULL AND NOT day_exact"
-)
-PLACE_COUNTS_SQL = "SELECT place_hash, count(DISTINCT event_hash) AS events FROM sel GROUP BY ALL"
-AGGREGATES = {
-    "all_metrics": METRICS_SQL,
-    "all_per_day": PER_DAY_SQL,
-    "all_without_a_day": WITHOUT_A_DAY_SQL,
-    "all_place_counts": PLACE_COUNTS_SQL,
-}
-"""Each view's aggregate over the selection; over the whole store they are computed once,
-when the query database is built, and read from these tables when no filter is set."""
+def lead_column(event_filter: EventFilter) -> str | None:
+    """The query database's column marking one row of each event that the filter's
+    selection keeps, when there is one: `lead_row` for a filter on whole events (no
+    constraint on the rows' places), `lead_located` for one on them and the located role;
+    None (a distinct count) for a filter on the places' countries."""
+    if event_filter.place_countries:
+        return None
+    return "lead_located" if event_filter.place_role == "located" else "lead_row"
 
 
-def _aggregate(cur, table: str, everything: bool):
-    return cur.execute(f"SELECT * FROM {table}" if everything else AGGREGATES[table])
+def metrics(selection: Selection, places: int) -> Metrics:
+    """Distinct events, articles and sources of the selection; `places`, its distinct
+    places, is the length of its place counts."""
+    cur = selection.cur
+    if selection.everything:
+        row = cur.execute("SELECT events, articles, sources FROM all_metrics").fetchone()
+    else:
+        row = cur.execute(query_db.metrics_sql(selection.lead)).fetchone()
+    events, articles, sources = (int(v) for v in row)
+    return Metrics(events, articles, places, sources)
 
 
-def metrics(cur: duckdb.DuckDBPyConnection, *, everything: bool = False) -> Metrics:
-    """Distinct events, articles, places and sources of the selection (`everything`: the
-    selection is the whole store)."""
-    row = _aggregate(cur, "all_metrics", everything).fetchone()
-    return Metrics(*(int(v) for v in row))
-
-
-def events_per_day(
-    cur: duckdb.DuckDBPyConnection, *, everything: bool = False
-) -> tuple[pd.DataFrame, int]:
+def events_per_day(selection: Selection) -> tuple[pd.DataFrame, int]:
     """(distinct events per day and type, dated to a day only; the number of dated events
     whose date is only a week, month, season or year), as geo.app.tables'."""
-    per_day = _aggregate(cur, "all_per_day", everything).df()
+    cur, lead = selection.cur, selection.lead
+    if selection.everything:
+        per_day = cur.execute("SELECT * FROM all_per_day").df()
+        (without,) = cur.execute("SELECT * FROM all_without_a_day").fetchone()
+    else:
+        per_day = cur.execute(query_db.per_day_sql(lead)).df()
+        (without,) = cur.execute(query_db.without_a_day_sql(lead)).fetchone()
     per_day["events"] = per_day["events"].astype(np.int64)
     per_day["event_type"] = per_day["event_type"].astype(object)
-    without = _aggregate(cur, "all_without_a_day", everything).fetchone()[0]
     return per_day, int(without)
 
 
 # --------------------------------------------------------------------------- the map
 
 
+@dataclass(frozen=True, eq=False)
+class PlaceColumns(Sequence[mapview.PlaceMarker]):
+    """The markers of a view as columns, most events first: the map's script is written
+    from them (`payload`, what mapview.layer_payload makes of the same markers) and a
+    PlaceMarker is made only for the place asked for, not for 30,000 on every rerun."""
+
+    keys: tuple[str, ...]
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    events: np.ndarray
+    sizes: np.ndarray
+    entries: dict[int, tuple[mapview.PopupEntry, ...]]
+    """Popup entries by position; places without any are left out."""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, i: int) -> mapview.PlaceMarker: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[mapview.PlaceMarker, ...]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        name, events = self.names[i], int(self.events[i])
+        return mapview.PlaceMarker(
+            key=self.keys[i],
+            name=name,
+            kind=self.kinds[i],
+            lat=float(self.lat[i]),
+            lon=float(self.lon[i]),
+            events=events,
+            size=int(self.sizes[i]),
+            tooltip=mapview.tooltip_text(name, events),
+            entries=self.entries.get(i, ()),
+        )
+
+    def __iter__(self) -> Iterator[mapview.PlaceMarker]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(other) == len(self) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def labels(self) -> dict[str, str]:
+        """Each place's key and "name (events)", in the markers' order: the place list."""
+        return {
+            k: f"{n} ({e})"
+            for k, n, e in zip(self.keys, self.names, self.events.tolist(), strict=True)
+        }
+
+    def bounds(self) -> tuple[tuple[float, float], ...]:
+        """mapview.marker_bounds of these markers."""
+        if not len(self):
+            return mapview.DEFAULT_BOUNDS
+        pad = 0.5
+        return (
+            (float(self.lat.min()) - pad, float(self.lon.min()) - pad),
+            (float(self.lat.max()) + pad, float(self.lon.max()) + pad),
+        )
+
+    def payload(self) -> dict[str, list]:
+        """mapview.layer_payload of these markers, from the columns."""
+        kinds = sorted(set(self.kinds))
+        code = {kind: i for i, kind in enumerate(kinds)}
+        last = max(self.entries, default=-1)
+        return {
+            "kinds": kinds,
+            "areas": [int(mapview.is_area(kind)) for kind in kinds],
+            "kind": [code[k] for k in self.kinds],
+            "lat": [round(v, 5) for v in self.lat.tolist()],
+            "lon": [round(v, 5) for v in self.lon.tolist()],
+            "size": self.sizes.tolist(),
+            "name": list(self.names),
+            "events": self.events.tolist(),
+            "entries": [self.entries.get(i, ()) for i in range(last + 1)],
+        }
+
+    def payload_bytes(self) -> int:
+        """mapview.layer_payload_bytes of these markers, from the columns."""
+        texts = sorted(set(self.kinds))
+        punctuation = (
+            120 + 4 * len(texts) + 36 * len(self) + 25 * sum(map(len, self.entries.values()))
+        )
+        punctuation += sum(len(str(n)) for n in self.events.tolist())
+        texts += self.names
+        for entries in self.entries.values():
+            for entry in entries:
+                texts += entry
+        blob = "".join(texts)
+        escaped = sum(blob.count(c) for c in '<>&$`"\\')
+        return len(blob.encode("utf-8")) + 5 * escaped + punctuation
+
+
 def place_markers(
-    cur: duckdb.DuckDBPyConnection,
+    selection: Selection,
     *,
     max_popup_events: int = mapview.MAX_POPUP_EVENTS,
     payload_budget: int = mapview.PAYLOAD_BUDGET,
     window: int = mapview.POPUP_EXCERPT_CHARS,
-    everything: bool = False,
-) -> list[mapview.PlaceMarker]:
+) -> PlaceColumns:
     """One marker per place of the selection, most events first, its popup listing its
     latest events within the layer's byte budget (as mapview.place_markers)."""
-    counted = "all_place_counts" if everything else f"({PLACE_COUNTS_SQL})"
+    cur = selection.cur
+    counted = "all_place_counts" if selection.everything else f"({query_db.PLACE_COUNTS_SQL})"
     places = cur.execute(
-        f"SELECT p.*, c.events FROM {counted} AS c JOIN place_info AS p USING (place_hash)"
-        " ORDER BY c.events DESC, p.name, p.key"
-    ).df()
-    if places.empty:
-        return []
-    counts = places["events"].to_numpy(dtype=np.int64)
+        f"SELECT c.place_hash, c.events, p.key, p.name, p.kind, p.lat, p.lon FROM {counted}"
+        " AS c JOIN place_info AS p USING (place_hash) ORDER BY c.events DESC, p.name_rank"
+    ).fetchnumpy()
+    counts = np.asarray(places["events"], dtype=np.int64)
+    columns = PlaceColumns(
+        keys=tuple(places["key"].tolist()),
+        names=tuple(places["name"].tolist()),
+        kinds=tuple(places["kind"].tolist()),
+        lat=np.asarray(places["lat"], dtype=float),
+        lon=np.asarray(places["lon"], dtype=float),
+        events=counts,
+        sizes=mapview.marker_sizes(counts, int(counts.max(initial=0))),
+        entries={},
+    )
+    if not len(counts):
+        return columns
     per_place = payload_budget // max(1, len(counts))
     window = max(
         60,
         min(window, per_place - mapview.PLACE_OVERHEAD_BYTES - mapview.ENTRY_OVERHEAD_BYTES),
     )
-    markers: list[mapview.PlaceMarker] = []
+    hashes = np.asarray(places["place_hash"])
     for _ in range(4):
         quota = mapview.popup_quota(counts, max_popup_events, payload_budget, window)
-        markers = _markers(cur, places, quota, window)
-        size = mapview.layer_payload_bytes(markers)
+        columns = _with_entries(columns, _popup_entries(cur, hashes, quota, window))
+        size = columns.payload_bytes()
         if size <= payload_budget or window <= 60:
-            return markers
+            return columns
         window = max(60, int(window * payload_budget / size * 0.9))
-    return markers
+    return columns
 
 
-def _popup_rows(cur, places: pd.DataFrame, quota: np.ndarray) -> pd.DataFrame:
-    """Each place's `quota` latest rows of the selection, with their popup texts."""
-    cur.register("quota", pd.DataFrame({"place_hash": places["place_hash"], "quota": quota}))
+def _with_entries(columns: PlaceColumns, entries: dict[int, tuple]) -> PlaceColumns:
+    return PlaceColumns(**{**columns.__dict__, "entries": entries})
+
+
+def _popup_entries(
+    cur, hashes: np.ndarray, quota: np.ndarray, window: int
+) -> dict[int, tuple[mapview.PopupEntry, ...]]:
+    """Each place's `quota` latest rows of the selection as popup entries, by position:
+    the lowest row ids per place (the rows are latest first), a top-n per group rather
+    than a sort of the selection, then only those rows' texts."""
+    wanted = np.flatnonzero(quota > 0)
+    if not len(wanted):
+        return {}
+    position = pd.DataFrame(
+        {"place_hash": hashes[wanted], "position": wanted, "quota": quota[wanted]}
+    )
+    cur.register("quota", position)
     try:
-        return cur.execute(
-            "WITH chosen AS (SELECT s.rid, s.place_hash FROM sel AS s JOIN quota USING"
-            " (place_hash) WHERE quota > 0 QUALIFY row_number() OVER (PARTITION BY"
-            " s.place_hash ORDER BY s.date DESC NULLS LAST, s.event_hash) <= any_value(quota)"
-            " OVER (PARTITION BY s.place_hash))"
-            " SELECT c.place_hash, e.date, e.source, e.actor_names, e.excerpt, e.start,"
-            " e.mention, e.mention_start, e.mention_end, e.place_name, e.place_precision"
-            " FROM chosen AS c"
-            " JOIN event_places AS e ON e.rid = c.rid"
-            " ORDER BY c.place_hash, e.date DESC NULLS LAST, e.event_hash"
+        rows = cur.execute(
+            "WITH top AS (SELECT s.place_hash, min(s.rid, ?) AS rids FROM sel AS s"
+            " SEMI JOIN quota USING (place_hash) GROUP BY s.place_hash),"
+            " chosen AS (SELECT q.position, unnest(t.rids[1:q.quota]) AS rid FROM top AS t"
+            " JOIN quota AS q USING (place_hash))"
+            " SELECT c.position, e.date, e.source, e.actor_names, e.excerpt, e.start, e.mention,"
+            " e.mention_start, e.mention_end, e.place_name, e.place_precision"
+            " FROM chosen AS c JOIN event_places AS e USING (rid) ORDER BY c.position, e.rid",
+            [int(quota.max())],
         ).df()
     finally:
         cur.unregister("quota")
-
-
-def _markers(cur, places: pd.DataFrame, quota: np.ndarray, window: int):
-    rows = _popup_rows(cur, places, quota) if quota.any() else pd.DataFrame()
-    entries: dict[int, list[mapview.PopupEntry]] = {}
-    for row in rows.to_dict("records"):
-        before, mention, after = mapview.excerpt_parts(row, window)
-        date = row["date"]
-        day = "undated" if pd.isna(date) else pd.Timestamp(date).strftime("%Y-%m-%d")
-        how = precision_word(row["place_precision"])  # how near: "2021-11-08 · near"
-        entries.setdefault(row["place_hash"], []).append(
-            (
-                f"{day} · {how}" if how else day,
-                "" if row["source"] is None else str(row["source"]),
-                ", ".join(_split(row["actor_names"])),
-                before,
-                mention,
-                after,
-            )
-        )
-    counts = places["events"].to_numpy(dtype=np.int64)
-    sizes = mapview.marker_sizes(counts, int(counts.max()))
-    return [
-        mapview.PlaceMarker(
-            key=key,
-            name=name,
-            kind=kind,
-            lat=lat,
-            lon=lon,
-            events=n,
-            size=size,
-            tooltip=f"{name_html} · {n} {'event' if n == 1 else 'events'}",
-            entries=tuple(entries.get(h, ())),
-        )
-        for h, key, name, kind, lat, lon, name_html, n, size in zip(
-            places["place_hash"].tolist(),
-            places["key"].tolist(),
-            places["name"].tolist(),
-            places["kind"].tolist(),
-            places["lat"].tolist(),
-            places["lon"].tolist(),
-            places["name_html"].tolist(),
-            counts.tolist(),
-            sizes.tolist(),
-            strict=True,
-        )
-    ]
+    # The index path's cut, from the fetched rows' texts: numpy arithmetic, three slices each.
+    entries = mapview.popup_entries(
+        row_texts(rows),
+        np.arange(len(rows)),
+        rows["position"].to_numpy(dtype=np.int64),
+        rows["place_precision"].to_numpy(),
+        window,
+    )
+    return {int(i): tuple(e) for i, e in entries.items()}
 
 
 def _split(value: object) -> list[str]:
@@ -434,7 +417,7 @@ def _split(value: object) -> list[str]:
 # --------------------------------------------------------------------------- the events table
 
 
-def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
+def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
     """The `limit` latest events of the selection (undated last), one row each, with its
     places among the passing rows: the events table's columns (links http(s) only).
 
@@ -443,17 +426,16 @@ def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     not a grouping of every event."""
     if limit < 0:
         raise ValueError("limit must be >= 0")
+    cur = selection.cur
     (max_rows,) = cur.execute("SELECT max_rows FROM store_meta").fetchone()
     table = cur.execute(
-        "WITH top AS (SELECT rid, event_hash, date FROM sel ORDER BY rid LIMIT ?),"
-        " chosen AS (SELECT event_hash, any_value(date) AS date FROM top"
-        " GROUP BY event_hash ORDER BY date DESC NULLS LAST, event_hash LIMIT ?),"
-        " rows AS (SELECT s.rid, s.event_hash, s.place_hash, s.date FROM sel AS s"
-        " SEMI JOIN chosen USING (event_hash))"
-        " SELECT r.event_hash, min(r.rid) AS first_rid, any_value(r.date) AS date,"
-        " list(p.name ORDER BY r.rid) AS place_list FROM rows AS r"
-        " JOIN place_info AS p USING (place_hash) GROUP BY r.event_hash"
-        " ORDER BY date DESC NULLS LAST, r.event_hash",
+        "WITH top AS (SELECT rid, ev, place_hash FROM sel ORDER BY rid LIMIT ?),"
+        " chosen AS (SELECT DISTINCT ev FROM top ORDER BY ev LIMIT ?),"
+        # Each chosen event's rows are all among the top ones: the first `limit` events
+        # have at most `limit * max_rows` rows, and the rows are in events' order.
+        " rows AS (SELECT t.rid, t.ev, t.place_hash FROM top AS t SEMI JOIN chosen USING (ev))"
+        " SELECT r.ev, min(r.rid) AS first_rid, list(p.name ORDER BY r.rid) AS place_list"
+        " FROM rows AS r JOIN place_info AS p USING (place_hash) GROUP BY r.ev ORDER BY r.ev",
         [int(limit) * int(max_rows), int(limit)],
     ).df()
     columns = [c for c in TABLE_COLUMNS if c not in ("place_names",)]
@@ -479,22 +461,52 @@ def latest_events(cur: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the detail panel
 
 
-def events_at_place(
-    con: duckdb.DuckDBPyConnection, event_filter: EventFilter, place_key: str
-) -> pd.DataFrame:
-    """Every event passing the filter at one place, latest first, every stored column (its
-    context texts too): only this place's rows are read."""
-    where, params = where_clause(event_filter, text_table=TEXT_TABLE)
+class PlaceDetail(NamedTuple):
+    """The latest events passing a filter at one place, and how many pass there in all."""
+
+    events: pd.DataFrame
+    total: int
+
+
+def place_detail(
+    con: duckdb.DuckDBPyConnection,
+    event_filter: EventFilter,
+    place_key: str,
+    limit: int | None = DETAIL_ROWS,
+) -> PlaceDetail:
+    """The `limit` latest events passing the filter at one place (all when None), every
+    stored column (the context texts too), and how many pass there: the panel renders a
+    page of them, not the 87,000 of the busiest place of a million events."""
+    if limit is not None and limit < 1:
+        raise ValueError("limit must be >= 1")
     cur = con.cursor()
     try:
-        return cur.execute(
-            f"SELECT * EXCLUDE ({DERIVED}) FROM event_places WHERE place_key = ? AND "
-            + where
-            + " ORDER BY date DESC NULLS LAST, event_hash",
-            [place_key, *params],
+        where, params = store_where(cur, event_filter)
+        # The place's rows by the hash first (an integer compare), its key to be sure.
+        at_place = (
+            " FROM event_places WHERE place_hash = hash(CAST(? AS VARCHAR)) AND place_key = ?"
+            " AND " + where
+        )
+        params = [place_key, place_key, *params]
+        (total,) = cur.execute("SELECT count(*)" + at_place, params).fetchall()[0]
+        # A top-n by row id: the texts are read for the rows shown only.
+        frame = cur.execute(
+            f"SELECT * EXCLUDE ({DERIVED})"
+            + at_place
+            + " ORDER BY rid"
+            + ("" if limit is None else f" LIMIT {int(limit)}"),
+            params,
         ).df()
     finally:
         cur.close()
+    return PlaceDetail(frame, int(total))
+
+
+def events_at_place(
+    con: duckdb.DuckDBPyConnection, event_filter: EventFilter, place_key: str
+) -> pd.DataFrame:
+    """Every event passing the filter at one place, latest first, every stored column."""
+    return place_detail(con, event_filter, place_key, limit=None).events
 
 
 # --------------------------------------------------------------------------- one filter
@@ -505,7 +517,7 @@ class FilterView(NamedTuple):
 
     event_filter: EventFilter
     counts: Metrics
-    markers: tuple[mapview.PlaceMarker, ...]
+    markers: PlaceColumns
     script: str
     per_day: pd.DataFrame
     without_a_day: int
@@ -518,18 +530,17 @@ def filter_view(
     """The metrics, markers, timeline and latest events of one filter, from one selection."""
     cur = con.cursor()
     try:
-        select(cur, event_filter)
-        everything = event_filter.is_empty
-        markers = tuple(place_markers(cur, everything=everything))
-        per_day, without = events_per_day(cur, everything=everything)
+        selection = select(cur, event_filter)
+        markers = place_markers(selection)
+        per_day, without = events_per_day(selection)
         return FilterView(
             event_filter=event_filter,
-            counts=metrics(cur, everything=everything),
+            counts=metrics(selection, len(markers)),
             markers=markers,
-            script=mapview.place_layer_script(markers),
+            script=mapview.payload_layer_script(markers.payload()),
             per_day=per_day,
             without_a_day=without,
-            table=latest_events(cur, table_rows),
+            table=latest_events(selection, table_rows),
         )
     finally:
         cur.close()

@@ -6,6 +6,7 @@ and the frame conversion sit on them; the writer (one partition's files), the re
 live rows) and commit (partitions put in place, compaction) on top.
 """
 
+from geo.store import query_db
 from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
 from geo.store.commit import (
     LiveArticle,
@@ -21,6 +22,7 @@ from geo.store.frame import LIST_SEP, event_fields, events_to_geodataframe, spli
 from geo.store.lock import LOCK_NAME, StoreBusyError, build_lock
 from geo.store.partitions import PART_COLUMN, TABLES, Partition, manifest_partitions
 from geo.store.query import connect_store
+from geo.store.query_db import ensure_query_db, query_db_path
 from geo.store.reader import (
     load_actors,
     load_articles,
@@ -68,6 +70,9 @@ __all__ = [
     "Partition",
     "compact_store",
     "connect_store",
+    "ensure_query_db",
+    "query_db",
+    "query_db_path",
     "live_articles",
     "manifest_partitions",
     "update_store",

@@ -1,0 +1,274 @@
+"""The store's query database: a disposable DuckDB file the dashboard queries instead of the
+partitions (geo.app.store_view reads it). Built once per store version, by `geo build` (and
+the page's rebuild after an upload) right after the commit, so the page's first view finds
+it; the page builds it only for a store written some other way.
+
+What it holds, each computed once instead of per filter change:
+- `event_places`: the live rows, DuckDB's compressed, paged columns, sorted latest first
+  (`ev`, the event's rank by date, then the place), so a view's latest rows sit in a few row
+  groups and a date range reads only its own; `lead_row` marks one row per event (and
+  `lead_located` one of its located rows), so distinct events under a filter on events only
+  (or on them and the located role) are a count of lead rows, not a hash of every row;
+- `event_text`: each event's excerpt lowered; `vocab` and `postings`: its words (runs of
+  letters and digits) and which events hold them, for the text search;
+- `place_info`: each place once, with its rank by name; `store_meta`: the sidebar's options
+  and the most rows an event has; `all_*`: the unfiltered aggregates.
+Written under a temporary name and renamed into place; the store itself is only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.store.frame import LIST_SEP
+
+if TYPE_CHECKING:
+    import duckdb
+
+QUERY_DB_VERSION = 7
+"""Bumped when what `build_query_db` writes changes: older databases are not read."""
+MEMORY_LIMIT = "768MB"
+"""DuckDB's own memory (buffer pool, sorts, hash tables) for the page's queries."""
+BUILD_MEMORY_LIMIT = "1536MB"
+"""While the database is built (by `geo build`, once per store version): the join of every
+row to its event's rank and the sort spill past it; at 10M events 768MB ran out."""
+WORD_SPLIT = "[^\\pL\\pN]+"
+"""What separates the words of the search's vocabulary (RE2): a search text without any of
+these lies inside one word, so the words containing it find every event containing it."""
+UNKNOWN_TYPE = "(no type)"
+"""As geo.app.filters.UNKNOWN_TYPE (the app layer is not imported here)."""
+DAY_PRECISIONS = ("day",)
+
+_SEP = LIST_SEP.replace("'", "''")
+
+
+def default_cache_dir() -> Path:
+    """NEWSMAP_QUERY_CACHE, else a folder in the system's temporary folder."""
+    return Path(
+        os.environ.get("NEWSMAP_QUERY_CACHE") or Path(tempfile.gettempdir()) / "newsmap-query"
+    )
+
+
+def query_db_path(data_dir: Path, cache_dir: Path | None = None) -> Path:
+    """Where the query database of this store version lives: keyed by the store's folder and
+    the files at its top (the manifest, replaced last by every commit), so a build, an upload
+    or a compaction gets a new one."""
+    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
+    folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
+    stamps = [
+        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
+        for p in sorted(data_dir.iterdir())
+        if p.is_file()
+    ]
+    stamps.append(str(QUERY_DB_VERSION))
+    version = hashlib.sha256("|".join(stamps).encode()).hexdigest()[:16]
+    return cache_dir / f"{folder}-{version}.duckdb"
+
+
+def sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def ensure_query_db(data_dir: Path | str, cache_dir: Path | None = None) -> Path:
+    """The query database of the store's current version, built when missing."""
+    from geo.store.query import connect_store
+
+    data_dir = Path(data_dir)
+    path = query_db_path(data_dir, cache_dir)
+    if path.exists():
+        return path
+    con = connect_store(data_dir)
+    try:
+        con.execute(f"SET temp_directory = '{sql_text(path.parent / 'spill')}'")
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
+        build_query_db(con, path)
+    finally:
+        con.close()
+    return path
+
+
+# --------------------------------------------------------------------------- aggregates
+# Over `sel` (a selection of event_places' columns). EVENTS counts distinct events: a count
+# of lead rows when the filter keeps or drops whole events, a distinct count otherwise.
+
+
+def metrics_sql(lead: str | None) -> str:
+    """events, articles, sources of the selection (places: its place counts' length).
+    `lead`: a column marking one row of each event the selection keeps (`lead_row` when it
+    keeps whole events, `lead_located` its located rows), None for a distinct count."""
+    if lead:
+        return (
+            f"SELECT count(*) FILTER ({lead}) AS events, count(DISTINCT article_hash)"
+            f" FILTER ({lead}) AS articles, count(DISTINCT source_hash) FILTER ({lead} AND"
+            " has_source) AS sources FROM sel"
+        )
+    return (
+        "SELECT count(DISTINCT ev) AS events, count(DISTINCT article_hash) AS articles,"
+        " count(DISTINCT source_hash) FILTER (has_source) AS sources FROM sel"
+    )
+
+
+def per_day_sql(lead: str | None) -> str:
+    events = "count(*)" if lead else "count(DISTINCT ev)"
+    where = f" AND {lead}" if lead else ""
+    return (
+        "SELECT CAST(day AS TIMESTAMP_NS) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
+        f" AS event_type, {events} AS events FROM sel"
+        f" WHERE day IS NOT NULL AND day_exact{where} GROUP BY ALL ORDER BY date, event_type"
+    )
+
+
+def without_a_day_sql(lead: str | None) -> str:
+    events = f"count(*) FILTER ({lead})" if lead else "count(DISTINCT ev)"
+    return f"SELECT {events} AS events FROM sel WHERE day IS NOT NULL AND NOT day_exact"
+
+
+PLACE_COUNTS_SQL = "SELECT place_hash, count(*) AS events FROM sel GROUP BY place_hash"
+"""Events per place: one row per event and place (geo.store.frame), so a row count."""
+AGGREGATES = {
+    "all_metrics": metrics_sql("lead_row"),
+    "all_per_day": per_day_sql("lead_row"),
+    "all_without_a_day": without_a_day_sql("lead_row"),
+    "all_place_counts": PLACE_COUNTS_SQL,
+}
+"""Each view's aggregate over the whole store, read from these tables when no filter is set."""
+SELECTED = (
+    "rid, ev, lead_row, lead_located, article_hash, place_hash, source_hash, has_source, day,"
+    " day_exact, event_type"
+)
+"""The columns a selection keeps: what the aggregates, the popups and the table read."""
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the query database of the store `con` reads (geo.store.connect_store's
+    connection, its `event_places` view over the files) to `path`, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(path.name.split("-")[0] + "-*.duckdb"):
+        old.unlink(missing_ok=True)  # this store's older versions
+    staged = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+    staged.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{sql_text(staged)}' AS build")
+    try:
+        _write_tables(con)
+    finally:
+        con.execute("USE memory")
+        con.execute("DETACH build")
+    staged.replace(path)
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection) -> None:
+    precisions = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
+    # Each event's rank, latest first (an event's rows share its date), on the narrow
+    # per-event table: the wide rows are then sorted by two integers.
+    con.execute(
+        "CREATE TEMP TABLE ev_order AS SELECT event_hash, CAST(row_number() OVER (ORDER BY"
+        " max(date) DESC NULLS LAST, event_hash) - 1 AS INTEGER) AS ev,"
+        " min(place_hash) AS lead_place, min(place_hash) FILTER (role = 'located')"
+        " AS lead_located FROM event_places GROUP BY event_hash"
+    )
+    con.execute(
+        "CREATE TABLE build.event_places AS SELECT e.*, o.ev, e.place_hash = o.lead_place"
+        " AS lead_row, coalesce(e.role = 'located' AND e.place_hash = o.lead_located, false)"
+        " AS lead_located, CAST(e.date AS DATE) AS day, coalesce(e.date_precision IN ("
+        + precisions
+        + "), false) AS day_exact, e.source IS NOT NULL AS has_source"
+        " FROM event_places AS e JOIN ev_order AS o USING (event_hash) ORDER BY o.ev,"
+        " e.place_hash"
+    )
+    con.execute("DROP TABLE ev_order")
+    # Stores built before the precision code have no column for it: unknown.
+    con.execute("ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER")
+    con.execute(
+        "CREATE TABLE build.event_text AS SELECT ev, lower(coalesce(excerpt, '')) AS text"
+        " FROM build.event_places WHERE lead_row ORDER BY ev"
+    )
+    _write_words(con)
+    con.execute(
+        "CREATE TABLE build.place_info AS SELECT *, CAST(row_number() OVER (ORDER BY name, key)"
+        " AS INTEGER) AS name_rank FROM (SELECT place_hash, any_value(place_key) AS key,"
+        " coalesce(any_value(place_name), '') AS name, coalesce(any_value(place_kind), '')"
+        " AS kind, any_value(place_lat) AS lat, any_value(place_lon) AS lon"
+        " FROM build.event_places GROUP BY place_hash)"
+    )
+    con.execute("USE build")
+    options = json.dumps(_options(con))
+    # The row id is the table's rowid: the rows' order, as the page's view names it.
+    con.execute(
+        f"CREATE TEMP VIEW sel AS SELECT {SELECTED} FROM (SELECT rowid AS rid, *"
+        " FROM build.event_places)"
+    )
+    for table, sql in AGGREGATES.items():
+        con.execute(f"CREATE TABLE build.{table} AS {sql}")
+    con.execute("DROP VIEW sel")
+    con.execute(
+        "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
+        " ? AS options FROM (SELECT count(*) AS n FROM build.event_places GROUP BY ev)",
+        [options],
+    )
+
+
+def _write_words(con: duckdb.DuckDBPyConnection) -> None:
+    """Each event's distinct words (`postings`, sorted by word, so one word's events are a
+    run of rows the scan finds from its zone maps) and the words with their ids (`vocab`)."""
+    con.execute(
+        "CREATE TEMP TABLE words AS SELECT ev, unnest(list_distinct(regexp_split_to_array("
+        f"text, '{WORD_SPLIT}'))) AS word FROM build.event_text"
+    )
+    con.execute(
+        "CREATE TABLE build.vocab AS SELECT CAST(row_number() OVER (ORDER BY word) - 1 AS"
+        " INTEGER) AS word_id, word FROM (SELECT DISTINCT word FROM words WHERE word <> '')"
+    )
+    con.execute(
+        "CREATE TABLE build.postings AS SELECT v.word_id, w.ev FROM words AS w"
+        " JOIN build.vocab AS v USING (word) ORDER BY v.word_id, w.ev"
+    )
+    con.execute("DROP TABLE words")
+
+
+def _options(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Every value a filter can take with its distinct events, as plain lists (the labels
+    are the page's: geo.app.store_view)."""
+    low, high = con.execute("SELECT min(day), max(day) FROM event_places").fetchone()
+    actors = con.execute(
+        "WITH pairs AS (SELECT ev, unnest(string_split(actor_ids, '" + _SEP + "'))"
+        " AS id, unnest(string_split(actor_names, '" + _SEP + "')) AS name"
+        " FROM event_places WHERE lead_row AND actor_ids <> '')"
+        " SELECT id, coalesce(min(name), id) AS name, count(DISTINCT ev) AS n"
+        " FROM pairs WHERE id <> '' GROUP BY id"
+    ).fetchall()
+    countries = con.execute(
+        "SELECT c, count(DISTINCT ev) FROM (SELECT ev,"
+        " unnest(string_split(actor_countries, '" + _SEP + "')) AS c"
+        " FROM event_places WHERE lead_row AND actor_countries <> '') WHERE c <> ''"
+        " GROUP BY c"
+    ).fetchall()
+    place_countries = con.execute(
+        "SELECT place_country, count(DISTINCT ev) FROM event_places"
+        " WHERE place_country IS NOT NULL GROUP BY place_country"
+    ).fetchall()
+
+    def counted(column: str) -> list[list[object]]:
+        rows = con.execute(
+            f"SELECT {column}, count(*) AS n FROM event_places"
+            f" WHERE lead_row AND {column} IS NOT NULL GROUP BY {column}"
+            f" ORDER BY n DESC, {column}"
+        ).fetchall()
+        return [[str(v), int(n)] for v, n in rows]
+
+    return {
+        "date_min": None if low is None else low.isoformat(),
+        "date_max": None if high is None else high.isoformat(),
+        "actors": [[str(i), str(name), int(n)] for i, name, n in actors],
+        "actor_countries": [[str(c), int(n)] for c, n in countries],
+        "sources": counted("source"),
+        "place_countries": [[str(c), int(n)] for c, n in place_countries],
+        "event_types": counted("event_type"),
+    }
