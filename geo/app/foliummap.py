@@ -8,6 +8,7 @@ renders a base map only when its disk cache misses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import folium
 import numpy as np
@@ -17,13 +18,20 @@ from jinja2 import Template
 from geo.app.assets import AssetUrls
 from geo.app.frame_index import EventIndex
 from geo.app.mapview import (
-    PLACE_LAYER_JS,
     PlaceMarker,
     layer_payload,
     marker_bounds,
+    place_layer_js,
     place_markers,
     safe_json,
 )
+
+
+@lru_cache(maxsize=1)
+def _place_layer_template() -> Template:
+    script = place_layer_js().replace("__GROUP__", "{{ this._parent.get_name() }}")
+    script = script.replace("__PLACES__", "{{ this.payload }}")
+    return Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
 
 
 class PlaceLayer(MacroElement):
@@ -33,16 +41,9 @@ class PlaceLayer(MacroElement):
     as HTML and never sits in a template literal. Tooltips are escaped HTML.
     """
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        + PLACE_LAYER_JS.replace("__GROUP__", "{{ this._parent.get_name() }}").replace(
-            "__PLACES__", "{{ this.payload }}"
-        )
-        + "{% endmacro %}"
-    )
-
     def __init__(self, markers: Sequence[PlaceMarker]):
         super().__init__()
+        self._template = _place_layer_template()
         self._name = "PlaceLayer"
         self.payload = safe_json(layer_payload(markers))
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.resources
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -82,7 +84,7 @@ def marker_sizes(events: np.ndarray, max_events: int) -> np.ndarray:
 
 def tooltip_text(place_name: str, events: int) -> str:
     """Escaped tooltip (Leaflet renders it as HTML): the place name and its event count.
-    PLACE_LAYER_JS builds the same text in the browser (tests/e2e/test_map_browser.py)."""
+    place_layer.js builds the same text in the browser (tests/e2e/test_map_browser.py)."""
     noun = "event" if events == 1 else "events"
     return f"{escape_html(place_name)} · {events} {noun}"
 
@@ -191,7 +193,7 @@ class PlaceMarker:
 
 
 def layer_payload(markers: Sequence[PlaceMarker]) -> dict[str, list]:
-    """The markers as columns, one list per field, for PLACE_LAYER_JS: each name once (the
+    """The markers as columns, one list per field, for place_layer.js: each name once (the
     browser builds tooltips and popups from it), kinds as codes into `kinds`, coordinates
     to 5 decimals (about a metre), `entries` cut after the last marker that has any."""
     kinds = sorted({m.kind for m in markers})
@@ -412,122 +414,11 @@ def find_clicked_place(
 # --------------------------------------------------------------------------- folium
 
 
-PLACE_LAYER_JS = """
-(function () {
-  var places = __PLACES__;
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
-  // No less-than sign in this script: bench/hostile.py takes one in the layer for markup.
-  var ESCAPES = {"&": "&amp;", "\\u003c": "&lt;", "\\u003e": "&gt;", '"': "&quot;", "'": "&#x27;"};
-  function escapeHtml(text) {
-    return text.replace(/[&\\u003c\\u003e"']/g, function (c) { return ESCAPES[c]; });
-  }
-  function noun(n) { return n === 1 ? " event" : " events"; }
-  function popup(i) {
-    var name = places.name[i], events = places.events[i], entries = places.entries[i] || [];
-    var root = el("div", "nm-popup");
-    root.appendChild(el("b", "", name));
-    root.appendChild(document.createTextNode(" \u2014 " + events + noun(events)));
-    var list = el("ul", "nm-events");
-    entries.forEach(function (e) {
-      var item = el("li");
-      item.appendChild(el("div", "nm-meta", [e[0], e[1], e[2]].filter(Boolean).join(" \u00b7 ")));
-      var text = el("div", "nm-excerpt");
-      text.appendChild(document.createTextNode(e[3]));
-      if (e[4]) { text.appendChild(el("mark", "", e[4])); }
-      text.appendChild(document.createTextNode(e[5]));
-      item.appendChild(text);
-      list.appendChild(item);
-    });
-    root.appendChild(list);
-    if (events > entries.length) {
-      root.appendChild(el("div", "nm-more", (entries.length ? "Showing the " + entries.length +
-        " latest of " + events + "; the" : "The") + " panel beside the map lists them all."));
-    }
-    return root;
-  }
-  // Clusters up to zoom 9 only: markercluster files each marker once per zoom level it
-  // clusters at (from this one down), and at 30,000 places every level costs a tenth of a
-  // second or more. From zoom 10 on every place is its own marker (a city's width is a few
-  // hundred pixels there). A cluster click zooms in rather than spiderfying: a spider leg
-  // moves the marker's latlng, which a click then reports instead of the place's point.
-  var cluster = L.markerClusterGroup({
-    maxClusterRadius: 40, showCoverageOnHover: false, disableClusteringAtZoom: 10,
-    spiderfyOnMaxZoom: false, chunkedLoading: true
-  });
-  // Places that share a point (a country at its capital, say) are fanned out around it by
-  // their icons alone: each marker keeps its place's latlng, which a click reports.
-  var fans = sharedPoints();
-  function sharedPoints() {
-    var byPoint = {}, fans = {};
-    for (var i = 0; i !== places.name.length; i++) {
-      var key = places.lat[i] + "," + places.lon[i];
-      if (byPoint[key] === undefined) { byPoint[key] = i; continue; }
-      if (typeof byPoint[key] === "number") { byPoint[key] = [byPoint[key]]; }
-      byPoint[key].push(i);
-    }
-    Object.keys(byPoint).forEach(function (key) {
-      var group = byPoint[key];
-      if (typeof group === "number") { return; }
-      var widest = Math.max.apply(null, group.map(function (j) { return places.size[j]; }));
-      // Neighbours on the circle stand one widest icon (and a gap) apart.
-      var radius = Math.max(widest / 2 + 2, (widest + 2) / (2 * Math.sin(Math.PI / group.length)));
-      group.forEach(function (j, k) {
-        var angle = Math.PI * (2 * k + 1) / group.length - Math.PI / 2;
-        fans[j] = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
-      });
-    });
-    return fans;
-  }
-  var icons = {};
-  function icon(i) {
-    var kind = places.kind[i], size = places.size[i], shift = fans[i] || [0, 0];
-    var key = kind + "/" + size + "/" + shift;
-    if (!icons[key]) {
-      var name = places.kinds[kind];
-      icons[key] = L.divIcon({
-        className: "nm-place nm-" + (places.areas[kind] ? "area" : "point") + " nm-kind-" + name +
-          (fans[i] ? " nm-shared" : ""),
-        iconSize: [size, size],
-        iconAnchor: [size / 2 - shift[0], size / 2 - shift[1]],
-        popupAnchor: shift
-      });
-    }
-    return icons[key];
-  }
-  function tooltip(i) {
-    // The same text as geo.app.mapview.tooltip_text: a click reports it, rendered.
-    return escapeHtml(places.name[i]) + " \u00b7 " + places.events[i] + noun(places.events[i]);
-  }
-  function shown() {
-    // Bound when first on the map (not for 30,000 markers up front): a marker is only
-    // hovered or clicked there, and its "add" comes before any of those.
-    var i = this.nmIndex;
-    if (this._icon) { this._icon.setAttribute("data-place", places.name[i]); }
-    if (!this.getTooltip()) {
-      this.bindTooltip(tooltip(i), {direction: "top", offset: fans[i] || [0, 0]});
-      this.bindPopup(popup.bind(null, i),
-        {maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20]});
-    }
-  }
-  var markers = new Array(places.name.length);
-  for (var i = 0; i !== markers.length; i++) {
-    var marker = L.marker([places.lat[i], places.lon[i]], {icon: icon(i), riseOnHover: true});
-    marker.nmIndex = i;
-    marker.on("add", shown);
-    markers[i] = marker;
-  }
-  // Once on the map: before that, markercluster checks each new marker against every
-  // queued one (quadratic: most of a second at 30,000).
-  cluster.once("add", function () { cluster.addLayers(markers); });
-  __GROUP__.addLayer(cluster);
-})();
-"""
-"""Builds the markers from `__PLACES__` (safe_json) into the layer named `__GROUP__`."""
+@lru_cache(maxsize=1)
+def place_layer_js() -> str:
+    """The script (geo/app/place_layer.js) that builds the markers from `__PLACES__`
+    (safe_json) into the layer named `__GROUP__`."""
+    return importlib.resources.files("geo.app").joinpath("place_layer.js").read_text("utf-8")
 
 
 DEFAULT_BOUNDS = ((35.0, -10.0), (60.0, 40.0))
@@ -565,7 +456,8 @@ def payload_layer_script(payload: Mapping[str, list], map_var: str = "map_div") 
     """`place_layer_script` of the markers whose `layer_payload` is `payload` (a view that
     keeps its markers as columns writes the payload without making PlaceMarker objects)."""
     group = STREAMLIT_LAYER
-    layer = PLACE_LAYER_JS.replace("__GROUP__", group).replace("__PLACES__", safe_json(payload), 1)
+    layer = place_layer_js().replace("__GROUP__", group)
+    layer = layer.replace("__PLACES__", safe_json(payload), 1)
     return (
         f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
         f"{map_var}.addLayer({group});\n"
