@@ -9,7 +9,9 @@ from their cached analyses (ids made distinct), and prints, measured in this one
 - appending their analyses to the big store as a build does (its live articles read,
   one partition written and committed, the counts updated) and, for comparison, writing
   them as a store of their own;
-- the ratio (analysis + append) / analysis, the target being <= 2.
+- the ratio (analysis + append) / analysis, the target being <= 2;
+- the dashboard's query database that `geo build` then writes (rebuilt whole), and the
+  ratio with it.
 Not included: a build's pass over the corpus files to find what changed (file states are
 compared first, so unchanged files are hashed again only when their size or mtime moved).
 """
@@ -77,6 +79,10 @@ def main() -> int:
         store.update_store(big, _copies(cached, args.articles, args.add), (), {})
         append_s = time.perf_counter() - t0
         assert len(live) == args.articles
+        with tempfile.TemporaryDirectory() as query_cache:
+            t0 = time.perf_counter()  # geo build then writes the dashboard's query database
+            store.ensure_query_db(big, Path(query_cache))
+            query_db_s = time.perf_counter() - t0
         assert store.store_info(big).articles == args.articles + args.add
 
         alone = Path(tmp) / "alone"
@@ -92,6 +98,9 @@ def main() -> int:
     print(f"| analysing {args.add} articles alone | {analyse_s:.2f} |")
     print(f"| appending them to the {args.articles:,}-article store | {append_s:.2f} |")
     print(f"| writing them as a store of their own | {alone_s:.2f} |")
+    print(f"| the dashboard's query database, rebuilt whole after the append | {query_db_s:.2f} |")
+    with_db = (analyse_s + append_s + query_db_s) / analyse_s
+    print(f"(analysis + append + query database) / analysis = {with_db:.2f}")
     verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
     print(f"(analysis + append) / analysis = {ratio:.2f} (target <= {TARGET_RATIO}): {verdict}")
     return 0 if ratio <= TARGET_RATIO else 1
