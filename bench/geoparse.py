@@ -79,12 +79,9 @@ def corpus_records(name: str, limit: int | None) -> list[dict]:
     return records[:limit] if limit else records
 
 
-def geonameid_accuracy(gold: dict, pred: dict, scorer) -> tuple[int, int, list[tuple]]:
-    """Over lenient-matched gold toponyms that carry a GeoNames id: how many ids agree, and
-    the right ids whose point lies over 161 km from the gold's (gold name, id, km): the
-    point, not the pick, is wrong there (issue 14, point 1)."""
-    right = total = 0
-    far: list[tuple] = []
+def _matched(gold: dict, pred: dict, scorer):
+    """(gold toponym, our toponym) for each located gold toponym the scorer's lenient match
+    pairs with one of ours."""
     for doc_id, g in gold.items():
         preds = [t for t in pred.get(doc_id, {}).get("toponyms", []) if t.get("start") is not None]
         used: set[int] = set()
@@ -92,16 +89,25 @@ def geonameid_accuracy(gold: dict, pred: dict, scorer) -> tuple[int, int, list[t
             if t.get("lat") is None:
                 continue
             i = scorer.lenient_match(t, preds, used)
-            if i is None:
-                continue
-            used.add(i)
-            if t.get("geonameid") is not None:
-                total += 1
-                same = preds[i].get("geonameid") == t["geonameid"]
-                right += same
-                km = _km(t, preds[i]) if same else None
-                if km is not None and km > 161:
-                    far.append((t.get("name"), t["geonameid"], round(km)))
+            if i is not None:
+                used.add(i)
+                yield t, preds[i]
+
+
+def geonameid_accuracy(gold: dict, pred: dict, scorer) -> tuple[int, int, list[tuple]]:
+    """Over lenient-matched gold toponyms that carry a GeoNames id: how many ids agree, and
+    the right ids whose point lies over 161 km from the gold's (gold name, id, km): the
+    point, not the pick, is wrong there (issue 14, point 1)."""
+    right = total = 0
+    far: list[tuple] = []
+    for t, ours in _matched(gold, pred, scorer):
+        if t.get("geonameid") is not None:
+            total += 1
+            same = ours.get("geonameid") == t["geonameid"]
+            right += same
+            km = _km(t, ours) if same else None
+            if km is not None and km > 161:
+                far.append((t.get("name"), t["geonameid"], round(km)))
     return right, total, far
 
 
@@ -110,19 +116,10 @@ def far_by_kind(gold: dict, pred: dict, scorer) -> Counter:
     gold without ids (GeoVirus), how many of the misses are countries and regions, where a
     point convention (GeoNames' or Wikipedia's) rather than a pick can be at fault."""
     kinds: Counter = Counter()
-    for doc_id, g in gold.items():
-        preds = [t for t in pred.get(doc_id, {}).get("toponyms", []) if t.get("start") is not None]
-        used: set[int] = set()
-        for t in g["toponyms"]:
-            if t.get("lat") is None:
-                continue
-            i = scorer.lenient_match(t, preds, used)
-            if i is None:
-                continue
-            used.add(i)
-            km = _km(t, preds[i])
-            if km is not None and km > 161:
-                kinds[preds[i].get("kind") or "unresolved"] += 1
+    for t, ours in _matched(gold, pred, scorer):
+        km = _km(t, ours)
+        if km is not None and km > 161:
+            kinds[ours.get("kind") or "unresolved"] += 1
     return kinds
 
 
