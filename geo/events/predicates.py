@@ -523,6 +523,16 @@ def _governing(verb: Token) -> Token | None:
     return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
 
 
+def _demanded(verb: Token, coded: dict[int, Coded]) -> bool:
+    """The "that" clause of a demand or appeal ("demanded that Belarus open the border
+    crossings", "urged that the EU act") names the act asked for, which has not happened:
+    the demand (PLOVER's REQUEST, CAMEO 02 and 10) is the event, not its content."""
+    if verb.dep_ != "ccomp" or verb.head.pos_ not in ("VERB", "AUX"):
+        return False
+    governor = coded.get(verb.head.i)
+    return governor is not None and governor[1] == APPEAL_PLOVER
+
+
 def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator[CodedPredicate]:
     """The event predicates of one sentence, in order."""
     if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
@@ -545,6 +555,8 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             continue
         if verb.dep_ == "acl" and not _acting_noun(verb.head, dicts):
             continue  # "visas permitting migrants to fly": the visas do nothing
+        if _demanded(verb, coded):
+            continue  # "demanded that Belarus open the crossings": asked for, not done
         clause = verb
         governor = _governing(verb)
         if governor is not None:

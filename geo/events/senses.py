@@ -36,6 +36,13 @@ MOVEMENT_NOUNS = frozenset({"attempt", "crossing", "breach", "incursion", "advan
 MASSING_LEMMAS = frozenset({"mass", "amass", "gather", "assemble", "concentrate"})
 FORCE_AGENTS = frozenset({"MIL", "COP", "SPY", "GOVMIL", "UAF", "REB"})
 """Phoenix agent codes of armed forces, police, security services and armed groups."""
+
+
+def is_force(code: str | None) -> bool:
+    """A Phoenix agent code of a force. Phoenix composes codes of three-letter roles, the
+    first the main one: "military police" is MILCOP, "military intelligence" MILSPY, forces
+    as "police" (COP) is; "government health" (GOVHLH) is not."""
+    return code is not None and (code in FORCE_AGENTS or code[:3] in FORCE_AGENTS)
 QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "score", "number", "group"})
 """Nouns that count what their "of" phrase names."""
 PEOPLE_ENTITIES = frozenset({"PERSON", "NORP"})
@@ -312,7 +319,7 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         objects = _patients(verb)
         people = objects or _doers(verb)
         codes = [agent_code(p, dicts) for p in people]
-        if any(c in FORCE_AGENTS for c in codes):
+        if any(is_force(c) for c in codes):
             return "154", "MOBILIZE", f"sense by argument: {lemma} forces", trigger_end
         if not objects and people and all(_people(p, dicts) for p in people):
             return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end

@@ -37,7 +37,7 @@ from geo.events.predicates import (
     participle_anchor,
     tense_clause,
 )
-from geo.events.senses import FORCE_AGENTS, agent_code
+from geo.events.senses import agent_code, is_force
 from geo.nlp import country_lexicon
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) 
         return False
     if _same_body(doer, speaker, dicts):
         return True  # "Polish police detained five, police said": one body, with its country
-    return not doer_countries and not doer.ent_type_ and agent_code(doer, dicts) in FORCE_AGENTS
+    return not doer_countries and not doer.ent_type_ and is_force(agent_code(doer, dicts))
 
 
 def _same_body(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:

@@ -1,0 +1,46 @@
+"""The event gate and types (issue 16, fifth pass), each mechanism with a sentence of its
+own, parsed by the real model; mentions placed by hand as in test_events.py."""
+
+import pytest
+from test_events import _analysed, _only, _trigger
+
+from geo.events import extract_events
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from geo.nlp.language import MODEL_PACKAGE
+
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(MODEL_PACKAGE)
+
+
+@pytest.fixture
+def events(nlp):
+    def run(sentences, **kwargs):
+        analysed = _analysed(sentences, **kwargs)
+        return extract_events(analysed, nlp(analysed.article.text))
+
+    return run
+
+
+def _types(found):
+    return {_trigger(e): e.event_type for e in found}
+
+
+def test_the_act_a_demand_asks_for_is_no_act_of_its_own(events):
+    found = events(["Duda demanded that Belarus open the border crossings."])
+    assert _types(found) == {"demanded": "REQUEST"}
+
+
+def test_a_composite_force_code_is_the_speakers_own_force():
+    # Phoenix's "military police" is MILCOP: a force, reported by its own state, no accusation
+    from geo.events.senses import is_force
+
+    assert is_force("MILCOP") and is_force("COP") and is_force("GOVMIL")
+    assert not is_force("GOVHLH") and not is_force(None)
+
+
+def test_a_state_reporting_its_military_police_accuses_no_one(events):
+    found = events(["Poland said military police detained 45 men."])
+    assert "ACCUSE" not in _types(found).values()
