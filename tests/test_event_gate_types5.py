@@ -44,3 +44,9 @@ def test_a_composite_force_code_is_the_speakers_own_force():
 def test_a_state_reporting_its_military_police_accuses_no_one(events):
     found = events(["Poland said military police detained 45 men."])
     assert "ACCUSE" not in _types(found).values()
+
+
+def test_an_act_of_saying_in_the_present_needs_someone_saying_it(events):
+    assert events(["The award recognizes communities across the country."]) == ()
+    assert _types(events(["Belarus accuses Poland of lying."])) == {"accuses": "ACCUSE"}
+    assert _types(events(["The report accuses Belarus of lying."])) == {"accuses": "ACCUSE"}

@@ -523,6 +523,27 @@ def _governing(verb: Token) -> Token | None:
     return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
 
 
+MESSAGE_NOUNS = ANNOUNCING_NOUNS | _wordset("report resolution ruling verdict")
+"""Things that speak for their authors: "a UN report accuses Belarus" is the UN's act."""
+
+
+def _said_by_a_thing(verb: Token, dicts: CodingDictionaries) -> bool:
+    """An act done by saying in the present simple is current news only when someone says
+    it (VERBAL_ACTS); a thing as its subject ("the award recognizes communities", "the
+    law supports families") describes what the thing is or does, no one's act."""
+    if verb.tag_ not in ("VBZ", "VBP") or _children(verb, {"aux", "auxpass"}):
+        return False
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    return bool(subjects) and all(
+        s.pos_ == "NOUN"
+        and not s.ent_type_
+        and s.lemma_.lower() not in MESSAGE_NOUNS
+        and agent_code(s, dicts) is None
+        and not s.lemma_.lower().endswith(("er", "or", "ist", "ian", "ent"))
+        for s in subjects
+    )
+
+
 def _demanded(verb: Token, coded: dict[int, Coded]) -> bool:
     """The "that" clause of a demand or appeal ("demanded that Belarus open the border
     crossings", "urged that the EU act") names the act asked for, which has not happened:
@@ -571,6 +592,8 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             continue
         if _believed(timing) or over_a_period(timing):
             continue
+        if plover in VERBAL_ACTS and _said_by_a_thing(timing, dicts):
+            continue  # "the award recognizes communities that …": a description
         if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(timing, dicts):
             plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
         negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
