@@ -50,3 +50,19 @@ def test_an_act_of_saying_in_the_present_needs_someone_saying_it(events):
     assert events(["The award recognizes communities across the country."]) == ()
     assert _types(events(["Belarus accuses Poland of lying."])) == {"accuses": "ACCUSE"}
     assert _types(events(["The report accuses Belarus of lying."])) == {"accuses": "ACCUSE"}
+
+
+def test_calling_something_what_cameos_criticism_patterns_call_it_accuses(events):
+    # "slam … (as unacceptable)" 111, "dismiss … (as fabrication)" 111
+    plan = _only(events(["Duda said the Belarusian plan was unacceptable."]))
+    assert plan.event_type == "ACCUSE"
+    claims = _only(events(["The ministry said the Belarusian claims were a fabrication."]))
+    assert claims.event_type == "ACCUSE"
+    assert events(["Duda said the talks were a success."]) == ()
+
+
+def test_a_word_of_offending_accuses(events):
+    # appall, shock, outrage: PETRARCH2's offend block, paired code [:110]
+    found = _only(events(["Duda said Belarus' treatment of migrants was appalling."]))
+    assert found.event_type == "ACCUSE"
+    assert events(["Duda said the view was stunning."]) == ()

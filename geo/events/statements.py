@@ -215,20 +215,47 @@ BLAMING_ADJECTIVES = frozenset({"responsible", "guilty"})
 that they are to blame."""
 
 
+def _criticisms(dicts: CodingDictionaries) -> set[str]:
+    """What CAMEO's verbs of criticism call what they judge (their "(as WORD)" patterns coded
+    11x: "unacceptable", "provocative", "unfair", "a mistake", "a fabrication"): a statement
+    that something is so criticises it."""
+    return {w for w, code in dicts.qualities().items() if code.startswith("11")}
+
+
+def _offending(adjective: Token, dicts: CodingDictionaries) -> bool:
+    """An adjective made of a verb that CAMEO codes as offending ("appalling", "shocking",
+    "outrageous": its block's paired code [:110] has the offended disapprove of the one who
+    did it): calling something so criticises it."""
+    word = adjective.lower_
+    stems = [word[:-3], word[:-3] + "e"] if word.endswith(("ing", "ous")) else []
+    for stem in stems:
+        entry = dicts.verb(stem)
+        if entry is not None and any(
+            (code or "").startswith("11") for code in (entry.cameo, entry.cameo_reverse)
+        ):
+            return True
+    return False
+
+
 def _blames(
     content: Token, speaker: Sequence[Token], dicts: CodingDictionaries
 ) -> tuple[str, tuple[Token, ...], str] | None:
-    """A content that blames: someone "was responsible for" it or "guilty", or an act called
+    """A content that blames: someone "was responsible for" it or "guilty", something called
+    what CAMEO's criticism patterns call it ("the plan is unacceptable") or a word of
+    offending ("the treatment was appalling"), or an act called
     a crime ("the attack was a war crime", a noun of CAMEO's &crime synset, as in "slam …
     &crime" 111): an accusation (ACCUSE) of the one blamed."""
     if content.lemma_.lower() != "be":
         return None
     subjects = [s for s in _subjects(content) if s.dep_ in SUBJECT_DEPS]
     crimes = {p.split()[-1] for p in dicts.synset("&crime") if p.split()}
+    judged = _criticisms(dicts)
     for child in content.children:
         blames = child.dep_ == "acomp" and child.lower_ in BLAMING_ADJECTIVES
         crime = child.dep_ == "attr" and child.lemma_.lower() in crimes
-        if not (blames or crime):
+        criticised = child.dep_ in ("acomp", "attr") and child.lemma_.lower() in judged
+        criticised = criticised or (child.dep_ == "acomp" and _offending(child, dicts))
+        if not (blames or crime or criticised):
             continue
         blamed = tuple(
             s
