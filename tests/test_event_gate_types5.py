@@ -66,3 +66,15 @@ def test_a_word_of_offending_accuses(events):
     found = _only(events(["Duda said Belarus' treatment of migrants was appalling."]))
     assert found.event_type == "ACCUSE"
     assert events(["Duda said the view was stunning."]) == ()
+
+
+def test_an_act_offered_through_a_preposition_is_a_threat(events):
+    found = events(["Duda added that Poland would look at imposing sanctions on Belarus."])
+    assert _types(found) == {"added": "THREATEN"}
+
+
+def test_something_used_to_do_an_act_does_it(events):
+    found = events(["The Belarusian soldiers were using lasers to attack them, Duda said."])
+    assert "ASSAULT" in _types(found).values()
+    wanted = events(["The Belarusian soldiers wanted to attack them on Monday."])
+    assert "ASSAULT" not in _types(wanted).values()

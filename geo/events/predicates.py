@@ -544,6 +544,19 @@ def _said_by_a_thing(verb: Token, dicts: CodingDictionaries) -> bool:
     )
 
 
+INSTRUMENT_BLOCKS = frozenset({"utilize"})
+"""PETRARCH2's block of using (use, employ, wield: no code of its own, "use … &weapon" 175)."""
+
+
+def _used_for(governor: Token, dicts: CodingDictionaries) -> bool:
+    """Something used to do an act ("were using lasers to blind them", "used tear gas to
+    disperse the crowd"): the infinitive is the act done, at the time of the using."""
+    entry = dicts.verb(governor.lemma_.lower())
+    if entry is None or entry.block not in INSTRUMENT_BLOCKS:
+        return False
+    return any(c.dep_ == "dobj" for c in governor.children)
+
+
 def _demanded(verb: Token, coded: dict[int, Coded]) -> bool:
     """The "that" clause of a demand or appeal ("demanded that Belarus open the border
     crossings", "urged that the EU act") names the act asked for, which has not happened:
@@ -584,7 +597,9 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
             governor_code = coded.get(governor.i)
             if governor_code is not None and governor_code[1] is not None:
                 continue  # "refused to comply": the governing verb is the event
-            if governor.lemma_.lower() not in ASPECTUAL_LEMMAS:
+            if governor.lemma_.lower() not in ASPECTUAL_LEMMAS and not _used_for(
+                governor, dicts
+            ):
                 continue  # "plans to visit", "wants to leave": not (yet) an event
             clause = governor
         timing = tense_clause(clause)

@@ -53,7 +53,8 @@ HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "SANCTION
 OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
 OFFER_MODALS = frozenset({"could", "would", "'d", "might"})
 OFFERED_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp"})
-"""Clauses an offered act may sit in below its modal's verb: "could send police to support"."""
+"""Clauses an offered act may sit in below its modal's verb: "could send police to support",
+"would look at sanctioning" (through the preposition)."""
 THREATENING = HOSTILE_ACTS | {"SANCTION", "ACCUSE"}
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 REPORTING_EVIDENCE = "statement reporting"
@@ -145,7 +146,8 @@ def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
         plover = _code(verb, sentence, dicts)[1]
         if plover is not None and plover != "OTHER":
             found.append(plover)
-        queue.extend(c for c in verb.children if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
+        below = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
+        queue.extend(c for c in below if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
     return found
 
 
