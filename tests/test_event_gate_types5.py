@@ -78,3 +78,17 @@ def test_something_used_to_do_an_act_does_it(events):
     assert "ASSAULT" in _types(found).values()
     wanted = events(["The Belarusian soldiers wanted to attack them on Monday."])
     assert "ASSAULT" not in _types(wanted).values()
+
+
+def test_people_trying_to_get_across_is_a_happening(events):
+    tried = _only(events(["Hundreds of migrants were attempting to cross the border on Monday."]))
+    assert (tried.event_type, _trigger(tried)) == ("OTHER", "attempting")
+    assert events(["Duda tried to negotiate with Lukashenko on Monday."]) == ()
+
+
+def test_a_clause_judged_possible_is_a_guess(events):
+    assert events(["It is likely that Belarus helped the migrants."]) == ()
+    said = 'Lukashenko said it was "absolutely possible" his forces had helped people cross.'
+    assert "AID" not in _types(events([said])).values()
+    plain = "Lukashenko said it was cold and his forces had helped people cross."
+    assert "AID" in _types(events([plain])).values()

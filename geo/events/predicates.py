@@ -96,6 +96,8 @@ MODALS_HYPOTHETICAL = _wordset("could might may should would must can ought shal
 CONDITIONAL_MARKS = _wordset("if unless whether lest")
 EPISTEMIC_ADVERBS = _wordset("maybe perhaps possibly probably presumably")
 """Adverbs of a guess: the clause is not reported as having happened."""
+EPISTEMIC_ADJECTIVES = _wordset("possible likely probable unlikely conceivable plausible")
+"""Their adjectives: "it is likely that Belarus helped them" guesses as "probably" does."""
 STATIVE_LEMMAS = _wordset(
     "be have seem appear remain become consist contain include belong exist lie live know "
     "believe think want need like mean represent cost weigh look feel hope wish matter "
@@ -362,7 +364,30 @@ def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
             return True
     if any(a.lower_ in EPISTEMIC_ADVERBS for a in _children(verb, {"advmod"})):
         return True  # "Maybe someone helped them": a guess, not a report
+    if _guessed(verb):
+        return True
     return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
+
+
+def _judged_possible(clause: Token) -> bool:
+    return any(c.dep_ == "acomp" and c.lower_ in EPISTEMIC_ADJECTIVES for c in clause.children)
+
+
+def _guessed(verb: Token) -> bool:
+    """The clause of "it is likely that …", or the one right after "it was possible" in what
+    someone said ("said it was 'absolutely possible' his forces had helped people cross")."""
+    if verb.dep_ != "ccomp":
+        return False
+    head = verb.head
+    if _judged_possible(head):
+        return True
+    for sibling in head.children:
+        if sibling.dep_ != "ccomp" or sibling.i >= verb.i or not _judged_possible(sibling):
+            continue
+        expletive = any(c.dep_ == "nsubj" and c.lower_ == "it" for c in sibling.children)
+        if expletive and verb.left_edge.i - sibling.right_edge.i <= 2:
+            return True
+    return False
 
 
 def over_a_period(verb: Token) -> bool:

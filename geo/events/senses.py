@@ -33,6 +33,10 @@ Coded = tuple[str | None, str | None, str, int]
 STOPPING_LEMMAS = frozenset({"stop", "prevent", "repel", "repulse", "halt", "thwart", "foil"})
 MOVEMENT_NOUNS = frozenset({"attempt", "crossing", "breach", "incursion", "advance", "storming"})
 """Nouns of people's movement: stopping one stops the people making it."""
+MOVING_LEMMAS = frozenset({"cross", "breach", "storm", "enter", "break", "reach", "get"})
+"""What an attempt is an event for: people trying to get across or in ("attempt to storm
+the border"); an attempt "to negotiate" is no happening of its own."""
+ATTEMPT_LEMMAS = frozenset({"try", "attempt"})
 MASSING_LEMMAS = frozenset({"mass", "amass", "gather", "assemble", "concentrate"})
 FORCE_AGENTS = frozenset({"MIL", "COP", "SPY", "GOVMIL", "UAF", "REB"})
 """Phoenix agent codes of armed forces, police, security services and armed groups."""
@@ -282,12 +286,21 @@ def _asks_a_question(verb: Token) -> bool:
     return False
 
 
+def _attempts_to_get_in(verb: Token) -> bool:
+    """People trying to get across or in ("migrants were attempting to cross the border",
+    "had again tried to breach its border"): the attempt is the happening, as the noun's is
+    ("an attempt to storm the border", nouns.py), whether or not it succeeded."""
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in MOVING_LEMMAS for c in verb.children)
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
     lemma = verb.lemma_.lower()
     if lemma == "warn" and _warned_against_own_act(verb, dicts):
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if lemma in ATTEMPT_LEMMAS and _attempts_to_get_in(verb):
+        return cameo, "OTHER", f"happening: {lemma} to get across", trigger_end
     if _by_natural_force(verb):
         return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
     if lemma in LEGISLATING_LEMMAS and _legislates(verb):
