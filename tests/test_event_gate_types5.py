@@ -92,3 +92,12 @@ def test_a_clause_judged_possible_is_a_guess(events):
     assert "AID" not in _types(events([said])).values()
     plain = "Lukashenko said it was cold and his forces had helped people cross."
     assert "AID" in _types(events([plain])).values()
+
+
+def test_a_count_of_people_over_a_year_is_a_statistic(events):
+    assert events(["About 7,900 migrants tried to cross the border in 2021."]) == ()
+    assert events(["About 900 soldiers attacked the camps in 2021."]) == ()
+    day = _only(events(["About 200 soldiers attacked the camp on Monday."]))
+    assert day.event_type == "ASSAULT"
+    year = _only(events(["In 2014, Russia annexed Crimea."]))
+    assert year.event_type == "COERCE"

@@ -407,6 +407,29 @@ def over_a_period(verb: Token) -> bool:
     return False
 
 
+def _year(token: Token) -> bool:
+    return token.like_num and len(token.text) == 4 and token.text.isdigit()
+
+
+def counted_over_a_period(verb: Token) -> bool:
+    """A count of people over a year is a statistic (EVENTS.md): "7,935 people tried to enter
+    the bloc in 2021, up sharply from 150 last year" sums up many acts, none of them one
+    event; a count on a day ("200 migrants crossed on Monday") is not."""
+    subjects = [counted(c) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    numbered = any(
+        any(n.dep_ == "nummod" and n.like_num for n in s.children) or s.like_num
+        for s in (*subjects, *(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")))
+    )
+    if not numbered:
+        return False
+    clauses = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    for prep in (p for clause in clauses for p in clause.children):
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "since", "throughout"):
+            if any(o.dep_ == "pobj" and _year(o) for o in prep.children):
+                return True
+    return False
+
+
 VERBAL_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 """Acts done by saying: in news the present simple reports them as current ("Belarus accuses
 Poland of …", "Lukashenko denies the allegations"), not as habits."""
@@ -630,7 +653,7 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
         timing = tense_clause(clause)
         if is_hypothetical(timing, dicts) or not _is_finite_event(timing, sentence, plover):
             continue
-        if _believed(timing) or over_a_period(timing):
+        if _believed(timing) or over_a_period(timing) or counted_over_a_period(timing):
             continue
         if plover in VERBAL_ACTS and _said_by_a_thing(timing, dicts):
             continue  # "the award recognizes communities that …": a description
