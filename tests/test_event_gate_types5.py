@@ -101,3 +101,8 @@ def test_a_count_of_people_over_a_year_is_a_statistic(events):
     assert day.event_type == "ASSAULT"
     year = _only(events(["In 2014, Russia annexed Crimea."]))
     assert year.event_type == "COERCE"
+
+
+def test_placed_under_arrest_is_the_arrest(events):
+    placed = _only(events(["Police placed Duda under house arrest on Monday."]))
+    assert (placed.event_type, placed.cameo) == ("COERCE", "173")

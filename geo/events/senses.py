@@ -293,6 +293,25 @@ def _attempts_to_get_in(verb: Token) -> bool:
     return any(c.dep_ == "xcomp" and c.lemma_.lower() in MOVING_LEMMAS for c in verb.children)
 
 
+PLACING_BLOCKS = frozenset({"arrange"})
+"""PETRARCH2's block of placing (place, put, set), whose "(in &detention)" pattern is 173."""
+
+
+def _placed_under(verb: Token, dicts: CodingDictionaries) -> str | None:
+    """Someone placed or put "under arrest", "under house arrest": the coercion the noun's own
+    verb codes (arrest, 173), as the block's pattern "place … (in &detention)" does."""
+    if _block(verb, dicts) not in PLACING_BLOCKS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("under", "into"):
+            continue
+        for noun in prep.children:
+            entry = dicts.verb(noun.lemma_.lower()) if noun.dep_ == "pobj" else None
+            if entry is not None and (entry.cameo or "").startswith("17"):
+                return entry.cameo
+    return None
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
@@ -301,6 +320,9 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
     if lemma in ATTEMPT_LEMMAS and _attempts_to_get_in(verb):
         return cameo, "OTHER", f"happening: {lemma} to get across", trigger_end
+    placed = _placed_under(verb, dicts) if plover is None else None
+    if placed is not None:
+        return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
     if _by_natural_force(verb):
         return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
     if lemma in LEGISLATING_LEMMAS and _legislates(verb):
