@@ -106,3 +106,9 @@ def test_a_count_of_people_over_a_year_is_a_statistic(events):
 def test_placed_under_arrest_is_the_arrest(events):
     placed = _only(events(["Police placed Duda under house arrest on Monday."]))
     assert (placed.event_type, placed.cameo) == ("COERCE", "173")
+
+
+def test_the_bare_verbs_block_codes_the_phrase_too(events):
+    # "step up" is filed in the boost block; "step … up &security" 150 is in the step block
+    stepped = _only(events(["Polish authorities stepped up border protection on Monday."]))
+    assert (stepped.event_type, stepped.cameo) == ("MOBILIZE", "150")

@@ -299,6 +299,20 @@ def _plover(code: str | None, dicts: CodingDictionaries) -> str | None:
     return dicts.plover(code)
 
 
+def _phrase_patterns(
+    phrase: VerbEntry | None, single: VerbEntry | None, dicts: CodingDictionaries
+) -> tuple[VerbPattern, ...]:
+    """Patterns the bare verb's block writes for the phrase matched ("step … up &security"
+    150 in the step block, where "step up" itself is filed in the boost block): those whose
+    words after the verb start with the phrase's own."""
+    if phrase is None or single is None or not phrase.after or single.block == phrase.block:
+        return ()
+    n = len(phrase.after)
+    return tuple(
+        p for p in dicts.block_patterns(single.block) if p.after[:n] == phrase.after
+    )
+
+
 def _code(
     verb: Token, sentence: SpacySpan, dicts: CodingDictionaries
 ) -> tuple[str | None, str | None, str, int]:
@@ -319,7 +333,7 @@ def _code(
     if lemma in VERDICT_LEMMAS:
         return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
-    patterns = dicts.block_patterns(entry.block)
+    patterns = dicts.block_patterns(entry.block) + _phrase_patterns(phrase, single, dicts)
     pattern = _best_pattern(patterns, before, after, dicts, verb)
     if pattern is not None:
         evidence = (
