@@ -112,3 +112,10 @@ def test_the_bare_verbs_block_codes_the_phrase_too(events):
     # "step up" is filed in the boost block; "step … up &security" 150 is in the step block
     stepped = _only(events(["Polish authorities stepped up border protection on Monday."]))
     assert (stepped.event_type, stepped.cameo) == ("MOBILIZE", "150")
+
+
+def test_the_act_a_warning_announces_is_the_threat_not_another_event(events):
+    found = events(["Duda warned that migrants who cross will be pushed back with force."])
+    assert _types(found) == {"warned": "THREATEN"}
+    reported = events(["Duda warned that Belarus had massed troops at the border."])
+    assert _types(reported)["massed"] == "MOBILIZE"

@@ -622,11 +622,16 @@ def _used_for(governor: Token, dicts: CodingDictionaries) -> bool:
 def _demanded(verb: Token, coded: dict[int, Coded]) -> bool:
     """The "that" clause of a demand or appeal ("demanded that Belarus open the border
     crossings", "urged that the EU act") names the act asked for, which has not happened:
-    the demand (PLOVER's REQUEST, CAMEO 02 and 10) is the event, not its content."""
+    the demand (PLOVER's REQUEST, CAMEO 02 and 10) is the event, not its content; so is the
+    act a warning announces ("warned that migrants will be pushed back": the threat)."""
     if verb.dep_ != "ccomp" or verb.head.pos_ not in ("VERB", "AUX"):
         return False
     governor = coded.get(verb.head.i)
-    return governor is not None and governor[1] == APPEAL_PLOVER
+    if governor is None:
+        return False
+    if governor[1] == "THREATEN" and _children(verb, {"aux"}):
+        return any(a.lower_ in FUTURE_AUXILIARIES for a in _children(verb, {"aux"}))
+    return governor[1] == APPEAL_PLOVER
 
 
 def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator[CodedPredicate]:
