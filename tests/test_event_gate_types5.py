@@ -119,3 +119,10 @@ def test_the_act_a_warning_announces_is_the_threat_not_another_event(events):
     assert _types(found) == {"warned": "THREATEN"}
     reported = events(["Duda warned that Belarus had massed troops at the border."])
     assert _types(reported)["massed"] == "MOBILIZE"
+
+
+def test_an_obligation_in_a_quotation_of_its_own_is_a_request(events):
+    found = events(["“All pushbacks must end immediately.”"])
+    assert _types(found) == {"must end": "REQUEST"}
+    assert events(["“We must defend our border.”"]) == ()
+    assert events(["All pushbacks must end immediately."]) == ()

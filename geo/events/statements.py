@@ -348,3 +348,36 @@ def statement_predicates(
             continue
         end = verb.idx + len(verb.text)
         yield CodedPredicate(verb, verb.idx, end, None, plover, False, False, evidence, targets)
+    quoted = _quoted_obligation(sentence, dicts, inner)
+    if quoted is not None:
+        yield quoted
+
+
+OPENING_QUOTES = ('"', "“", "‘")
+CLOSING_QUOTES = ('"', "”", "’")
+
+
+def _quoted_obligation(
+    sentence: SpacySpan, dicts: CodingDictionaries, inner: Sequence[CodedPredicate]
+) -> CodedPredicate | None:
+    """A quotation standing as a sentence of its own, what the speaker quoted before goes on
+    to say ("All pushbacks must end immediately."): an obligation laid on someone is a request,
+    as it is after a verb of saying."""
+    text, doc = sentence.text.strip(), sentence.doc
+    after = doc[sentence.end].text if sentence.end < len(doc) else ""
+    closed = text.endswith(CLOSING_QUOTES) or after in CLOSING_QUOTES  # split before its quote
+    if not (text.startswith(OPENING_QUOTES) and closed) or inner:
+        return None
+    if any(t.pos_ == "VERB" and is_statement_verb(t, dicts) for t in sentence):
+        return None  # a verb of saying codes it, or it is no request
+    root = sentence.root
+    modals = [c for c in root.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
+    if not modals or any(c.dep_ == "neg" for c in root.children):
+        return None
+    subjects = _subjects(root)
+    if any(s.lower_ in FIRST_PERSON for s in subjects):
+        return None  # "We must defend our border": resolve, asked of no one
+    start, end = modals[0].idx, root.idx + len(root.text)
+    evidence = f"quotation: {modals[0].lower_}"
+    # coded at the modal, which has no subject: the quotation's speaker is not its subject
+    return CodedPredicate(modals[0], start, end, None, "REQUEST", False, False, evidence, ())
