@@ -109,9 +109,12 @@ def test_placed_under_arrest_is_the_arrest(events):
 
 
 def test_the_bare_verbs_block_codes_the_phrase_too(events):
-    # "step up" is filed in the boost block; "step … up &security" 150 is in the step block
-    stepped = _only(events(["Polish authorities stepped up border protection on Monday."]))
-    assert (stepped.event_type, stepped.cameo) == ("MOBILIZE", "150")
+    # "build up" is filed in the strengthen block; "build … up forces" 154 in the construct
+    # block, "put … down riot" 175 in the arrange block
+    built = _only(events(["Russia built up forces on the border on Monday."]))
+    assert (built.event_type, built.cameo) == ("MOBILIZE", "154")
+    put = _only(events(["Police put down the riot on Monday."]))
+    assert put.cameo == "175"
 
 
 def test_the_act_a_warning_announces_is_the_threat_not_another_event(events):

@@ -304,12 +304,14 @@ def _phrase_patterns(
 ) -> tuple[VerbPattern, ...]:
     """Patterns the bare verb's block writes for the phrase matched ("step … up &security"
     150 in the step block, where "step up" itself is filed in the boost block): those whose
-    words after the verb start with the phrase's own."""
+    words after the verb start with the phrase's own and go on ("put … down riot" 175)."""
     if phrase is None or single is None or not phrase.after or single.block == phrase.block:
         return ()
     n = len(phrase.after)
     return tuple(
-        p for p in dicts.block_patterns(single.block) if p.after[:n] == phrase.after
+        p
+        for p in dicts.block_patterns(single.block)
+        if p.after[:n] == phrase.after and len(p.after) > n  # the particle alone: the phrase's
     )
 
 
