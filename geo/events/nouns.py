@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.senses import MOVING_LEMMAS
 from geo.events.predicates import (
     CodedPredicate,
     _is_finite_event,
     is_hypothetical,
     tense_clause,
 )
+from geo.events.senses import MOVING_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan

@@ -47,6 +47,8 @@ def is_force(code: str | None) -> bool:
     first the main one: "military police" is MILCOP, "military intelligence" MILSPY, forces
     as "police" (COP) is; "government health" (GOVHLH) is not."""
     return code is not None and (code in FORCE_AGENTS or code[:3] in FORCE_AGENTS)
+
+
 QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "score", "number", "group"})
 """Nouns that count what their "of" phrase names."""
 PEOPLE_ENTITIES = frozenset({"PERSON", "NORP"})

@@ -146,7 +146,10 @@ def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
         plover = _code(verb, sentence, dicts)[1]
         if plover is not None and plover != "OTHER":
             found.append(plover)
-        below = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
+        below = [
+            *verb.children,
+            *(g for c in verb.children if c.dep_ == "prep" for g in c.children),
+        ]
         queue.extend(c for c in below if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
     return found
 
