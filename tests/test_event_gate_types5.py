@@ -129,3 +129,10 @@ def test_an_obligation_in_a_quotation_of_its_own_is_a_request(events):
     assert _types(found) == {"must end": "REQUEST"}
     assert events(["“We must defend our border.”"]) == ()
     assert events(["All pushbacks must end immediately."]) == ()
+
+
+def test_exercises_talked_about_are_a_topic_not_a_show_of_force(events):
+    talks = _only(events(["Putin and Lukashenko discussed the military drills on Monday."]))
+    assert talks.event_type == "CONSULT"
+    held = _only(events(["Russia held military exercises near the border on Monday."]))
+    assert held.event_type == "MOBILIZE"

@@ -245,6 +245,9 @@ and EVENTS.md's CONSULT ("negotiate, mediate")."""
 EXERCISE_NOUNS = frozenset({"exercise", "drill", "manoeuvre", "maneuver", "war-game", "wargame"})
 """Military exercises held or staged are a show of force (CAMEO 150, EVENTS.md's MOBILIZE:
 "hold military exercises"), where PETRARCH2's "hold joint exercises" is cooperation (062)."""
+TALKED_ABOUT = frozenset({"CONSULT", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})
+"""Acts of talking, whose object is a topic: "discussed the military drills", "condemned the
+exercises" hold none (the exercises' MOBILIZE is for "held", "conducted", "launched")."""
 
 
 RETURNING_LEMMAS = frozenset({"return", "go", "head", "fly"})
@@ -331,7 +334,8 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
     if (cameo or "").startswith("02") and _asks_a_question(verb):
         return cameo, None, "a question asked, no appeal", trigger_end
-    if any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)) and plover != "OTHER":
+    held = plover not in ("OTHER", *TALKED_ABOUT)  # "discussed the drills": their topic
+    if held and any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)):
         return "150", "MOBILIZE", f"sense by argument: {lemma} exercises", trigger_end
     if cameo == LEGAL_ACTION and plover == "COERCE" and _block(verb, dicts) in LEGAL_ACTION_BLOCKS:
         return cameo, "ACCUSE", f"legal action (EVENTS.md ACCUSE): {evidence}", trigger_end
