@@ -92,6 +92,12 @@ class CodingDictionaries:
         self._origin_block = {
             origin: max(blocks, key=blocks.__getitem__) for origin, blocks in origins.items()
         }
+        self._qualities: dict[str, str] = {}
+        for p in patterns:
+            if p.cameo is not None and len(p.after) == 2 and p.after[0] == "(as":
+                word = p.after[1].rstrip(")")
+                if word.isalpha():
+                    self._qualities.setdefault(word, p.cameo)
         self._synsets = synsets
         self._plover = {r.cameo: r for r in plover_rows}
         self._actors = actors
@@ -141,6 +147,12 @@ class CodingDictionaries:
 
     def block_patterns(self, block: str) -> tuple[VerbPattern, ...]:
         return self._patterns.get(block.lower(), ())
+
+    def qualities(self) -> dict[str, str]:
+        """What a verb of judging calls its object, by its patterns' "(as WORD)" complement
+        ("slam … (as unacceptable)" 111, "describe … (as mistake)" 110): the word and the
+        pattern's CAMEO code, single words only, the first pattern's code kept."""
+        return self._qualities
 
     def synset(self, name: str) -> tuple[str, ...]:
         """The phrases (with plurals) of a pattern synset such as '&weapon'."""

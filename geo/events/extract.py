@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.events.borders import at_border, crossing_places, find_borders, origin_side
+from geo.events.clauses import coded_predicates
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
 from geo.events.located import (
     LOCATION_HEADS,
@@ -27,7 +28,7 @@ from geo.events.located import (
 )
 from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
-from geo.events.predicates import CodedPredicate, coded_predicates
+from geo.events.predicates import CodedPredicate
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (

@@ -21,6 +21,7 @@ from geo.events.predicates import (
     is_hypothetical,
     tense_clause,
 )
+from geo.events.senses import MOVING_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 
 HAPPENING_NOUNS = frozenset({"attempt", "crossing", "incident", "arrival", "incursion"})
 """Nouns of a specific happening: people's attempt to cross or their arrival, an incident."""
-MOVING_LEMMAS = frozenset({"cross", "breach", "storm", "enter", "break", "reach", "get"})
-"""What an attempt is an event for: people trying to get across or in ("attempt to storm
-the border"); an attempt "to negotiate" is no happening of its own."""
 GOVERNED_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "attr", "pobj"})
 ACTOR_PREPOSITIONS = {"by": None, "of": frozenset({"arrival"})}
 """Prepositions whose object is who the happening's people are: "by migrants" for any, "of"

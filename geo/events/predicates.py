@@ -9,17 +9,18 @@ PLOVER table gives the category. A verb or pattern with no code is no event, as 
 The gate around it (EVENTS.md: an identifiable actor did or said something specific, at a
 particular time) is grammatical: finite, realised clauses only; hypotheticals (modals,
 "if"), questions, negated non-concessions and descriptions in the present tense give none.
+The walk over a sentence's verbs that applies it is `clauses.coded_predicates`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.coding_entries import VerbEntry, VerbPattern
 from geo.events.dictionaries import CodingDictionaries
-from geo.events.senses import Coded, agent_code, argument_sense, counted
+from geo.events.senses import agent_code, counted
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -96,6 +97,8 @@ MODALS_HYPOTHETICAL = _wordset("could might may should would must can ought shal
 CONDITIONAL_MARKS = _wordset("if unless whether lest")
 EPISTEMIC_ADVERBS = _wordset("maybe perhaps possibly probably presumably")
 """Adverbs of a guess: the clause is not reported as having happened."""
+EPISTEMIC_ADJECTIVES = _wordset("possible likely probable unlikely conceivable plausible")
+"""Their adjectives: "it is likely that Belarus helped them" guesses as "probably" does."""
 STATIVE_LEMMAS = _wordset(
     "be have seem appear remain become consist contain include belong exist lie live know "
     "believe think want need like mean represent cost weigh look feel hope wish matter "
@@ -297,6 +300,22 @@ def _plover(code: str | None, dicts: CodingDictionaries) -> str | None:
     return dicts.plover(code)
 
 
+def _phrase_patterns(
+    phrase: VerbEntry | None, single: VerbEntry | None, dicts: CodingDictionaries
+) -> tuple[VerbPattern, ...]:
+    """Patterns the bare verb's block writes for the phrase matched ("step … up &security"
+    150 in the step block, where "step up" itself is filed in the boost block): those whose
+    words after the verb start with the phrase's own and go on ("put … down riot" 175)."""
+    if phrase is None or single is None or not phrase.after or single.block == phrase.block:
+        return ()
+    n = len(phrase.after)
+    return tuple(
+        p
+        for p in dicts.block_patterns(single.block)
+        if p.after[:n] == phrase.after and len(p.after) > n  # the particle alone: the phrase's
+    )
+
+
 def _code(
     verb: Token, sentence: SpacySpan, dicts: CodingDictionaries
 ) -> tuple[str | None, str | None, str, int]:
@@ -317,7 +336,7 @@ def _code(
     if lemma in VERDICT_LEMMAS:
         return entry.cameo, "OTHER", f"verdict: {lemma}", trigger_end
     before, after = _windows(verb, sentence)
-    patterns = dicts.block_patterns(entry.block)
+    patterns = dicts.block_patterns(entry.block) + _phrase_patterns(phrase, single, dicts)
     pattern = _best_pattern(patterns, before, after, dicts, verb)
     if pattern is not None:
         evidence = (
@@ -362,7 +381,30 @@ def is_hypothetical(verb: Token, dicts: CodingDictionaries) -> bool:
             return True
     if any(a.lower_ in EPISTEMIC_ADVERBS for a in _children(verb, {"advmod"})):
         return True  # "Maybe someone helped them": a guess, not a report
+    if _guessed(verb):
+        return True
     return any(m.lower_ in CONDITIONAL_MARKS for m in _children(verb, {"mark"}))
+
+
+def _judged_possible(clause: Token) -> bool:
+    return any(c.dep_ == "acomp" and c.lower_ in EPISTEMIC_ADJECTIVES for c in clause.children)
+
+
+def _guessed(verb: Token) -> bool:
+    """The clause of "it is likely that …", or the one right after "it was possible" in what
+    someone said ("said it was 'absolutely possible' his forces had helped people cross")."""
+    if verb.dep_ != "ccomp":
+        return False
+    head = verb.head
+    if _judged_possible(head):
+        return True
+    for sibling in head.children:
+        if sibling.dep_ != "ccomp" or sibling.i >= verb.i or not _judged_possible(sibling):
+            continue
+        expletive = any(c.dep_ == "nsubj" and c.lower_ == "it" for c in sibling.children)
+        if expletive and verb.left_edge.i - sibling.right_edge.i <= 2:
+            return True
+    return False
 
 
 def over_a_period(verb: Token) -> bool:
@@ -380,6 +422,31 @@ def over_a_period(verb: Token) -> bool:
         if child.dep_ == "advcl" and any(m.lower_ == "since" for m in _children(child, {"mark"})):
             return True
     return False
+
+
+def _year(token: Token) -> bool:
+    return token.like_num and len(token.text) == 4 and token.text.isdigit()
+
+
+def counted_over_a_period(verb: Token) -> bool:
+    """A count of people over a year is a statistic (EVENTS.md): "7,935 people tried to enter
+    the bloc in 2021, up sharply from 150 last year" sums up many acts, none of them one
+    event; a count on a day ("200 migrants crossed on Monday") is not."""
+    subjects = [counted(c) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    numbered = any(
+        any(n.dep_ == "nummod" and n.like_num for n in s.children) or s.like_num
+        for s in (*subjects, *(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")))
+    )
+    if not numbered:
+        return False
+    clauses = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    preps = [
+        p
+        for clause in clauses
+        for p in clause.children
+        if p.dep_ == "prep" and p.lower_ in ("in", "during", "since", "throughout")
+    ]
+    return any(o.dep_ == "pobj" and _year(o) for p in preps for o in p.children)
 
 
 VERBAL_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
@@ -482,90 +549,3 @@ def tense_clause(verb: Token) -> Token:
             break
         verb = verb.head
     return participle_anchor(verb) or verb
-
-
-COMMITTED_HOSTILE = {
-    "ASSAULT": "138", "COERCE": "137", "SANCTION": "1312", "MOBILIZE": "138", "PROTEST": "133",
-    "THREATEN": "130",
-}  # fmt: skip
-"""Acts whose promise is a threat, with CAMEO's code for threatening them (13, threaten,
-beside 03, express intent)."""
-COMMITMENT_BLOCKS = frozenset({"vow"})
-"""CAMEO verb blocks of vowing: the bare verb codes nothing; what is vowed decides."""
-
-
-def committed_sense(verb: Token, coded: dict[int, Coded]) -> Coded | None:
-    """A commitment to an act is typed by the act its infinitive names: "vowed to impose
-    sanctions", "pledged to retaliate" threaten (CAMEO 13); "vowed to support" is a promise
-    (AGREE, CAMEO 03). None where the verb commits to nothing coded."""
-    own = coded.get(verb.i)
-    if own is None:
-        return None
-    cameo, plover, evidence, trigger_end = own
-    intent = (cameo or "").startswith("03")
-    vowing = plover is None and evidence.endswith(tuple(f"({b})" for b in COMMITMENT_BLOCKS))
-    if not intent and not vowing:
-        return None
-    for child in verb.children:
-        act = coded.get(child.i)
-        if child.dep_ != "xcomp" or act is None or act[1] is None:
-            continue
-        if act[1] in COMMITTED_HOSTILE:
-            code = COMMITTED_HOSTILE[act[1]]
-            return code, "THREATEN", f"commitment to {act[1]}: {evidence}", trigger_end
-        if not intent and act[1] != "OTHER":
-            return "030", "AGREE", f"commitment to {act[1]}: {evidence}", trigger_end
-    return None
-
-
-def _governing(verb: Token) -> Token | None:
-    """For an infinitive or gerund complement, the verb it completes."""
-    return verb.head if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") else None
-
-
-def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator[CodedPredicate]:
-    """The event predicates of one sentence, in order."""
-    if sentence.text.rstrip().rstrip("\"”’'").endswith("?"):
-        return
-    coded: dict[int, Coded] = {}
-    verbs = [
-        t
-        for t in sentence
-        if t.pos_ == "VERB" and (t.dep_ in REALISED_DEPS or participle_anchor(t) is not None)
-    ]
-    for verb in verbs:
-        coded[verb.i] = argument_sense(verb, _code(verb, sentence, dicts), dicts)
-    for verb in verbs:
-        committed = committed_sense(verb, coded)
-        if committed is not None:
-            coded[verb.i] = committed
-    for verb in verbs:
-        cameo, plover, evidence, trigger_end = coded[verb.i]
-        if plover is None or verb.lemma_.lower() in STATIVE_LEMMAS:
-            continue
-        if verb.dep_ == "acl" and not _acting_noun(verb.head, dicts):
-            continue  # "visas permitting migrants to fly": the visas do nothing
-        clause = verb
-        governor = _governing(verb)
-        if governor is not None:
-            governor_code = coded.get(governor.i)
-            if governor_code is not None and governor_code[1] is not None:
-                continue  # "refused to comply": the governing verb is the event
-            if governor.lemma_.lower() not in ASPECTUAL_LEMMAS:
-                continue  # "plans to visit", "wants to leave": not (yet) an event
-            clause = governor
-        timing = tense_clause(clause)
-        if is_hypothetical(timing, dicts) or not _is_finite_event(timing, sentence, plover):
-            continue
-        if _believed(timing) or over_a_period(timing):
-            continue
-        if plover not in ("AGREE", "REJECT", "THREATEN", "OTHER") and _announced(timing, dicts):
-            plover, evidence = _INTENDED[plover in CONCESSIVE_PLOVER], f"intent: {evidence}"
-        negated = any(c.dep_ == "neg" for c in (*verb.children, *clause.children))
-        if negated:
-            if plover not in CONCESSIVE_PLOVER or clause.dep_ == "relcl":
-                continue  # "did not attack" reports no attack; "boaters who do not pay" describes
-            plover, evidence = "REJECT", f"negated {plover}: {evidence}"
-        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
-        start = clause.idx if clause is not verb else verb.idx
-        yield CodedPredicate(verb, start, trigger_end, cameo, plover, negated, passive, evidence)

@@ -33,9 +33,22 @@ Coded = tuple[str | None, str | None, str, int]
 STOPPING_LEMMAS = frozenset({"stop", "prevent", "repel", "repulse", "halt", "thwart", "foil"})
 MOVEMENT_NOUNS = frozenset({"attempt", "crossing", "breach", "incursion", "advance", "storming"})
 """Nouns of people's movement: stopping one stops the people making it."""
+MOVING_LEMMAS = frozenset({"cross", "breach", "storm", "enter", "break", "reach", "get"})
+"""What an attempt is an event for: people trying to get across or in ("attempt to storm
+the border"); an attempt "to negotiate" is no happening of its own."""
+ATTEMPT_LEMMAS = frozenset({"try", "attempt"})
 MASSING_LEMMAS = frozenset({"mass", "amass", "gather", "assemble", "concentrate"})
 FORCE_AGENTS = frozenset({"MIL", "COP", "SPY", "GOVMIL", "UAF", "REB"})
 """Phoenix agent codes of armed forces, police, security services and armed groups."""
+
+
+def is_force(code: str | None) -> bool:
+    """A Phoenix agent code of a force. Phoenix composes codes of three-letter roles, the
+    first the main one: "military police" is MILCOP, "military intelligence" MILSPY, forces
+    as "police" (COP) is; "government health" (GOVHLH) is not."""
+    return code is not None and (code in FORCE_AGENTS or code[:3] in FORCE_AGENTS)
+
+
 QUANTITIES = frozenset({"thousand", "hundred", "dozen", "million", "score", "number", "group"})
 """Nouns that count what their "of" phrase names."""
 PEOPLE_ENTITIES = frozenset({"PERSON", "NORP"})
@@ -232,6 +245,9 @@ and EVENTS.md's CONSULT ("negotiate, mediate")."""
 EXERCISE_NOUNS = frozenset({"exercise", "drill", "manoeuvre", "maneuver", "war-game", "wargame"})
 """Military exercises held or staged are a show of force (CAMEO 150, EVENTS.md's MOBILIZE:
 "hold military exercises"), where PETRARCH2's "hold joint exercises" is cooperation (062)."""
+TALKED_ABOUT = frozenset({"CONSULT", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})
+"""Acts of talking, whose object is a topic: "discussed the military drills", "condemned the
+exercises" hold none (the exercises' MOBILIZE is for "held", "conducted", "launched")."""
 
 
 RETURNING_LEMMAS = frozenset({"return", "go", "head", "fly"})
@@ -275,19 +291,51 @@ def _asks_a_question(verb: Token) -> bool:
     return False
 
 
+def _attempts_to_get_in(verb: Token) -> bool:
+    """People trying to get across or in ("migrants were attempting to cross the border",
+    "had again tried to breach its border"): the attempt is the happening, as the noun's is
+    ("an attempt to storm the border", nouns.py), whether or not it succeeded."""
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in MOVING_LEMMAS for c in verb.children)
+
+
+PLACING_BLOCKS = frozenset({"arrange"})
+"""PETRARCH2's block of placing (place, put, set), whose "(in &detention)" pattern is 173."""
+
+
+def _placed_under(verb: Token, dicts: CodingDictionaries) -> str | None:
+    """Someone placed or put "under arrest", "under house arrest": the coercion the noun's own
+    verb codes (arrest, 173), as the block's pattern "place … (in &detention)" does."""
+    if _block(verb, dicts) not in PLACING_BLOCKS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("under", "into"):
+            continue
+        for noun in prep.children:
+            entry = dicts.verb(noun.lemma_.lower()) if noun.dep_ == "pobj" else None
+            if entry is not None and (entry.cameo or "").startswith("17"):
+                return entry.cameo
+    return None
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
     lemma = verb.lemma_.lower()
     if lemma == "warn" and _warned_against_own_act(verb, dicts):
         return "020", "REQUEST", "sense by argument: warned someone against", trigger_end
+    if lemma in ATTEMPT_LEMMAS and _attempts_to_get_in(verb):
+        return cameo, "OTHER", f"happening: {lemma} to get across", trigger_end
+    placed = _placed_under(verb, dicts) if plover is None else None
+    if placed is not None:
+        return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
     if _by_natural_force(verb):
         return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
     if lemma in LEGISLATING_LEMMAS and _legislates(verb):
         return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
     if (cameo or "").startswith("02") and _asks_a_question(verb):
         return cameo, None, "a question asked, no appeal", trigger_end
-    if any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)) and plover != "OTHER":
+    held = plover not in ("OTHER", *TALKED_ABOUT)  # "discussed the drills": their topic
+    if held and any(p.lemma_.lower() in EXERCISE_NOUNS for p in _patients(verb)):
         return "150", "MOBILIZE", f"sense by argument: {lemma} exercises", trigger_end
     if cameo == LEGAL_ACTION and plover == "COERCE" and _block(verb, dicts) in LEGAL_ACTION_BLOCKS:
         return cameo, "ACCUSE", f"legal action (EVENTS.md ACCUSE): {evidence}", trigger_end
@@ -312,7 +360,7 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         objects = _patients(verb)
         people = objects or _doers(verb)
         codes = [agent_code(p, dicts) for p in people]
-        if any(c in FORCE_AGENTS for c in codes):
+        if any(is_force(c) for c in codes):
             return "154", "MOBILIZE", f"sense by argument: {lemma} forces", trigger_end
         if not objects and people and all(_people(p, dicts) for p in people):
             return cameo, "OTHER", f"sense by argument: people {lemma}", trigger_end

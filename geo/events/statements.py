@@ -37,7 +37,7 @@ from geo.events.predicates import (
     participle_anchor,
     tense_clause,
 )
-from geo.events.senses import FORCE_AGENTS, agent_code
+from geo.events.senses import agent_code, is_force
 from geo.nlp import country_lexicon
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ HOSTILE_ACTS = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "SANCTION
 OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
 OFFER_MODALS = frozenset({"could", "would", "'d", "might"})
 OFFERED_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp"})
-"""Clauses an offered act may sit in below its modal's verb: "could send police to support"."""
+"""Clauses an offered act may sit in below its modal's verb: "could send police to support",
+"would look at sanctioning" (through the preposition)."""
 THREATENING = HOSTILE_ACTS | {"SANCTION", "ACCUSE"}
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 REPORTING_EVIDENCE = "statement reporting"
@@ -123,7 +124,7 @@ def _own_side(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) 
         return False
     if _same_body(doer, speaker, dicts):
         return True  # "Polish police detained five, police said": one body, with its country
-    return not doer_countries and not doer.ent_type_ and agent_code(doer, dicts) in FORCE_AGENTS
+    return not doer_countries and not doer.ent_type_ and is_force(agent_code(doer, dicts))
 
 
 def _same_body(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries) -> bool:
@@ -145,7 +146,11 @@ def _offered_acts(content: Token, dicts: CodingDictionaries) -> list[str]:
         plover = _code(verb, sentence, dicts)[1]
         if plover is not None and plover != "OTHER":
             found.append(plover)
-        queue.extend(c for c in verb.children if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
+        below = [
+            *verb.children,
+            *(g for c in verb.children if c.dep_ == "prep" for g in c.children),
+        ]
+        queue.extend(c for c in below if c.dep_ in OFFERED_DEPS and c.pos_ == "VERB")
     return found
 
 
@@ -215,20 +220,47 @@ BLAMING_ADJECTIVES = frozenset({"responsible", "guilty"})
 that they are to blame."""
 
 
+def _criticisms(dicts: CodingDictionaries) -> set[str]:
+    """What CAMEO's verbs of criticism call what they judge (their "(as WORD)" patterns coded
+    11x: "unacceptable", "provocative", "unfair", "a mistake", "a fabrication"): a statement
+    that something is so criticises it."""
+    return {w for w, code in dicts.qualities().items() if code.startswith("11")}
+
+
+def _offending(adjective: Token, dicts: CodingDictionaries) -> bool:
+    """An adjective made of a verb that CAMEO codes as offending ("appalling", "shocking",
+    "outrageous": its block's paired code [:110] has the offended disapprove of the one who
+    did it): calling something so criticises it."""
+    word = adjective.lower_
+    stems = [word[:-3], word[:-3] + "e"] if word.endswith(("ing", "ous")) else []
+    for stem in stems:
+        entry = dicts.verb(stem)
+        if entry is not None and any(
+            (code or "").startswith("11") for code in (entry.cameo, entry.cameo_reverse)
+        ):
+            return True
+    return False
+
+
 def _blames(
     content: Token, speaker: Sequence[Token], dicts: CodingDictionaries
 ) -> tuple[str, tuple[Token, ...], str] | None:
-    """A content that blames: someone "was responsible for" it or "guilty", or an act called
+    """A content that blames: someone "was responsible for" it or "guilty", something called
+    what CAMEO's criticism patterns call it ("the plan is unacceptable") or a word of
+    offending ("the treatment was appalling"), or an act called
     a crime ("the attack was a war crime", a noun of CAMEO's &crime synset, as in "slam …
     &crime" 111): an accusation (ACCUSE) of the one blamed."""
     if content.lemma_.lower() != "be":
         return None
     subjects = [s for s in _subjects(content) if s.dep_ in SUBJECT_DEPS]
     crimes = {p.split()[-1] for p in dicts.synset("&crime") if p.split()}
+    judged = _criticisms(dicts)
     for child in content.children:
         blames = child.dep_ == "acomp" and child.lower_ in BLAMING_ADJECTIVES
         crime = child.dep_ == "attr" and child.lemma_.lower() in crimes
-        if not (blames or crime):
+        criticised = child.dep_ in ("acomp", "attr") and child.lemma_.lower() in judged
+        criticised = criticised or (child.dep_ == "acomp" and _offending(child, dicts))
+        if not (blames or crime or criticised):
             continue
         blamed = tuple(
             s
@@ -319,3 +351,36 @@ def statement_predicates(
             continue
         end = verb.idx + len(verb.text)
         yield CodedPredicate(verb, verb.idx, end, None, plover, False, False, evidence, targets)
+    quoted = _quoted_obligation(sentence, dicts, inner)
+    if quoted is not None:
+        yield quoted
+
+
+OPENING_QUOTES = ('"', "“", "‘")
+CLOSING_QUOTES = ('"', "”", "’")
+
+
+def _quoted_obligation(
+    sentence: SpacySpan, dicts: CodingDictionaries, inner: Sequence[CodedPredicate]
+) -> CodedPredicate | None:
+    """A quotation standing as a sentence of its own, what the speaker quoted before goes on
+    to say ("All pushbacks must end immediately."): an obligation laid on someone is a request,
+    as it is after a verb of saying."""
+    text, doc = sentence.text.strip(), sentence.doc
+    after = doc[sentence.end].text if sentence.end < len(doc) else ""
+    closed = text.endswith(CLOSING_QUOTES) or after in CLOSING_QUOTES  # split before its quote
+    if not (text.startswith(OPENING_QUOTES) and closed) or inner:
+        return None
+    if any(t.pos_ == "VERB" and is_statement_verb(t, dicts) for t in sentence):
+        return None  # a verb of saying codes it, or it is no request
+    root = sentence.root
+    modals = [c for c in root.children if c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS]
+    if not modals or any(c.dep_ == "neg" for c in root.children):
+        return None
+    subjects = _subjects(root)
+    if any(s.lower_ in FIRST_PERSON for s in subjects):
+        return None  # "We must defend our border": resolve, asked of no one
+    start, end = modals[0].idx, root.idx + len(root.text)
+    evidence = f"quotation: {modals[0].lower_}"
+    # coded at the modal, which has no subject: the quotation's speaker is not its subject
+    return CodedPredicate(modals[0], start, end, None, "REQUEST", False, False, evidence, ())
