@@ -30,6 +30,7 @@ from geo.events.predicates import (
 )
 from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
+from geo.events.titles import DETERMINERS, title_holder
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
 from geo.nlp import ActorRegistry, country_lexicon, country_name, role_actor, role_named
@@ -61,10 +62,6 @@ country: "Washington and Brussels condemned" is the United States and the Europe
 PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
 """Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
 neither state ("the Afghan capital", attacked, stands for Afghanistan)."""
-COUNTERPART = "counterpart"
-"""A title standing for whoever holds the same office in the country named with it."""
-TITLE_REACH = 40
-"""Characters before a person's name that can hold their title ("Belarusian President")."""
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 SKIPPED_HEADS = frozenset({"who", "which", "that", "it", "this", "these", "those", "what"})
@@ -90,10 +87,6 @@ a happening (OTHER) and any other act no event."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
-DETERMINERS = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
-    | {"my", "your"}
-)
 
 
 @dataclass(frozen=True)
@@ -141,40 +134,6 @@ class ArticleActors:
             return None
         holding = [m for m in inside if m.start <= head.idx < m.end]
         return (holding or inside)[-1].actor
-
-    def _title_holder(self, head: Token, tokens: Sequence[Token]) -> Actor | None:
-        """The person a country's title stands for ("the Russian president", "his Belarusian
-        counterpart", "Poland's defence minister"): the one of that country the article
-        names with that title ("Russian President Vladimir Putin"), the nearest before it,
-        else the first after; for "counterpart", the nearest person of that country."""
-        if head.tag_ not in ("NN", "NNP") or head.dep_ == "compound":
-            return None
-        country, words = None, []
-        lexicon = country_lexicon()
-        for t in tokens:
-            if t.lower_ in DETERMINERS or t.dep_ in ("case", "punct"):
-                continue
-            found = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
-            if found is not None and country is None:
-                country = found[1]
-            else:
-                words.append(t.lower_)
-        title = " ".join(words)
-        counterpart = head.lemma_.lower() == COUNTERPART
-        agent = self.dicts.agent(head.lower_)
-        if country is None or not (counterpart or (agent and agent.label == "government")):
-            return None
-        holders = [
-            m
-            for m in self.mentions
-            if m.actor.type == "person"
-            and m.actor.country_code == country
-            and not (m.start <= head.idx < m.end)
-            and (counterpart or _before(head.doc.text, m).lower().endswith(title))
-        ]
-        before = [m for m in holders if m.start < head.idx]
-        chosen = before[-1] if before else next(iter(holders), None)
-        return chosen.actor if chosen is not None else None
 
     def _government_in(self, start: int, end: int) -> Actor | None:
         for t in self.toponyms:
@@ -354,7 +313,7 @@ class ArticleActors:
         if actor is not None and actor.id == MERGED_GROUP:
             actor = None  # named below as written: "Turkish Kurd refugees", "Iraqi migrants"
         if actor is None:
-            actor = self._title_holder(head, tokens)
+            actor = title_holder(head, tokens, self.mentions, self.dicts, self.on)
         if actor is None:
             actor = self._government_in(start, end)
         words = [t.text for t in tokens]
@@ -411,11 +370,6 @@ def _demonym_country(head: Token) -> str | None:
             if found is not None:
                 return found[1]
     return None
-
-
-def _before(text: str, mention: ActorMention) -> str:
-    """The words just before a mention, where its title is written."""
-    return " ".join(text[max(0, mention.start - TITLE_REACH) : mention.start].split())
 
 
 def _name_tokens(head: Token) -> list[Token]:
