@@ -1,6 +1,8 @@
 """Who, where and when of events (issue 16, fifth pass): each mechanism with a sentence of
 its own, parsed by the real model; mentions placed by hand as in test_events.py."""
 
+import datetime as dt
+
 import pytest
 from test_events import _analysed, _trigger
 
@@ -41,3 +43,49 @@ def test_a_title_never_written_before_a_name_is_the_governments_untitled_member(
     )
     event = _by_trigger(found, "condemned")
     assert _names(event.source_actors) == ["Vladimir Putin"]
+
+
+MONDAY = dt.date(2021, 11, 8)
+THURSDAY = dt.date(2021, 11, 4)
+
+
+def test_a_later_sentence_dates_the_incident_it_names_by_its_count(events):
+    found = events(
+        [
+            "Polish guards said there were attempted crossings by two groups, "
+            "one involving 500 migrants, some of whom threw rocks.",
+            "She told reporters about an incident late Thursday involving around 500 migrants.",
+        ],
+        dates=[("late Thursday", THURSDAY)],
+    )
+    assert _by_trigger(found, "crossings").date == THURSDAY
+    assert _by_trigger(found, "threw").date == THURSDAY
+
+
+def test_an_act_restated_by_its_states_bodies_has_the_date_of_its_report(events):
+    found = events(
+        [
+            "On Monday, Poland said it stopped hundreds of migrants at the border.",
+            "Poland has come under fire in recent years for its strong stance on migration.",
+            '"The first mass attempt to breach the border was stopped by Polish guards," '
+            "the ministry said.",
+        ],
+        dates=[("On Monday", MONDAY)],
+    )
+    assert _by_trigger(found, "stopped").date == MONDAY
+    restated = [e for e in found if e.start > 100 and e.event_type == "COERCE"]
+    assert restated and all(e.date == MONDAY for e in restated)
+    attempt = [e for e in found if _trigger(e) == "attempt"]
+    assert all(e.date == MONDAY for e in attempt)
+
+
+def test_a_sentence_set_at_another_time_restates_no_report(events):
+    found = events(
+        [
+            "On Monday, Poland said it stopped hundreds of migrants at the border.",
+            "Before that, Polish guards stopped an attempt to storm the border.",
+        ],
+        dates=[("On Monday", MONDAY)],
+    )
+    later = [e for e in found if e.start > 0 and e.event_type == "COERCE"]
+    assert later and all(e.date_precision == "publication" for e in later)
