@@ -89,3 +89,40 @@ def test_a_sentence_set_at_another_time_restates_no_report(events):
     )
     later = [e for e in found if e.start > 0 and e.event_type == "COERCE"]
     assert later and all(e.date_precision == "publication" for e in later)
+
+
+def _caption_joined_doc(nlp):
+    """A parse that joins a photo credit to the next paragraph, as the model does on real
+    pages: the caption's noun is the verb's subject, the paragraph's noun an apposition of
+    the credit."""
+    from spacy.tokens import Doc
+
+    words = ["Migrants", "near", "the", "border", "AFP", "\n\n", "Belarus", "has", "denied"]
+    words += ["the", "claim", "."]
+    spaces = [True, True, True, True, False, False, True, True, True, True, False, False]
+    heads = [8, 0, 3, 1, 0, 4, 4, 8, 8, 10, 8, 8]
+    deps = ["nsubj", "prep", "det", "pobj", "appos", "dep", "appos", "aux", "ROOT", "det"]
+    deps += ["dobj", "punct"]
+    pos = ["NOUN", "ADP", "DET", "NOUN", "PROPN", "SPACE", "PROPN", "AUX", "VERB", "DET"]
+    pos += ["NOUN", "PUNCT"]
+    return Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+
+
+def test_a_subject_across_a_blank_line_is_the_paragraphs_own_noun(nlp):
+    from geo.events.dictionaries import load_coding_dictionaries
+    from geo.events.participants import ArticleActors, participants
+    from geo.events.predicates import CodedPredicate
+    from geo.model import Actor, ActorMention
+
+    doc = _caption_joined_doc(nlp)
+    belarus = Actor("country_by", "Belarus", "government", "BY")
+    migrants = Actor("migrants", "Migrants", "group")
+    start = doc[6].idx
+    mentions = [
+        ActorMention(0, 8, "Migrants", migrants),
+        ActorMention(start, start + 7, "Belarus", belarus),
+    ]
+    actors = ArticleActors(mentions, [], load_coding_dictionaries(), None)
+    verb = doc[8]
+    predicate = CodedPredicate(verb, verb.idx, verb.idx + 6, "130", "REJECT", False, False, "t")
+    assert _names(participants(predicate, actors).sources) == ["Belarus"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -439,7 +439,11 @@ def _subject_of(verb: Token) -> list[Token]:
     completes ("Guards stopped and detained them", "refused to comply")."""
     seen = 0
     while verb is not None and seen < 4:
-        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        subjects = [
+            c
+            for c in verb.children
+            if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and not _across_paragraphs(c, verb)
+        ]
         if subjects:
             return subjects
         anchor = participle_anchor(verb)
@@ -454,7 +458,42 @@ def _subject_of(verb: Token) -> list[Token]:
             seen += 1
             continue
         break
-    return []
+    return _paragraph_subject(verb) if verb is not None else []
+
+
+BEFORE_VERB_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
+
+
+def _paragraph_subject(verb: Token) -> list[Token]:
+    """The noun opening a paragraph right before a subjectless verb, which the parse hung on
+    the paragraph before ("… Leonid SHCHEGLOV\n\nBelarus has denied the claim": Belarus an
+    apposition of the caption's credit): the verb's subject."""
+    if verb.dep_ != "ROOT" or verb.i == 0:
+        return []
+    doc = verb.doc
+    j = verb.i - 1
+    while j > 0 and doc[j].dep_ in BEFORE_VERB_DEPS:
+        j -= 1
+    noun = doc[j]
+    if noun.pos_ not in ("PROPN", "NOUN") or noun.head.i >= noun.i:
+        return []
+    return [noun] if _opens_paragraph(noun) else []
+
+
+def _opens_paragraph(noun: Token) -> bool:
+    """The phrase headed by `noun` follows a blank line after the word it hangs on."""
+    return noun.head.i < noun.i and _blank_line(noun.doc[noun.head.i : noun.left_edge.i])
+
+
+def _across_paragraphs(a: Token, b: Token) -> bool:
+    """A blank line between two tokens: the parse joined a caption or a paragraph to the
+    next ("Migrants at a Belarusian logistics centre … SHCHEGLOV\n\nBelarus has denied")."""
+    low, high = sorted((a.i, b.i))
+    return _blank_line(a.doc[low:high])
+
+
+def _blank_line(tokens: Iterable[Token]) -> bool:
+    return any((t.text + t.whitespace_).count("\n") >= 2 for t in tokens)
 
 
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
@@ -497,7 +536,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             inanimate_source = inanimate_source or not named
         inanimate_target = not add(targets, passive_subjects)
     else:
-        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
+        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS or _opens_paragraph(s)]
         inanimate_source = bool(active) and not add(sources, active)
 
     def add_aimed(heads: Sequence[Token]) -> None:
