@@ -126,3 +126,20 @@ def test_a_subject_across_a_blank_line_is_the_paragraphs_own_noun(nlp):
     verb = doc[8]
     predicate = CodedPredicate(verb, verb.idx, verb.idx + 6, "130", "REJECT", False, False, "t")
     assert _names(participants(predicate, actors).sources) == ["Belarus"]
+
+
+def test_the_opposition_is_an_agent_phoenix_holds_only_inside_phrases(events):
+    event = _by_trigger(events(["The opposition accused the government of fraud."]), "accused")
+    assert _names(event.source_actors) == ["opposition"]
+    from geo.events.agent_heads import head_agent
+    from geo.events.dictionaries import load_coding_dictionaries
+
+    dicts = load_coding_dictionaries()
+    assert head_agent(dicts, "opposition").code.lstrip("~") == "OPP"
+    assert head_agent(dicts, "water") is None  # "water resources ministry" is no water
+    assert head_agent(dicts, "politician") is None  # opposition politicians are the phrase's
+
+
+def test_the_of_phrase_after_an_accused_object_is_the_charge_not_its_name(events):
+    event = _by_trigger(events(["Police accused the driver of speeding on Monday."]), "accused")
+    assert _names(event.target_actors) == ["driver"]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
@@ -167,7 +168,11 @@ class ArticleActors:
     def _agent(self, head: Token, words: Sequence[str], start: int, end: int) -> Actor | None:
         """A generic actor ("police", "Polish border guards", "Toronto police"), kept apart
         per country: the country of a place named inside the phrase."""
-        entry = self.dicts.agent(head.lower_) or self.dicts.agent(head.lemma_.lower())
+        entry = (
+            self.dicts.agent(head.lower_)
+            or self.dicts.agent(head.lemma_.lower())
+            or head_agent(self.dicts, head.lower_)
+        )
         if entry is None:
             return None
         phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
@@ -384,12 +389,20 @@ def _name_tokens(head: Token) -> list[Token]:
             of_phrase = (
                 child.dep_ == "pobj"
                 and token.lower_ == "of"
-                or (child.dep_ == "prep" and child.lower_ == "of")
+                or (child.dep_ == "prep" and child.lower_ == "of" and not _charged(token))
             )
             if (child.dep_ in NAME_DEPS or of_phrase) and child not in tokens:
                 tokens.add(child)
                 stack.append(child)
     return sorted(tokens, key=lambda t: t.i)
+
+
+CHARGING_LEMMAS = frozenset({"accuse", "suspect", "convict", "acquit", "clear"})
+"""Verbs whose object's "of" phrase is the charge ("accused the government of fraud")."""
+
+
+def _charged(token: Token) -> bool:
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in CHARGING_LEMMAS
 
 
 def is_thing_noun(token: Token) -> bool:
