@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,14 +23,13 @@ from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.predicates import (
-    ANNOUNCING_NOUNS,
     PASSIVE_SUBJECT_DEPS,
     SUBJECT_DEPS,
     CodedPredicate,
-    participle_anchor,
 )
 from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
+from geo.events.subjects import opens_paragraph, subject_of
 from geo.events.titles import DETERMINERS, title_holder
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
@@ -447,68 +446,6 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return heads
 
 
-def _subject_of(verb: Token) -> list[Token]:
-    """The verb's own subject, or the one it shares with the verb it is coordinated with or
-    completes ("Guards stopped and detained them", "refused to comply")."""
-    seen = 0
-    while verb is not None and seen < 4:
-        subjects = [
-            c
-            for c in verb.children
-            if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and not _across_paragraphs(c, verb)
-        ]
-        if subjects:
-            return subjects
-        anchor = participle_anchor(verb)
-        if anchor is not None:  # "soldiers approaching": the noun, unless a message
-            noun = verb.head
-            if verb.dep_ == "acl" and noun.lemma_.lower() not in ANNOUNCING_NOUNS:
-                return [noun]
-            verb, seen = anchor, seen + 1
-            continue
-        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-            verb = verb.head
-            seen += 1
-            continue
-        break
-    return _paragraph_subject(verb) if verb is not None else []
-
-
-BEFORE_VERB_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
-
-
-def _paragraph_subject(verb: Token) -> list[Token]:
-    """The noun opening a paragraph right before a subjectless verb, which the parse hung on
-    the paragraph before ("… Leonid SHCHEGLOV\n\nBelarus has denied the claim": Belarus an
-    apposition of the caption's credit): the verb's subject."""
-    if verb.dep_ != "ROOT" or verb.i == 0:
-        return []
-    doc = verb.doc
-    j = verb.i - 1
-    while j > 0 and doc[j].dep_ in BEFORE_VERB_DEPS:
-        j -= 1
-    noun = doc[j]
-    if noun.pos_ not in ("PROPN", "NOUN") or noun.head.i >= noun.i:
-        return []
-    return [noun] if _opens_paragraph(noun) else []
-
-
-def _opens_paragraph(noun: Token) -> bool:
-    """The phrase headed by `noun` follows a blank line after the word it hangs on."""
-    return noun.head.i < noun.i and _blank_line(noun.doc[noun.head.i : noun.left_edge.i])
-
-
-def _across_paragraphs(a: Token, b: Token) -> bool:
-    """A blank line between two tokens: the parse joined a caption or a paragraph to the
-    next ("Migrants at a Belarusian logistics centre … SHCHEGLOV\n\nBelarus has denied")."""
-    low, high = sorted((a.i, b.i))
-    return _blank_line(a.doc[low:high])
-
-
-def _blank_line(tokens: Iterable[Token]) -> bool:
-    return any((t.text + t.whitespace_).count("\n") >= 2 for t in tokens)
-
-
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
     if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
@@ -536,7 +473,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                         into.append(actor)
         return no_thing
 
-    subjects = _subject_of(verb)
+    subjects = subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
     if any(c.dep_ == "auxpass" for c in verb.children) and all(
         s.head is not verb for s in subjects
@@ -549,7 +486,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             inanimate_source = inanimate_source or not named
         inanimate_target = not add(targets, passive_subjects)
     else:
-        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS or _opens_paragraph(s)]
+        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS or opens_paragraph(s)]
         inanimate_source = bool(active) and not add(sources, active)
 
     def add_aimed(heads: Sequence[Token]) -> None:
