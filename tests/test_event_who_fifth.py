@@ -143,3 +143,20 @@ def test_the_opposition_is_an_agent_phoenix_holds_only_inside_phrases(events):
 def test_the_of_phrase_after_an_accused_object_is_the_charge_not_its_name(events):
     event = _by_trigger(events(["Police accused the driver of speeding on Monday."]), "accused")
     assert _names(event.target_actors) == ["driver"]
+
+
+def _located_names(event):
+    return sorted(p.place.name for p in event.places if p.role == "located")
+
+
+def test_acts_told_with_a_placed_act_or_as_a_later_incident_share_its_ground(events):
+    found = events(
+        [
+            "In Kuznica, police detained 500 migrants, some of whom threw rocks.",
+            "She told reporters about an incident late Thursday involving around 500 migrants.",
+        ],
+        dates=[("late Thursday", THURSDAY)],
+    )
+    assert _located_names(_by_trigger(found, "detained")) == ["Kuznica"]
+    assert _located_names(_by_trigger(found, "threw")) == ["Kuznica"]
+    assert _located_names(_by_trigger(found, "incident")) == ["Kuznica"]

@@ -28,7 +28,7 @@ from geo.events.located import (
 from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate, coded_predicates
-from geo.events.restated import dated_restatements
+from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
@@ -266,7 +266,7 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(dated_restatements(_one_act_each(events), doc))
+    return tuple(shared_places(dated_restatements(_one_act_each(events), doc), doc))
 
 
 def _one_act_each(events: Sequence[Event]) -> list[Event]:

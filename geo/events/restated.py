@@ -113,3 +113,43 @@ def dated_restatements(events: Sequence[Event], doc: Doc | None = None) -> list[
         else e
         for e in out
     ]
+
+
+ACTS_ON_THE_GROUND = frozenset({"ASSAULT", "COERCE", "OTHER", "PROTEST", "MOBILIZE", "RETREAT"})
+"""Types of acts done where they happen, not said from elsewhere: one such act told with
+another in a sentence ("attempted crossings …, some of whom threw rocks") shares its ground."""
+
+
+def _located(event: Event) -> list:
+    return [p for p in event.places if p.role == "located"]
+
+
+def _ground_of(event: Event, events: Sequence[Event], doc: Doc | None) -> list:
+    """The located places of the act this one was told with or is a later report of."""
+    for other in events:
+        if other is event or other.event_type not in ACTS_ON_THE_GROUND or not _located(other):
+            continue
+        if other.start == event.start or (
+            _incident_noun(event, doc) and _same_incident(other, event, doc)
+        ):
+            return _located(other)
+    return []
+
+
+def shared_places(events: Sequence[Event], doc: Doc | None = None) -> list[Event]:
+    """An act on the ground with no place of its own takes the ground of the act its sentence
+    tells it with, or of the act a later incident ("an incident late Thursday involving
+    around 500 migrants") reports again with its count."""
+    out = list(events)
+    for _ in range(2):  # a sentence-mate of an incident placed in the first round
+        for k, event in enumerate(out):
+            if event.event_type not in ACTS_ON_THE_GROUND or _located(event):
+                continue
+            ground = _ground_of(event, out, doc)
+            if ground:
+                placed = {(g.place.name, g.place.country_code) for g in ground}
+                kept = [
+                    p for p in event.places if (p.place.name, p.place.country_code) not in placed
+                ]
+                out[k] = replace(event, places=(*kept, *ground))
+    return out
