@@ -160,3 +160,19 @@ def test_acts_told_with_a_placed_act_or_as_a_later_incident_share_its_ground(eve
     assert _located_names(_by_trigger(found, "detained")) == ["Kuznica"]
     assert _located_names(_by_trigger(found, "threw")) == ["Kuznica"]
     assert _located_names(_by_trigger(found, "incident")) == ["Kuznica"]
+
+
+def test_he_is_the_one_the_sentence_before_is_about_not_one_his_quotation_names(events):
+    found = events(
+        [
+            "Poland's president, Duda, said on Tuesday that the EU \"must act, because "
+            'Lukashenko is using migrants to destabilise the West".',
+            "He called for the European Union to support Poland.",
+        ]
+    )
+    assert _names(_by_trigger(found, "called").source_actors) == ["Andrzej Duda"]
+
+
+def test_the_one_called_on_to_act_in_a_for_clause_is_the_target(events):
+    found = events(["Duda called for the Commission to support Poland."])
+    assert _names(_by_trigger(found, "called").target_actors) == ["Commission"]

@@ -249,6 +249,10 @@ class ArticleActors:
             return earlier[-1].actor
         sentence = latest.sent
         same = [m for m in earlier if sentence.start_char <= m.start < sentence.end_char]
+        for m in same:  # the one the sentence is about, not one its quotation names
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and _sentence_subject(span.root):
+                return m.actor
         for m in same:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None and span.root.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
@@ -347,6 +351,14 @@ MERGED_GROUP = "migrants"
 """The actor stage's one group for migrants, refugees and asylum-seekers (the seeds' actor);
 an event's party is the group the sentence names."""
 COUNTING_DEPS = frozenset({"nummod", "quantmod"})
+
+
+def _sentence_subject(token: Token) -> bool:
+    """The subject of its sentence's main verb, or an apposition of it ("Germany's interior
+    minister, Horst Seehofer, said …")."""
+    while token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and token.head.i == token.sent.root.i
 
 
 def _qualified(words: Sequence[str], size: int, dicts: CodingDictionaries) -> bool:
