@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.dictionaries import CodingDictionaries
 from geo.model import Actor, ActorMention
-from geo.nlp import country_lexicon
-from geo.nlp.actors.words import TITLE_WORDS
+from geo.nlp import TITLE_WORDS, country_lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -105,8 +104,4 @@ def _titled(words_before: str) -> bool:
 def _government_member(name: str, dicts: CodingDictionaries, on: dt.date | None) -> bool:
     words = name.split()
     found = dicts.match_actor(words, 0, on)
-    return (
-        found is not None
-        and found[1] == len(words)
-        and found[0].code[3:6] == GOVERNMENT_CODE
-    )
+    return found is not None and found[1] == len(words) and found[0].code[3:6] == GOVERNMENT_CODE
