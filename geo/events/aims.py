@@ -23,11 +23,16 @@ MAX_COMPLEMENTS = 2
 
 def complement_targets(verb: Token, plover: str) -> list[Token]:
     """Who an act is aimed at when the verb's own objects name no one: the subject asked
-    to act in its "that" clause (REQUEST: "demanded that Hamas renounce …"), or the
+    to act in its "that" or "for … to" clause (REQUEST: "demanded that Hamas renounce …",
+    "called for the Commission to support Poland"), or the
     objects and recipients of the acts it completes ("offered to hand over to Britain")."""
     found: list[Token] = []
     if plover in ASKING_TYPES:
-        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        for clause in (c for c in verb.children if c.dep_ in ("ccomp", "advcl")):
+            if clause.dep_ == "advcl" and not any(
+                c.dep_ == "mark" and c.lower_ == "for" for c in clause.children
+            ):
+                continue  # "called for the Commission to support Poland": the Commission
             found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
         if found:
             return found

@@ -217,6 +217,10 @@ class CodingDictionaries:
         """The agent for a noun or noun phrase, singular or plural ('police', 'soldiers')."""
         return self._agents.get(_words(noun.lower()))
 
+    def agents(self) -> tuple[AgentEntry, ...]:
+        """Every agent entry, singular and plural forms each once."""
+        return tuple(self._agents.values())
+
     def match_agent(self, tokens: Sequence[str], start: int = 0) -> tuple[AgentEntry, int] | None:
         """The longest agent phrase starting at tokens[start], and its end index."""
         longest = min(self._agent_max, len(tokens) - start)

@@ -29,6 +29,7 @@ from geo.events.located import (
 from geo.events.nouns import governor, noun_predicates
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
+from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.ingest import find_dateline_agency
 from geo.model import (
@@ -266,7 +267,7 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(_dated_restatements(_one_act_each(events)))
+    return tuple(shared_places(dated_restatements(_one_act_each(events), doc), doc))
 
 
 def _one_act_each(events: Sequence[Event]) -> list[Event]:
@@ -285,34 +286,6 @@ def _one_act_each(events: Sequence[Event]) -> list[Event]:
         if not same:
             kept.append(event)
     return kept
-
-
-def _restates(event: Event, earlier: Event) -> bool:
-    """The same act reported again: its type, a source of it and no other target."""
-    if event.event_type != earlier.event_type:
-        return False
-    if not {a.id for a in event.source_actors} & {a.id for a in earlier.source_actors}:
-        return False
-    targets, before = {a.id for a in event.target_actors}, {a.id for a in earlier.target_actors}
-    return not targets or not before or bool(targets & before)
-
-
-def _dated_restatements(events: Sequence[Event]) -> list[Event]:
-    """An act restated without a date of its own ("In a phone talk, Putin and Lukashenko
-    exchanged views", after "… Tuesday discussed") has the date of its first dated report:
-    an earlier one, else a later one (a headline's act is dated in the body)."""
-    out: list[Event] = []
-    for k, event in enumerate(events):
-        if event.date_precision == "publication":
-            reports = (*events[:k], *events[k + 1 :])
-            first = next(
-                (e for e in reports if e.date_precision != "publication" and _restates(event, e)),
-                None,
-            )
-            if first is not None:
-                event = replace(event, date=first.date, date_precision=first.date_precision)
-        out.append(event)
-    return out
 
 
 DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})

@@ -18,18 +18,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.predicates import (
-    ANNOUNCING_NOUNS,
     PASSIVE_SUBJECT_DEPS,
     SUBJECT_DEPS,
     CodedPredicate,
-    participle_anchor,
 )
 from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
+from geo.events.subjects import opens_paragraph, subject_of
+from geo.events.titles import DETERMINERS, title_holder
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
 from geo.names import normalize_name
 from geo.nlp import ActorRegistry, country_lexicon, country_name, role_actor, role_named
@@ -61,10 +62,6 @@ country: "Washington and Brussels condemned" is the United States and the Europe
 PLACE_HEADS = frozenset({"border", "borders", "frontier", "crossing", "checkpoint"})
 """Nouns heading a line between places, never an actor: "the Belarus-Poland border" is
 neither state ("the Afghan capital", attacked, stands for Afghanistan)."""
-COUNTERPART = "counterpart"
-"""A title standing for whoever holds the same office in the country named with it."""
-TITLE_REACH = 40
-"""Characters before a person's name that can hold their title ("Belarusian President")."""
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 SKIPPED_HEADS = frozenset({"who", "which", "that", "it", "this", "these", "those", "what"})
@@ -90,10 +87,6 @@ a happening (OTHER) and any other act no event."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
-DETERMINERS = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
-    | {"my", "your"}
-)
 
 
 @dataclass(frozen=True)
@@ -142,40 +135,6 @@ class ArticleActors:
         holding = [m for m in inside if m.start <= head.idx < m.end]
         return (holding or inside)[-1].actor
 
-    def _title_holder(self, head: Token, tokens: Sequence[Token]) -> Actor | None:
-        """The person a country's title stands for ("the Russian president", "his Belarusian
-        counterpart", "Poland's defence minister"): the one of that country the article
-        names with that title ("Russian President Vladimir Putin"), the nearest before it,
-        else the first after; for "counterpart", the nearest person of that country."""
-        if head.tag_ not in ("NN", "NNP") or head.dep_ == "compound":
-            return None
-        country, words = None, []
-        lexicon = country_lexicon()
-        for t in tokens:
-            if t.lower_ in DETERMINERS or t.dep_ in ("case", "punct"):
-                continue
-            found = lexicon.demonym_at(t.doc, t.i) or lexicon.name_at(t.doc, t.i)
-            if found is not None and country is None:
-                country = found[1]
-            else:
-                words.append(t.lower_)
-        title = " ".join(words)
-        counterpart = head.lemma_.lower() == COUNTERPART
-        agent = self.dicts.agent(head.lower_)
-        if country is None or not (counterpart or (agent and agent.label == "government")):
-            return None
-        holders = [
-            m
-            for m in self.mentions
-            if m.actor.type == "person"
-            and m.actor.country_code == country
-            and not (m.start <= head.idx < m.end)
-            and (counterpart or _before(head.doc.text, m).lower().endswith(title))
-        ]
-        before = [m for m in holders if m.start < head.idx]
-        chosen = before[-1] if before else next(iter(holders), None)
-        return chosen.actor if chosen is not None else None
-
     def _government_in(self, start: int, end: int) -> Actor | None:
         for t in self.toponyms:
             place = t.place
@@ -208,7 +167,11 @@ class ArticleActors:
     def _agent(self, head: Token, words: Sequence[str], start: int, end: int) -> Actor | None:
         """A generic actor ("police", "Polish border guards", "Toronto police"), kept apart
         per country: the country of a place named inside the phrase."""
-        entry = self.dicts.agent(head.lower_) or self.dicts.agent(head.lemma_.lower())
+        entry = (
+            self.dicts.agent(head.lower_)
+            or self.dicts.agent(head.lemma_.lower())
+            or head_agent(self.dicts, head.lower_)
+        )
         if entry is None:
             return None
         phrase = " ".join(w for w in words if w.lower() not in DETERMINERS)
@@ -286,6 +249,10 @@ class ArticleActors:
             return earlier[-1].actor
         sentence = latest.sent
         same = [m for m in earlier if sentence.start_char <= m.start < sentence.end_char]
+        for m in same:  # the one the sentence is about, not one its quotation names
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and _sentence_subject(span.root):
+                return m.actor
         for m in same:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None and span.root.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
@@ -354,7 +321,7 @@ class ArticleActors:
         if actor is not None and actor.id == MERGED_GROUP:
             actor = None  # named below as written: "Turkish Kurd refugees", "Iraqi migrants"
         if actor is None:
-            actor = self._title_holder(head, tokens)
+            actor = title_holder(head, tokens, self.mentions, self.dicts, self.on)
         if actor is None:
             actor = self._government_in(start, end)
         words = [t.text for t in tokens]
@@ -386,6 +353,14 @@ an event's party is the group the sentence names."""
 COUNTING_DEPS = frozenset({"nummod", "quantmod"})
 
 
+def _sentence_subject(token: Token) -> bool:
+    """The subject of its sentence's main verb, or an apposition of it ("Germany's interior
+    minister, Horst Seehofer, said …")."""
+    while token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and token.head.i == token.sent.root.i
+
+
 def _qualified(words: Sequence[str], size: int, dicts: CodingDictionaries) -> bool:
     """Whether a word before the role's own `size` words names another body: "military
     police"."""
@@ -413,11 +388,6 @@ def _demonym_country(head: Token) -> str | None:
     return None
 
 
-def _before(text: str, mention: ActorMention) -> str:
-    """The words just before a mention, where its title is written."""
-    return " ".join(text[max(0, mention.start - TITLE_REACH) : mention.start].split())
-
-
 def _name_tokens(head: Token) -> list[Token]:
     """The head, its left modifiers and the compounds and appositions hanging from them,
     never words inside its prepositional phrases or clauses: "the Belarusian president of
@@ -430,12 +400,20 @@ def _name_tokens(head: Token) -> list[Token]:
             of_phrase = (
                 child.dep_ == "pobj"
                 and token.lower_ == "of"
-                or (child.dep_ == "prep" and child.lower_ == "of")
+                or (child.dep_ == "prep" and child.lower_ == "of" and not _charged(token))
             )
             if (child.dep_ in NAME_DEPS or of_phrase) and child not in tokens:
                 tokens.add(child)
                 stack.append(child)
     return sorted(tokens, key=lambda t: t.i)
+
+
+CHARGING_LEMMAS = frozenset({"accuse", "suspect", "convict", "acquit", "clear"})
+"""Verbs whose object's "of" phrase is the charge ("accused the government of fraud")."""
+
+
+def _charged(token: Token) -> bool:
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in CHARGING_LEMMAS
 
 
 def is_thing_noun(token: Token) -> bool:
@@ -480,29 +458,6 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return heads
 
 
-def _subject_of(verb: Token) -> list[Token]:
-    """The verb's own subject, or the one it shares with the verb it is coordinated with or
-    completes ("Guards stopped and detained them", "refused to comply")."""
-    seen = 0
-    while verb is not None and seen < 4:
-        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
-        if subjects:
-            return subjects
-        anchor = participle_anchor(verb)
-        if anchor is not None:  # "soldiers approaching": the noun, unless a message
-            noun = verb.head
-            if verb.dep_ == "acl" and noun.lemma_.lower() not in ANNOUNCING_NOUNS:
-                return [noun]
-            verb, seen = anchor, seen + 1
-            continue
-        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-            verb = verb.head
-            seen += 1
-            continue
-        break
-    return []
-
-
 def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participants:
     verb = predicate.verb
     if verb.pos_ == "NOUN":  # a happening named by a noun: the people its phrase names
@@ -530,7 +485,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                         into.append(actor)
         return no_thing
 
-    subjects = _subject_of(verb)
+    subjects = subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
     if any(c.dep_ == "auxpass" for c in verb.children) and all(
         s.head is not verb for s in subjects
@@ -543,7 +498,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             inanimate_source = inanimate_source or not named
         inanimate_target = not add(targets, passive_subjects)
     else:
-        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS]
+        active = [s for s in subjects if s.dep_ in SUBJECT_DEPS or opens_paragraph(s)]
         inanimate_source = bool(active) and not add(sources, active)
 
     def add_aimed(heads: Sequence[Token]) -> None:

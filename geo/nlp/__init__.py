@@ -3,6 +3,7 @@ Other stages import from here only.
 """
 
 from geo.nlp.actors import (
+    TITLE_WORDS,
     ActorRegistry,
     country_lexicon,
     country_name,
@@ -15,6 +16,7 @@ from geo.nlp.language import ModelNotInstalledError, load_nlp
 from geo.nlp.toponyms import find_toponyms
 
 __all__ = [
+    "TITLE_WORDS",
     "ActorRegistry",
     "ModelNotInstalledError",
     "country_lexicon",

@@ -20,8 +20,10 @@ from geo.nlp.actors.countries import country_lexicon, country_name
 from geo.nlp.actors.find import find_actors
 from geo.nlp.actors.registry import ActorRegistry
 from geo.nlp.actors.roles import role_actor, role_named
+from geo.nlp.actors.words import TITLE_WORDS
 
 __all__ = [
+    "TITLE_WORDS",
     "ActorRegistry",
     "country_lexicon",
     "country_name",
