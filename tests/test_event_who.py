@@ -183,7 +183,7 @@ def test_a_crossing_with_no_place_of_its_own_is_at_the_articles_border(events):
     found = events(
         ["Poland closed its border with Belarus.", "There were attempted crossings on Monday."]
     )
-    assert _located(_by_trigger(found, "crossings")) == ["Belarus", "Poland"]
+    assert _located(_by_trigger(found, "attempted crossings")) == ["Belarus", "Poland"]
 
 
 def test_a_bare_body_is_the_one_of_its_role_named_before(events):

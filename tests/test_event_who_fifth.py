@@ -58,7 +58,7 @@ def test_a_later_sentence_dates_the_incident_it_names_by_its_count(events):
         ],
         dates=[("late Thursday", THURSDAY)],
     )
-    assert _by_trigger(found, "crossings").date == THURSDAY
+    assert _by_trigger(found, "attempted crossings").date == THURSDAY
     assert _by_trigger(found, "threw").date == THURSDAY
 
 

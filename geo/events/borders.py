@@ -146,7 +146,7 @@ def border_owner(noun: Token, predicates: Collection[int]) -> int | None:
             climbs = token.dep_ in CLIMBED_VERB_DEPS
         else:
             climbs = token is noun or token.dep_ in ("prep", "pobj", "dobj")
-        if not climbs or token.head is token:
+        if not climbs or token.head == token:
             return None
         token = token.head
         if token.i in predicates:

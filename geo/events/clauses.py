@@ -184,5 +184,5 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
                 continue  # "did not attack" reports no attack; "boaters who do not pay" describes
             plover, evidence = "REJECT", f"negated {plover}: {evidence}"
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
-        start = clause.idx if clause is not verb else verb.idx
+        start = clause.idx if clause != verb else verb.idx
         yield CodedPredicate(verb, start, trigger_end, cameo, plover, negated, passive, evidence)

@@ -502,7 +502,7 @@ def _own_places(
             own.append(_mentioned(place))
             continue
         for _ in range(len(doc)):
-            if token is None or token.i in verbs or token.head is token:
+            if token is None or token.i in verbs or token.head == token:
                 break
             token = token.head
         elsewhere = token is not None and token.i in verbs and token.i != predicate.verb.i

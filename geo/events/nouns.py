@@ -68,7 +68,7 @@ def actor_heads(noun: Token) -> list[Token]:
                 allowed = ACTOR_PREPOSITIONS[child.lower_]
                 if allowed is None or lemma in allowed:
                     heads.extend(c for c in child.children if c.dep_ == "pobj")
-            if holder is not noun and holder.lemma_.lower() == "involve" and child.dep_ == "dobj":
+            if holder != noun and holder.lemma_.lower() == "involve" and child.dep_ == "dobj":
                 heads.append(child)
     return heads
 
@@ -87,7 +87,7 @@ def noun_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> list[Code
             continue
         start, end = noun.idx, noun.idx + len(noun.text)
         first = noun.doc[noun.i - 1] if noun.i > 0 else None
-        if first is not None and first.lemma_.lower() == "attempt" and first.head is noun:
+        if first is not None and first.lemma_.lower() == "attempt" and first.head == noun:
             start = first.idx  # "attempted crossings"
         found.append(
             CodedPredicate(noun, start, end, None, "OTHER", False, False, f"happening: {noun}")

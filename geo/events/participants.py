@@ -393,7 +393,7 @@ def _name_tokens(head: Token) -> list[Token]:
     never words inside its prepositional phrases or clauses: "the Belarusian president of
     seeking to destabilise the European Union" is "Belarusian president", not "… European"."""
     tokens = {head, *(t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep"))}
-    stack = [t for t in tokens if t is not head] + [head]
+    stack = [t for t in tokens if t != head] + [head]
     while stack:
         token = stack.pop()
         for child in token.children:
@@ -488,7 +488,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     subjects = subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
     if any(c.dep_ == "auxpass" for c in verb.children) and all(
-        s.head is not verb for s in subjects
+        s.head != verb for s in subjects
     ):
         passive_subjects = subjects  # "pleaded guilty and was convicted": the one convicted
     inanimate_source = inanimate_target = False

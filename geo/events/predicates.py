@@ -185,9 +185,9 @@ def _windows(
     subtree = set(range(verb.left_edge.i, verb.right_edge.i + 1))  # a subtree is contiguous
     for token in verb.subtree:  # clauses of their own, at any depth, are coded on their own
         nested = token.dep_ in NESTED_CLAUSE_DEPS and (
-            token.pos_ in ("VERB", "AUX") or token.head is verb
+            token.pos_ in ("VERB", "AUX") or token.head == verb
         )
-        if token is not verb and nested:
+        if token != verb and nested:
             subtree.difference_update(range(token.left_edge.i, token.right_edge.i + 1))
     words = [(i, doc[i]) for i in sorted(subtree) if sentence.start <= i < sentence.end]
     after = [(t.lower_, t.lemma_.lower()) for i, t in words if i > verb.i and not t.is_punct]
@@ -511,7 +511,7 @@ def participle_anchor(verb: Token) -> Token | None:
     for _ in range(4):
         if head.pos_ in ("VERB", "AUX"):
             return head if head.dep_ in REALISED_DEPS else None
-        if head.head is head:
+        if head.head == head:
             return None
         head = head.head
     return None

@@ -131,7 +131,7 @@ def _same_body(doer: Token, speaker: Sequence[Token], dicts: CodingDictionaries)
     """A generic speaker ("police") and a doer that is the same kind of body, named with or
     without its country ("Polish police"): the same Phoenix agent."""
     code = agent_code(doer, dicts)
-    heads = [t for t in speaker if t.pos_ == "NOUN" and (t.head is t or t.head not in speaker)]
+    heads = [t for t in speaker if t.pos_ == "NOUN" and (t.head == t or t.head not in speaker)]
     return code is not None and any(agent_code(h, dicts) == code for h in heads)
 
 

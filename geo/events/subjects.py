@@ -39,7 +39,7 @@ def subject_of(verb: Token) -> list[Token]:
                 return [noun]
             verb, seen = anchor, seen + 1
             continue
-        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        if verb.dep_ in ("conj", "xcomp") and verb.head != verb:
             verb = verb.head
             seen += 1
             continue

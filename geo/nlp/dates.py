@@ -392,7 +392,7 @@ def _governing_verb(token: Token) -> Token | None:
     for _ in range(4):
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
             return token
-        if token.head is token:
+        if token.head == token:
             return None
         token = token.head
     return None
@@ -404,7 +404,7 @@ def _is_future_verb(verb: Token) -> bool:
     if verb.lemma_ in ("schedule", "plan") and any(c.dep_ == "auxpass" for c in verb.children):
         return True  # 'is scheduled for Friday'
     infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
-    if not infinitive or verb.head is verb:
+    if not infinitive or verb.head == verb:
         return False
     head = verb.head
     if head.lemma_ in FUTURE_HEADS:
