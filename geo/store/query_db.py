@@ -9,11 +9,11 @@ What it holds, each computed once instead of per filter change:
   groups and a date range reads only its own; `lead_row` marks one row per event (and
   `lead_located` one of its located rows), so distinct events under a filter on events only
   (or on them and the located role) are a count of lead rows, not a hash of every row;
-- `event_text`: each event's hash and excerpt lowered; `vocab` and `postings`: its words
+- `event_text`: each event's excerpt lowered; `vocab` and `postings`: its words
   (runs of letters and digits) and which events hold them, for the text search. Splitting
-  the excerpts into words was half the build: an event whose hash and lowered excerpt the
-  store's previous query database holds takes its words from there (`_reused_words`), so
-  after an append only the new and changed events are split;
+  the excerpts into words was half the build: an excerpt whose lowered text the store's
+  previous query database holds takes its words from there (`_reused_words`), so after an
+  append only the new and changed excerpts are split;
 - `place_info`: each place once, with its rank by name; `store_meta`: the sidebar's options
   and the most rows an event has; `all_*`: the unfiltered aggregates.
 Written under a temporary name and renamed into place; the store itself is only read.
@@ -229,8 +229,8 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     # Stores built before the precision code have no column for it: unknown.
     con.execute("ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER")
     con.execute(
-        "CREATE TABLE build.event_text AS SELECT ev, event_hash, lower(coalesce(excerpt, ''))"
-        " AS text FROM build.event_places WHERE lead_row ORDER BY ev"
+        "CREATE TABLE build.event_text AS SELECT ev, lower(coalesce(excerpt, '')) AS text"
+        " FROM build.event_places WHERE lead_row ORDER BY ev"
     )
     split, reused = _write_words(con, previous)
     con.execute(
