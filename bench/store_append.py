@@ -10,8 +10,9 @@ from their cached analyses (ids made distinct), and prints, measured in this one
   one partition written and committed, the counts updated) and, for comparison, writing
   them as a store of their own;
 - the ratio (analysis + append) / analysis, the target being <= 2;
-- the dashboard's query database that `geo build` then writes (rebuilt whole), and the
-  ratio with it.
+- the dashboard's query database that `geo build` then writes (its previous version, written
+  before the append, beside it: geo.store.query_db reuses its words), and the ratio with
+  it; for comparison the same database written from nothing.
 Not included: a build's pass over the corpus files to find what changed (file states are
 compared first, so unchanged files are hashed again only when their size or mtime moved).
 """
@@ -74,15 +75,21 @@ def main() -> int:
         store.update_store(big, _copies(cached, 0, args.articles), (), {}, replace_all=True)
         base_s = time.perf_counter() - t0
 
+        query_cache = Path(tmp) / "query"  # the query database geo build wrote before
+        store.ensure_query_db(big, query_cache)
+
         t0 = time.perf_counter()
         live = store.live_articles(big)
         store.update_store(big, _copies(cached, args.articles, args.add), (), {})
         append_s = time.perf_counter() - t0
         assert len(live) == args.articles
-        with tempfile.TemporaryDirectory() as query_cache:
-            t0 = time.perf_counter()  # geo build then writes the dashboard's query database
-            store.ensure_query_db(big, Path(query_cache))
-            query_db_s = time.perf_counter() - t0
+        with tempfile.TemporaryDirectory() as fresh_cache:
+            t0 = time.perf_counter()  # the query database written from nothing
+            store.ensure_query_db(big, Path(fresh_cache))
+            whole_s = time.perf_counter() - t0
+        t0 = time.perf_counter()  # geo build's, its previous version beside it
+        store.ensure_query_db(big, query_cache)
+        query_db_s = time.perf_counter() - t0
         assert store.store_info(big).articles == args.articles + args.add
 
         alone = Path(tmp) / "alone"
@@ -98,7 +105,13 @@ def main() -> int:
     print(f"| analysing {args.add} articles alone | {analyse_s:.2f} |")
     print(f"| appending them to the {args.articles:,}-article store | {append_s:.2f} |")
     print(f"| writing them as a store of their own | {alone_s:.2f} |")
-    print(f"| the dashboard's query database, rebuilt whole after the append | {query_db_s:.2f} |")
+    print(
+        f"| the dashboard's query database, written from nothing after the append | {whole_s:.2f} |"
+    )
+    print(
+        "| the dashboard's query database, written as geo build does (its previous version"
+        f" lends the words) | {query_db_s:.2f} |"
+    )
     with_db = (analyse_s + append_s + query_db_s) / analyse_s
     print(f"(analysis + append + query database) / analysis = {with_db:.2f}")
     verdict = "met" if ratio <= TARGET_RATIO else "MISSED"

@@ -9,8 +9,11 @@ What it holds, each computed once instead of per filter change:
   groups and a date range reads only its own; `lead_row` marks one row per event (and
   `lead_located` one of its located rows), so distinct events under a filter on events only
   (or on them and the located role) are a count of lead rows, not a hash of every row;
-- `event_text`: each event's excerpt lowered; `vocab` and `postings`: its words (runs of
-  letters and digits) and which events hold them, for the text search;
+- `event_text`: each event's excerpt lowered; `vocab` and `postings`: its words
+  (runs of letters and digits) and which events hold them, for the text search. Splitting
+  the excerpts into words was half the build: an excerpt whose lowered text the store's
+  previous query database holds takes its words from there (`_reused_words`), so after an
+  append only the new and changed excerpts are split;
 - `place_info`: each place once, with its rank by name; `store_meta`: the sidebar's options
   and the most rows an event has; `all_*`: the unfiltered aggregates.
 Written under a temporary name and renamed into place; the store itself is only read.
@@ -22,6 +25,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +34,7 @@ from geo.store.frame import LIST_SEP
 if TYPE_CHECKING:
     import duckdb
 
-QUERY_DB_VERSION = 7
+QUERY_DB_VERSION = 8
 """Bumped when what `build_query_db` writes changes: older databases are not read."""
 MEMORY_LIMIT = "768MB"
 """DuckDB's own memory (buffer pool, sorts, hash tables) for the page's queries."""
@@ -147,24 +151,62 @@ SELECTED = (
 # --------------------------------------------------------------------------- the build
 
 
-def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+@dataclass(frozen=True)
+class QueryDbBuild:
+    """What one build of a query database did: where it wrote, and how many events' words
+    it split afresh or took from the store's previous query database."""
+
+    path: Path
+    events_split: int
+    events_reused: int
+
+
+def build_query_db(con: duckdb.DuckDBPyConnection, path: Path) -> QueryDbBuild:
     """Write the query database of the store `con` reads (geo.store.connect_store's
-    connection, its `event_places` view over the files) to `path`, atomically."""
+    connection, its `event_places` view over the files) to `path`, atomically; the store's
+    previous one (the newest older version beside it) lends its events' words, then goes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(path.name.split("-")[0] + "-*.duckdb"):
-        old.unlink(missing_ok=True)  # this store's older versions
+    olds = sorted(
+        (p for p in path.parent.glob(path.name.split("-")[0] + "-*.duckdb") if p != path),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
     staged = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
     staged.unlink(missing_ok=True)
+    previous = _attach_previous(con, olds[-1]) if olds else False
     con.execute(f"ATTACH '{sql_text(staged)}' AS build")
     try:
-        _write_tables(con)
+        split, reused = _write_tables(con, previous)
     finally:
         con.execute("USE memory")
         con.execute("DETACH build")
+        if previous:
+            con.execute("DETACH prev")
     staged.replace(path)
+    for old in olds:
+        old.unlink(missing_ok=True)  # this store's older versions
+    return QueryDbBuild(path, split, reused)
 
 
-def _write_tables(con: duckdb.DuckDBPyConnection) -> None:
+def _attach_previous(con: duckdb.DuckDBPyConnection, old: Path) -> bool:
+    """Attach `old` as `prev` when it is a whole query database of this version (renamed
+    into place only once written, its version in store_meta); else it is not used."""
+    import duckdb
+
+    try:
+        con.execute(f"ATTACH '{sql_text(old)}' AS prev (READ_ONLY)")
+    except duckdb.Error:
+        return False  # not a database (a disposable cache: rebuilt whole)
+    try:
+        (version,) = con.execute("SELECT version FROM prev.store_meta").fetchone()
+    except duckdb.Error:
+        version = None  # an older layout: no version column
+    if version != QUERY_DB_VERSION:
+        con.execute("DETACH prev")
+        return False
+    return True
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, int]:
     precisions = ", ".join(f"'{p}'" for p in DAY_PRECISIONS)
     # Each event's rank, latest first (an event's rows share its date), on the narrow
     # per-event table: the wide rows are then sorted by two integers.
@@ -190,7 +232,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE build.event_text AS SELECT ev, lower(coalesce(excerpt, '')) AS text"
         " FROM build.event_places WHERE lead_row ORDER BY ev"
     )
-    _write_words(con)
+    split, reused = _write_words(con, previous)
     con.execute(
         "CREATE TABLE build.place_info AS SELECT *, CAST(row_number() OVER (ORDER BY name, key)"
         " AS INTEGER) AS name_rank FROM (SELECT place_hash, any_value(place_key) AS key,"
@@ -210,18 +252,30 @@ def _write_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW sel")
     con.execute(
         "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
-        " ? AS options FROM (SELECT count(*) AS n FROM build.event_places GROUP BY ev)",
-        [options],
+        " ? AS options, ? AS version FROM (SELECT count(*) AS n FROM build.event_places"
+        " GROUP BY ev)",
+        [options, QUERY_DB_VERSION],
     )
+    return split, reused
 
 
-def _write_words(con: duckdb.DuckDBPyConnection) -> None:
+def _write_words(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, int]:
     """Each event's distinct words (`postings`, sorted by word, so one word's events are a
-    run of rows the scan finds from its zone maps) and the words with their ids (`vocab`)."""
+    run of rows the scan finds from its zone maps) and the words with their ids (`vocab`).
+    Returns how many events were split and how many took their words from `prev`."""
+    fresh = "build.event_text"
+    reused = 0
+    con.execute("CREATE TEMP TABLE words (ev INTEGER, word VARCHAR)")
+    if previous:
+        reused = _reused_words(con)
+        fresh = "(SELECT * FROM build.event_text ANTI JOIN kept USING (ev, text))"
     con.execute(
-        "CREATE TEMP TABLE words AS SELECT ev, unnest(list_distinct(regexp_split_to_array("
-        f"text, '{WORD_SPLIT}'))) AS word FROM build.event_text"
+        "INSERT INTO words SELECT ev, unnest(list_distinct(regexp_split_to_array("
+        f"text, '{WORD_SPLIT}'))) AS word FROM {fresh}"
     )
+    (split,) = con.execute(f"SELECT count(*) FROM {fresh}").fetchone()
+    if previous:
+        con.execute("DROP TABLE kept")
     con.execute(
         "CREATE TABLE build.vocab AS SELECT CAST(row_number() OVER (ORDER BY word) - 1 AS"
         " INTEGER) AS word_id, word FROM (SELECT DISTINCT word FROM words WHERE word <> '')"
@@ -231,6 +285,31 @@ def _write_words(con: duckdb.DuckDBPyConnection) -> None:
         " JOIN build.vocab AS v USING (word) ORDER BY v.word_id, w.ev"
     )
     con.execute("DROP TABLE words")
+    return int(split), reused
+
+
+def _reused_words(con: duckdb.DuckDBPyConnection) -> int:
+    """Put into `words` the words of each excerpt row whose lowered text `prev` holds as the
+    only text of one of its events (so that event's postings are exactly this text's
+    words), under the row's new rank, once per row as a split would; `kept` lists those
+    rows (rank and text). A changed excerpt is a text `prev` lacks: it is split again."""
+    con.execute(
+        "CREATE TEMP TABLE known AS SELECT text, min(ev) AS old_ev FROM (SELECT ev,"
+        " min(text) AS text FROM prev.event_text GROUP BY ev HAVING count(DISTINCT text) = 1)"
+        " GROUP BY text"
+    )
+    con.execute(
+        "CREATE TEMP TABLE kept AS SELECT n.ev, n.text, k.old_ev FROM build.event_text AS n"
+        " JOIN known AS k USING (text)"
+    )
+    con.execute(
+        "INSERT INTO words SELECT k.ev, w.word FROM kept AS k JOIN (SELECT DISTINCT p.ev,"
+        " v.word FROM prev.postings AS p JOIN prev.vocab AS v USING (word_id) SEMI JOIN known"
+        " AS o ON p.ev = o.old_ev) AS w ON w.ev = k.old_ev"
+    )
+    con.execute("DROP TABLE known")
+    (reused,) = con.execute("SELECT count(*) FROM kept").fetchone()
+    return int(reused)
 
 
 def _options(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
