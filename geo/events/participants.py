@@ -27,7 +27,7 @@ from geo.events.predicates import (
     SUBJECT_DEPS,
     CodedPredicate,
 )
-from geo.events.senses import counted
+from geo.events.senses import NATURAL_FORCES, counted
 from geo.events.statements import FIRST_PERSON, is_statement_verb
 from geo.events.subjects import opens_paragraph, subject_of
 from geo.events.titles import DETERMINERS, title_holder
@@ -75,15 +75,6 @@ PEOPLE_NOUNS = frozenset(
 )
 """Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
 "the two countries signed"): an unnamed subject headed by one is a generic actor."""
-NATURAL_FORCES = frozenset(
-    {"epidemic", "pandemic", "outbreak", "disease", "virus", "flu", "cholera", "ebola"}
-    | {"flood", "flooding", "fire", "blaze", "wildfire", "storm", "hurricane", "cyclone"}
-    | {"typhoon", "tornado", "earthquake", "quake", "tsunami", "landslide", "drought"}
-    | {"explosion", "accident", "crash", "heat", "cold", "frost", "rain", "snow", "smoke"}
-    | {"water", "rainfall", "wind", "avalanche", "mudslide", "lava", "wave"}
-)
-"""What kills or destroys without an actor behind it: a subject headed by one makes violence
-a happening (OTHER) and any other act no event."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
@@ -487,9 +478,7 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
 
     subjects = subject_of(verb)
     passive_subjects = [s for s in subjects if s.dep_ in PASSIVE_SUBJECT_DEPS]
-    if any(c.dep_ == "auxpass" for c in verb.children) and all(
-        s.head != verb for s in subjects
-    ):
+    if any(c.dep_ == "auxpass" for c in verb.children) and all(s.head != verb for s in subjects):
         passive_subjects = subjects  # "pleaded guilty and was convicted": the one convicted
     inanimate_source = inanimate_target = False
     if passive_subjects:

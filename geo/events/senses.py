@@ -139,12 +139,21 @@ def _speakers_own_act(content: Token, verb: Token) -> bool:
 SPEAKER_PRONOUNS = frozenset({"it", "we", "i"})
 
 
+NATURAL_FORCES = frozenset(
+    {"epidemic", "pandemic", "outbreak", "disease", "virus", "flu", "cholera", "ebola"}
+    | {"flood", "flooding", "fire", "blaze", "wildfire", "storm", "hurricane", "cyclone"}
+    | {"typhoon", "tornado", "earthquake", "quake", "tsunami", "landslide", "drought"}
+    | {"explosion", "accident", "crash", "heat", "cold", "frost", "rain", "snow", "smoke"}
+    | {"water", "rainfall", "wind", "avalanche", "mudslide", "lava", "wave"}
+)
+"""What kills or destroys without an actor behind it: a subject headed by one makes violence
+a happening (OTHER) and any other act no event."""
+
+
 def _by_natural_force(verb: Token) -> bool:
     """ "Severe flooding has affected over 100,000 people", "the epidemic continues to rage":
     what a flood, fire or epidemic does is a happening (EVENTS.md's OTHER: a natural
     disaster), whether or not CAMEO codes its verb (it codes acts of actors)."""
-    from geo.events.participants import NATURAL_FORCES  # participants reads senses' nouns
-
     doers = _doers(verb)
     if not doers and verb.dep_ in ("xcomp", "conj"):
         doers = _doers(verb.head)
