@@ -1,27 +1,7 @@
 """The event gate and types (issue 16, fifth pass), each mechanism with a sentence of its
 own, parsed by the real model; mentions placed by hand as in test_events.py."""
 
-import pytest
-from test_events import _analysed, _only, _trigger
-
-from geo.events import extract_events
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from geo.nlp.language import MODEL_PACKAGE
-
-    spacy = pytest.importorskip("spacy")
-    return spacy.load(MODEL_PACKAGE)
-
-
-@pytest.fixture
-def events(nlp):
-    def run(sentences, **kwargs):
-        analysed = _analysed(sentences, **kwargs)
-        return extract_events(analysed, nlp(analysed.article.text))
-
-    return run
+from test_events import _only, _trigger
 
 
 def _types(found):

@@ -2,29 +2,10 @@
 its own. The parse is the real model's where the parse is under test; mentions are placed by
 hand as in test_events.py."""
 
-import pytest
 from test_events import PLACES, _analysed, _only, _trigger
 
 from geo.events import extract_events
 from geo.model import ResolvedToponym, Toponym
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from geo.nlp.language import MODEL_PACKAGE
-
-    spacy = pytest.importorskip("spacy")
-    return spacy.load(MODEL_PACKAGE)
-
-
-@pytest.fixture
-def events(nlp):
-    def run(sentences, **kwargs):
-        analysed = _analysed(sentences, **kwargs)
-        return extract_events(analysed, nlp(analysed.article.text))
-
-    run.nlp = nlp
-    return run
 
 
 def _names(actors):

@@ -3,27 +3,7 @@ its own, parsed by the real model; mentions placed by hand as in test_events.py.
 
 import datetime as dt
 
-import pytest
-from test_events import _analysed, _trigger
-
-from geo.events import extract_events
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from geo.nlp.language import MODEL_PACKAGE
-
-    spacy = pytest.importorskip("spacy")
-    return spacy.load(MODEL_PACKAGE)
-
-
-@pytest.fixture
-def events(nlp):
-    def run(sentences, **kwargs):
-        analysed = _analysed(sentences, **kwargs)
-        return extract_events(analysed, nlp(analysed.article.text))
-
-    return run
+from test_events import _trigger
 
 
 def _names(actors):

@@ -103,23 +103,6 @@ def _roles(event):
     return {ep.mention: ep.role for ep in event.places}
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from geo.nlp.language import MODEL_PACKAGE
-
-    spacy = pytest.importorskip("spacy")
-    return spacy.load(MODEL_PACKAGE)
-
-
-@pytest.fixture
-def events(nlp):
-    def run(sentences, **kwargs):
-        analysed = _analysed(sentences, **kwargs)
-        return extract_events(analysed, nlp(analysed.article.text))
-
-    return run
-
-
 def _trigger(event):
     return event.excerpt[event.trigger_start - event.start : event.trigger_end - event.start]
 
