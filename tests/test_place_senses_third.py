@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import spacy
+import test_place_senses as place_senses
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
+from test_place_senses import texts
 
 from geo.nlp import find_toponyms
 
@@ -80,33 +80,12 @@ GAZ = FakeGazetteer(
 
 
 def blank_nlp(patterns=(), lookup=GAZ) -> Language:
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
-    nlp.add_pipe("toponym_fixer").lookup = lookup
-    return nlp
-
-
-def texts(doc) -> list[str]:
-    return [t.text for t in find_toponyms(doc)]
+    return place_senses.blank_nlp(patterns, lookup)
 
 
 def parsed(rows, ents, lookup=GAZ) -> Doc:
-    """A Doc from (word, head index, dep, tag, lemma) rows and (start, end, label) entities."""
-    nlp = blank_nlp(lookup=lookup)
-    words = [r[0] for r in rows]
-    spaces = [i + 1 < len(words) and words[i + 1] not in {",", "."} for i in range(len(words))]
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=[r[1] for r in rows],
-        deps=[r[2] for r in rows],
-        tags=[r[3] for r in rows],
-        lemmas=[r[4] for r in rows],
-    )
-    doc.ents = [SpacySpan(doc, s, e, label) for s, e, label in ents]
-    return nlp.get_pipe("toponym_fixer")(doc)
+    """test_place_senses.parsed, with this module's gazetteer."""
+    return place_senses.parsed(rows, ents, lookup)
 
 
 def test_a_club_s_word_beside_a_city_makes_it_the_club_s_name():
