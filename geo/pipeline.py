@@ -79,7 +79,7 @@ class BuildSummary:
 
 WARM_UP_TEXT = (
     "WARSAW, Poland (AP) - Polish police detained 50 migrants near Kuznica on Tuesday,"
-    " and the president of Belarus accused Warsaw of lying, officials said."
+    " and the president of Belarus accused Warsaw of lying, officials at Minsk airport said."
 )
 """An article that reaches every stage: places, actors, a date, coded verbs."""
 

@@ -6,7 +6,10 @@ points at the GeoNames record of the place that contains it, with a precision co
 (geo.places.precision). The container is, first found first:
 
   1. the place named right after it: "Elm Street, Springfield", "Elm Street in Springfield";
-  2. for an airport, station, crossing, port or town hall, the settlement opening its name:
+  2. for an airport, the city airportsdata says it serves ("Heathrow airport" -> London,
+     not Heathrow, Florida; geo.places.airports), found in the gazetteer by name, country
+     and nearness to the airport;
+     for an airport, station, crossing, port or town hall, the settlement opening its name:
      "Cairo International Airport" -> Cairo, "Seoul City Hall" -> Seoul (another mention of
      the name decides which Cairo, else the most populous in the document's countries);
      for other facilities but streets, such a settlement only when the document names it
@@ -26,11 +29,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geo.model import Place, Precision, ResolvedToponym, Toponym
-from geo.places.precision import container_precision
+from geo.places.airports import Airport, airport_index, is_airport_name
+from geo.places.geometry import distance_km
+from geo.places.precision import NEAR, container_precision
 
 if TYPE_CHECKING:
     from geo.places.gazetteer import Gazetteer
@@ -76,8 +81,10 @@ def place_facilities(
     ]
     by_surface: dict[str, _Named | None] = {}
     for facility in facilities:  # explicit containers first, for every mention of a name
-        found = _named_after(facility, named, text) or _opening_settlement(
-            facility, named, gazetteer
+        found = (
+            _named_after(facility, named, text)
+            or _served_city(facility, named, gazetteer)
+            or _opening_settlement(facility, named, gazetteer)
         )
         if found is not None and by_surface.get(facility.text) is None:
             by_surface[facility.text] = found
@@ -100,6 +107,85 @@ def _named_after(facility: Toponym, named: Sequence[_Named], text: str) -> _Name
     if joint is None:
         return None
     return next((n for n in named if n.start == joint.end()), None)
+
+
+AIRPORT_REACH_KM = 100.0
+"""How far from its airport a city of the served city's name may lie."""
+
+
+def _served_city(facility: Toponym, named: Sequence[_Named], gazetteer: Gazetteer) -> _Named | None:
+    """ "Heathrow airport" -> London: the city the airport serves."""
+    if not is_airport_name(facility.text.split()):
+        return None
+    city = _served_by(facility.text, {n.place.country_code for n in named}, gazetteer)
+    return None if city is None else _Named(city.name, facility.start, city, 0.0)
+
+
+def place_airport_mentions(
+    resolved: Sequence[ResolvedToponym], text: str, gazetteer: Gazetteer
+) -> list[ResolvedToponym]:
+    """A place name right before an airport word ("Heathrow airport") whose place lies far
+    from every airport of that name is moved to the city such an airport serves: Heathrow,
+    Florida has no Heathrow airport; London has. A place near one ("Minsk airport") stays,
+    and so does a name the document also names alone."""
+    countries = {r.place.country_code for r in resolved if r.place is not None}
+    before_airport = [_AIRPORT_AFTER.match(text, r.toponym.end) is not None for r in resolved]
+    # A name the document also gives as a place of its own ("Springfield, Illinois, closed
+    # Springfield airport") keeps that place: its airport may bear another name.
+    named_alone = {r.toponym.text for r, a in zip(resolved, before_airport, strict=True) if not a}
+    out = []
+    for r, airport_word in zip(resolved, before_airport, strict=True):
+        if r.place is None or not airport_word or r.toponym.text in named_alone:
+            out.append(r)
+            continue
+        name = f"{r.toponym.text} airport"
+        airports = airport_index().find(name)
+        if not airports or any(_near(r.place, a) for a in airports):
+            out.append(r)
+            continue
+        city = _served_by(name, countries, gazetteer)
+        out.append(r if city is None else replace(r, place=city, precision=NEAR))
+    return out
+
+
+_AIRPORT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:international\s+)?(?:airport|airfield|air\s+base|airbase|aerodrome)\b",
+    re.IGNORECASE,
+)
+
+
+def _near(place: Place, airport: Airport) -> bool:
+    return distance_km(place.lat, place.lon, airport.lat, airport.lon) <= AIRPORT_REACH_KM
+
+
+def _served_by(name: str, countries: set[str | None], gazetteer: Gazetteer) -> Place | None:
+    """The city served by the airport `name` names. Among airports that share its words:
+    the one named by exactly them, else one in the document's countries, then the one
+    serving the largest city."""
+    served = []
+    for rank, airport in enumerate(airport_index().find(name)):
+        city = _city_of(airport, gazetteer)
+        if city is not None:
+            served.append((airport.country_code in countries, -rank, city.population, city))
+    if not served:
+        return None
+    first = max(s[1] for s in served)
+    exact = [s for s in served if s[1] == first]
+    return max(exact if len(exact) == 1 else served, key=lambda s: s[:3])[3]
+
+
+def _city_of(airport: Airport, gazetteer: Gazetteer) -> Place | None:
+    """The gazetteer's settlement of the airport's city name in its country, the nearest."""
+    for name in (airport.city, *airport.city.split(",")):
+        near = [
+            (distance_km(p.lat, p.lon, airport.lat, airport.lon), -p.population, p)  # lat, lon
+            for p in gazetteer.candidates(name.strip())
+            if p.kind in SETTLEMENT_KINDS and p.country_code == airport.country_code
+        ]
+        near = [n for n in near if n[0] <= AIRPORT_REACH_KM]
+        if near:
+            return min(near, key=lambda n: n[:2])[2]
+    return None
 
 
 def _opening_settlement(

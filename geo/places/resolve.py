@@ -35,7 +35,7 @@ from geo.model import FACILITY_LABEL, Place, ResolvedToponym, Toponym
 from geo.names import is_facility_name
 from geo.places.candidates import _candidates, _Group, _group
 from geo.places.context import _context, _context_features, _demonym_votes
-from geo.places.facilities import place_facilities
+from geo.places.facilities import place_airport_mentions, place_facilities
 from geo.places.features import HOME_BONUS, HOME_SUPPORT, weights_vector
 from geo.places.gazetteer import Gazetteer
 from geo.places.precision import mention_precision
@@ -69,7 +69,7 @@ def resolve_toponyms(
     resolved: list[ResolvedToponym] = []
     if names:
         groups = _resolve_groups(names, text, gazetteer, weights)
-        resolved = list(_prepare_result(names, groups, text))
+        resolved = place_airport_mentions(_prepare_result(names, groups, text), text, gazetteer)
     # A street or facility name the gazetteer lacks ("Elm Street" after "of") is one too.
     unplaced = [
         i for i, r in enumerate(resolved) if r.place is None and is_facility_name(r.toponym.text)
