@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geo.model import Place, Precision, ResolvedToponym, Toponym
-from geo.places.airports import Airport, airport_index, is_airport_name
+from geo.places.airports import Airport, airport_index, is_airport_name, name_words
 from geo.places.geometry import distance_km
 from geo.places.precision import NEAR, container_precision
 
@@ -162,15 +162,15 @@ def _served_by(name: str, countries: set[str | None], gazetteer: Gazetteer) -> P
     """The city served by the airport `name` names. Among airports that share its words:
     the one named by exactly them, else one in the document's countries, then the one
     serving the largest city."""
-    served = []
-    for rank, airport in enumerate(airport_index().find(name)):
-        city = _city_of(airport, gazetteer)
-        if city is not None:
-            served.append((airport.country_code in countries, -rank, city.population, city))
+    wanted = name_words(name)
+    served = [
+        (airport.words == wanted, airport.country_code in countries, city.population, city)
+        for airport in airport_index().find(name)
+        if (city := _city_of(airport, gazetteer)) is not None
+    ]
     if not served:
         return None
-    first = max(s[1] for s in served)
-    exact = [s for s in served if s[1] == first]
+    exact = [s for s in served if s[0]]
     return max(exact if len(exact) == 1 else served, key=lambda s: s[:3])[3]
 
 
