@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 GENERIC_WORDS = frozenset(
@@ -25,6 +25,11 @@ GENERIC_WORDS = frozenset(
 AIRPORT_WORDS = frozenset({"airport", "airfield", "airbase", "aerodrome", "airstrip"})
 """A facility's last word that makes it an airport ("Heathrow airport", "Ramstein Air Base"
 ends in "base", read with the word before it)."""
+AIRPORT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:international\s+)?(?:air\s+base|" + "|".join(sorted(AIRPORT_WORDS)) + r")\b",
+    re.IGNORECASE,
+)
+"""An airport word right after a place name: "Heathrow airport", "Minsk's airport"."""
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -39,10 +44,11 @@ class Airport:
     lon: float
     iata: str
     icao: str
+    words: tuple[str, ...] = field(init=False, compare=False)
+    """The name's own words (name_words), worked out once."""
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return name_words(self.name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", name_words(self.name))
 
 
 def name_words(name: str) -> tuple[str, ...]:

@@ -33,7 +33,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geo.model import Place, Precision, ResolvedToponym, Toponym
-from geo.places.airports import Airport, airport_index, is_airport_name, name_words
+from geo.places.airports import (
+    AIRPORT_AFTER,
+    Airport,
+    airport_index,
+    is_airport_name,
+    name_words,
+)
 from geo.places.geometry import distance_km
 from geo.places.precision import NEAR, container_precision
 
@@ -117,7 +123,9 @@ def _served_city(facility: Toponym, named: Sequence[_Named], gazetteer: Gazettee
     """ "Heathrow airport" -> London: the city the airport serves."""
     if not is_airport_name(facility.text.split()):
         return None
-    city = _served_by(facility.text, {n.place.country_code for n in named}, gazetteer)
+    airports = airport_index().find(facility.text)
+    countries = {n.place.country_code for n in named}
+    city = _served_by(airports, name_words(facility.text), countries, gazetteer)
     return None if city is None else _Named(city.name, facility.start, city, 0.0)
 
 
@@ -129,7 +137,7 @@ def place_airport_mentions(
     Florida has no Heathrow airport; London has. A place near one ("Minsk airport") stays,
     and so does a name the document also names alone."""
     countries = {r.place.country_code for r in resolved if r.place is not None}
-    before_airport = [_AIRPORT_AFTER.match(text, r.toponym.end) is not None for r in resolved]
+    before_airport = [AIRPORT_AFTER.match(text, r.toponym.end) is not None for r in resolved]
     # A name the document also gives as a place of its own ("Springfield, Illinois, closed
     # Springfield airport") keeps that place: its airport may bear another name.
     named_alone = {r.toponym.text for r, a in zip(resolved, before_airport, strict=True) if not a}
@@ -143,35 +151,29 @@ def place_airport_mentions(
         if not airports or any(_near(r.place, a) for a in airports):
             out.append(r)
             continue
-        city = _served_by(name, countries, gazetteer)
+        city = _served_by(airports, name_words(name), countries, gazetteer)
         out.append(r if city is None else replace(r, place=city, precision=NEAR))
     return out
-
-
-_AIRPORT_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:international\s+)?(?:airport|airfield|air\s+base|airbase|aerodrome)\b",
-    re.IGNORECASE,
-)
 
 
 def _near(place: Place, airport: Airport) -> bool:
     return distance_km(place.lat, place.lon, airport.lat, airport.lon) <= AIRPORT_REACH_KM
 
 
-def _served_by(name: str, countries: set[str | None], gazetteer: Gazetteer) -> Place | None:
-    """The city served by the airport `name` names. Among airports that share its words:
-    the one named by exactly them, else one in the document's countries, then the one
-    serving the largest city."""
-    wanted = name_words(name)
+def _served_by(
+    airports: Sequence[Airport],
+    wanted: tuple[str, ...],
+    countries: set[str | None],
+    gazetteer: Gazetteer,
+) -> Place | None:
+    """The city one of `airports` serves: the airport named by exactly the `wanted` words,
+    else one in the document's countries, then the one serving the largest city."""
     served = [
         (airport.words == wanted, airport.country_code in countries, city.population, city)
-        for airport in airport_index().find(name)
+        for airport in airports
         if (city := _city_of(airport, gazetteer)) is not None
     ]
-    if not served:
-        return None
-    exact = [s for s in served if s[0]]
-    return max(exact if len(exact) == 1 else served, key=lambda s: s[:3])[3]
+    return max(served, key=lambda s: s[:3])[3] if served else None
 
 
 def _city_of(airport: Airport, gazetteer: Gazetteer) -> Place | None:
