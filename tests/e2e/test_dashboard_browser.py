@@ -136,6 +136,22 @@ def page(server):
         page.dialogs = []  # type: ignore[attr-defined]
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         page.refused = refused  # type: ignore[attr-defined]
+        # What the browser saw go wrong, for the message of a map that never renders.
+        page.troubles = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            # A failed load is reported with its URL by "requestfailed" below.
+            lambda m: (
+                m.type == "error"
+                and not m.text.startswith("Failed to load resource")
+                and page.troubles.append(f"console: {m.text}")
+            ),
+        )
+        page.on("pageerror", lambda e: page.troubles.append(f"page error: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r: page.troubles.append(f"request failed: {r.url} ({r.failure})"),
+        )
         page.goto(url)
         page.get_by_test_id("stMetricValue").first.wait_for(timeout=BUILD_TIMEOUT_S * 1000)
         yield page
@@ -156,7 +172,18 @@ def _map_frame(page):
         time.sleep(0.3)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-e2e-no-map.png"), full_page=True)
-    raise TimeoutError("the map did not render (see test-artifacts/dashboard-e2e-no-map.png)")
+    states = [frame.evaluate(MAP_STATE_JS) for frame in page.frames if "st_folium" in frame.url]
+    troubles = [t for t in page.troubles if "tile.openstreetmap.org" not in t]
+    raise TimeoutError(
+        "the map did not render (see test-artifacts/dashboard-e2e-no-map.png); "
+        f"map frames: {states}; what went wrong in the browser: {troubles[-20:]}"
+    )
+
+
+MAP_STATE_JS = """() => ({
+  leaflet: !!window.L, map: !!window.map,
+  groups: (window.feature_group || []).length, scripts: document.scripts.length
+})"""
 
 
 MARKER_COUNT_JS = """() => {
