@@ -456,7 +456,9 @@ def browser_first_render(
             if page.get_by_text("Event store built").count():
                 raise RuntimeError("the store was rebuilt: geo/ changed while the bench ran")
             while True:
-                frame = next((f for f in page.frames if "st_folium" in f.url), None)
+                # From the iframe element: frame.url can lag on a busy machine.
+                element = page.query_selector('iframe[src*="st_folium"]')
+                frame = element.content_frame() if element else None
                 if frame is not None and frame.evaluate(
                     # A marker-cluster group with markers in it, on the map.
                     "() => !!(window.feature_group && window.feature_group.some(g => "

@@ -1372,8 +1372,11 @@ def _idle(page) -> None:
 def _map_frame(page):
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "st_folium" in frame.url and frame.evaluate(
+        # From the iframe elements: Playwright's frame.url can stay about:blank on a busy
+        # machine after the map's iframe has loaded (tests/e2e's _map_frames).
+        for element in page.query_selector_all('iframe[src*="st_folium"]'):
+            frame = element.content_frame()
+            if frame is not None and frame.evaluate(
                 "() => !!(window.map && window.feature_group && window.feature_group.length)"
             ):
                 return frame

@@ -353,15 +353,12 @@ class LoadPage:
     def map_state(self) -> str:
         """What the map's frames hold, for a page whose map did not show."""
         states = []
-        for frame in self.page.frames:
-            if "st_folium" in frame.url:
-                try:
-                    state = frame.evaluate(
-                        "() => [!!window.map, (window.feature_group || []).length]"
-                    )
-                except Exception as error:  # noqa: BLE001 - a detached frame, say so
-                    state = type(error).__name__
-                states.append(f"st_folium frame (map, feature groups): {state}")
+        for frame in self.e2e._map_frames(self.page):
+            try:
+                state = frame.evaluate("() => [!!window.map, (window.feature_group || []).length]")
+            except Exception as error:  # noqa: BLE001 - a detached frame, say so
+                state = type(error).__name__
+            states.append(f"st_folium frame (map, feature groups): {state}")
         components = self.page.get_by_test_id("stCustomComponentV1").count()
         return f"{components} component element(s); " + ("; ".join(states) or "no map frame")
 

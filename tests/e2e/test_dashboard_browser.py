@@ -162,22 +162,37 @@ def _map_frame(page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('st_folium'))"
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "st_folium" in frame.url and frame.evaluate(
-                "() => !!(window.map && window.feature_group && window.feature_group.length)"
-            ):
+    start = time.monotonic()
+    seen: list[tuple[float, dict]] = []  # each change of a map frame's state, for the message
+    while time.monotonic() < start + 90:
+        for frame in _map_frames(page):
+            state = frame.evaluate(MAP_STATE_JS)
+            if state["map"] and state["groups"]:
                 return frame
+            if not seen or seen[-1][1] != state:
+                seen.append((round(time.monotonic() - start, 1), state))
         time.sleep(0.3)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-e2e-no-map.png"), full_page=True)
-    states = [frame.evaluate(MAP_STATE_JS) for frame in page.frames if "st_folium" in frame.url]
-    troubles = [t for t in page.troubles if "tile.openstreetmap.org" not in t]
+    after = [frame.evaluate(MAP_STATE_JS) for frame in _map_frames(page)]
+    troubles = [t for t in getattr(page, "troubles", []) if "tile.openstreetmap.org" not in t]
     raise TimeoutError(
-        "the map did not render (see test-artifacts/dashboard-e2e-no-map.png); "
-        f"map frames: {states}; what went wrong in the browser: {troubles[-20:]}"
+        "the map did not render (see test-artifacts/dashboard-e2e-no-map.png); map frame "
+        f"states (s, state) in the wait: {seen}; after the screenshot: {after}; "
+        f"what went wrong in the browser: {troubles[-20:]}"
     )
+
+
+def _map_frames(page) -> list:
+    """The map's frames, found from their iframe elements: a busy machine can leave
+    Playwright's `frame.url` at about:blank after the component's iframe has loaded (the
+    map drawn, no frame in `page.frames` naming st_folium, for 90 s)."""
+    frames = []
+    for element in page.query_selector_all('iframe[src*="st_folium"]'):
+        frame = element.content_frame()
+        if frame is not None:
+            frames.append(frame)
+    return frames
 
 
 MAP_STATE_JS = """() => ({
