@@ -310,7 +310,7 @@ def show_detail(con, event_filter: filters.EventFilter, markers: store_view.Plac
 
 
 def show_timeline(view: page.FilterView) -> None:
-    st.subheader("Events per day")
+    st.subheader(f"Events per {view.timeline.unit}")
     if view.without_a_day:
         st.caption(
             f"{view.without_a_day:,} events dated only to a week, month, season or year "
@@ -319,7 +319,7 @@ def show_timeline(view: page.FilterView) -> None:
     if view.per_day.empty:
         st.caption("No dated events." if view.counts.events else "No events match the filters.")
         return
-    st.vega_lite_chart(view.per_day, page.timeline_spec(view.per_day))
+    st.vega_lite_chart(view.timeline.counts, page.timeline_spec(view.timeline))
 
 
 def show_table_and_downloads(con, view: page.FilterView) -> None:

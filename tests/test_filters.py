@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from test_dashboard_fixtures import hostile_event, sample_events, sample_frame
 
-from geo.app import filters, frame_index, tables
+from geo.app import filters, frame_index, page, tables
 from geo.app.filters import EventFilter
 
 
@@ -335,6 +335,42 @@ def test_a_short_timeline_has_one_tick_a_day_not_repeated_dates():
     one_day = tables.timeline_axis(counts("2021-11-19"))
     assert one_day["tickCount"] == {"interval": "day", "step": 1}
     assert tables.timeline_axis(counts("2021-01-01", "2021-11-19")) == {}
+
+
+def test_a_long_timeline_is_drawn_a_bar_a_week_or_a_month_with_every_event_kept():
+    days = pd.date_range("2021-01-01", "2021-12-31", freq="D")
+    per_day = pd.DataFrame(
+        {"date": days.repeat(2), "event_type": ["A", "B"] * len(days), "events": 1}
+    )
+    quarter = tables.timeline(per_day[per_day["date"] <= "2021-03-31"])
+    assert quarter.unit == "day" and len(quarter.counts) == 2 * 90
+
+    year = tables.timeline(per_day)
+    assert year.unit == "week"
+    assert (year.counts["date"].dt.dayofweek == 0).all()  # weeks from Monday
+    assert year.counts["events"].sum() == len(per_day)
+    assert len(year.counts) == 2 * 53  # 2020-12-28 … 2021-12-27
+    first = year.counts[year.counts["date"] == "2020-12-28"]
+    assert first["events"].tolist() == [3, 3]  # Jan 1 to 3, for each type
+    assert first["bottom"].tolist() == [0, 3] and first["top"].tolist() == [3, 6]  # stacked
+    assert (year.counts["end"] - year.counts["date"] == pd.Timedelta(days=7)).all()
+
+    later = per_day.assign(date=per_day["date"] + pd.DateOffset(years=3))
+    years = tables.timeline(pd.concat([per_day, later]))
+    assert years.unit == "month" and len(years.counts) == 2 * 24
+    assert (years.counts["date"].dt.day == 1).all()
+    assert years.counts["events"].sum() == 2 * len(per_day)
+
+    assert years.counts.loc[years.counts["date"] == "2021-12-01", "end"].iloc[0] == pd.Timestamp(
+        "2022-01-01"
+    )
+    spec = page.timeline_spec(year)["encoding"]
+    assert (spec["x2"]["field"], spec["y"]["field"], spec["y2"]["field"]) == (
+        "end",
+        "top",
+        "bottom",
+    )
+    assert page.timeline_spec(quarter)["encoding"]["x"]["timeUnit"] == "yearmonthdate"
 
 
 def test_unique_ints_matches_numpy_unique():

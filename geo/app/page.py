@@ -152,6 +152,7 @@ class FilterView(NamedTuple):
     counts: filters.Metrics
     layer: MapLayer
     per_day: pd.DataFrame
+    timeline: tables.Timeline
     without_a_day: int
     table: pd.DataFrame
 
@@ -167,6 +168,7 @@ def filter_view(con, key: FilterKey) -> FilterView:
         counts=view.counts,
         layer=MapLayer(view.markers, view.script),
         per_day=view.per_day,
+        timeline=tables.timeline(view.per_day),
         without_a_day=view.without_a_day,
         table=view.table,
     )
@@ -411,8 +413,32 @@ def clicked_place(
 # --------------------------------------------------------------------------- the timeline
 
 
-def timeline_spec(counts: pd.DataFrame) -> dict[str, object]:
-    """A plain Vega-Lite spec of events per day: no altair import or chart object per rerun."""
+def timeline_spec(bars: tables.Timeline) -> dict[str, object]:
+    """A plain Vega-Lite spec of the timeline's bars: no altair import or chart object per
+    rerun. Weeks and months come summed and stacked (tables.timeline), so Vega draws
+    rectangles and works out no time unit, aggregate or stack."""
+    if bars.unit == "day":
+        return _daily_spec(bars.counts)
+    title, date_format = ("week of", "%b %d, %Y") if bars.unit == "week" else ("month", "%b %Y")
+    return {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "x2": {"field": "end"},
+            "y": {"field": "top", "type": "quantitative", "title": "events"},
+            "y2": {"field": "bottom"},
+            "color": {"field": "event_type", "type": "nominal", "title": "event type"},
+            "tooltip": [
+                {"field": "date", "type": "temporal", "title": title, "format": date_format},
+                {"field": "event_type", "type": "nominal"},
+                {"field": "events", "type": "quantitative"},
+            ],
+        },
+        "height": 260,
+    }
+
+
+def _daily_spec(counts: pd.DataFrame) -> dict[str, object]:
     return {
         "mark": {"type": "bar"},
         "encoding": {

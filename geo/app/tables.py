@@ -5,6 +5,7 @@ the events table and the CSV and GeoJSON downloads (with spreadsheet formulas de
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -67,6 +68,50 @@ def events_per_day(index: EventIndex, rows: np.ndarray | None = None) -> pd.Data
 
 
 DAILY_TICKS_MAX_DAYS = 14
+
+DAILY_BARS_MAX_DAYS = 92
+"""Up to a quarter, a bar a day; longer spans are drawn a bar a week, past three years a
+bar a month: a year of daily bars is 2 px each, and Vega's cost in the page grows with the
+bars (365 days × 16 types took half a second of each rerun's browser time)."""
+MONTHLY_BARS_AFTER_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The timeline's bars: `counts` has columns date (the bar's first day: weeks start on
+    Monday), event_type, events, and for weeks and months end (the next bar's first day),
+    bottom and top (the stacked extent); `unit` is "day", "week" or "month"."""
+
+    counts: pd.DataFrame
+    unit: str
+
+
+def timeline(per_day: pd.DataFrame) -> Timeline:
+    """`events_per_day`'s counts summed into the bars the span calls for."""
+    if per_day.empty:
+        return Timeline(per_day, "day")
+    dates = per_day["date"]
+    days = (dates.max() - dates.min()).days
+    if days <= DAILY_BARS_MAX_DAYS:
+        return Timeline(per_day, "day")
+    if days <= MONTHLY_BARS_AFTER_DAYS:
+        unit, starts = "week", dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+    else:
+        unit, starts = "month", dates.dt.to_period("M").dt.start_time
+    counts = (
+        per_day.assign(date=starts.astype("datetime64[ns]"))
+        .groupby(["date", "event_type"], as_index=False, sort=True)["events"]
+        .sum()
+    )
+    # Each bar's extent, worked out here so Vega only draws rectangles: from the bar's
+    # first day to the next bar's, and stacked by type in the order of the legend.
+    if unit == "week":
+        counts["end"] = counts["date"] + pd.Timedelta(days=7)
+    else:
+        counts["end"] = (counts["date"] + pd.offsets.MonthBegin(1)).astype("datetime64[ns]")
+    counts["top"] = counts.groupby("date", sort=False)["events"].cumsum()
+    counts["bottom"] = counts["top"] - counts["events"]
+    return Timeline(counts, unit)
 
 
 def timeline_axis(per_day: pd.DataFrame) -> dict[str, object]:
