@@ -597,6 +597,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def start_dashboard(
+    e2e: ModuleType, store_env: dict[str, str], log
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on the synthetic store, on a free loopback port: the
+    server and its URL (wait for its health before use)."""
+    env = dict(os.environ, **store_env)
+    env.pop("NEWSMAP_STATIC_DIR", None)  # the app's ./static/ is what Streamlit serves
+    port = e2e._free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+        + ["--server.port", str(port), "--server.address", "127.0.0.1"]
+        + ["--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     e2e = e2e_helpers()
@@ -612,21 +632,9 @@ def main(argv: list[str] | None = None) -> int:
         f"rows, {frame['place_key'].nunique():,} places ({time.monotonic() - t0:.1f} s)"
     )
     del frame
-    env = dict(os.environ, **store_env)
-    env.pop("NEWSMAP_STATIC_DIR", None)  # the app's ./static/ is what Streamlit serves
-    port = e2e._free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp / "streamlit.log"
     log = log_path.open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
-        + ["--server.port", str(port), "--server.address", "127.0.0.1"]
-        + ["--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server, url = start_dashboard(e2e, store_env, log)
     sampler = MemorySampler(server.pid)
     shots = tmp / "screenshots" if args.keep else None
     pages = [LoadPage(i, url, e2e, args.timeout, args.seed, shots) for i in range(args.pages)]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PAGE_PROBE_JS, e2e_helpers, load_module  # noqa: E402
+from load import PAGE_PROBE_JS, e2e_helpers, load_module, start_dashboard  # noqa: E402
 
 IDLE_WAIT_S = 1.3
 """What e2e's _wait_idle sleeps around the idle check (2 × 0.5 s) plus the pause after the
@@ -100,20 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="newsmap-profile-"))
     frame, store_env = bench_dashboard.bench_store(tmp, args.events, args.places)
     del frame
-    env = dict(os.environ, **store_env)
-    env.pop("NEWSMAP_STATIC_DIR", None)  # the app's ./static/ is what Streamlit serves
-    port = e2e._free_port()
-    url = f"http://127.0.0.1:{port}"
     with (tmp / "streamlit.log").open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
-            + ["--server.port", str(port), "--server.address", "127.0.0.1"]
-            + ["--server.headless", "true"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server, url = start_dashboard(e2e, store_env, log)
         try:
             e2e._wait_for_health(url, server)
             run_page(url, e2e, args)
