@@ -31,6 +31,7 @@ from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
+from geo.events.where import home_country, struck_places, where_clause_places
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -238,6 +239,10 @@ def extract_events(
                 origin,
             )
             own = crossing_places(own, predicate.verb, pair, countries)
+            own = struck_places(own, reporting.verb, roles.natural_force, doc)
+            own = where_clause_places(own, reporting.verb, doc)
+            if event_type == "OTHER":
+                own = home_country(own, reporting.verb, doc, countries)
             own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:

@@ -1,0 +1,56 @@
+"""Where events happened (issue 16, sixth pass): each mechanism with a sentence of its own,
+parsed by the real model; mentions placed by hand as in test_events.py."""
+
+from test_events import _roles, _trigger
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)
+
+
+def _located(event):
+    return sorted(m for m, role in _roles(event).items() if role == "located")
+
+
+def test_what_a_flood_affects_is_where_it_happened(events):
+    found = events(["Flooding has also affected the neighbouring countries of Poland and Belarus."])
+    event = _by_trigger(found, "affected")
+    assert event.event_type == "OTHER"
+    assert _located(event) == ["Belarus", "Poland"]
+
+
+def test_a_death_of_someone_from_a_town_happened_in_its_country(events):
+    found = events(
+        [
+            "Poland reported two new cases of bird flu.",
+            "The poultry trader from Kuznica died after being hospitalized for three days.",
+        ]
+    )
+    event = _by_trigger(found, "died")
+    assert _located(event) == ["Poland"]
+    assert _roles(event)["Kuznica"] == "mentioned"  # the origin itself is not the place
+
+
+def test_a_where_clause_happened_at_its_antecedent(events):
+    found = events(
+        ["Doctors from Minsk visited Kuznica, where a previous outbreak occurred in 2003."]
+    )
+    event = _by_trigger(found, "occurred")
+    assert _located(event) == ["Kuznica"]  # not only the visit's place
+
+
+def test_a_where_clause_takes_the_widest_place_of_its_antecedent(events):
+    found = events(
+        [
+            "The outbreak is in the Kuznica region near the Belarus border, "
+            "where a previous outbreak occurred in 2003."
+        ]
+    )
+    event = _by_trigger(found, "occurred")
+    assert _located(event) == ["Kuznica"]  # the border is only near it
+
+
+def test_the_republic_of_a_country_names_the_country(events):
+    found = events(["Nine people have died from cholera in the Republic of Belarus this month."])
+    event = _by_trigger(found, "died")
+    assert _located(event) == ["Belarus"]
