@@ -53,6 +53,10 @@ if TYPE_CHECKING:
 UNDATING_PREPOSITIONS = frozenset({"since", "until", "till", "before", "after", "from", "by"})
 """A date after these bounds a period ("since 2009"); it does not date the event."""
 
+AT_A_DISTANCE = "041"
+"""CAMEO's talks by phone or in a call: the parties are apart, the dateline is no place of
+the talk ("MINSK — … Lukashenko and Putin spoke by phone")."""
+
 
 def _trim_boilerplate(sentence: Sentence, boilerplate: Sequence[Span], text: str) -> Span | None:
     """The sentence without boilerplate at its edges; None if nothing is left."""
@@ -95,12 +99,19 @@ def _event_dates(dates: Sequence[DateMention], doc: Doc) -> list[DateMention]:
         if span is None:
             continue
         head = span.root.head
-        if head.lower_ in UNDATING_PREPOSITIONS:
+        if head.lower_ in UNDATING_PREPOSITIONS and _bounds(head, span):
             continue
         if head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
             continue
         kept.append(mention)
     return kept
+
+
+def _bounds(preposition: Token, date: SpacySpan) -> bool:
+    """Whether the preposition opens the date ("since 2009", "by late Monday"), not another
+    noun the parse hung the date on ("spoke by phone Friday": the phone, then the day)."""
+    between = preposition.doc[preposition.i + 1 : date.start]
+    return all(t.pos_ in ("DET", "ADJ", "ADV") for t in between)
 
 
 QUOTE_MARKS = '"“”'
@@ -243,7 +254,8 @@ def extract_events(
             own = where_clause_places(own, reporting.verb, doc)
             if event_type == "OTHER":
                 own = home_country(own, reporting.verb, doc, countries)
-            own = _with_dateline(own, dateline, (*sources, *roles.targets))
+            if not (predicate.cameo or "").startswith(AT_A_DISTANCE):
+                own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:
                 date, precision = carried  # "he added", a quotation going on: the same day
@@ -305,7 +317,16 @@ without a partner, nor a visit (042) without someone visited; mediation (045) na
 parties "between" them."""
 
 
+GENERIC_COOPERATION = "060"
+"""CAMEO's bare "engage in material cooperation" (establish, manage, serve, provide): with
+no one to cooperate with and no pattern saying what, no cooperation ("Minsk managed.",
+"is serving a sentence", "migrants have established a camp"); 061-064 name their kind."""
+
+
 def _needs_partner(plover: str, predicate: CodedPredicate | None) -> bool:
+    if plover == "COOPERATE" and predicate is not None:
+        generic = predicate.cameo == GENERIC_COOPERATION
+        return generic and not predicate.evidence.startswith("CAMEO pattern")
     if plover not in DYADIC_TYPES:
         return False
     if predicate is None:

@@ -156,6 +156,18 @@ def _of_a_location(words: Sequence[Word], word: Word) -> bool:
     return any(h in LOCATION_HEADS or h in POLITY_HEADS for h in heads)
 
 
+PARTY_PREPOSITIONS = frozenset({"between"})
+"""On a noun that is no place, "between" names the parties of the noun's relation or act
+("cooperation between Minsk and the EU"), not where; "the border between X and Y" locates."""
+
+
+def _on_a_noun_of_no_place(words: Sequence[Word], preposition: Word) -> bool:
+    if preposition.head < 0:
+        return False
+    noun = words[preposition.head]
+    return noun.pos in NOMINAL and noun.lemma not in LOCATION_HEADS
+
+
 def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -> PlaceRole | None:
     for _ in range(len(words)):
         word = words[index]
@@ -179,6 +191,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
         preposition = words[word.head]
         if preposition.lemma in ORIGIN_PREPOSITIONS:
             return "mentioned"  # "entering the country from Belarus": where they came from
+        if preposition.lemma in PARTY_PREPOSITIONS and _on_a_noun_of_no_place(words, preposition):
+            return "mentioned"  # "cooperation between Minsk and the EU": its parties
         if preposition.lemma in DIRECTIONAL_PREPOSITIONS:
             attached_to_noun = preposition.head >= 0 and words[preposition.head].pos in NOMINAL
             return "mentioned" if attached_to_noun else "located"

@@ -326,6 +326,34 @@ def _placed_under(verb: Token, dicts: CodingDictionaries) -> str | None:
     return None
 
 
+TALKING_BLOCKS = frozenset({"confer"})
+"""PETRARCH2's block of talking (speak, talk, converse, discuss), whose "(by telephone)",
+"(in call)" patterns are 041."""
+MEANS_PREPOSITIONS = frozenset({"by", "over", "via", "on", "in", "during"})
+
+
+def _talked_by_phone(verb: Token, dicts: CodingDictionaries) -> str | None:
+    """Talking "by phone", "on the phone", "in a call": the consultation (041) the means'
+    own verb codes (phone, telephone, call: the CALL block), as the talking block's own
+    "(by telephone)" pattern does for its one spelling."""
+    if _block(verb, dicts) not in TALKING_BLOCKS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ not in ("prep", "agent") or prep.lower_ not in MEANS_PREPOSITIONS:
+            continue
+        objects = [o for o in prep.children if o.dep_ == "pobj"]
+        # "by phone Friday" is parsed with "phone" a compound of the day
+        nouns = objects + [c for o in objects for c in o.children if c.dep_ == "compound"]
+        for noun in nouns:
+            entry = dicts.verb(noun.lemma_.lower())
+            if entry is not None and (entry.cameo or "").startswith(PHONE_CONSULTATION):
+                return entry.cameo
+    return None
+
+
+PHONE_CONSULTATION = "041"
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
@@ -337,6 +365,9 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
     placed = _placed_under(verb, dicts) if plover is None else None
     if placed is not None:
         return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
+    phoned = _talked_by_phone(verb, dicts)
+    if phoned is not None:
+        return phoned, dicts.plover(phoned), f"sense by argument: {lemma} by phone", trigger_end
     if _by_natural_force(verb):
         return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
     if lemma in LEGISLATING_LEMMAS and _legislates(verb):

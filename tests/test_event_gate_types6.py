@@ -1,0 +1,68 @@
+"""Gate and types of events (issue 16, sixth pass): each mechanism with a sentence of its
+own, parsed by the real model; mentions placed by hand as in test_events.py."""
+
+import datetime as dt
+
+from test_events import _roles, _trigger
+
+FRIDAY = dt.date(2021, 11, 5)
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)
+
+
+def test_generic_cooperation_with_no_partner_is_no_event(events):
+    assert not [e for e in events(["Minsk managed."]) if e.event_type == "COOPERATE"]
+    found = events(["Poland established a camp near the border."])
+    assert not [e for e in found if e.event_type == "COOPERATE"]
+
+
+def test_cooperation_with_a_partner_stays(events):
+    found = events(["Poland provided Belarus with equipment."])
+    assert [e.event_type for e in found] == ["COOPERATE"]
+
+
+def test_talking_by_phone_is_a_consultation(events):
+    found = events(["Lukashenko and Putin spoke by phone."])
+    event = _by_trigger(found, "spoke")
+    assert (event.event_type, event.cameo) == ("CONSULT", "041")
+    found = events(["Lukashenko spoke to Putin on the phone."])
+    assert _by_trigger(found, "spoke").event_type == "CONSULT"
+
+
+def test_a_day_the_parse_hangs_on_by_phone_dates_the_talk(events):
+    sentence = (
+        "According to the Kremlin, Lukashenko and his main ally, Russian President Vladimir "
+        'Putin, spoke by phone Friday and stressed "the importance of cooperation".'
+    )  # parsed "by (phone Friday)"
+    found = events([sentence], dates=[("Friday", FRIDAY)])
+    assert _by_trigger(found, "spoke").date == FRIDAY
+
+
+def test_a_date_a_preposition_opens_still_bounds_a_period(events):
+    for sentence in (
+        "Poland closed the border until Friday.",
+        "Poland closed the border until late Friday.",
+    ):
+        found = events([sentence], dates=[("Friday", FRIDAY)])
+        assert _by_trigger(found, "closed").date != FRIDAY
+
+
+def test_a_phone_call_is_not_at_the_dateline(events):
+    found = events(
+        ["Minsk (AP) — Poland closed the border.", "Lukashenko and Putin spoke by phone."]
+    )
+    assert _by_trigger(found, "spoke").places == ()
+    found = events(
+        ["Minsk (AP) — Poland closed the border.", "Lukashenko and Putin met on Friday."]
+    )
+    assert [p.role for p in _by_trigger(found, "met").places] == ["located"]
+
+
+def test_between_on_a_noun_names_parties_not_a_place(events):
+    found = events(
+        ['Lukashenko and Putin spoke by phone and stressed "cooperation between Minsk and Warsaw".']
+    )
+    roles = _roles(_by_trigger(found, "spoke"))
+    assert roles["Minsk"] == "mentioned" and roles["Warsaw"] == "mentioned"
