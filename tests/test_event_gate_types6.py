@@ -66,3 +66,26 @@ def test_between_on_a_noun_names_parties_not_a_place(events):
     )
     roles = _roles(_by_trigger(found, "spoke"))
     assert roles["Minsk"] == "mentioned" and roles["Warsaw"] == "mentioned"
+
+
+def test_what_is_done_to_a_fire_is_part_of_the_happening(events):
+    found = events(["Firefighters put out a blaze at a house in Minsk on Saturday."])
+    assert _by_trigger(found, "put out").event_type == "OTHER"
+    found = events(["Once the fire was extinguished, they found the body of a woman inside."])
+    assert [e.event_type for e in found if _trigger(e) == "extinguished"] == ["OTHER"]
+
+
+def test_looking_ahead_at_a_force_or_reporting_it_is_no_happening(events):
+    assert events(["Officials feared a flood."]) == ()
+    found = events(["The virus was reported to have been found in her blood."])
+    assert not [e for e in found if _trigger(e) == "reported"]
+
+
+def test_failing_to_do_something_is_no_refusal(events):
+    found = events(["Hundreds of migrants who had failed to cross into Poland returned home."])
+    assert not [e for e in found if e.event_type == "REJECT"]
+
+
+def test_failing_to_agree_is_still_a_refusal(events):
+    found = events(["Poland failed to agree with Belarus on the border."])
+    assert [e.event_type for e in found if _trigger(e) == "failed"] == ["REJECT"]
