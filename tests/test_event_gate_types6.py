@@ -89,3 +89,9 @@ def test_failing_to_do_something_is_no_refusal(events):
 def test_failing_to_agree_is_still_a_refusal(events):
     found = events(["Poland failed to agree with Belarus on the border."])
     assert [e.event_type for e in found if _trigger(e) == "failed"] == ["REJECT"]
+
+
+def test_a_verb_of_seizing_with_a_bare_noun_is_a_light_verb(events):
+    assert events(["The meetings, which will take place in Minsk, will include a talk."]) == ()
+    found = events(["Polish guards took the migrants to Warsaw."])
+    assert [e.event_type for e in found] == ["COERCE"]

@@ -353,6 +353,19 @@ def _placed_under(verb: Token, dicts: CodingDictionaries) -> str | None:
     return None
 
 
+SEIZING_BLOCKS = frozenset({"apprehend"})
+"""PETRARCH2's block of seizing (take, catch, seize: 171), whose verbs are light verbs with
+a bare singular noun: "take place", "take part", "take responsibility", "caught fire"."""
+
+
+def _light_object(verb: Token) -> bool:
+    """An object that is a bare singular common noun: no article, possessor or number."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if len(objects) != 1 or objects[0].tag_ != "NN":
+        return False
+    return not any(c.dep_ in ("det", "poss", "nummod") for c in objects[0].children)
+
+
 FAILING_BLOCKS = frozenset({"fail"})
 """PETRARCH2 codes a bare "fail" 120 (reject): "talks failed". Failing to do something
 ("Iraqis who had failed to cross into the EU") refuses nothing; it is the act not done."""
@@ -410,6 +423,9 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
     if _block(verb, dicts) in FAILING_BLOCKS and _failed_to_do(verb, dicts):
         return cameo, None, f"{lemma} to: an act not done, no refusal", trigger_end
+    if _block(verb, dicts) in SEIZING_BLOCKS and not evidence.startswith("CAMEO pattern"):
+        if _light_object(verb):
+            return cameo, None, f"light verb: {lemma} with a bare noun", trigger_end
     phoned = _talked_by_phone(verb, dicts)
     if phoned is not None:
         return phoned, dicts.plover(phoned), f"sense by argument: {lemma} by phone", trigger_end
