@@ -423,9 +423,9 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
         return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
     if _block(verb, dicts) in FAILING_BLOCKS and _failed_to_do(verb, dicts):
         return cameo, None, f"{lemma} to: an act not done, no refusal", trigger_end
-    if _block(verb, dicts) in SEIZING_BLOCKS and not evidence.startswith("CAMEO pattern"):
-        if _light_object(verb):
-            return cameo, None, f"light verb: {lemma} with a bare noun", trigger_end
+    seizing = _block(verb, dicts) in SEIZING_BLOCKS and not evidence.startswith("CAMEO pattern")
+    if seizing and _light_object(verb):
+        return cameo, None, f"light verb: {lemma} with a bare noun", trigger_end
     phoned = _talked_by_phone(verb, dicts)
     if phoned is not None:
         return phoned, dicts.plover(phoned), f"sense by argument: {lemma} by phone", trigger_end
