@@ -54,3 +54,10 @@ def test_the_republic_of_a_country_names_the_country(events):
     found = events(["Nine people have died from cholera in the Republic of Belarus this month."])
     event = _by_trigger(found, "died")
     assert _located(event) == ["Belarus"]
+
+
+def test_a_place_inside_what_a_talk_or_criticism_is_about_is_its_topic(events):
+    found = events(["Duda condemned the attack in Kuznica."])
+    assert _roles(_by_trigger(found, "condemned"))["Kuznica"] == "mentioned"
+    found = events(["Lukashenko visited Minsk."])  # the object itself
+    assert _located(_by_trigger(found, "visited")) == ["Minsk"]

@@ -31,7 +31,7 @@ from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
-from geo.events.where import home_country, struck_places, where_clause_places
+from geo.events.where import home_country, struck_places, topic_places, where_clause_places
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -252,6 +252,7 @@ def extract_events(
             own = crossing_places(own, predicate.verb, pair, countries)
             own = struck_places(own, reporting.verb, roles.natural_force, doc)
             own = where_clause_places(own, reporting.verb, doc)
+            own = topic_places(own, reporting.verb, event_type, doc)
             if event_type == "OTHER":
                 own = home_country(own, reporting.verb, doc, countries)
             if not (predicate.cameo or "").startswith(AT_A_DISTANCE):

@@ -158,3 +158,29 @@ def where_clause_places(
                 for p, n in zip(places, named, strict=True)
             )
     return places
+
+
+TOPIC_TYPES = frozenset({"CONSULT", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})
+"""Acts done by talking: what they are about is their object, not their place."""
+
+
+def topic_places(
+    places: tuple[EventPlace, ...], verb: Token, event_type: str, doc: Doc
+) -> tuple[EventPlace, ...]:
+    """A place inside what a talk, a demand or a criticism is about ("discuss migration
+    crisis on Belarus-Poland border", "condemned the attack in Kuznica") is its topic,
+    mentioned, not where the talking happened (EVENTS.md); a place that is the object
+    itself ("visited Minsk") stays as the parse has it."""
+    if event_type not in TOPIC_TYPES:
+        return places
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not objects:
+        return places
+    out = []
+    for place in places:
+        token = _mention_token(place, doc) if place.role == "located" else None
+        inside = token is not None and _named_noun(token) not in objects
+        if inside and any(o in token.ancestors for o in objects):
+            place = replace(place, role="mentioned")
+        out.append(place)
+    return tuple(out)
