@@ -95,3 +95,12 @@ def test_a_verb_of_seizing_with_a_bare_noun_is_a_light_verb(events):
     assert events(["The meetings, which will take place in Minsk, will include a talk."]) == ()
     found = events(["Polish guards took the migrants to Warsaw."])
     assert [e.event_type for e in found] == ["COERCE"]
+
+
+def test_an_absolute_clause_is_an_act_at_the_time_of_its_clause(events):
+    found = events(
+        ["Migrants were stranded at the border on Monday, with Belarus refusing to let them in."]
+    )
+    assert [_trigger(e) for e in found if e.event_type == "REJECT"] == ["refusing"]
+    found = events(["Migrants were stranded at the border, and Poland refusing to let them in."])
+    assert [_trigger(e) for e in found if e.event_type == "REJECT"] == ["refusing"]
