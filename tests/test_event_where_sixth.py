@@ -61,3 +61,15 @@ def test_a_place_inside_what_a_talk_or_criticism_is_about_is_its_topic(events):
     assert _roles(_by_trigger(found, "condemned"))["Kuznica"] == "mentioned"
     found = events(["Lukashenko visited Minsk."])  # the object itself
     assert _located(_by_trigger(found, "visited")) == ["Minsk"]
+
+
+def test_a_place_naming_the_acting_body_locates_its_act(events):
+    found = events(["Warsaw police arrested 20 migrants."])
+    assert _located(_by_trigger(found, "arrested")) == ["Warsaw"]
+    found = events(["Warsaw police said on Monday that the migrants must leave."])
+    assert all("Warsaw" not in _located(e) for e in found)  # what a body says: not there
+
+
+def test_a_lede_is_left_to_its_dateline(events):
+    found = events(["Kuznica (AP) — Warsaw police arrested 20 migrants."])
+    assert _located(_by_trigger(found, "arrested")) == ["Kuznica"]

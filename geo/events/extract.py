@@ -31,7 +31,13 @@ from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
-from geo.events.where import home_country, struck_places, topic_places, where_clause_places
+from geo.events.where import (
+    acting_body_place,
+    home_country,
+    struck_places,
+    topic_places,
+    where_clause_places,
+)
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -177,7 +183,8 @@ def extract_events(
     parsed = ParsedDoc(doc)
     places_named = [t for t in analysed.toponyms if t.toponym.label != FACILITY_LABEL]
     agency = find_dateline_agency(text)
-    filed = [s for s in (dateline_span(text, analysed.toponyms), agency) if s is not None]
+    filed_from = dateline_span(text, analysed.toponyms)
+    filed = [s for s in (filed_from, agency) if s is not None]
     actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value, filed)
     spans = [
         span
@@ -253,6 +260,8 @@ def extract_events(
             own = struck_places(own, reporting.verb, roles.natural_force, doc)
             own = where_clause_places(own, reporting.verb, doc)
             own = topic_places(own, reporting.verb, event_type, doc)
+            if not _lede(filed_from, span, text):
+                own = acting_body_place(own, reporting.verb, event_type, doc)
             if event_type == "OTHER":
                 own = home_country(own, reporting.verb, doc, countries)
             if not (predicate.cameo or "").startswith(AT_A_DISTANCE):
@@ -470,6 +479,15 @@ def _on_own_ground(
     t = named.toponym
     located = EventPlace(named.place, t.text, t.start, t.end, "located", named.precision)
     return (*places, located)
+
+
+def _lede(filed_from: Span | None, span: Span, text: str) -> bool:
+    """Whether the sentence is the one its dateline opens ("HAMMOND, Ind. (AP) — The …")."""
+    if filed_from is None:
+        return False
+    if span.start <= filed_from.start < span.end:
+        return True
+    return filed_from.end <= span.start and not text[filed_from.end : span.start].strip()
 
 
 def _accuses_the_dateline(predicate: CodedPredicate, filed: Sequence[Span]) -> bool:

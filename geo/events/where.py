@@ -184,3 +184,29 @@ def topic_places(
             place = replace(place, role="mentioned")
         out.append(place)
     return tuple(out)
+
+
+SAID_TYPES = TOPIC_TYPES | {"THREATEN", "AGREE"}
+"""Acts done by saying: a speaker's place is not where its statement happened (EVENTS.md)."""
+
+
+def acting_body_place(
+    places: tuple[EventPlace, ...], verb: Token, event_type: str, doc: Doc
+) -> tuple[EventPlace, ...]:
+    """A place naming the body that acts ("Toronto police arrested …", "The Indiana General
+    Assembly passed a law") locates an act it does, where the sentence names no place of
+    its own: EVENTS.md's "Toronto police arrested … happened in Toronto". Not for what a
+    body says, nor for a place that is the subject itself ("Warsaw announced"); the caller
+    leaves a lede to its dateline ("HAMMOND, Ind. (AP) — The Indiana Department …")."""
+    if event_type in SAID_TYPES or any(p.role == "located" for p in places):
+        return places
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects:
+        return places
+    out = []
+    for place in places:
+        token = _mention_token(place, doc)
+        if token is not None and token not in subjects and _named_noun(token) in subjects:
+            place = replace(place, role="located")
+        out.append(place)
+    return tuple(out)
