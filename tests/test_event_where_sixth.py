@@ -73,3 +73,11 @@ def test_a_place_naming_the_acting_body_locates_its_act(events):
 def test_a_lede_is_left_to_its_dateline(events):
     found = events(["Kuznica (AP) — Warsaw police arrested 20 migrants."])
     assert _located(_by_trigger(found, "arrested")) == ["Kuznica"]
+
+
+def test_the_speakers_phrase_and_the_act_asked_for_are_no_place_of_the_request(events):
+    found = events(
+        ["Duda, a minister in the government in Warsaw, urged Lukashenko to send aid to Minsk."]
+    )
+    roles = _roles(_by_trigger(found, "urged"))
+    assert roles == {"Warsaw": "mentioned", "Minsk": "mentioned"}

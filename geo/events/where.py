@@ -164,24 +164,33 @@ TOPIC_TYPES = frozenset({"CONSULT", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})
 """Acts done by talking: what they are about is their object, not their place."""
 
 
+CONTENT_DEPS = frozenset({"dobj", "xcomp", "ccomp"})
+"""What a talk, demand or criticism is about: its object, or the act asked for ("called on
+the EU to provide support to Poland")."""
+
+
 def topic_places(
     places: tuple[EventPlace, ...], verb: Token, event_type: str, doc: Doc
 ) -> tuple[EventPlace, ...]:
-    """A place inside what a talk, a demand or a criticism is about ("discuss migration
-    crisis on Belarus-Poland border", "condemned the attack in Kuznica") is its topic,
-    mentioned, not where the talking happened (EVENTS.md); a place that is the object
-    itself ("visited Minsk") stays as the parse has it."""
+    """A place inside what a talk, a demand or a criticism is about ("discuss the situation
+    in Ukraine", "condemned the attack in Kuznica", "called on the EU to provide support to
+    Poland") is its topic, and one inside the phrase naming the speaker ("Horst Seehofer,
+    Minister of the Interior in the caretaker government in Germany, called on …") says
+    who speaks: both are mentioned, not where the talking happened (EVENTS.md). A place
+    that is the object itself ("visited Minsk") stays as the parse has it."""
     if event_type not in TOPIC_TYPES:
         return places
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
-    if not objects:
+    contents = [c for c in verb.children if c.dep_ in CONTENT_DEPS]
+    speakers = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not contents and not speakers:
         return places
     out = []
     for place in places:
         token = _mention_token(place, doc) if place.role == "located" else None
-        inside = token is not None and _named_noun(token) not in objects
-        if inside and any(o in token.ancestors for o in objects):
-            place = replace(place, role="mentioned")
+        if token is not None and _named_noun(token) not in contents:
+            heads = set(token.ancestors)
+            if any(c in heads for c in contents) or any(s in heads for s in speakers):
+                place = replace(place, role="mentioned")
         out.append(place)
     return tuple(out)
 
