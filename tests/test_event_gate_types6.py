@@ -104,3 +104,11 @@ def test_an_absolute_clause_is_an_act_at_the_time_of_its_clause(events):
     assert [_trigger(e) for e in found if e.event_type == "REJECT"] == ["refusing"]
     found = events(["Migrants were stranded at the border, and Poland refusing to let them in."])
     assert [_trigger(e) for e in found if e.event_type == "REJECT"] == ["refusing"]
+
+
+def test_a_partner_named_in_the_purpose_of_a_journey_makes_it_a_consultation(events):
+    found = events(
+        ["Duda travelled to Minsk to discuss the crisis with his Belarusian counterpart."]
+    )
+    assert [e.event_type for e in found if _trigger(e) == "travelled"] == ["CONSULT"]
+    assert not [e for e in events(["Duda travelled to Minsk."]) if e.event_type == "CONSULT"]

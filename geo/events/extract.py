@@ -361,7 +361,12 @@ def _partner_named(predicate: CodedPredicate) -> bool:
     """A "with" phrase naming people: "held talks with his Turkish counterpart", "met with
     Polish officials"; the other side is there even where no actor stands for it."""
     verb = predicate.verb
-    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]  # "talks with X"
+    # "was travelling to Moscow to discuss the crisis with his Russian counterpart"
+    verbs = [verb, *(c for c in verb.children if c.dep_ in ("advcl", "xcomp") and _infinitive(c))]
+    holders = [
+        *verbs,
+        *(c for v in verbs for c in v.children if c.dep_ == "dobj"),
+    ]  # "talks with X"
     for prep in (c for h in holders for c in h.children):
         if prep.dep_ != "prep" or prep.lower_ != "with":
             continue
@@ -373,6 +378,10 @@ def _partner_named(predicate: CodedPredicate) -> bool:
             if any(c.dep_ == "poss" for c in noun.children) or noun.tag_ == "NNS":
                 return noun.lemma_.lower() not in LOCATION_HEADS
     return False
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _several(predicate: CodedPredicate | None) -> bool:
