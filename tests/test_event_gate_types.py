@@ -78,7 +78,7 @@ def test_a_law_passed_is_a_happening_not_a_concession(events):
 def test_a_bare_conjunct_has_the_tense_of_the_verb_it_is_coordinated_with(events):
     found = events(["A 35-year old woman was convicted of abuse and sentenced to six years."])
     assert _types(found) == {"convicted": "OTHER", "sentenced": "COERCE"}
-    firing = events(["Belarusian personnel were firing shots and providing lasers."])
+    firing = events(["Belarusian personnel were firing shots and providing migrants with lasers."])
     assert set(_types(firing)) == {"firing", "providing"}
 
 

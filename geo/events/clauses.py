@@ -35,6 +35,7 @@ from geo.events.predicates import (
     _code,
     _is_finite_event,
     _wordset,
+    absolute_anchor,
     counted_over_a_period,
     is_hypothetical,
     over_a_period,
@@ -144,7 +145,12 @@ def coded_predicates(sentence: SpacySpan, dicts: CodingDictionaries) -> Iterator
     verbs = [
         t
         for t in sentence
-        if t.pos_ == "VERB" and (t.dep_ in REALISED_DEPS or participle_anchor(t) is not None)
+        if t.pos_ == "VERB"
+        and (
+            t.dep_ in REALISED_DEPS
+            or participle_anchor(t) is not None
+            or absolute_anchor(t) is not None
+        )
     ]
     for verb in verbs:
         coded[verb.i] = argument_sense(verb, _code(verb, sentence, dicts), dicts)

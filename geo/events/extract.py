@@ -31,6 +31,13 @@ from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
+from geo.events.where import (
+    acting_body_place,
+    home_country,
+    struck_places,
+    topic_places,
+    where_clause_places,
+)
 from geo.ingest import find_dateline_agency
 from geo.model import (
     FACILITY_LABEL,
@@ -51,6 +58,10 @@ if TYPE_CHECKING:
 
 UNDATING_PREPOSITIONS = frozenset({"since", "until", "till", "before", "after", "from", "by"})
 """A date after these bounds a period ("since 2009"); it does not date the event."""
+
+AT_A_DISTANCE = "041"
+"""CAMEO's talks by phone or in a call: the parties are apart, the dateline is no place of
+the talk ("MINSK — … Lukashenko and Putin spoke by phone")."""
 
 
 def _trim_boilerplate(sentence: Sentence, boilerplate: Sequence[Span], text: str) -> Span | None:
@@ -94,12 +105,19 @@ def _event_dates(dates: Sequence[DateMention], doc: Doc) -> list[DateMention]:
         if span is None:
             continue
         head = span.root.head
-        if head.lower_ in UNDATING_PREPOSITIONS:
+        if head.lower_ in UNDATING_PREPOSITIONS and _bounds(head, span):
             continue
         if head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
             continue
         kept.append(mention)
     return kept
+
+
+def _bounds(preposition: Token, date: SpacySpan) -> bool:
+    """Whether the preposition opens the date ("since 2009", "by late Monday"), not another
+    noun the parse hung the date on ("spoke by phone Friday": the phone, then the day)."""
+    between = preposition.doc[preposition.i + 1 : date.start]
+    return all(t.pos_ in ("DET", "ADJ", "ADV") for t in between)
 
 
 QUOTE_MARKS = '"“”'
@@ -165,7 +183,8 @@ def extract_events(
     parsed = ParsedDoc(doc)
     places_named = [t for t in analysed.toponyms if t.toponym.label != FACILITY_LABEL]
     agency = find_dateline_agency(text)
-    filed = [s for s in (dateline_span(text, analysed.toponyms), agency) if s is not None]
+    filed_from = dateline_span(text, analysed.toponyms)
+    filed = [s for s in (filed_from, agency) if s is not None]
     actors = ArticleActors(analysed.actors, places_named, dicts, article.published.value, filed)
     spans = [
         span
@@ -238,7 +257,15 @@ def extract_events(
                 origin,
             )
             own = crossing_places(own, predicate.verb, pair, countries)
-            own = _with_dateline(own, dateline, (*sources, *roles.targets))
+            own = struck_places(own, reporting.verb, roles.natural_force, doc)
+            own = where_clause_places(own, reporting.verb, doc)
+            own = topic_places(own, reporting.verb, event_type, doc)
+            if not _lede(filed_from, span, text):
+                own = acting_body_place(own, reporting.verb, event_type, doc)
+            if event_type == "OTHER":
+                own = home_country(own, reporting.verb, doc, countries)
+            if not (predicate.cameo or "").startswith(AT_A_DISTANCE):
+                own = _with_dateline(own, dateline, (*sources, *roles.targets))
             date, precision = event_date(_event_dates(dates, doc), article.published.value)
             if precision == "publication" and carried is not None:
                 date, precision = carried  # "he added", a quotation going on: the same day
@@ -300,7 +327,16 @@ without a partner, nor a visit (042) without someone visited; mediation (045) na
 parties "between" them."""
 
 
+GENERIC_COOPERATION = "060"
+"""CAMEO's bare "engage in material cooperation" (establish, manage, serve, provide): with
+no one to cooperate with and no pattern saying what, no cooperation ("Minsk managed.",
+"is serving a sentence", "migrants have established a camp"); 061-064 name their kind."""
+
+
 def _needs_partner(plover: str, predicate: CodedPredicate | None) -> bool:
+    if plover == "COOPERATE" and predicate is not None:
+        generic = predicate.cameo == GENERIC_COOPERATION
+        return generic and not predicate.evidence.startswith("CAMEO pattern")
     if plover not in DYADIC_TYPES:
         return False
     if predicate is None:
@@ -325,7 +361,12 @@ def _partner_named(predicate: CodedPredicate) -> bool:
     """A "with" phrase naming people: "held talks with his Turkish counterpart", "met with
     Polish officials"; the other side is there even where no actor stands for it."""
     verb = predicate.verb
-    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]  # "talks with X"
+    # "was travelling to Moscow to discuss the crisis with his Russian counterpart"
+    verbs = [verb, *(c for c in verb.children if c.dep_ in ("advcl", "xcomp") and _infinitive(c))]
+    holders = [
+        *verbs,
+        *(c for v in verbs for c in v.children if c.dep_ == "dobj"),
+    ]  # "talks with X"
     for prep in (c for h in holders for c in h.children):
         if prep.dep_ != "prep" or prep.lower_ != "with":
             continue
@@ -337,6 +378,10 @@ def _partner_named(predicate: CodedPredicate) -> bool:
             if any(c.dep_ == "poss" for c in noun.children) or noun.tag_ == "NNS":
                 return noun.lemma_.lower() not in LOCATION_HEADS
     return False
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _several(predicate: CodedPredicate | None) -> bool:
@@ -443,6 +488,15 @@ def _on_own_ground(
     t = named.toponym
     located = EventPlace(named.place, t.text, t.start, t.end, "located", named.precision)
     return (*places, located)
+
+
+def _lede(filed_from: Span | None, span: Span, text: str) -> bool:
+    """Whether the sentence is the one its dateline opens ("HAMMOND, Ind. (AP) — The …")."""
+    if filed_from is None:
+        return False
+    if span.start <= filed_from.start < span.end:
+        return True
+    return filed_from.end <= span.start and not text[filed_from.end : span.start].strip()
 
 
 def _accuses_the_dateline(predicate: CodedPredicate, filed: Sequence[Span]) -> bool:

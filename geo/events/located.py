@@ -67,6 +67,10 @@ LOCATION_HEADS = _wordset(
 )
 """Nouns a place name can modify while still locating the event ("on the Poland border")."""
 
+POLITY_HEADS = _wordset("republic kingdom emirate principality sultanate commonwealth")
+"""Nouns that open a country's long name ("the Republic of Congo", "the Kingdom of Saudi
+Arabia"): the place after their "of" is named whole, as if alone."""
+
 MOTION_VERBS = _wordset(
     "enter cross leave reach visit flee invade travel tour storm occupy return approach "
     "patrol bomb shell attack strike hit raid fly evacuate quit land"
@@ -141,14 +145,27 @@ class ParsedDoc:
 
 def _of_a_location(words: Sequence[Word], word: Word) -> bool:
     """A place named by "of" after a noun of location: "the vicinity of X", "the outskirts
-    of X", "the north of X" locate as the noun does."""
+    of X", "the north of X" locate as the noun does; so does "the Republic of X"."""
     if word.dep != "pobj" or word.head < 0:
         return False
     preposition = words[word.head]
     if preposition.lemma != "of" or preposition.head < 0:
         return False
     noun = words[preposition.head]
-    return noun.lemma in LOCATION_HEADS or noun.text.lower() in LOCATION_HEADS
+    heads = (noun.lemma, noun.text.lower())
+    return any(h in LOCATION_HEADS or h in POLITY_HEADS for h in heads)
+
+
+PARTY_PREPOSITIONS = frozenset({"between"})
+"""On a noun that is no place, "between" names the parties of the noun's relation or act
+("cooperation between Minsk and the EU"), not where; "the border between X and Y" locates."""
+
+
+def _on_a_noun_of_no_place(words: Sequence[Word], preposition: Word) -> bool:
+    if preposition.head < 0:
+        return False
+    noun = words[preposition.head]
+    return noun.pos in NOMINAL and noun.lemma not in LOCATION_HEADS
 
 
 def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -> PlaceRole | None:
@@ -174,6 +191,8 @@ def _role_from_parse(words: Sequence[Word], index: int, place_words: set[int]) -
         preposition = words[word.head]
         if preposition.lemma in ORIGIN_PREPOSITIONS:
             return "mentioned"  # "entering the country from Belarus": where they came from
+        if preposition.lemma in PARTY_PREPOSITIONS and _on_a_noun_of_no_place(words, preposition):
+            return "mentioned"  # "cooperation between Minsk and the EU": its parties
         if preposition.lemma in DIRECTIONAL_PREPOSITIONS:
             attached_to_noun = preposition.head >= 0 and words[preposition.head].pos in NOMINAL
             return "mentioned" if attached_to_noun else "located"

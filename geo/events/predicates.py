@@ -541,6 +541,25 @@ def _bare_conjunct(verb: Token) -> bool:
     return not own and verb.tag_ in ("VBN", "VBG") and verb.tag_ == verb.head.tag_
 
 
+ABSOLUTE_PREPOSITIONS = frozenset({"with", "without"})
+
+
+def absolute_anchor(verb: Token) -> Token | None:
+    """For a participle with its own subject and no auxiliary, an absolute clause ("with
+    Belarus refusing to let them return", "…, and Poland refusing to let them in"), the verb
+    of the clause it hangs on, which situates it in time."""
+    if verb.tag_ != "VBG" or not _children(verb, {"nsubj"}):
+        return None
+    if _children(verb, {"aux", "auxpass", "mark"}):
+        return None
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ in ABSOLUTE_PREPOSITIONS:
+        head = head.head
+    elif verb.dep_ != "conj":
+        return None
+    return head if head.pos_ in ("VERB", "AUX") and head.dep_ in REALISED_DEPS else None
+
+
 def tense_clause(verb: Token) -> Token:
     """The clause whose tense and mood decide whether the verb's act happened: a bare
     conjunct's is that of the verb it is coordinated with, a participle's its anchor's."""
@@ -548,4 +567,4 @@ def tense_clause(verb: Token) -> Token:
         if not _bare_conjunct(verb):
             break
         verb = verb.head
-    return participle_anchor(verb) or verb
+    return participle_anchor(verb) or absolute_anchor(verb) or verb

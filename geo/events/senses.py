@@ -160,6 +160,33 @@ def _by_natural_force(verb: Token) -> bool:
     return bool(doers) and all(d.lemma_.lower() in NATURAL_FORCES for d in doers)
 
 
+VERBAL_CODES = ("01", "02", "03", "04", "05", "10", "11", "12", "13")
+"""CAMEO's codes of saying, asking, offering, meeting and threatening: "warned of flooding",
+"discussed the epidemic" talk about the force, they do nothing to it."""
+
+
+ATTITUDE_LEMMAS = frozenset(
+    {"fear", "dread", "predict", "forecast", "anticipate", "expect", "foresee", "face", "risk"}
+)
+"""Verbs of looking ahead at a force ("feared a flood", "face drought"): nothing done to it."""
+
+
+def _acted_on_a_natural_force(verb: Token, dicts: CodingDictionaries) -> bool:
+    """ "Firefighters put out a blaze", "once the fire was extinguished", "contained the
+    outbreak": what is done to a fire, a flood or an epidemic is part of that happening
+    (EVENTS.md's OTHER), whether or not CAMEO codes its verb, unless the verb only speaks
+    of it."""
+    if verb.lemma_.lower() in ATTITUDE_LEMMAS:
+        return False
+    if any(c.dep_ in ("xcomp", "ccomp") for c in verb.children):
+        return False  # "the virus was reported to have been found": what was said of it
+    patients = _patients(verb)
+    if not patients or not all(p.lemma_.lower() in NATURAL_FORCES for p in patients):
+        return False
+    entry = dicts.verb(verb.lemma_.lower())
+    return entry is None or not (entry.cameo or "").startswith(VERBAL_CODES)
+
+
 LEGISLATING_LEMMAS = frozenset({"pass", "enact"})
 LEGISLATION_NOUNS = frozenset(
     {"law", "bill", "act", "legislation", "amendment", "budget", "statute", "ordinance"}
@@ -326,6 +353,63 @@ def _placed_under(verb: Token, dicts: CodingDictionaries) -> str | None:
     return None
 
 
+SEIZING_BLOCKS = frozenset({"apprehend"})
+"""PETRARCH2's block of seizing (take, catch, seize: 171), whose verbs are light verbs with
+a bare singular noun: "take place", "take part", "take responsibility", "caught fire"."""
+
+
+def _light_object(verb: Token) -> bool:
+    """An object that is a bare singular common noun: no article, possessor or number."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if len(objects) != 1 or objects[0].tag_ != "NN":
+        return False
+    return not any(c.dep_ in ("det", "poss", "nummod") for c in objects[0].children)
+
+
+FAILING_BLOCKS = frozenset({"fail"})
+"""PETRARCH2 codes a bare "fail" 120 (reject): "talks failed". Failing to do something
+("Iraqis who had failed to cross into the EU") refuses nothing; it is the act not done."""
+
+COOPERATIVE_CODES = ("03", "04", "05", "06", "07", "08")
+"""CAMEO's codes of agreeing, meeting, cooperating, aiding and yielding: failing to agree,
+to comply or to cooperate with someone is the refusal (120) CAMEO means."""
+
+
+def _failed_to_do(verb: Token, dicts: CodingDictionaries) -> bool:
+    for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
+        entry = dicts.verb(xcomp.lemma_.lower())
+        return entry is None or not (entry.cameo or "").startswith(COOPERATIVE_CODES)
+    return False
+
+
+TALKING_BLOCKS = frozenset({"confer"})
+"""PETRARCH2's block of talking (speak, talk, converse, discuss), whose "(by telephone)",
+"(in call)" patterns are 041."""
+MEANS_PREPOSITIONS = frozenset({"by", "over", "via", "on", "in", "during"})
+
+
+def _talked_by_phone(verb: Token, dicts: CodingDictionaries) -> str | None:
+    """Talking "by phone", "on the phone", "in a call": the consultation (041) the means'
+    own verb codes (phone, telephone, call: the CALL block), as the talking block's own
+    "(by telephone)" pattern does for its one spelling."""
+    if _block(verb, dicts) not in TALKING_BLOCKS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ not in ("prep", "agent") or prep.lower_ not in MEANS_PREPOSITIONS:
+            continue
+        objects = [o for o in prep.children if o.dep_ == "pobj"]
+        # "by phone Friday" is parsed with "phone" a compound of the day
+        nouns = objects + [c for o in objects for c in o.children if c.dep_ == "compound"]
+        for noun in nouns:
+            entry = dicts.verb(noun.lemma_.lower())
+            if entry is not None and (entry.cameo or "").startswith(PHONE_CONSULTATION):
+                return entry.cameo
+    return None
+
+
+PHONE_CONSULTATION = "041"
+
+
 def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Coded:
     """The verb's coding with the sense its arguments give, or `coded` unchanged."""
     cameo, plover, evidence, trigger_end = coded
@@ -337,8 +421,18 @@ def argument_sense(verb: Token, coded: Coded, dicts: CodingDictionaries) -> Code
     placed = _placed_under(verb, dicts) if plover is None else None
     if placed is not None:
         return placed, dicts.plover(placed), f"sense by argument: {lemma} under", trigger_end
+    if _block(verb, dicts) in FAILING_BLOCKS and _failed_to_do(verb, dicts):
+        return cameo, None, f"{lemma} to: an act not done, no refusal", trigger_end
+    seizing = _block(verb, dicts) in SEIZING_BLOCKS and not evidence.startswith("CAMEO pattern")
+    if seizing and _light_object(verb):
+        return cameo, None, f"light verb: {lemma} with a bare noun", trigger_end
+    phoned = _talked_by_phone(verb, dicts)
+    if phoned is not None:
+        return phoned, dicts.plover(phoned), f"sense by argument: {lemma} by phone", trigger_end
     if _by_natural_force(verb):
         return cameo, "OTHER", f"happening: {lemma} by a natural force", trigger_end
+    if _acted_on_a_natural_force(verb, dicts):
+        return cameo, "OTHER", f"happening: {lemma} a natural force", trigger_end
     if lemma in LEGISLATING_LEMMAS and _legislates(verb):
         return cameo, "OTHER", f"sense by argument: {lemma} a law", trigger_end
     if (cameo or "").startswith("02") and _asks_a_question(verb):
