@@ -18,6 +18,12 @@ RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on"})
 continue aid to Mozambique", "agreed to provide aid for Romania"."""
 ASKING_TYPES = frozenset({"REQUEST"})
 """Acts whose target is the one asked to act: "demanded that the US cancel the sale"."""
+WARNING_TYPES = frozenset({"THREATEN"})
+"""Acts whose target is the one the warning says will suffer: "warned that migrants who
+cross will be pushed back"."""
+BORDER_NOUNS = frozenset({"border", "frontier", "borderline"})
+"""A border's "with" phrase names its other side, no recipient: "breach its border with
+Belarus"."""
 MAX_COMPLEMENTS = 2
 
 
@@ -27,6 +33,11 @@ def complement_targets(verb: Token, plover: str) -> list[Token]:
     "called for the Commission to support Poland"), or the
     objects and recipients of the acts it completes ("offered to hand over to Britain")."""
     found: list[Token] = []
+    if plover in WARNING_TYPES:
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if found:
+            return found
     if plover in ASKING_TYPES:
         for clause in (c for c in verb.children if c.dep_ in ("ccomp", "advcl")):
             if clause.dep_ == "advcl" and not any(
@@ -43,16 +54,22 @@ def complement_targets(verb: Token, plover: str) -> list[Token]:
         objects = [c for c in act.children if c.dep_ in ("dobj", "dative")]
         found += objects
         holders = [act, *objects]
+        border = any(o.lemma_.lower() in BORDER_NOUNS for o in objects)
         for prep in (c for h in holders for c in h.children if c.dep_ == "prep"):
+            if border and prep.lower_ == "with":
+                continue  # "tried to breach its border with Belarus": a side, not a target
             if prep.lower_ in RECIPIENT_PREPOSITIONS:
                 found += [c for c in prep.children if c.dep_ == "pobj"]
         queue += [c for c in act.children if c.dep_ == "xcomp"]
     return found
 
 
-OWNED_ACT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "AGREE"})
-"""Acts aimed at someone through what they did or said: condemning their manipulation,
-rejecting their proposal, praising their decision, accepting their offer."""
+OWNED_ACT_TYPES = frozenset(
+    {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "AGREE", "THREATEN", "REQUEST", "SANCTION"}
+)
+"""Acts aimed at someone through what they did, said or own: condemning their manipulation,
+rejecting their proposal, praising their decision, accepting their offer, threatening
+their targets, demanding their withdrawal, sanctioning their banks."""
 
 
 def owner_heads(obj: Token, plover: str) -> tuple[list[Token], list[Actor]]:

@@ -22,13 +22,21 @@ from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
+from geo.events.phrases import (
+    given_to,
+    is_first_person,
+    object_party_heads,
+    recipient_heads,
+    sought_heads,
+    standoff_heads,
+)
 from geo.events.predicates import (
     PASSIVE_SUBJECT_DEPS,
     SUBJECT_DEPS,
     CodedPredicate,
 )
 from geo.events.senses import NATURAL_FORCES, counted
-from geo.events.statements import FIRST_PERSON, is_statement_verb
+from geo.events.statements import is_statement_verb
 from geo.events.subjects import opens_paragraph, subject_of
 from geo.events.titles import DETERMINERS, title_holder
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
@@ -257,7 +265,7 @@ class ArticleActors:
             if verb.pos_ != "VERB" or not is_statement_verb(verb, self.dicts):
                 continue
             for subject in verb.children:
-                if subject.dep_ in SUBJECT_DEPS and subject.lower_ not in FIRST_PERSON:
+                if subject.dep_ in SUBJECT_DEPS and not is_first_person(subject):
                     return self.name(subject)
         return None
 
@@ -288,7 +296,7 @@ class ArticleActors:
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
         head = counted(head)
-        if head.lower_ in FIRST_PERSON:
+        if is_first_person(head):
             return self._speaker(head)
         if head.lower_ == "it":
             reporter = self._reporter(head)
@@ -503,6 +511,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
 
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
+        if not targets:  # "stressed that his country will not kneel in its crisis with X"
+            add(targets, standoff_heads(verb))
         return Participants(
             tuple(sources),
             tuple(targets),
@@ -510,12 +520,20 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             government_heads=tuple(governments),
         )
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
+    objects = given_to(objects)  # "sent aid to Belarus": the dative "to" names Belarus
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
     add_aimed(objects)
     for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
         for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
+    people = {o.i for o in objects if is_people_noun(o) or o.ent_type_ in NAMED_ENTITY_TYPES}
+    add(targets, object_party_heads(objects, predicate.plover, people))
+    recipients = recipient_heads(objects)
+    if verb.lemma_.lower() in MOTION_LEMMAS or predicate.plover == "MOBILIZE":
+        recipients = [r for r in recipients if r.ent_type_ not in ("GPE", "LOC", "FAC")]
+    add(targets, recipients)
+    add(targets, sought_heads(verb))
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
         motion = verb.lemma_.lower() in MOTION_LEMMAS
@@ -525,6 +543,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         add(targets, pobjs)
     if not targets:
         add(targets, complement_targets(verb, predicate.plover))
+    if not targets:  # "will not kneel in its crisis with the EU"
+        add(targets, standoff_heads(verb))
     return Participants(
         tuple(sources),
         tuple(targets),
