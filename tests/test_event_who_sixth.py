@@ -1,0 +1,99 @@
+"""Who of events (issue 16, sixth pass): each mechanism with a sentence of its own, parsed
+by the real model; mentions placed by hand as in test_events.py."""
+
+import pytest
+import test_events
+from test_events import _trigger
+
+from geo.model import Place
+
+
+def _names(actors):
+    return [a.name for a in actors]
+
+
+def _by_trigger(found, trigger):
+    return next(e for e in found if _trigger(e) == trigger)
+
+
+@pytest.fixture
+def with_us(monkeypatch):
+    us = Place("United States", "country", "US", 39.0, -98.0, "geonames", geonameid=6252001)
+    monkeypatch.setitem(test_events.PLACES, "US", us)
+
+
+def test_us_in_capitals_is_the_united_states_not_the_pronoun(events, with_us):
+    (event,) = events(["The EU and US announced fresh sanctions on Belarus."])
+    assert "United States" in _names(event.source_actors)
+
+
+BORDER_ARTICLE = [
+    "Migrants from Belarus waited at the Belarus-Poland border.",
+    "Poland massed thousands of soldiers at the border.",
+    "Hundreds of migrants tried to breach its border with Belarus on Friday.",
+    "Migrants gathered at the border.",
+]
+
+
+def test_a_states_act_of_force_at_its_border_is_aimed_at_the_other_side(events):
+    found = events(BORDER_ARTICLE)
+    assert _names(_by_trigger(found, "massed").target_actors) == ["Belarus"]
+
+
+def test_people_crossing_a_border_aim_at_the_side_they_enter_not_the_border_s_other(events):
+    found = events(BORDER_ARTICLE)
+    assert _names(_by_trigger(found, "tried").target_actors) == ["Poland"]
+    assert _by_trigger(found, "gathered").target_actors == ()  # waiting aims at no one
+
+
+@pytest.mark.parametrize(
+    ("sentences", "trigger", "expected"),
+    [
+        (["Belarus suspended a migration agreement with Poland."], "suspended", ["Poland"]),
+        (["Russia mediated talks between Belarus and Poland."], "mediated", ["Belarus", "Poland"]),
+        (["Poland refused help from Frontex."], "refused", ["Frontex"]),
+        (
+            ["Lukashenko stressed that his country will not kneel in its crisis with Poland."],
+            "stressed",
+            ["Poland"],
+        ),
+        (["Duda warned that migrants who cross will be pushed back."], "warned", ["migrants"]),
+        (["Duda called for sanctions against Belarus."], "called", ["Belarus"]),
+    ],
+)
+def test_targets_named_by_the_phrases_around_the_act(events, sentences, trigger, expected):
+    event = _by_trigger(events(sentences), trigger)
+    assert _names(event.target_actors) == expected
+
+
+def test_an_objects_to_phrase_names_its_recipient(events):
+    event = _by_trigger(events(["Duda extended an invitation to Lukashenko."]), "extended")
+    assert _names(event.target_actors) == ["Alexander Lukashenko"]
+
+
+def test_a_dative_to_names_the_one_given_to(events):
+    event = _by_trigger(events(["Putin offered economic aid to Belarus."]), "offered")
+    assert _names(event.target_actors) == ["Belarus"]
+
+
+def test_a_denial_answers_the_accusation_told_before_it(events):
+    found = events(
+        ["Poland accused Belarus of staging provocations.", "Belarus has denied the claim."]
+    )
+    assert _names(_by_trigger(found, "denied").target_actors) == ["Poland"]
+
+
+def test_a_denial_answering_no_accusation_keeps_no_target(events):
+    found = events(["Poland praised Belarus on Monday.", "Belarus has denied the claim."])
+    assert _by_trigger(found, "denied").target_actors == ()
+
+
+def test_a_protest_is_aimed_at_the_state_it_happens_in_a_force_at_home_at_none(events):
+    found = events(
+        [
+            "Thousands of protesters rioted in Belarus on Sunday.",
+            "Polish soldiers fired shots in Poland.",
+        ]
+    )
+    assert _names(_by_trigger(found, "rioted").target_actors) == ["Belarus"]
+    assert _by_trigger(found, "fired").target_actors == ()
