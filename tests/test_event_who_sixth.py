@@ -97,3 +97,30 @@ def test_a_protest_is_aimed_at_the_state_it_happens_in_a_force_at_home_at_none(e
     )
     assert _names(_by_trigger(found, "rioted").target_actors) == ["Belarus"]
     assert _by_trigger(found, "fired").target_actors == ()
+
+
+def test_a_court_act_in_the_passive_is_the_judge_the_article_names(events):
+    found = events(
+        [
+            "Circuit Judge Lukashenko heard the case.",
+            "Duda was convicted of fraud and sentenced to six years.",
+        ]
+    )
+    assert _names(_by_trigger(found, "convicted").source_actors) == ["Alexander Lukashenko"]
+    assert _names(_by_trigger(found, "sentenced").source_actors) == ["Alexander Lukashenko"]
+
+
+def test_a_court_act_with_no_judge_named_keeps_no_source(events):
+    (event,) = events(["Duda was convicted of fraud."])
+    assert event.source_actors == ()
+
+
+def test_an_arrest_or_charge_in_the_passive_is_the_article_s_police(events):
+    found = events(
+        [
+            "The police came to the house.",
+            "Duda was placed under arrest; he was charged with assault.",
+        ]
+    )
+    assert _names(_by_trigger(found, "placed").source_actors) == ["police"]
+    assert _names(_by_trigger(found, "charged").source_actors) == ["police"]

@@ -29,6 +29,7 @@ from geo.events.located import (
     place_roles,
 )
 from geo.events.nouns import governor, noun_predicates
+from geo.events.officers import officers
 from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
@@ -221,7 +222,9 @@ def extract_events(
             event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
-            sources = roles.sources
+            sources = officers(
+                predicate.verb, predicate.passive, roles.sources, actors.mentions, actors.name
+            )
             targets = roles.targets
             if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
                 targets = tuple(t for t in targets if not _is_force(t))
