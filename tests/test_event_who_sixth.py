@@ -124,3 +124,17 @@ def test_an_arrest_or_charge_in_the_passive_is_the_article_s_police(events):
     )
     assert _names(_by_trigger(found, "placed").source_actors) == ["police"]
     assert _names(_by_trigger(found, "charged").source_actors) == ["police"]
+
+
+def test_a_bare_count_stands_for_the_group_counted_before_it(events):
+    found = events(
+        ["Poland stopped hundreds of migrants at the border as thousands more gathered there."]
+    )
+    assert _names(_by_trigger(found, "gathered").source_actors) == ["migrants"]
+
+
+def test_bare_people_identify_no_actor_and_keep_the_type(events):
+    (disaster,) = events(["A cholera epidemic in Belarus has killed over 1,200 people."])
+    assert disaster.event_type == "OTHER" and disaster.actors == ()
+    (killing,) = events(["20 people were killed in Kuznica."])
+    assert killing.event_type == "ASSAULT" and killing.target_actors == ()

@@ -31,6 +31,7 @@ from geo.events.located import (
 from geo.events.nouns import governor, noun_predicates
 from geo.events.officers import officers
 from geo.events.participants import ArticleActors, Participants, participants
+from geo.events.phrases import anonymous
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
@@ -225,7 +226,8 @@ def extract_events(
             sources = officers(
                 predicate.verb, predicate.passive, roles.sources, actors.mentions, actors.name
             )
-            targets = roles.targets
+            sources = tuple(a for a in sources if not anonymous(a))  # once the type is settled
+            targets = tuple(a for a in roles.targets if not anonymous(a))
             if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
                 targets = tuple(t for t in targets if not _is_force(t))
             targets = border_targets(

@@ -23,6 +23,7 @@ from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.phrases import (
+    elided_count,
     given_to,
     is_first_person,
     object_party_heads,
@@ -295,7 +296,7 @@ class ArticleActors:
 
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
-        head = counted(head)
+        head = elided_count(counted(head))
         if is_first_person(head):
             return self._speaker(head)
         if head.lower_ == "it":

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo.events.senses import counted
 from geo.events.statements import FIRST_PERSON
+from geo.model import Actor
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -18,6 +20,33 @@ def is_first_person(token: Token) -> bool:
     if token.lower_ not in FIRST_PERSON:
         return False
     return not (len(token.text) > 1 and token.text.isupper())
+
+
+ANONYMOUS_NAMES = frozenset({"people", "person", "persons"})
+"""Names that identify no one: "has killed over 1,200 people" has victims, not an actor
+(EVENTS.md: an identifiable actor)."""
+
+
+def anonymous(actor: Actor) -> bool:
+    return actor.name.lower() in ANONYMOUS_NAMES
+
+
+COUNT_WORDS = frozenset({"thousand", "hundred", "dozen", "million"})
+"""Counts that stand alone for a group named before ("thousands more"); not "group"."""
+
+
+def elided_count(head: Token) -> Token:
+    """What a bare count stands for: "thousands more" after "hundreds of migrants" in its
+    sentence counts migrants ("… as thousands more gathered at the border")."""
+    if head.lemma_.lower() not in COUNT_WORDS or counted(head) is not head:
+        return head
+    for token in reversed(head.sent[: head.i - head.sent.start]):
+        group = counted(token)
+        if group is not token:
+            return group
+        if token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS"):
+            return token.head  # "500 migrants … thousands more"
+    return head
 
 
 PARTNER_PREPOSITIONS = frozenset({"with", "between"})
