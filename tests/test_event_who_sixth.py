@@ -138,3 +138,18 @@ def test_bare_people_identify_no_actor_and_keep_the_type(events):
     assert disaster.event_type == "OTHER" and disaster.actors == ()
     (killing,) = events(["20 people were killed in Kuznica."])
     assert killing.event_type == "ASSAULT" and killing.target_actors == ()
+
+
+def test_a_generic_owner_of_what_was_damaged_is_the_target(events):
+    (event,) = events(["Duda damaged the woman's car."])
+    assert _names(event.target_actors) == ["woman"]
+
+
+def test_the_act_an_object_is_for_names_the_target(events):
+    found = events(["Poland launched a campaign to convince boaters that the tax is due."])
+    assert _names(_by_trigger(found, "launched").target_actors) == ["boaters"]
+
+
+def test_what_talks_are_on_is_a_topic_not_a_target(events):
+    (event,) = events(["Putin and Lukashenko held talks on Poland."])
+    assert event.target_actors == ()

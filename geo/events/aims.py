@@ -47,7 +47,15 @@ def complement_targets(verb: Token, plover: str) -> list[Token]:
             found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
         if found:
             return found
-    queue, seen = [c for c in verb.children if c.dep_ == "xcomp"], 0
+    queue = [c for c in verb.children if c.dep_ == "xcomp"]
+    queue += [  # "launched a campaign to convince boaters": the act its object is for
+        a
+        for o in verb.children
+        if o.dep_ == "dobj"
+        for a in o.children
+        if a.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in a.children)
+    ]
+    seen = 0
     while queue and seen < MAX_COMPLEMENTS:
         act = queue.pop(0)
         seen += 1
@@ -66,10 +74,12 @@ def complement_targets(verb: Token, plover: str) -> list[Token]:
 
 OWNED_ACT_TYPES = frozenset(
     {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "AGREE", "THREATEN", "REQUEST", "SANCTION"}
+    | {"ASSAULT", "COERCE"}
 )
 """Acts aimed at someone through what they did, said or own: condemning their manipulation,
 rejecting their proposal, praising their decision, accepting their offer, threatening
-their targets, demanding their withdrawal, sanctioning their banks."""
+their targets, demanding their withdrawal, sanctioning their banks, damaging their
+property ("damaged the woman's wind chime")."""
 
 
 def owner_heads(obj: Token, plover: str) -> tuple[list[Token], list[Actor]]:

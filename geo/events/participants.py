@@ -54,6 +54,9 @@ SPOKEN_AT = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT"})
 "appealed to Washington"), not where they happened."""
 OBJECT_TARGETS = frozenset({"against", "on", "upon"})
 """Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
+TOPIC_PREPOSITIONS = {"CONSULT": frozenset({"on", "upon"})}
+"""Of these acts' objects, what the prepositions name is a topic: "held talks on Poland",
+"discussed the crisis on the border" (the other side of talks is "with" them)."""
 
 MOTION_LEMMAS = frozenset(
     {"cross", "enter", "reach", "arrive", "return", "travel", "move", "flee", "head", "go"}
@@ -525,8 +528,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
     add_aimed(objects)
+    aimed_preps = OBJECT_TARGETS - TOPIC_PREPOSITIONS.get(predicate.plover, frozenset())
     for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
-        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in aimed_preps):
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
     people = {o.i for o in objects if is_people_noun(o) or o.ent_type_ in NAMED_ENTITY_TYPES}
     add(targets, object_party_heads(objects, predicate.plover, people))
