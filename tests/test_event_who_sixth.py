@@ -52,6 +52,8 @@ def test_people_crossing_a_border_aim_at_the_side_they_enter_not_the_border_s_ot
         (["Belarus suspended a migration agreement with Poland."], "suspended", ["Poland"]),
         (["Russia mediated talks between Belarus and Poland."], "mediated", ["Belarus", "Poland"]),
         (["Poland refused help from Frontex."], "refused", ["Frontex"]),
+        (["Poland rejected calls by Lukashenko for talks."], "rejected", ["Alexander Lukashenko"]),
+        (["Putin threatened to withdraw from Belarus."], "threatened", ["Belarus"]),
         (
             ["Lukashenko stressed that his country will not kneel in its crisis with Poland."],
             "stressed",

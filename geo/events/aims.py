@@ -13,7 +13,7 @@ from geo.nlp import country_lexicon, country_name
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on"})
+RECIPIENT_PREPOSITIONS = frozenset({"to", "for", "with", "against", "on", "from"})
 """Prepositions of an act's complement naming whom it is for or against: "promised to
 continue aid to Mozambique", "agreed to provide aid for Romania"."""
 ASKING_TYPES = frozenset({"REQUEST"})

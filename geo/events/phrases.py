@@ -58,10 +58,10 @@ RELATION_NOUNS = frozenset(
     | {"dialogue", "negotiation", "partnership", "alliance", "truce", "ceasefire", "cooperation"}
     | {"memorandum", "arrangement", "understanding", "contact", "consultation", "meeting"}
 )
-OFFERED_BY = frozenset({"from"})
-"""An object's "from" phrase names who offered or owes it: "refused help from Frontex",
-"demanded an apology from Minsk"."""
-OFFERED_TYPES = frozenset({"REJECT", "AGREE", "CONCEDE", "SUPPORT", "REQUEST"})
+OFFERED_BY = frozenset({"from", "by"})
+"""An object's "from" or "by" phrase names who offered, owes or did it: "refused help from
+Frontex", "demanded an apology from Minsk", "rejected calls by the opposition"."""
+OFFERED_TYPES = frozenset({"REJECT", "AGREE", "CONCEDE", "SUPPORT", "REQUEST", "ACCUSE"})
 """Acts aimed at the one who offered, asked or owes what they take, refuse or demand."""
 STANDOFF_NOUNS = frozenset(
     {"crisis", "standoff", "stand", "dispute", "conflict", "row", "feud", "war"}
