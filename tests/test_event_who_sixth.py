@@ -55,6 +55,12 @@ def test_people_crossing_a_border_aim_at_the_side_they_enter_not_the_border_s_ot
         (["Poland rejected calls by Lukashenko for talks."], "rejected", ["Alexander Lukashenko"]),
         (["Putin threatened to withdraw from Belarus."], "threatened", ["Belarus"]),
         (
+            ["Putin threatened to strike if Lukashenko does not withdraw."],
+            "threatened",
+            ["Alexander Lukashenko"],
+        ),
+        (["Lukashenko threatened to attack Polish towns."], "threatened", ["Poland"]),
+        (
             ["Lukashenko stressed that his country will not kneel in its crisis with Poland."],
             "stressed",
             ["Poland"],

@@ -27,6 +27,19 @@ Belarus"."""
 MAX_COMPLEMENTS = 2
 
 
+CONDITION_MARKS = frozenset({"if", "unless"})
+
+
+def _warned(clause: Token) -> bool:
+    """A clause saying who will suffer or must act: "warned that migrants will be pushed
+    back", "threatened to strike if Israel does not withdraw"."""
+    if clause.dep_ == "ccomp":
+        return True
+    return clause.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in clause.children
+    )
+
+
 def complement_targets(verb: Token, plover: str) -> list[Token]:
     """Who an act is aimed at when the verb's own objects name no one: the subject asked
     to act in its "that" or "for … to" clause (REQUEST: "demanded that Hamas renounce …",
@@ -34,7 +47,8 @@ def complement_targets(verb: Token, plover: str) -> list[Token]:
     objects and recipients of the acts it completes ("offered to hand over to Britain")."""
     found: list[Token] = []
     if plover in WARNING_TYPES:
-        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        acts = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+        for clause in (c for a in acts for c in a.children if _warned(c)):
             found += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
         if found:
             return found

@@ -546,8 +546,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         if (prep.lower_ in ("to", "at") and not spoken) or motion:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
-    if not targets:
-        add(targets, complement_targets(verb, predicate.plover))
+    if not targets:  # "threatened to attack Serb towns": owners too
+        add_aimed(complement_targets(verb, predicate.plover))
     if not targets:  # "will not kneel in its crisis with the EU"
         add(targets, standoff_heads(verb))
     return Participants(
