@@ -161,3 +161,24 @@ def test_the_act_an_object_is_for_names_the_target(events):
 def test_what_talks_are_on_is_a_topic_not_a_target(events):
     (event,) = events(["Putin and Lukashenko held talks on Poland."])
     assert event.target_actors == ()
+
+
+def test_it_opening_an_act_is_the_state_the_sentence_before_is_about(events):
+    found = events(
+        ["Poland said there were 7,000 migrants in Belarus.", "It said it would expel them."]
+    )
+    assert _names(_by_trigger(found, "expel").source_actors) == ["Poland"]
+
+
+def test_an_expletive_it_stands_for_no_one(events):
+    from geo.events.phrases import previous_subject_it
+    from geo.model import Actor
+
+    poland = Actor("country_pl", "Poland", "government", "PL")
+    for text in ("It was emphasised that they left.", "It came as they left."):
+        doc = events.nlp(f"Poland said there were 7,000 migrants. {text}")
+        it = next(t for t in doc if t.text == "It")
+        assert previous_subject_it(it, lambda t: poland) is None
+    doc = events.nlp("Poland said there were 7,000 migrants. It said they left.")
+    it = next(t for t in doc if t.text == "It")
+    assert previous_subject_it(it, lambda t: poland) == poland

@@ -27,6 +27,7 @@ from geo.events.phrases import (
     given_to,
     is_first_person,
     object_party_heads,
+    previous_subject_it,
     recipient_heads,
     sought_heads,
     standoff_heads,
@@ -285,8 +286,9 @@ class ArticleActors:
         if not (said or clause.dep_ == "conj"):  # "Warsaw announced …, and it repelled"
             return None
         for subject in clause.head.children:
-            if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
-                actor = self.name(subject)
+            opening_it = previous_subject_it(subject, self.name)  # "It said it would …"
+            if subject.dep_ in SUBJECT_DEPS and (subject.pos_ != "PRON" or opening_it):
+                actor = opening_it or self.name(subject)
                 if actor is None:
                     return None
                 person = actor.type == "person"
@@ -303,7 +305,7 @@ class ArticleActors:
         if is_first_person(head):
             return self._speaker(head)
         if head.lower_ == "it":
-            reporter = self._reporter(head)
+            reporter = self._reporter(head) or previous_subject_it(head, self.name)
             if reporter is not None:
                 return reporter
         if head.lower_ in GROUP_PRONOUNS | PERSON_PRONOUNS and head.head.head.i < head.i:

@@ -5,6 +5,7 @@ crisis with the EU")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from geo.events.senses import counted
@@ -153,3 +154,28 @@ def standoff_heads(verb: Token) -> list[Token]:
                 for side in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"):
                     found += [c for c in side.children if c.dep_ == "pobj"]
     return found
+
+
+STATE_KINDS = frozenset({"government", "organisation"})
+EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "come", "happen", "emerge", "remain"})
+"""Verbs whose "it" stands for nothing: "It came as …", "it was emphasised", "it seems"."""
+
+
+def previous_subject_it(pronoun: Token, name: Callable[[Token], Actor | None]) -> Actor | None:
+    """The state or body "It" opening an act stands for: the subject of the sentence before,
+    if that is one ("Belarus said there were 7,000 migrants. It said it would take
+    responsibility …": Belarus); None for an expletive "it" or any other antecedent."""
+    if pronoun.lower_ != "it" or pronoun.dep_ != "nsubj":
+        return None
+    verb = pronoun.head
+    if verb.lemma_.lower() in EXPLETIVE_HEADS or any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    sentence = pronoun.sent
+    if verb.i != sentence.root.i or sentence.start == 0:
+        return None
+    before = pronoun.doc[sentence.start - 1].sent
+    subjects = [c for c in before.root.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+    if len(subjects) != 1:
+        return None
+    actor = name(subjects[0])
+    return actor if actor is not None and actor.type in STATE_KINDS else None
