@@ -182,3 +182,8 @@ def test_an_expletive_it_stands_for_no_one(events):
     doc = events.nlp("Poland said there were 7,000 migrants. It said they left.")
     it = next(t for t in doc if t.text == "It")
     assert previous_subject_it(it, lambda t: poland) == poland
+
+
+def test_a_state_of_emergency_is_a_condition_not_an_actor(events):
+    (event,) = events(["Poland declared a state of emergency."])
+    assert event.target_actors == ()

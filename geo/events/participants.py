@@ -88,6 +88,8 @@ PEOPLE_NOUNS = frozenset(
 )
 """Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
 "the two countries signed"): an unnamed subject headed by one is a generic actor."""
+CONDITION_HEADS = frozenset({"state"})
+"""People nouns that, with an "of" phrase, name a condition: "a state of emergency"."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
@@ -436,6 +438,10 @@ def is_people_noun(token: Token) -> bool:
     """Whether a common noun stands for people or a body of them (not an epidemic, a flood,
     a house): a Phoenix agent, one of PEOPLE_NOUNS, or a word ending like one."""
     lemma = token.lemma_.lower()
+    if lemma in CONDITION_HEADS and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in token.children
+    ):
+        return False  # "a state of emergency" is a condition, not a state
     if lemma in PEOPLE_NOUNS:
         return True
     return lemma.endswith(_PEOPLE_SUFFIXES) and not lemma.endswith(_THING_SUFFIXES)
