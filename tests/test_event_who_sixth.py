@@ -187,3 +187,23 @@ def test_an_expletive_it_stands_for_no_one(events):
 def test_a_state_of_emergency_is_a_condition_not_an_actor(events):
     (event,) = events(["Poland declared a state of emergency."])
     assert event.target_actors == ()
+
+
+def test_a_quotation_standing_alone_is_the_speaker_before_it_going_on(events):
+    found = events(
+        [
+            '"We saw the camps," Lukashenko said in a statement.',
+            '"All pushbacks must end immediately."',
+        ]
+    )
+    assert _names(_by_trigger(found, "must end").source_actors) == ["Alexander Lukashenko"]
+
+
+def test_a_quotation_telling_of_others_acts_is_not_its_speakers(events):
+    found = events(
+        [
+            '"We saw the camps," Lukashenko said in a statement.',
+            '"Someone attacked the camp near Kuznica."',
+        ]
+    )
+    assert _by_trigger(found, "attacked").source_actors == ()

@@ -19,7 +19,7 @@ from geo.events.border_aims import border_targets
 from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.clauses import coded_predicates
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
-from geo.events.implicit import answered_accusers, ground_targets
+from geo.events.implicit import answered_accusers, continued_quotations, ground_targets
 from geo.events.located import (
     LOCATION_HEADS,
     ParsedDoc,
@@ -280,6 +280,7 @@ def extract_events(
                 )
             )
     events = answered_accusers(_one_act_each(events), doc)
+    events = continued_quotations(events, doc, actors.speaker)
     return tuple(shared_places(dated_restatements(events, doc), doc))
 
 

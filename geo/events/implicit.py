@@ -117,3 +117,34 @@ def ground_targets(
             continue
         return (actor,)
     return targets
+
+
+QUOTE_OPENERS = '"“'
+SPOKEN_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT", "AGREE"})
+"""Acts a quotation itself does (a demand, a threat, a promise); a quotation telling of
+others' acts ('"People … threw rocks"') is no act of its speaker."""
+
+
+def continued_quotations(
+    events: Sequence[Event], doc: Doc, speaker: Callable[[Token], Actor | None]
+) -> list[Event]:
+    """The events, a quotation standing alone with no one acting ('"All pushbacks must end
+    immediately."') given the speaker of the sentence right before it ('"…," she said in a
+    statement'), who goes on; `speaker` names who speaks in a token's sentence."""
+    out: list[Event] = []
+    text = doc.text
+    for event in events:
+        opening = text[event.start : event.end].lstrip()[:1]
+        spoken = event.event_type in SPOKEN_TYPES
+        if event.source_actors or opening not in QUOTE_OPENERS or not spoken:
+            out.append(event)
+            continue
+        first = doc.char_span(event.start, event.end, alignment_mode="expand")
+        start = first.sent.start if first is not None else 0
+        said = speaker(doc[start - 1].sent.root) if start > 0 else None
+        if said is None:
+            out.append(event)
+            continue
+        actors = tuple({a.id: a for a in (said, *event.target_actors)}.values())
+        out.append(replace(event, source_actors=(said,), actors=actors))
+    return out

@@ -265,6 +265,10 @@ class ArticleActors:
                 return m.actor
         return earlier[-1].actor
 
+    def speaker(self, token: Token) -> Actor | None:
+        """Who speaks in the sentence of `token`: the subject of its verb of saying."""
+        return self._speaker(token)
+
     def _speaker(self, pronoun: Token) -> Actor | None:
         """Who says "I" or "we" in a quotation: the subject of the sentence's verb of saying
         ("'We will not succumb,' Morawiecki tweeted")."""
