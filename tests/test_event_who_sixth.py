@@ -207,3 +207,10 @@ def test_a_quotation_telling_of_others_acts_is_not_its_speakers(events):
         ]
     )
     assert _by_trigger(found, "attacked").source_actors == ()
+
+
+def test_family_and_household_nouns_are_people(events):
+    (infected,) = events(["A man was infected by his son."])
+    assert _names(infected.source_actors) == ["son"] and _names(infected.target_actors) == ["man"]
+    (examined,) = events(["His neighbors have been examined by doctors."])
+    assert _names(examined.target_actors) == ["neighbors"]

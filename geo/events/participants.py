@@ -85,6 +85,8 @@ PEOPLE_NOUNS = frozenset(
     | {"representative", "delegation", "authority", "administration", "coalition", "alliance"}
     | {"crowd", "group", "family", "resident", "victim", "survivor", "patient", "voter"}
     | {"worker", "farmer", "driver", "passenger", "boater", "fisherman", "villager", "child"}
+    | {"man", "woman", "boy", "girl", "son", "daughter", "mother", "father", "wife", "husband"}
+    | {"brother", "sister", "neighbor", "neighbour", "baby", "teenager", "tenant", "firefighter"}
 )
 """Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
 "the two countries signed"): an unnamed subject headed by one is a generic actor."""
