@@ -15,9 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from geo.events.border_aims import border_targets
 from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.clauses import coded_predicates
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
+from geo.events.implicit import answered_accusers, continued_quotations, ground_targets
 from geo.events.located import (
     LOCATION_HEADS,
     ParsedDoc,
@@ -27,7 +29,9 @@ from geo.events.located import (
     place_roles,
 )
 from geo.events.nouns import governor, noun_predicates
+from geo.events.officers import officers
 from geo.events.participants import ArticleActors, Participants, participants
+from geo.events.phrases import anonymous
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
@@ -228,6 +232,7 @@ def extract_events(
         ]
         places = _located_places(parsed, span, toponyms, text)
         heads = {p.verb.i for p in predicates}
+        borders_here = [b for b in borders if span.start <= doc[b.i].idx < span.end]
         context_before = text[spans[k - 1].start : spans[k - 1].end] if k > 0 else ""
         context_after = text[spans[k + 1].start : spans[k + 1].end] if k + 1 < len(spans) else ""
         for predicate in predicates:
@@ -237,10 +242,17 @@ def extract_events(
             event_type = settled_type("OTHER" if discarded else predicate.plover, roles, predicate)
             if event_type is None:
                 continue
-            sources = roles.sources
-            targets = roles.targets
+            sources = officers(
+                predicate.verb, predicate.passive, roles.sources, actors.mentions, actors.name
+            )
+            sources = tuple(a for a in sources if not anonymous(a))  # once the type is settled
+            targets = tuple(a for a in roles.targets if not anonymous(a))
             if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
                 targets = tuple(t for t in targets if not _is_force(t))
+            targets = border_targets(
+                event_type, predicate.verb, sources, targets, borders_here, heads, pair, origin
+            )
+            targets = ground_targets(event_type, predicate.verb, sources, targets, actors.name)
             reporting = predicate
             if predicate.verb.pos_ == "NOUN":  # where and when the verb reporting it says
                 reporting = replace(predicate, verb=governor(predicate.verb) or predicate.verb)
@@ -294,7 +306,9 @@ def extract_events(
                     cameo=predicate.cameo,
                 )
             )
-    return tuple(shared_places(dated_restatements(_one_act_each(events), doc), doc))
+    events = answered_accusers(_one_act_each(events), doc)
+    events = continued_quotations(events, doc, actors.speaker)
+    return tuple(shared_places(dated_restatements(events, doc), doc))
 
 
 def _one_act_each(events: Sequence[Event]) -> list[Event]:

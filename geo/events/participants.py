@@ -22,13 +22,23 @@ from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
+from geo.events.phrases import (
+    elided_count,
+    given_to,
+    is_first_person,
+    object_party_heads,
+    previous_subject_it,
+    recipient_heads,
+    sought_heads,
+    standoff_heads,
+)
 from geo.events.predicates import (
     PASSIVE_SUBJECT_DEPS,
     SUBJECT_DEPS,
     CodedPredicate,
 )
 from geo.events.senses import NATURAL_FORCES, counted
-from geo.events.statements import FIRST_PERSON, is_statement_verb
+from geo.events.statements import is_statement_verb
 from geo.events.subjects import opens_paragraph, subject_of
 from geo.events.titles import DETERMINERS, title_holder
 from geo.model import Actor, ActorMention, ResolvedToponym, Span
@@ -45,6 +55,9 @@ SPOKEN_AT = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT"})
 "appealed to Washington"), not where they happened."""
 OBJECT_TARGETS = frozenset({"against", "on", "upon"})
 """Prepositions of a verb's object that name the one it is aimed at ("sanctions on Minsk")."""
+TOPIC_PREPOSITIONS = {"CONSULT": frozenset({"on", "upon"})}
+"""Of these acts' objects, what the prepositions name is a topic: "held talks on Poland",
+"discussed the crisis on the border" (the other side of talks is "with" them)."""
 
 MOTION_LEMMAS = frozenset(
     {"cross", "enter", "reach", "arrive", "return", "travel", "move", "flee", "head", "go"}
@@ -72,9 +85,13 @@ PEOPLE_NOUNS = frozenset(
     | {"representative", "delegation", "authority", "administration", "coalition", "alliance"}
     | {"crowd", "group", "family", "resident", "victim", "survivor", "patient", "voter"}
     | {"worker", "farmer", "driver", "passenger", "boater", "fisherman", "villager", "child"}
+    | {"man", "woman", "boy", "girl", "son", "daughter", "mother", "father", "wife", "husband"}
+    | {"brother", "sister", "neighbor", "neighbour", "baby", "teenager", "tenant", "firefighter"}
 )
 """Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
 "the two countries signed"): an unnamed subject headed by one is a generic actor."""
+CONDITION_HEADS = frozenset({"state"})
+"""People nouns that, with an "of" phrase, name a condition: "a state of emergency"."""
 _EVENT_NOUN_SUFFIXES = ("ing", "tion", "sion", "ment")
 _PEOPLE_SUFFIXES = ("ist", "ian", "ent", "ee")
 _THING_SUFFIXES = ("ment",)
@@ -250,6 +267,10 @@ class ArticleActors:
                 return m.actor
         return earlier[-1].actor
 
+    def speaker(self, token: Token) -> Actor | None:
+        """Who speaks in the sentence of `token`: the subject of its verb of saying."""
+        return self._speaker(token)
+
     def _speaker(self, pronoun: Token) -> Actor | None:
         """Who says "I" or "we" in a quotation: the subject of the sentence's verb of saying
         ("'We will not succumb,' Morawiecki tweeted")."""
@@ -257,7 +278,7 @@ class ArticleActors:
             if verb.pos_ != "VERB" or not is_statement_verb(verb, self.dicts):
                 continue
             for subject in verb.children:
-                if subject.dep_ in SUBJECT_DEPS and subject.lower_ not in FIRST_PERSON:
+                if subject.dep_ in SUBJECT_DEPS and not is_first_person(subject):
                     return self.name(subject)
         return None
 
@@ -273,8 +294,9 @@ class ArticleActors:
         if not (said or clause.dep_ == "conj"):  # "Warsaw announced …, and it repelled"
             return None
         for subject in clause.head.children:
-            if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON":
-                actor = self.name(subject)
+            opening_it = previous_subject_it(subject, self.name)  # "It said it would …"
+            if subject.dep_ in SUBJECT_DEPS and (subject.pos_ != "PRON" or opening_it):
+                actor = opening_it or self.name(subject)
                 if actor is None:
                     return None
                 person = actor.type == "person"
@@ -287,11 +309,11 @@ class ArticleActors:
 
     def name(self, head: Token) -> Actor | None:
         """The actor a noun phrase headed by `head` stands for, or None."""
-        head = counted(head)
-        if head.lower_ in FIRST_PERSON:
+        head = elided_count(counted(head))
+        if is_first_person(head):
             return self._speaker(head)
         if head.lower_ == "it":
-            reporter = self._reporter(head)
+            reporter = self._reporter(head) or previous_subject_it(head, self.name)
             if reporter is not None:
                 return reporter
         if head.lower_ in GROUP_PRONOUNS | PERSON_PRONOUNS and head.head.head.i < head.i:
@@ -422,6 +444,10 @@ def is_people_noun(token: Token) -> bool:
     """Whether a common noun stands for people or a body of them (not an epidemic, a flood,
     a house): a Phoenix agent, one of PEOPLE_NOUNS, or a word ending like one."""
     lemma = token.lemma_.lower()
+    if lemma in CONDITION_HEADS and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in token.children
+    ):
+        return False  # "a state of emergency" is a condition, not a state
     if lemma in PEOPLE_NOUNS:
         return True
     return lemma.endswith(_PEOPLE_SUFFIXES) and not lemma.endswith(_THING_SUFFIXES)
@@ -503,6 +529,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
 
     if predicate.target_heads is not None:
         add(targets, list(predicate.target_heads))
+        if not targets:  # "stressed that his country will not kneel in its crisis with X"
+            add(targets, standoff_heads(verb))
         return Participants(
             tuple(sources),
             tuple(targets),
@@ -510,12 +538,21 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
             government_heads=tuple(governments),
         )
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj", "iobj")]
+    objects = given_to(objects)  # "sent aid to Belarus": the dative "to" names Belarus
     if verb.lemma_.lower() in MOTION_LEMMAS:
         objects = [o for o in objects if o.ent_type_ not in ("GPE", "LOC", "FAC")]
     add_aimed(objects)
+    aimed_preps = OBJECT_TARGETS - TOPIC_PREPOSITIONS.get(predicate.plover, frozenset())
     for obj in objects:  # "imposed sanctions on Minsk", "rejected accusations against Warsaw"
-        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGETS):
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in aimed_preps):
             add(targets, [c for c in prep.children if c.dep_ == "pobj"])
+    people = {o.i for o in objects if is_people_noun(o) or o.ent_type_ in NAMED_ENTITY_TYPES}
+    add(targets, object_party_heads(objects, predicate.plover, people))
+    recipients = recipient_heads(objects)
+    if verb.lemma_.lower() in MOTION_LEMMAS or predicate.plover == "MOBILIZE":
+        recipients = [r for r in recipients if r.ent_type_ not in ("GPE", "LOC", "FAC")]
+    add(targets, recipients)
+    add(targets, sought_heads(verb))
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS):
         pobjs = [c for c in prep.children if c.dep_ == "pobj"]
         motion = verb.lemma_.lower() in MOTION_LEMMAS
@@ -523,8 +560,10 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         if (prep.lower_ in ("to", "at") and not spoken) or motion:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
         add(targets, pobjs)
-    if not targets:
-        add(targets, complement_targets(verb, predicate.plover))
+    if not targets:  # "threatened to attack Serb towns": owners too
+        add_aimed(complement_targets(verb, predicate.plover))
+    if not targets:  # "will not kneel in its crisis with the EU"
+        add(targets, standoff_heads(verb))
     return Participants(
         tuple(sources),
         tuple(targets),
