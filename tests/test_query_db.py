@@ -44,9 +44,9 @@ def _tables(path) -> dict[str, list[tuple]]:
 
 def _meta(row: tuple) -> tuple:
     """store_meta's row with its options' lists sorted (their order is a grouping's)."""
-    max_rows, options, version, articles = row
+    max_rows, options, version, articles, events = row
     options = {k: sorted(v) if isinstance(v, list) else v for k, v in json.loads(options).items()}
-    return max_rows, options, version, articles
+    return max_rows, options, version, articles, events
 
 
 def test_a_rebuild_reuses_the_words_and_equals_a_build_from_nothing(tmp_path):

@@ -70,11 +70,13 @@ class PlaceTable:
 @dataclass(frozen=True)
 class StoreCodes:
     """The codes the query database gives event types and sources (the filters' values
-    become codes), how many articles it holds and the most rows an event has."""
+    become codes), how many articles and events (ranks `ev`) it holds and the most rows an
+    event has."""
 
     types: Mapping[str, int]
     sources: Mapping[str, int]
     articles: int
+    events: int
     max_rows: int
 
 
@@ -114,8 +116,10 @@ def _load(cur: duckdb.DuckDBPyConnection) -> Lookups:
     places = PlaceTable.from_columns(rows["key"], rows["name"], rows["kind"], rows["lat"], rows["lon"])
     types = dict(cur.execute("SELECT event_type, type_code FROM type_info").fetchall())
     sources = dict(cur.execute("SELECT source, source_code FROM source_info").fetchall())
-    articles, max_rows = cur.execute("SELECT articles, max_rows FROM store_meta").fetchone()
-    return Lookups(places, StoreCodes(types, sources, int(articles), int(max_rows)))
+    articles, events, max_rows = cur.execute(
+        "SELECT articles, events, max_rows FROM store_meta"
+    ).fetchone()
+    return Lookups(places, StoreCodes(types, sources, int(articles), int(events), int(max_rows)))
 
 
 @dataclass(frozen=True, eq=False)

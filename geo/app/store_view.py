@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from geo.app import mapview
-from geo.app.place_columns import PlaceColumns, lookups
+from geo.app.place_columns import Lookups, PlaceColumns, lookups
 from geo.app.event_queries import where_clause
 from geo.app.filters import (
     CHOICE_FIELDS,
@@ -65,6 +65,9 @@ def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb
     con = connect_store(data_dir)
     con.execute(f"SET temp_directory = '{query_db.sql_text(path.parent / 'spill')}'")
     con.execute(f"SET memory_limit = '{query_db.MEMORY_LIMIT}'")
+    # Every query that returns rows in an order says so (ORDER BY): the selections are
+    # written in parallel, in no order (a third less time than keeping the scan's).
+    con.execute("SET preserve_insertion_order = false")
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
     con.execute(f"ATTACH '{query_db.sql_text(path)}' AS q (READ_ONLY)")
     con.execute("CREATE VIEW event_places AS SELECT rowid AS rid, * FROM q.event_places")
@@ -123,14 +126,17 @@ def _options_from_json(raw: dict) -> FilterOptions:
 # --------------------------------------------------------------------------- the selection
 
 
-def store_where(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> tuple[str, list]:
+def store_where(
+    cur: duckdb.DuckDBPyConnection, event_filter: EventFilter, found: Lookups | None = None
+) -> tuple[str, list]:
     """The filter as SQL over the query database's `event_places`: days from its `day`
     column, the text searched through its words (`word_search`), event types and sources
     as their codes (integers compared, not strings; a value the store lacks matches
     nothing, as in an IN list of names)."""
-    codes = lookups(cur).codes
+    codes = (found or lookups(cur)).codes
     uncoded = dataclasses.replace(event_filter, event_types=(), sources=())
-    where, params = where_clause(uncoded, text_clause=word_search(cur), day_column="day")
+    text_clause = word_search(cur, codes.events)
+    where, params = where_clause(uncoded, text_clause=text_clause, day_column="day")
     coded = []
     for column, wanted, known in (
         ("type_code", event_filter.event_types, codes.types),
@@ -144,10 +150,12 @@ def store_where(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> tu
     return where, params
 
 
-def word_search(cur: duckdb.DuckDBPyConnection):
+def word_search(cur: duckdb.DuckDBPyConnection, events: int):
     """The text search (case-insensitive, a substring of the excerpt, as the index's) through
-    the words (`search_sql`). The events found go in a temporary table of the cursor first:
-    its size known, the selection's join hashes them, not the million rows it scans."""
+    the words (`search_sql`). The events found go in a temporary table of the cursor first,
+    as one bitstring of `events` bits (bit `ev` set when that event is found): the
+    selection tests each row's bit instead of probing a hash table of the hits (at 1M
+    events, a search finding 600,000 of them: half the selection's time)."""
 
     def clause(text: str) -> tuple[str, list[object]]:
         lowered, pieces = cur.execute(
@@ -155,8 +163,12 @@ def word_search(cur: duckdb.DuckDBPyConnection):
             [text, text, query_db.WORD_SPLIT],
         ).fetchall()[0]
         sql, params = search_sql(lowered, pieces)
-        cur.execute("CREATE OR REPLACE TEMP TABLE text_hits AS " + sql, params)
-        return "ev IN (SELECT ev FROM text_hits)", []
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE text_hits AS SELECT bitstring_agg(ev, 0,"
+            f" {max(events, 1) - 1}) AS hits FROM ({sql})",
+            params,
+        )
+        return "get_bit((SELECT hits FROM text_hits), ev) = 1", []
 
     return clause
 
@@ -188,12 +200,15 @@ class Selection(NamedTuple):
     """Every row passes: the aggregates are read from the query database's all_* tables."""
     lead: str | None
     """The column marking one passing row per passing event (`lead_column`), if any."""
+    found: Lookups
+    """The query database's places and codes (read once per process)."""
 
 
 def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> Selection:
     """The passing rows' ids (`rid`) and the columns the views aggregate, as the temporary
     table `sel` of this cursor (a view when every row passes)."""
-    where, params = store_where(cur, event_filter)
+    found = lookups(cur)
+    where, params = store_where(cur, event_filter, found)
     # Every row passes the empty filter: a view, not a copy of the whole store.
     kind = "VIEW" if event_filter.is_empty else "TABLE"
     for (old,) in cur.execute(
@@ -205,7 +220,7 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> Selecti
         f"CREATE TEMP {kind} sel AS SELECT {query_db.SELECTED} FROM event_places WHERE " + where,
         params,
     )
-    return Selection(cur, event_filter.is_empty, lead_column(event_filter))
+    return Selection(cur, event_filter.is_empty, lead_column(event_filter), found)
 
 
 def lead_column(event_filter: EventFilter) -> str | None:
@@ -225,7 +240,7 @@ def metrics(selection: Selection, places: int) -> Metrics:
     if selection.everything:
         row = cur.execute("SELECT events, articles, sources FROM all_metrics").fetchone()
     else:
-        articles = lookups(cur).codes.articles
+        articles = selection.found.codes.articles
         row = cur.execute(query_db.metrics_sql(selection.lead, articles)).fetchone()
     events, articles, sources = (int(v) for v in row)
     return Metrics(events, articles, places, sources)
@@ -236,7 +251,7 @@ def events_per_day(selection: Selection) -> tuple[pd.DataFrame, int]:
     whose date is only a week, month, season or year), as geo.app.tables'."""
     cur, lead = selection.cur, selection.lead
     if selection.everything:
-        per_day = cur.execute("SELECT * FROM all_per_day").df()
+        per_day = cur.execute("SELECT * FROM all_per_day ORDER BY date, event_type").df()
         (without,) = cur.execute("SELECT * FROM all_without_a_day").fetchone()
     else:
         per_day = cur.execute(query_db.per_day_sql(lead)).df()
@@ -259,7 +274,7 @@ def place_markers(
     """One marker per place of the selection, most events first, its popup listing its
     latest events within the layer's byte budget (as mapview.place_markers)."""
     cur = selection.cur
-    table = lookups(cur).places
+    table = selection.found.places
     counted = "all_place_counts" if selection.everything else f"({query_db.PLACE_COUNTS_SQL})"
     places = cur.execute(f"SELECT place_code, events FROM {counted}").fetchnumpy()
     codes = np.asarray(places["place_code"], dtype=np.int64)
@@ -363,7 +378,7 @@ def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
     if limit < 0:
         raise ValueError("limit must be >= 0")
     cur = selection.cur
-    found = lookups(cur)
+    found = selection.found
     table = cur.execute(
         "WITH top AS (SELECT rid, ev, place_code FROM sel ORDER BY rid LIMIT ?),"
         " chosen AS (SELECT DISTINCT ev FROM top ORDER BY ev LIMIT ?),"

@@ -19,8 +19,9 @@ What it holds, each computed once instead of per filter change:
   from 0): a selection copies these instead of 64-bit hashes and strings, the metrics
   count articles as bits (`bitstring_agg`) and the views group by small integers;
 - `place_info`: each place once, with its code; `type_info`: each event type's code;
-  `store_meta`: the sidebar's options, the most rows an event has and the number of
-  articles (the bitstring's length); `all_*`: the unfiltered aggregates.
+  `store_meta`: the sidebar's options, the most rows an event has, the number of
+  articles and of events (the lengths of the bitstrings the metrics and the search
+  make); `all_*`: the unfiltered aggregates.
 Written under a temporary name and renamed into place; the store itself is only read.
 """
 
@@ -273,8 +274,8 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     con.execute("DROP VIEW sel")
     con.execute(
         "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
-        " ? AS options, ? AS version, ? AS articles FROM (SELECT count(*) AS n"
-        " FROM build.event_places GROUP BY ev)",
+        " ? AS options, ? AS version, ? AS articles, count(*) AS events FROM (SELECT count(*)"
+        " AS n FROM build.event_places GROUP BY ev)",
         [options, QUERY_DB_VERSION, int(articles)],
     )
     return split, reused
