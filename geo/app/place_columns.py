@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     import duckdb
 
 
+_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
 def _cost(text: str) -> int:
     """A text's share of mapview.layer_payload_bytes: its UTF-8 bytes, 5 per escape."""
     return len(text.encode("utf-8")) + 5 * sum(text.count(c) for c in '<>&$`"\\')
@@ -37,6 +40,9 @@ class PlaceTable:
     keys: np.ndarray
     names: np.ndarray
     kinds: np.ndarray
+    kind_names: np.ndarray
+    """Every kind, sorted; `kind_codes` is each place's position in it."""
+    kind_codes: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
     name_json: np.ndarray
@@ -48,8 +54,10 @@ class PlaceTable:
 
     @classmethod
     def from_columns(cls, keys, names, kinds, lat, lon) -> PlaceTable:
-        names = np.asarray(names, dtype=object)
+        names, kinds = np.asarray(names, dtype=object), np.asarray(kinds, dtype=object)
         lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        kind_names = np.array(sorted(set(kinds.tolist())), dtype=object)
+        code = {kind: i for i, kind in enumerate(kind_names.tolist())}
 
         def dumped(values: np.ndarray) -> np.ndarray:
             return np.array([json.dumps(round(v, 5)) for v in values.tolist()] or [], object)
@@ -57,7 +65,9 @@ class PlaceTable:
         return cls(
             keys=np.asarray(keys, dtype=object),
             names=names,
-            kinds=np.asarray(kinds, dtype=object),
+            kinds=kinds,
+            kind_names=kind_names,
+            kind_codes=np.array([code[k] for k in kinds.tolist()], dtype=np.int64),
             lat=lat,
             lon=lon,
             name_json=np.array([safe_json(n) for n in names.tolist()] or [], dtype=object),
@@ -225,34 +235,42 @@ class PlaceColumns(Sequence[mapview.PlaceMarker]):
         characters, so the pieces joined are the whole escaped)."""
         if self.table is None or self.codes is None:
             return safe_json(self.payload())
-        kinds, kind = self._kinds()
         table, codes = self.table, self.codes
+        # The view's kinds, sorted: the table's codes of those present, renumbered.
+        present = np.unique(table.kind_codes[codes])
+        kinds = table.kind_names[present].tolist()
+        kind = np.searchsorted(present, table.kind_codes[codes])
 
-        def joined(values) -> str:
-            return "[" + ",".join(values) + "]"
+        def joined(values: np.ndarray) -> str:
+            return "[" + ",".join(values.tolist()) + "]"
+
+        def numbers(values: np.ndarray) -> str:  # integers: nothing to escape
+            return json.dumps(values.tolist(), separators=(",", ":"))
 
         return (
-            f'{{"kinds":{safe_json(kinds)},"areas":{safe_json([int(mapview.is_area(k)) for k in kinds])}'
-            f',"kind":{joined(map(str, kind))},"lat":{joined(table.lat_json[codes].tolist())}'
-            f',"lon":{joined(table.lon_json[codes].tolist())}'
-            f',"size":{joined(map(str, self.sizes.tolist()))}'
-            f',"name":{joined(table.name_json[codes].tolist())}'
-            f',"events":{joined(map(str, self.events.tolist()))}'
+            f'{{"kinds":{safe_json(kinds)}'
+            f',"areas":{numbers(np.array([int(mapview.is_area(k)) for k in kinds], int))}'
+            f',"kind":{numbers(kind)},"lat":{joined(table.lat_json[codes])}'
+            f',"lon":{joined(table.lon_json[codes])},"size":{numbers(self.sizes)}'
+            f',"name":{joined(table.name_json[codes])},"events":{numbers(self.events)}'
             f',"entries":{safe_json(self._entries())}}}'
         )
 
     def payload_bytes(self) -> int:
         """mapview.layer_payload_bytes of these markers, from the columns."""
-        texts = sorted(set(self.kinds))
-        punctuation = (
-            120 + 4 * len(texts) + 36 * len(self) + 25 * sum(map(len, self.entries.values()))
-        )
-        punctuation += sum(len(str(n)) for n in self.events.tolist())
         if self.table is not None and self.codes is not None:
-            named = int(self.table.name_cost[self.codes].sum())
+            kinds = self.table.kind_names[np.unique(self.table.kind_codes[self.codes])].tolist()
+            texts, named = list(kinds), int(self.table.name_cost[self.codes].sum())
         else:
-            texts += self.names
-            named = 0
+            kinds = sorted(set(self.kinds))
+            texts, named = kinds + list(self.names), 0
+        punctuation = (
+            120 + 4 * len(kinds) + 36 * len(self) + 25 * sum(map(len, self.entries.values()))
+        )
+        # The digits of every count (a count of 0 has one), without a str() each.
+        events = np.asarray(self.events, dtype=np.int64)
+        punctuation += int(np.searchsorted(_POWERS, np.abs(events), side="right").sum())
+        punctuation += len(events) + int((events < 0).sum())
         for entries in self.entries.values():
             for entry in entries:
                 texts += entry

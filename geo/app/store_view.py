@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -49,6 +50,9 @@ DERIVED = (
 """The query database's own columns, left out of what the page shows as the store's rows."""
 DETAIL_ROWS = 200
 """Events a place's panel renders (the latest); the downloads hold every one."""
+_checked_url = functools.lru_cache(maxsize=1 << 16)(safe_url)
+"""safe_url once per URL and process: the latest events of one filter are mostly the
+latest of the one before."""
 
 
 def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -361,10 +365,6 @@ def _popup_entries(
     return {int(i): tuple(e) for i, e in entries.items()}
 
 
-def _split(value: object) -> list[str]:
-    return [p for p in value.split(LIST_SEP) if p] if isinstance(value, str) else []
-
-
 # --------------------------------------------------------------------------- the events table
 
 
@@ -379,7 +379,7 @@ def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
         raise ValueError("limit must be >= 0")
     cur = selection.cur
     found = selection.found
-    table = cur.execute(
+    chosen = cur.execute(
         "WITH top AS (SELECT rid, ev, place_code FROM sel ORDER BY rid LIMIT ?),"
         " chosen AS (SELECT DISTINCT ev FROM top ORDER BY ev LIMIT ?),"
         # Each chosen event's rows are all among the top ones: the first `limit` events
@@ -388,30 +388,37 @@ def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
         " SELECT ev, min(rid) AS first_rid, list(place_code ORDER BY rid) AS place_codes"
         " FROM rows GROUP BY ev ORDER BY ev",
         [int(limit) * found.codes.max_rows, int(limit)],
-    ).df()
-    names = found.places.names
-    table["place_list"] = [names[np.asarray(c, dtype=np.int64)].tolist() for c in table["place_codes"]]
-    columns = [c for c in TABLE_COLUMNS if c not in ("place_names",)]
+    ).fetchall()
+    firsts_ids = [int(first) for _, first, _ in chosen]
     # The rows' ids as literals, with their bounds: filters the scan applies before reading
-    # the texts, the bounds skipping every row group and vector outside them.
-    firsts_ids = [int(r) for r in table["first_rid"].tolist()]
+    # the texts, the bounds skipping every row group and vector outside them. The lists
+    # of names are joined in the query (their non-empty parts, by ", ").
     wanted = ", ".join(map(str, firsts_ids)) or "NULL"
     bounds = f" AND rid BETWEEN {min(firsts_ids)} AND {max(firsts_ids)}" if firsts_ids else ""
-    firsts = cur.execute(
-        "SELECT rid, " + ", ".join(columns) + f" FROM event_places WHERE rid IN ({wanted})"
-        + bounds
-    ).df()
-    out = table[["first_rid", "place_list"]].merge(
-        firsts, left_on="first_rid", right_on="rid", how="left"
-    )
-    for column in ("source_names", "target_names", "actor_names"):
-        out[column] = [", ".join(_split(v)) or None for v in out[column]]
-    out["place_names"] = [
-        ", ".join(dict.fromkeys(n for n in names if isinstance(n, str) and n)) or None
-        for names in out["place_list"]
+    shown = [
+        f"nullif(array_to_string(list_filter(string_split({c}, '{LIST_SEP}'), lambda p: p <> ''),"
+        f" ', '), '') AS {c}"
+        if c in ("source_names", "target_names", "actor_names")
+        else "nullif(excerpt, '') AS excerpt"
+        if c == "excerpt"
+        else c
+        for c in TABLE_COLUMNS
+        if c != "place_names"
     ]
-    out["url"] = [safe_url(u) for u in out["url"]]
-    out["excerpt"] = [x if isinstance(x, str) and x else None for x in out["excerpt"]]
+    firsts = cur.execute(
+        "SELECT rid, " + ", ".join(shown) + f" FROM event_places WHERE rid IN ({wanted})" + bounds
+    ).df()
+    # In the chosen events' order (the scan's own is none).
+    out = firsts.take(pd.Index(firsts["rid"]).get_indexer(firsts_ids)).reset_index(drop=True)
+    names = found.places.names
+    out["place_names"] = [
+        ", ".join(dict.fromkeys(n for n in names[np.asarray(codes, dtype=np.int64)] if n))
+        or None
+        for _, _, codes in chosen
+    ]
+    out["url"] = [_checked_url(u) if isinstance(u, str) else None for u in out["url"]]
+    for column in ("source_names", "target_names", "actor_names", "excerpt"):
+        out[column] = out[column].tolist()  # the dtype of a list of texts, as pandas infers it
     return out[[c for c in TABLE_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 

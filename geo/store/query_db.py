@@ -245,7 +245,6 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     )
     con.execute("DROP TABLE ev_order")
     con.execute("DROP TABLE article_codes")
-    con.execute("DROP TABLE place_codes")
     # Stores built before the precision code have no column for it: unknown.
     con.execute("ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER")
     con.execute(
@@ -254,12 +253,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     )
     split, reused = _write_words(con, previous)
     con.execute(
-        "CREATE TABLE build.place_info AS SELECT *, place_code + 1 AS name_rank FROM (SELECT"
-        " place_code, any_value(place_hash) AS place_hash, any_value(place_key) AS key,"
-        " coalesce(any_value(place_name), '') AS name, coalesce(any_value(place_kind), '')"
-        " AS kind, any_value(place_lat) AS lat, any_value(place_lon) AS lon"
-        " FROM build.event_places GROUP BY place_code) ORDER BY place_code"
+        "CREATE TABLE build.place_info AS SELECT place_code, place_hash, key, name, kind, lat,"
+        " lon, place_code + 1 AS name_rank FROM place_codes ORDER BY place_code"
     )
+    con.execute("DROP TABLE place_codes")
     con.execute("USE build")
     options = json.dumps(_options(con))
     # The row id is the table's rowid: the rows' order, as the page's view names it.
@@ -297,10 +294,12 @@ def _write_codes(con: duckdb.DuckDBPyConnection) -> None:
             f" (ORDER BY {column}) - 1 AS INTEGER) AS {code} FROM (SELECT DISTINCT {column}"
             f" FROM event_places WHERE {column} IS NOT NULL)"
         )
+    # A place's key, name, kind and point once (the names ranked are the names shown).
     con.execute(
-        "CREATE TEMP TABLE place_codes AS SELECT place_hash, CAST(row_number() OVER (ORDER BY"
-        " name, key) - 1 AS INTEGER) AS place_code FROM (SELECT place_hash, any_value(place_key)"
-        " AS key, coalesce(any_value(place_name), '') AS name FROM event_places"
+        "CREATE TEMP TABLE place_codes AS SELECT *, CAST(row_number() OVER (ORDER BY name, key)"
+        " - 1 AS INTEGER) AS place_code FROM (SELECT place_hash, any_value(place_key) AS key,"
+        " coalesce(any_value(place_name), '') AS name, coalesce(any_value(place_kind), '')"
+        " AS kind, any_value(place_lat) AS lat, any_value(place_lon) AS lon FROM event_places"
         " GROUP BY place_hash)"
     )
 
