@@ -123,7 +123,9 @@ def _load(cur: duckdb.DuckDBPyConnection) -> Lookups:
     ).fetchnumpy()
     if not np.array_equal(rows["place_code"], np.arange(len(rows["place_code"]))):
         raise ValueError("the query database's place codes are not 0..n-1")
-    places = PlaceTable.from_columns(rows["key"], rows["name"], rows["kind"], rows["lat"], rows["lon"])
+    places = PlaceTable.from_columns(
+        rows["key"], rows["name"], rows["kind"], rows["lat"], rows["lon"]
+    )
     types = dict(cur.execute("SELECT event_type, type_code FROM type_info").fetchall())
     sources = dict(cur.execute("SELECT source, source_code FROM source_info").fetchall())
     articles, events, max_rows = cur.execute(

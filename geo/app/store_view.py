@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from geo.app import mapview
-from geo.app.place_columns import Lookups, PlaceColumns, lookups
 from geo.app.event_queries import where_clause
 from geo.app.filters import (
     CHOICE_FIELDS,
@@ -38,6 +37,7 @@ from geo.app.filters import (
     _country_choices,
 )
 from geo.app.frame_index import TABLE_COLUMNS, row_texts, safe_url
+from geo.app.place_columns import Lookups, PlaceColumns, lookups
 from geo.store import LIST_SEP, query_db
 
 if TYPE_CHECKING:
@@ -220,11 +220,12 @@ def select(cur: duckdb.DuckDBPyConnection, event_filter: EventFilter) -> Selecti
         " SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = 'sel'"
     ).fetchall():
         cur.execute(f"DROP {old} sel")
+    lead = lead_column(event_filter)
+    columns = query_db.SELECTED + (f", {lead}" if lead else "")
     cur.execute(
-        f"CREATE TEMP {kind} sel AS SELECT {query_db.SELECTED} FROM event_places WHERE " + where,
-        params,
+        f"CREATE TEMP {kind} sel AS SELECT {columns} FROM event_places WHERE " + where, params
     )
-    return Selection(cur, event_filter.is_empty, lead_column(event_filter), found)
+    return Selection(cur, event_filter.is_empty, lead, found)
 
 
 def lead_column(event_filter: EventFilter) -> str | None:
@@ -412,8 +413,7 @@ def latest_events(selection: Selection, limit: int) -> pd.DataFrame:
     out = firsts.take(pd.Index(firsts["rid"]).get_indexer(firsts_ids)).reset_index(drop=True)
     names = found.places.names
     out["place_names"] = [
-        ", ".join(dict.fromkeys(n for n in names[np.asarray(codes, dtype=np.int64)] if n))
-        or None
+        ", ".join(dict.fromkeys(n for n in names[np.asarray(codes, dtype=np.int64)] if n)) or None
         for _, _, codes in chosen
     ]
     out["url"] = [_checked_url(u) if isinstance(u, str) else None for u in out["url"]]

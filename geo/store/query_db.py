@@ -131,7 +131,8 @@ def per_day_sql(lead: str | None) -> str:
     events = "count(*)" if lead else "count(DISTINCT ev)"
     where = f" AND {lead}" if lead else ""
     return (
-        "SELECT CAST(c.day AS TIMESTAMP_NS) AS date, coalesce(t.event_type, '" + UNKNOWN_TYPE
+        "SELECT CAST(c.day AS TIMESTAMP_NS) AS date, coalesce(t.event_type, '"
+        + UNKNOWN_TYPE
         + "') AS event_type, c.events FROM (SELECT day, type_code, "
         + events
         + " AS events FROM sel"
@@ -154,11 +155,9 @@ AGGREGATES = {
     "all_place_counts": PLACE_COUNTS_SQL,
 }
 """Each view's aggregate over the whole store, read from these tables when no filter is set."""
-SELECTED = (
-    "rid, ev, lead_row, lead_located, article_code, place_code, source_code, day, day_exact,"
-    " type_code"
-)
-"""The columns a selection keeps: what the aggregates, the popups and the table read."""
+SELECTED = "rid, ev, article_code, place_code, source_code, day, day_exact, type_code"
+"""The columns a selection keeps: what the aggregates, the popups and the table read; with
+the one lead column its filter counts events by (geo.app.store_view.lead_column), if any."""
 
 
 # --------------------------------------------------------------------------- the build
@@ -261,7 +260,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     options = json.dumps(_options(con))
     # The row id is the table's rowid: the rows' order, as the page's view names it.
     con.execute(
-        f"CREATE TEMP VIEW sel AS SELECT {SELECTED} FROM (SELECT rowid AS rid, *"
+        f"CREATE TEMP VIEW sel AS SELECT {SELECTED}, lead_row FROM (SELECT rowid AS rid, *"
         " FROM build.event_places)"
     )
     (articles,) = con.execute("SELECT count(DISTINCT article_code) FROM event_places").fetchone()
