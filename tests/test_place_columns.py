@@ -166,3 +166,15 @@ def test_metrics_count_articles_as_bits():
         assert con.execute(query_db.metrics_sql("lead_row", 10)).fetchone() == (0, 0, 0)
     finally:
         con.close()
+
+
+def test_a_name_is_escaped_as_safe_json_escapes_it():
+    """The table writes each name's JSON once, skipping safe_json's passes for a name
+    they would not change: the same text either way."""
+    names = ["Kuźnica", "A {{ b }}", "{% x %}", "{#", "a{b", "<b>&", "$`", "\u2028\u2029", 'q"\\']
+    names += [f"Place {i}" for i in range(3)]
+    table = place_columns.PlaceTable.from_columns(
+        names, names, ["city"] * len(names), np.zeros(len(names)), np.zeros(len(names))
+    )
+    assert table.name_json.tolist() == [safe_json(n) for n in names]
+    assert table.lat_json.tolist() == ["0.0"] * len(names)

@@ -11,6 +11,7 @@ of DuckDB, no JSON of every name per filter change.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 
 
 _POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
+_ESCAPED = re.compile("[<>&$`\u2028\u2029{]")
+"""The characters safe_json may change: a text without any is plain JSON already."""
+
+
+def _name_json(text: str) -> str:
+    """safe_json(text), without its passes over a text they would not change."""
+    if _ESCAPED.search(text):
+        return safe_json(text)
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _cost(text: str) -> int:
@@ -60,7 +72,9 @@ class PlaceTable:
         code = {kind: i for i, kind in enumerate(kind_names.tolist())}
 
         def dumped(values: np.ndarray) -> np.ndarray:
-            return np.array([json.dumps(round(v, 5)) for v in values.tolist()] or [], object)
+            # One json.dumps of the list, cut at its commas: numbers hold none.
+            text = json.dumps([round(v, 5) for v in values.tolist()], separators=(",", ":"))
+            return np.array(text[1:-1].split(",") if len(values) else [], dtype=object)
 
         return cls(
             keys=np.asarray(keys, dtype=object),
@@ -70,7 +84,7 @@ class PlaceTable:
             kind_codes=np.array([code[k] for k in kinds.tolist()], dtype=np.int64),
             lat=lat,
             lon=lon,
-            name_json=np.array([safe_json(n) for n in names.tolist()] or [], dtype=object),
+            name_json=np.array([_name_json(n) for n in names.tolist()] or [], dtype=object),
             lat_json=dumped(lat),
             lon_json=dumped(lon),
             name_cost=np.array([_cost(n) for n in names.tolist()], dtype=np.int64),
