@@ -18,7 +18,7 @@ What it holds, each computed once instead of per filter change:
   `type_code` (NULL without a type) and `place_code` (the place's rank by name and key,
   from 0): a selection copies these instead of 64-bit hashes and strings, the metrics
   count articles as bits (`bitstring_agg`) and the views group by small integers;
-- `place_info`: each place once, with its code; `type_info`: each event type's code;
+- `place_info`: each place once, with its code; `type_info`, `source_info`: the codes;
   `store_meta`: the sidebar's options, the most rows an event has, the number of
   articles and of events (the lengths of the bitstrings the metrics and the search
   make); `all_*`: the unfiltered aggregates.
