@@ -11,7 +11,16 @@ from test_dashboard_fixtures import sample_frame, write_frame_store
 
 from geo.store import connect_store, query_db
 
-TABLES = ("event_places", "event_text", "vocab", "postings", "place_info", "store_meta")
+TABLES = (
+    "event_places",
+    "event_text",
+    "vocab",
+    "postings",
+    "place_info",
+    "type_info",
+    "source_info",
+    "store_meta",
+)
 
 
 def _build(data_dir, cache_dir) -> query_db.QueryDbBuild:
@@ -35,9 +44,9 @@ def _tables(path) -> dict[str, list[tuple]]:
 
 def _meta(row: tuple) -> tuple:
     """store_meta's row with its options' lists sorted (their order is a grouping's)."""
-    max_rows, options, version = row
+    max_rows, options, version, articles, events = row
     options = {k: sorted(v) if isinstance(v, list) else v for k, v in json.loads(options).items()}
-    return max_rows, options, version
+    return max_rows, options, version, articles, events
 
 
 def test_a_rebuild_reuses_the_words_and_equals_a_build_from_nothing(tmp_path):

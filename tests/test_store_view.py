@@ -39,6 +39,12 @@ FILTERS = [
     # Distinct events from lead rows (store_view.lead_column).
     filters.EventFilter(place_role="located"),
     filters.EventFilter(place_role="located", date_from=dt.date(2021, 11, 9)),
+    # Types and sources as the query database's codes (store_view.store_where), values
+    # the store lacks matching nothing.
+    filters.EventFilter(sources=("Reuters", "BBC")),
+    filters.EventFilter(sources=("Nobody",)),
+    filters.EventFilter(event_types=("NOPE",)),
+    filters.EventFilter(sources=("Reuters", "Nobody"), event_types=("ACCUSE", "NOPE"), text="kuź"),
 ]
 
 

@@ -455,9 +455,15 @@ def place_layer_script(markers: Sequence[PlaceMarker], map_var: str = "map_div")
 def payload_layer_script(payload: Mapping[str, list], map_var: str = "map_div") -> str:
     """`place_layer_script` of the markers whose `layer_payload` is `payload` (a view that
     keeps its markers as columns writes the payload without making PlaceMarker objects)."""
+    return json_layer_script(safe_json(payload), map_var)
+
+
+def json_layer_script(payload_json: str, map_var: str = "map_div") -> str:
+    """`payload_layer_script` of the payload whose `safe_json` is `payload_json` (written
+    from pieces escaped once per query database: geo.app.place_columns)."""
     group = STREAMLIT_LAYER
     layer = place_layer_js().replace("__GROUP__", group)
-    layer = layer.replace("__PLACES__", safe_json(payload), 1)
+    layer = layer.replace("__PLACES__", payload_json, 1)
     return (
         f"var {group} = L.featureGroup({{}});\n{layer}\n{group}.addTo({map_var});\n"
         f"{map_var}.addLayer({group});\n"
@@ -482,6 +488,7 @@ __all__ = [
     "marker_bounds",
     "marker_size",
     "layer_payload_bytes",
+    "json_layer_script",
     "payload_layer_script",
     "place_layer_script",
     "place_markers",

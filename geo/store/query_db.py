@@ -14,8 +14,14 @@ What it holds, each computed once instead of per filter change:
   the excerpts into words was half the build: an excerpt whose lowered text the store's
   previous query database holds takes its words from there (`_reused_words`), so after an
   append only the new and changed excerpts are split;
-- `place_info`: each place once, with its rank by name; `store_meta`: the sidebar's options
-  and the most rows an event has; `all_*`: the unfiltered aggregates.
+- dense 32-bit codes (format 9): `article_code`, `source_code` (NULL without a source),
+  `type_code` (NULL without a type) and `place_code` (the place's rank by name and key,
+  from 0): a selection copies these instead of 64-bit hashes and strings, the metrics
+  count articles as bits (`bitstring_agg`) and the views group by small integers;
+- `place_info`: each place once, with its code; `type_info`, `source_info`: the codes;
+  `store_meta`: the sidebar's options, the most rows an event has, the number of
+  articles and of events (the lengths of the bitstrings the metrics and the search
+  make); `all_*`: the unfiltered aggregates.
 Written under a temporary name and renamed into place; the store itself is only read.
 """
 
@@ -34,7 +40,7 @@ from geo.store.frame import LIST_SEP
 if TYPE_CHECKING:
     import duckdb
 
-QUERY_DB_VERSION = 8
+QUERY_DB_VERSION = 9
 """Bumped when what `build_query_db` writes changes: older databases are not read."""
 MEMORY_LIMIT = "768MB"
 """DuckDB's own memory (buffer pool, sorts, hash tables) for the page's queries."""
@@ -101,29 +107,37 @@ def ensure_query_db(data_dir: Path | str, cache_dir: Path | None = None) -> Path
 # of lead rows when the filter keeps or drops whole events, a distinct count otherwise.
 
 
-def metrics_sql(lead: str | None) -> str:
+def metrics_sql(lead: str | None, articles: int) -> str:
     """events, articles, sources of the selection (places: its place counts' length).
     `lead`: a column marking one row of each event the selection keeps (`lead_row` when it
-    keeps whole events, `lead_located` its located rows), None for a distinct count."""
+    keeps whole events, `lead_located` its located rows), None for a distinct count.
+    `articles`: how many article codes there are (store_meta.articles): the distinct
+    articles are the set bits of a bitstring that long, not a hash of every code."""
+    bits = f"bitstring_agg(article_code, 0, {max(int(articles), 1) - 1})"
     if lead:
         return (
-            f"SELECT count(*) FILTER ({lead}) AS events, count(DISTINCT article_hash)"
-            f" FILTER ({lead}) AS articles, count(DISTINCT source_hash) FILTER ({lead} AND"
-            " has_source) AS sources FROM sel"
+            f"SELECT count(*) FILTER ({lead}) AS events, coalesce(bit_count({bits} FILTER"
+            f" ({lead})), 0) AS articles, count(DISTINCT source_code) FILTER ({lead})"
+            " AS sources FROM sel"
         )
     return (
-        "SELECT count(DISTINCT ev) AS events, count(DISTINCT article_hash) AS articles,"
-        " count(DISTINCT source_hash) FILTER (has_source) AS sources FROM sel"
+        f"SELECT count(DISTINCT ev) AS events, coalesce(bit_count({bits}), 0) AS articles,"
+        " count(DISTINCT source_code) AS sources FROM sel"
     )
 
 
 def per_day_sql(lead: str | None) -> str:
+    """Events per day and type: grouped by the type's code, named after (`type_info`)."""
     events = "count(*)" if lead else "count(DISTINCT ev)"
     where = f" AND {lead}" if lead else ""
     return (
-        "SELECT CAST(day AS TIMESTAMP_NS) AS date, coalesce(event_type, '" + UNKNOWN_TYPE + "')"
-        f" AS event_type, {events} AS events FROM sel"
-        f" WHERE day IS NOT NULL AND day_exact{where} GROUP BY ALL ORDER BY date, event_type"
+        "SELECT CAST(c.day AS TIMESTAMP_NS) AS date, coalesce(t.event_type, '"
+        + UNKNOWN_TYPE
+        + "') AS event_type, c.events FROM (SELECT day, type_code, "
+        + events
+        + " AS events FROM sel"
+        f" WHERE day IS NOT NULL AND day_exact{where} GROUP BY ALL) AS c"
+        " LEFT JOIN type_info AS t USING (type_code) ORDER BY date, event_type"
     )
 
 
@@ -132,20 +146,18 @@ def without_a_day_sql(lead: str | None) -> str:
     return f"SELECT {events} AS events FROM sel WHERE day IS NOT NULL AND NOT day_exact"
 
 
-PLACE_COUNTS_SQL = "SELECT place_hash, count(*) AS events FROM sel GROUP BY place_hash"
+PLACE_COUNTS_SQL = "SELECT place_code, count(*) AS events FROM sel GROUP BY place_code"
 """Events per place: one row per event and place (geo.store.frame), so a row count."""
 AGGREGATES = {
-    "all_metrics": metrics_sql("lead_row"),
+    "all_metrics": "",  # metrics_sql("lead_row", the number of articles): see _write_tables
     "all_per_day": per_day_sql("lead_row"),
     "all_without_a_day": without_a_day_sql("lead_row"),
     "all_place_counts": PLACE_COUNTS_SQL,
 }
 """Each view's aggregate over the whole store, read from these tables when no filter is set."""
-SELECTED = (
-    "rid, ev, lead_row, lead_located, article_hash, place_hash, source_hash, has_source, day,"
-    " day_exact, event_type"
-)
-"""The columns a selection keeps: what the aggregates, the popups and the table read."""
+SELECTED = "rid, ev, article_code, place_code, source_code, day, day_exact, type_code"
+"""The columns a selection keeps: what the aggregates, the popups and the table read; with
+the one lead column its filter counts events by (geo.app.store_view.lead_column), if any."""
 
 
 # --------------------------------------------------------------------------- the build
@@ -216,16 +228,22 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
         " min(place_hash) AS lead_place, min(place_hash) FILTER (role = 'located')"
         " AS lead_located FROM event_places GROUP BY event_hash"
     )
+    _write_codes(con)
     con.execute(
         "CREATE TABLE build.event_places AS SELECT e.*, o.ev, e.place_hash = o.lead_place"
         " AS lead_row, coalesce(e.role = 'located' AND e.place_hash = o.lead_located, false)"
         " AS lead_located, CAST(e.date AS DATE) AS day, coalesce(e.date_precision IN ("
         + precisions
-        + "), false) AS day_exact, e.source IS NOT NULL AS has_source"
-        " FROM event_places AS e JOIN ev_order AS o USING (event_hash) ORDER BY o.ev,"
-        " e.place_hash"
+        + "), false) AS day_exact, e.source IS NOT NULL AS has_source, a.article_code,"
+        " s.source_code, t.type_code, p.place_code"
+        " FROM event_places AS e JOIN ev_order AS o USING (event_hash)"
+        " JOIN article_codes AS a USING (article_hash)"
+        " LEFT JOIN build.source_info AS s ON s.source = e.source"
+        " LEFT JOIN build.type_info AS t ON t.event_type = e.event_type"
+        " JOIN place_codes AS p USING (place_hash) ORDER BY o.ev, e.place_hash"
     )
     con.execute("DROP TABLE ev_order")
+    con.execute("DROP TABLE article_codes")
     # Stores built before the precision code have no column for it: unknown.
     con.execute("ALTER TABLE build.event_places ADD COLUMN IF NOT EXISTS place_precision INTEGER")
     con.execute(
@@ -234,29 +252,55 @@ def _write_tables(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, 
     )
     split, reused = _write_words(con, previous)
     con.execute(
-        "CREATE TABLE build.place_info AS SELECT *, CAST(row_number() OVER (ORDER BY name, key)"
-        " AS INTEGER) AS name_rank FROM (SELECT place_hash, any_value(place_key) AS key,"
-        " coalesce(any_value(place_name), '') AS name, coalesce(any_value(place_kind), '')"
-        " AS kind, any_value(place_lat) AS lat, any_value(place_lon) AS lon"
-        " FROM build.event_places GROUP BY place_hash)"
+        "CREATE TABLE build.place_info AS SELECT place_code, place_hash, key, name, kind, lat,"
+        " lon, place_code + 1 AS name_rank FROM place_codes ORDER BY place_code"
     )
+    con.execute("DROP TABLE place_codes")
     con.execute("USE build")
     options = json.dumps(_options(con))
     # The row id is the table's rowid: the rows' order, as the page's view names it.
     con.execute(
-        f"CREATE TEMP VIEW sel AS SELECT {SELECTED} FROM (SELECT rowid AS rid, *"
+        f"CREATE TEMP VIEW sel AS SELECT {SELECTED}, lead_row FROM (SELECT rowid AS rid, *"
         " FROM build.event_places)"
     )
+    (articles,) = con.execute("SELECT count(DISTINCT article_code) FROM event_places").fetchone()
     for table, sql in AGGREGATES.items():
+        sql = sql or metrics_sql("lead_row", articles)
         con.execute(f"CREATE TABLE build.{table} AS {sql}")
     con.execute("DROP VIEW sel")
     con.execute(
         "CREATE TABLE build.store_meta AS SELECT coalesce(max(n), 1) AS max_rows,"
-        " ? AS options, ? AS version FROM (SELECT count(*) AS n FROM build.event_places"
-        " GROUP BY ev)",
-        [options, QUERY_DB_VERSION],
+        " ? AS options, ? AS version, ? AS articles, count(*) AS events FROM (SELECT count(*)"
+        " AS n FROM build.event_places GROUP BY ev)",
+        [options, QUERY_DB_VERSION, int(articles)],
     )
     return split, reused
+
+
+def _write_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """The dense codes: articles by hash, sources and types by name (`source_info`,
+    `type_info` in the database, for the filters' values), places by name and key (the
+    order the markers break ties in), each from 0."""
+    con.execute(
+        "CREATE TEMP TABLE article_codes AS SELECT article_hash, CAST(row_number() OVER"
+        " (ORDER BY article_hash) - 1 AS INTEGER) AS article_code"
+        " FROM (SELECT DISTINCT article_hash FROM event_places)"
+    )
+    for column, table in (("source", "source_info"), ("event_type", "type_info")):
+        code = "source_code" if column == "source" else "type_code"
+        con.execute(
+            f"CREATE TABLE build.{table} AS SELECT {column}, CAST(row_number() OVER"
+            f" (ORDER BY {column}) - 1 AS INTEGER) AS {code} FROM (SELECT DISTINCT {column}"
+            f" FROM event_places WHERE {column} IS NOT NULL)"
+        )
+    # A place's key, name, kind and point once (the names ranked are the names shown).
+    con.execute(
+        "CREATE TEMP TABLE place_codes AS SELECT *, CAST(row_number() OVER (ORDER BY name, key)"
+        " - 1 AS INTEGER) AS place_code FROM (SELECT place_hash, any_value(place_key) AS key,"
+        " coalesce(any_value(place_name), '') AS name, coalesce(any_value(place_kind), '')"
+        " AS kind, any_value(place_lat) AS lat, any_value(place_lon) AS lon FROM event_places"
+        " GROUP BY place_hash)"
+    )
 
 
 def _write_words(con: duckdb.DuckDBPyConnection, previous: bool) -> tuple[int, int]:
