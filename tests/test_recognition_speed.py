@@ -111,3 +111,37 @@ def test_distances_do_not_go_through_np_clip(monkeypatch):
     assert distance_km(52.23, 21.01, 53.90, 27.57) == expected
     assert expected == pytest.approx(475, abs=10)
     assert distance_km(52.23, 21.01, lats, np.array([27.57, 21.01])).tolist() == [expected, 0.0]
+
+
+def test_facility_names_read_each_token_once(monkeypatch):
+    import geo.nlp.toponyms.facilities as facilities
+
+    doc = blank_nlp(lookup=LOOKUP).make_doc(
+        "Crowds gathered at the Kuznica Border Crossing and in St. Peter's Square on Sunday."
+    )
+    expected = [(c.start, c.end) for c in facilities.facility_candidates(doc, set())]
+    calls = []
+    real = facilities.is_capitalised
+    monkeypatch.setattr(facilities, "is_capitalised", lambda t: calls.append(t.i) or real(t))
+    found = [(c.start, c.end) for c in facilities.facility_candidates(doc, set())]
+    assert found == expected
+    assert [doc[s:e].text for s, e in found] == ["Kuznica Border Crossing", "St. Peter's Square"]
+    possessives = sum(t.text == "'s" for t in doc)  # the one word after each is read again
+    assert len(calls) <= len(doc) + possessives
+
+
+def test_marks_are_stripped_once_a_word(monkeypatch):
+    import geo.nlp.actors.words as words
+
+    words.strip_marks.cache_clear()
+    calls = []
+    real = words.unicodedata.normalize
+    monkeypatch.setattr(
+        words.unicodedata, "normalize", lambda form, text: calls.append(text) or real(form, text)
+    )
+    assert [words.strip_marks(w) for w in ("Błaszczak", "Kuźnica", "Błaszczak")] == [
+        "Blaszczak",
+        "Kuznica",
+        "Blaszczak",
+    ]
+    assert calls == ["Blaszczak", "Kuźnica"]
