@@ -150,9 +150,7 @@ def _worker_stages() -> tuple[Language, Gazetteer]:
     return nlp, gazetteer
 
 
-def analyse_on_worker(
-    batch: list[Article], registry: ActorRegistry | None
-) -> list[EncodedArticle]:
+def analyse_on_worker(batch: list[Article], registry: ActorRegistry | None) -> list[EncodedArticle]:
     """A cluster task (geo.cluster): the analyses of `batch`, with this worker's stages,
     encoded here as the cache stores them: the client only writes the bytes (pickling and
     unpickling the analyses, then encoding them on the client, cost it more than that)."""

@@ -18,7 +18,8 @@ from tests.test_store import _cached
 
 
 def _articles(count: int) -> list[CachedArticle]:
-    return [_cached(Article(f"a{i}", f"Minsk said {i} things.", f"c/{i}.txt")) for i in range(count)]
+    articles = [Article(f"a{i}", f"Minsk said {i} things.", f"c/{i}.txt") for i in range(count)]
+    return [_cached(a) for a in articles]
 
 
 def test_encoding_looks_up_each_class_fields_once(monkeypatch):

@@ -91,7 +91,18 @@ class _Word:
 
 def test_the_country_lexicon_makes_a_token_only_where_a_country_word_starts():
     lexicon = country_lexicon()
-    words = "the Polish border guards and officials of Belarus said nothing".split()
+    words = [
+        "the",
+        "Polish",
+        "border",
+        "guards",
+        "and",
+        "officials",
+        "of",
+        "Belarus",
+        "said",
+        "nothing",
+    ]
     doc = _CountingDoc(words)
     hits = {i: lexicon.demonym_at(doc, i) or lexicon.name_at(doc, i) for i in range(len(words))}
     assert hits[1] == (2, "PL") and hits[7] == (8, "BY")
