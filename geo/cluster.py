@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from geo.nlp import ActorRegistry
-    from geo.store import CachedArticle
+    from geo.store import CachedArticle, EncodedArticle
 
 CLUSTER_BATCH = 8
 """Articles per task: large enough to keep spaCy's nlp.pipe busy, small enough to spread
@@ -98,9 +98,11 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def analyse_on_cluster(
     articles: Iterable[Article],
     client: Client,
-    task: Callable[[list[Article], ActorRegistry | None], list[CachedArticle]],
+    task: Callable[
+        [list[Article], ActorRegistry | None], list[CachedArticle] | list[EncodedArticle]
+    ],
     registry: ActorRegistry | None = None,
-) -> Iterator[tuple[Article, CachedArticle | str]]:
+) -> Iterator[tuple[Article, CachedArticle | EncodedArticle | str]]:
     """(article, analysis) as batches complete, or (article, why it failed twice). `task`
     analyses one batch on a worker (geo.pipeline's, which loads its stages once per process)."""
     from distributed import as_completed

@@ -27,6 +27,7 @@ from geo.store import (
     ArticleCache,
     CachedArticle,
     EmptyCorpusError,
+    EncodedArticle,
     StoreCorruptError,
     append_changes,
     article_cache_key,
@@ -128,11 +129,12 @@ _WORKER_STAGES: tuple[Language, Gazetteer, ActorRegistry | None] | None = None
 """What forked workers analyse with: set in the parent just before forking."""
 
 
-def _analyse_batch(batch: list[Article]) -> list[CachedArticle]:
+def _analyse_batch(batch: list[Article]) -> list[EncodedArticle]:
+    """A forked worker's batch, encoded there (see `analyse_on_worker`)."""
     if _WORKER_STAGES is None:
         raise RuntimeError("_analyse_batch runs only in build_store's worker processes")
     nlp, gazetteer, registry = _WORKER_STAGES
-    return list(analyse_articles(batch, nlp, gazetteer, registry))
+    return [EncodedArticle.of(a) for a in analyse_articles(batch, nlp, gazetteer, registry)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,10 +150,12 @@ def _worker_stages() -> tuple[Language, Gazetteer]:
     return nlp, gazetteer
 
 
-def analyse_on_worker(batch: list[Article], registry: ActorRegistry | None) -> list[CachedArticle]:
-    """A cluster task (geo.cluster): the analyses of `batch`, with this worker's stages."""
+def analyse_on_worker(batch: list[Article], registry: ActorRegistry | None) -> list[EncodedArticle]:
+    """A cluster task (geo.cluster): the analyses of `batch`, with this worker's stages,
+    encoded here as the cache stores them: the client only writes the bytes (pickling and
+    unpickling the analyses, then encoding them on the client, cost it more than that)."""
     nlp, gazetteer = _worker_stages()
-    return list(analyse_articles(batch, nlp, gazetteer, registry))
+    return [EncodedArticle.of(a) for a in analyse_articles(batch, nlp, gazetteer, registry)]
 
 
 def _ignore_ctrl_c() -> None:
@@ -166,7 +170,7 @@ def _analyse_in_parallel(
     registry: ActorRegistry | None,
     workers: int,
     online: Geocoder | None = None,
-) -> Iterator[tuple[Article, CachedArticle]]:
+) -> Iterator[tuple[Article, CachedArticle | EncodedArticle]]:
     """(article, analysis) in corpus order; at most 2 batches per worker in flight."""
     if workers == 1:
         for batch in chunked(articles, BATCH_SIZE):
@@ -517,7 +521,7 @@ def _analyse_planned(
 
 def _cache_analyses(
     plan: _BuildPlan,
-    analysed: Iterable[tuple[Article, CachedArticle | str]],
+    analysed: Iterable[tuple[Article, CachedArticle | EncodedArticle | str]],
     analysis_key: str,
     cache: ArticleCache,
     report: Progress,

@@ -13,4 +13,5 @@ def distance_km(lat1, lon1, lat2, lon2):
     dphi = p2 - p1
     dlmb = np.radians(lon2) - np.radians(lon1)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    # min/max ufuncs, as np.clip computes: for scalars without np.clip's Python-level dispatch
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(np.maximum(a, 0.0), 1.0)))

@@ -7,7 +7,12 @@ live rows) and commit (partitions put in place, compaction) on top.
 """
 
 from geo.store import query_db
-from geo.store.article_cache import ArticleCache, CachedArticle, article_cache_key
+from geo.store.article_cache import (
+    ArticleCache,
+    CachedArticle,
+    EncodedArticle,
+    article_cache_key,
+)
 from geo.store.commit import (
     LiveArticle,
     StoreCounts,
@@ -61,6 +66,7 @@ __all__ = [
     "LIST_SEP",
     "ArticleCache",
     "CachedArticle",
+    "EncodedArticle",
     "EmptyCorpusError",
     "StoreCorruptError",
     "StoreCounts",

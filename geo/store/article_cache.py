@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,24 @@ class CachedArticle:
     events: tuple[Event, ...]
 
 
+@dataclass(frozen=True)
+class EncodedArticle:
+    """A CachedArticle as the cache stores it (`codec.dumps`), encoded where it was analysed
+    (a cluster worker): the client writes the bytes as they came, instead of unpickling the
+    analysis only to encode it again, and the bytes pickle at no cost."""
+
+    data: bytes
+
+    @classmethod
+    def of(cls, value: CachedArticle) -> EncodedArticle:
+        return cls(codec.dumps(value))
+
+
 SUFFIX = ".json"
+RECENT = 256
+"""Analyses this cache keeps in memory after writing them (the latest ones): the store is
+written from the cache right after the build analysed its articles, and reading back what
+was just written would cost as much as encoding it."""
 LEGACY_SUFFIX = ".pickle"
 
 
@@ -41,6 +59,7 @@ class ArticleCache:
 
     def __init__(self, data_dir: Path | str) -> None:
         self.directory = Path(data_dir) / CACHE_DIR
+        self._recent: OrderedDict[str, CachedArticle] = OrderedDict()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}{SUFFIX}"
@@ -61,7 +80,11 @@ class ArticleCache:
         return self._path(key).exists()
 
     def get(self, key: str) -> CachedArticle:
-        """The cached analysis; a damaged entry is deleted (analysed anew next build) and raised."""
+        """The cached analysis; a damaged entry is deleted (analysed anew next build) and raised.
+        One this cache wrote lately and still holds in memory is returned without reading it."""
+        recent = self._recent.get(key)
+        if recent is not None and self._path(key).exists():
+            return recent
         path = self._path(key)
         try:
             value = codec.loads(path.read_bytes())
@@ -79,17 +102,27 @@ class ArticleCache:
             )
         return value
 
-    def put(self, key: str, value: CachedArticle) -> None:
+    def put(self, key: str, value: CachedArticle | EncodedArticle) -> None:
+        """Write one analysis (kept in memory too, unless it came encoded)."""
         path = self._path(key)
+        data = value.data if isinstance(value, EncodedArticle) else codec.dumps(value)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, lambda f: f.write(codec.dumps(value)))
+            try:
+                write_atomically(path, lambda f: f.write(data))
+            except FileNotFoundError:  # the key's first entry: a mkdir per directory only
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, lambda f: f.write(data))
         except OSError as error:  # a full disk: the articles analysed so far stay cached
             raise StoreError(
                 f"cannot write the article cache under {self.directory} "
                 f"({error.strerror or error}): free some space or choose a writable "
                 "--data-dir; the store is kept as it was"
             ) from error
+        self._recent.pop(key, None)
+        if isinstance(value, CachedArticle):
+            self._recent[key] = value
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete entries not in `keep`; returns how many."""

@@ -49,7 +49,33 @@ def register(cls: type) -> type:
     return cls
 
 
+_SCALARS = frozenset({type(None), bool, int, float, str})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each registered class's field names, looked up once: a cache entry holds thousands of
+dataclass instances, and `dataclasses.fields` per instance was most of the encoding."""
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELD_NAMES[cls] = names
+    return names
+
+
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # the common case first, by exact type: one set lookup
+        return value
+    if kind is tuple or kind is list:
+        return [_encode(item) for item in value]
+    if _CLASSES.get(kind.__name__) is kind:
+        fields = {name: _encode(getattr(value, name)) for name in _field_names(kind)}
+        return {_TYPE: kind.__name__, **fields}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime):  # before date: a datetime is a date
@@ -71,7 +97,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        return tuple(_decode(item) for item in value)  # the model holds tuples, never lists
+        return tuple([_decode(item) for item in value])  # the model holds tuples, never lists
     if not isinstance(value, dict):
         return value
     if _TYPE in value:

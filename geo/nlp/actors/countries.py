@@ -39,10 +39,10 @@ class CountryLexicon:
     def _at(
         self, table: Mapping[tuple[str, ...], str], doc: Doc, i: int, need_title: bool
     ) -> tuple[int, str] | None:
+        folded = folded_texts(doc)  # computed once a Doc
+        if folded[i] not in self.first_words:  # first: most words start no name, and this
+            return None  # costs a list index where the test below makes a Token
         if not doc[i].text[:1].isupper():
-            return None
-        folded = folded_texts(doc)
-        if folded[i] not in self.first_words:
             return None
         for length in range(min(self.max_len, len(doc) - i), 0, -1):
             code = table.get(tuple(folded[i : i + length]))

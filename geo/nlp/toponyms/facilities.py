@@ -36,13 +36,14 @@ NOT_FACILITY_LABELS = frozenset(
 
 def facility_candidates(doc: Doc, taken: set[int]) -> Iterable[Candidate]:
     """Facility names in `doc` that share no token with `taken` (the chosen place names)."""
+    name_words = _name_words(doc)
     i = 0
     while i < len(doc):
-        if not _name_word(doc, i):
+        if not name_words[i]:
             i += 1
             continue
         end = i
-        while end < len(doc) and (_name_word(doc, end) or _inner_possessive(doc, end)):
+        while end < len(doc) and (name_words[end] or _inner_possessive(doc, end)):
             end += 1
         last = end
         if doc[end - 1].lower_ not in FACILITY_WORDS:
@@ -58,8 +59,10 @@ def facility_candidates(doc: Doc, taken: set[int]) -> Iterable[Candidate]:
         i = max(end, last)
 
 
-def _name_word(doc: Doc, i: int) -> bool:
-    return is_capitalised(doc[i]) and doc[i].ent_type_ not in NOT_FACILITY_LABELS
+def _name_words(doc: Doc) -> list[bool]:
+    """Which tokens can be words of a facility's name, read once a token (the scan above
+    tests most tokens twice, and each `doc[i]` makes a Token)."""
+    return [is_capitalised(t) and t.ent_type_ not in NOT_FACILITY_LABELS for t in doc]
 
 
 def _inner_possessive(doc: Doc, i: int) -> bool:

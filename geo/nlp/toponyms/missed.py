@@ -104,17 +104,18 @@ class MissedNames(NameQueries):
         Migrants")."""
         if self.lookup is None:
             return
+        # Which tokens may be in such a name, read once: a span is made only of these.
+        free = [not t.ent_type_ and is_capitalised(t) for t in doc]
         i = 0
         while i < len(doc):
-            token = doc[i]
-            if token.ent_type_ or not is_capitalised(token):
+            if not free[i]:
                 i += 1
                 continue
             found = None
             for length in range(4, 0, -1):
-                span = doc[i : i + length]
-                if len(span) < length or any(t.ent_type_ or not is_capitalised(t) for t in span):
+                if i + length > len(doc) or not all(free[i : i + length]):
                     continue
+                span = doc[i : i + length]
                 if self._known(span.text) and not self._is_demonym(span.text):
                     found = span
                     break

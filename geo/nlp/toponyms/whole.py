@@ -71,18 +71,22 @@ class WholeNames(NameQueries):
         ("Islands") or a place or demonym entity: "British Virgin Islands"."""
         if self.lookup is None:
             return
+        # Read once a token, not once a span tried: a name is capitalised at both ends and
+        # holds no opaque entity, so spans that fail these are never made.
+        capitalised = [is_capitalised(t) for t in doc]
+        opaque = [t.ent_type_ in OPAQUE_LABELS for t in doc]
         i = 0
         while i < len(doc):
             found = None
             if (
-                is_capitalised(doc[i])
+                capitalised[i]
                 and i not in evidence.title_case
-                and not (i > 0 and is_capitalised(doc[i - 1]))  # "St. Kitts and Nevis"
+                and not (i > 0 and capitalised[i - 1])  # "St. Kitts and Nevis"
             ):
                 for length in range(min(LONGEST_NAME, len(doc) - i), 1, -1):
-                    span = doc[i : i + length]
-                    if any(t.ent_type_ in OPAQUE_LABELS for t in span):
+                    if any(opaque[i : i + length]) or not capitalised[i + length - 1]:
                         continue
+                    span = doc[i : i + length]
                     if not self._name_shaped(span) or not _place_word(span):
                         continue
                     after = doc[span.end] if span.end < len(doc) else None
