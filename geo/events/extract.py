@@ -19,6 +19,7 @@ from geo.events.border_aims import border_targets
 from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.clauses import coded_predicates
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
+from geo.events.headlines import reparsed
 from geo.events.implicit import answered_accusers, continued_quotations, ground_targets
 from geo.events.located import (
     LOCATION_HEADS,
@@ -58,6 +59,7 @@ from geo.model import (
 from geo.nlp import event_date
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
@@ -172,13 +174,17 @@ def _sentence_spans(doc: Doc, span: Span) -> SpacySpan | None:
 
 
 def extract_events(
-    analysed: AnalysedArticle, doc: Doc, dictionaries: CodingDictionaries | None = None
+    analysed: AnalysedArticle,
+    doc: Doc,
+    dictionaries: CodingDictionaries | None = None,
+    parse: Language | None = None,
 ) -> tuple[Event, ...]:
     """Every event the article's sentences report, in text order.
 
     `doc` is the spaCy parse of `analysed.article.text`: the coding reads its dependency
     parse. Events without a resolved place are returned too: the caller decides what to
     map. An event's date is None when neither its sentence nor the article dates it.
+    `parse` (the pipeline) parses a title-case headline again in sentence case.
     """
     article = analysed.article
     text = article.text
@@ -219,10 +225,12 @@ def extract_events(
         elif not continues_previous(sentence):
             carried = None
         discarded = _discarded(sentence, dicts)
-        predicates = list(coded_predicates(sentence, dicts))
-        predicates += statement_predicates(sentence, dicts, predicates)
+        names = [Span(t.toponym.start, t.toponym.end) for t in places_named if t.place]
+        coding = reparsed(sentence, parse, names) or sentence
+        predicates = list(coded_predicates(coding, dicts))
+        predicates += statement_predicates(coding, dicts, predicates)
         verbs = sorted(predicates, key=lambda p: p.trigger_start)
-        predicates = sorted(verbs + noun_predicates(sentence, dicts), key=lambda p: p.trigger_start)
+        predicates = sorted(verbs + noun_predicates(coding, dicts), key=lambda p: p.trigger_start)
         if not predicates:
             continue
         reported.add(normalised)
