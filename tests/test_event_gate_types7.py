@@ -20,13 +20,13 @@ def test_a_present_simple_in_the_body_or_alone_is_no_event(events):
     assert "discuss" not in _triggers(events(["Putin, Lukashenko discuss migration crisis."]))
 
 
-def _headline_events(events, parse):
+def _headline_events(events, parse, label=""):
     from test_events import _analysed
 
     from geo.events import extract_events
 
     sentences = [
-        "Poland Stops Migrants at the Border, Threatening Armed Retaliation.",
+        label + "Poland Stops Migrants at the Border, Threatening Armed Retaliation.",
         "On Monday, Poland said it had stopped migrants at the border.",
     ]
     analysed = _analysed(sentences)
@@ -42,6 +42,12 @@ def test_a_title_case_headline_is_parsed_again_in_sentence_case(events):
     }
     stops = next(e for e in headline if _trigger(e) == "Stops")
     assert [a.name for a in stops.source_actors] == ["Poland"]
+
+
+def test_a_scraped_label_before_a_title_case_headline_leaves_it_title_case(events):
+    found = _headline_events(events, events.nlp, label="date 2021-11-09 ")
+    stops = [e for e in found if _trigger(e) == "Stops"]
+    assert [e.event_type for e in stops] == ["COERCE"]
 
 
 def test_without_the_pipeline_a_title_case_headline_has_no_verb(events):

@@ -18,7 +18,6 @@ from geo.model import Span
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
 TITLE_WORD_LENGTH = 4
@@ -66,22 +65,10 @@ def sentence_cased(sentence: SpacySpan, names: Sequence[Span]) -> str:
     return "".join(chars)
 
 
-def _parse(nlp: Language, text: str, opening: int) -> Doc:
-    """The pipeline run on `text` with a sentence starting at token `opening`: a scraped
-    label before the title ("date 2021-11-09") is not the subject of its verb."""
-    doc = nlp.make_doc(text)
-    if 0 < opening < len(doc):
-        doc[opening].is_sent_start = True
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
-
-
 def reparsed(
     sentence: SpacySpan, parse: Language | None, names: Sequence[Span]
 ) -> SpacySpan | None:
-    """The title-case headline's span in a sentence-case parse (from its first capitalised
-    word), or None: no parser, no
+    """The title-case headline's span in a sentence-case parse, or None: no parser, no
     title-case headline, or the new parse's tokens do not line up with the old."""
     if parse is None or not (headline(sentence) and title_case(sentence)):
         return None
@@ -93,8 +80,8 @@ def reparsed(
     following = next((t for t in doc[sentence.end :] if not t.is_space), None)
     after = following.sent.end_char if following is not None else sentence.end_char
     text = doc.text[: sentence.start_char] + cased + doc.text[sentence.end_char : after]
-    new = _parse(parse, text, _opening(sentence))
+    new = parse(text)
     old = [(t.idx, len(t)) for t in doc[: sentence.end]]
     if [(t.idx, len(t)) for t in new[: sentence.end]] != old:
         return None
-    return new[_opening(sentence) : sentence.end]
+    return new[sentence.start : sentence.end]
