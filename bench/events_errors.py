@@ -2,6 +2,7 @@
 
     python bench/events_eval.py --save DIR          # predictions first
     python bench/events_errors.py DIR [--set events_dev] [--field actor|role|located|date]
+    python bench/events_errors.py DIR --field type|detection  # wrong types; missed and false
 
 Matching is the scorer's (../shared/bench/score_events.py): a prediction matches a gold
 event when its sentence holds the gold trigger's first character, same type preferred.
@@ -20,7 +21,7 @@ if str(ROOT) not in sys.path:
 
 from bench.events_eval import SETS, _read, _scorer  # noqa: E402
 
-FIELDS = ("actor", "role", "located", "date")
+FIELDS = ("actor", "role", "located", "date", "type", "detection")
 
 
 def _pairs(gold: dict, pred: dict):
@@ -42,7 +43,39 @@ def _pairs(gold: dict, pred: dict):
             yield doc_id, gdoc["text"], g, events[i]
 
 
+def _detection(gold: dict, pred: dict) -> list[str]:
+    """Gold events no prediction matched (missed), predictions matching no gold (false)."""
+    matched: dict[str, set[int]] = {}
+    out = []
+    for doc_id, gdoc in gold.items():
+        events = (pred.get(doc_id) or {}).get("events", [])
+        used = matched.setdefault(doc_id, set())
+        text = gdoc["text"]
+        for g in gdoc.get("events", []):
+            cands = [
+                i
+                for i, p in enumerate(events)
+                if i not in used and p["start"] <= g["trigger_start"] < p["end"]
+            ]
+            if cands:
+                same = [i for i in cands if events[i].get("type") == g["type"]]
+                used.add((same or cands)[0])
+                continue
+            sentence = text[g["start"] : g["end"]].replace("\n", " ")[:160]
+            trigger = text[g["trigger_start"] : g["trigger_end"]]
+            out.append(f"MISSED {doc_id} {g['type']} [{trigger}]\n  {sentence!r}")
+        for i, p in enumerate(events):
+            if i in used:
+                continue
+            sentence = text[p["start"] : p["end"]].replace("\n", " ")[:160]
+            trigger = text[p.get("trigger_start", p["start"]) : p.get("trigger_end", p["start"])]
+            out.append(f"FALSE {doc_id} {p.get('type')} [{trigger}]\n  {sentence!r}")
+    return out
+
+
 def errors(gold: dict, pred: dict, field: str) -> list[str]:
+    if field == "detection":
+        return _detection(gold, pred)
     sc = _scorer()
     out = []
     for doc_id, text, g, p in _pairs(gold, pred):
@@ -75,6 +108,8 @@ def errors(gold: dict, pred: dict, field: str) -> list[str]:
             missed = [x.get("name") for x in gl if not sc._place_hit(x, pl)]
             if extra or missed:
                 out.append(f"{head} missed {missed} extra {extra}\n  {sentence!r}")
+        elif field == "type" and g["type"] != p.get("type"):
+            out.append(f"{head}\n  {sentence!r}")
         elif field == "date" and g.get("date") and not sc._date_agrees(g["date"], p.get("date")):
             out.append(f"{head} gold {g['date']} pred {p.get('date')}\n  {sentence!r}")
     return out

@@ -85,4 +85,4 @@ def analyse_articles(
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
     for article, doc in zip(articles, docs, strict=True):
         analysed = _analyse_doc(article, doc, gazetteer, actor_registry, online)
-        yield CachedArticle(analysed, extract_events(analysed, doc))
+        yield CachedArticle(analysed, extract_events(analysed, doc, parse=nlp))

@@ -19,6 +19,7 @@ from geo.events.border_aims import border_targets
 from geo.events.borders import at_border, crossing_places, find_borders, origin_side
 from geo.events.clauses import coded_predicates
 from geo.events.dictionaries import CodingDictionaries, load_coding_dictionaries
+from geo.events.headlines import reparsed
 from geo.events.implicit import answered_accusers, continued_quotations, ground_targets
 from geo.events.located import (
     LOCATION_HEADS,
@@ -34,6 +35,7 @@ from geo.events.participants import ArticleActors, Participants, participants
 from geo.events.phrases import anonymous
 from geo.events.predicates import CodedPredicate
 from geo.events.restated import dated_restatements, shared_places
+from geo.events.settle import is_force, settled_type
 from geo.events.statements import REPORTING_EVIDENCE, statement_predicates
 from geo.events.where import (
     acting_body_place,
@@ -57,6 +59,7 @@ from geo.model import (
 from geo.nlp import event_date
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
@@ -171,13 +174,17 @@ def _sentence_spans(doc: Doc, span: Span) -> SpacySpan | None:
 
 
 def extract_events(
-    analysed: AnalysedArticle, doc: Doc, dictionaries: CodingDictionaries | None = None
+    analysed: AnalysedArticle,
+    doc: Doc,
+    dictionaries: CodingDictionaries | None = None,
+    parse: Language | None = None,
 ) -> tuple[Event, ...]:
     """Every event the article's sentences report, in text order.
 
     `doc` is the spaCy parse of `analysed.article.text`: the coding reads its dependency
     parse. Events without a resolved place are returned too: the caller decides what to
     map. An event's date is None when neither its sentence nor the article dates it.
+    `parse` (the pipeline) parses a title-case headline again in sentence case.
     """
     article = analysed.article
     text = article.text
@@ -218,10 +225,12 @@ def extract_events(
         elif not continues_previous(sentence):
             carried = None
         discarded = _discarded(sentence, dicts)
-        predicates = list(coded_predicates(sentence, dicts))
-        predicates += statement_predicates(sentence, dicts, predicates)
+        names = [Span(t.toponym.start, t.toponym.end) for t in places_named if t.place]
+        coding = reparsed(sentence, parse, names) or sentence
+        predicates = list(coded_predicates(coding, dicts))
+        predicates += statement_predicates(coding, dicts, predicates)
         verbs = sorted(predicates, key=lambda p: p.trigger_start)
-        predicates = sorted(verbs + noun_predicates(sentence, dicts), key=lambda p: p.trigger_start)
+        predicates = sorted(verbs + noun_predicates(coding, dicts), key=lambda p: p.trigger_start)
         if not predicates:
             continue
         reported.add(normalised)
@@ -248,7 +257,7 @@ def extract_events(
             sources = tuple(a for a in sources if not anonymous(a))  # once the type is settled
             targets = tuple(a for a in roles.targets if not anonymous(a))
             if event_type == "MOBILIZE":  # the forces deployed are the source's own, no target
-                targets = tuple(t for t in targets if not _is_force(t))
+                targets = tuple(t for t in targets if not is_force(t))
             targets = border_targets(
                 event_type, predicate.verb, sources, targets, borders_here, heads, pair, origin
             )
@@ -327,133 +336,6 @@ def _one_act_each(events: Sequence[Event]) -> list[Event]:
         if not same:
             kept.append(event)
     return kept
-
-
-DYADIC_TYPES = frozenset({"CONSULT", "SUPPORT"})
-"""Types that need someone on the other side: arriving is no visit, "affected" no support."""
-
-
-MEDIATION = "045"
-SELF_CONTAINED_SUPPORT = ("051", "052", "053", "054", "056")
-"""SUPPORT codes that need no one on the other side: praising, defending or endorsing a
-plan (051, or a pattern's 050) is support; a bare verb's generic 050 ("affected") is not
-without a partner, nor a visit (042) without someone visited; mediation (045) names its
-parties "between" them."""
-
-
-GENERIC_COOPERATION = "060"
-"""CAMEO's bare "engage in material cooperation" (establish, manage, serve, provide): with
-no one to cooperate with and no pattern saying what, no cooperation ("Minsk managed.",
-"is serving a sentence", "migrants have established a camp"); 061-064 name their kind."""
-
-
-def _needs_partner(plover: str, predicate: CodedPredicate | None) -> bool:
-    if plover == "COOPERATE" and predicate is not None:
-        generic = predicate.cameo == GENERIC_COOPERATION
-        return generic and not predicate.evidence.startswith("CAMEO pattern")
-    if plover not in DYADIC_TYPES:
-        return False
-    if predicate is None:
-        return True
-    cameo = predicate.cameo or ""
-    if cameo.startswith(MEDIATION):
-        return False  # the parties are named "between" them, not as targets
-    if plover == "SUPPORT" and predicate.evidence.startswith("CAMEO pattern"):
-        return False  # "endorsed the plan": a pattern coded what was supported
-    return not (plover == "SUPPORT" and cameo.startswith(SELF_CONTAINED_SUPPORT))
-
-
-RECIPROCAL_CODES = ("041", "045", "046")
-"""Talks, mediation and negotiation (CAMEO 041, 045, 046), which a plural subject can hold
-among itself; going somewhere (040) or visiting (042) needs someone there."""
-
-
-PARTNER_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-
-
-def _partner_named(predicate: CodedPredicate) -> bool:
-    """A "with" phrase naming people: "held talks with his Turkish counterpart", "met with
-    Polish officials"; the other side is there even where no actor stands for it."""
-    verb = predicate.verb
-    # "was travelling to Moscow to discuss the crisis with his Russian counterpart"
-    verbs = [verb, *(c for c in verb.children if c.dep_ in ("advcl", "xcomp") and _infinitive(c))]
-    holders = [
-        *verbs,
-        *(c for v in verbs for c in v.children if c.dep_ == "dobj"),
-    ]  # "talks with X"
-    for prep in (c for h in holders for c in h.children):
-        if prep.dep_ != "prep" or prep.lower_ != "with":
-            continue
-        for noun in prep.children:
-            if noun.dep_ != "pobj":
-                continue
-            if noun.pos_ == "PROPN" or noun.ent_type_ in PARTNER_ENTITIES:
-                return True
-            if any(c.dep_ == "poss" for c in noun.children) or noun.tag_ == "NNS":
-                return noun.lemma_.lower() not in LOCATION_HEADS
-    return False
-
-
-def _infinitive(verb: Token) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-
-
-def _several(predicate: CodedPredicate | None) -> bool:
-    """A plural subject holds both sides: "the foreign ministers held talks"."""
-    if predicate is None or not (predicate.cameo or "").startswith(RECIPROCAL_CODES):
-        return False
-    subjects = [c for c in predicate.verb.children if c.dep_ == "nsubj"]
-    return any(s.tag_ in ("NNS", "NNPS") for s in subjects)
-
-
-DEPLOYED_AGENTS = ("agent_military_", "agent_police_")
-"""Phoenix agents of force: sending them to no one else is deploying them (MOBILIZE)."""
-
-
-FORCE_ROLES = ("_armed_forces", "_police", "_security_forces", "_border_guard")
-"""Ids of a state's forces named by the role table ("Armed Forces of Poland": pl_armed_forces)."""
-
-
-def _is_force(actor: Actor) -> bool:
-    return actor.id.startswith(DEPLOYED_AGENTS) or actor.id.endswith(FORCE_ROLES)
-
-
-def _sent_to_someone(predicate: CodedPredicate) -> bool:
-    """Forces sent "to Ukraine" go to someone; "to the border" to a place (deployed)."""
-    for c in predicate.verb.children:
-        if c.dep_ in ("prep", "dative") and c.lower_ == "to":
-            objects = [o for o in c.children if o.dep_ == "pobj"]
-            if not objects or any(o.lemma_.lower() not in LOCATION_HEADS for o in objects):
-                return True
-    return False
-
-
-def settled_type(
-    plover: str, roles: Participants, predicate: CodedPredicate | None = None
-) -> str | None:
-    """The event's type once its participants are known, or None when it is no event.
-
-    Violence by a force of nature or a disease is a happening: "an epidemic has killed
-    1,200", "homes were destroyed by the floods" (OTHER). Any other act needs an actor: a
-    sentence whose subject is a thing ("the meetings will include") reports none.
-    """
-    if plover == "ASSAULT":
-        unattributed = not (roles.sources or roles.inanimate_source or roles.targets)
-        if roles.natural_force or (unattributed and predicate is not None and predicate.passive):
-            return "OTHER"  # "bridges have been destroyed", by no one named: a happening
-        return plover  # "shelling killed 20" is violence
-    thing_did_it = roles.inanimate_source or (not roles.sources and roles.inanimate_target)
-    if plover != "OTHER" and thing_did_it:
-        return None
-    sent = predicate is not None and (predicate.cameo or "").startswith("062")
-    if sent and not _sent_to_someone(predicate) and all(_is_force(t) for t in roles.targets):
-        return "MOBILIZE"  # CAMEO 062 sends forces to an ally; with none, they are deployed
-    alone = not roles.targets and len(roles.sources) < 2
-    if alone and predicate is not None and _partner_named(predicate):
-        alone = False  # "held talks with his Turkish counterpart": someone the actors miss
-    if _needs_partner(plover, predicate) and alone and not _several(predicate):
-        return None  # "the two presidents held talks" has its other side among the sources
-    return plover
 
 
 GROUND_ACTS = frozenset({"MOBILIZE", "COERCE", "OTHER"})

@@ -473,8 +473,23 @@ def _is_finite_event(verb: Token, sentence: SpacySpan, plover: str | None = None
     if tag in ("VBZ", "VBP"):
         if plover in VERBAL_ACTS and not auxes:
             return True
-        return not sentence.text.rstrip().endswith((".", "!", "?", '"', "”"))
+        return headline(sentence)
     return False
+
+
+TERMINAL_MARKS = (".", "!", "?", '"', "”")
+
+
+def headline(sentence: SpacySpan) -> bool:
+    """A headline or deck line, which narrates in the present: a line with no closing mark,
+    or a sentence only such lines precede that opens a longer text ("DNR tickets boaters.
+    HAMMOND, Ind. (AP) …": the LGL and feed headline given a full stop). A text that is the
+    sentence alone (a quotation, a coder's test sentence) is no headline."""
+    if not sentence.text.rstrip().endswith(TERMINAL_MARKS):
+        return True
+    text = sentence.doc.text
+    before, after = text[: sentence.start_char], text[sentence.end_char :]
+    return not any(c in before for c in ".!?") and any(c.isalpha() for c in after)
 
 
 FUTURE_AUXILIARIES = frozenset({"will", "'ll", "shall", "wo"})
