@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
+from geo.events.coordinated import coordinated_actors
 from geo.events.dictionaries import CodingDictionaries
 from geo.events.nouns import actor_heads
 from geo.events.phrases import (
@@ -498,8 +499,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                 else:
                     if actor.type == "government" or actor.id in SEATS.values():
                         governments.append((token.idx, token.idx + len(token.text)))
-                    if all(a.id != actor.id for a in (*sources, *targets)):
-                        into.append(actor)
+                    for one in coordinated_actors(token, actor):
+                        if all(a.id != one.id for a in (*sources, *targets)):
+                            into.append(one)
         return no_thing
 
     subjects = subject_of(verb)
