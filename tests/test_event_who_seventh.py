@@ -23,3 +23,13 @@ def test_coordinated_demonyms_sharing_a_head_are_one_actor_each(events, sentence
     (event,) = events([sentence])
     actors = event.source_actors if role == "source" else event.target_actors
     assert [a.country_code for a in actors] == expected
+
+
+def test_a_country_an_act_of_force_is_fired_at_is_its_target(events):
+    (event,) = events(["Belarus fired rockets at Poland on Monday."])
+    assert [a.name for a in event.target_actors] == ["Poland"]
+
+
+def test_those_arrested_as_suspects_are_the_target(events):
+    (event,) = events(["Polish police arrested five suspects on Monday."])
+    assert [a.name for a in event.target_actors] == ["suspects"]
