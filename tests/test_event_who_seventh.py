@@ -33,3 +33,8 @@ def test_a_country_an_act_of_force_is_fired_at_is_its_target(events):
 def test_those_arrested_as_suspects_are_the_target(events):
     (event,) = events(["Polish police arrested five suspects on Monday."])
     assert [a.name for a in event.target_actors] == ["suspects"]
+
+
+def test_coordinated_demonyms_of_a_group_named_as_written_are_one_group_each(events):
+    (event,) = events(["Chinese and Russian leaders signed a treaty on Monday."])
+    assert [a.name for a in event.source_actors] == ["Chinese leaders", "Russian leaders"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geo.model import Actor
+from geo.names import normalize_name
 from geo.nlp import ActorRegistry, country_lexicon, country_name
 from geo.nlp.actors.roles import role_actor, role_by_key
 
@@ -59,13 +60,30 @@ def _for_country(actor: Actor, country: str, written: dict[str, str]) -> Actor |
     return None
 
 
+def _written_group(actor: Actor, own: str, country: str, written: dict[str, str]) -> Actor:
+    """A group named as written with no country ("Chinese leaders") for another country:
+    the same words with that country's demonym ("Russian leaders")."""
+    name = " ".join(written[country] if w == written[own] else w for w in actor.name.split())
+    slug = normalize_name(name).replace(" ", "_")
+    return Actor(f"group_{slug}", name, actor.type, actor.country_code)
+
+
 def coordinated_actors(head: Token, actor: Actor) -> list[Actor]:
     """`actor` and the actors of the other countries coordinated with the one it was named
     for, in text order ("Pakistani and Afghan officials": Pakistan's, then Afghanistan's)."""
     countries = modifier_countries(head)
-    if not countries or actor.country_code not in {code for _, code in countries}:
-        return [actor]
     written = {code: token.text for token, code in countries}
+    if countries and actor.country_code is None and actor.type == "group":
+        words = actor.name.split()
+        own = next((code for code, word in written.items() if word in words), None)
+        if own is None:
+            return [actor]
+        return [
+            actor if code == own else _written_group(actor, own, code, written)
+            for _, code in countries
+        ]
+    if not countries or actor.country_code not in written:
+        return [actor]
     each = (
         actor if code == actor.country_code else _for_country(actor, code, written)
         for _, code in countries
