@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from geo.model import Actor
 from geo.names import normalize_name
-from geo.nlp import ActorRegistry, country_lexicon, country_name
-from geo.nlp.actors.roles import role_actor, role_by_key
+from geo.nlp import ActorRegistry, country_lexicon, country_name, role_actor, role_keyed
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -44,9 +43,8 @@ def _for_country(actor: Actor, country: str, written: dict[str, str]) -> Actor |
         name = country_name(country) or country
         return Actor(f"country_{country.lower()}", name, actor.type, country)
     if actor.id.startswith(prefix):
-        try:
-            role = role_by_key(actor.id[len(prefix) :])
-        except StopIteration:
+        role = role_keyed(actor.id[len(prefix) :])
+        if role is None:
             return None  # not a role actor of the actor stage
         actor_id, name = role_actor(role, country)
         return ActorRegistry.default().get(actor_id) or Actor(actor_id, name, role.type, country)
