@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 
 from geo.events.agent_heads import head_agent
 from geo.events.aims import complement_targets, owner_heads
+from geo.events.coordinated import coordinated_actors
 from geo.events.dictionaries import CodingDictionaries
+from geo.events.fired_at import countries_aimed_at
 from geo.events.nouns import actor_heads
 from geo.events.phrases import (
     elided_count,
@@ -87,6 +89,7 @@ PEOPLE_NOUNS = frozenset(
     | {"worker", "farmer", "driver", "passenger", "boater", "fisherman", "villager", "child"}
     | {"man", "woman", "boy", "girl", "son", "daughter", "mother", "father", "wife", "husband"}
     | {"brother", "sister", "neighbor", "neighbour", "baby", "teenager", "tenant", "firefighter"}
+    | {"suspect", "prisoner", "hostage", "captive", "inmate", "fugitive", "convict", "militant"}
 )
 """Nouns for people, bodies and states that Phoenix's agent list lacks ("officials agreed",
 "the two countries signed"): an unnamed subject headed by one is a generic actor."""
@@ -498,8 +501,9 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
                 else:
                     if actor.type == "government" or actor.id in SEATS.values():
                         governments.append((token.idx, token.idx + len(token.text)))
-                    if all(a.id != actor.id for a in (*sources, *targets)):
-                        into.append(actor)
+                    for one in coordinated_actors(token, actor):
+                        if all(a.id != one.id for a in (*sources, *targets)):
+                            into.append(one)
         return no_thing
 
     subjects = subject_of(verb)
@@ -559,6 +563,8 @@ def participants(predicate: CodedPredicate, actors: ArticleActors) -> Participan
         spoken = predicate.plover in SPOKEN_AT and not motion  # "lashed out at Minsk"
         if (prep.lower_ in ("to", "at") and not spoken) or motion:
             pobjs = [p for p in pobjs if p.ent_type_ not in ("GPE", "LOC", "FAC")]
+        if not motion:  # "fired rockets at Israel"
+            pobjs += countries_aimed_at(prep, predicate.plover, actors.toponyms)
         add(targets, pobjs)
     if not targets:  # "threatened to attack Serb towns": owners too
         add_aimed(complement_targets(verb, predicate.plover))

@@ -9,6 +9,7 @@ from geo.nlp.actors import (
     country_name,
     find_actors,
     role_actor,
+    role_keyed,
     role_named,
 )
 from geo.nlp.dates import event_date, find_dates
@@ -27,5 +28,6 @@ __all__ = [
     "find_toponyms",
     "load_nlp",
     "role_actor",
+    "role_keyed",
     "role_named",
 ]

@@ -19,7 +19,7 @@ never the title; leading determiners are left out; spans never overlap.
 from geo.nlp.actors.countries import country_lexicon, country_name
 from geo.nlp.actors.find import find_actors
 from geo.nlp.actors.registry import ActorRegistry
-from geo.nlp.actors.roles import role_actor, role_named
+from geo.nlp.actors.roles import role_actor, role_keyed, role_named
 from geo.nlp.actors.words import TITLE_WORDS
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "country_name",
     "find_actors",
     "role_actor",
+    "role_keyed",
     "role_named",
 ]

@@ -40,6 +40,11 @@ def role_by_key(key: str) -> Role:
     return next(r for r in _roles()[0].values() if r.key == key)
 
 
+def role_keyed(key: str) -> Role | None:
+    """The role of an actor id's key ("border_guard" of "pl_border_guard"), or None."""
+    return next((r for r in _roles()[0].values() if r.key == key), None)
+
+
 @lru_cache(maxsize=1)
 def _roles() -> tuple[dict[tuple[str, ...], Role], int]:
     table: dict[tuple[str, ...], Role] = {}
