@@ -18,6 +18,14 @@ def test_generic_cooperation_with_no_partner_is_no_event(events):
     assert not [e for e in found if e.event_type == "COOPERATE"]
 
 
+def test_generic_cooperation_done_to_a_thing_with_no_partner_is_an_act(events):
+    # events_dev's "In the Kuznica region, migrants have established a camp." (OTHER):
+    # dropping it took Kuźnica, the crossing of the seeds, off the map.
+    found = events(["In the Kuznica region, migrants have established a camp."])
+    assert [(_trigger(e), e.event_type) for e in found] == [("established", "OTHER")]
+    assert not events(["He is serving a sentence."])
+
+
 def test_cooperation_with_a_partner_stays(events):
     found = events(["Poland provided Belarus with equipment."])
     assert [e.event_type for e in found] == ["COOPERATE"]

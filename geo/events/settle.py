@@ -141,5 +141,16 @@ def settled_type(
     if alone and predicate is not None and _partner_named(predicate):
         alone = False  # "held talks with his Turkish counterpart": someone the actors miss
     if _needs_partner(plover, predicate) and alone and not _several(predicate):
+        if plover == "COOPERATE" and _made_something(predicate):
+            return "OTHER"  # "migrants have established a camp": done, with no one
         return None  # "the two presidents held talks" has its other side among the sources
     return plover
+
+
+def _made_something(predicate: CodedPredicate | None) -> bool:
+    """A bare 060 verb done to a thing, not an ongoing state: "have established a camp" is
+    an act (OTHER) where no one cooperated; "is serving a sentence" and "Minsk managed." are
+    none."""
+    if predicate is None or predicate.verb.tag_ == "VBG":
+        return False
+    return any(c.dep_ == "dobj" and c.pos_ == "NOUN" for c in predicate.verb.children)
