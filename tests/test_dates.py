@@ -226,3 +226,14 @@ def test_seed_dates_resolve_to_gold():
 def test_counted_number_after_a_preposition_is_not_a_year(real_nlp):
     doc = real_nlp("A total of 2000 people crossed, up from 1500 in 2020.")
     assert [(m.text, m.precision) for m in find_dates(doc, TUESDAY)] == [("2020", "year")]
+
+
+@pytest.mark.slow
+def test_a_street_number_is_not_a_year(real_nlp):
+    # An LGL lede: the house number read as the year 1935 dated its arrest.
+    doc = real_nlp(
+        "Chiquita Raquel Henry, 19, of 1935 Orchard St., Alexandria, was arrested in 2016."
+    )
+    assert [(m.text, m.precision) for m in find_dates(doc, TUESDAY)] == [("2016", "year")]
+    doc = real_nlp("In 2020 Poland held an election.")
+    assert [m.text for m in find_dates(doc, TUESDAY)] == ["2020"]

@@ -189,6 +189,8 @@ def _year(m: re.Match[str], doc: Doc, published: dt.date | None) -> _Resolution 
         return None  # '2000 migrants' is a count, not a year
     if _counts_something(doc, m.start(), m.end()):
         return None  # 'a total of 2000 people'
+    if _numbers_a_name(doc, m.start(), m.end()):
+        return None  # 'of 1935 Orchard St.': a house number
     year = int(m["year"])
     return _Resolution(None, "year", (dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
@@ -365,6 +367,18 @@ def _counts_something(doc: Doc, start: int, end: int) -> bool:
     if not (after.is_alpha and after.is_lower):
         return False
     return after.tag_ in ("NN", "NNS") if doc.has_annotation("TAG") else not after.is_stop
+
+
+def _numbers_a_name(doc: Doc, start: int, end: int) -> bool:
+    """'Henry, 19, of 1935 Orchard St.': a number right before a name is part of it (a
+    street number), unless 'in'/'since' make it a year ('in 2020 Poland voted')."""
+    span = doc.char_span(start, end)
+    if span is None or span.end >= len(doc) or _after_word(doc.text, start) in YEAR_PREPOSITIONS:
+        return False
+    after = doc[span.end]
+    if not after.is_title or after.lower_ in MONTHS:
+        return False
+    return after.pos_ == "PROPN" if doc.has_annotation("TAG") else True
 
 
 # ------------------------------------------------------------------------- tense
