@@ -129,18 +129,8 @@ def test_the_byte_estimate_counts_digits_at_powers_of_ten():
         np.linspace(20, 30, n),
     )
     codes = np.arange(n)[::-1].copy()
-    columns = place_columns.PlaceColumns(
-        keys=tuple(table.keys[codes].tolist()),
-        names=tuple(table.names[codes].tolist()),
-        kinds=tuple(table.kinds[codes].tolist()),
-        lat=table.lat[codes],
-        lon=table.lon[codes],
-        events=counts,
-        sizes=mapview.marker_sizes(counts, int(counts.max())),
-        entries={1: (("2021-11-08", "BBC", "", "a", "b", "c"),)},
-        codes=codes,
-        table=table,
-    )
+    entries = {1: (("2021-11-08", "BBC", "", "a", "b", "c"),)}
+    columns = place_columns.PlaceColumns.of_places(table, codes, counts, entries)
     markers = list(columns)
     assert columns.payload_bytes() == mapview.layer_payload_bytes(markers)
     assert columns.payload_json() == safe_json(mapview.layer_payload(markers))

@@ -11,16 +11,7 @@ from test_dashboard_fixtures import sample_frame, write_frame_store
 
 from geo.store import connect_store, query_db
 
-TABLES = (
-    "event_places",
-    "event_text",
-    "vocab",
-    "postings",
-    "place_info",
-    "type_info",
-    "source_info",
-    "store_meta",
-)
+TABLES = query_db.TABLES
 
 
 def _build(data_dir, cache_dir) -> query_db.QueryDbBuild:

@@ -168,6 +168,28 @@ class PlaceColumns(Sequence[mapview.PlaceMarker]):
     codes: np.ndarray | None = None
     table: PlaceTable | None = None
 
+    @classmethod
+    def of_places(
+        cls,
+        table: PlaceTable,
+        codes: np.ndarray,
+        counts: np.ndarray,
+        entries: dict[int, tuple[mapview.PopupEntry, ...]],
+    ) -> PlaceColumns:
+        """The markers of the places `codes` of `table` (in this order), with their counts."""
+        return cls(
+            keys=tuple(table.keys[codes].tolist()),
+            names=tuple(table.names[codes].tolist()),
+            kinds=tuple(table.kinds[codes].tolist()),
+            lat=table.lat[codes],
+            lon=table.lon[codes],
+            events=counts,
+            sizes=mapview.marker_sizes(counts, int(counts.max(initial=0))),
+            entries=entries,
+            codes=codes,
+            table=table,
+        )
+
     def __len__(self) -> int:
         return len(self.keys)
 

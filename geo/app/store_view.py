@@ -75,17 +75,7 @@ def open_store(data_dir: Path | str, *, cache_dir: Path | None = None) -> duckdb
     con.execute("ALTER VIEW event_places RENAME TO event_places_files")
     con.execute(f"ATTACH '{query_db.sql_text(path)}' AS q (READ_ONLY)")
     con.execute("CREATE VIEW event_places AS SELECT rowid AS rid, * FROM q.event_places")
-    tables = (
-        "event_text",
-        "vocab",
-        "postings",
-        "place_info",
-        "type_info",
-        "source_info",
-        "store_meta",
-        *query_db.AGGREGATES,
-    )
-    for table in tables:
+    for table in (*query_db.TABLES[1:], *query_db.AGGREGATES):  # event_places: above
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM q.{table}")
     return con
 
@@ -287,18 +277,7 @@ def place_markers(
     # Most events first, then by name and key: the code is the rank by name and key.
     order = np.lexsort((codes, -counts))
     codes, counts = codes[order], counts[order]
-    columns = PlaceColumns(
-        keys=tuple(table.keys[codes].tolist()),
-        names=tuple(table.names[codes].tolist()),
-        kinds=tuple(table.kinds[codes].tolist()),
-        lat=table.lat[codes],
-        lon=table.lon[codes],
-        events=counts,
-        sizes=mapview.marker_sizes(counts, int(counts.max(initial=0))),
-        entries={},
-        codes=codes,
-        table=table,
-    )
+    columns = PlaceColumns.of_places(table, codes, counts, entries={})
     if not len(counts):
         return columns
     per_place = payload_budget // max(1, len(counts))

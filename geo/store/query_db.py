@@ -148,6 +148,17 @@ def without_a_day_sql(lead: str | None) -> str:
 
 PLACE_COUNTS_SQL = "SELECT place_code, count(*) AS events FROM sel GROUP BY place_code"
 """Events per place: one row per event and place (geo.store.frame), so a row count."""
+TABLES = (
+    "event_places",
+    "event_text",
+    "vocab",
+    "postings",
+    "place_info",
+    "type_info",
+    "source_info",
+    "store_meta",
+)
+"""The database's tables besides the aggregates, event_places first: what the page reads."""
 AGGREGATES = {
     "all_metrics": "",  # metrics_sql("lead_row", the number of articles): see _write_tables
     "all_per_day": per_day_sql("lead_row"),
