@@ -316,7 +316,7 @@ def show_timeline(view: page.FilterView) -> None:
             f"{view.without_a_day:,} events dated only to a week, month, season or year "
             "are not drawn."
         )
-    if view.per_day.empty:
+    if view.timeline.counts.empty:
         st.caption("No dated events." if view.counts.events else "No events match the filters.")
         return
     st.vega_lite_chart(view.timeline.counts, page.timeline_spec(view.timeline))

@@ -151,7 +151,6 @@ class FilterView(NamedTuple):
     event_filter: filters.EventFilter
     counts: filters.Metrics
     layer: MapLayer
-    per_day: pd.DataFrame
     timeline: tables.Timeline
     without_a_day: int
     table: pd.DataFrame
@@ -167,7 +166,6 @@ def filter_view(con, key: FilterKey) -> FilterView:
         event_filter=event_filter,
         counts=view.counts,
         layer=MapLayer(view.markers, view.script),
-        per_day=view.per_day,
         timeline=tables.timeline(view.per_day),
         without_a_day=view.without_a_day,
         table=view.table,

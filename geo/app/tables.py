@@ -72,7 +72,8 @@ DAILY_TICKS_MAX_DAYS = 14
 DAILY_BARS_MAX_DAYS = 92
 """Up to a quarter, a bar a day; longer spans are drawn a bar a week, past three years a
 bar a month: a year of daily bars is 2 px each, and Vega's cost in the page grows with the
-bars (365 days × 16 types took half a second of each rerun's browser time)."""
+bars (365 days × 16 types took 0.6-1.1 s of a Reset's page time under load:
+bench/page_profile.py)."""
 MONTHLY_BARS_AFTER_DAYS = 3 * 365
 
 
