@@ -33,7 +33,8 @@ parties "between" them."""
 GENERIC_COOPERATION = "060"
 """CAMEO's bare "engage in material cooperation" (establish, manage, serve, provide): with
 no one to cooperate with and no pattern saying what, no cooperation ("Minsk managed.",
-"is serving a sentence", "migrants have established a camp"); 061-064 name their kind."""
+"is serving a sentence"), and an act (OTHER) when done to a thing ("migrants have
+established a camp", `_made_something`); 061-064 name their kind."""
 
 
 def _needs_partner(plover: str, predicate: CodedPredicate | None) -> bool:

@@ -360,11 +360,8 @@ def _after_word(text: str, start: int) -> str:
 def _counts_something(doc: Doc, start: int, end: int) -> bool:
     """'a total of 2000 people': a number before a noun counts, unless 'in'/'since' make
     it a year ('in 2020 people died')."""
-    span = doc.char_span(start, end)
-    if span is None or span.end >= len(doc) or _after_word(doc.text, start) in YEAR_PREPOSITIONS:
-        return False
-    after = doc[span.end]
-    if not (after.is_alpha and after.is_lower):
+    after = _token_after_number(doc, start, end)
+    if after is None or not (after.is_alpha and after.is_lower):
         return False
     return after.tag_ in ("NN", "NNS") if doc.has_annotation("TAG") else not after.is_stop
 
@@ -372,13 +369,19 @@ def _counts_something(doc: Doc, start: int, end: int) -> bool:
 def _numbers_a_name(doc: Doc, start: int, end: int) -> bool:
     """'Henry, 19, of 1935 Orchard St.': a number right before a name is part of it (a
     street number), unless 'in'/'since' make it a year ('in 2020 Poland voted')."""
-    span = doc.char_span(start, end)
-    if span is None or span.end >= len(doc) or _after_word(doc.text, start) in YEAR_PREPOSITIONS:
-        return False
-    after = doc[span.end]
-    if not after.is_title or after.lower_ in MONTHS:
+    after = _token_after_number(doc, start, end)
+    if after is None or not after.is_title or after.lower_ in MONTHS:
         return False
     return after.pos_ == "PROPN" if doc.has_annotation("TAG") else True
+
+
+def _token_after_number(doc: Doc, start: int, end: int) -> Token | None:
+    """The token after the number at [start, end), unless 'in'/'since' before it make the
+    number a year whatever follows."""
+    span = doc.char_span(start, end)
+    if span is None or span.end >= len(doc) or _after_word(doc.text, start) in YEAR_PREPOSITIONS:
+        return None
+    return doc[span.end]
 
 
 # ------------------------------------------------------------------------- tense
